@@ -1,7 +1,11 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// Two projects: `local` runs the Node-side stand-ins' own tests; `worker` (added by the worker setup) runs the
-// bundled gateway in workerd against the real local Postgres, Redis and the provider simulator.
+// Two projects:
+// - `local`: Node-side code (stand-ins, simulator, seeds, SPA libraries) against real Postgres and Redis.
+// - `worker`: the gateway bundled and run in workerd by @cloudflare/vitest-plugin, against the real local stack
+//   (Postgres via the Neon bridge, Redis via the Upstash stand-in, the provider simulator) that
+//   local/test-global-setup.ts starts and `provide`s.
 export default defineConfig({
   test: {
     projects: [
@@ -9,7 +13,22 @@ export default defineConfig({
         test: {
           name: "local",
           environment: "node",
-          include: ["local/**/*.test.ts", "db/**/*.test.ts"],
+          include: ["local/**/*.test.ts", "db/**/*.test.ts", "web/src/**/*.test.ts"],
+          testTimeout: 20_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        plugins: [
+          cloudflareTest(({ inject }) => ({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: { bindings: inject("workerBindings") },
+          })),
+        ],
+        test: {
+          name: "worker",
+          include: ["worker/**/*.test.ts"],
+          globalSetup: ["local/test-global-setup.ts"],
           testTimeout: 20_000,
           hookTimeout: 60_000,
         },

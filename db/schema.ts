@@ -1,0 +1,114 @@
+/**
+ * The one Drizzle schema for omnizen's Postgres (Tokyo), shared by the worker and, as types only, by the SPA.
+ *
+ * Privacy invariant (policy 1.2): no table has a column that could hold prompt or response content. Usage rows
+ * carry ids, model, token counts, cost and timings only; `schema.test.ts` enforces it by column name and type.
+ * Money is integer micro-USD (1 USD = 1_000_000) in `bigint` columns read as JS numbers (exact below 2^53).
+ */
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  index,
+  integer,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const users = pgTable("users", {
+  id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+  /** Clerk's user id (`user_...`); null for the local development user until Clerk is wired. */
+  clerkUserId: text("clerk_user_id").unique(),
+  email: text("email"),
+  name: text("name"),
+  phone: text("phone"),
+  plan: text("plan").notNull().default("free"),
+  /** Prepaid credit, the source of truth; the edge keeps a fast counter in Redis (hot-path issue). */
+  creditBalanceMicroUsd: bigint("credit_balance_micro_usd", { mode: "number" }).notNull().default(0),
+  /** Policy 7: the user confirmed being 13 or older. */
+  ageConfirmedAt: timestamp("age_confirmed_at", { withTimezone: true }),
+  createdAt: createdAt(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    /** Hex SHA-256 of the whole secret; the secret itself is never stored. */
+    keyHash: text("key_hash").notNull().unique(),
+    /** Short display prefix such as `sk-omni-3fA9`, enough to recognise a key in a list. */
+    prefix: text("prefix").notNull(),
+    createdAt: createdAt(),
+    lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (table) => [index("api_keys_user_id_idx").on(table.userId)],
+);
+
+export const usageEvents = pgTable(
+  "usage_events",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    requestId: text("request_id").notNull().unique(),
+    /** Null once anonymised by retention (policy 4.3): the row then keeps no link to a person. */
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    apiKeyId: uuid("api_key_id").references(() => apiKeys.id, { onDelete: "set null" }),
+    model: text("model").notNull(),
+    provider: text("provider").notNull(),
+    /** Uncached input tokens. */
+    promptTokens: integer("prompt_tokens").notNull().default(0),
+    completionTokens: integer("completion_tokens").notNull().default(0),
+    /** Input tokens read from the provider's prompt cache. */
+    cachedTokens: integer("cached_tokens").notNull().default(0),
+    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+    /** Reasoning tokens (already included in completion tokens where the provider counts them so). */
+    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
+    costMicroUsd: bigint("cost_micro_usd", { mode: "number" }).notNull().default(0),
+    priceVersion: text("price_version").notNull(),
+    /** `provider` when the numbers are the upstream's own, `estimated` when the gateway had to count. */
+    usageSource: text("usage_source").notNull().default("provider"),
+    /** `ok`, `error` or `cancelled`. */
+    status: text("status").notNull(),
+    httpStatus: integer("http_status").notNull(),
+    cacheHit: boolean("cache_hit").notNull().default(false),
+    stream: boolean("stream").notNull().default(false),
+    latencyMs: integer("latency_ms").notNull(),
+    timeToFirstTokenMs: integer("time_to_first_token_ms"),
+    createdAt: createdAt(),
+  },
+  (table) => [index("usage_events_user_created_idx").on(table.userId, table.createdAt)],
+);
+
+/** Operational log (policy 1.4): IP and user agent, deleted after 30 days by the retention cron. */
+export const requestLogs = pgTable(
+  "request_logs",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    requestId: text("request_id").notNull(),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "cascade" }),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    method: text("method").notNull(),
+    path: text("path").notNull(),
+    status: integer("status").notNull(),
+    createdAt: createdAt(),
+  },
+  (table) => [index("request_logs_created_idx").on(table.createdAt)],
+);
+
+export type User = typeof users.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type UsageEvent = typeof usageEvents.$inferSelect;
+export type NewUsageEvent = typeof usageEvents.$inferInsert;
+export type RequestLog = typeof requestLogs.$inferSelect;
+export type NewRequestLog = typeof requestLogs.$inferInsert;

@@ -1,0 +1,97 @@
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { WebSocketServer } from "ws";
+import { bridgeConnection, type BridgedConnection } from "./connection.ts";
+import { checkLoopbackTarget } from "./target.ts";
+
+/** Options for {@link startNeonBridge}. */
+export type NeonBridgeOptions = {
+  /** Port to listen on; 0 or undefined picks an ephemeral port. */
+  port?: number;
+  /** Interface to listen on; defaults to 127.0.0.1. */
+  host?: string;
+  /** Receives one line per event (connection id, target, byte counts); defaults to console.log. */
+  log?: (line: string) => void;
+};
+
+/** A running bridge. */
+export type NeonBridge = {
+  port: number;
+  /** `ws://host:port`; the driver's wsProxy should be `${host}:${port}/v2?address=${pgHost}:${pgPort}`. */
+  url: string;
+  /** Stops listening, tears down every live connection and resolves when the listener is closed. */
+  close(): Promise<void>;
+};
+
+const acceptedPaths = new Set(["/v2", "/"]);
+
+/**
+ * Starts a WebSocket-to-TCP bridge that speaks like Neon's wsproxy: a WebSocket opened at
+ * `/v2?address=host:port` (or `/?address=...`) is relayed byte for byte to that TCP address.
+ * Guarantees: only loopback targets are dialled (others get HTTP 403 before the upgrade, and are logged);
+ * frames are binary both ways with backpressure; either side closing closes the other; a client's Postgres
+ * Terminate ends the connection cleanly. The bytes relayed are never logged.
+ */
+export async function startNeonBridge(options: NeonBridgeOptions = {}): Promise<NeonBridge> {
+  const host = options.host ?? "127.0.0.1";
+  const log = options.log ?? ((line: string) => console.log(line));
+  const webSocketServer = new WebSocketServer({ noServer: true, perMessageDeflate: false });
+  const connections = new Set<BridgedConnection>();
+  let nextConnectionId = 1;
+
+  const httpServer = createServer((request, response) => {
+    response.writeHead(426, { "content-type": "text/plain" }).end("WebSocket upgrade required\n");
+  });
+
+  httpServer.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on("error", () => socket.destroy());
+    const id = nextConnectionId++;
+    const requestUrl = new URL(request.url ?? "/", "http://bridge.invalid");
+    if (!acceptedPaths.has(requestUrl.pathname)) {
+      log(`[neon-bridge] #${id} refused: unknown path ${requestUrl.pathname}`);
+      rejectUpgrade(socket, 404, "Not Found");
+      return;
+    }
+    const check = checkLoopbackTarget(requestUrl.searchParams.get("address"));
+    if (!check.allowed) {
+      log(`[neon-bridge] #${id} refused: ${check.reason}`);
+      rejectUpgrade(socket, 403, "Forbidden");
+      return;
+    }
+    webSocketServer.handleUpgrade(request, socket, head, (webSocket) => {
+      const connection = bridgeConnection(webSocket, check.target, id, log);
+      connections.add(connection);
+      void connection.closed.then(() => connections.delete(connection));
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once("error", reject);
+    httpServer.listen(options.port ?? 0, host, () => {
+      httpServer.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (httpServer.address() as AddressInfo).port;
+  const urlHost = host.includes(":") ? `[${host}]` : host;
+  const url = `ws://${urlHost}:${port}`;
+  log(`[neon-bridge] listening on ${url}/v2?address=<loopback host>:<port>`);
+
+  return {
+    port,
+    url,
+    async close() {
+      for (const connection of connections) connection.destroy();
+      await Promise.all([...connections].map((connection) => connection.closed));
+      webSocketServer.close();
+      const listenerClosed = new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      httpServer.closeAllConnections();
+      await listenerClosed;
+    },
+  };
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

@@ -1,0 +1,76 @@
+/**
+ * Child processes of `npm run dev`: each in its own process group so that stopping kills its whole tree (wrangler's
+ * workerd, vite's esbuild), and recorded in a pid file so a later start can clean up after a crash.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+
+export interface ManagedProcess {
+  name: string;
+  child: ChildProcess;
+}
+
+export function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void): ManagedProcess {
+  const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  for (const stream of [child.stdout, child.stderr]) {
+    let buffered = "";
+    stream?.setEncoding("utf8");
+    stream?.on("data", (text: string) => {
+      buffered += text;
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const line of lines) if (line.trim()) onLine(line);
+    });
+  }
+  return { name, child };
+}
+
+export function killGroup(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Stops every process group: SIGTERM, then SIGKILL after `graceMs`. */
+export async function stopAll(processes: ManagedProcess[], graceMs = 4000): Promise<void> {
+  const running = processes.filter((entry) => entry.child.pid && entry.child.exitCode === null && entry.child.signalCode === null);
+  for (const entry of running) killGroup(entry.child.pid ?? 0, "SIGTERM");
+  await Promise.race([
+    Promise.all(running.map((entry) => new Promise<void>((resolve) => {
+      if (entry.child.exitCode !== null || entry.child.signalCode !== null) resolve();
+      else entry.child.once("exit", () => resolve());
+    }))),
+    new Promise((resolve) => setTimeout(resolve, graceMs)),
+  ]);
+  for (const entry of running) killGroup(entry.child.pid ?? 0, "SIGKILL");
+}
+
+/** Kills the process groups a previous, crashed run left behind, then forgets them. */
+export function reapStale(pidFile: string, log: (line: string) => void): void {
+  if (!existsSync(pidFile)) return;
+  const pids = readFileSync(pidFile, "utf8").split(/\s+/).map(Number).filter((pid) => Number.isInteger(pid) && pid > 1);
+  for (const pid of pids) {
+    // Only groups that still look like ours: a reused pid of an unrelated process is left alone.
+    if (!looksLikeOurs(pid)) continue;
+    if (killGroup(pid, "SIGKILL")) log(`stopped process group ${pid} left by an earlier run`);
+  }
+  rmSync(pidFile, { force: true });
+}
+
+export function writePidFile(pidFile: string, pids: number[]): void {
+  mkdirSync(dirname(pidFile), { recursive: true });
+  writeFileSync(pidFile, `${[process.pid, ...pids].join("\n")}\n`);
+}
+
+function looksLikeOurs(pid: number): boolean {
+  try {
+    const commandLine = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    return /wrangler|workerd|vite/.test(commandLine);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * What counts as prompt text in each dialect. Prompt tokens = `countTokens` of every piece listed here (equal to
+ * `countTokens(pieces.join("\n"))`). Directive markers are scanned in `messageTexts` only.
+ */
+
+/** The text pieces of a request: message and system text, and serialized tool definitions. */
+export interface PromptText {
+  /** System text, message text, tool-call names and arguments, tool results, in request order. */
+  messageTexts: string[];
+  /** `JSON.stringify` of the request's tool definitions (one piece), when it has any. */
+  toolTexts: string[];
+}
+
+type JsonObject = Record<string, unknown>;
+
+const isObject = (value: unknown): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+const jsonText = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value ?? null));
+
+/**
+ * OpenAI chat completions: each message's `content` (a string, or the `text` of its parts), each
+ * `tool_calls[].function.name` and `.arguments`; plus `JSON.stringify(tools)`.
+ */
+export function openAiPromptText(body: JsonObject): PromptText {
+  const messageTexts: string[] = [];
+  for (const message of asArray(body.messages)) {
+    if (!isObject(message)) continue;
+    const content = message.content;
+    if (typeof content === "string") messageTexts.push(content);
+    for (const part of asArray(content)) {
+      if (isObject(part) && typeof part.text === "string") messageTexts.push(part.text);
+    }
+    for (const call of asArray(message.tool_calls)) {
+      const fn = isObject(call) && isObject(call.function) ? call.function : undefined;
+      if (!fn) continue;
+      if (typeof fn.name === "string") messageTexts.push(fn.name);
+      if (typeof fn.arguments === "string") messageTexts.push(fn.arguments);
+    }
+  }
+  const tools = asArray(body.tools);
+  return { messageTexts, toolTexts: tools.length > 0 ? [JSON.stringify(tools)] : [] };
+}
+
+function anthropicBlockTexts(content: unknown, into: string[]): void {
+  if (typeof content === "string") {
+    into.push(content);
+    return;
+  }
+  for (const block of asArray(content)) {
+    if (!isObject(block)) continue;
+    if (block.type === "text" && typeof block.text === "string") into.push(block.text);
+    if (block.type === "thinking" && typeof block.thinking === "string") into.push(block.thinking);
+    if (block.type === "tool_use") into.push(String(block.name ?? ""), jsonText(block.input));
+    if (block.type === "tool_result") anthropicBlockTexts(block.content, into);
+  }
+}
+
+/**
+ * Anthropic messages: `system` (string or text blocks), then each message's text / thinking blocks, tool_use
+ * name and `JSON.stringify(input)`, tool_result content; plus `JSON.stringify(tools)`.
+ */
+export function anthropicPromptText(body: JsonObject): PromptText {
+  const messageTexts: string[] = [];
+  anthropicBlockTexts(body.system, messageTexts);
+  for (const message of asArray(body.messages)) {
+    if (isObject(message)) anthropicBlockTexts(message.content, messageTexts);
+  }
+  const tools = asArray(body.tools);
+  return { messageTexts, toolTexts: tools.length > 0 ? [JSON.stringify(tools)] : [] };
+}
+
+/**
+ * Gemini generateContent: `systemInstruction.parts[].text`, then each content's parts: `text`, `functionCall`
+ * name and `JSON.stringify(args)`, `functionResponse` name and `JSON.stringify(response)`; plus
+ * `JSON.stringify(tools)`.
+ */
+export function geminiPromptText(body: JsonObject): PromptText {
+  const messageTexts: string[] = [];
+  const contents = [body.systemInstruction, ...asArray(body.contents)];
+  for (const content of contents) {
+    if (!isObject(content)) continue;
+    for (const part of asArray(content.parts)) {
+      if (!isObject(part)) continue;
+      if (typeof part.text === "string") messageTexts.push(part.text);
+      for (const call of [part.functionCall, part.functionResponse]) {
+        if (!isObject(call)) continue;
+        messageTexts.push(String(call.name ?? ""), jsonText(call.args ?? call.response));
+      }
+    }
+  }
+  const tools = asArray(body.tools);
+  return { messageTexts, toolTexts: tools.length > 0 ? [JSON.stringify(tools)] : [] };
+}
+
+/** Names of the tools a request declares, for any dialect (OpenAI `function.name`, Anthropic `name`, Gemini declarations). */
+export function declaredToolNames(body: JsonObject): string[] {
+  const names: string[] = [];
+  for (const tool of asArray(body.tools)) {
+    if (!isObject(tool)) continue;
+    if (isObject(tool.function) && typeof tool.function.name === "string") names.push(tool.function.name);
+    else if (typeof tool.name === "string") names.push(tool.name);
+    for (const declaration of asArray(tool.functionDeclarations ?? tool.function_declarations)) {
+      if (isObject(declaration) && typeof declaration.name === "string") names.push(declaration.name);
+    }
+  }
+  return names;
+}

@@ -1,0 +1,75 @@
+/**
+ * Starts the services the worker needs on one machine, shared by `npm run dev` and the test setup: Postgres (chosen
+ * by local/postgres), migrations, the Neon wsproxy bridge, the Upstash REST stand-in and the provider simulator.
+ * Returns the worker's bindings pointing at them.
+ */
+import { migrateDatabase } from "../db/migrate-node.ts";
+import { startNeonBridge } from "./neon-bridge/server.ts";
+import { resolvePostgres } from "./postgres/resolve.ts";
+import { providerBindings, type ProviderBinding } from "./provider-routes.ts";
+import { startProviderSimulator } from "./provider-sim/server.ts";
+import { startUpstashServer } from "./upstash/server.ts";
+
+export interface StackOptions {
+  database: string;
+  dataDir: string;
+  upstashToken: string;
+  ports?: { bridge?: number; upstash?: number; simulator?: number };
+  useRealProviderKeys: boolean;
+  env?: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+}
+
+export interface Stack {
+  databaseUrl: string;
+  postgresKind: string;
+  upstashUrl: string;
+  upstashBackend: string;
+  simulatorUrl: string;
+  providers: ProviderBinding[];
+  /** What the worker needs, as plain string bindings. */
+  workerBindings: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const env = options.env ?? process.env;
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const closer of closers.reverse()) await closer().catch(() => undefined);
+  };
+  try {
+    const postgres = await resolvePostgres({ database: options.database, dataDir: options.dataDir, log: options.log, env });
+    closers.push(postgres.close);
+    await migrateDatabase(postgres.url);
+    options.log(`postgres: migrations applied`);
+
+    const bridge = await startNeonBridge({ port: options.ports?.bridge ?? 0, log: options.log });
+    closers.push(bridge.close);
+    const upstash = await startUpstashServer({ token: options.upstashToken, port: options.ports?.upstash ?? 0, log: options.log });
+    closers.push(upstash.close);
+    const simulator = await startProviderSimulator({ port: options.ports?.simulator ?? 0, log: options.log });
+    closers.push(simulator.close);
+
+    const providers = providerBindings({ simulatorUrl: simulator.url, env, useRealKeys: options.useRealProviderKeys });
+    return {
+      databaseUrl: postgres.url,
+      postgresKind: postgres.kind,
+      upstashUrl: upstash.url,
+      upstashBackend: upstash.backend,
+      simulatorUrl: simulator.url,
+      providers: providers.summary,
+      workerBindings: {
+        DATABASE_URL: postgres.url,
+        NEON_WS_PROXY: `127.0.0.1:${bridge.port}`,
+        UPSTASH_REDIS_REST_URL: upstash.url,
+        UPSTASH_REDIS_REST_TOKEN: options.upstashToken,
+        ...providers.bindings,
+      },
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}

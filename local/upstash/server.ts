@@ -1,0 +1,178 @@
+import { createServer } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { BackendKind, CommandBackend } from "./backend.ts";
+import { createEmbeddedBackend } from "./embedded-backend.ts";
+import { encodeOutcome, encodeResult, replySize } from "./encoding.ts";
+import { HttpRequestError, isAuthorized, parseRequest, readBody } from "./http-request.ts";
+import type { ParsedRequest } from "./http-request.ts";
+import { connectRedisBackend, isRedisReachable } from "./redis-backend.ts";
+import { CommandError, errorText } from "./reply.ts";
+import type { CommandOutcome } from "./reply.ts";
+
+/** Options of startUpstashServer. */
+export interface UpstashServerOptions {
+  /** Bearer token clients must present. */
+  token: string;
+  /** Port to listen on; 0 or undefined picks a free one. */
+  port?: number;
+  /** Interface to bind; defaults to 127.0.0.1. */
+  host?: string;
+  /** Redis to front; defaults to $REDIS_URL, then redis://127.0.0.1:6379. */
+  redisUrl?: string;
+  /** Skip Redis and use the in-process store (tests of the embedded path). */
+  forceEmbedded?: boolean;
+  /** Where log lines go (command names, counts and sizes only; never arguments or values). Defaults to console.log. */
+  log?: (line: string) => void;
+}
+
+/** A running server. */
+export interface UpstashServer {
+  port: number;
+  /** Base URL to hand to `new Redis({ url, token })`. */
+  url: string;
+  backend: BackendKind;
+  /** Stops accepting requests and closes the backend connection. */
+  close(): Promise<void>;
+}
+
+const redisProbeTimeoutMs = 1_000;
+
+function embeddedWarning(redisUrl: string, forced: boolean): string {
+  const reason = forced ? "forceEmbedded was requested" : `no Redis answered at ${redisUrl} within ${redisProbeTimeoutMs} ms`;
+  return [
+    "",
+    "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
+    "!! [upstash] WARNING: USING THE EMBEDDED IN-MEMORY REDIS (ioredis-mock)",
+    `!! Reason: ${reason}.`,
+    "!! Data is NOT persisted and is lost when this process exits.",
+    "!! Lua scripting and some commands only approximate real Redis.",
+    "!! Start Redis (or set REDIS_URL) to test against the real thing.",
+    "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
+    "",
+  ].join("\n");
+}
+
+async function chooseBackend(options: UpstashServerOptions, log: (line: string) => void): Promise<CommandBackend> {
+  const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  if (!options.forceEmbedded && (await isRedisReachable(redisUrl, redisProbeTimeoutMs))) {
+    return connectRedisBackend(redisUrl, log);
+  }
+  log(embeddedWarning(redisUrl, options.forceEmbedded === true));
+  return createEmbeddedBackend();
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown, syncToken: string): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": Buffer.byteLength(text),
+    "upstash-sync-token": syncToken,
+  });
+  response.end(text);
+}
+
+/** Runs commands in order without atomicity; one outcome per command. */
+async function runPipeline(backend: CommandBackend, commands: string[][]): Promise<CommandOutcome[]> {
+  // Issued together so they pipeline on the connection; order is kept by the connection (or the embedded queue).
+  const settled = await Promise.allSettled(commands.map((command) => backend.execute(command)));
+  return settled.map((entry) =>
+    entry.status === "fulfilled" ? { result: entry.value } : { error: errorText(entry.reason) },
+  );
+}
+
+function describe(parsed: ParsedRequest): string {
+  if (parsed.kind === "single") return (parsed.command[0] ?? "").toUpperCase();
+  const names = parsed.commands.map((command) => (command[0] ?? "").toUpperCase());
+  return `${parsed.kind}(${parsed.commands.length}: ${[...new Set(names)].join(",")})`;
+}
+
+/**
+ * Starts a server speaking Upstash's Redis REST protocol (single command, path form, /pipeline, /multi-exec,
+ * `Upstash-Encoding: base64`, bearer or `_token` auth) in front of real Redis, falling back, loudly, to an in-process
+ * store when Redis is unreachable within about a second. Resolves once the server is listening.
+ */
+export async function startUpstashServer(options: UpstashServerOptions): Promise<UpstashServer> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const backend = await chooseBackend(options, log);
+  let syncCounter = 0;
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const syncToken = String(++syncCounter);
+    const method = request.method ?? "GET";
+    const url = new URL(request.url ?? "/", "http://localhost");
+    if (!["GET", "POST", "PUT", "HEAD"].includes(method)) {
+      sendJson(response, 405, { error: "ERR method not allowed" }, syncToken);
+      return;
+    }
+    if (!isAuthorized(request, url, options.token)) {
+      sendJson(response, 401, { error: "Unauthorized" }, syncToken);
+      return;
+    }
+    const base64 = String(request.headers["upstash-encoding"] ?? "").toLowerCase() === "base64";
+    const started = Date.now();
+    let label = method;
+    try {
+      const body = await readBody(request);
+      const parsed = parseRequest(method, url, body);
+      label = describe(parsed);
+      if (parsed.kind === "single") {
+        const result = await backend.execute(parsed.command);
+        log(`[upstash] ${label} ok ${replySize(result)}B ${Date.now() - started}ms`);
+        sendJson(response, 200, { result: encodeResult(result, base64) }, syncToken);
+        return;
+      }
+      const outcomes = parsed.kind === "pipeline"
+        ? await runPipeline(backend, parsed.commands)
+        : await backend.executeTransaction(parsed.commands);
+      const failures = outcomes.filter((outcome) => "error" in outcome).length;
+      log(`[upstash] ${label} ok, ${failures} failed, ${Date.now() - started}ms`);
+      sendJson(response, 200, outcomes.map((outcome) => encodeOutcome(outcome, base64)), syncToken);
+    } catch (error) {
+      const status = error instanceof HttpRequestError ? error.status : error instanceof CommandError ? 400 : 500;
+      const message = errorText(error);
+      // Only the error code (first word) is logged: Redis error texts can quote arguments.
+      log(`[upstash] ${label} error ${status} ${message.split(" ")[0] ?? ""} ${Date.now() - started}ms`);
+      sendJson(response, status, { error: message }, syncToken);
+    }
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      log(`[upstash] internal failure: ${error instanceof Error ? error.name : "unknown"}`);
+      if (!response.headersSent) sendJson(response, 500, { error: "ERR internal server error" }, "");
+      else response.destroy();
+    });
+  });
+  // Clients keep connections alive between requests; don't let idle sockets hold close() open.
+  server.keepAliveTimeout = 5_000;
+
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  }).catch(async (error: unknown) => {
+    await backend.close();
+    throw error;
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+  const url = `http://${urlHost}:${port}`;
+  log(`[upstash] listening on ${url} (backend: ${backend.kind})`);
+
+  return {
+    port,
+    url,
+    backend: backend.kind,
+    async close(): Promise<void> {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await backend.close();
+    },
+  };
+}

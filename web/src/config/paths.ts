@@ -1,0 +1,10 @@
+// Every route path in one place, so the router and the navigation cannot drift apart.
+export const paths = {
+  overview: "/",
+  keys: "/keys",
+  usage: "/usage",
+  billing: "/billing",
+  settings: "/settings",
+  settingsProfile: "/settings/profile",
+  settingsPrivacy: "/settings/privacy",
+} as const;

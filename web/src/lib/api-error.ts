@@ -1,0 +1,77 @@
+import type { ErrorBody } from "./api-types";
+
+export interface ApiErrorInit {
+  /** HTTP status; 0 when no response arrived (network failure). */
+  status: number;
+  message: string;
+  code?: string | null;
+  type?: string | null;
+  param?: string | null;
+  requestId?: string | null;
+  cause?: unknown;
+}
+
+/** Everything the api client throws, except an abort the caller asked for. */
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+  readonly status: number;
+  /** Machine-readable `error.code`, e.g. "invalid_api_key"; also "network_error" and "invalid_response". */
+  readonly code: string | null;
+  /** `error.type`, e.g. "invalid_request_error". */
+  readonly type: string | null;
+  /** `error.param`: the request field the error is about, when there is one. */
+  readonly param: string | null;
+  /** The response's x-request-id header, to quote in a support request. */
+  readonly requestId: string | null;
+
+  constructor(init: ApiErrorInit) {
+    super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.status = init.status;
+    this.code = init.code ?? null;
+    this.type = init.type ?? null;
+    this.param = init.param ?? null;
+    this.requestId = init.requestId ?? null;
+  }
+}
+
+/** Builds the ApiError for a non-2xx response from its status, body text and x-request-id header. */
+export function apiErrorFromResponse(status: number, bodyText: string, requestId: string | null): ApiError {
+  const body = parseErrorBody(bodyText);
+  if (body === null) {
+    return new ApiError({ status, message: `Request failed with status ${status}.`, requestId });
+  }
+  return new ApiError({
+    status,
+    message: body.message,
+    code: body.code,
+    type: body.type,
+    param: body.param,
+    requestId,
+  });
+}
+
+function parseErrorBody(bodyText: string): ErrorBody["error"] | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(bodyText);
+  } catch {
+    return null;
+  }
+  if (!isRecord(value) || !isRecord(value.error) || typeof value.error.message !== "string") {
+    return null;
+  }
+  return {
+    message: value.error.message,
+    type: stringOrNull(value.error.type),
+    param: stringOrNull(value.error.param),
+    code: stringOrNull(value.error.code),
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function stringOrNull(value: unknown): string | null {
+  return typeof value === "string" ? value : null;
+}

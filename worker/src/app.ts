@@ -1,0 +1,48 @@
+/**
+ * The Hono app: routes wired explicitly, one onError rendering OpenAI's error JSON, one notFound.
+ */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { AppEnv } from "./app-env.ts";
+import { ConfigError } from "./env.ts";
+import { GatewayError } from "./errors.ts";
+import { apiKeyAuth } from "./middleware/api-key-auth.ts";
+import { config } from "./middleware/config.ts";
+import { requestId } from "./middleware/request-id.ts";
+import { chatCompletionsRoute } from "./routes/chat-completions/route.ts";
+import { modelsRoute } from "./routes/models.ts";
+
+export function createApp(): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use("*", requestId());
+  app.get("/healthz", (context) => context.json({ status: "ok" }));
+  app.use("*", config());
+  app.route("/v1/models", modelsRoute);
+  app.use("/v1/chat/completions", apiKeyAuth());
+  app.route("/v1/chat/completions", chatCompletionsRoute);
+
+  app.notFound((context) => {
+    const error = new GatewayError("not_found", `No route for ${context.req.method} ${new URL(context.req.url).pathname}.`);
+    return context.json(error.toJSON(), error.status);
+  });
+
+  app.onError((error, context) => {
+    const known = toGatewayError(error, context.get("requestId"));
+    const response = context.json(known.toJSON(), known.status);
+    for (const [name, value] of Object.entries(known.headers)) response.headers.set(name, value);
+    return response;
+  });
+  return app;
+}
+
+function toGatewayError(error: unknown, requestId: string | undefined): GatewayError {
+  if (error instanceof GatewayError) return error;
+  if (error instanceof HTTPException && error.status < 500) {
+    return new GatewayError("invalid_request", "The request could not be read.");
+  }
+  // Unknown errors: log the kind and where, never the message (it may quote request content), answer a generic 500.
+  const name = error instanceof Error ? error.name : typeof error;
+  const where = error instanceof Error ? error.stack?.split("\n").slice(1, 4).join(" | ") : undefined;
+  console.error(JSON.stringify({ event: "unhandled-error", requestId, name, where, config: error instanceof ConfigError ? error.message : undefined }));
+  return new GatewayError("internal_error", "The gateway failed to process the request; retry, and quote the x-request-id if it persists.");
+}

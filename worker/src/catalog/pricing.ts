@@ -1,0 +1,15 @@
+import type { NormalizedUsage } from "../providers/types.ts";
+import type { Price } from "./types.ts";
+
+/**
+ * Cost in integer micro-USD: normalised usage x the catalog price, rounded up to the next micro-USD so that the sum
+ * of charges never undercuts the providers' bills. Reasoning tokens are inside `output` and not charged twice.
+ */
+export function computeCostMicroUsd(usage: NormalizedUsage, price: Price): number {
+  const picoUsd =
+    usage.inputUncached * price.input +
+    usage.cacheRead * price.cachedInput +
+    usage.cacheWrite * (price.cacheWrite ?? price.input) +
+    usage.output * price.output;
+  return Math.ceil(picoUsd / 1_000_000);
+}

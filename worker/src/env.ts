@@ -1,0 +1,65 @@
+/**
+ * The worker's vars and secrets, validated once per `env` object with zod. A missing or malformed value fails the
+ * request with one readable list of problems (logged), never a half-configured gateway.
+ */
+import { z } from "zod";
+import { PROVIDER_IDS, type ProviderId } from "./providers/provider-ids.ts";
+
+const optionalUrl = z.url().optional();
+const optionalSecret = z.string().min(1).optional();
+
+const providerFields = Object.fromEntries(
+  PROVIDER_IDS.flatMap((id) => [
+    [`${id.toUpperCase()}_API_KEY`, optionalSecret],
+    [`${id.toUpperCase()}_BASE_URL`, optionalUrl],
+  ]),
+) as Record<`${Uppercase<ProviderId>}_API_KEY` | `${Uppercase<ProviderId>}_BASE_URL`, z.ZodOptional<z.ZodString>>;
+
+const envSchema = z
+  .object({
+    OMNIZEN_ENV: z.enum(["production", "development", "test"]).default("production"),
+    DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string"),
+    /** Local only: host:port of the Neon wsproxy stand-in (local/neon-bridge). */
+    NEON_WS_PROXY: z.string().regex(/^[\w.-]+:\d+$/, "must be host:port").optional(),
+    UPSTASH_REDIS_REST_URL: z.url(),
+    UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+    MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+    ...providerFields,
+  })
+  .superRefine((env, context) => {
+    if (env.OMNIZEN_ENV === "production" && env.NEON_WS_PROXY) {
+      context.addIssue({ code: "custom", path: ["NEON_WS_PROXY"], message: "is a local development setting" });
+    }
+  });
+
+export type Config = z.infer<typeof envSchema>;
+
+export interface ProviderConfig {
+  apiKey: string | undefined;
+  baseUrl: string | undefined;
+}
+
+const parsed = new WeakMap<object, Config>();
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses the bindings; cached per env object (immutable for an isolate's lifetime). */
+export function loadConfig(env: object): Config {
+  const cached = parsed.get(env);
+  if (cached) return cached;
+  const result = envSchema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ");
+    throw new ConfigError(`invalid worker configuration: ${problems}`);
+  }
+  parsed.set(env, result.data);
+  return result.data;
+}
+
+export function providerConfig(config: Config, provider: ProviderId): ProviderConfig {
+  const prefix = provider.toUpperCase() as Uppercase<ProviderId>;
+  return { apiKey: config[`${prefix}_API_KEY`], baseUrl: config[`${prefix}_BASE_URL`] };
+}

@@ -1,0 +1,36 @@
+import type { NormalizedUsage } from "../providers/types.ts";
+
+/**
+ * A coarse estimate (4 characters per token, the common rule of thumb for English) used only when an upstream
+ * reports no usage; rows built from it are marked `usage_source = estimated`.
+ */
+export function estimateUsage(promptCharacters: number, completionCharacters: number): NormalizedUsage {
+  return {
+    inputUncached: Math.ceil(promptCharacters / 4),
+    cacheRead: 0,
+    cacheWrite: 0,
+    output: Math.ceil(completionCharacters / 4),
+    reasoning: 0,
+    source: "estimated",
+  };
+}
+
+/** Characters of generated text in an OpenAI chunk or message: content, reasoning and tool-call arguments. */
+export function generatedCharacters(choices: ReadonlyArray<{ delta?: unknown; message?: unknown }>): number {
+  let total = 0;
+  for (const choice of choices) {
+    const part = (choice.delta ?? choice.message) as Record<string, unknown> | undefined;
+    if (!part) continue;
+    for (const field of ["content", "reasoning_content"]) {
+      const value = part[field];
+      if (typeof value === "string") total += value.length;
+    }
+    if (Array.isArray(part.tool_calls)) {
+      for (const call of part.tool_calls as Array<{ function?: { arguments?: unknown; name?: unknown } }>) {
+        if (typeof call.function?.arguments === "string") total += call.function.arguments.length;
+        if (typeof call.function?.name === "string") total += call.function.name.length;
+      }
+    }
+  }
+  return total;
+}

@@ -1,0 +1,62 @@
+import type { z } from "zod";
+import { GatewayError } from "../errors.ts";
+
+/**
+ * Reads a JSON request body of at most `maxBytes`, counting bytes as they stream in (Content-Length is checked first
+ * but not trusted), then validates it. Every failure is a GatewayError: 413 too large, 400 malformed or invalid.
+ */
+export async function readJsonBody<Schema extends z.ZodType>(
+  request: Request,
+  maxBytes: number,
+  schema: Schema,
+): Promise<z.infer<Schema>> {
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  if (!request.body) throw new GatewayError("invalid_json", "The request body is empty; send a JSON object.");
+
+  const reader = request.body.getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge(maxBytes);
+    }
+    parts.push(value);
+  }
+  const bytes = new Uint8Array(total);
+  let offset = 0;
+  for (const part of parts) {
+    bytes.set(part, offset);
+    offset += part.byteLength;
+  }
+
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes));
+  } catch {
+    // The parser's message can quote the body: it is never copied into the error.
+    throw new GatewayError("invalid_json", "The request body is not valid JSON (UTF-8).");
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) {
+    throw new GatewayError("invalid_request", "The request body must be a JSON object.");
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const param = issue ? formatPath(issue.path) : null;
+    throw new GatewayError("invalid_request", issue ? `Invalid ${param || "body"}: ${issue.message}` : "Invalid body.", { param });
+  }
+  return result.data;
+}
+
+function tooLarge(maxBytes: number): GatewayError {
+  return new GatewayError("request_too_large", `The request body exceeds the limit of ${maxBytes} bytes.`);
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((text, segment) => (typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${String(segment)}` : String(segment)), "");
+}

@@ -1,0 +1,8 @@
+const encoder = new TextEncoder();
+
+/** One SSE `data:` event. JSON never contains raw newlines, so one line suffices. */
+export function encodeData(value: unknown): Uint8Array {
+  return encoder.encode(`data: ${JSON.stringify(value)}\n\n`);
+}
+
+export const DONE_EVENT = encoder.encode("data: [DONE]\n\n");

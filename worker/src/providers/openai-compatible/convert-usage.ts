@@ -1,0 +1,46 @@
+import type { NormalizedUsage } from "../types.ts";
+
+type RawUsage = Record<string, unknown>;
+
+const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0);
+const nested = (usage: RawUsage, field: string): RawUsage =>
+  usage[field] && typeof usage[field] === "object" ? (usage[field] as RawUsage) : {};
+
+/**
+ * OpenAI semantics: `prompt_tokens` includes cached reads (and cache writes where reported), `completion_tokens`
+ * includes reasoning. Used by OpenAI, Z.ai, Qwen (DashScope) and MiniMax.
+ */
+export function convertOpenAIUsage(usage: RawUsage): NormalizedUsage {
+  const prompt = count(usage.prompt_tokens);
+  const details = nested(usage, "prompt_tokens_details");
+  const cacheRead = Math.min(prompt, count(details.cached_tokens));
+  const cacheWrite = Math.min(prompt - cacheRead, count(details.cache_write_tokens));
+  return {
+    inputUncached: prompt - cacheRead - cacheWrite,
+    cacheRead,
+    cacheWrite,
+    output: count(usage.completion_tokens),
+    reasoning: count(nested(usage, "completion_tokens_details").reasoning_tokens),
+    source: "provider",
+  };
+}
+
+/** DeepSeek: `prompt_cache_hit_tokens` + `prompt_cache_miss_tokens` = `prompt_tokens`. */
+export function convertDeepSeekUsage(usage: RawUsage): NormalizedUsage {
+  if (usage.prompt_cache_hit_tokens === undefined && usage.prompt_cache_miss_tokens === undefined) {
+    return convertOpenAIUsage(usage);
+  }
+  const base = convertOpenAIUsage(usage);
+  const hit = count(usage.prompt_cache_hit_tokens);
+  const miss = usage.prompt_cache_miss_tokens === undefined ? count(usage.prompt_tokens) - hit : count(usage.prompt_cache_miss_tokens);
+  return { ...base, inputUncached: Math.max(0, miss), cacheRead: hit, cacheWrite: 0 };
+}
+
+/** Moonshot (Kimi): `cached_tokens` at the top level of usage (newer), or the OpenAI details field. */
+export function convertMoonshotUsage(usage: RawUsage): NormalizedUsage {
+  const base = convertOpenAIUsage(usage);
+  if (usage.cached_tokens === undefined) return base;
+  const prompt = count(usage.prompt_tokens);
+  const cacheRead = Math.min(prompt, count(usage.cached_tokens));
+  return { ...base, inputUncached: prompt - cacheRead, cacheRead, cacheWrite: 0 };
+}

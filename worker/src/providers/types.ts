@@ -1,0 +1,61 @@
+/**
+ * The one adapter interface every upstream implements. Adapters are pure translators: they never touch the Hono
+ * context, env, `waitUntil` or raw SSE text. The route owns the pipeline:
+ * SSE decode -> adapter translator -> usage tap -> SSE encode.
+ */
+import type { EventSourceMessage } from "eventsource-parser/stream";
+import type { ModelRoute } from "../catalog/types.ts";
+import type { GatewayError } from "../errors.ts";
+import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from "../lib/openai-types.ts";
+import type { ProviderId } from "./provider-ids.ts";
+
+/** Usage normalised across providers (reference section 5b). `output` includes reasoning tokens. */
+export interface NormalizedUsage {
+  inputUncached: number;
+  cacheRead: number;
+  cacheWrite: number;
+  output: number;
+  reasoning: number;
+  source: "provider" | "estimated";
+}
+
+export interface UpstreamTarget {
+  baseUrl: string;
+  apiKey: string;
+}
+
+export interface ChatContext {
+  request: ChatCompletionRequest;
+  /** The catalog id the client asked for; responses carry it as `model`. */
+  modelId: string;
+  route: ModelRoute;
+  target: UpstreamTarget;
+}
+
+export interface UpstreamRequest {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What a translator yields for one upstream SSE event. Noun-verb names, as internal stream events. */
+export type StreamPart =
+  | { type: "chunk-emit"; chunk: ChatCompletionChunk }
+  /** The usage report; `chunk` is the OpenAI usage chunk, sent only if the client asked for `include_usage`. */
+  | { type: "usage-final"; usage: NormalizedUsage; chunk: ChatCompletionChunk }
+  | { type: "stream-end" };
+
+export interface StreamTranslator {
+  translate(event: EventSourceMessage): StreamPart[];
+}
+
+export interface ProviderAdapter {
+  readonly id: ProviderId;
+  readonly defaultBaseUrl: string;
+  buildChatRequest(context: ChatContext): UpstreamRequest;
+  /** Translates a non-streamed upstream answer; usage null when the upstream gave none. */
+  parseChatResponse(json: unknown, context: ChatContext): { body: ChatCompletion; usage: NormalizedUsage | null };
+  createStreamTranslator(context: ChatContext): StreamTranslator;
+  /** Maps an upstream error response to a GatewayError; never copies the raw body or any key into it. */
+  mapError(status: number, headers: Headers, body: string, context: ChatContext): GatewayError;
+}

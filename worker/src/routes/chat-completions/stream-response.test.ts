@@ -1,0 +1,103 @@
+import { describe, expect, it } from "vitest";
+import { createOpenAICompatibleAdapter } from "../../providers/openai-compatible/adapter.ts";
+import { convertDeepSeekUsage } from "../../providers/openai-compatible/convert-usage.ts";
+import type { ChatContext } from "../../providers/types.ts";
+import { createStreamResponseBody, type StreamOutcome } from "./stream-response.ts";
+
+const adapter = createOpenAICompatibleAdapter("deepseek", "https://upstream.invalid", { convertUsage: convertDeepSeekUsage });
+const context: ChatContext = {
+  request: { model: "deepseek/deepseek-flash", messages: [{ role: "user", content: "hi" }], stream: true },
+  modelId: "deepseek/deepseek-flash",
+  route: { provider: "deepseek", upstreamModel: "deepseek-flash", jurisdiction: "CN", endpoint: "global" },
+  target: { baseUrl: "https://upstream.invalid", apiKey: "k" },
+};
+
+const chunk = (content: string) =>
+  `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "deepseek-flash", choices: [{ index: 0, delta: { content }, finish_reason: null }], usage: null })}\n\n`;
+const usageChunk = `data: ${JSON.stringify({
+  id: "c1", object: "chat.completion.chunk", created: 1, model: "deepseek-flash", choices: [],
+  usage: { prompt_tokens: 10, completion_tokens: 4, total_tokens: 14, prompt_cache_hit_tokens: 3, prompt_cache_miss_tokens: 7 },
+})}\n\n`;
+const UPSTREAM = chunk("Héllo ") + chunk("wörld 🌏") + chunk("!") + usageChunk + "data: [DONE]\n\n";
+
+/** Splits the bytes of `text` at the given cut points (byte offsets, so cuts can fall inside multi-byte characters). */
+function bodySplitAt(text: string, cuts: number[]): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  const points = [0, ...cuts.filter((cut) => cut > 0 && cut < bytes.length).sort((a, b) => a - b), bytes.length];
+  return new ReadableStream({
+    start(controller) {
+      for (let index = 0; index < points.length - 1; index += 1) controller.enqueue(bytes.slice(points[index], points[index + 1]));
+      controller.close();
+    },
+  });
+}
+
+async function run(body: ReadableStream<Uint8Array>, includeUsage: boolean) {
+  let outcome: StreamOutcome | undefined;
+  let aborted = false;
+  const stream = createStreamResponseBody({
+    upstreamBody: body,
+    translator: adapter.createStreamTranslator(context),
+    includeUsage,
+    abortUpstream: () => (aborted = true),
+    onSettled: (settled) => (outcome = settled),
+  });
+  const text = await new Response(stream).text();
+  const events = text.split("\n\n").filter(Boolean).map((event) => event.replace(/^data: /, ""));
+  return { events, outcome, aborted };
+}
+
+const contentOf = (events: string[]) =>
+  events.filter((event) => event !== "[DONE]").map((event) => JSON.parse(event) as { choices: Array<{ delta?: { content?: string } }> })
+    .map((parsed) => parsed.choices[0]?.delta?.content ?? "").join("");
+
+describe("streaming pipeline", () => {
+  it("reassembles events split at every byte boundary, including inside multi-byte characters", async () => {
+    const length = new TextEncoder().encode(UPSTREAM).length;
+    for (let cut = 1; cut < length; cut += 1) {
+      const { events, outcome } = await run(bodySplitAt(UPSTREAM, [cut, cut + 3, cut + 17]), true);
+      expect(contentOf(events)).toBe("Héllo wörld 🌏!");
+      expect(events.at(-1)).toBe("[DONE]");
+      expect(outcome?.usage).toEqual({ inputUncached: 7, cacheRead: 3, cacheWrite: 0, output: 4, reasoning: 0, source: "provider" });
+    }
+  });
+
+  it("replaces the upstream model id and hides usage from clients that did not ask", async () => {
+    const { events, outcome } = await run(bodySplitAt(UPSTREAM, []), false);
+    const parsed = events.filter((event) => event !== "[DONE]").map((event) => JSON.parse(event) as Record<string, unknown>);
+    expect(parsed).toHaveLength(3);
+    expect(parsed.every((event) => event.model === "deepseek/deepseek-flash" && !("usage" in event))).toBe(true);
+    expect(outcome?.status).toBe("ok");
+  });
+
+  it("ends a cut-off stream with an OpenAI error event and settles it as an error with the text generated so far", async () => {
+    const { events, outcome, aborted } = await run(bodySplitAt(chunk("partial answer"), []), true);
+    const last = JSON.parse(events.at(-1) ?? "{}") as { error?: { code?: string } };
+    expect(last.error?.code).toBe("upstream_error");
+    expect(outcome).toMatchObject({ status: "error", usage: null, generatedCharacters: "partial answer".length });
+    expect(aborted).toBe(true);
+  });
+
+  it("aborts the upstream and settles as cancelled when the client goes away", async () => {
+    let outcome: StreamOutcome | undefined;
+    let aborted = false;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(new TextEncoder().encode(chunk("more ")));
+      },
+    });
+    const stream = createStreamResponseBody({
+      upstreamBody: endless,
+      translator: adapter.createStreamTranslator(context),
+      includeUsage: false,
+      abortUpstream: () => (aborted = true),
+      onSettled: (settled) => (outcome = settled),
+    });
+    const reader = stream.getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(aborted).toBe(true);
+    expect(outcome?.status).toBe("cancelled");
+    expect(outcome?.generatedCharacters).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { gatewayFetch, openaiClient } from "./support/gateway.ts";
+
+describe("GET /v1/models", () => {
+  it("lists the working models in OpenAI's list shape with pricing, context length and jurisdiction", async () => {
+    const response = await gatewayFetch("/v1/models");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-request-id")).toMatch(/^req_/);
+    const body = (await response.json()) as { object: string; data: Array<Record<string, unknown>> };
+    expect(body.object).toBe("list");
+    const deepseek = body.data.find((model) => model.id === "deepseek/deepseek-flash");
+    expect(deepseek).toMatchObject({
+      object: "model",
+      owned_by: "deepseek",
+      context_length: 128_000,
+      pricing: { input: "0.3", output: "1.2", unit: "USD per 1M tokens" },
+      jurisdictions: ["CN"],
+    });
+    expect(body.data.every((model) => typeof model.id === "string" && String(model.id).includes("/"))).toBe(true);
+  });
+
+  it("is readable by the official client", async () => {
+    const page = await openaiClient("sk-omni-unused").models.list();
+    expect(page.data.map((model) => model.id)).toContain("openai/gpt-6-luna");
+  });
+});
+
+describe("GET /healthz", () => {
+  it("answers ok with a request id", async () => {
+    const response = await gatewayFetch("/healthz");
+    expect(await response.json()).toEqual({ status: "ok" });
+    expect(response.headers.get("x-request-id")).toMatch(/^req_/);
+  });
+});

@@ -1,0 +1,80 @@
+/**
+ * Test helpers that run inside workerd next to the bundled worker: call the gateway, seed accounts through the same
+ * Neon driver the worker uses, and wait for side effects written in `waitUntil` (Miniflare does not wait for them).
+ */
+import { SELF, env } from "cloudflare:test";
+import OpenAI from "openai";
+import { eq } from "drizzle-orm";
+import { createDb, type Database } from "../../../db/client.ts";
+import { apiKeys, usageEvents, users, type UsageEvent } from "../../../db/schema.ts";
+import { displayPrefix, generateApiKey, hashApiKey } from "../../src/lib/api-key.ts";
+
+export const GATEWAY = "http://gateway.test";
+
+const bindings = env as unknown as Record<string, string>;
+
+export function gatewayFetch(path: string, init?: RequestInit): Promise<Response> {
+  return SELF.fetch(`${GATEWAY}${path}`, init);
+}
+
+export function openaiClient(apiKey: string): OpenAI {
+  return new OpenAI({
+    apiKey,
+    baseURL: `${GATEWAY}/v1`,
+    maxRetries: 0,
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => SELF.fetch(input instanceof URL ? input.href : input, init),
+  });
+}
+
+export async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  const { db, pool } = createDb({ url: bindings.DATABASE_URL ?? "", wsProxy: bindings.NEON_WS_PROXY });
+  try {
+    return await work(db);
+  } finally {
+    await pool.end();
+  }
+}
+
+export interface SeededAccount {
+  userId: string;
+  keyId: string;
+  apiKey: string;
+}
+
+/** A fresh user with `creditMicroUsd` of prepaid credit and one API key. */
+export async function seedAccount(creditMicroUsd = 5_000_000): Promise<SeededAccount> {
+  const apiKey = generateApiKey();
+  const keyHash = await hashApiKey(apiKey);
+  return withDatabase(async (db) => {
+    const [user] = await db
+      .insert(users)
+      .values({ email: `test-${crypto.randomUUID()}@omnizen.test`, creditBalanceMicroUsd: creditMicroUsd, ageConfirmedAt: new Date() })
+      .returning({ id: users.id });
+    if (!user) throw new Error("user insert returned nothing");
+    const [key] = await db
+      .insert(apiKeys)
+      .values({ userId: user.id, name: "test", keyHash, prefix: displayPrefix(apiKey) })
+      .returning({ id: apiKeys.id });
+    if (!key) throw new Error("key insert returned nothing");
+    return { userId: user.id, keyId: key.id, apiKey };
+  });
+}
+
+/** Polls Postgres until the usage row of `requestId` exists (written in waitUntil after the response). */
+export async function waitForUsageRow(requestId: string, timeoutMs = 10_000): Promise<UsageEvent> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await withDatabase((db) => db.select().from(usageEvents).where(eq(usageEvents.requestId, requestId)));
+    if (rows[0]) return rows[0];
+    if (Date.now() > deadline) throw new Error(`no usage row for ${requestId} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export function chatBody(overrides: Record<string, unknown> = {}): string {
+  return JSON.stringify({ model: "deepseek/deepseek-flash", messages: [{ role: "user", content: "Hello" }], ...overrides });
+}
+
+export function bearer(apiKey: string): Record<string, string> {
+  return { authorization: `Bearer ${apiKey}`, "content-type": "application/json" };
+}
