@@ -8,6 +8,8 @@ import { defineConfig } from "vitest/config";
 //   local/test-global-setup.ts starts and `provide`s.
 export default defineConfig({
   test: {
+    // Runs in Node with the root's module resolution (not the workerd project's), once for the whole run.
+    globalSetup: ["local/test-global-setup.ts"],
     projects: [
       {
         test: {
@@ -28,7 +30,6 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["worker/**/*.test.ts"],
-          globalSetup: ["local/test-global-setup.ts"],
           testTimeout: 20_000,
           hookTimeout: 60_000,
         },

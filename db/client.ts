@@ -30,5 +30,12 @@ function configureNeon(config: DatabaseConfig): void {
 export function createDb(config: DatabaseConfig): { db: Database; pool: Pool } {
   configureNeon(config);
   const pool = new Pool({ connectionString: config.url, max: 2 });
+  // An idle client whose socket the runtime closes (request context ended) emits 'error' on the pool; without a
+  // listener that is an uncaught exception. The next query opens a new connection, so noting it is enough.
+  // After `end()` the runtime tearing the socket down is expected and not worth a line.
+  pool.on("error", (error: Error) => {
+    if ((pool as unknown as { ending?: boolean }).ending) return;
+    console.warn(JSON.stringify({ event: "postgres-idle-client-error", error: error.constructor.name }));
+  });
   return { db: drizzle(pool, { schema }), pool };
 }
