@@ -1,6 +1,11 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+// Wrangler and Miniflare run offline here: no metrics, no error reports, no request.cf fetch.
+process.env.WRANGLER_SEND_METRICS ??= "false";
+process.env.WRANGLER_SEND_ERROR_REPORTS ??= "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+
 // Two projects:
 // - `local`: Node-side code (stand-ins, simulator, seeds, SPA libraries) against real Postgres and Redis.
 // - `worker`: the gateway bundled and run in workerd by @cloudflare/vitest-plugin, against the real local stack

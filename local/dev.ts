@@ -15,9 +15,9 @@ import { startStack, type Stack } from "./stack.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const dataDir = `${root}.local-data`;
-const pidFile = `${dataDir}/dev.pids`;
-const GATEWAY_PORT = 8787;
-const SPA_PORT = 5173;
+const GATEWAY_PORT = Number(process.env.OMNIZEN_GATEWAY_PORT ?? 8787);
+const SPA_PORT = Number(process.env.OMNIZEN_SPA_PORT ?? 5173);
+const pidFile = `${dataDir}/dev-${GATEWAY_PORT}.pids`;
 
 const log = (line: string) => console.log(`[dev] ${line}`);
 
@@ -74,10 +74,10 @@ async function main(): Promise<void> {
 
   try {
     stack = await startStack({
-      database: "omnizen",
       dataDir: `${dataDir}/pglite`,
       upstashToken: env.UPSTASH_REDIS_REST_TOKEN ?? randomBytes(16).toString("hex"),
       ports: { bridge: Number(env.NEON_BRIDGE_PORT ?? 5488), upstash: Number(env.UPSTASH_PORT ?? 8079), simulator: Number(env.PROVIDER_SIM_PORT ?? 8790) },
+      database: env.OMNIZEN_DEV_DATABASE ?? "omnizen",
       useRealProviderKeys: true,
       env,
       log,
@@ -88,9 +88,11 @@ async function main(): Promise<void> {
 
     const bindings: Record<string, string> = { OMNIZEN_ENV: "development", ...stack.workerBindings };
     for (const name of PASSTHROUGH_VARIABLES) if (env[name]) bindings[name] = env[name] ?? "";
-    const varArgs = Object.entries(bindings).flatMap(([name, value]) => ["--var", `${name}:${value}`]);
+    // Bindings go through a private env file, not `--var`: secrets stay out of the process list.
+    const envFile = `${dataDir}/worker-${GATEWAY_PORT}.env`;
+    writeFileSync(envFile, Object.entries(bindings).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join("\n") + "\n", { mode: 0o600 });
     const childEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", OMNIZEN_GATEWAY_URL: `http://127.0.0.1:${GATEWAY_PORT}` };
-    const gateway = startProcess("gateway", "wrangler", ["dev", "--ip", "127.0.0.1", "--port", String(GATEWAY_PORT), "--show-interactive-dev-session=false", ...varArgs], childEnv, (line) => console.log(`[gateway] ${line}`));
+    const gateway = startProcess("gateway", "wrangler", ["dev", "--ip", "127.0.0.1", "--port", String(GATEWAY_PORT), "--show-interactive-dev-session=false", "--env-file", envFile], childEnv, (line) => console.log(`[gateway] ${line}`));
     processes.push(gateway);
     const spa = startProcess("spa", "vite", ["web", "--host", "127.0.0.1", "--port", String(SPA_PORT), "--strictPort"], childEnv, (line) => console.log(`[spa] ${line}`));
     processes.push(spa);
@@ -115,7 +117,7 @@ async function main(): Promise<void> {
         `  gateway             http://127.0.0.1:${GATEWAY_PORT}/v1   (OpenAI-compatible; GET /v1/models)`,
         `  dashboard (SPA)     http://127.0.0.1:${SPA_PORT}`,
         `  provider simulator  ${stack.simulatorUrl}   (answers for: ${simulated.join(", ") || "none"})`,
-        real.length ? `  real providers      ${real.join(", ")}` : "",
+        ...(real.length ? [`  real providers      ${real.join(", ")}`] : []),
         `  postgres            ${stack.postgresKind}: ${stack.databaseUrl.replace(/:[^:@/]+@/, ":***@")}`,
         `  upstash stand-in    ${stack.upstashUrl}   (backend: ${stack.upstashBackend})`,
         `  API key             ${apiKey}`,
@@ -124,7 +126,7 @@ async function main(): Promise<void> {
         `         -H "content-type: application/json" -d '{"model":"deepseek/deepseek-flash","messages":[{"role":"user","content":"Hello"}]}'`,
         "",
         "Ctrl-C stops everything.",
-      ].filter((line, index, lines) => line !== "" || lines[index - 1] !== "").join("\n"),
+      ].join("\n"),
     );
   } catch (error) {
     console.error(`[dev] failed to start: ${error instanceof Error ? error.message : String(error)}`);
