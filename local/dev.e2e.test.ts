@@ -132,6 +132,11 @@ describe("npm run dev", () => {
       await database.end();
     }
 
+    // A second copy on the same ports refuses clearly and leaves the running one alone.
+    const duplicate = startDev();
+    await expect(duplicate.ready).rejects.toThrow(/already running/);
+    expect((await fetch(`http://127.0.0.1:${PORTS.gateway}/healthz`)).status).toBe(200);
+
     await stop(first.child);
     expect(first.output()).toContain("stopping");
     for (const port of Object.values(PORTS)) expect(await portOpen(port), `port ${port} still open`).toBe(false);

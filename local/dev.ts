@@ -5,7 +5,7 @@
  * workerd through `wrangler dev` on :8787 and the SPA's Vite dev server on :5173. Ctrl-C stops everything.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { generateApiKey, isWellFormedApiKey } from "../worker/src/lib/api-key.ts";
 import { PASSTHROUGH_VARIABLES, loadDevEnvironment } from "./dev-vars.ts";
@@ -55,7 +55,15 @@ async function waitForHttp(url: string, timeoutMs: number, isAlive: () => boolea
 
 async function main(): Promise<void> {
   mkdirSync(dataDir, { recursive: true });
-  reapStale(pidFile, log);
+  const running = reapStale(pidFile, log);
+  if (running) {
+    console.error(
+      `[dev] omnizen dev is already running on port ${GATEWAY_PORT} (pid ${running.runningPid}). ` +
+        "Stop it with Ctrl-C (or `kill " + running.runningPid + "`), or start another copy with other ports (README: OMNIZEN_GATEWAY_PORT ...).",
+    );
+    process.exit(1);
+  }
+  writePidFile(pidFile, []);
   const env = loadDevEnvironment(`${root}.dev.vars`, process.env);
   const processes: ManagedProcess[] = [];
   let stack: Stack | undefined;
@@ -66,7 +74,7 @@ async function main(): Promise<void> {
     log("stopping…");
     await stopAll(processes);
     await stack?.close();
-    writePidFile(pidFile, []);
+    rmSync(pidFile, { force: true });
     process.exit(code);
   };
   process.on("SIGINT", () => void shutdown(0));

@@ -49,16 +49,29 @@ export async function stopAll(processes: ManagedProcess[], graceMs = 4000): Prom
   for (const entry of running) killGroup(entry.child.pid ?? 0, "SIGKILL");
 }
 
-/** Kills the process groups a previous, crashed run left behind, then forgets them. */
-export function reapStale(pidFile: string, log: (line: string) => void): void {
-  if (!existsSync(pidFile)) return;
-  const pids = readFileSync(pidFile, "utf8").split(/\s+/).map(Number).filter((pid) => Number.isInteger(pid) && pid > 1);
+/**
+ * Kills the process groups a previous, crashed run left behind, then forgets them. If that run is still alive, it
+ * is not touched: the caller gets its pid and should refuse to start a second copy on the same ports.
+ */
+export function reapStale(pidFile: string, log: (line: string) => void): { runningPid: number } | undefined {
+  if (!existsSync(pidFile)) return undefined;
+  const [orchestrator, ...pids] = readFileSync(pidFile, "utf8").split(/\s+/).map(Number).filter((pid) => Number.isInteger(pid) && pid > 1);
+  if (orchestrator && orchestrator !== process.pid && isOrchestrator(orchestrator)) return { runningPid: orchestrator };
   for (const pid of pids) {
     // Only groups that still look like ours: a reused pid of an unrelated process is left alone.
     if (!looksLikeOurs(pid)) continue;
     if (killGroup(pid, "SIGKILL")) log(`stopped process group ${pid} left by an earlier run`);
   }
   rmSync(pidFile, { force: true });
+  return undefined;
+}
+
+function isOrchestrator(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("local/dev.ts");
+  } catch {
+    return false;
+  }
 }
 
 export function writePidFile(pidFile: string, pids: number[]): void {
