@@ -30,6 +30,8 @@ export const users = pgTable("users", {
   plan: text("plan").notNull().default("free"),
   /** Prepaid credit, the source of truth; the edge keeps a fast counter in Redis (hot-path issue). */
   creditBalanceMicroUsd: bigint("credit_balance_micro_usd", { mode: "number" }).notNull().default(0),
+  /** Policy 8: where this account's prompts may be processed (null = everywhere the catalog routes). */
+  allowedJurisdictions: text("allowed_jurisdictions").array(),
   /** Policy 7: the user confirmed being 13 or older. */
   ageConfirmedAt: timestamp("age_confirmed_at", { withTimezone: true }),
   createdAt: createdAt(),
@@ -51,6 +53,8 @@ export const apiKeys = pgTable(
     createdAt: createdAt(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    /** Narrows the account's allowed jurisdictions for this key (null = the account's). */
+    allowedJurisdictions: text("allowed_jurisdictions").array(),
   },
   (table) => [index("api_keys_user_id_idx").on(table.userId)],
 );

@@ -6,14 +6,8 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
+import { PROVIDER_SIM_PATHS, SIMULATOR_API_KEY } from "./provider-routes.ts";
 import { startStack } from "./stack.ts";
-
-declare module "vitest" {
-  export interface ProvidedContext {
-    workerBindings: Record<string, string>;
-    databaseUrl: string;
-  }
-}
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const stack = await startStack({
@@ -25,7 +19,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
       if (process.env.OMNIZEN_TEST_VERBOSE) console.log(`[stack] ${line}`);
     },
   });
-  project.provide("workerBindings", { OMNIZEN_ENV: "test", ...stack.workerBindings });
+  project.provide("workerBindings", {
+    OMNIZEN_ENV: "test",
+    ...stack.workerBindings,
+    // A second, regional route for qwen models (US), so tests can exercise fallback and jurisdiction choice.
+    QWEN_US_API_KEY: SIMULATOR_API_KEY,
+    QWEN_US_BASE_URL: `${stack.simulatorUrl}${PROVIDER_SIM_PATHS.qwen}`,
+    // Short enough that the stall test stays quick, long enough for a loaded CI machine.
+    UPSTREAM_TIMEOUT_MS: "3000",
+  });
+  project.provide("simulatorUrl", stack.simulatorUrl);
   project.provide("databaseUrl", stack.databaseUrl);
   return () => stack.close();
 }

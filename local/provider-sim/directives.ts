@@ -32,6 +32,9 @@ const directivesSchema = z.strictObject({
   cache_write: integer(0, 10_000_000).default(0),
   reasoning: integer(0, 5000).default(0),
   fragment: integer(1, 65_536).optional(),
+  /** With `error`: fail only the first N requests that carry the same `nonce` (to exercise gateway fallbacks). */
+  error_times: integer(1, 1000).optional(),
+  nonce: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be letters, digits, - or _").optional(),
 });
 
 /** Parsed directives with defaults applied. */

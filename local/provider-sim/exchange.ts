@@ -109,7 +109,7 @@ export async function runExchange(context: ExchangeContext): Promise<ExchangeRes
     entry.outcome = "client_closed";
     return { entry, bytesOut: 0 };
   }
-  if (directives.error !== undefined && directives.error_after === undefined) {
+  if (directives.error !== undefined && directives.error_after === undefined && consumeError(directives)) {
     const retryAfter = directives.retry_after ?? (directives.error === 429 ? 1 : undefined);
     const retryHeaders: Record<string, string> = retryAfter === undefined ? {} : { "retry-after": String(retryAfter) };
     return reply(dialect.errorReply(directives.error, `Simulated error (status ${directives.error}).`), { ...headers, ...retryHeaders });
@@ -155,4 +155,15 @@ export async function runExchange(context: ExchangeContext): Promise<ExchangeRes
   });
   entry.outcome = result.outcome;
   return { entry, bytesOut: result.bytes };
+}
+
+/** Requests seen per nonce, for `error_times`: the first N with a nonce fail, later ones succeed. */
+const errorsByNonce = new Map<string, number>();
+
+function consumeError(directives: { error_times?: number | undefined; nonce?: string | undefined }): boolean {
+  if (directives.error_times === undefined) return true;
+  const key = directives.nonce ?? "";
+  const seen = errorsByNonce.get(key) ?? 0;
+  errorsByNonce.set(key, seen + 1);
+  return seen < directives.error_times;
 }

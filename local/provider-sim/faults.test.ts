@@ -151,3 +151,23 @@ describe("service endpoints", () => {
     expect(await wrongMethod.json()).toMatchObject({ error: { type: "invalid_request_error" } });
   });
 });
+
+describe("error_times", () => {
+  it("fails only the first N requests that carry the same nonce", async () => {
+    const { startProviderSimulator } = await import("./server.ts");
+    const simulator = await startProviderSimulator({ port: 0 });
+    try {
+      const send = () =>
+        fetch(`${simulator.url}/openai/v1/chat/completions`, {
+          method: "POST",
+          headers: { authorization: "Bearer k", "content-type": "application/json" },
+          body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "[[sim error=503 error_times=2 nonce=abc1]]" }] }),
+        });
+      expect((await send()).status).toBe(503);
+      expect((await send()).status).toBe(503);
+      expect((await send()).status).toBe(200);
+    } finally {
+      await simulator.close();
+    }
+  });
+});

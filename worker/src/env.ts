@@ -3,17 +3,24 @@
  * request with one readable list of problems (logged), never a half-configured gateway.
  */
 import { z } from "zod";
+import { ENDPOINT_FAMILIES, type EndpointFamily } from "./catalog/types.ts";
 import { PROVIDER_IDS, type ProviderId } from "./providers/provider-ids.ts";
 
 const optionalUrl = z.url().optional();
 const optionalSecret = z.string().min(1).optional();
 
+type CredentialPrefix = Uppercase<ProviderId> | EndpointFamily;
+const CREDENTIAL_PREFIXES: readonly CredentialPrefix[] = [
+  ...PROVIDER_IDS.map((id) => id.toUpperCase() as Uppercase<ProviderId>),
+  ...ENDPOINT_FAMILIES,
+];
+
 const providerFields = Object.fromEntries(
-  PROVIDER_IDS.flatMap((id) => [
-    [`${id.toUpperCase()}_API_KEY`, optionalSecret],
-    [`${id.toUpperCase()}_BASE_URL`, optionalUrl],
+  CREDENTIAL_PREFIXES.flatMap((prefix) => [
+    [`${prefix}_API_KEY`, optionalSecret],
+    [`${prefix}_BASE_URL`, optionalUrl],
   ]),
-) as Record<`${Uppercase<ProviderId>}_API_KEY` | `${Uppercase<ProviderId>}_BASE_URL`, z.ZodOptional<z.ZodString>>;
+) as Record<`${CredentialPrefix}_API_KEY` | `${CredentialPrefix}_BASE_URL`, z.ZodOptional<z.ZodString>>;
 
 const envSchema = z
   .object({
@@ -59,7 +66,8 @@ export function loadConfig(env: object): Config {
   return result.data;
 }
 
-export function providerConfig(config: Config, provider: ProviderId): ProviderConfig {
-  const prefix = provider.toUpperCase() as Uppercase<ProviderId>;
+/** The key and base-URL override of a provider, or of a regional endpoint family when given. */
+export function providerConfig(config: Config, provider: ProviderId, family?: EndpointFamily): ProviderConfig {
+  const prefix: CredentialPrefix = family ?? (provider.toUpperCase() as Uppercase<ProviderId>);
   return { apiKey: config[`${prefix}_API_KEY`], baseUrl: config[`${prefix}_BASE_URL`] };
 }

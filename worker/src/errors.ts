@@ -8,6 +8,7 @@ export type ErrorCode =
   | "invalid_json"
   | "invalid_request"
   | "model_not_found"
+  | "jurisdiction_not_allowed"
   | "not_found"
   | "request_too_large"
   | "rate_limited"
@@ -21,12 +22,13 @@ export type ErrorCode =
 export type OpenAIErrorType =
   | "invalid_request_error"
   | "authentication_error"
+  | "permission_error"
   | "not_found_error"
   | "rate_limit_error"
   | "api_error";
 
 export interface ErrorShape {
-  status: 400 | 401 | 404 | 413 | 429 | 500 | 502 | 503 | 504;
+  status: 400 | 401 | 403 | 404 | 413 | 429 | 500 | 502 | 503 | 504;
   type: OpenAIErrorType;
 }
 
@@ -39,6 +41,8 @@ export function describeErrorCode(code: ErrorCode): ErrorShape {
     case "invalid_json":
     case "invalid_request":
       return { status: 400, type: "invalid_request_error" };
+    case "jurisdiction_not_allowed":
+      return { status: 403, type: "permission_error" };
     case "model_not_found":
     case "not_found":
       return { status: 404, type: "not_found_error" };

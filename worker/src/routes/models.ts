@@ -31,10 +31,11 @@ function describe(model: ModelEntry) {
       version: model.price.version,
     },
     jurisdictions: [...new Set(model.routes.map((route) => route.jurisdiction))],
+    routes: model.routes.map((route) => ({ provider: route.provider, jurisdiction: route.jurisdiction, endpoint: route.endpoint })),
   };
 }
 
-const listed = (MODELS as readonly ModelEntry[]).filter((model) => model.routes.some((route) => getAdapter(route.provider)));
+const listed = MODELS.filter((model) => model.routes.some((route) => getAdapter(route.provider)));
 
 export const modelsRoute = new Hono<AppEnv>()
   .get("/", (context) => context.json({ object: "list", data: listed.map(describe) }))

@@ -14,6 +14,15 @@ export interface AuthenticatedKey {
   keyId: string;
   userId: string;
   plan: string;
+  /** Where this key's requests may be processed: the account's list narrowed by the key's; null = unrestricted. */
+  allowedJurisdictions: string[] | null;
+}
+
+/** Intersection of two optional allow-lists (null means no restriction). */
+export function narrowJurisdictions(account: string[] | null, key: string[] | null): string[] | null {
+  if (account === null) return key;
+  if (key === null) return account;
+  return account.filter((jurisdiction) => key.includes(jurisdiction));
 }
 
 type CachedRecord = AuthenticatedKey | { missing: true };
@@ -22,12 +31,25 @@ export const keyCacheKey = (keyHash: string): string => `omz:key:${keyHash}`;
 
 export async function loadKeyFromDatabase(db: Database, keyHash: string): Promise<AuthenticatedKey | null> {
   const rows = await db
-    .select({ keyId: apiKeys.id, userId: apiKeys.userId, plan: users.plan })
+    .select({
+      keyId: apiKeys.id,
+      userId: apiKeys.userId,
+      plan: users.plan,
+      accountJurisdictions: users.allowedJurisdictions,
+      keyJurisdictions: apiKeys.allowedJurisdictions,
+    })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
     .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
     .limit(1);
-  return rows[0] ?? null;
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    keyId: row.keyId,
+    userId: row.userId,
+    plan: row.plan,
+    allowedJurisdictions: narrowJurisdictions(row.accountJurisdictions, row.keyJurisdictions),
+  };
 }
 
 export async function lookupKey(

@@ -5,7 +5,7 @@
 import type { Context } from "hono";
 import { createDb } from "../../../db/client.ts";
 import type { AppEnv } from "../app-env.ts";
-import { computeCostMicroUsd } from "../catalog/pricing.ts";
+import { computeCostMicroUsd, priceAt } from "../catalog/pricing.ts";
 import type { ModelEntry, ModelRoute } from "../catalog/types.ts";
 import type { NormalizedUsage } from "../providers/types.ts";
 import { recordUsage } from "./usage-sink.ts";
@@ -25,6 +25,8 @@ export async function writeRequestRecord(context: Context<AppEnv>, record: Reque
   const auth = context.get("auth");
   const requestId = context.get("requestId");
   const startedAt = context.get("startedAt");
+  // The price at request time (a scheduled change during a long stream does not reprice it).
+  const price = priceAt(record.model, new Date(startedAt));
   const { db, pool } = createDb({ url: config.DATABASE_URL, wsProxy: config.NEON_WS_PROXY });
   try {
     await recordUsage(
@@ -40,8 +42,8 @@ export async function writeRequestRecord(context: Context<AppEnv>, record: Reque
         cachedTokens: record.usage.cacheRead,
         cacheWriteTokens: record.usage.cacheWrite,
         reasoningTokens: record.usage.reasoning,
-        costMicroUsd: computeCostMicroUsd(record.usage, record.model.price),
-        priceVersion: record.model.price.version,
+        costMicroUsd: computeCostMicroUsd(record.usage, price),
+        priceVersion: price.version,
         usageSource: record.usage.source,
         status: record.status,
         httpStatus: record.httpStatus,

@@ -41,19 +41,32 @@ export interface SeededAccount {
   apiKey: string;
 }
 
-/** A fresh user with `creditMicroUsd` of prepaid credit and one API key. */
-export async function seedAccount(creditMicroUsd = 5_000_000): Promise<SeededAccount> {
+export interface SeedOptions {
+  creditMicroUsd?: number;
+  accountJurisdictions?: string[] | null;
+  keyJurisdictions?: string[] | null;
+}
+
+/** A fresh user with prepaid credit (default 5 USD) and one API key. */
+export async function seedAccount(creditOrOptions: number | SeedOptions = {}): Promise<SeededAccount> {
+  const options = typeof creditOrOptions === "number" ? { creditMicroUsd: creditOrOptions } : creditOrOptions;
+  const creditMicroUsd = options.creditMicroUsd ?? 5_000_000;
   const apiKey = generateApiKey();
   const keyHash = await hashApiKey(apiKey);
   return withDatabase(async (db) => {
     const [user] = await db
       .insert(users)
-      .values({ email: `test-${crypto.randomUUID()}@omnizen.test`, creditBalanceMicroUsd: creditMicroUsd, ageConfirmedAt: new Date() })
+      .values({
+        email: `test-${crypto.randomUUID()}@omnizen.test`,
+        creditBalanceMicroUsd: creditMicroUsd,
+        ageConfirmedAt: new Date(),
+        allowedJurisdictions: options.accountJurisdictions ?? null,
+      })
       .returning({ id: users.id });
     if (!user) throw new Error("user insert returned nothing");
     const [key] = await db
       .insert(apiKeys)
-      .values({ userId: user.id, name: "test", keyHash, prefix: displayPrefix(apiKey) })
+      .values({ userId: user.id, name: "test", keyHash, prefix: displayPrefix(apiKey), allowedJurisdictions: options.keyJurisdictions ?? null })
       .returning({ id: apiKeys.id });
     if (!key) throw new Error("key insert returned nothing");
     return { userId: user.id, keyId: key.id, apiKey };

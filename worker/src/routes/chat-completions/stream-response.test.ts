@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { createOpenAICompatibleAdapter } from "../../providers/openai-compatible/adapter.ts";
 import { convertDeepSeekUsage } from "../../providers/openai-compatible/convert-usage.ts";
 import type { ChatContext } from "../../providers/types.ts";
+import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
 import { createStreamResponseBody, type StreamOutcome } from "./stream-response.ts";
 
 const adapter = createOpenAICompatibleAdapter("deepseek", "https://upstream.invalid", { convertUsage: convertDeepSeekUsage });
@@ -38,7 +39,7 @@ async function run(body: ReadableStream<Uint8Array>, includeUsage: boolean) {
   const stream = createStreamResponseBody({
     upstreamBody: body,
     translator: adapter.createStreamTranslator(context),
-    includeUsage,
+    encoder: openaiSurface.createStreamEncoder({ includeUsage, modelId: context.modelId, requestId: "req_test" }),
     abortUpstream: () => (aborted = true),
     onSettled: (settled) => (outcome = settled),
   });
@@ -89,7 +90,7 @@ describe("streaming pipeline", () => {
     const stream = createStreamResponseBody({
       upstreamBody: endless,
       translator: adapter.createStreamTranslator(context),
-      includeUsage: false,
+      encoder: openaiSurface.createStreamEncoder({ includeUsage: false, modelId: context.modelId, requestId: "req_test" }),
       abortUpstream: () => (aborted = true),
       onSettled: (settled) => (outcome = settled),
     });

@@ -1,13 +1,13 @@
 /**
- * The streaming pipeline the route owns: upstream bytes -> SSE decode -> adapter translator -> usage tap -> SSE encode.
- * Pull-based, so the client's pace is the upstream's pace (no buffering of the whole answer). `onSettled` is called
- * exactly once: when the stream ends, fails, or the client goes away (then the upstream request is aborted at once).
+ * The streaming pipeline the route owns: upstream bytes -> SSE decode -> adapter translator -> usage tap -> surface
+ * encoder. Pull-based, so the client's pace is the upstream's pace (no buffering of the whole answer). `onSettled` is
+ * called exactly once: when the stream ends, fails, or the client goes away (then the upstream request is aborted).
  */
 import { GatewayError } from "../../errors.ts";
 import { generatedCharacters } from "../../lib/estimate-usage.ts";
 import { decodeServerSentEvents } from "../../lib/sse/decode.ts";
-import { DONE_EVENT, encodeData } from "../../lib/sse/encode.ts";
 import type { NormalizedUsage, StreamTranslator } from "../../providers/types.ts";
+import type { StreamEncoder } from "../../surfaces/types.ts";
 
 export interface StreamOutcome {
   status: "ok" | "error" | "cancelled";
@@ -15,30 +15,42 @@ export interface StreamOutcome {
   /** Characters of generated text sent, for estimating usage when the upstream reported none. */
   generatedCharacters: number;
   firstTokenAt: number | null;
+  /** Why a stream failed, for the usage row's HTTP status. */
+  error?: GatewayError;
 }
 
 export function createStreamResponseBody(options: {
   upstreamBody: ReadableStream<Uint8Array>;
   translator: StreamTranslator;
-  includeUsage: boolean;
+  encoder: StreamEncoder;
   abortUpstream: () => void;
   onSettled: (outcome: StreamOutcome) => void;
 }): ReadableStream<Uint8Array> {
+  const { encoder } = options;
   const events = decodeServerSentEvents(options.upstreamBody).getReader();
   const outcome: StreamOutcome = { status: "ok", usage: null, generatedCharacters: 0, firstTokenAt: null };
   let settled = false;
-  let usageSent = false;
   const settle = (status: StreamOutcome["status"]) => {
     if (settled) return;
     settled = true;
     outcome.status = status;
     options.onSettled(outcome);
   };
-
-  const finishWithError = (controller: ReadableStreamDefaultController<Uint8Array>, error: GatewayError) => {
-    controller.enqueue(encodeData(error.toJSON()));
+  const enqueueAll = (controller: ReadableStreamDefaultController<Uint8Array>, parts: Uint8Array[]) => {
+    for (const part of parts) controller.enqueue(part);
+    return parts.length > 0;
+  };
+  const finish = async (controller: ReadableStreamDefaultController<Uint8Array>) => {
+    enqueueAll(controller, encoder.end());
+    controller.close();
+    await events.cancel().catch(() => undefined);
+    settle("ok");
+  };
+  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, error: GatewayError) => {
+    enqueueAll(controller, encoder.error(error));
     controller.close();
     options.abortUpstream();
+    outcome.error = error;
     settle("error");
   };
 
@@ -49,47 +61,29 @@ export function createStreamResponseBody(options: {
           for (;;) {
             const { done, value } = await events.read();
             if (done) {
-              // An upstream that closes without its end marker and without usage was cut off.
-              if (outcome.usage) {
-                controller.enqueue(DONE_EVENT);
-                controller.close();
-                settle("ok");
-              } else {
-                finishWithError(controller, new GatewayError("upstream_error", "The upstream stream ended unexpectedly."));
-              }
+              // An upstream that closes without its end marker counts as complete only if it reported usage.
+              if (outcome.usage) await finish(controller);
+              else fail(controller, new GatewayError("upstream_error", "The upstream stream ended unexpectedly."));
               return;
             }
             let wrote = false;
             for (const part of options.translator.translate(value)) {
               if (part.type === "chunk-emit") {
-                const { usage: _usage, ...withoutUsage } = part.chunk;
-                const chunk = options.includeUsage ? part.chunk : withoutUsage;
                 outcome.generatedCharacters += generatedCharacters(part.chunk.choices);
                 outcome.firstTokenAt ??= Date.now();
-                controller.enqueue(encodeData(chunk));
-                wrote = true;
+                wrote = enqueueAll(controller, encoder.chunk(part.chunk)) || wrote;
               } else if (part.type === "usage-final") {
                 outcome.usage = part.usage;
-                // Some upstreams report usage twice (Kimi: on the finish chunk and in a usage chunk): send it once.
-                if (options.includeUsage && !usageSent) {
-                  usageSent = true;
-                  controller.enqueue(encodeData(part.chunk));
-                  wrote = true;
-                }
+                wrote = enqueueAll(controller, encoder.usage(part.usage, part.chunk)) || wrote;
               } else {
-                controller.enqueue(DONE_EVENT);
-                controller.close();
-                await events.cancel().catch(() => undefined);
-                settle("ok");
+                await finish(controller);
                 return;
               }
             }
             if (wrote) return;
           }
         } catch (error) {
-          const gatewayError =
-            error instanceof GatewayError ? error : new GatewayError("upstream_error", "The upstream stream failed.");
-          finishWithError(controller, gatewayError);
+          fail(controller, error instanceof GatewayError ? error : new GatewayError("upstream_error", "The upstream stream failed."));
         }
       },
       async cancel() {

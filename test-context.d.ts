@@ -1,0 +1,10 @@
+// Values the vitest global setup (local/test-global-setup.ts) provides to the test projects.
+import "vitest";
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    workerBindings: Record<string, string>;
+    databaseUrl: string;
+    simulatorUrl: string;
+  }
+}

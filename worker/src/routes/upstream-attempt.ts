@@ -1,0 +1,41 @@
+/**
+ * One try of one upstream route, up to its response headers. Retryable failures (connect error, timeout before
+ * headers, 429, 5xx) let the dispatcher fall back to the next route; nothing has reached the client yet then.
+ */
+import { GatewayError } from "../errors.ts";
+import type { ChatContext } from "../providers/types.ts";
+import type { RouteCandidate } from "../services/route-selection.ts";
+
+export type AttemptResult =
+  | { ok: true; response: Response; abort: AbortController }
+  | { ok: false; error: GatewayError; retryable: boolean };
+
+export async function attemptUpstream(candidate: RouteCandidate, chat: ChatContext, defaultTimeoutMs: number): Promise<AttemptResult> {
+  const upstreamRequest = candidate.adapter.buildChatRequest(chat);
+  const abort = new AbortController();
+  const timeoutMs = candidate.route.timeoutMs ?? defaultTimeoutMs;
+  const timer = setTimeout(
+    () => abort.abort(new GatewayError("upstream_timeout", `The upstream provider (${candidate.route.provider}) did not answer within ${timeoutMs} ms.`)),
+    timeoutMs,
+  );
+  try {
+    const response = await fetch(upstreamRequest.url, {
+      method: "POST",
+      headers: upstreamRequest.headers,
+      body: upstreamRequest.body,
+      signal: abort.signal,
+    });
+    if (response.ok) return { ok: true, response, abort };
+    const body = await response.text().catch(() => "");
+    const error = candidate.adapter.mapError(response.status, response.headers, body, chat);
+    return { ok: false, error, retryable: response.status === 429 || response.status >= 500 };
+  } catch (cause) {
+    const error =
+      abort.signal.reason instanceof GatewayError
+        ? abort.signal.reason
+        : new GatewayError("upstream_unavailable", `The upstream provider (${candidate.route.provider}) could not be reached.`, { cause });
+    return { ok: false, error, retryable: true };
+  } finally {
+    clearTimeout(timer);
+  }
+}

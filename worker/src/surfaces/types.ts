@@ -1,0 +1,27 @@
+/**
+ * An API surface is what a client speaks (OpenAI Chat Completions, Anthropic Messages). Internally every request is
+ * an OpenAI-shaped ChatCompletionRequest and every answer an OpenAI-shaped ChatCompletion or a sequence of
+ * ChatCompletionChunks (reasoning text in `delta.reasoning_content`); a surface converts at the edges.
+ */
+import type { GatewayError } from "../errors.ts";
+import type { ChatCompletion, ChatCompletionChunk } from "../lib/openai-types.ts";
+import type { NormalizedUsage } from "../providers/types.ts";
+
+/** Turns the internal stream into the surface's SSE bytes. One encoder per response; stateful. */
+export interface StreamEncoder {
+  /** A content chunk (text, reasoning, tool-call deltas, finish_reason). */
+  chunk(chunk: ChatCompletionChunk): Uint8Array[];
+  /** The upstream's usage report, with the OpenAI usage chunk the upstream sent or the adapter synthesised. */
+  usage(usage: NormalizedUsage, chunk: ChatCompletionChunk): Uint8Array[];
+  /** The stream completed normally. */
+  end(): Uint8Array[];
+  /** The stream failed after the first byte: the surface's in-stream error event. The stream then closes. */
+  error(error: GatewayError): Uint8Array[];
+}
+
+export interface Surface {
+  readonly name: "openai" | "anthropic";
+  /** The non-streamed answer in the surface's shape. */
+  renderJson(body: ChatCompletion, usage: NormalizedUsage): unknown;
+  createStreamEncoder(options: { includeUsage: boolean; modelId: string; requestId: string }): StreamEncoder;
+}
