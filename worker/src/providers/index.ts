@@ -2,12 +2,15 @@
  * The typed provider registry: a closed union of ids, checked with `satisfies`. Providers whose adapter has not
  * landed yet are absent (`GET /v1/models` lists only models whose provider has an adapter).
  */
+import { createAnthropicAdapter } from "./anthropic/anthropic-adapter.ts";
 import { createOpenAICompatibleAdapter } from "./openai-compatible/adapter.ts";
 import { convertDeepSeekUsage, convertMoonshotUsage, convertOpenAIUsage } from "./openai-compatible/convert-usage.ts";
 import type { ProviderId } from "./provider-ids.ts";
 import type { ProviderAdapter } from "./types.ts";
 
 export const PROVIDERS = {
+  // Claude 4.7 and later take adaptive thinking with an effort, not a token budget.
+  anthropic: createAnthropicAdapter({ thinkingStyle: () => "adaptive" }),
   openai: createOpenAICompatibleAdapter("openai", "https://api.openai.com/v1", { convertUsage: convertOpenAIUsage }),
   deepseek: createOpenAICompatibleAdapter("deepseek", "https://api.deepseek.com", { convertUsage: convertDeepSeekUsage }),
   zai: createOpenAICompatibleAdapter("zai", "https://api.z.ai/api/paas/v4", { convertUsage: convertOpenAIUsage }),

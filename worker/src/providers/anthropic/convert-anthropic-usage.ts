@@ -1,0 +1,37 @@
+/**
+ * Anthropic usage -> the gateway's normalised usage and OpenAI's usage object.
+ * https://docs.anthropic.com/en/api/messages (usage) and
+ * https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching#tracking-cache-performance
+ * `input_tokens` excludes cache reads and writes, so OpenAI's `prompt_tokens` is the sum of all three.
+ * `output_tokens` already includes thinking tokens.
+ */
+import type { ChatCompletionUsage } from "../../lib/openai-types.ts";
+import type { NormalizedUsage } from "../types.ts";
+import { isJsonObject, type AnthropicUsage } from "./anthropic-api-types.ts";
+
+const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0);
+
+/** `reasoning` is the reported thinking token count (`output_tokens_details.thinking_tokens`), else 0. */
+export function convertAnthropicUsage(usage: AnthropicUsage): NormalizedUsage {
+  const details = isJsonObject(usage.output_tokens_details) ? usage.output_tokens_details : {};
+  return {
+    inputUncached: count(usage.input_tokens),
+    cacheRead: count(usage.cache_read_input_tokens),
+    cacheWrite: count(usage.cache_creation_input_tokens),
+    output: count(usage.output_tokens),
+    reasoning: count(details.thinking_tokens),
+    source: "provider",
+  };
+}
+
+/** OpenAI's usage shape: `prompt_tokens` includes cached reads and cache writes; reasoning sits in the details. */
+export function toOpenAIUsage(usage: NormalizedUsage): ChatCompletionUsage {
+  const promptTokens = usage.inputUncached + usage.cacheRead + usage.cacheWrite;
+  return {
+    prompt_tokens: promptTokens,
+    completion_tokens: usage.output,
+    total_tokens: promptTokens + usage.output,
+    prompt_tokens_details: { cached_tokens: usage.cacheRead, cache_write_tokens: usage.cacheWrite },
+    completion_tokens_details: { reasoning_tokens: usage.reasoning },
+  };
+}
