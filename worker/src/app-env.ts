@@ -10,5 +10,7 @@ export interface AppEnv {
     startedAt: number;
     config: Config;
     auth: AuthenticatedKey;
+    /** Which API the client speaks; errors are rendered in its shape. */
+    surface: "openai" | "anthropic";
   };
 }

@@ -10,7 +10,9 @@ import { apiKeyAuth } from "./middleware/api-key-auth.ts";
 import { config } from "./middleware/config.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions/route.ts";
+import { messagesRoute } from "./routes/messages/route.ts";
 import { modelsRoute } from "./routes/models.ts";
+import { renderAnthropicError } from "./surfaces/anthropic/render-anthropic-error.ts";
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
@@ -20,6 +22,12 @@ export function createApp(): Hono<AppEnv> {
   app.route("/v1/models", modelsRoute);
   app.use("/v1/chat/completions", apiKeyAuth());
   app.route("/v1/chat/completions", chatCompletionsRoute);
+  app.use("/v1/messages", async (context, next) => {
+    context.set("surface", "anthropic");
+    await next();
+  });
+  app.use("/v1/messages", apiKeyAuth());
+  app.route("/v1/messages", messagesRoute);
 
   app.notFound((context) => {
     const error = new GatewayError("not_found", `No route for ${context.req.method} ${new URL(context.req.url).pathname}.`);
@@ -28,7 +36,8 @@ export function createApp(): Hono<AppEnv> {
 
   app.onError((error, context) => {
     const known = toGatewayError(error, context.get("requestId"));
-    const response = context.json(known.toJSON(), known.status);
+    const body = context.get("surface") === "anthropic" ? renderAnthropicError(known, context.get("requestId")) : known.toJSON();
+    const response = context.json(body, known.status);
     for (const [name, value] of Object.entries(known.headers)) response.headers.set(name, value);
     return response;
   });

@@ -1,6 +1,6 @@
 /**
- * `Authorization: Bearer sk-omni-...` on /v1/*. Warm path: one Upstash call, no Postgres. A malformed key is refused
- * without any lookup.
+ * `Authorization: Bearer sk-omni-...` on /v1/* (or `x-api-key`, as Anthropic clients send it). Warm path: one Upstash
+ * call, no Postgres. A malformed key is refused without any lookup.
  */
 import { createMiddleware } from "hono/factory";
 import { createDb } from "../../../db/client.ts";
@@ -12,12 +12,11 @@ import { loadKeyFromDatabase, lookupKey } from "../services/key-store.ts";
 
 export const apiKeyAuth = () =>
   createMiddleware<AppEnv>(async (context, next) => {
-    const header = context.req.header("authorization");
-    const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-    if (!match?.[1]) {
-      throw new GatewayError("missing_api_key", "Missing API key: send 'Authorization: Bearer <your omnizen key>'.");
+    const bearer = context.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+    const key = bearer ?? context.req.header("x-api-key")?.trim();
+    if (!key) {
+      throw new GatewayError("missing_api_key", "Missing API key: send 'Authorization: Bearer <your omnizen key>' (or 'x-api-key').");
     }
-    const key = match[1];
     if (!isWellFormedApiKey(key)) throw invalidKey();
     const config = context.get("config");
     const keyHash = await hashApiKey(key);

@@ -1,8 +1,9 @@
 /**
- * The typed provider registry: a closed union of ids, checked with `satisfies`. Providers whose adapter has not
- * landed yet are absent (`GET /v1/models` lists only models whose provider has an adapter).
+ * The typed provider registry: a closed union of ids, checked with `satisfies`: every one of the eight upstreams has
+ * exactly one adapter; the OpenAI-dialect ones share one implementation with small typed quirks.
  */
 import { createAnthropicAdapter } from "./anthropic/anthropic-adapter.ts";
+import { createGeminiAdapter } from "./gemini/gemini-adapter.ts";
 import { createOpenAICompatibleAdapter } from "./openai-compatible/adapter.ts";
 import { convertDeepSeekUsage, convertMoonshotUsage, convertOpenAIUsage } from "./openai-compatible/convert-usage.ts";
 import type { ProviderId } from "./provider-ids.ts";
@@ -11,6 +12,8 @@ import type { ProviderAdapter } from "./types.ts";
 export const PROVIDERS = {
   // Claude 4.7 and later take adaptive thinking with an effort, not a token budget.
   anthropic: createAnthropicAdapter({ thinkingStyle: () => "adaptive" }),
+  // Gemini 3 controls thinking by level; older models by a token budget.
+  gemini: createGeminiAdapter({ thinkingStyle: (model) => (model.startsWith("gemini-3") ? "level" : "budget") }),
   openai: createOpenAICompatibleAdapter("openai", "https://api.openai.com/v1", { convertUsage: convertOpenAIUsage }),
   deepseek: createOpenAICompatibleAdapter("deepseek", "https://api.deepseek.com", { convertUsage: convertDeepSeekUsage }),
   zai: createOpenAICompatibleAdapter("zai", "https://api.z.ai/api/paas/v4", { convertUsage: convertOpenAIUsage }),
@@ -19,7 +22,7 @@ export const PROVIDERS = {
   }),
   minimax: createOpenAICompatibleAdapter("minimax", "https://api.minimax.io/v1", { convertUsage: convertOpenAIUsage }),
   moonshot: createOpenAICompatibleAdapter("moonshot", "https://api.moonshot.ai/v1", { convertUsage: convertMoonshotUsage }),
-} satisfies Partial<Record<ProviderId, ProviderAdapter>>;
+} satisfies Record<ProviderId, ProviderAdapter>;
 
 export function getAdapter(provider: ProviderId): ProviderAdapter | undefined {
   return (PROVIDERS as Partial<Record<ProviderId, ProviderAdapter>>)[provider];

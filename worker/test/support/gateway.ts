@@ -3,6 +3,7 @@
  * Neon driver the worker uses, and wait for side effects written in `waitUntil` (Miniflare does not wait for them).
  */
 import { SELF, env } from "cloudflare:test";
+import Anthropic from "@anthropic-ai/sdk";
 import OpenAI from "openai";
 import { eq } from "drizzle-orm";
 import { createDb, type Database } from "../../../db/client.ts";
@@ -21,6 +22,15 @@ export function openaiClient(apiKey: string): OpenAI {
   return new OpenAI({
     apiKey,
     baseURL: `${GATEWAY}/v1`,
+    maxRetries: 0,
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => SELF.fetch(input instanceof URL ? input.href : input, init),
+  });
+}
+
+export function anthropicClient(apiKey: string): Anthropic {
+  return new Anthropic({
+    apiKey,
+    baseURL: GATEWAY,
     maxRetries: 0,
     fetch: (input: RequestInfo | URL, init?: RequestInit) => SELF.fetch(input instanceof URL ? input.href : input, init),
   });

@@ -1,0 +1,160 @@
+import { describe, expect, it } from "vitest";
+import { GatewayError } from "../../errors.ts";
+import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
+import { createStreamResponseBody, type StreamOutcome } from "../../routes/chat-completions/stream-response.ts";
+import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
+import { createGeminiStreamTranslator } from "./gemini-stream-translator.ts";
+import { RECORDED_TEXT_STREAM, RECORDED_TOOL_STREAM } from "./recorded-gemini-streams.fixture.ts";
+
+const MODEL = "gemini/gemini-3.8-flash";
+
+interface GeminiPartShape { text?: string; thought?: boolean }
+
+/** What the recorded stream says, read straight from its events (independently of the translator). */
+function expectedTexts(recorded: string): { content: string; reasoning: string } {
+  const parts = recorded.split("\n\n").filter(Boolean).flatMap((event) => {
+    const parsed = JSON.parse(event.replace(/^data: /, "")) as { candidates: Array<{ content: { parts: GeminiPartShape[] } }> };
+    return parsed.candidates[0]?.content.parts ?? [];
+  });
+  const join = (thought: boolean) => parts.filter((part) => Boolean(part.thought) === thought).map((part) => part.text ?? "").join("");
+  return { content: join(false), reasoning: join(true) };
+}
+
+/** Splits the bytes of `text` at the given byte offsets, so cuts can fall inside multi-byte characters. */
+function bodySplitAt(text: string, cuts: number[]): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  const points = [0, ...cuts.filter((cut) => cut > 0 && cut < bytes.length).sort((a, b) => a - b), bytes.length];
+  return new ReadableStream({
+    start(controller) {
+      for (let index = 0; index < points.length - 1; index += 1) controller.enqueue(bytes.slice(points[index], points[index + 1]));
+      controller.close();
+    },
+  });
+}
+
+/** Runs an upstream body through the real pipeline (SSE decode -> translator -> OpenAI encoder) and reads the result. */
+async function run(body: ReadableStream<Uint8Array>, includeUsage = true) {
+  let outcome: StreamOutcome | undefined;
+  const stream = createStreamResponseBody({
+    upstreamBody: body,
+    translator: createGeminiStreamTranslator(MODEL),
+    encoder: openaiSurface.createStreamEncoder({ includeUsage, modelId: MODEL, requestId: "req_test" }),
+    abortUpstream: () => undefined,
+    onSettled: (settled) => (outcome = settled),
+  });
+  const events = (await new Response(stream).text()).split("\n\n").filter(Boolean).map((event) => event.replace(/^data: /, ""));
+  const chunks = events.filter((event) => event !== "[DONE]").map((event) => JSON.parse(event) as ChatCompletionChunk & { error?: { code: string } });
+  const deltas = chunks.map((chunk) => chunk.choices?.[0]?.delta ?? {});
+  const text = (field: string) => deltas.map((delta) => (typeof delta[field] === "string" ? delta[field] : "")).join("");
+  return { events, chunks, deltas, content: text("content"), reasoning: text("reasoning_content"), outcome };
+}
+
+const sse = (...events: unknown[]) => events.map((event) => `data: ${JSON.stringify(event)}\n\n`).join("");
+const candidate = (parts: unknown[], finishReason?: string) => ({
+  candidates: [{ content: { role: "model", parts }, index: 0, ...(finishReason ? { finishReason } : {}) }],
+  responseId: "r1",
+});
+
+describe("Gemini stream translator in the streaming pipeline", () => {
+  it("reassembles a recorded text stream split at every byte boundary, including inside multi-byte characters", async () => {
+    const expected = expectedTexts(RECORDED_TEXT_STREAM);
+    expect(expected.content).toMatch(/[^\x00-\x7f]/); // the recording does contain multi-byte characters
+    const length = new TextEncoder().encode(RECORDED_TEXT_STREAM).length;
+    for (let cut = 1; cut < length; cut += 1) {
+      const { events, content, reasoning, outcome } = await run(bodySplitAt(RECORDED_TEXT_STREAM, [cut, cut + 5, cut + 29]));
+      expect(content).toBe(expected.content);
+      expect(reasoning).toBe(expected.reasoning);
+      expect(events.at(-1)).toBe("[DONE]");
+      expect(outcome?.status).toBe("ok");
+      expect(outcome?.usage).toEqual({ inputUncached: 18, cacheRead: 2, cacheWrite: 0, output: 9, reasoning: 3, source: "provider" });
+    }
+  });
+
+  it("sends the role first, one finish chunk, and the OpenAI usage chunk built from the last usageMetadata", async () => {
+    const { chunks, deltas } = await run(bodySplitAt(RECORDED_TEXT_STREAM, []));
+    expect(deltas[0]).toMatchObject({ role: "assistant" });
+    expect(deltas.slice(1).some((delta) => "role" in delta)).toBe(false);
+    expect(chunks.every((chunk) => chunk.id === "sim4" && chunk.model === MODEL && chunk.object === "chat.completion.chunk")).toBe(true);
+    const finishes = chunks.filter((chunk) => chunk.choices[0]?.finish_reason);
+    expect(finishes.map((chunk) => chunk.choices[0]?.finish_reason)).toEqual(["stop"]);
+    expect(chunks.at(-1)).toMatchObject({
+      choices: [],
+      usage: { prompt_tokens: 20, completion_tokens: 9, total_tokens: 29, prompt_tokens_details: { cached_tokens: 2 }, completion_tokens_details: { reasoning_tokens: 3 } },
+    });
+  });
+
+  it("hides the usage chunk from clients that did not ask, but still settles with the usage", async () => {
+    const { chunks, outcome } = await run(bodySplitAt(RECORDED_TEXT_STREAM, []), false);
+    expect(chunks.some((chunk) => chunk.choices.length === 0 || "usage" in chunk)).toBe(false);
+    expect(outcome?.usage?.output).toBe(9);
+  });
+
+  it("reassembles a recorded tool-call stream split at arbitrary byte boundaries into one complete tool call", async () => {
+    const length = new TextEncoder().encode(RECORDED_TOOL_STREAM).length;
+    for (let cut = 1; cut < length; cut += 7) {
+      const { deltas, chunks, reasoning, outcome } = await run(bodySplitAt(RECORDED_TOOL_STREAM, [cut, cut + 2, cut + 11]));
+      const toolCalls = deltas.flatMap((delta) => (Array.isArray(delta.tool_calls) ? delta.tool_calls : []));
+      expect(toolCalls).toEqual([{
+        index: 0,
+        id: "call_sim5_0",
+        type: "function",
+        function: { name: "get_weather", arguments: JSON.stringify({ city: "Dhaka", country: "Bangladesh", unit: "celsius", note: "café 🙂" }) },
+      }]);
+      expect(reasoning).toBe(expectedTexts(RECORDED_TOOL_STREAM).reasoning);
+      expect(chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0]?.finish_reason).toBe("tool_calls");
+      expect(outcome?.usage).toEqual({ inputUncached: 73, cacheRead: 0, cacheWrite: 0, output: 40, reasoning: 3, source: "provider" });
+    }
+  });
+
+  it("numbers function calls across chunks and keeps their thought signatures", async () => {
+    const upstream = sse(
+      candidate([{ functionCall: { name: "a", args: { x: 1 } }, thoughtSignature: "c2ln" }]),
+      { ...candidate([{ functionCall: { name: "b", args: {} } }], "STOP"), usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 4 } },
+    );
+    const { deltas } = await run(bodySplitAt(upstream, []));
+    expect(deltas[0]).toEqual({
+      role: "assistant",
+      tool_calls: [{ index: 0, id: "call_r1_0", type: "function", function: { name: "a", arguments: '{"x":1}' }, extra_content: { google: { thought_signature: "c2ln" } } }],
+    });
+    expect(deltas[1]).toEqual({ tool_calls: [{ index: 1, id: "call_r1_1", type: "function", function: { name: "b", arguments: "{}" } }] });
+  });
+
+  it("ends a blocked prompt with a role chunk and finish_reason content_filter", async () => {
+    const upstream = sse({ promptFeedback: { blockReason: "PROHIBITED_CONTENT" }, usageMetadata: { promptTokenCount: 9, totalTokenCount: 9 }, responseId: "r2" });
+    const { deltas, chunks, events, outcome } = await run(bodySplitAt(upstream, []));
+    expect(deltas[0]).toEqual({ role: "assistant", content: "" });
+    expect(chunks[0]?.choices[0]?.finish_reason).toBe("content_filter");
+    expect(events.at(-1)).toBe("[DONE]");
+    expect(outcome).toMatchObject({ status: "ok", usage: { inputUncached: 9, output: 0 } });
+  });
+
+  it("ends with an OpenAI error event when Gemini reports an error mid-stream, without its message", async () => {
+    const upstream = sse(candidate([{ text: "partial" }]), { error: { code: 500, message: "secret internals AIzaSyKEY", status: "INTERNAL" } });
+    const { chunks, outcome } = await run(bodySplitAt(upstream, []));
+    expect(chunks.at(-1)?.error).toMatchObject({ code: "upstream_error", message: expect.stringContaining("INTERNAL") });
+    expect(JSON.stringify(chunks)).not.toContain("secret");
+    expect(outcome?.status).toBe("error");
+    const limited = await run(bodySplitAt(sse({ error: { code: 429, message: "quota", status: "RESOURCE_EXHAUSTED" } }), []));
+    expect(limited.chunks.at(-1)?.error?.code).toBe("upstream_rate_limited");
+  });
+
+  it("treats a stream cut off before finishReason as a failure", async () => {
+    const { chunks, outcome } = await run(bodySplitAt(sse({ ...candidate([{ text: "partial" }]), usageMetadata: { promptTokenCount: 5 } }), []));
+    expect(chunks.at(-1)?.error?.code).toBe("upstream_error");
+    expect(outcome).toMatchObject({ status: "error", usage: null, generatedCharacters: "partial".length });
+  });
+});
+
+describe("createGeminiStreamTranslator", () => {
+  const event = (data: string) => ({ data, event: undefined, id: undefined });
+
+  it("ignores empty events and anything after the end, and refuses malformed JSON", () => {
+    const translator = createGeminiStreamTranslator(MODEL);
+    expect(translator.translate(event(""))).toEqual([]);
+    const end = translator.translate(event(JSON.stringify(candidate([{ text: "Hi" }], "MAX_TOKENS"))));
+    expect(end.map((part) => part.type)).toEqual(["chunk-emit", "chunk-emit", "stream-end"]);
+    expect(end[1]).toMatchObject({ chunk: { choices: [{ finish_reason: "length", delta: {} }] } });
+    expect(translator.translate(event(JSON.stringify(candidate([{ text: "late" }]))))).toEqual([]);
+    expect(() => createGeminiStreamTranslator(MODEL).translate(event("{not json"))).toThrow(GatewayError);
+  });
+});

@@ -1,0 +1,147 @@
+/**
+ * Anthropic `messages[]` to OpenAI chat messages. The rules are tabulated in `convert-anthropic-request.ts`.
+ * https://docs.anthropic.com/en/api/messages
+ */
+import { GatewayError } from "../../errors.ts";
+import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
+import type { AnthropicContentBlock, AnthropicMessage, AnthropicToolResultBlock } from "./parse-anthropic-request.ts";
+
+export type OpenAIMessage = ChatCompletionRequest["messages"][number];
+
+type OpenAIContentPart = { type: "text"; text: string } | { type: "image_url"; image_url: { url: string } };
+type ImageBlock = Extract<AnthropicContentBlock, { type: "image" }>;
+
+/** Separator between consecutive text blocks when they are flattened into one string. */
+const BLOCK_SEPARATOR = "\n\n";
+
+/** An `invalid_request` GatewayError naming the offending field (never quoting its content). */
+export function invalidRequest(param: string, message: string): GatewayError {
+  return new GatewayError("invalid_request", `Invalid ${param}: ${message}`, { param });
+}
+
+/** Text blocks joined into one string, the form every OpenAI-dialect upstream accepts. */
+export function joinText(texts: readonly string[]): string {
+  return texts.join(BLOCK_SEPARATOR);
+}
+
+/**
+ * Converts the conversation in order. A user message's `tool_result` blocks become one `tool` message each, placed
+ * before what remains of that user message (OpenAI requires tool results right after the assistant's tool calls).
+ * Throws an `invalid_request` GatewayError whose `param` names the block for a block in the wrong role.
+ */
+export function convertAnthropicMessages(messages: readonly AnthropicMessage[]): OpenAIMessage[] {
+  return messages.flatMap((message, messageIndex) => {
+    const param = `messages[${messageIndex}]`;
+    switch (message.role) {
+      case "system":
+        return [{ role: "system", content: joinText(systemTexts(message.content, param)) }];
+      case "user":
+        return convertUserMessage(message.content, param);
+      case "assistant":
+        return [convertAssistantMessage(message.content, param)];
+    }
+  });
+}
+
+function systemTexts(content: readonly AnthropicContentBlock[], param: string): string[] {
+  return content.map((block, blockIndex) => {
+    if (block.type !== "text") throw invalidRequest(`${param}.content[${blockIndex}]`, "system messages may only hold text blocks");
+    return block.text;
+  });
+}
+
+function convertUserMessage(content: readonly AnthropicContentBlock[], param: string): OpenAIMessage[] {
+  const toolMessages: OpenAIMessage[] = [];
+  const toolImages: OpenAIContentPart[] = [];
+  const parts: OpenAIContentPart[] = [];
+  content.forEach((block, blockIndex) => {
+    const blockParam = `${param}.content[${blockIndex}]`;
+    switch (block.type) {
+      case "text":
+        parts.push({ type: "text", text: block.text });
+        break;
+      case "image":
+        parts.push(imagePart(block));
+        break;
+      case "document":
+        parts.push({ type: "text", text: plainTextDocument(block, blockParam) });
+        break;
+      case "tool_result": {
+        const converted = convertToolResult(block);
+        toolMessages.push(converted.message);
+        toolImages.push(...converted.images);
+        break;
+      }
+      case "tool_use":
+        throw invalidRequest(blockParam, "tool_use blocks belong in assistant messages");
+      case "thinking":
+      case "redacted_thinking":
+        break;
+    }
+  });
+  const remaining = [...toolImages, ...parts];
+  if (remaining.length === 0 && toolMessages.length > 0) return toolMessages;
+  return [...toolMessages, { role: "user", content: flattenParts(remaining) }];
+}
+
+function convertAssistantMessage(content: readonly AnthropicContentBlock[], param: string): OpenAIMessage {
+  const texts: string[] = [];
+  const toolCalls: Array<{ id: string; type: "function"; function: { name: string; arguments: string } }> = [];
+  content.forEach((block, blockIndex) => {
+    const blockParam = `${param}.content[${blockIndex}]`;
+    switch (block.type) {
+      case "text":
+        texts.push(block.text);
+        break;
+      case "tool_use":
+        toolCalls.push({
+          id: block.id,
+          type: "function",
+          function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
+        });
+        break;
+      case "thinking":
+      case "redacted_thinking":
+        break;
+      case "tool_result":
+        throw invalidRequest(blockParam, "tool_result blocks belong in user messages");
+      case "image":
+      case "document":
+        throw invalidRequest(blockParam, `${block.type} blocks are only supported in user messages`);
+    }
+  });
+  if (toolCalls.length === 0) return { role: "assistant", content: joinText(texts) };
+  return { role: "assistant", content: texts.length > 0 ? joinText(texts) : null, tool_calls: toolCalls };
+}
+
+/** One `tool` message; images (which OpenAI tool messages cannot hold) are returned to go into the user message. */
+function convertToolResult(block: AnthropicToolResultBlock): { message: OpenAIMessage; images: OpenAIContentPart[] } {
+  const texts: string[] = [];
+  const images: OpenAIContentPart[] = [];
+  for (const part of block.content ?? []) {
+    if (part.type === "text") texts.push(part.text);
+    else images.push(imagePart(part));
+  }
+  let text = joinText(texts);
+  // OpenAI tool messages have no error flag: the model learns of the failure from the text.
+  if (block.is_error === true) text = text ? `Error: ${text}` : "Error";
+  return { message: { role: "tool", tool_call_id: block.tool_use_id, content: text }, images };
+}
+
+function imagePart(block: ImageBlock): OpenAIContentPart {
+  const url = block.source.type === "base64" ? `data:${block.source.media_type};base64,${block.source.data}` : block.source.url;
+  return { type: "image_url", image_url: { url } };
+}
+
+function plainTextDocument(block: Extract<AnthropicContentBlock, { type: "document" }>, param: string): string {
+  if (block.source.type !== "text" || typeof block.source.data !== "string") {
+    throw invalidRequest(`${param}.source`, "only plain-text documents (source.type \"text\") are supported on this route");
+  }
+  return block.source.data;
+}
+
+/** Text-only content becomes one string; anything with an image stays a parts array. */
+function flattenParts(parts: OpenAIContentPart[]): string | OpenAIContentPart[] {
+  const texts = parts.flatMap((part) => (part.type === "text" ? [part.text] : []));
+  return texts.length === parts.length ? joinText(texts) : parts;
+}

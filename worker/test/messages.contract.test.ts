@@ -1,0 +1,134 @@
+/**
+ * POST /v1/messages driven by the official @anthropic-ai/sdk: every kind of upstream behind the Anthropic surface,
+ * streamed and not, a tool-use round trip, and errors surfacing as the SDK's typed errors.
+ */
+import Anthropic from "@anthropic-ai/sdk";
+import { describe, expect, it } from "vitest";
+import { anthropicClient, gatewayFetch, seedAccount, waitForUsageRow } from "./support/gateway.ts";
+import { nonce, simulatorEntries } from "./support/simulator.ts";
+
+const MODELS = ["anthropic/claude-haiku-5-5", "deepseek/deepseek-flash", "gemini/gemini-3.8-flash", "moonshot/kimi-k3"];
+
+const WEATHER: Anthropic.Tool = {
+  name: "get_weather",
+  description: "Current weather for a city",
+  input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+};
+
+describe.each(MODELS)("%s through /v1/messages", (model) => {
+  it("answers a non-streamed message with usage, and books it", async () => {
+    const { apiKey } = await seedAccount();
+    const marker = `n${nonce()}`;
+    const { data: message, response } = await anthropicClient(apiKey)
+      .messages.create({ model, max_tokens: 256, system: "Be brief.", messages: [{ role: "user", content: `${marker} [[sim cached=1]]` }] })
+      .withResponse();
+    expect(message.type).toBe("message");
+    expect(message.role).toBe("assistant");
+    expect(message.model).toBe(model);
+    expect(message.stop_reason).toBe("end_turn");
+    const text = message.content.find((block) => block.type === "text");
+    expect(text?.type === "text" && text.text.length > 0).toBe(true);
+    expect(message.usage.output_tokens).toBeGreaterThan(0);
+    expect(message.usage.cache_read_input_tokens).toBe(1);
+    const row = await waitForUsageRow(response.headers.get("x-request-id") ?? "");
+    expect(row).toMatchObject({ model, status: "ok", completionTokens: message.usage.output_tokens, cachedTokens: 1 });
+    expect((await simulatorEntries(marker))[0]?.usage?.completion_tokens).toBe(message.usage.output_tokens);
+  });
+
+  it("streams a message that the SDK's MessageStream assembles", async () => {
+    const { apiKey } = await seedAccount();
+    const stream = anthropicClient(apiKey).messages.stream({
+      model,
+      max_tokens: 256,
+      messages: [{ role: "user", content: "Tell me [[sim chunks=5]]" }],
+    });
+    let deltas = "";
+    stream.on("text", (text) => (deltas += text));
+    const message = await stream.finalMessage();
+    const text = message.content.find((block) => block.type === "text");
+    expect(text?.type === "text" ? text.text : "").toBe(deltas);
+    expect(deltas.length).toBeGreaterThan(0);
+    expect(message.stop_reason).toBe("end_turn");
+    expect(message.usage.output_tokens).toBeGreaterThan(0);
+  });
+
+  it("round-trips a tool call: tool_use, then tool_result back", async () => {
+    const { apiKey } = await seedAccount();
+    const client = anthropicClient(apiKey);
+    const first = await client.messages.stream({
+      model,
+      max_tokens: 256,
+      tools: [WEATHER],
+      messages: [{ role: "user", content: "Weather in Dhaka? [[sim tool=get_weather]]" }],
+    }).finalMessage();
+    expect(first.stop_reason).toBe("tool_use");
+    const toolUse = first.content.find((block) => block.type === "tool_use");
+    expect(toolUse?.type === "tool_use" && toolUse.name).toBe("get_weather");
+    expect(toolUse?.type === "tool_use" ? toolUse.input : null).toMatchObject({ city: "Dhaka" });
+    if (toolUse?.type !== "tool_use") return;
+
+    const second = await client.messages.create({
+      model,
+      max_tokens: 256,
+      tools: [WEATHER],
+      messages: [
+        { role: "user", content: "Weather in Dhaka?" },
+        { role: "assistant", content: first.content },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: toolUse.id, content: "31°C, humid" }] },
+      ],
+    });
+    expect(second.stop_reason).toBe("end_turn");
+    expect(second.content.some((block) => block.type === "text")).toBe(true);
+  });
+});
+
+describe("/v1/messages errors in Anthropic's shape, as the SDK's typed errors", () => {
+  it("401 AuthenticationError for a bad key (x-api-key or Bearer)", async () => {
+    const error = await anthropicClient(`sk-omni-${"B".repeat(40)}`)
+      .messages.create({ model: "anthropic/claude-haiku-5-5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Anthropic.AuthenticationError);
+    const raw = await gatewayFetch("/v1/messages", { method: "POST", headers: { "x-api-key": "nope", "anthropic-version": "2023-06-01" }, body: "{}" });
+    expect(raw.status).toBe(401);
+    expect(await raw.json()).toMatchObject({ type: "error", error: { type: "authentication_error" } });
+  });
+
+  it("404 NotFoundError for an unknown model, 400 BadRequestError for a bad body", async () => {
+    const { apiKey } = await seedAccount();
+    const client = anthropicClient(apiKey);
+    const notFound = await client.messages
+      .create({ model: "nobody/nothing", max_tokens: 10, messages: [{ role: "user", content: "hi" }] })
+      .catch((caught: unknown) => caught);
+    expect(notFound).toBeInstanceOf(Anthropic.NotFoundError);
+    const badRequest = await client.messages
+      .create({ model: "anthropic/claude-haiku-5-5", max_tokens: -1, messages: [{ role: "user", content: "hi" }] })
+      .catch((caught: unknown) => caught);
+    expect(badRequest).toBeInstanceOf(Anthropic.BadRequestError);
+  });
+
+  it("429 RateLimitError keeps Retry-After; 529 upstream overload becomes 503 overloaded", async () => {
+    const { apiKey } = await seedAccount();
+    const client = anthropicClient(apiKey);
+    const limited = await client.messages
+      .create({ model: "anthropic/claude-haiku-5-5", max_tokens: 10, messages: [{ role: "user", content: "[[sim error=429 retry_after=3]]" }] })
+      .catch((caught: unknown) => caught);
+    expect(limited).toBeInstanceOf(Anthropic.RateLimitError);
+    expect((limited as InstanceType<typeof Anthropic.RateLimitError>).headers?.get("retry-after")).toBe("3");
+    const overloaded = await client.messages
+      .create({ model: "anthropic/claude-haiku-5-5", max_tokens: 10, messages: [{ role: "user", content: "[[sim error=529]]" }] })
+      .catch((caught: unknown) => caught);
+    expect(overloaded).toBeInstanceOf(Anthropic.InternalServerError);
+    expect((overloaded as InstanceType<typeof Anthropic.APIError>).status).toBe(503);
+  });
+
+  it("a stream failing mid-way ends with an error event the SDK raises", async () => {
+    const { apiKey } = await seedAccount();
+    const stream = anthropicClient(apiKey).messages.stream({
+      model: "deepseek/deepseek-flash",
+      max_tokens: 100,
+      messages: [{ role: "user", content: "[[sim chunks=6 disconnect_after=2]]" }],
+    });
+    const failure = await stream.finalMessage().catch((caught: unknown) => caught);
+    expect(failure).toBeInstanceOf(Anthropic.APIError);
+  });
+});
