@@ -121,14 +121,46 @@ describe("/v1/messages errors in Anthropic's shape, as the SDK's typed errors", 
     expect((overloaded as InstanceType<typeof Anthropic.APIError>).status).toBe(503);
   });
 
-  it("a stream failing mid-way ends with an error event the SDK raises", async () => {
+  it.each(["deepseek/deepseek-flash", "anthropic/claude-haiku-5-5"])(
+    "a stream failing mid-way ends with an error event the SDK raises (%s: translated and native)",
+    async (model) => {
+      const { apiKey } = await seedAccount();
+      const stream = anthropicClient(apiKey).messages.stream({
+        model,
+        max_tokens: 100,
+        messages: [{ role: "user", content: "[[sim chunks=6 disconnect_after=2]]" }],
+      });
+      const failure = await stream.finalMessage().catch((caught: unknown) => caught);
+      expect(failure).toBeInstanceOf(Anthropic.APIError);
+    },
+  );
+});
+
+describe("native forwarding to Anthropic", () => {
+  it("sends the client's body as is (cache_control, top_k) and books the usage, streamed or not", async () => {
     const { apiKey } = await seedAccount();
-    const stream = anthropicClient(apiKey).messages.stream({
-      model: "deepseek/deepseek-flash",
-      max_tokens: 100,
-      messages: [{ role: "user", content: "[[sim chunks=6 disconnect_after=2]]" }],
-    });
-    const failure = await stream.finalMessage().catch((caught: unknown) => caught);
-    expect(failure).toBeInstanceOf(Anthropic.APIError);
+    const client = anthropicClient(apiKey);
+    for (const stream of [false, true]) {
+      const marker = `n${nonce()}`;
+      const params = {
+        model: "anthropic/claude-haiku-5-5",
+        max_tokens: 128,
+        top_k: 5,
+        system: [{ type: "text" as const, text: `Long shared context ${marker}`, cache_control: { type: "ephemeral" as const } }],
+        messages: [{ role: "user" as const, content: "hi [[sim cached=2 cache_write=3]]" }],
+      };
+      const { data: message, response } = stream
+        ? { data: await client.messages.stream(params).finalMessage(), response: undefined }
+        : await client.messages.create(params).withResponse();
+      expect(message.usage.cache_creation_input_tokens).toBe(3);
+      const [entry] = await simulatorEntries(marker);
+      expect(entry?.provider).toBe("anthropic");
+      expect(entry?.body).toMatchObject({ model: "claude-haiku-5-5", top_k: 5, system: [{ cache_control: { type: "ephemeral" } }] });
+      if (response) {
+        expect(message.model).toBe("anthropic/claude-haiku-5-5");
+        const row = await waitForUsageRow(response.headers.get("x-request-id") ?? "");
+        expect(row).toMatchObject({ provider: "anthropic", cachedTokens: 2, cacheWriteTokens: 3, completionTokens: message.usage.output_tokens });
+      }
+    }
   });
 });

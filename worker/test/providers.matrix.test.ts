@@ -3,6 +3,7 @@
  * answer parses with the official openai client, and the usage row's tokens and cost equal what the simulated
  * upstream reported, priced from the catalog.
  */
+import type OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { findModel } from "../src/catalog/models.ts";
 import { computeCostMicroUsd, priceAt } from "../src/catalog/pricing.ts";
@@ -119,5 +120,24 @@ describe.each(MODELS)("%s", (model) => {
       expect(row.costMicroUsd).toBe(computeCostMicroUsd(usage, priceAt(catalogModel, row.createdAt)));
       expect(row.priceVersion).toBe(priceAt(catalogModel, row.createdAt).version);
     });
+  });
+});
+
+describe.each(MODELS)("%s tool round trip with the openai client", (model) => {
+  it("sends the tool result back and gets a final answer", async () => {
+    const { apiKey } = await seedAccount();
+    const client = openaiClient(apiKey);
+    const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "Weather in Dhaka? [[sim tool=get_weather]]" }];
+    const first = await client.chat.completions.create({ model, messages, tools: [WEATHER_TOOL] });
+    const assistant = first.choices[0]?.message;
+    const call = assistant?.tool_calls?.[0];
+    expect(call?.type === "function" && call.function.name).toBe("get_weather");
+    if (!assistant || !call) return;
+    messages.push(assistant as OpenAI.ChatCompletionMessageParam, { role: "tool", tool_call_id: call.id, content: "31°C, humid" });
+    // The follow-up has no tool directive: the model answers in text.
+    messages[0] = { role: "user", content: "Weather in Dhaka?" };
+    const second = await client.chat.completions.create({ model, messages, tools: [WEATHER_TOOL] });
+    expect(second.choices[0]?.finish_reason).toBe("stop");
+    expect(second.choices[0]?.message.content?.length).toBeGreaterThan(0);
   });
 });

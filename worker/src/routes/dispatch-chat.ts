@@ -13,13 +13,24 @@ import type { ChatCompletionRequest } from "../lib/openai-types.ts";
 import type { ChatContext } from "../providers/types.ts";
 import { writeRequestRecord, type RequestRecord } from "../services/request-recorder.ts";
 import { selectRoutes, type RouteCandidate } from "../services/route-selection.ts";
+import type { NativeForward } from "../surfaces/anthropic/native-forward.ts";
 import type { Surface } from "../surfaces/types.ts";
 import { createStreamResponseBody } from "./chat-completions/stream-response.ts";
+import { createPassthroughStreamBody } from "./passthrough-stream.ts";
 import { attemptUpstream } from "./upstream-attempt.ts";
 
 type Settlement = Omit<RequestRecord, "model" | "route">;
 
-export async function dispatchChat(context: Context<AppEnv>, request: ChatCompletionRequest, surface: Surface): Promise<Response> {
+/**
+ * `native`: when a route's provider speaks the client's own API, the client's body is forwarded as is and the answer
+ * returned as is (usage still read through the adapter), instead of translating both ways.
+ */
+export async function dispatchChat(
+  context: Context<AppEnv>,
+  request: ChatCompletionRequest,
+  surface: Surface,
+  native?: NativeForward,
+): Promise<Response> {
   const config = context.get("config");
   const model = findModel(request.model);
   if (!model) {
@@ -31,12 +42,14 @@ export async function dispatchChat(context: Context<AppEnv>, request: ChatComple
   const record = (candidate: RouteCandidate, settlement: Settlement) =>
     context.executionCtx.waitUntil(writeRequestRecord(context, { model, route: candidate.route, ...settlement }));
 
-  let chosen: { candidate: RouteCandidate; chat: ChatContext; response: Response; abort: AbortController } | undefined;
+  let chosen: { candidate: RouteCandidate; chat: ChatContext; response: Response; abort: AbortController; isNative: boolean } | undefined;
   for (const [index, candidate] of candidates.entries()) {
     const chat: ChatContext = { request, modelId: model.id, route: candidate.route, target: candidate.target };
-    const attempt = await attemptUpstream(candidate, chat, config.UPSTREAM_TIMEOUT_MS);
+    const isNative = native?.provider === candidate.route.provider;
+    const nativeRequest = isNative ? native?.buildRequest(candidate.route, candidate.target) : undefined;
+    const attempt = await attemptUpstream(candidate, chat, config.UPSTREAM_TIMEOUT_MS, nativeRequest);
     if (attempt.ok) {
-      chosen = { candidate, chat, response: attempt.response, abort: attempt.abort };
+      chosen = { candidate, chat, response: attempt.response, abort: attempt.abort, isNative };
       break;
     }
     if (!attempt.retryable || index === candidates.length - 1) {
@@ -45,20 +58,23 @@ export async function dispatchChat(context: Context<AppEnv>, request: ChatComple
     }
   }
   if (!chosen) throw new GatewayError("internal_error", "No upstream route was attempted.");
-  const { candidate, chat, response, abort } = chosen;
+  const { candidate, chat, response, abort, isNative } = chosen;
   const headers = { "x-request-id": context.get("requestId"), "x-omnizen-provider": candidate.route.provider };
 
   if (!stream || !response.body) {
-    const { body, usage } = candidate.adapter.parseChatResponse(await response.json().catch(() => null), chat);
+    const json: unknown = await response.json().catch(() => null);
+    const { body, usage } = candidate.adapter.parseChatResponse(json, chat);
     const settledUsage = usage ?? estimateUsage(promptCharacters, generatedCharacters(body.choices));
     record(candidate, { usage: settledUsage, status: "ok", httpStatus: 200, stream: false, firstTokenAt: null });
-    return Response.json(surface.renderJson(body, settledUsage), { headers });
+    const rendered = isNative && native ? native.renderJson(json, model.id) : surface.renderJson(body, settledUsage);
+    return Response.json(rendered, { headers });
   }
 
   let settle: (settlement: Settlement) => void = () => undefined;
   const settled = new Promise<Settlement>((resolve) => (settle = resolve));
   context.executionCtx.waitUntil(settled.then((settlement) => writeRequestRecord(context, { model, route: candidate.route, ...settlement })));
-  const body = createStreamResponseBody({
+  const createBody = isNative ? createPassthroughStreamBody : createStreamResponseBody;
+  const body = createBody({
     upstreamBody: response.body,
     translator: candidate.adapter.createStreamTranslator(chat),
     encoder: surface.createStreamEncoder({

@@ -3,15 +3,20 @@
  * headers, 429, 5xx) let the dispatcher fall back to the next route; nothing has reached the client yet then.
  */
 import { GatewayError } from "../errors.ts";
-import type { ChatContext } from "../providers/types.ts";
+import type { ChatContext, UpstreamRequest } from "../providers/types.ts";
 import type { RouteCandidate } from "../services/route-selection.ts";
 
 export type AttemptResult =
   | { ok: true; response: Response; abort: AbortController }
   | { ok: false; error: GatewayError; retryable: boolean };
 
-export async function attemptUpstream(candidate: RouteCandidate, chat: ChatContext, defaultTimeoutMs: number): Promise<AttemptResult> {
-  const upstreamRequest = candidate.adapter.buildChatRequest(chat);
+export async function attemptUpstream(
+  candidate: RouteCandidate,
+  chat: ChatContext,
+  defaultTimeoutMs: number,
+  nativeRequest?: UpstreamRequest,
+): Promise<AttemptResult> {
+  const upstreamRequest = nativeRequest ?? candidate.adapter.buildChatRequest(chat);
   const abort = new AbortController();
   const timeoutMs = candidate.route.timeoutMs ?? defaultTimeoutMs;
   const timer = setTimeout(

@@ -1,0 +1,40 @@
+/**
+ * Native forwarding of an Anthropic Messages request to Anthropic itself: the client's body goes upstream as sent
+ * (only `model` becomes the upstream id), so cache_control, thinking signatures and every other field keep full
+ * fidelity; the answer comes back as Anthropic sent it (only `model` becomes the catalog id).
+ */
+import type { ModelRoute } from "../../catalog/types.ts";
+import type { UpstreamRequest, UpstreamTarget } from "../../providers/types.ts";
+
+const DEFAULT_VERSION = "2023-06-01";
+
+export interface NativeForward {
+  /** The provider whose routes take the native body. */
+  provider: ModelRoute["provider"];
+  buildRequest(route: ModelRoute, target: UpstreamTarget): UpstreamRequest;
+  renderJson(json: unknown, modelId: string): unknown;
+}
+
+export function anthropicNativeForward(body: Record<string, unknown>, clientHeaders: Headers): NativeForward {
+  return {
+    provider: "anthropic",
+    buildRequest(route, target) {
+      const headers: Record<string, string> = {
+        "x-api-key": target.apiKey,
+        "anthropic-version": clientHeaders.get("anthropic-version") ?? DEFAULT_VERSION,
+        "content-type": "application/json",
+        accept: body.stream === true ? "text/event-stream" : "application/json",
+      };
+      const beta = clientHeaders.get("anthropic-beta");
+      if (beta) headers["anthropic-beta"] = beta;
+      return {
+        url: `${target.baseUrl.replace(/\/+$/, "")}/v1/messages`,
+        headers,
+        body: JSON.stringify({ ...body, model: route.upstreamModel }),
+      };
+    },
+    renderJson(json, modelId) {
+      return json && typeof json === "object" ? { ...(json as Record<string, unknown>), model: modelId } : json;
+    },
+  };
+}
