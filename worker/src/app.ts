@@ -10,6 +10,7 @@ import { apiKeyAuth } from "./middleware/api-key-auth.ts";
 import { config } from "./middleware/config.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions/route.ts";
+import { countTokensRoute } from "./routes/messages/count-tokens.ts";
 import { messagesRoute } from "./routes/messages/route.ts";
 import { modelsRoute } from "./routes/models.ts";
 import { renderAnthropicError } from "./surfaces/anthropic/render-anthropic-error.ts";
@@ -22,11 +23,12 @@ export function createApp(): Hono<AppEnv> {
   app.route("/v1/models", modelsRoute);
   app.use("/v1/chat/completions", apiKeyAuth());
   app.route("/v1/chat/completions", chatCompletionsRoute);
-  app.use("/v1/messages", async (context, next) => {
+  app.use("/v1/messages/*", async (context, next) => {
     context.set("surface", "anthropic");
     await next();
   });
-  app.use("/v1/messages", apiKeyAuth());
+  app.use("/v1/messages/*", apiKeyAuth());
+  app.route("/v1/messages/count_tokens", countTokensRoute);
   app.route("/v1/messages", messagesRoute);
 
   app.notFound((context) => {

@@ -164,3 +164,19 @@ describe("native forwarding to Anthropic", () => {
     }
   });
 });
+
+describe("POST /v1/messages/count_tokens", () => {
+  it("counts exactly through Anthropic for Anthropic-routed models and refuses to guess for others", async () => {
+    const { apiKey } = await seedAccount();
+    const client = anthropicClient(apiKey);
+    const counted = await client.messages.countTokens({
+      model: "anthropic/claude-haiku-5-5",
+      messages: [{ role: "user", content: "one two three" }],
+    });
+    expect(counted.input_tokens).toBe(3);
+    const refused = await client.messages
+      .countTokens({ model: "deepseek/deepseek-flash", messages: [{ role: "user", content: "one" }] })
+      .catch((caught: unknown) => caught);
+    expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+  });
+});
