@@ -4,6 +4,7 @@ import { createStreamResponseBody, type StreamOutcome } from "../../routes/chat-
 import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
 import type { ChatContext } from "../types.ts";
 import { createAnthropicAdapter } from "./anthropic-adapter.ts";
+import { bodySplitAt } from "../../testing/split-stream.ts";
 
 const adapter = createAnthropicAdapter();
 const context: ChatContext = {
@@ -52,17 +53,6 @@ const UPSTREAM = [
   sse("message_stop"),
 ].join("");
 
-/** Splits the bytes of `text` at the given cut points (byte offsets, so cuts can fall inside multi-byte characters). */
-function bodySplitAt(text: string, cuts: number[]): ReadableStream<Uint8Array> {
-  const bytes = new TextEncoder().encode(text);
-  const points = [0, ...cuts.filter((cut) => cut > 0 && cut < bytes.length).sort((a, b) => a - b), bytes.length];
-  return new ReadableStream({
-    start(controller) {
-      for (let index = 0; index < points.length - 1; index += 1) controller.enqueue(bytes.slice(points[index], points[index + 1]));
-      controller.close();
-    },
-  });
-}
 
 interface Delta {
   role?: string;

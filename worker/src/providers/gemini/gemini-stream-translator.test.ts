@@ -5,6 +5,7 @@ import { createStreamResponseBody, type StreamOutcome } from "../../routes/chat-
 import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
 import { createGeminiStreamTranslator } from "./gemini-stream-translator.ts";
 import { RECORDED_TEXT_STREAM, RECORDED_TOOL_STREAM } from "./recorded-gemini-streams.fixture.ts";
+import { bodySplitAt } from "../../testing/split-stream.ts";
 
 const MODEL = "gemini/gemini-3.8-flash";
 
@@ -20,17 +21,6 @@ function expectedTexts(recorded: string): { content: string; reasoning: string }
   return { content: join(false), reasoning: join(true) };
 }
 
-/** Splits the bytes of `text` at the given byte offsets, so cuts can fall inside multi-byte characters. */
-function bodySplitAt(text: string, cuts: number[]): ReadableStream<Uint8Array> {
-  const bytes = new TextEncoder().encode(text);
-  const points = [0, ...cuts.filter((cut) => cut > 0 && cut < bytes.length).sort((a, b) => a - b), bytes.length];
-  return new ReadableStream({
-    start(controller) {
-      for (let index = 0; index < points.length - 1; index += 1) controller.enqueue(bytes.slice(points[index], points[index + 1]));
-      controller.close();
-    },
-  });
-}
 
 /** Runs an upstream body through the real pipeline (SSE decode -> translator -> OpenAI encoder) and reads the result. */
 async function run(body: ReadableStream<Uint8Array>, includeUsage = true) {

@@ -4,6 +4,7 @@ import { convertDeepSeekUsage } from "../../providers/openai-compatible/convert-
 import type { ChatContext } from "../../providers/types.ts";
 import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
 import { createStreamResponseBody, type StreamOutcome } from "./stream-response.ts";
+import { bodySplitAt } from "../../testing/split-stream.ts";
 
 const adapter = createOpenAICompatibleAdapter("deepseek", "https://upstream.invalid", { convertUsage: convertDeepSeekUsage });
 const context: ChatContext = {
@@ -21,17 +22,6 @@ const usageChunk = `data: ${JSON.stringify({
 })}\n\n`;
 const UPSTREAM = chunk("Héllo ") + chunk("wörld 🌏") + chunk("!") + usageChunk + "data: [DONE]\n\n";
 
-/** Splits the bytes of `text` at the given cut points (byte offsets, so cuts can fall inside multi-byte characters). */
-function bodySplitAt(text: string, cuts: number[]): ReadableStream<Uint8Array> {
-  const bytes = new TextEncoder().encode(text);
-  const points = [0, ...cuts.filter((cut) => cut > 0 && cut < bytes.length).sort((a, b) => a - b), bytes.length];
-  return new ReadableStream({
-    start(controller) {
-      for (let index = 0; index < points.length - 1; index += 1) controller.enqueue(bytes.slice(points[index], points[index + 1]));
-      controller.close();
-    },
-  });
-}
 
 async function run(body: ReadableStream<Uint8Array>, includeUsage: boolean) {
   let outcome: StreamOutcome | undefined;
