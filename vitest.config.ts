@@ -35,6 +35,8 @@ export default defineConfig({
         test: {
           name: "worker",
           include: ["worker/**/*.test.ts"],
+          // One file at a time: the stand-ins are shared, and the round-trip budget test counts their requests.
+          fileParallelism: false,
           testTimeout: 20_000,
           hookTimeout: 60_000,
         },

@@ -32,6 +32,8 @@ export const users = pgTable("users", {
   creditBalanceMicroUsd: bigint("credit_balance_micro_usd", { mode: "number" }).notNull().default(0),
   /** Policy 8: where this account's prompts may be processed (null = everywhere the catalog routes). */
   allowedJurisdictions: text("allowed_jurisdictions").array(),
+  /** Prompt cache (policy 4.2) for this account's requests; on unless the user turns it off. */
+  promptCacheEnabled: boolean("prompt_cache_enabled").notNull().default(true),
   /** Policy 7: the user confirmed being 13 or older. */
   ageConfirmedAt: timestamp("age_confirmed_at", { withTimezone: true }),
   createdAt: createdAt(),
@@ -55,6 +57,10 @@ export const apiKeys = pgTable(
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     /** Narrows the account's allowed jurisdictions for this key (null = the account's). */
     allowedJurisdictions: text("allowed_jurisdictions").array(),
+    /** Lower the plan's fair-use limits for this key (null = the plan's). */
+    requestsPerMinuteLimit: integer("requests_per_minute_limit"),
+    tokensPerMinuteLimit: integer("tokens_per_minute_limit"),
+    concurrentRequestsLimit: integer("concurrent_requests_limit"),
   },
   (table) => [index("api_keys_user_id_idx").on(table.userId)],
 );

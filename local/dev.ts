@@ -84,6 +84,7 @@ async function main(): Promise<void> {
     stack = await startStack({
       dataDir: `${dataDir}/pglite`,
       upstashToken: env.UPSTASH_REDIS_REST_TOKEN ?? randomBytes(16).toString("hex"),
+      promptCacheSecret: env.PROMPT_CACHE_SECRET ?? randomBytes(32).toString("hex"),
       ports: { bridge: Number(env.NEON_BRIDGE_PORT ?? 5488), upstash: Number(env.UPSTASH_PORT ?? 8079), simulator: Number(env.PROVIDER_SIM_PORT ?? 8790) },
       database: env.OMNIZEN_DEV_DATABASE ?? "omnizen",
       useRealProviderKeys: true,

@@ -21,9 +21,9 @@ export async function seedDevUser(databaseUrl: string, apiKey: string): Promise<
     await client.query("BEGIN");
     const user = await client.query<{ id: string; credit: string }>(
       `INSERT INTO users (clerk_user_id, email, name, plan, credit_balance_micro_usd, age_confirmed_at)
-       VALUES ('local_dev_user', $1, 'Local Developer', 'free', $2, now())
+       VALUES ('local_dev_user', $1, 'Local Developer', 'internal', $2, now())
        ON CONFLICT (clerk_user_id) DO UPDATE
-         SET credit_balance_micro_usd = GREATEST(users.credit_balance_micro_usd, EXCLUDED.credit_balance_micro_usd)
+         SET credit_balance_micro_usd = GREATEST(users.credit_balance_micro_usd, EXCLUDED.credit_balance_micro_usd), plan = EXCLUDED.plan
        RETURNING id, credit_balance_micro_usd AS credit`,
       [DEV_USER_EMAIL, DEV_SEED_CREDIT_MICRO_USD],
     );

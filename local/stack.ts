@@ -14,6 +14,8 @@ export interface StackOptions {
   database: string;
   dataDir: string;
   upstashToken: string;
+  /** The prompt cache's HMAC secret (random per run locally). */
+  promptCacheSecret: string;
   ports?: { bridge?: number; upstash?: number; simulator?: number };
   useRealProviderKeys: boolean;
   env?: NodeJS.ProcessEnv;
@@ -64,6 +66,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         NEON_WS_PROXY: `127.0.0.1:${bridge.port}`,
         UPSTASH_REDIS_REST_URL: upstash.url,
         UPSTASH_REDIS_REST_TOKEN: options.upstashToken,
+        PROMPT_CACHE_SECRET: options.promptCacheSecret,
         ...providers.bindings,
       },
       close,

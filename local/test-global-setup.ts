@@ -14,6 +14,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     database: process.env.OMNIZEN_TEST_DATABASE ?? "omnizen_test",
     dataDir: fileURLToPath(new URL("../.local-data/pglite-test", import.meta.url)),
     upstashToken: randomBytes(16).toString("hex"),
+    promptCacheSecret: randomBytes(32).toString("hex"),
     useRealProviderKeys: false,
     log: (line) => {
       if (process.env.OMNIZEN_TEST_VERBOSE) console.log(`[stack] ${line}`);

@@ -40,7 +40,13 @@ export async function startNeonBridge(options: NeonBridgeOptions = {}): Promise<
   const connections = new Set<BridgedConnection>();
   let nextConnectionId = 1;
 
+  /** WebSocket connections bridged so far, for tests that count Postgres round trips (GET /_stats). */
+  let bridgedConnections = 0;
   const httpServer = createServer((request, response) => {
+    if (request.method === "GET" && request.url === "/_stats") {
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ connections: bridgedConnections }));
+      return;
+    }
     response.writeHead(426, { "content-type": "text/plain" }).end("WebSocket upgrade required\n");
   });
 
@@ -60,6 +66,7 @@ export async function startNeonBridge(options: NeonBridgeOptions = {}): Promise<
       return;
     }
     webSocketServer.handleUpgrade(request, socket, head, (webSocket) => {
+      bridgedConnections += 1;
       const connection = bridgeConnection(webSocket, check.target, id, log);
       connections.add(connection);
       void connection.closed.then(() => connections.delete(connection));

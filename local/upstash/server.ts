@@ -96,6 +96,8 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
   const log = options.log ?? ((line: string) => console.log(line));
   const backend = await chooseBackend(options, log);
   let syncCounter = 0;
+  /** Authorized REST requests served, for tests that count round trips (GET /_omnizen/stats, not counted). */
+  let servedRequests = 0;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const syncToken = String(++syncCounter);
@@ -109,6 +111,11 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
       sendJson(response, 401, { error: "Unauthorized" }, syncToken);
       return;
     }
+    if (method === "GET" && url.pathname === "/_omnizen/stats") {
+      sendJson(response, 200, { requests: servedRequests }, syncToken);
+      return;
+    }
+    servedRequests += 1;
     const base64 = String(request.headers["upstash-encoding"] ?? "").toLowerCase() === "base64";
     const started = Date.now();
     let label = method;

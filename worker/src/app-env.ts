@@ -1,5 +1,5 @@
 import type { Config } from "./env.ts";
-import type { AuthenticatedKey } from "./services/key-store.ts";
+import type { AuthenticatedKey } from "./services/hot-path/account-record.ts";
 
 /** Hono generics for the whole app: raw bindings in, validated config and per-request values in variables. */
 export interface AppEnv {
@@ -9,6 +9,10 @@ export interface AppEnv {
     /** Date.now() when the request arrived. */
     startedAt: number;
     config: Config;
+    /** The caller's API key (well-formed, not yet verified) and its SHA-256; only for this request. */
+    apiKey: string;
+    keyHash: string;
+    /** Set once the admission script verified the key. */
     auth: AuthenticatedKey;
     /** Which API the client speaks; errors are rendered in its shape. */
     surface: "openai" | "anthropic";

@@ -30,6 +30,8 @@ const envSchema = z
     NEON_WS_PROXY: z.string().regex(/^[\w.-]+:\d+$/, "must be host:port").optional(),
     UPSTASH_REDIS_REST_URL: z.url(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
+    /** Server secret of the prompt cache's keyed hash; without it the cache is off (every request BYPASS). */
+    PROMPT_CACHE_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
     ...providerFields,

@@ -12,6 +12,9 @@ export type ErrorCode =
   | "not_found"
   | "request_too_large"
   | "rate_limited"
+  | "too_many_concurrent_requests"
+  | "auth_throttled"
+  | "insufficient_credit"
   | "upstream_rate_limited"
   | "upstream_error"
   | "upstream_unavailable"
@@ -25,10 +28,11 @@ export type OpenAIErrorType =
   | "permission_error"
   | "not_found_error"
   | "rate_limit_error"
+  | "insufficient_quota"
   | "api_error";
 
 export interface ErrorShape {
-  status: 400 | 401 | 403 | 404 | 413 | 429 | 500 | 502 | 503 | 504;
+  status: 400 | 401 | 402 | 403 | 404 | 413 | 429 | 500 | 502 | 503 | 504;
   type: OpenAIErrorType;
 }
 
@@ -48,7 +52,11 @@ export function describeErrorCode(code: ErrorCode): ErrorShape {
       return { status: 404, type: "not_found_error" };
     case "request_too_large":
       return { status: 413, type: "invalid_request_error" };
+    case "insufficient_credit":
+      return { status: 402, type: "insufficient_quota" };
     case "rate_limited":
+    case "too_many_concurrent_requests":
+    case "auth_throttled":
     case "upstream_rate_limited":
       return { status: 429, type: "rate_limit_error" };
     case "upstream_error":

@@ -1,14 +1,14 @@
 /**
- * `Authorization: Bearer sk-omni-...` on /v1/* (or `x-api-key`, as Anthropic clients send it). Warm path: one Upstash
- * call, no Postgres. A malformed key is refused without any lookup.
+ * Reads the API key on /v1/* (`Authorization: Bearer sk-omni-...`, or `x-api-key` as Anthropic clients send it) and
+ * refuses a missing or malformed one without any lookup (a malformed attempt still counts toward the per-IP
+ * failed-authentication throttle, in the background). The key itself is checked by the admission script, in the
+ * same Upstash round trip as limits, credit and the prompt cache.
  */
 import { createMiddleware } from "hono/factory";
-import { createDb } from "../../../db/client.ts";
 import type { AppEnv } from "../app-env.ts";
 import { GatewayError } from "../errors.ts";
 import { hashApiKey, isWellFormedApiKey } from "../lib/api-key.ts";
 import { createRedis } from "../services/redis.ts";
-import { loadKeyFromDatabase, lookupKey } from "../services/key-store.ts";
 
 export const apiKeyAuth = () =>
   createMiddleware<AppEnv>(async (context, next) => {
@@ -17,20 +17,16 @@ export const apiKeyAuth = () =>
     if (!key) {
       throw new GatewayError("missing_api_key", "Missing API key: send 'Authorization: Bearer <your omnizen key>' (or 'x-api-key').");
     }
-    if (!isWellFormedApiKey(key)) throw invalidKey();
-    const config = context.get("config");
-    const keyHash = await hashApiKey(key);
-    const record = await lookupKey(createRedis(config), keyHash, async () => {
-      const { db, pool } = createDb({ url: config.DATABASE_URL, wsProxy: config.NEON_WS_PROXY });
-      try {
-        return await loadKeyFromDatabase(db, keyHash);
-      } finally {
-        context.executionCtx.waitUntil(pool.end());
+    if (!isWellFormedApiKey(key)) {
+      const ip = context.req.header("cf-connecting-ip");
+      if (ip) {
+        const redis = createRedis(context.get("config"));
+        const failures = `omz:authfail:${ip}:${Math.floor(Date.now() / 60_000)}`;
+        context.executionCtx.waitUntil(Promise.all([redis.incr(failures), redis.pexpire(failures, 61_000)]).catch(() => undefined));
       }
-    });
-    if (!record) throw invalidKey();
-    context.set("auth", record);
+      throw new GatewayError("invalid_api_key", "Invalid API key. Keys start with 'sk-omni-'; check it or create a new one.");
+    }
+    context.set("apiKey", key);
+    context.set("keyHash", await hashApiKey(key));
     await next();
   });
-
-const invalidKey = () => new GatewayError("invalid_api_key", "Invalid API key. Keys start with 'sk-omni-'; check it or create a new one.");

@@ -1,25 +1,34 @@
 /**
- * The one chat pipeline behind every surface: model lookup, route selection (jurisdiction, configured providers),
- * fallback across routes before the first byte, the upstream call, and rendering through the surface. The usage
- * row is written after the response through `waitUntil`, registered before the Response is returned, exactly once
- * whether the answer completes, fails or the client goes away.
+ * The one chat pipeline behind every surface:
+ * 1. admission: one Upstash round trip (key, limits, credit, prompt-cache lookup);
+ * 2. a prompt-cache hit is replayed at full speed; otherwise route selection (jurisdiction, configured providers),
+ *    fallback across routes before the first byte, the upstream call, rendering through the surface;
+ * 3. after the response, through `waitUntil` and exactly once on every path: the usage row (Postgres) and the
+ *    settlement (Upstash: slots released, credit reservation squared, tokens counted, cache entry stored).
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { findModel } from "../catalog/models.ts";
+import { computeCostMicroUsd, priceAt } from "../catalog/pricing.ts";
 import { GatewayError } from "../errors.ts";
 import { estimateUsage, generatedCharacters } from "../lib/estimate-usage.ts";
 import type { ChatCompletionRequest } from "../lib/openai-types.ts";
-import type { ChatContext } from "../providers/types.ts";
-import { writeRequestRecord, type RequestRecord } from "../services/request-recorder.ts";
+import type { ChatContext, NormalizedUsage } from "../providers/types.ts";
+import { rateLimitHeaders } from "../services/hot-path/admission.ts";
+import { reservationMicroUsd } from "../services/hot-path/reservation.ts";
 import { selectRoutes, type RouteCandidate } from "../services/route-selection.ts";
 import type { NativeForward } from "../surfaces/anthropic/native-forward.ts";
 import type { Surface } from "../surfaces/types.ts";
+import { admitChat } from "./admit-chat.ts";
 import { createStreamResponseBody } from "./chat-completions/stream-response.ts";
 import { createPassthroughStreamBody } from "./passthrough-stream.ts";
+import { createStreamRecorder, jsonEntry } from "../services/prompt-cache/cache-entry.ts";
+import { createRequestFinisher } from "./request-finisher.ts";
+import { serveCachedEntry } from "./serve-cached.ts";
 import { attemptUpstream } from "./upstream-attempt.ts";
 
-type Settlement = Omit<RequestRecord, "model" | "route">;
+/** Answers larger than this (serialized) are not cached. */
+const MAX_CACHE_ENTRY_BYTES = 1024 * 1024;
 
 /**
  * `native`: when a route's provider speaks the client's own API, the client's body is forwarded as is and the answer
@@ -36,61 +45,80 @@ export async function dispatchChat(
   if (!model) {
     throw new GatewayError("model_not_found", `The model '${request.model.slice(0, 100)}' does not exist; GET /v1/models lists them.`, { param: "model" });
   }
-  const candidates = selectRoutes(config, model, context.get("auth").allowedJurisdictions);
+  const price = priceAt(model, new Date(context.get("startedAt")));
   const stream = request.stream === true;
   const promptCharacters = JSON.stringify(request.messages).length;
-  const record = (candidate: RouteCandidate, settlement: Settlement) =>
-    context.executionCtx.waitUntil(writeRequestRecord(context, { model, route: candidate.route, ...settlement }));
+  const nativeBody = native && model.routes.some((route) => route.provider === native.provider) ? native.body : undefined;
+  const { admission, cache } = await admitChat(context, request, surface, reservationMicroUsd(request, promptCharacters, price), nativeBody);
+  const finisher = createRequestFinisher(context, admission, { modelId: model.id, stream, priceVersion: price.version });
+  const headers: Record<string, string> = {
+    ...rateLimitHeaders(admission.rateLimit),
+    "x-request-id": context.get("requestId"),
+    "x-omnizen-cache": cache.status,
+  };
 
-  let chosen: { candidate: RouteCandidate; chat: ChatContext; response: Response; abort: AbortController; isNative: boolean } | undefined;
-  for (const [index, candidate] of candidates.entries()) {
-    const chat: ChatContext = { request, modelId: model.id, route: candidate.route, target: candidate.target };
-    const isNative = native?.provider === candidate.route.provider;
-    const nativeRequest = isNative ? native?.buildRequest(candidate.route, candidate.target) : undefined;
-    const attempt = await attemptUpstream(candidate, chat, config.UPSTREAM_TIMEOUT_MS, nativeRequest);
-    if (attempt.ok) {
-      chosen = { candidate, chat, response: attempt.response, abort: attempt.abort, isNative };
-      break;
+  try {
+    if (admission.cachedEntry && cache.key) {
+      const served = await serveCachedEntry({ context, entryText: admission.cachedEntry, cacheKey: cache.key, surface, stream, model, price, finisher, headers, request });
+      if (served) return served;
     }
-    if (!attempt.retryable || index === candidates.length - 1) {
-      record(candidate, { usage: estimateUsage(0, 0), status: "error", httpStatus: attempt.error.status, stream, firstTokenAt: null });
-      throw attempt.error;
-    }
-  }
-  if (!chosen) throw new GatewayError("internal_error", "No upstream route was attempted.");
-  const { candidate, chat, response, abort, isNative } = chosen;
-  const headers = { "x-request-id": context.get("requestId"), "x-omnizen-provider": candidate.route.provider };
-
-  if (!stream || !response.body) {
-    const json: unknown = await response.json().catch(() => null);
-    const { body, usage } = candidate.adapter.parseChatResponse(json, chat);
-    const settledUsage = usage ?? estimateUsage(promptCharacters, generatedCharacters(body.choices));
-    record(candidate, { usage: settledUsage, status: "ok", httpStatus: 200, stream: false, firstTokenAt: null });
-    const rendered = isNative && native ? native.renderJson(json, model.id) : surface.renderJson(body, settledUsage);
-    return Response.json(rendered, { headers });
+    return await forward();
+  } catch (error) {
+    finisher.fail(error instanceof GatewayError ? error.status : 500);
+    throw error;
   }
 
-  let settle: (settlement: Settlement) => void = () => undefined;
-  const settled = new Promise<Settlement>((resolve) => (settle = resolve));
-  context.executionCtx.waitUntil(settled.then((settlement) => writeRequestRecord(context, { model, route: candidate.route, ...settlement })));
-  const createBody = isNative ? createPassthroughStreamBody : createStreamResponseBody;
-  const body = createBody({
-    upstreamBody: response.body,
-    translator: candidate.adapter.createStreamTranslator(chat),
-    encoder: surface.createStreamEncoder({
-      includeUsage: request.stream_options?.include_usage === true,
-      modelId: model.id,
-      requestId: context.get("requestId"),
-    }),
-    abortUpstream: () => abort.abort(),
-    onSettled: (outcome) =>
-      settle({
-        usage: outcome.usage ?? estimateUsage(promptCharacters, outcome.generatedCharacters),
-        status: outcome.status,
-        httpStatus: outcome.error?.status ?? 200,
-        stream: true,
-        firstTokenAt: outcome.firstTokenAt,
-      }),
-  });
-  return new Response(body, { headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" } });
+  async function forward(): Promise<Response> {
+    const candidates = selectRoutes(config, model!, admission.auth.allowedJurisdictions);
+    const cost = (usage: NormalizedUsage) => computeCostMicroUsd(usage, price);
+    let chosen: { candidate: RouteCandidate; chat: ChatContext; response: Response; abort: AbortController; isNative: boolean } | undefined;
+    for (const [index, candidate] of candidates.entries()) {
+      const chat: ChatContext = { request, modelId: model!.id, route: candidate.route, target: candidate.target };
+      const isNative = native?.provider === candidate.route.provider;
+      const nativeRequest = isNative ? native?.buildRequest(candidate.route, candidate.target) : undefined;
+      const attempt = await attemptUpstream(candidate, chat, config.UPSTREAM_TIMEOUT_MS, nativeRequest);
+      if (attempt.ok) {
+        chosen = { candidate, chat, response: attempt.response, abort: attempt.abort, isNative };
+        break;
+      }
+      if (!attempt.retryable || index === candidates.length - 1) {
+        finisher.finish({ provider: candidate.route.provider, usage: estimateUsage(0, 0), costMicroUsd: 0, status: "error", httpStatus: attempt.error.status, firstTokenAt: null });
+        throw attempt.error;
+      }
+    }
+    if (!chosen) throw new GatewayError("internal_error", "No upstream route was attempted.");
+    const { candidate, chat, response, abort, isNative } = chosen;
+    const provider = candidate.route.provider;
+    headers["x-omnizen-provider"] = provider;
+
+    if (!stream || !response.body) {
+      const json: unknown = await response.json().catch(() => null);
+      const { body, usage } = candidate.adapter.parseChatResponse(json, chat);
+      const settledUsage = usage ?? estimateUsage(promptCharacters, generatedCharacters(body.choices));
+      const entry = cache.key && usage ? jsonEntry(body, usage) : undefined;
+      finisher.finish({ provider, usage: settledUsage, costMicroUsd: cost(settledUsage), status: "ok", httpStatus: 200, firstTokenAt: null }, entry && cache.key ? { key: cache.key, entry } : undefined);
+      const rendered = isNative && native ? native.renderJson(json, model!.id) : surface.renderJson(body, settledUsage);
+      return Response.json(rendered, { headers });
+    }
+
+    const recorder = cache.key ? createStreamRecorder(MAX_CACHE_ENTRY_BYTES) : undefined;
+    const createBody = isNative ? createPassthroughStreamBody : createStreamResponseBody;
+    const body = createBody({
+      upstreamBody: response.body,
+      translator: candidate.adapter.createStreamTranslator(chat),
+      encoder: surface.createStreamEncoder({ includeUsage: request.stream_options?.include_usage === true, modelId: model!.id, requestId: context.get("requestId") }),
+      abortUpstream: () => abort.abort(),
+      ...(recorder ? { tap: { chunk: (chunk) => recorder.add(chunk), usage: (usage, chunk) => recorder.setUsage(usage, chunk) } } : {}),
+      onSettled: (outcome) => {
+        const usage = outcome.usage ?? estimateUsage(promptCharacters, outcome.generatedCharacters);
+        // Only a complete, successful answer is cached; partial, failed or cancelled ones never are.
+        const entry = outcome.status === "ok" && recorder ? recorder.finish() : null;
+        finisher.finish(
+          { provider, usage, costMicroUsd: cost(usage), status: outcome.status, httpStatus: outcome.error?.status ?? 200, firstTokenAt: outcome.firstTokenAt },
+          entry && cache.key ? { key: cache.key, entry } : undefined,
+        );
+      },
+    });
+    return new Response(body, { headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" } });
+  }
 }

@@ -8,7 +8,7 @@ import { GatewayError } from "../errors.ts";
 import { generatedCharacters } from "../lib/estimate-usage.ts";
 import type { StreamTranslator } from "../providers/types.ts";
 import type { StreamEncoder } from "../surfaces/types.ts";
-import type { StreamOutcome } from "./chat-completions/stream-response.ts";
+import type { StreamOutcome, StreamTap } from "./chat-completions/stream-response.ts";
 
 export function createPassthroughStreamBody(options: {
   upstreamBody: ReadableStream<Uint8Array>;
@@ -17,6 +17,8 @@ export function createPassthroughStreamBody(options: {
   encoder: StreamEncoder;
   abortUpstream: () => void;
   onSettled: (outcome: StreamOutcome) => void;
+  /** Sees every translated chunk and the usage, e.g. to record the answer for the prompt cache. */
+  tap?: StreamTap;
 }): ReadableStream<Uint8Array> {
   const reader = options.upstreamBody.getReader();
   const decoder = new TextDecoder();
@@ -40,8 +42,11 @@ export function createPassthroughStreamBody(options: {
           if (part.type === "chunk-emit") {
             outcome.generatedCharacters += generatedCharacters(part.chunk.choices);
             outcome.firstTokenAt ??= Date.now();
-          } else if (part.type === "usage-final") outcome.usage = part.usage;
-          else ended = true;
+            options.tap?.chunk(part.chunk);
+          } else if (part.type === "usage-final") {
+            outcome.usage = part.usage;
+            options.tap?.usage(part.usage, part.chunk);
+          } else ended = true;
         }
       } catch (error) {
         // The upstream's own error event already went to the client verbatim.

@@ -5,18 +5,20 @@
 import type { Context } from "hono";
 import { createDb } from "../../../db/client.ts";
 import type { AppEnv } from "../app-env.ts";
-import { computeCostMicroUsd, priceAt } from "../catalog/pricing.ts";
-import type { ModelEntry, ModelRoute } from "../catalog/types.ts";
 import type { NormalizedUsage } from "../providers/types.ts";
 import { recordUsage } from "./usage-sink.ts";
 
 export interface RequestRecord {
-  model: ModelEntry;
-  route: ModelRoute;
+  modelId: string;
+  /** The upstream provider, or `cache` for a prompt-cache hit. */
+  provider: string;
   usage: NormalizedUsage;
+  costMicroUsd: number;
+  priceVersion: string;
   status: "ok" | "error" | "cancelled";
   httpStatus: number;
   stream: boolean;
+  cacheHit: boolean;
   firstTokenAt: number | null;
 }
 
@@ -25,8 +27,6 @@ export async function writeRequestRecord(context: Context<AppEnv>, record: Reque
   const auth = context.get("auth");
   const requestId = context.get("requestId");
   const startedAt = context.get("startedAt");
-  // The price at request time (a scheduled change during a long stream does not reprice it).
-  const price = priceAt(record.model, new Date(startedAt));
   const { db, pool } = createDb({ url: config.DATABASE_URL, wsProxy: config.NEON_WS_PROXY });
   try {
     await recordUsage(
@@ -35,19 +35,20 @@ export async function writeRequestRecord(context: Context<AppEnv>, record: Reque
         requestId,
         userId: auth.userId,
         apiKeyId: auth.keyId,
-        model: record.model.id,
-        provider: record.route.provider,
+        model: record.modelId,
+        provider: record.provider,
         promptTokens: record.usage.inputUncached,
         completionTokens: record.usage.output,
         cachedTokens: record.usage.cacheRead,
         cacheWriteTokens: record.usage.cacheWrite,
         reasoningTokens: record.usage.reasoning,
-        costMicroUsd: computeCostMicroUsd(record.usage, price),
-        priceVersion: price.version,
+        costMicroUsd: record.costMicroUsd,
+        priceVersion: record.priceVersion,
         usageSource: record.usage.source,
         status: record.status,
         httpStatus: record.httpStatus,
         stream: record.stream,
+        cacheHit: record.cacheHit,
         latencyMs: Date.now() - startedAt,
         timeToFirstTokenMs: record.firstTokenAt === null ? null : record.firstTokenAt - startedAt,
       },

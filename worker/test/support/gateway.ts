@@ -53,6 +53,8 @@ export interface SeededAccount {
 
 export interface SeedOptions {
   creditMicroUsd?: number;
+  /** Defaults to `internal` (no practical limits) so only tests about limits meet them. */
+  plan?: string;
   accountJurisdictions?: string[] | null;
   keyJurisdictions?: string[] | null;
 }
@@ -69,6 +71,7 @@ export async function seedAccount(creditOrOptions: number | SeedOptions = {}): P
       .values({
         email: `test-${crypto.randomUUID()}@omnizen.test`,
         creditBalanceMicroUsd: creditMicroUsd,
+        plan: options.plan ?? "internal",
         ageConfirmedAt: new Date(),
         allowedJurisdictions: options.accountJurisdictions ?? null,
       })

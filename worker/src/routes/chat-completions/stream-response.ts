@@ -6,8 +6,14 @@
 import { GatewayError } from "../../errors.ts";
 import { generatedCharacters } from "../../lib/estimate-usage.ts";
 import { decodeServerSentEvents } from "../../lib/sse/decode.ts";
+import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
 import type { NormalizedUsage, StreamTranslator } from "../../providers/types.ts";
 import type { StreamEncoder } from "../../surfaces/types.ts";
+
+export interface StreamTap {
+  chunk(chunk: ChatCompletionChunk): void;
+  usage(usage: NormalizedUsage, chunk: ChatCompletionChunk): void;
+}
 
 export interface StreamOutcome {
   status: "ok" | "error" | "cancelled";
@@ -25,6 +31,8 @@ export function createStreamResponseBody(options: {
   encoder: StreamEncoder;
   abortUpstream: () => void;
   onSettled: (outcome: StreamOutcome) => void;
+  /** Sees every translated chunk and the usage, e.g. to record the answer for the prompt cache. */
+  tap?: StreamTap;
 }): ReadableStream<Uint8Array> {
   const { encoder } = options;
   const events = decodeServerSentEvents(options.upstreamBody).getReader();
@@ -71,9 +79,11 @@ export function createStreamResponseBody(options: {
               if (part.type === "chunk-emit") {
                 outcome.generatedCharacters += generatedCharacters(part.chunk.choices);
                 outcome.firstTokenAt ??= Date.now();
+                options.tap?.chunk(part.chunk);
                 wrote = enqueueAll(controller, encoder.chunk(part.chunk)) || wrote;
               } else if (part.type === "usage-final") {
                 outcome.usage = part.usage;
+                options.tap?.usage(part.usage, part.chunk);
                 wrote = enqueueAll(controller, encoder.usage(part.usage, part.chunk)) || wrote;
               } else {
                 await finish(controller);

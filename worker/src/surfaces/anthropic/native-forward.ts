@@ -13,11 +13,14 @@ export interface NativeForward {
   provider: ModelRoute["provider"];
   buildRequest(route: ModelRoute, target: UpstreamTarget): UpstreamRequest;
   renderJson(json: unknown, modelId: string): unknown;
+  /** The client's body, which also keys the prompt cache (fields the conversion drops can change the answer). */
+  body: unknown;
 }
 
 export function anthropicNativeForward(body: Record<string, unknown>, clientHeaders: Headers): NativeForward {
   return {
     provider: "anthropic",
+    body,
     buildRequest(route, target) {
       const headers: Record<string, string> = {
         "x-api-key": target.apiKey,

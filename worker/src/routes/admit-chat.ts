@@ -1,0 +1,96 @@
+/**
+ * Prepares the prompt-cache key (unless the request or account opts out) and admits the request in one Upstash
+ * round trip. Sets `auth` on the context.
+ */
+import type { Context } from "hono";
+import { createDb } from "../../../db/client.ts";
+import type { AppEnv } from "../app-env.ts";
+import type { ChatCompletionRequest } from "../lib/openai-types.ts";
+import { loadAccountRecord } from "../services/hot-path/account-record.ts";
+import { admit, type Admission } from "../services/hot-path/admission.ts";
+import { cacheKey } from "../services/prompt-cache/cache-key.ts";
+import { canonicalJson, canonicalRequest, isCacheable } from "../services/prompt-cache/canonical-request.ts";
+import { settle } from "../services/hot-path/settlement.ts";
+import { createRedis } from "../services/redis.ts";
+import type { Surface } from "../surfaces/types.ts";
+
+export interface CachePlan {
+  /** The `x-omnizen-cache` response header. */
+  status: "HIT" | "MISS" | "BYPASS";
+  /** The entry's Redis key, when this request may read and write the cache. */
+  key: string | null;
+}
+
+/** `Cache-Control: no-store` or `x-omnizen-cache: bypass` opt a single request out. */
+function optedOut(headers: Headers): boolean {
+  return /(^|,)\s*no-store\s*(,|$)/i.test(headers.get("cache-control") ?? "") || headers.get("x-omnizen-cache")?.toLowerCase() === "bypass";
+}
+
+function loadRecordFor(context: Context<AppEnv>) {
+  const config = context.get("config");
+  return async () => {
+    const { db, pool } = createDb({ url: config.DATABASE_URL, wsProxy: config.NEON_WS_PROXY });
+    try {
+      return await loadAccountRecord(db, context.get("keyHash"));
+    } finally {
+      context.executionCtx.waitUntil(pool.end());
+    }
+  };
+}
+
+/**
+ * Admission for requests that call no model (e.g. token counting): key, rate limits and IP throttle, without the
+ * credit guard or the cache; its concurrency slot is released right after, in the background.
+ */
+export async function admitWithoutCompletion(context: Context<AppEnv>): Promise<Admission> {
+  const redis = createRedis(context.get("config"));
+  const admission = await admit({
+    redis,
+    keyHash: context.get("keyHash"),
+    requestId: context.get("requestId"),
+    clientIp: context.req.header("cf-connecting-ip") ?? "",
+    cacheKey: null,
+    reservationMicroUsd: 0,
+    checkCredit: false,
+    loadRecord: loadRecordFor(context),
+  });
+  context.set("auth", admission.auth);
+  context.executionCtx.waitUntil(
+    settle(redis, { requestId: context.get("requestId"), userId: admission.auth.userId, keyId: admission.auth.keyId, creditDeltaMicroUsd: 0, tokens: 0, window: admission.window }).catch(() => undefined),
+  );
+  return admission;
+}
+
+export async function admitChat(
+  context: Context<AppEnv>,
+  request: ChatCompletionRequest,
+  surface: Surface,
+  reservation: number,
+  /** The client's own body when it may be forwarded natively: fields the conversion drops still change the key. */
+  nativeBody?: unknown,
+): Promise<{ admission: Admission; cache: CachePlan }> {
+  const config = context.get("config");
+  const keyHash = context.get("keyHash");
+  const secret = config.PROMPT_CACHE_SECRET;
+  const key =
+    secret && !optedOut(context.req.raw.headers) && isCacheable(request)
+      ? await cacheKey({
+          secret,
+          scope: keyHash,
+          canonical: canonicalRequest(request, surface.name) + (nativeBody === undefined ? "" : `\n${canonicalJson(nativeBody)}`),
+        })
+      : null;
+  const admission = await admit({
+    redis: createRedis(config),
+    keyHash,
+    requestId: context.get("requestId"),
+    clientIp: context.req.header("cf-connecting-ip") ?? "",
+    cacheKey: key,
+    reservationMicroUsd: reservation,
+    checkCredit: true,
+    loadRecord: loadRecordFor(context),
+  });
+  context.set("auth", admission.auth);
+  if (!key || !admission.promptCacheEnabled) return { admission, cache: { status: "BYPASS", key: null } };
+  return { admission, cache: { status: admission.cachedEntry ? "HIT" : "MISS", key } };
+}

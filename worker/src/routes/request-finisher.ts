@@ -1,0 +1,70 @@
+/**
+ * Finishes an admitted request exactly once, on every path: the usage row (Postgres) and the settlement (Upstash:
+ * slots released, credit reservation squared with the real cost, tokens counted, the encrypted cache entry stored).
+ * Both run after the response through `waitUntil`; failures are logged with ids only.
+ */
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import type { NormalizedUsage } from "../providers/types.ts";
+import type { Admission } from "../services/hot-path/admission.ts";
+import { settle } from "../services/hot-path/settlement.ts";
+import { serializeEntry, type CacheEntry } from "../services/prompt-cache/cache-entry.ts";
+import { encryptEntry } from "../services/prompt-cache/entry-crypto.ts";
+import { createRedis } from "../services/redis.ts";
+import { writeRequestRecord, type RequestRecord } from "../services/request-recorder.ts";
+
+export type Outcome = Omit<RequestRecord, "modelId" | "stream" | "priceVersion" | "cacheHit"> & { cacheHit?: boolean };
+
+export interface RequestFinisher {
+  /** Records the outcome and settles; `cache` stores a complete answer. Later calls do nothing. */
+  finish(outcome: Outcome, cache?: { key: string; entry: CacheEntry }): void;
+  /** Settles a request that failed before any upstream answer (no usage row): releases its slot and reservation. */
+  fail(httpStatus: number): void;
+}
+
+const totalTokens = (usage: NormalizedUsage) => usage.inputUncached + usage.cacheRead + usage.cacheWrite + usage.output;
+
+export function createRequestFinisher(
+  context: Context<AppEnv>,
+  admission: Admission,
+  fixed: { modelId: string; stream: boolean; priceVersion: string },
+): RequestFinisher {
+  let finished = false;
+  const requestId = context.get("requestId");
+  const apiKey = context.get("apiKey");
+  const redis = createRedis(context.get("config"));
+
+  const settleInBackground = (costMicroUsd: number, tokens: number, cache?: { key: string; entry: CacheEntry }) => {
+    const work = async () => {
+      const encrypted = cache ? { key: cache.key, entry: await encryptEntry(serializeEntry(cache.entry), apiKey, cache.key) } : undefined;
+      await settle(redis, {
+        requestId,
+        userId: admission.auth.userId,
+        keyId: admission.auth.keyId,
+        creditDeltaMicroUsd: admission.reservationMicroUsd - costMicroUsd,
+        tokens,
+        window: admission.window,
+        ...(encrypted ? { cache: encrypted } : {}),
+      });
+    };
+    context.executionCtx.waitUntil(
+      work().catch((error: unknown) => {
+        console.error(JSON.stringify({ event: "settlement-failed", requestId, error: error instanceof Error ? error.name : "unknown" }));
+      }),
+    );
+  };
+
+  return {
+    finish(outcome, cache) {
+      if (finished) return;
+      finished = true;
+      context.executionCtx.waitUntil(writeRequestRecord(context, { ...fixed, cacheHit: false, ...outcome }));
+      settleInBackground(outcome.costMicroUsd, outcome.cacheHit ? 0 : totalTokens(outcome.usage), cache);
+    },
+    fail() {
+      if (finished) return;
+      finished = true;
+      settleInBackground(0, 0);
+    },
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * The admission script: authentication record, fair-use limits, credit guard and prompt-cache lookup in ONE Redis
+ * round trip (EVALSHA). Atomic, so limits are exact across isolates and regions. It checks everything before it
+ * changes anything: a refused request leaves no partial effect. Written for both Redis and the embedded fallback
+ * (no cjson, plain commands only).
+ *
+ * Keys are derived inside the script from the key hash and the account id in the record (single-region Upstash).
+ * ARGV: 1 now (ms), 2 request id, 3 key hash, 4 client IP ("" = none), 5 cache key ("" = no lookup),
+ *       6 credit reservation (micro-USD), 7 cold-fill record ("" = none; fields joined by "|"), 8 cold-fill balance,
+ *       9 check credit ("1"/"0"), 10 slot TTL (ms), 11 key record TTL (ms), 12 credit counter TTL (ms),
+ *       13 failed-auth limit per IP per minute.
+ * Returns: { status, userId, keyId, plan, jurisdictions, limitRequests, remainingRequests, resetMs, limitTokens,
+ *            remainingTokens, cachedEntry, balance, promptCacheEnabled ("1"/"0") }.
+ */
+export const ADMISSION_SCRIPT = `
+local now = tonumber(ARGV[1])
+local window = math.floor(now / 60000)
+local reset_ms = (window + 1) * 60000 - now
+local ip = ARGV[4]
+local fail_key = "omz:authfail:" .. ip .. ":" .. window
+local pc = ""
+local function reply(status, r1, r2, r3, r4, lr, rr, lt, rt, cached, balance)
+  return { status, r1 or "", r2 or "", r3 or "", r4 or "", lr or 0, rr or 0, reset_ms, lt or 0, rt or 0, cached or "", balance or "", pc }
+end
+if ip ~= "" and tonumber(redis.call("GET", fail_key) or "0") >= tonumber(ARGV[13]) then
+  return reply("blocked")
+end
+local rec_key = "omz:key:" .. ARGV[3]
+if ARGV[7] ~= "" then
+  local f = {}
+  for field in string.gmatch(ARGV[7], "([^|]*)|?") do f[#f + 1] = field end
+  if f[1] == "missing" then
+    redis.call("HSET", rec_key, "missing", "1")
+  else
+    redis.call("DEL", rec_key)
+    redis.call("HSET", rec_key, "u", f[1], "k", f[2], "p", f[3], "rpm", f[4], "tpm", f[5], "cc", f[6],
+      "krpm", f[7], "ktpm", f[8], "kcc", f[9], "j", f[10], "pc", f[11])
+    if ARGV[8] ~= "" then
+      redis.call("SET", "omz:credit:" .. f[1], ARGV[8], "PX", tonumber(ARGV[12]))
+    end
+  end
+  redis.call("PEXPIRE", rec_key, tonumber(ARGV[11]))
+end
+local r = redis.call("HMGET", rec_key, "missing", "u", "k", "p", "rpm", "tpm", "cc", "krpm", "ktpm", "kcc", "j", "pc")
+if r[1] == "1" then
+  if ip ~= "" then
+    redis.call("INCR", fail_key)
+    redis.call("PEXPIRE", fail_key, 61000)
+  end
+  return reply("invalid")
+end
+if not r[2] then return reply("cold") end
+local user, key, plan, jur = r[2], r[3], r[4], r[11]
+pc = r[12] or ""
+local credit_key = "omz:credit:" .. user
+local balance = redis.call("GET", credit_key)
+if ARGV[9] == "1" and not balance then return reply("cold") end
+local rpm, tpm, cc = tonumber(r[5]), tonumber(r[6]), tonumber(r[7])
+local krpm, ktpm, kcc = tonumber(r[8]), tonumber(r[9]), tonumber(r[10])
+local req_key = "omz:rl:" .. user .. ":r:" .. window
+local tok_key = "omz:rl:" .. user .. ":t:" .. window
+local kreq_key = "omz:rl:k:" .. key .. ":r:" .. window
+local ktok_key = "omz:rl:k:" .. key .. ":t:" .. window
+local req_left = rpm - tonumber(redis.call("GET", req_key) or "0")
+local tok_left = tpm - tonumber(redis.call("GET", tok_key) or "0")
+local req_limit, tok_limit = rpm, tpm
+if krpm > 0 then
+  local left = krpm - tonumber(redis.call("GET", kreq_key) or "0")
+  if left < req_left then req_left = left; req_limit = krpm end
+end
+if ktpm > 0 then
+  local left = ktpm - tonumber(redis.call("GET", ktok_key) or "0")
+  if left < tok_left then tok_left = left; tok_limit = ktpm end
+end
+if req_left <= 0 then return reply("rate_requests", user, key, plan, jur, req_limit, 0, tok_limit, math.max(tok_left, 0)) end
+if tok_left <= 0 then return reply("rate_tokens", user, key, plan, jur, req_limit, req_left, tok_limit, 0) end
+if ARGV[9] == "1" and tonumber(balance) <= 0 then
+  return reply("credit", user, key, plan, jur, req_limit, req_left, tok_limit, tok_left, "", balance)
+end
+local cached = false
+if ARGV[5] ~= "" and r[12] == "1" then cached = redis.call("GET", ARGV[5]) end
+if not cached then
+  local cc_key = "omz:cc:" .. user
+  local kcc_key = "omz:cck:" .. key
+  redis.call("ZREMRANGEBYSCORE", cc_key, "-inf", now)
+  if redis.call("ZCARD", cc_key) >= cc then return reply("concurrency", user, key, plan, jur, req_limit, req_left, tok_limit, tok_left) end
+  if kcc > 0 then
+    redis.call("ZREMRANGEBYSCORE", kcc_key, "-inf", now)
+    if redis.call("ZCARD", kcc_key) >= kcc then return reply("concurrency", user, key, plan, jur, req_limit, req_left, tok_limit, tok_left) end
+    redis.call("ZADD", kcc_key, now + tonumber(ARGV[10]), ARGV[2])
+    redis.call("PEXPIRE", kcc_key, tonumber(ARGV[10]))
+  end
+  redis.call("ZADD", cc_key, now + tonumber(ARGV[10]), ARGV[2])
+  redis.call("PEXPIRE", cc_key, tonumber(ARGV[10]))
+  if ARGV[9] == "1" and tonumber(ARGV[6]) > 0 then balance = redis.call("DECRBY", credit_key, tonumber(ARGV[6])) end
+end
+redis.call("INCR", req_key)
+redis.call("PEXPIRE", req_key, 61000)
+if krpm > 0 then
+  redis.call("INCR", kreq_key)
+  redis.call("PEXPIRE", kreq_key, 61000)
+end
+return reply("ok", user, key, plan, jur, req_limit, req_left - 1, tok_limit, tok_left, cached, balance)
+`;
+
+/**
+ * The settlement script, after the response (waitUntil): releases the concurrency slots, returns the unused credit
+ * reservation (only if the counter still exists: a reloaded counter already reflects Postgres), adds the tokens to
+ * the minute windows of the admission, and stores the prompt-cache entry with its exact TTL.
+ * ARGV: 1 request id, 2 user id, 3 key id, 4 credit delta (reservation - cost), 5 tokens, 6 admission window,
+ *       7 cache key ("" = none), 8 cache entry, 9 cache TTL (s).
+ */
+export const SETTLEMENT_SCRIPT = `
+redis.call("ZREM", "omz:cc:" .. ARGV[2], ARGV[1])
+redis.call("ZREM", "omz:cck:" .. ARGV[3], ARGV[1])
+local credit_key = "omz:credit:" .. ARGV[2]
+local delta = tonumber(ARGV[4])
+if delta ~= 0 and redis.call("EXISTS", credit_key) == 1 then redis.call("INCRBY", credit_key, delta) end
+local tokens = tonumber(ARGV[5])
+if tokens > 0 then
+  local tok_key = "omz:rl:" .. ARGV[2] .. ":t:" .. ARGV[6]
+  redis.call("INCRBY", tok_key, tokens)
+  redis.call("PEXPIRE", tok_key, 61000)
+  local ktok_key = "omz:rl:k:" .. ARGV[3] .. ":t:" .. ARGV[6]
+  redis.call("INCRBY", ktok_key, tokens)
+  redis.call("PEXPIRE", ktok_key, 61000)
+end
+if ARGV[7] ~= "" then redis.call("SET", ARGV[7], ARGV[8], "EX", tonumber(ARGV[9])) end
+return 1
+`;

@@ -1,0 +1,26 @@
+import type { Redis } from "@upstash/redis/cloudflare";
+
+const digests = new Map<string, Promise<string>>();
+
+async function sha1Hex(source: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(source));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/**
+ * EVALSHA, falling back to EVAL once when the server does not know the script yet (NOSCRIPT): one round trip in
+ * the steady state. The digest is computed once per isolate (pure data).
+ */
+export async function runScript<Result>(redis: Redis, source: string, keys: string[], args: string[]): Promise<Result> {
+  let digest = digests.get(source);
+  if (!digest) {
+    digest = sha1Hex(source);
+    digests.set(source, digest);
+  }
+  try {
+    return (await redis.evalsha(await digest, keys, args)) as Result;
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.includes("NOSCRIPT")) throw error;
+    return (await redis.eval(source, keys, args)) as Result;
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The round-trip budget of the hot path, counted at the stand-ins (the worker test files run one at a time, so the
+ * counters see only this file's traffic): before the first byte goes upstream, a warm request makes exactly one
+ * Upstash request and no Postgres connection; a cold one reads Postgres once. After the response, the settlement
+ * adds one Upstash request and the usage row one Postgres connection, in waitUntil.
+ */
+import { describe, expect, it } from "vitest";
+import { bearer, chatBody, gatewayFetch, seedAccount } from "./support/gateway.ts";
+import { nonce } from "./support/simulator.ts";
+import { standInCounters } from "./support/stand-ins.ts";
+
+type Counters = { upstash: number; neon: number };
+const difference = (after: Counters, before: Counters): Counters => ({ upstash: after.upstash - before.upstash, neon: after.neon - before.neon });
+
+/** Counters once background work (settlements, usage rows) has stopped changing them. */
+async function quiet(): Promise<Counters> {
+  let last = await standInCounters();
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const next = await standInCounters();
+    if (next.upstash === last.upstash && next.neon === last.neon) return next;
+    last = next;
+  }
+}
+
+const send = (apiKey: string, content: string) =>
+  gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(apiKey), body: chatBody({ messages: [{ role: "user", content }] }) });
+
+/** Sends a request whose upstream stalls, and reads the counters while it waits upstream (before any byte). */
+async function measure(apiKey: string, content: string): Promise<{ beforeUpstream: Counters; total: Counters; cache: string | null }> {
+  const start = await quiet();
+  const pending = send(apiKey, `${content} [[sim stall_ms=800]]`);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const during = await standInCounters();
+  const response = await pending;
+  await response.arrayBuffer();
+  return { beforeUpstream: difference(during, start), total: difference(await quiet(), start), cache: response.headers.get("x-omnizen-cache") };
+}
+
+describe("round trips per gateway request", () => {
+  it("cold key record: Upstash twice and Postgres once before the upstream call", async () => {
+    const { apiKey } = await seedAccount();
+    const cold = await measure(apiKey, `n${nonce()}`);
+    expect(cold.beforeUpstream).toEqual({ upstash: 2, neon: 1 });
+    expect(cold.total).toEqual({ upstash: 3, neon: 2 });
+  });
+
+  it("warm miss: exactly one Upstash request and no Postgres before the upstream call", async () => {
+    const { apiKey } = await seedAccount();
+    await measure(apiKey, `n${nonce()}`);
+    const warm = await measure(apiKey, `n${nonce()}`);
+    expect(warm.cache).toBe("MISS");
+    expect(warm.beforeUpstream).toEqual({ upstash: 1, neon: 0 });
+    expect(warm.total).toEqual({ upstash: 2, neon: 1 });
+  });
+
+  it("warm hit: one Upstash request to answer, nothing upstream; settlement and usage row after", async () => {
+    const { apiKey } = await seedAccount();
+    const content = `n${nonce()}`;
+    await (await send(apiKey, content)).arrayBuffer();
+    const start = await quiet();
+    const hit = await send(apiKey, content);
+    expect(hit.headers.get("x-omnizen-cache")).toBe("HIT");
+    await hit.arrayBuffer();
+    // Admission + settlement in Upstash; the one Postgres connection is the usage row written after the answer.
+    expect(difference(await quiet(), start)).toEqual({ upstash: 2, neon: 1 });
+  });
+});

@@ -1,0 +1,145 @@
+/**
+ * Fair-use limits (policy 2) and the credit guard, enforced atomically in Redis by the admission script: exact under
+ * concurrent load, OpenAI's 429/402 shapes and headers, and concurrency slots released on every path.
+ */
+import OpenAI from "openai";
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { apiKeys, users } from "../../db/schema.ts";
+import { bearer, chatBody, gatewayFetch, openaiClient, seedAccount, waitForUsageRow, withDatabase } from "./support/gateway.ts";
+
+async function limitKey(keyId: string, limits: Partial<{ requestsPerMinuteLimit: number; tokensPerMinuteLimit: number; concurrentRequestsLimit: number }>) {
+  await withDatabase((db) => db.update(apiKeys).set(limits).where(eq(apiKeys.id, keyId)));
+}
+
+const post = (apiKey: string, content = "hello", extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+  gatewayFetch("/v1/chat/completions", {
+    method: "POST",
+    headers: { ...bearer(apiKey), "cache-control": "no-store", ...headers },
+    body: chatBody({ messages: [{ role: "user", content }], ...extra }),
+  });
+
+async function settled(responses: Response[]) {
+  await Promise.all(responses.map((response) => response.arrayBuffer()));
+  return responses.map((response) => response.status);
+}
+
+/** Waits until the settlement of earlier requests has released their slots (it runs in waitUntil). */
+async function eventually(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not reached");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe("requests per minute", () => {
+  it("admits exactly the limit under concurrent load, then 429 with OpenAI's headers", async () => {
+    const account = await seedAccount();
+    await limitKey(account.keyId, { requestsPerMinuteLimit: 7 });
+    const statuses = await settled(await Promise.all(Array.from({ length: 20 }, () => post(account.apiKey))));
+    expect(statuses.filter((status) => status === 200)).toHaveLength(7);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(13);
+
+    const refused = await post(account.apiKey);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(refused.headers.get("x-ratelimit-limit-requests")).toBe("7");
+    expect(refused.headers.get("x-ratelimit-remaining-requests")).toBe("0");
+    expect(refused.headers.get("x-ratelimit-reset-requests")).toMatch(/^\d+s$/);
+    expect(await refused.json()).toMatchObject({ error: { code: "rate_limited", type: "rate_limit_error" } });
+  });
+
+  it("reports the remaining requests on every answer and surfaces as the SDK's RateLimitError", async () => {
+    const account = await seedAccount();
+    await limitKey(account.keyId, { requestsPerMinuteLimit: 2 });
+    const first = await post(account.apiKey);
+    expect(first.headers.get("x-ratelimit-remaining-requests")).toBe("1");
+    expect(first.headers.get("x-ratelimit-limit-tokens")).toBeTruthy();
+    await post(account.apiKey);
+    const error = await openaiClient(account.apiKey)
+      .chat.completions.create({ model: "deepseek/deepseek-flash", messages: [{ role: "user", content: "x" }] })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.RateLimitError);
+  });
+});
+
+describe("tokens per minute", () => {
+  it("refuses once the minute's tokens are spent (counted at settlement)", async () => {
+    const account = await seedAccount();
+    await limitKey(account.keyId, { tokensPerMinuteLimit: 10 });
+    expect((await post(account.apiKey, "a prompt long enough to spend more than ten tokens in one go")).status).toBe(200);
+    await eventually(async () => (await post(account.apiKey)).status === 429);
+    const refused = await post(account.apiKey);
+    expect(refused.headers.get("x-ratelimit-limit-tokens")).toBe("10");
+    expect(refused.headers.get("x-ratelimit-remaining-tokens")).toBe("0");
+  });
+});
+
+describe("concurrent requests", () => {
+  it("admits exactly the limit in flight at once", async () => {
+    const account = await seedAccount();
+    await limitKey(account.keyId, { concurrentRequestsLimit: 3 });
+    const statuses = await settled(await Promise.all(Array.from({ length: 12 }, () => post(account.apiKey, "[[sim stall_ms=800]]"))));
+    expect(statuses.filter((status) => status === 200)).toHaveLength(3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(9);
+  });
+
+  it("always releases the slot: normal end, upstream error, client disconnect", async () => {
+    const account = await seedAccount();
+    await limitKey(account.keyId, { concurrentRequestsLimit: 1 });
+    const admitted = async () => (await post(account.apiKey)).status === 200;
+
+    expect(await admitted()).toBe(true);
+    await eventually(admitted);
+
+    expect((await post(account.apiKey, "[[sim error=500]]")).status).toBe(502);
+    await eventually(admitted);
+
+    const streaming = await post(account.apiKey, "[[sim chunks=40 delay_ms=100]]", { stream: true });
+    const reader = streaming.body!.getReader();
+    await reader.read();
+    expect((await post(account.apiKey)).status).toBe(429);
+    await reader.cancel();
+    await eventually(admitted);
+
+    const cut = await post(account.apiKey, "[[sim chunks=6 disconnect_after=2]]", { stream: true });
+    await cut.text();
+    await eventually(admitted);
+  });
+});
+
+describe("credit guard", () => {
+  it("402 in OpenAI's shape when the prepaid credit is used up", async () => {
+    const account = await seedAccount(0);
+    const response = await post(account.apiKey);
+    expect(response.status).toBe(402);
+    expect(await response.json()).toMatchObject({ error: { code: "insufficient_credit", type: "insufficient_quota" } });
+  });
+
+  it("deducts the actual cost after the response; the balance in Redis and Postgres agree", async () => {
+    const account = await seedAccount(50);
+    const ok = await post(account.apiKey, "[[sim words=2000]]", { max_tokens: 10 });
+    expect(ok.status).toBe(200);
+    const row = await waitForUsageRow(ok.headers.get("x-request-id") ?? "");
+    expect(row.costMicroUsd).toBeGreaterThan(50);
+    await eventually(async () => (await post(account.apiKey)).status === 402);
+    const [user] = await withDatabase((db) => db.select({ balance: users.creditBalanceMicroUsd }).from(users).where(eq(users.id, account.userId)));
+    expect(user?.balance).toBe(50 - row.costMicroUsd);
+  });
+});
+
+describe("failed authentication", () => {
+  it("throttles an IP after repeated failures, even for a valid key", async () => {
+    const account = await seedAccount();
+    const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
+    for (let attempt = 0; attempt < 30; attempt += 1) {
+      const unknown = `sk-omni-${crypto.randomUUID().replaceAll("-", "").padEnd(40, "x").slice(0, 40)}`;
+      expect((await post(unknown, "x", {}, { "cf-connecting-ip": ip })).status).toBe(401);
+    }
+    const blocked = await post(account.apiKey, "x", {}, { "cf-connecting-ip": ip });
+    expect(blocked.status).toBe(429);
+    expect(await blocked.json()).toMatchObject({ error: { code: "auth_throttled" } });
+    expect((await post(account.apiKey, "x", {}, { "cf-connecting-ip": "198.51.100.7" })).status).toBe(200);
+  });
+});

@@ -1,0 +1,27 @@
+/** Direct access to the local stand-ins from tests: Redis through the Upstash REST stand-in, and request counters. */
+import { env } from "cloudflare:test";
+import { Redis } from "@upstash/redis/cloudflare";
+
+const bindings = env as unknown as Record<string, string>;
+
+export function testRedis(): Redis {
+  return new Redis({
+    url: bindings.UPSTASH_REDIS_REST_URL ?? "",
+    token: bindings.UPSTASH_REDIS_REST_TOKEN ?? "",
+    enableTelemetry: false,
+    automaticDeserialization: false,
+  });
+}
+
+export function binding(name: string): string {
+  return bindings[name] ?? "";
+}
+
+/** Requests served by the Upstash stand-in and WebSocket connections bridged to Postgres, so far. */
+export async function standInCounters(): Promise<{ upstash: number; neon: number }> {
+  const upstash = (await (
+    await fetch(`${bindings.UPSTASH_REDIS_REST_URL}/_omnizen/stats`, { headers: { authorization: `Bearer ${bindings.UPSTASH_REDIS_REST_TOKEN}` } })
+  ).json()) as { requests: number };
+  const neon = (await (await fetch(`http://${bindings.NEON_WS_PROXY}/_stats`)).json()) as { connections: number };
+  return { upstash: upstash.requests, neon: neon.connections };
+}
