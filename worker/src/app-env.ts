@@ -14,6 +14,8 @@ export interface AppEnv {
     keyHash: string;
     /** Set once the admission script verified the key. */
     auth: AuthenticatedKey;
+    /** The dashboard user, set by the Clerk session middleware on /api/*. */
+    account: { userId: string; clerkUserId: string };
     /** Which API the client speaks; errors are rendered in its shape. */
     surface: "openai" | "anthropic";
   };

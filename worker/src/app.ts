@@ -11,7 +11,9 @@ import { config } from "./middleware/config.ts";
 import { requestId } from "./middleware/request-id.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions/route.ts";
 import { countTokensRoute } from "./routes/messages/count-tokens.ts";
+import { apiRoutes } from "./routes/api/index.ts";
 import { messagesRoute } from "./routes/messages/route.ts";
+import { webhookRoutes } from "./routes/webhooks/index.ts";
 import { modelsRoute } from "./routes/models.ts";
 import { renderAnthropicError } from "./surfaces/anthropic/render-anthropic-error.ts";
 
@@ -30,6 +32,8 @@ export function createApp(): Hono<AppEnv> {
   app.use("/v1/messages/*", apiKeyAuth());
   app.route("/v1/messages/count_tokens", countTokensRoute);
   app.route("/v1/messages", messagesRoute);
+  app.route("/api", apiRoutes);
+  app.route("/webhooks", webhookRoutes);
 
   app.notFound((context) => {
     const error = new GatewayError("not_found", `No route for ${context.req.method} ${new URL(context.req.url).pathname}.`);

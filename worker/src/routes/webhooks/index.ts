@@ -1,0 +1,5 @@
+/** Inbound webhooks (`/webhooks/*`): each verifies its signature on the raw body before parsing. */
+import { Hono } from "hono";
+import type { AppEnv } from "../../app-env.ts";
+
+export const webhookRoutes = new Hono<AppEnv>();
