@@ -125,6 +125,12 @@ if tokens > 0 then
   redis.call("INCRBY", ktok_key, tokens)
   redis.call("PEXPIRE", ktok_key, 61000)
 end
-if ARGV[7] ~= "" then redis.call("SET", ARGV[7], ARGV[8], "EX", tonumber(ARGV[9])) end
+if ARGV[7] ~= "" then
+  redis.call("SET", ARGV[7], ARGV[8], "EX", tonumber(ARGV[9]))
+  -- Index of the account's cache entries, so that deleting the account can delete them (their keys are HMACs).
+  local index_key = "omz:pcidx:" .. ARGV[2]
+  redis.call("SADD", index_key, ARGV[7])
+  redis.call("EXPIRE", index_key, tonumber(ARGV[9]))
+end
 return 1
 `;
