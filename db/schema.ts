@@ -28,7 +28,10 @@ export const users = pgTable("users", {
   name: text("name"),
   phone: text("phone"),
   plan: text("plan").notNull().default("free"),
-  /** Prepaid credit, the source of truth; the edge keeps a fast counter in Redis (hot-path issue). */
+  /**
+   * Prepaid credit as of the last usage settlement. The account's balance is this minus the cost of its unsettled
+   * usage rows (`accountBalanceSql`); the settlement cron folds those in, so a request never updates this row.
+   */
   creditBalanceMicroUsd: bigint("credit_balance_micro_usd", { mode: "number" }).notNull().default(0),
   /** Policy 8: where this account's prompts may be processed (null = everywhere the catalog routes). */
   allowedJurisdictions: text("allowed_jurisdictions").array(),
@@ -36,9 +39,19 @@ export const users = pgTable("users", {
   promptCacheEnabled: boolean("prompt_cache_enabled").notNull().default(true),
   /** Policy 7: the user confirmed being 13 or older. */
   ageConfirmedAt: timestamp("age_confirmed_at", { withTimezone: true }),
+  /**
+   * Clerk's `updated_at` of the newest profile (name, email, phone) applied to this row, from a webhook or a Backend
+   * API answer. Webhooks are retried and may arrive out of order: an older one is skipped.
+   */
+  clerkUpdatedAt: timestamp("clerk_updated_at", { withTimezone: true }),
+  /**
+   * Policy 4.3: when the account was cancelled or its subscription ended without renewal (billing sets it, and
+   * clears it on reactivation). 30 days later the retention cron anonymises the account (worker/src/cron/retention.ts).
+   */
+  cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
   createdAt: createdAt(),
   updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-});
+}, (table) => [index("users_cancelled_at_idx").on(table.cancelledAt).where(sql`cancelled_at IS NOT NULL`)]);
 
 export const apiKeys = pgTable(
   "api_keys",
@@ -93,10 +106,17 @@ export const usageEvents = pgTable(
     cacheHit: boolean("cache_hit").notNull().default(false),
     stream: boolean("stream").notNull().default(false),
     latencyMs: integer("latency_ms").notNull(),
+    /** False until the settlement cron folded this row's cost into users.credit_balance_micro_usd. */
+    settled: boolean("settled").notNull().default(false),
     timeToFirstTokenMs: integer("time_to_first_token_ms"),
     createdAt: createdAt(),
   },
-  (table) => [index("usage_events_user_created_idx").on(table.userId, table.createdAt)],
+  (table) => [
+    index("usage_events_user_created_idx").on(table.userId, table.createdAt),
+    index("usage_events_unsettled_idx").on(table.userId).where(sql`NOT settled`),
+    // Deleting an API key sets its usage rows' api_key_id to null (account deletion, retention): found by index.
+    index("usage_events_api_key_idx").on(table.apiKeyId),
+  ],
 );
 
 /** Operational log (policy 1.4): IP and user agent, deleted after 30 days by the retention cron. */
@@ -113,7 +133,11 @@ export const requestLogs = pgTable(
     status: integer("status").notNull(),
     createdAt: createdAt(),
   },
-  (table) => [index("request_logs_created_idx").on(table.createdAt)],
+  (table) => [
+    index("request_logs_created_idx").on(table.createdAt),
+    // Export, account deletion and retention read and delete one account's rows.
+    index("request_logs_user_created_idx").on(table.userId, table.createdAt),
+  ],
 );
 
 export type User = typeof users.$inferSelect;

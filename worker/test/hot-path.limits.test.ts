@@ -6,6 +6,7 @@ import OpenAI from "openai";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { apiKeys, users } from "../../db/schema.ts";
+import { accountBalanceSql, settleUsage } from "../src/cron/settle-usage.ts";
 import { bearer, chatBody, gatewayFetch, openaiClient, seedAccount, waitForUsageRow, withDatabase } from "./support/gateway.ts";
 
 async function limitKey(keyId: string, limits: Partial<{ requestsPerMinuteLimit: number; tokensPerMinuteLimit: number; concurrentRequestsLimit: number }>) {
@@ -124,8 +125,11 @@ describe("credit guard", () => {
     const row = await waitForUsageRow(ok.headers.get("x-request-id") ?? "");
     expect(row.costMicroUsd).toBeGreaterThan(50);
     await eventually(async () => (await post(account.apiKey)).status === 402);
-    const [user] = await withDatabase((db) => db.select({ balance: users.creditBalanceMicroUsd }).from(users).where(eq(users.id, account.userId)));
-    expect(user?.balance).toBe(50 - row.costMicroUsd);
+    const [before] = await withDatabase((db) => db.select({ balance: accountBalanceSql }).from(users).where(eq(users.id, account.userId)));
+    expect(Number(before?.balance)).toBe(50 - row.costMicroUsd);
+    await withDatabase((db) => settleUsage(db));
+    const [after] = await withDatabase((db) => db.select({ balance: users.creditBalanceMicroUsd }).from(users).where(eq(users.id, account.userId)));
+    expect(after?.balance).toBe(50 - row.costMicroUsd);
   });
 });
 

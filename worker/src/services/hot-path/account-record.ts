@@ -6,6 +6,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../../../../db/client.ts";
 import { apiKeys, users } from "../../../../db/schema.ts";
 import { planLimits } from "../../catalog/plans.ts";
+import { accountBalanceSql } from "../../cron/settle-usage.ts";
 
 /** Who the admission script let in. */
 export interface AuthenticatedKey {
@@ -46,7 +47,7 @@ export async function loadAccountRecord(db: Database, keyHash: string): Promise<
       accountJurisdictions: users.allowedJurisdictions,
       keyJurisdictions: apiKeys.allowedJurisdictions,
       promptCacheEnabled: users.promptCacheEnabled,
-      balance: users.creditBalanceMicroUsd,
+      balance: accountBalanceSql,
       keyRequestsPerMinute: apiKeys.requestsPerMinuteLimit,
       keyTokensPerMinute: apiKeys.tokensPerMinuteLimit,
       keyConcurrentRequests: apiKeys.concurrentRequestsLimit,
@@ -69,7 +70,7 @@ export async function loadAccountRecord(db: Database, keyHash: string): Promise<
     },
     allowedJurisdictions: narrowJurisdictions(row.accountJurisdictions, row.keyJurisdictions),
     promptCacheEnabled: row.promptCacheEnabled,
-    balanceMicroUsd: row.balance,
+    balanceMicroUsd: Number(row.balance),
   };
 }
 

@@ -1,0 +1,186 @@
+/**
+ * `npm run bench [-- --quick]`: measures what the gateway adds over calling the provider simulator directly, with the
+ * gateway in workerd (Miniflare, no `wrangler dev` proxy) against the local stack, both paths interleaved in one run
+ * over the same keep-alive HTTP client. Prints tables and PASS/FAIL lines on stdout, progress on stderr, and writes
+ * .local-data/bench-results.json. Exits 0 even when a target fails: it is a measurement, not a test.
+ */
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { startBenchEnvironment, REPOSITORY_ROOT, type BenchEnvironment } from "./bench-environment.ts";
+import { countLogEvents } from "./gateway-runtime.ts";
+import { BenchClient, isFailure } from "./http-client.ts";
+import { measurePhase, type PhaseContext, type PhaseResult } from "./measure-phase.ts";
+import { BASELINE_PHASE_ID, cachePhase, floorPhase, missPhases } from "./plan.ts";
+import { processMemoryKib } from "./process-usage.ts";
+import { evaluateTargets, latencyTable, roundForJson, targetLines, throughputTable } from "./report.ts";
+import { chatRequest } from "./request-bodies.ts";
+import { readStandInCounters } from "./stand-in-counters.ts";
+
+// Miniflare and wrangler run offline: no metrics, no error reports, no request.cf fetch.
+process.env.WRANGLER_SEND_METRICS ??= "false";
+process.env.WRANGLER_SEND_ERROR_REPORTS ??= "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
+
+const RESULTS_FILE = `${REPOSITORY_ROOT}.local-data/bench-results.json`;
+const log = (line: string): void => {
+  process.stderr.write(`[bench] ${line}\n`);
+};
+
+/**
+ * The stack's own log: printed while it starts, then only counted, because the stand-ins log a line per request
+ * and printing thousands of them would cost the measured Node process CPU and bury the progress lines.
+ */
+let stackStarting = true;
+let stackLinesDropped = 0;
+const stackLog = (line: string): void => {
+  if (stackStarting) log(line);
+  else stackLinesDropped += 1;
+};
+
+/** Checks one request through each path answers 200, so a broken setup fails fast with a readable reason. */
+async function checkBothPaths(context: PhaseContext): Promise<void> {
+  for (const path of ["gateway", "direct"] as const) {
+    const result = await context.client.send(chatRequest(path, { size: "small", stream: false, promptTag: `${context.runTag} check` }, context.targets));
+    if (isFailure(result)) throw new Error(`the ${path} path failed before answering: ${result.error}`);
+    if (result.status !== 200) throw new Error(`the ${path} path answered ${result.status} (${result.bodyBytes} bytes); expected 200`);
+  }
+}
+
+/** Sends one fixed prompt twice through the gateway; true when the second answer says `x-omnizen-cache: HIT`. */
+async function gatewayCacheAnswersHit(context: PhaseContext): Promise<boolean> {
+  const prepare = () => chatRequest("gateway", { size: "small", stream: false, promptTag: `${context.runTag} fixed` }, context.targets);
+  await context.client.send(prepare());
+  await new Promise((resolve) => setTimeout(resolve, 200)); // a cache written in waitUntil needs a moment
+  const second = await context.client.send(prepare());
+  return !isFailure(second) && second.cacheHeader?.toUpperCase() === "HIT";
+}
+
+async function runBenchmark(environment: BenchEnvironment, quick: boolean): Promise<void> {
+  const runStarted = performance.now();
+  const client = new BenchClient({ maxSockets: 128, timeoutMs: 30_000 });
+  const context: PhaseContext = {
+    client,
+    targets: { gatewayUrl: environment.gateway.url, simulatorUrl: environment.stack.simulatorUrl, apiKey: environment.apiKey },
+    workerdPid: environment.gateway.workerdPid,
+    workerLogLines: environment.gateway.loggedLines,
+    readCounters: () =>
+      readStandInCounters({
+        upstashUrl: environment.stack.upstashUrl,
+        upstashToken: environment.stack.workerBindings.UPSTASH_REDIS_REST_TOKEN ?? "",
+        neonBridge: environment.stack.workerBindings.NEON_WS_PROXY,
+      }),
+    runTag: randomBytes(6).toString("hex"),
+    log,
+  };
+  try {
+    await checkBothPaths(context);
+    const phases: PhaseResult[] = [await measurePhase(floorPhase(quick), context)];
+    for (const spec of missPhases(quick)) phases.push(await measurePhase(spec, context));
+    const cacheAvailable = await gatewayCacheAnswersHit(context);
+    log(cacheAvailable ? "cache: the gateway answered x-omnizen-cache: HIT; measuring hits" : "cache: not available (no x-omnizen-cache: HIT); skipping the cache phase");
+    const cacheResult = cacheAvailable ? await measurePhase(cachePhase(quick), context) : undefined;
+    if (cacheResult) phases.push(cacheResult);
+
+    const workerdMemory = environment.gateway.workerdPid === undefined ? undefined : processMemoryKib(environment.gateway.workerdPid);
+    const nodeMemory = processMemoryKib(process.pid);
+    const targets = evaluateTargets({ baseline: phases.find((phase) => phase.spec.id === BASELINE_PHASE_ID), cacheHits: cacheResult });
+    const logEvents = countLogEvents(environment.gateway.loggedLines());
+    const logSummary = Object.entries(logEvents).map(([event, count]) => `${event} ×${count}`).join(", ") || "none";
+    const runSeconds = (performance.now() - runStarted) / 1000;
+
+    const mib = (kib: number | undefined): string => (kib !== undefined && Number.isFinite(kib) ? `${(kib / 1024).toFixed(0)} MiB` : "n/a");
+    const output = [
+      "",
+      `omnizen bench (${quick ? "quick" : "full"}): gateway in workerd vs direct to the provider simulator, interleaved; ${cpus().length} CPUs, Node ${process.version}`,
+      `gateway via ${environment.gateway.entry}; postgres ${environment.stack.postgresKind}; upstash stand-in backend ${environment.stack.upstashBackend}; bundle ${(environment.gateway.bundleBytes / 1024).toFixed(0)} KiB`,
+      "",
+      latencyTable(phases),
+      "",
+      throughputTable(phases),
+      "",
+      cacheResult ? "" : "cache: not available (the gateway never answered x-omnizen-cache: HIT)",
+      `peak memory (VmHWM): workerd ${mib(workerdMemory?.peakKib)}, node (client, simulator, stand-ins) ${mib(nodeMemory.peakKib)}`,
+      `worker log lines by event: ${logSummary}`,
+      `measured in ${runSeconds.toFixed(1)} s`,
+      "",
+      targetLines(targets),
+      "",
+    ].filter((line, index, lines) => !(line === "" && lines[index - 1] === ""));
+    process.stdout.write(`${output.join("\n")}\n`);
+
+    const results = {
+      measuredAt: new Date().toISOString(),
+      mode: quick ? "quick" : "full",
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+      stack: { postgres: environment.stack.postgresKind, upstashBackend: environment.stack.upstashBackend },
+      gateway: { runtime: "miniflare/workerd", entry: environment.gateway.entry, bundleBytes: environment.gateway.bundleBytes },
+      cache: cacheResult ? "available" : "not available",
+      phases,
+      memoryKib: { workerd: workerdMemory, node: nodeMemory },
+      workerLogEvents: logEvents,
+      runSeconds,
+      targets,
+    };
+    writeFileSync(RESULTS_FILE, `${JSON.stringify(roundForJson(results), null, 2)}\n`);
+    log(`wrote ${RESULTS_FILE}`);
+  } finally {
+    client.close();
+  }
+}
+
+/** Set by SIGINT/SIGTERM: closes the environment, then exits 130. */
+let interruption: Promise<void> | undefined;
+
+async function main(): Promise<void> {
+  const argumentsGiven = process.argv.slice(2);
+  if (argumentsGiven.includes("--help")) {
+    process.stdout.write(
+      [
+        "usage: npm run bench -- [--quick] [--miniflare-entry]",
+        "  --quick            fewer requests per phase (~30 s instead of ~2-3 min)",
+        "  --miniflare-entry  reach the worker through Miniflare's entry worker (host/port) instead of a direct socket",
+        "",
+      ].join("\n"),
+    );
+    return;
+  }
+  const known = ["--quick", "--miniflare-entry"];
+  const unknown = argumentsGiven.filter((argument) => !known.includes(argument));
+  if (unknown.length) throw new Error(`unknown argument(s): ${unknown.join(" ")} (try --help)`);
+  const quick = argumentsGiven.includes("--quick");
+  const entry = argumentsGiven.includes("--miniflare-entry") ? "miniflare-entry" : "direct-socket";
+
+  const started = performance.now();
+  const startup = startBenchEnvironment(entry, stackLog);
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (interruption) return;
+    log(`${signal}: stopping the gateway and the stack`);
+    // During start-up, wait for it to finish so nothing it started is left behind.
+    interruption = startup.then((environment) => environment.close(), () => undefined).finally(() => process.exit(130));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const environment = await startup;
+  if (interruption) return; // the signal handler closes it and exits
+  stackStarting = false;
+  log(`stack and gateway ready in ${((performance.now() - started) / 1000).toFixed(1)} s; the stack's per-request log lines are counted, not printed`);
+  try {
+    await runBenchmark(environment, quick);
+  } finally {
+    if (!interruption) await environment.close();
+  }
+  log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s (${stackLinesDropped} stack log lines not printed)`);
+}
+
+main().then(
+  () => {
+    if (!interruption) process.exit(0);
+  },
+  (error: unknown) => {
+    if (interruption) return; // a request failing because the signal handler stopped the stack
+    log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

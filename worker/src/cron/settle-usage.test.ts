@@ -1,0 +1,33 @@
+import { eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { apiKeys, usageEvents, users } from "../../../db/schema.ts";
+import { seedAccount, withDatabase } from "../../test/support/gateway.ts";
+import { accountBalanceSql, settleUsage } from "./settle-usage.ts";
+
+describe("usage settlement", () => {
+  it("folds unsettled costs into balances exactly once, in bounded batches, and keeps the balance exact meanwhile", async () => {
+    const account = await seedAccount(1_000_000);
+    await withDatabase(async (db) => {
+      await db.execute(sql`
+        INSERT INTO usage_events (request_id, user_id, api_key_id, model, provider, cost_micro_usd, price_version, status, http_status, latency_ms)
+        SELECT 'settle-' || ${account.userId} || '-' || n, ${account.userId}, ${account.keyId}, 'm', 'p', 7, 'v', 'ok', 200, 1
+        FROM generate_series(1, 25) AS n`);
+      const balance = async () =>
+        Number((await db.select({ balance: accountBalanceSql }).from(users).where(eq(users.id, account.userId)))[0]?.balance);
+      expect(await balance()).toBe(1_000_000 - 25 * 7);
+      // Small batches: several runs are needed, each bounded, and the balance reads the same throughout.
+      let settled = 0;
+      for (let run = 0; run < 20; run += 1) settled += await settleUsage(db, 1, 10);
+      expect(settled).toBeGreaterThanOrEqual(25);
+      expect(await balance()).toBe(1_000_000 - 25 * 7);
+      const [row] = await db.select({ credit: users.creditBalanceMicroUsd }).from(users).where(eq(users.id, account.userId));
+      expect(row?.credit).toBe(1_000_000 - 25 * 7);
+      const unsettled = await db.select().from(usageEvents).where(sql`${usageEvents.userId} = ${account.userId} AND NOT ${usageEvents.settled}`);
+      expect(unsettled).toEqual([]);
+      const [key] = await db.select({ lastUsedAt: apiKeys.lastUsedAt }).from(apiKeys).where(eq(apiKeys.id, account.keyId));
+      expect(key?.lastUsedAt).not.toBeNull();
+      expect(await settleUsage(db)).toBeGreaterThanOrEqual(0);
+      expect(await balance()).toBe(1_000_000 - 25 * 7);
+    });
+  });
+});

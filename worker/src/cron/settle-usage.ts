@@ -1,0 +1,41 @@
+/**
+ * Folds unsettled usage costs into the account balances and last-used times, in batches, one atomic statement per
+ * batch (rows locked with SKIP LOCKED, so concurrent runs never double-count). Run by the cron trigger; the
+ * account's balance meanwhile is `credit_balance_micro_usd - unsettled costs` (accountBalanceSql), so reads are exact
+ * whether or not a settlement ran.
+ */
+import { sql, type SQL } from "drizzle-orm";
+import type { Database } from "../../../db/client.ts";
+
+export const SETTLEMENT_BATCH = 5_000;
+
+/** SQL for an account's current balance in micro-USD, for a `users` row aliased as `users`. */
+export const accountBalanceSql: SQL<number> = sql<number>`(users.credit_balance_micro_usd - coalesce((
+  SELECT sum(cost_micro_usd) FROM usage_events WHERE usage_events.user_id = users.id AND NOT usage_events.settled), 0))::bigint`;
+
+/** Settles up to `maxBatches` batches; returns the number of usage rows settled. */
+export async function settleUsage(db: Database, maxBatches = 10, batchSize = SETTLEMENT_BATCH): Promise<number> {
+  let settled = 0;
+  for (let batch = 0; batch < maxBatches; batch += 1) {
+    const result = await db.execute<{ count: number }>(sql`
+      WITH batch AS (
+        SELECT id, user_id, api_key_id, cost_micro_usd, created_at FROM usage_events
+        WHERE NOT settled ORDER BY id LIMIT ${batchSize} FOR UPDATE SKIP LOCKED
+      ), marked AS (
+        UPDATE usage_events SET settled = true WHERE id IN (SELECT id FROM batch) RETURNING id
+      ), balances AS (
+        UPDATE users SET credit_balance_micro_usd = users.credit_balance_micro_usd - totals.cost
+        FROM (SELECT user_id, sum(cost_micro_usd) AS cost FROM batch WHERE user_id IS NOT NULL GROUP BY user_id) totals
+        WHERE users.id = totals.user_id RETURNING users.id
+      ), keys AS (
+        UPDATE api_keys SET last_used_at = GREATEST(coalesce(api_keys.last_used_at, latest.at), latest.at)
+        FROM (SELECT api_key_id, max(created_at) AS at FROM batch WHERE api_key_id IS NOT NULL GROUP BY api_key_id) latest
+        WHERE api_keys.id = latest.api_key_id RETURNING api_keys.id
+      )
+      SELECT (SELECT count(*) FROM marked)::int AS count, (SELECT count(*) FROM balances) AS b, (SELECT count(*) FROM keys) AS k`);
+    const count = Number(result.rows[0]?.count ?? 0);
+    settled += count;
+    if (count < batchSize) break;
+  }
+  return settled;
+}
