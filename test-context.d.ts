@@ -6,5 +6,7 @@ declare module "vitest" {
     workerBindings: Record<string, string>;
     databaseUrl: string;
     simulatorUrl: string;
+    /** The fake Sentry (local/sentry-fake): `GET /_envelopes` lists what the worker reported. */
+    sentryFakeUrl: string;
   }
 }

@@ -119,7 +119,7 @@ describe("npm run dev", () => {
     await database.connect();
     try {
       let rows: Array<{ completion_tokens: number }> = [];
-      for (let attempt = 0; attempt < 50 && rows.length === 0; attempt += 1) {
+      for (let attempt = 0; attempt < 150 && rows.length === 0; attempt += 1) {
         rows = (await database.query("SELECT completion_tokens FROM usage_events WHERE request_id = $1", [response.headers.get("x-request-id")])).rows;
         if (rows.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
       }

@@ -21,6 +21,9 @@ const pidFile = `${dataDir}/dev-${GATEWAY_PORT}.pids`;
 
 const log = (line: string) => console.log(`[dev] ${line}`);
 
+/** Taken from the environment (or .dev.vars) when a real Clerk instance is used locally. */
+const CLERK_VARIABLES = ["CLERK_JWT_KEY", "CLERK_AUTHORIZED_PARTIES", "CLERK_WEBHOOK_SIGNING_SECRET", "CLERK_API_URL"] as const;
+
 function devApiKey(env: NodeJS.ProcessEnv): string {
   const fixed = env.OMNIZEN_DEV_API_KEY;
   if (fixed) {
@@ -95,13 +98,22 @@ async function main(): Promise<void> {
     const seeded = await seedDevUser(stack.databaseUrl, apiKey);
     log(`seeded the local user (${seeded.userId}) with ${(seeded.creditMicroUsd / 1e6).toFixed(2)} USD of credit`);
 
-    const bindings: Record<string, string> = { OMNIZEN_ENV: "development", ...stack.workerBindings };
+    const bindings: Record<string, string> = {
+      OMNIZEN_ENV: "development",
+      ...stack.workerBindings,
+      CLERK_AUTHORIZED_PARTIES: `http://127.0.0.1:${SPA_PORT},http://localhost:${SPA_PORT}`,
+    };
     for (const name of PASSTHROUGH_VARIABLES) if (env[name]) bindings[name] = env[name] ?? "";
+    // A real Clerk development instance (CLERK_JWT_KEY in .dev.vars) replaces the local key pair and dev sign-in.
+    if (env.CLERK_JWT_KEY) {
+      delete bindings.DEV_SIGNING_KEY;
+      for (const name of CLERK_VARIABLES) if (env[name]) bindings[name] = env[name] ?? "";
+    }
     // Bindings go through a private env file, not `--var`: secrets stay out of the process list.
     const envFile = `${dataDir}/worker-${GATEWAY_PORT}.env`;
     writeFileSync(envFile, Object.entries(bindings).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join("\n") + "\n", { mode: 0o600 });
     const childEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", OMNIZEN_GATEWAY_URL: `http://127.0.0.1:${GATEWAY_PORT}` };
-    const gateway = startProcess("gateway", "wrangler", ["dev", "--ip", "127.0.0.1", "--port", String(GATEWAY_PORT), "--show-interactive-dev-session=false", "--env-file", envFile], childEnv, (line) => console.log(`[gateway] ${line}`));
+    const gateway = startProcess("gateway", "wrangler", ["dev", "--ip", "127.0.0.1", "--port", String(GATEWAY_PORT), "--show-interactive-dev-session=false", "--test-scheduled", "--env-file", envFile], childEnv, (line) => console.log(`[gateway] ${line}`));
     processes.push(gateway);
     const spa = startProcess("spa", "vite", ["web", "--host", "127.0.0.1", "--port", String(SPA_PORT), "--strictPort"], childEnv, (line) => console.log(`[spa] ${line}`));
     processes.push(spa);
@@ -116,6 +128,11 @@ async function main(): Promise<void> {
     }
     await waitForHttp(`http://127.0.0.1:${GATEWAY_PORT}/healthz`, 60_000, () => gateway.child.exitCode === null);
     await waitForHttp(`http://127.0.0.1:${SPA_PORT}/`, 60_000, () => spa.child.exitCode === null);
+    // Locally the cron trigger runs every 2 s (production: every minute), so usage rows appear promptly.
+    const cron = setInterval(() => {
+      fetch(`http://127.0.0.1:${GATEWAY_PORT}/__scheduled?cron=*+*+*+*+*`).then((response) => response.arrayBuffer(), () => undefined);
+    }, 2000);
+    process.once("exit", () => clearInterval(cron));
 
     const simulated = stack.providers.filter((provider) => provider.source === "simulator").map((provider) => provider.provider);
     const real = stack.providers.filter((provider) => provider.source === "real").map((provider) => provider.provider);
@@ -130,6 +147,7 @@ async function main(): Promise<void> {
         `  postgres            ${stack.postgresKind}: ${stack.databaseUrl.replace(/:[^:@/]+@/, ":***@")}`,
         `  upstash stand-in    ${stack.upstashUrl}   (backend: ${stack.upstashBackend})`,
         `  API key             ${apiKey}`,
+        `  dashboard token     ${bindings.DEV_SIGNING_KEY ? "npm run token   (a session token for the local user, for /api/*)" : "from your Clerk instance"}`,
         "",
         `  try: curl http://127.0.0.1:${GATEWAY_PORT}/v1/chat/completions -H "Authorization: Bearer ${apiKey}" \\`,
         `         -H "content-type: application/json" -d '{"model":"deepseek/deepseek-flash","messages":[{"role":"user","content":"Hello"}]}'`,

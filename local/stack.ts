@@ -4,6 +4,7 @@
  * Returns the worker's bindings pointing at them.
  */
 import { migrateDatabase } from "../db/migrate-node.ts";
+import { generateSessionKeyPair } from "./clerk-fake/session-keys.ts";
 import { startNeonBridge } from "./neon-bridge/server.ts";
 import { resolvePostgres } from "./postgres/resolve.ts";
 import { providerBindings, type ProviderBinding } from "./provider-routes.ts";
@@ -54,6 +55,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     closers.push(simulator.close);
 
     const providers = providerBindings({ simulatorUrl: simulator.url, env, useRealKeys: options.useRealProviderKeys });
+    // Local sign-in without Clerk: a fresh key pair per run stands in for the Clerk instance's signing key.
+    const sessionKeys = generateSessionKeyPair();
     return {
       databaseUrl: postgres.url,
       postgresKind: postgres.kind,
@@ -67,6 +70,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         UPSTASH_REDIS_REST_URL: upstash.url,
         UPSTASH_REDIS_REST_TOKEN: options.upstashToken,
         PROMPT_CACHE_SECRET: options.promptCacheSecret,
+        CLERK_JWT_KEY: sessionKeys.publicKeyPem,
+        DEV_SIGNING_KEY: sessionKeys.privateKeyPem,
         ...providers.bindings,
       },
       close,

@@ -6,7 +6,9 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
+import { startClerkFake, type ClerkFake } from "./clerk-fake/server.ts";
 import { PROVIDER_SIM_PATHS, SIMULATOR_API_KEY } from "./provider-routes.ts";
+import { startSentryFake, type SentryFake } from "./sentry-fake/server.ts";
 import { startStack } from "./stack.ts";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -20,9 +22,33 @@ export default async function setup(project: TestProject): Promise<() => Promise
       if (process.env.OMNIZEN_TEST_VERBOSE) console.log(`[stack] ${line}`);
     },
   });
+  // The fake Sentry the worker reports to: tests read its envelopes to prove what a report carries.
+  let sentry: SentryFake;
+  try {
+    sentry = await startSentryFake();
+  } catch (error) {
+    await stack.close();
+    throw error;
+  }
+  // The fake Clerk Backend API the worker calls for profile changes (tests read what it received).
+  const clerkSecretKey = `sk_test_${randomBytes(16).toString("hex")}`;
+  let clerk: ClerkFake;
+  try {
+    clerk = await startClerkFake({ secretKey: clerkSecretKey });
+  } catch (error) {
+    await sentry.close();
+    await stack.close();
+    throw error;
+  }
   project.provide("workerBindings", {
     OMNIZEN_ENV: "test",
     ...stack.workerBindings,
+    // Tests sign session tokens with stack.workerBindings.DEV_SIGNING_KEY for this SPA origin.
+    CLERK_AUTHORIZED_PARTIES: "http://dashboard.test,http://127.0.0.1:5173",
+    CLERK_SECRET_KEY: clerkSecretKey,
+    CLERK_API_URL: clerk.url,
+    CLERK_WEBHOOK_SIGNING_SECRET: `whsec_${randomBytes(24).toString("base64")}`,
+    SENTRY_DSN: sentry.dsn("42"),
     // A second, regional route for qwen models (US), so tests can exercise fallback and jurisdiction choice.
     QWEN_US_API_KEY: SIMULATOR_API_KEY,
     QWEN_US_BASE_URL: `${stack.simulatorUrl}${PROVIDER_SIM_PATHS.qwen}`,
@@ -31,5 +57,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   project.provide("simulatorUrl", stack.simulatorUrl);
   project.provide("databaseUrl", stack.databaseUrl);
-  return () => stack.close();
+  project.provide("sentryFakeUrl", sentry.url);
+  return async () => {
+    await clerk.close();
+    await sentry.close();
+    await stack.close();
+  };
 }

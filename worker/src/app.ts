@@ -15,6 +15,7 @@ import { apiRoutes } from "./routes/api/index.ts";
 import { messagesRoute } from "./routes/messages/route.ts";
 import { webhookRoutes } from "./routes/webhooks/index.ts";
 import { modelsRoute } from "./routes/models.ts";
+import { reportServerError } from "./services/error-reporter/report-server-error.ts";
 import { renderAnthropicError } from "./surfaces/anthropic/render-anthropic-error.ts";
 
 export function createApp(): Hono<AppEnv> {
@@ -42,6 +43,7 @@ export function createApp(): Hono<AppEnv> {
 
   app.onError((error, context) => {
     const known = toGatewayError(error, context.get("requestId"));
+    reportServerError(context, error, known.status);
     const body = context.get("surface") === "anthropic" ? renderAnthropicError(known, context.get("requestId")) : known.toJSON();
     const response = context.json(body, known.status);
     for (const [name, value] of Object.entries(known.headers)) response.headers.set(name, value);

@@ -8,6 +8,14 @@ import { PROVIDER_IDS, type ProviderId } from "./providers/provider-ids.ts";
 
 const optionalUrl = z.url().optional();
 const optionalSecret = z.string().min(1).optional();
+const optionalPem = (kind: "PUBLIC KEY" | "PRIVATE KEY") =>
+  z.string().includes(`-----BEGIN ${kind}-----`, { message: `must be a PEM ${kind.toLowerCase()}` }).optional();
+/** Comma-separated origins (`https://app.example.com,http://localhost:5173`), parsed to a list; empty = none. */
+const originList = z
+  .string()
+  .default("")
+  .transform((value) => value.split(",").map((origin) => origin.trim()).filter((origin) => origin !== ""))
+  .pipe(z.array(z.url().refine((origin) => new URL(origin).origin === origin, "each entry must be a bare origin such as https://app.example.com")));
 
 type CredentialPrefix = Uppercase<ProviderId> | EndpointFamily;
 const CREDENTIAL_PREFIXES: readonly CredentialPrefix[] = [
@@ -34,11 +42,31 @@ const envSchema = z
     PROMPT_CACHE_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+    /** Clerk's PEM public key: dashboard session tokens are verified with it, without a network call. */
+    CLERK_JWT_KEY: optionalPem("PUBLIC KEY"),
+    /** Origins of the SPA: the only accepted `azp` of session tokens, and the CORS origins of /api. */
+    CLERK_AUTHORIZED_PARTIES: originList,
+    /** Clerk Backend API key (profile changes); without it, profile edits change the local row only (local dev). */
+    CLERK_SECRET_KEY: optionalSecret,
+    /** Clerk Backend API base URL; overridden by tests to point at local/clerk-fake. */
+    CLERK_API_URL: z.url().default("https://api.clerk.com"),
+    /** `whsec_...` secret of the Clerk webhook endpoint (Svix); without it /webhooks/clerk answers 503. */
+    CLERK_WEBHOOK_SIGNING_SECRET: z.string().startsWith("whsec_", "must start with whsec_").optional(),
+    /** Local only: PEM private key that lets POST /api/dev/sign-in mint session tokens. Refused in production. */
+    DEV_SIGNING_KEY: optionalPem("PRIVATE KEY"),
+    /** Sentry DSN; without it errors are not reported (worker/src/services/error-reporter). */
+    SENTRY_DSN: optionalUrl,
     ...providerFields,
   })
   .superRefine((env, context) => {
     if (env.OMNIZEN_ENV === "production" && env.NEON_WS_PROXY) {
       context.addIssue({ code: "custom", path: ["NEON_WS_PROXY"], message: "is a local development setting" });
+    }
+    if (env.OMNIZEN_ENV === "production" && env.DEV_SIGNING_KEY) {
+      context.addIssue({ code: "custom", path: ["DEV_SIGNING_KEY"], message: "is a local development setting (it would let anyone sign in)" });
+    }
+    if (env.OMNIZEN_ENV === "production" && env.CLERK_JWT_KEY && env.CLERK_AUTHORIZED_PARTIES.length === 0) {
+      context.addIssue({ code: "custom", path: ["CLERK_AUTHORIZED_PARTIES"], message: "must list the SPA origin(s) when CLERK_JWT_KEY is set" });
     }
   });
 

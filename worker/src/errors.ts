@@ -5,6 +5,12 @@
 export type ErrorCode =
   | "missing_api_key"
   | "invalid_api_key"
+  | "unauthorized_session"
+  | "age_confirmation_required"
+  | "conflict"
+  | "invalid_webhook_signature"
+  | "service_not_configured"
+  | "identity_provider_error"
   | "invalid_json"
   | "invalid_request"
   | "model_not_found"
@@ -32,7 +38,7 @@ export type OpenAIErrorType =
   | "api_error";
 
 export interface ErrorShape {
-  status: 400 | 401 | 402 | 403 | 404 | 413 | 429 | 500 | 502 | 503 | 504;
+  status: 400 | 401 | 402 | 403 | 404 | 409 | 413 | 429 | 500 | 502 | 503 | 504;
   type: OpenAIErrorType;
 }
 
@@ -41,12 +47,17 @@ export function describeErrorCode(code: ErrorCode): ErrorShape {
   switch (code) {
     case "missing_api_key":
     case "invalid_api_key":
+    case "unauthorized_session":
       return { status: 401, type: "authentication_error" };
     case "invalid_json":
     case "invalid_request":
+    case "invalid_webhook_signature":
       return { status: 400, type: "invalid_request_error" };
     case "jurisdiction_not_allowed":
+    case "age_confirmation_required":
       return { status: 403, type: "permission_error" };
+    case "conflict":
+      return { status: 409, type: "invalid_request_error" };
     case "model_not_found":
     case "not_found":
       return { status: 404, type: "not_found_error" };
@@ -60,9 +71,11 @@ export function describeErrorCode(code: ErrorCode): ErrorShape {
     case "upstream_rate_limited":
       return { status: 429, type: "rate_limit_error" };
     case "upstream_error":
+    case "identity_provider_error":
       return { status: 502, type: "api_error" };
     case "upstream_unavailable":
     case "provider_not_configured":
+    case "service_not_configured":
       return { status: 503, type: "api_error" };
     case "upstream_timeout":
       return { status: 504, type: "api_error" };

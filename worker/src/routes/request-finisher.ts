@@ -1,7 +1,7 @@
 /**
- * Finishes an admitted request exactly once, on every path: the usage row (Postgres) and the settlement (Upstash:
- * slots released, credit reservation squared with the real cost, tokens counted, the encrypted cache entry stored).
- * Both run after the response through `waitUntil`; failures are logged with ids only.
+ * Finishes an admitted request exactly once, on every path, in one Upstash round trip after the response (through
+ * `waitUntil`): slots released, credit reservation squared with the real cost, tokens counted, the encrypted cache
+ * entry stored, and the usage record queued for the usage drain. Failures are logged with ids only.
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
@@ -11,7 +11,7 @@ import { settle } from "../services/hot-path/settlement.ts";
 import { serializeEntry, type CacheEntry } from "../services/prompt-cache/cache-entry.ts";
 import { encryptEntry } from "../services/prompt-cache/entry-crypto.ts";
 import { createRedis } from "../services/redis.ts";
-import { writeRequestRecord, type RequestRecord } from "../services/request-recorder.ts";
+import { buildQueuedUsage, type QueuedUsage, type RequestRecord } from "../services/request-recorder.ts";
 
 export type Outcome = Omit<RequestRecord, "modelId" | "stream" | "priceVersion" | "cacheHit"> & { cacheHit?: boolean };
 
@@ -34,7 +34,7 @@ export function createRequestFinisher(
   const apiKey = context.get("apiKey");
   const redis = createRedis(context.get("config"));
 
-  const settleInBackground = (costMicroUsd: number, tokens: number, cache?: { key: string; entry: CacheEntry }) => {
+  const settleInBackground = (costMicroUsd: number, tokens: number, usage?: QueuedUsage, cache?: { key: string; entry: CacheEntry }) => {
     const work = async () => {
       const encrypted = cache ? { key: cache.key, entry: await encryptEntry(serializeEntry(cache.entry), apiKey, cache.key) } : undefined;
       await settle(redis, {
@@ -45,6 +45,7 @@ export function createRequestFinisher(
         tokens,
         window: admission.window,
         ...(encrypted ? { cache: encrypted } : {}),
+        ...(usage ? { usage } : {}),
       });
     };
     context.executionCtx.waitUntil(
@@ -58,8 +59,8 @@ export function createRequestFinisher(
     finish(outcome, cache) {
       if (finished) return;
       finished = true;
-      context.executionCtx.waitUntil(writeRequestRecord(context, { ...fixed, cacheHit: false, ...outcome }));
-      settleInBackground(outcome.costMicroUsd, outcome.cacheHit ? 0 : totalTokens(outcome.usage), cache);
+      const usage = buildQueuedUsage(context, { ...fixed, cacheHit: false, ...outcome });
+      settleInBackground(outcome.costMicroUsd, outcome.cacheHit ? 0 : totalTokens(outcome.usage), usage, cache);
     },
     fail() {
       if (finished) return;

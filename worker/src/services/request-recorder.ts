@@ -1,12 +1,12 @@
 /**
- * Builds the usage and operational-log rows of a routed request and writes them through a Neon pool created for
- * this purpose and ended afterwards. Runs inside `waitUntil`; failures are logged with ids only, never content.
+ * Builds the usage row and the operational-log row of a routed request as one queued record (JSON, no content:
+ * ids, model, token counts, cost, timings, and for the 30-day log the IP and user agent). The settlement script
+ * queues it in Redis in the same round trip that settles the request; the usage drain writes queued records to
+ * Postgres in batches (worker/src/cron/drain-usage.ts), so no request opens a Postgres connection.
  */
 import type { Context } from "hono";
-import { createDb } from "../../../db/client.ts";
 import type { AppEnv } from "../app-env.ts";
 import type { NormalizedUsage } from "../providers/types.ts";
-import { recordUsage } from "./usage-sink.ts";
 
 export interface RequestRecord {
   modelId: string;
@@ -22,49 +22,61 @@ export interface RequestRecord {
   firstTokenAt: number | null;
 }
 
-export async function writeRequestRecord(context: Context<AppEnv>, record: RequestRecord): Promise<void> {
-  const config = context.get("config");
+/** The queued record: column names of usage_events, plus the request_logs fields. */
+export interface QueuedUsage {
+  request_id: string;
+  user_id: string;
+  api_key_id: string;
+  model: string;
+  provider: string;
+  prompt_tokens: number;
+  completion_tokens: number;
+  cached_tokens: number;
+  cache_write_tokens: number;
+  reasoning_tokens: number;
+  cost_micro_usd: number;
+  price_version: string;
+  usage_source: string;
+  status: string;
+  http_status: number;
+  cache_hit: boolean;
+  stream: boolean;
+  latency_ms: number;
+  time_to_first_token_ms: number | null;
+  created_at: string;
+  ip: string | null;
+  user_agent: string | null;
+  method: string;
+  path: string;
+}
+
+export function buildQueuedUsage(context: Context<AppEnv>, record: RequestRecord): QueuedUsage {
   const auth = context.get("auth");
-  const requestId = context.get("requestId");
   const startedAt = context.get("startedAt");
-  const { db, pool } = createDb({ url: config.DATABASE_URL, wsProxy: config.NEON_WS_PROXY });
-  try {
-    await recordUsage(
-      db,
-      {
-        requestId,
-        userId: auth.userId,
-        apiKeyId: auth.keyId,
-        model: record.modelId,
-        provider: record.provider,
-        promptTokens: record.usage.inputUncached,
-        completionTokens: record.usage.output,
-        cachedTokens: record.usage.cacheRead,
-        cacheWriteTokens: record.usage.cacheWrite,
-        reasoningTokens: record.usage.reasoning,
-        costMicroUsd: record.costMicroUsd,
-        priceVersion: record.priceVersion,
-        usageSource: record.usage.source,
-        status: record.status,
-        httpStatus: record.httpStatus,
-        stream: record.stream,
-        cacheHit: record.cacheHit,
-        latencyMs: Date.now() - startedAt,
-        timeToFirstTokenMs: record.firstTokenAt === null ? null : record.firstTokenAt - startedAt,
-      },
-      {
-        requestId,
-        userId: auth.userId,
-        ip: context.req.header("cf-connecting-ip") ?? null,
-        userAgent: context.req.header("user-agent")?.slice(0, 512) ?? null,
-        method: context.req.method,
-        path: new URL(context.req.url).pathname,
-        status: record.httpStatus,
-      },
-    );
-  } catch (error) {
-    console.error(JSON.stringify({ event: "usage-write-failed", requestId, error: error instanceof Error ? error.name : "unknown" }));
-  } finally {
-    await pool.end().catch(() => undefined);
-  }
+  return {
+    request_id: context.get("requestId"),
+    user_id: auth.userId,
+    api_key_id: auth.keyId,
+    model: record.modelId,
+    provider: record.provider,
+    prompt_tokens: record.usage.inputUncached,
+    completion_tokens: record.usage.output,
+    cached_tokens: record.usage.cacheRead,
+    cache_write_tokens: record.usage.cacheWrite,
+    reasoning_tokens: record.usage.reasoning,
+    cost_micro_usd: record.costMicroUsd,
+    price_version: record.priceVersion,
+    usage_source: record.usage.source,
+    status: record.status,
+    http_status: record.httpStatus,
+    cache_hit: record.cacheHit,
+    stream: record.stream,
+    latency_ms: Date.now() - startedAt,
+    time_to_first_token_ms: record.firstTokenAt === null ? null : record.firstTokenAt - startedAt,
+    created_at: new Date(startedAt).toISOString(),
+    ip: context.req.header("cf-connecting-ip") ?? null,
+    user_agent: context.req.header("user-agent")?.slice(0, 512) ?? null,
+    method: context.req.method,
+    path: new URL(context.req.url).pathname,
+  };
 }

@@ -8,7 +8,9 @@ import OpenAI from "openai";
 import { eq } from "drizzle-orm";
 import { createDb, type Database } from "../../../db/client.ts";
 import { apiKeys, usageEvents, users, type UsageEvent } from "../../../db/schema.ts";
+import { drainUsage } from "../../src/cron/drain-usage.ts";
 import { displayPrefix, generateApiKey, hashApiKey } from "../../src/lib/api-key.ts";
+import { testRedis } from "./stand-ins.ts";
 
 export const GATEWAY = "http://gateway.test";
 
@@ -86,11 +88,17 @@ export async function seedAccount(creditOrOptions: number | SeedOptions = {}): P
   });
 }
 
-/** Polls Postgres until the usage row of `requestId` exists (written in waitUntil after the response). */
+/**
+ * Waits until the usage row of `requestId` is in Postgres: the record is queued by the settlement (in waitUntil
+ * after the response) and written by the usage drain, which the cron trigger runs; here the test runs it.
+ */
 export async function waitForUsageRow(requestId: string, timeoutMs = 10_000): Promise<UsageEvent> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const rows = await withDatabase((db) => db.select().from(usageEvents).where(eq(usageEvents.requestId, requestId)));
+    const rows = await withDatabase(async (db) => {
+      await drainUsage(testRedis(), db);
+      return db.select().from(usageEvents).where(eq(usageEvents.requestId, requestId));
+    });
     if (rows[0]) return rows[0];
     if (Date.now() > deadline) throw new Error(`no usage row for ${requestId} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -1,5 +1,7 @@
 /** Inbound webhooks (`/webhooks/*`): each verifies its signature on the raw body before parsing. */
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env.ts";
+import { clerkWebhookRoutes } from "./clerk.ts";
 
 export const webhookRoutes = new Hono<AppEnv>();
+webhookRoutes.route("/clerk", clerkWebhookRoutes);

@@ -106,9 +106,10 @@ return reply("ok", user, key, plan, jur, req_limit, req_left - 1, tok_limit, tok
 /**
  * The settlement script, after the response (waitUntil): releases the concurrency slots, returns the unused credit
  * reservation (only if the counter still exists: a reloaded counter already reflects Postgres), adds the tokens to
- * the minute windows of the admission, and stores the prompt-cache entry with its exact TTL.
+ * the minute windows of the admission, stores the prompt-cache entry with its exact TTL, and queues the usage record
+ * for the usage drain.
  * ARGV: 1 request id, 2 user id, 3 key id, 4 credit delta (reservation - cost), 5 tokens, 6 admission window,
- *       7 cache key ("" = none), 8 cache entry, 9 cache TTL (s).
+ *       7 cache key ("" = none), 8 cache entry, 9 cache TTL (s), 10 queued usage record (JSON, "" = none).
  */
 export const SETTLEMENT_SCRIPT = `
 redis.call("ZREM", "omz:cc:" .. ARGV[2], ARGV[1])
@@ -132,5 +133,26 @@ if ARGV[7] ~= "" then
   redis.call("SADD", index_key, ARGV[7])
   redis.call("EXPIRE", index_key, tonumber(ARGV[9]))
 end
+if ARGV[10] ~= "" then redis.call("RPUSH", "omz:usage:queue", ARGV[10]) end
 return 1
+`;
+
+/** The usage queue the settlement script appends to and the drain empties. */
+export const USAGE_QUEUE_KEY = "omz:usage:queue";
+export const USAGE_DRAINING_KEY = "omz:usage:draining";
+
+/**
+ * The drain's claim: records left in the draining list by a run that did not finish are claimed again (inserts are
+ * idempotent on the request id); otherwise up to ARGV[1] records move from the queue to the draining list.
+ */
+export const DRAIN_CLAIM_SCRIPT = `
+local items = redis.call("LRANGE", "omz:usage:draining", 0, -1)
+if #items > 0 then return items end
+for i = 1, tonumber(ARGV[1]) do
+  local item = redis.call("LPOP", "omz:usage:queue")
+  if not item then break end
+  redis.call("RPUSH", "omz:usage:draining", item)
+  items[#items + 1] = item
+end
+return items
 `;

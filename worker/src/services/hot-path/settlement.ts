@@ -5,6 +5,7 @@
  * disconnect, worker exception); a slot a crashed isolate never settles expires after SLOT_TTL_MS.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
+import type { QueuedUsage } from "../request-recorder.ts";
 import { SETTLEMENT_SCRIPT } from "./admission-script.ts";
 import { runScript } from "./run-script.ts";
 
@@ -20,12 +21,14 @@ export interface Settlement {
   tokens: number;
   window: number;
   cache?: { key: string; entry: string };
+  /** The usage record to queue for the usage drain (absent when nothing was routed). */
+  usage?: QueuedUsage;
 }
 
 export async function settle(redis: Redis, settlement: Settlement): Promise<void> {
   await runScript<number>(redis, SETTLEMENT_SCRIPT, [], [
     settlement.requestId, settlement.userId, settlement.keyId, String(settlement.creditDeltaMicroUsd),
     String(settlement.tokens), String(settlement.window), settlement.cache?.key ?? "", settlement.cache?.entry ?? "",
-    String(PROMPT_CACHE_TTL_SECONDS),
+    String(PROMPT_CACHE_TTL_SECONDS), settlement.usage ? JSON.stringify(settlement.usage) : "",
   ]);
 }

@@ -1,0 +1,41 @@
+import { eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+import { requestLogs, usageEvents, users } from "../../../db/schema.ts";
+import { seedAccount, withDatabase } from "../../test/support/gateway.ts";
+import { testRedis } from "../../test/support/stand-ins.ts";
+import { USAGE_DRAINING_KEY, USAGE_QUEUE_KEY } from "../services/hot-path/admission-script.ts";
+import { drainUsage } from "./drain-usage.ts";
+
+const record = (requestId: string, userId: string, keyId: string) => ({
+  request_id: requestId, user_id: userId, api_key_id: keyId, model: "m", provider: "p", prompt_tokens: 3,
+  completion_tokens: 4, cached_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, cost_micro_usd: 9,
+  price_version: "v", usage_source: "provider", status: "ok", http_status: 200, cache_hit: false, stream: false,
+  latency_ms: 5, time_to_first_token_ms: null, created_at: "2026-11-26T10:00:00.000Z", ip: "192.0.2.1",
+  user_agent: "test", method: "POST", path: "/v1/chat/completions",
+});
+
+describe("usage drain", () => {
+  it("writes queued records in batches, exactly once, resuming a claimed batch a dead run left behind", async () => {
+    const account = await seedAccount();
+    const gone = await seedAccount();
+    const redis = testRedis();
+    const prefix = `drain-${crypto.randomUUID()}`;
+    // A batch claimed by a run that died before inserting:
+    await redis.rpush(USAGE_DRAINING_KEY, JSON.stringify(record(`${prefix}-claimed`, account.userId, account.keyId)));
+    for (let index = 0; index < 12; index += 1) {
+      await redis.rpush(USAGE_QUEUE_KEY, JSON.stringify(record(`${prefix}-${index}`, account.userId, account.keyId)));
+    }
+    await redis.rpush(USAGE_QUEUE_KEY, JSON.stringify(record(`${prefix}-gone`, gone.userId, gone.keyId)));
+    await withDatabase((db) => db.delete(users).where(eq(users.id, gone.userId)));
+
+    await withDatabase((db) => drainUsage(redis, db, 50, 5));
+    await withDatabase((db) => drainUsage(redis, db, 50, 5));
+    const rows = await withDatabase((db) => db.select().from(usageEvents).where(sql`${usageEvents.requestId} LIKE ${`${prefix}%`}`));
+    expect(rows.map((row) => row.requestId).sort()).toEqual([`${prefix}-claimed`, ...Array.from({ length: 12 }, (_, index) => `${prefix}-${index}`)].sort());
+    expect(rows[0]).toMatchObject({ userId: account.userId, apiKeyId: account.keyId, costMicroUsd: 9, promptTokens: 3 });
+    expect(rows[0]?.createdAt.toISOString()).toBe("2026-11-26T10:00:00.000Z");
+    const logs = await withDatabase((db) => db.select().from(requestLogs).where(sql`${requestLogs.requestId} LIKE ${`${prefix}%`}`));
+    expect(logs).toHaveLength(13);
+    expect(await redis.llen(USAGE_DRAINING_KEY)).toBe(0);
+  });
+});

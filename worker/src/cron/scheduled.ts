@@ -1,0 +1,66 @@
+/**
+ * The cron triggers (wrangler.toml `[triggers] crons`; each expression here must be listed there, and vice versa):
+ * - every minute: drain queued usage records into Postgres, then fold their costs into balances;
+ * - hourly (minute 23): retention (policy 1.4 and 4.3, ./retention.ts).
+ * Bounded work per run; each job is independent, so one failing does not stop the others (failures are logged with
+ * the job's name only). `now` is the trigger's scheduled time, so a run is reproducible.
+ */
+import { createDb, type Database } from "../../../db/client.ts";
+import { loadConfig, type Config } from "../env.ts";
+import { createPrivacyDeps } from "../services/privacy/create-privacy-deps.ts";
+import { createRedis } from "../services/redis.ts";
+import { drainUsage } from "./drain-usage.ts";
+import { runRetention, type RetentionReport } from "./retention.ts";
+import { settleUsage } from "./settle-usage.ts";
+
+interface JobContext {
+  config: Config;
+  db: Database;
+  now: Date;
+}
+
+type JobResult = number | RetentionReport;
+
+const JOBS = {
+  "usage-drained": ({ config, db }: JobContext) => drainUsage(createRedis(config), db),
+  "usage-settled": ({ db }: JobContext) => settleUsage(db),
+  retention: ({ config, db, now }: JobContext) => runRetention(createPrivacyDeps(config, db), now),
+} as const satisfies Record<string, (context: JobContext) => Promise<JobResult>>;
+
+export type JobName = keyof typeof JOBS;
+
+/** Cron expression -> the jobs it runs, in order. */
+export const CRON_JOBS = {
+  "* * * * *": ["usage-drained", "usage-settled"],
+  "23 * * * *": ["retention"],
+} as const satisfies Record<string, readonly JobName[]>;
+
+export type CronExpression = keyof typeof CRON_JOBS;
+
+function isCronExpression(cron: string): cron is CronExpression {
+  return Object.hasOwn(CRON_JOBS, cron);
+}
+
+/** Runs the jobs of `cron` as of `now`; returns each job's result (counts), absent for a job that failed. */
+export async function runScheduled(env: object, now: Date, cron: string): Promise<Partial<Record<JobName, JobResult>>> {
+  if (!isCronExpression(cron)) {
+    console.error(JSON.stringify({ event: "scheduled-cron-unknown", cron }));
+    return {};
+  }
+  const config = loadConfig(env);
+  const { db, pool } = createDb({ url: config.DATABASE_URL, wsProxy: config.NEON_WS_PROXY });
+  const results: Partial<Record<JobName, JobResult>> = {};
+  try {
+    for (const name of CRON_JOBS[cron]) {
+      try {
+        results[name] = await JOBS[name]({ config, db, now });
+      } catch (error) {
+        console.error(JSON.stringify({ event: "scheduled-job-failed", job: name, at: now.toISOString(), error: error instanceof Error ? error.name : "unknown" }));
+      }
+    }
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+  console.log(JSON.stringify({ event: "scheduled-run", cron, at: now.toISOString(), results }));
+  return results;
+}

@@ -1,0 +1,77 @@
+/**
+ * `/api/keys`: the caller's API keys.
+ * - `GET /api/keys` → `{ data: ApiKeyView[] }`, newest first, revoked ones included (with `revokedAt`).
+ * - `POST /api/keys` `{ name, limits?, allowedJurisdictions? }` → 201 `ApiKeyView & { secret }`: the only time the
+ *   secret is sent.
+ * - `PATCH /api/keys/:id` `{ name?, limits?, allowedJurisdictions? }` → `ApiKeyView`.
+ * - `DELETE /api/keys/:id` → `ApiKeyView` with `revokedAt`; idempotent.
+ * Another account's key is a 404, like an unknown one. Revoking, and changing limits or jurisdictions, deletes the
+ * key's record at the edge, so the change applies to the very next request.
+ */
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../app-env.ts";
+import { GatewayError } from "../../errors.ts";
+import { readJsonBody } from "../../lib/request-body.ts";
+import { createApiKey, listApiKeys, revokeApiKey, toApiKeyView, updateApiKey } from "../../services/identity/api-keys.ts";
+import { invalidateKeyRecords } from "../../services/identity/key-record-invalidation.ts";
+import { requestDatabase } from "../../services/identity/request-database.ts";
+import {
+  DASHBOARD_BODY_MAX_BYTES,
+  hasAnyField,
+  jurisdictionListSchema,
+  keyLimitsSchema,
+  keyNameSchema,
+} from "../../services/identity/request-schemas.ts";
+import { createRedis } from "../../services/redis.ts";
+
+const createKeySchema = z.strictObject({
+  name: keyNameSchema,
+  limits: keyLimitsSchema.optional(),
+  allowedJurisdictions: jurisdictionListSchema.optional(),
+});
+
+const updateKeySchema = z
+  .strictObject({
+    name: keyNameSchema.optional(),
+    limits: keyLimitsSchema.optional(),
+    allowedJurisdictions: jurisdictionListSchema.optional(),
+  })
+  .refine(hasAnyField, "send at least one of name, limits, allowedJurisdictions");
+
+/** The `:id` parameter; anything but a UUID cannot be a key (404 without a query). */
+function keyId(context: Context<AppEnv>): string {
+  const id = context.req.param("id") ?? "";
+  if (!z.uuid().safeParse(id).success) throw new GatewayError("not_found", "No such API key.");
+  return id;
+}
+
+export const keyRoutes = new Hono<AppEnv>();
+
+keyRoutes.get("/", async (context) => {
+  const data = await listApiKeys(requestDatabase(context), context.get("account").userId);
+  return context.json({ data });
+});
+
+keyRoutes.post("/", async (context) => {
+  const body = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, createKeySchema);
+  const created = await createApiKey(requestDatabase(context), context.get("account").userId, body);
+  context.header("cache-control", "no-store");
+  return context.json(created, 201);
+});
+
+keyRoutes.patch("/:id", async (context) => {
+  const id = keyId(context);
+  const body = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, updateKeySchema);
+  const row = await updateApiKey(requestDatabase(context), context.get("account").userId, id, body);
+  if (body.limits !== undefined || body.allowedJurisdictions !== undefined) {
+    await invalidateKeyRecords(createRedis(context.get("config")), [row.keyHash], context.executionCtx);
+  }
+  return context.json(toApiKeyView(row));
+});
+
+keyRoutes.delete("/:id", async (context) => {
+  const row = await revokeApiKey(requestDatabase(context), context.get("account").userId, keyId(context));
+  await invalidateKeyRecords(createRedis(context.get("config")), [row.keyHash], context.executionCtx);
+  return context.json(toApiKeyView(row));
+});

@@ -1,0 +1,73 @@
+/**
+ * The account's rights under policy 5, for the SPA's Settings → Danger zone (session auth: middleware/dashboard-auth.ts):
+ * - `GET /api/account/export` → the whole account as one JSON document, streamed as it is read
+ *   (`content-disposition: attachment; filename="omnizen-export-<YYYY-MM-DD>.json"`; services/privacy/export-account.ts).
+ * - `DELETE /api/account` `{ "confirm": "<the account's primary email>" }` → `{ "deleted": true }` once everything is
+ *   gone (services/privacy/delete-account.ts). A missing, wrong or non-string confirmation, or a body that is not
+ *   JSON, is a 400 and deletes nothing. Safe to retry after a failure.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { createDb } from "../../../../db/client.ts";
+import type { AppEnv } from "../../app-env.ts";
+import { GatewayError } from "../../errors.ts";
+import { readJsonBody } from "../../lib/request-body.ts";
+import { requestDatabase } from "../../services/identity/request-database.ts";
+import { DASHBOARD_BODY_MAX_BYTES } from "../../services/identity/request-schemas.ts";
+import { createPrivacyDeps } from "../../services/privacy/create-privacy-deps.ts";
+import { deleteAccount } from "../../services/privacy/delete-account.ts";
+import { checkDeletionConfirmation } from "../../services/privacy/deletion-confirmation.ts";
+import { exportAccount } from "../../services/privacy/export-account.ts";
+
+const deletionSchema = z.object({
+  confirm: z.string("must be the account's primary email address, as a string"),
+});
+
+export const privacyRoutes = new Hono<AppEnv>();
+
+privacyRoutes.get("/export", async (context) => {
+  const config = context.get("config");
+  const { userId } = context.get("account");
+  const requestId = context.get("requestId");
+  // Its own pool: the stream reads pages after the handler returned, when the request's pool is already ended.
+  const { db, pool } = createDb({ url: config.DATABASE_URL, wsProxy: config.NEON_WS_PROXY });
+  let release: () => void = () => {};
+  const released = new Promise<void>((resolve) => (release = resolve));
+  context.executionCtx.waitUntil(released.then(() => pool.end()).catch(() => undefined));
+
+  const now = new Date();
+  const stream = await exportAccount(db, userId, {
+    now,
+    onSettled: (summary) => {
+      console.log(JSON.stringify({ event: "account-export", requestId, userId, status: summary.status, pages: summary.pages, rows: summary.rows }));
+      release();
+    },
+  }).catch((error: unknown) => {
+    release();
+    throw error;
+  });
+  if (!stream) {
+    release();
+    throw new GatewayError("not_found", "There is no account to export.");
+  }
+  return context.body(stream, 200, {
+    "content-type": "application/json",
+    "content-disposition": `attachment; filename="omnizen-export-${now.toISOString().slice(0, 10)}.json"`,
+    "cache-control": "no-store",
+  });
+});
+
+privacyRoutes.delete("/", async (context) => {
+  const { confirm } = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, deletionSchema);
+  const { userId } = context.get("account");
+  const db = requestDatabase(context);
+  const check = await checkDeletionConfirmation(db, userId, confirm);
+  if (check === "mismatch") {
+    throw new GatewayError("invalid_request", "The confirmation does not match: send {\"confirm\": \"<your account's primary email address>\"}.", {
+      param: "confirm",
+    });
+  }
+  // "no-account": a repeated request after the account is gone; there is nothing left to delete.
+  if (check === "confirmed") await deleteAccount(createPrivacyDeps(context.get("config"), db), userId);
+  return context.json({ deleted: true });
+});

@@ -1,0 +1,65 @@
+/**
+ * `/api/account`: the caller's profile (policy 1.1; policy 5 "Correct").
+ * - `GET /api/account` → `ProfileView` (services/identity/profile.ts).
+ * - `PATCH /api/account` `{ name?, email?, phone?, promptCacheEnabled?, allowedJurisdictions? }` →
+ *   `ProfileView & { pendingVerification: { email, phone } }`.
+ *
+ * Name, email and phone belong to Clerk: with `CLERK_SECRET_KEY` set they change through Clerk's Backend API, and our
+ * row follows what Clerk answered (a new email or phone waits for the user to verify it in Clerk; see
+ * clerk-profile.ts). Without a Clerk secret (local development) they change in our row directly. The prompt-cache
+ * setting and jurisdictions are ours; changing them deletes the edge records of the account's keys so the next
+ * request sees them.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../../app-env.ts";
+import { readJsonBody } from "../../lib/request-body.ts";
+import { changeClerkProfile, type ClerkChangeOutcome } from "../../services/identity/clerk-profile.ts";
+import { applyClerkProfile } from "../../services/identity/clerk-user-sync.ts";
+import { invalidateAccountKeyRecords } from "../../services/identity/key-record-invalidation.ts";
+import { readProfile, updateLocalProfile } from "../../services/identity/profile.ts";
+import { requestDatabase } from "../../services/identity/request-database.ts";
+import { DASHBOARD_BODY_MAX_BYTES, hasAnyField, jurisdictionListSchema } from "../../services/identity/request-schemas.ts";
+import { createRedis } from "../../services/redis.ts";
+
+const updateProfileSchema = z
+  .strictObject({
+    name: z.string().trim().max(200, "must be at most 200 characters").optional(),
+    email: z.email("must be an email address").max(254).optional(),
+    phone: z.string().regex(/^\+[1-9]\d{6,14}$/, "must be in international format, e.g. +8801712345678").optional(),
+    promptCacheEnabled: z.boolean().optional(),
+    allowedJurisdictions: jurisdictionListSchema.optional(),
+  })
+  .refine(hasAnyField, "send at least one field to change");
+
+export const profileRoutes = new Hono<AppEnv>();
+
+profileRoutes.get("/", async (context) => {
+  return context.json(await readProfile(requestDatabase(context), context.get("account").userId));
+});
+
+profileRoutes.patch("/", async (context) => {
+  const body = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, updateProfileSchema);
+  const config = context.get("config");
+  const db = requestDatabase(context);
+  const { userId, clerkUserId } = context.get("account");
+  const current = await readProfile(db, userId);
+  // Only what differs goes to Clerk: re-adding the current address would be refused as a duplicate.
+  const name = body.name !== undefined && body.name !== (current.name ?? "") ? body.name : undefined;
+  const email = body.email !== undefined && body.email !== current.email ? body.email : undefined;
+  const phone = body.phone !== undefined && body.phone !== current.phone ? body.phone : undefined;
+
+  let pendingVerification: ClerkChangeOutcome["pendingVerification"] = { email: null, phone: null };
+  if (config.CLERK_SECRET_KEY) {
+    const outcome = await changeClerkProfile({ secretKey: config.CLERK_SECRET_KEY, apiUrl: config.CLERK_API_URL }, clerkUserId, { name, email, phone });
+    if (outcome.profile) await applyClerkProfile(db, outcome.profile);
+    pendingVerification = outcome.pendingVerification;
+    await updateLocalProfile(db, userId, { promptCacheEnabled: body.promptCacheEnabled, allowedJurisdictions: body.allowedJurisdictions });
+  } else {
+    await updateLocalProfile(db, userId, { ...body, name, email, phone });
+  }
+  if (body.promptCacheEnabled !== undefined || body.allowedJurisdictions !== undefined) {
+    await invalidateAccountKeyRecords(db, createRedis(config), userId, context.executionCtx);
+  }
+  return context.json({ ...(await readProfile(db, userId)), pendingVerification });
+});

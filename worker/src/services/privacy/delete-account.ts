@@ -1,0 +1,64 @@
+/**
+ * Policy 5 "Delete": removes an account and everything that references it, everywhere omnizen keeps it.
+ *
+ * Order (each step tolerates "already gone", so a retry after any partial failure finishes the job):
+ * 1. `closeAccountAccess`: keys revoked, Redis entries deleted (the edge refuses the keys at once), Clerk user and
+ *    payment customer deleted;
+ * 2. Postgres, last and in ONE transaction: every table of `EXPORTED_TABLES`, children first, then a check that no
+ *    row referencing the account is left (the transaction rolls back otherwise);
+ * 3. Redis once more: a request that was in flight during 1–2 may have written a counter or refilled a key record
+ *    (as "missing") meanwhile. Best effort: whatever it could leave expires within the hour anyway.
+ *
+ * What remains afterwards, by design: the Clerk-id tombstone (`omz:clerk-deleted:<clerk id>`, 7 days) that stops a
+ * still-valid session from recreating the account.
+ */
+import { count, eq } from "drizzle-orm";
+import type { Database } from "../../../../db/client.ts";
+import { closeAccountAccess, type AccessClosure } from "./close-account-access.ts";
+import { countsPerTable, exportedTableEntries, tablesInDeletionOrder, type ExportedTableName } from "./exported-tables.ts";
+import { loadAccountSnapshot } from "./load-account-snapshot.ts";
+import type { PrivacyDeps } from "./privacy-deps.ts";
+import { purgeAccountRedis } from "./purge-account-redis.ts";
+
+export interface AccountDeletionReport {
+  /** False when there was no such account: nothing was done (a repeated request). */
+  found: boolean;
+  access: AccessClosure | null;
+  rowsDeleted: Record<ExportedTableName, number>;
+}
+
+export class AccountDeletionIncompleteError extends Error {
+  override name = "AccountDeletionIncompleteError";
+}
+
+/** Deletes the account; idempotent. Throws when a step failed: retrying is always safe. */
+export async function deleteAccount(deps: PrivacyDeps, userId: string, now: Date = new Date()): Promise<AccountDeletionReport> {
+  const account = await loadAccountSnapshot(deps.db, userId);
+  if (!account) return { found: false, access: null, rowsDeleted: countsPerTable() };
+
+  const access = await closeAccountAccess(deps, account, now);
+  const rowsDeleted = await deleteAccountRows(deps.db, userId);
+  try {
+    await purgeAccountRedis(deps.redis, userId, account.keys, new Date());
+  } catch (error) {
+    console.warn(JSON.stringify({ event: "account-deletion-final-purge-failed", userId, error: error instanceof Error ? error.name : "unknown" }));
+  }
+  console.log(JSON.stringify({ event: "account-deleted", userId, clerk: access.clerk, redisKeysDeleted: access.redisKeysDeleted, rowsDeleted }));
+  return { found: true, access, rowsDeleted };
+}
+
+/** Deletes every row referencing the account, children first, and proves none is left; one transaction. */
+export async function deleteAccountRows(db: Database, userId: string): Promise<Record<ExportedTableName, number>> {
+  return db.transaction(async (transaction) => {
+    const deleted = countsPerTable();
+    for (const [name, entry] of tablesInDeletionOrder()) {
+      const result = await transaction.delete(entry.table).where(eq(entry.userColumn, userId));
+      deleted[name] = result.rowCount ?? 0;
+    }
+    for (const [name, entry] of exportedTableEntries()) {
+      const [remaining] = await transaction.select({ rows: count() }).from(entry.table).where(eq(entry.userColumn, userId));
+      if ((remaining?.rows ?? 0) > 0) throw new AccountDeletionIncompleteError(`rows of the account are left in ${name}`);
+    }
+    return deleted;
+  });
+}
