@@ -20,10 +20,16 @@ beforeEach(() => {
 
 const account: Account = {
   id: "acct_1",
+  name: "Ada",
   email: "ada@example.com",
-  displayName: "Ada",
-  createdAt: "2026-01-31T12:00:00.000Z",
+  phone: null,
+  plan: "free",
   balanceMicroUsd: 12_500_000,
+  paymentStatus: "none",
+  promptCacheEnabled: true,
+  allowedJurisdictions: null,
+  ageConfirmedAt: "2026-01-31T12:00:00.000Z",
+  createdAt: "2026-01-31T12:00:00.000Z",
 };
 
 function clientWithToken(token: string | null) {
@@ -76,10 +82,12 @@ describe("createApiClient: success", () => {
     const created: CreatedApiKey = {
       id: "key_1",
       name: "laptop",
-      prefix: "oz-4f9a",
+      prefix: "sk-omni-4f9a",
       createdAt: "2026-01-31T12:00:00.000Z",
       lastUsedAt: null,
       revokedAt: null,
+      limits: { requestsPerMinute: null, tokensPerMinute: null, concurrentRequests: null },
+      allowedJurisdictions: null,
       secret: "oz-4f9a-secret",
     };
     server.respondWith(() => jsonResponse(201, created));

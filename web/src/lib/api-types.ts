@@ -1,5 +1,5 @@
 // Wire types of the worker's dashboard API (/api/*) and the public model list (/v1/models).
-// The dashboard endpoints do not exist yet: these types are the contract the worker is expected to implement.
+// They mirror what worker/src/routes/api/* answer (keys, account, export, deletion); /api/usage is still to come.
 // Conventions: JSON, camelCase fields, timestamps as ISO 8601 strings in UTC, money as integer micro-USD
 // (1 USD = 1_000_000 micro-USD) in fields ending in `MicroUsd`, list endpoints return `{ data: [...] }`.
 
@@ -19,25 +19,45 @@ export interface ErrorBody {
   };
 }
 
+/** Where a request may be processed (policy section 8). */
+export type Jurisdiction = "CN" | "SG" | "US" | "EU" | "global";
+
 /** GET /api/account */
 export interface Account {
   id: string;
-  email: string;
-  displayName: string | null;
-  createdAt: IsoDateTime;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  plan: string;
   /** Prepaid credit left; requests are refused when it runs out. */
   balanceMicroUsd: MicroUsd;
+  paymentStatus: string;
+  promptCacheEnabled: boolean;
+  /** null: every jurisdiction the catalog routes to. */
+  allowedJurisdictions: Jurisdiction[] | null;
+  /** Policy 7: null until the user confirmed being 13 or older. */
+  ageConfirmedAt: IsoDateTime | null;
+  createdAt: IsoDateTime;
+}
+
+/** Fair-use limits of a key (null: the plan's). */
+export interface KeyLimits {
+  requestsPerMinute: number | null;
+  tokensPerMinute: number | null;
+  concurrentRequests: number | null;
 }
 
 /** An API key as listed. The secret is never returned after creation. */
 export interface ApiKey {
   id: string;
   name: string;
-  /** First characters of the secret, to recognise the key, e.g. "oz-4f9a". */
+  /** First characters of the secret, to recognise the key, e.g. "sk-omni-4f9a". */
   prefix: string;
   createdAt: IsoDateTime;
   lastUsedAt: IsoDateTime | null;
   revokedAt: IsoDateTime | null;
+  limits: KeyLimits;
+  allowedJurisdictions: Jurisdiction[] | null;
 }
 
 /** GET /api/keys */
@@ -48,6 +68,8 @@ export interface ApiKeyList {
 /** POST /api/keys body. */
 export interface CreateKeyInput {
   name: string;
+  limits?: Partial<KeyLimits>;
+  allowedJurisdictions?: Jurisdiction[] | null;
 }
 
 /** POST /api/keys response: the only time the full secret is sent. */
@@ -100,7 +122,6 @@ export interface DeleteAccountInput {
 
 /** DELETE /api/account response. */
 export interface DeletedAccount {
-  id: string;
   deleted: true;
 }
 
