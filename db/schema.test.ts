@@ -45,3 +45,13 @@ describe("schema privacy invariant (policy 1.2: no prompt or response content)",
     }
   });
 });
+
+describe("schema privacy invariant (policy 1.3: no card numbers or bank credentials)", () => {
+  it("has no column that could hold a card number, CVC, bank account or payment credential", () => {
+    for (const table of tables) {
+      for (const column of getTableConfig(table).columns) {
+        expect(column.name).not.toMatch(/card|pan\b|cvc|cvv|iban|bank|account_number|routing|password|credential|pin\b/);
+      }
+    }
+  });
+});

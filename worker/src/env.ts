@@ -62,6 +62,18 @@ const envSchema = z
     if (env.OMNIZEN_ENV === "production" && env.NEON_WS_PROXY) {
       context.addIssue({ code: "custom", path: ["NEON_WS_PROXY"], message: "is a local development setting" });
     }
+    if (env.OMNIZEN_ENV === "production") {
+      // Policy 4.1: data is encrypted in transit. Every outbound endpoint must be TLS in production.
+      for (const [name, value] of Object.entries(env)) {
+        const isEndpoint = name.endsWith("_BASE_URL") || ["UPSTASH_REDIS_REST_URL", "CLERK_API_URL", "SENTRY_DSN"].includes(name);
+        if (isEndpoint && typeof value === "string" && !value.startsWith("https://")) {
+          context.addIssue({ code: "custom", path: [name], message: "must be an https:// URL in production (policy 4.1)" });
+        }
+      }
+      if (/[?&]sslmode=(disable|allow|prefer)\b/.test(env.DATABASE_URL)) {
+        context.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "must not disable TLS in production (policy 4.1)" });
+      }
+    }
     if (env.OMNIZEN_ENV === "production" && env.DEV_SIGNING_KEY) {
       context.addIssue({ code: "custom", path: ["DEV_SIGNING_KEY"], message: "is a local development setting (it would let anyone sign in)" });
     }

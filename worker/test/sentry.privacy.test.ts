@@ -158,4 +158,19 @@ describe("the reporter keeps only our own messages", () => {
     reporter.captureException(new Error("x"), { requestId: "req_none", route: "GET /", status: 500 });
     expect(sends).toEqual([]);
   });
+
+  it("reports a stream that fails after the first byte, which never reaches onError", async () => {
+    const { apiKey } = await seedAccount();
+    const response = await gatewayFetch("/v1/chat/completions", {
+      method: "POST",
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "deepseek/deepseek-flash", stream: true, messages: [{ role: "user", content: "mid-stream-canary [[sim chunks=6 disconnect_after=2]]" }] }),
+    });
+    const requestId = response.headers.get("x-request-id") ?? "";
+    expect(response.status).toBe(200);
+    await response.text();
+    const envelope = await waitForSentryEnvelope(requestId);
+    expect(eventOf(envelope)?.tags).toMatchObject({ request_id: requestId, status: "502", error_code: "upstream_error" });
+    expect(JSON.stringify(envelope)).not.toContain("mid-stream-canary");
+  });
 });

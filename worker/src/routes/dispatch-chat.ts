@@ -14,6 +14,7 @@ import { GatewayError } from "../errors.ts";
 import { estimateUsage, generatedCharacters } from "../lib/estimate-usage.ts";
 import type { ChatCompletionRequest } from "../lib/openai-types.ts";
 import type { ChatContext, NormalizedUsage } from "../providers/types.ts";
+import { reportServerError } from "../services/error-reporter/report-server-error.ts";
 import { rateLimitHeaders } from "../services/hot-path/admission.ts";
 import { reservationMicroUsd } from "../services/hot-path/reservation.ts";
 import { selectRoutes, type RouteCandidate } from "../services/route-selection.ts";
@@ -110,6 +111,8 @@ export async function dispatchChat(
       abortUpstream: () => abort.abort(),
       ...(recorder ? { tap: { chunk: (chunk) => recorder.add(chunk), usage: (usage, chunk) => recorder.setUsage(usage, chunk) } } : {}),
       onSettled: (outcome) => {
+        // A failure after the first byte never reaches onError: report it here (ids and status only).
+        if (outcome.status === "error" && outcome.error) reportServerError(context, outcome.error, outcome.error.status);
         const usage = outcome.usage ?? estimateUsage(promptCharacters, outcome.generatedCharacters);
         // Only a complete, successful answer is cached; partial, failed or cancelled ones never are.
         const entry = outcome.status === "ok" && recorder ? recorder.finish() : null;
