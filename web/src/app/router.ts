@@ -1,5 +1,5 @@
 import { redirect, type RouteObject } from "react-router";
-import { AppShell } from "../components/layouts/app-shell";
+import { Shell } from "./shell";
 import { SettingsLayout } from "../components/layouts/settings-layout";
 import { paths } from "../config/paths";
 import { BillingRoute } from "./routes/billing";
@@ -15,7 +15,7 @@ import { UsageRoute } from "./routes/usage";
 export const routes: RouteObject[] = [
   {
     path: paths.overview,
-    Component: AppShell,
+    Component: Shell,
     children: [
       {
         // Pathless so a failing page renders its error inside the shell.

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
 import { paths } from "../../config/paths";
 
@@ -19,7 +19,8 @@ const navigationItems: NavigationItem[] = [
   { to: paths.settings, label: "Settings", currentValue: "true" },
 ];
 
-export function AppShell() {
+/** `account`: what the header shows about the signed-in user (composed by the app, which may import features). */
+export function AppShell({ account }: { account?: ReactNode }) {
   const mainRef = useRef<HTMLElement>(null);
   const { pathname } = useLocation();
   const previousPathname = useRef(pathname);
@@ -52,6 +53,7 @@ export function AppShell() {
             ))}
           </ul>
         </nav>
+        {account}
       </header>
       <main id="main" ref={mainRef} tabIndex={-1} className="app-main">
         <Outlet />
