@@ -6,20 +6,9 @@
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { GatewayError } from "../errors.ts";
 import { generatedCharacters } from "../lib/estimate-usage.ts";
-import type { StreamTranslator } from "../providers/types.ts";
-import type { StreamEncoder } from "../surfaces/types.ts";
-import type { StreamOutcome, StreamTap } from "./chat-completions/stream-response.ts";
+import type { StreamBodyOptions, StreamOutcome } from "./chat-completions/stream-response.ts";
 
-export function createPassthroughStreamBody(options: {
-  upstreamBody: ReadableStream<Uint8Array>;
-  translator: StreamTranslator;
-  /** Renders the in-stream error event if the upstream is cut off before its end marker. */
-  encoder: StreamEncoder;
-  abortUpstream: () => void;
-  onSettled: (outcome: StreamOutcome) => void;
-  /** Sees every translated chunk and the usage, e.g. to record the answer for the prompt cache. */
-  tap?: StreamTap;
-}): ReadableStream<Uint8Array> {
+export function createPassthroughStreamBody(options: StreamBodyOptions): ReadableStream<Uint8Array> {
   const reader = options.upstreamBody.getReader();
   const decoder = new TextDecoder();
   const outcome: StreamOutcome = { status: "ok", usage: null, generatedCharacters: 0, firstTokenAt: null };

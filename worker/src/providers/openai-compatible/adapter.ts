@@ -7,7 +7,7 @@ import { GatewayError } from "../../errors.ts";
 import type { ChatCompletion, ChatCompletionChunk } from "../../lib/openai-types.ts";
 import { mapUpstreamError, readUpstreamMessage } from "../map-upstream-error.ts";
 import type { ProviderId } from "../provider-ids.ts";
-import type { ChatContext, NormalizedUsage, ProviderAdapter, StreamPart, StreamTranslator } from "../types.ts";
+import type { NormalizedUsage, ProviderAdapter, StreamPart, StreamTranslator } from "../types.ts";
 
 export interface OpenAIDialectQuirks {
   convertUsage(usage: Record<string, unknown>): NormalizedUsage;

@@ -25,15 +25,19 @@ export interface StreamOutcome {
   error?: GatewayError;
 }
 
-export function createStreamResponseBody(options: {
+/** What both stream bodies (translated and native pass-through) take. */
+export interface StreamBodyOptions {
   upstreamBody: ReadableStream<Uint8Array>;
   translator: StreamTranslator;
+  /** Renders the surface's events; the pass-through uses it only for the error event of a cut-off upstream. */
   encoder: StreamEncoder;
   abortUpstream: () => void;
   onSettled: (outcome: StreamOutcome) => void;
   /** Sees every translated chunk and the usage, e.g. to record the answer for the prompt cache. */
   tap?: StreamTap;
-}): ReadableStream<Uint8Array> {
+}
+
+export function createStreamResponseBody(options: StreamBodyOptions): ReadableStream<Uint8Array> {
   const { encoder } = options;
   const events = decodeServerSentEvents(options.upstreamBody).getReader();
   const outcome: StreamOutcome = { status: "ok", usage: null, generatedCharacters: 0, firstTokenAt: null };
