@@ -3,4 +3,6 @@
 interface ImportMetaEnv {
   /** Origin of the omnizen worker, e.g. "https://api.omnizen.example". Empty or unset: same origin. */
   readonly VITE_API_URL?: string;
+  /** Clerk publishable key of the SPA; unset locally, where the dev-only sign-in is used. */
+  readonly VITE_CLERK_PUBLISHABLE_KEY?: string;
 }

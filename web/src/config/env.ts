@@ -6,6 +6,10 @@
  */
 const apiUrl = (import.meta.env.VITE_API_URL ?? "").trim().replace(/\/+$/, "");
 
+/** Clerk's publishable key; without it, `npm run dev` signs in the local user through the dev-only route. */
+const clerkPublishableKey = (import.meta.env.VITE_CLERK_PUBLISHABLE_KEY ?? "").trim();
+
 export const env = {
   apiUrl,
+  clerkPublishableKey,
 } as const;

@@ -4,10 +4,10 @@ import type { Account } from "../../../lib/api-types";
 import { env } from "../../../config/env";
 import { createDevSession } from "../../../lib/dev-session";
 
-// Until the Clerk sign-in screens land, `npm run dev` signs in the seeded local user through the worker's
-// development-only route; in production (Clerk configured) this shows "Not signed in".
-const session = createDevSession({ baseUrl: env.apiUrl });
-const client = createApiClient({ baseUrl: env.apiUrl, getToken: () => session.getToken() });
+// Until the Clerk sign-in screens land: without a Clerk publishable key (local development), the seeded local user
+// is signed in through the worker's development-only route; with one, this shows "Not signed in".
+const session = env.clerkPublishableKey ? null : createDevSession({ baseUrl: env.apiUrl });
+const client = createApiClient({ baseUrl: env.apiUrl, getToken: () => session?.getToken() ?? null });
 
 export function AccountBadge() {
   const [account, setAccount] = useState<Account | null>(null);
