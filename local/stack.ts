@@ -15,6 +15,8 @@ export interface StackOptions {
   database: string;
   dataDir: string;
   upstashToken: string;
+  /** The Redis behind the Upstash stand-in (default: REDIS_URL, else 127.0.0.1:6379). */
+  redisUrl?: string;
   /** The prompt cache's HMAC secret (random per run locally). */
   promptCacheSecret: string;
   ports?: { bridge?: number; upstash?: number; simulator?: number };
@@ -49,7 +51,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
 
     const bridge = await startNeonBridge({ port: options.ports?.bridge ?? 0, log: options.log });
     closers.push(bridge.close);
-    const upstash = await startUpstashServer({ token: options.upstashToken, port: options.ports?.upstash ?? 0, log: options.log });
+    const upstash = await startUpstashServer({
+      token: options.upstashToken,
+      port: options.ports?.upstash ?? 0,
+      log: options.log,
+      ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+    });
     closers.push(upstash.close);
     const simulator = await startProviderSimulator({ port: options.ports?.simulator ?? 0, log: options.log });
     closers.push(simulator.close);

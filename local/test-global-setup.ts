@@ -17,6 +17,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     dataDir: fileURLToPath(new URL("../.local-data/pglite-test", import.meta.url)),
     upstashToken: randomBytes(16).toString("hex"),
     promptCacheSecret: randomBytes(32).toString("hex"),
+    // Redis database 1: the queue and counters of the tests never mix with a `npm run dev` (database 0) running
+    // at the same time, such as the one local/dev.e2e.test.ts starts while the worker tests run.
+    redisUrl: testRedisUrl(process.env.REDIS_URL ?? "redis://127.0.0.1:6379"),
     useRealProviderKeys: false,
     log: (line) => {
       if (process.env.OMNIZEN_TEST_VERBOSE) console.log(`[stack] ${line}`);
@@ -63,4 +66,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
     await sentry.close();
     await stack.close();
   };
+}
+
+/** The same Redis server, database 1 (unless the URL already names a database). */
+function testRedisUrl(base: string): string {
+  const url = new URL(base);
+  if (url.pathname === "" || url.pathname === "/") url.pathname = "/1";
+  return url.toString();
 }

@@ -141,8 +141,10 @@ describe("dev sign-in", () => {
 
   /** The test bindings with production's: no local-only settings. */
   function productionBindings(overrides: Record<string, string | undefined> = {}): Record<string, string> {
-    const { NEON_WS_PROXY: _proxy, DEV_SIGNING_KEY: _key, ...rest } = bindings;
-    const merged: Record<string, string | undefined> = { ...rest, OMNIZEN_ENV: "production", ...overrides };
+    const { NEON_WS_PROXY: _proxy, DEV_SIGNING_KEY: _key, SENTRY_DSN: _sentry, ...rest } = bindings;
+    // Production refuses plaintext endpoints (policy 4.1): give the same endpoints as https (never called here).
+    const secured = Object.fromEntries(Object.entries(rest).map(([name, value]) => [name, typeof value === "string" ? value.replace(/^http:\/\//, "https://") : value]));
+    const merged: Record<string, string | undefined> = { ...secured, OMNIZEN_ENV: "production", ...overrides };
     return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined));
   }
 
