@@ -20,7 +20,8 @@ import { GatewayError } from "../../errors.ts";
 import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
 import type { StreamPart, StreamTranslator } from "../types.ts";
 import { isJsonObject, type AnthropicUsage, type JsonObject } from "./anthropic-api-types.ts";
-import { convertAnthropicUsage, toOpenAIUsage } from "./convert-anthropic-usage.ts";
+import { toOpenAIUsage } from "../convert-to-openai-usage.ts";
+import { convertAnthropicUsage } from "./convert-anthropic-usage.ts";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
 
 type BlockKind = { kind: "text" } | { kind: "thinking" } | { kind: "tool"; toolIndex: number };

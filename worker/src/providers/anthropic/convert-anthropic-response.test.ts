@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../errors.ts";
-import { convertAnthropicUsage, toOpenAIUsage } from "./convert-anthropic-usage.ts";
+import { toOpenAIUsage } from "../convert-to-openai-usage.ts";
+import { convertAnthropicUsage } from "./convert-anthropic-usage.ts";
 import { convertAnthropicResponse } from "./convert-anthropic-response.ts";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
 

@@ -13,7 +13,8 @@ import { GatewayError } from "../../errors.ts";
 import type { ChatCompletion } from "../../lib/openai-types.ts";
 import type { NormalizedUsage } from "../types.ts";
 import { isJsonObject, type JsonObject } from "./anthropic-api-types.ts";
-import { convertAnthropicUsage, toOpenAIUsage } from "./convert-anthropic-usage.ts";
+import { toOpenAIUsage } from "../convert-to-openai-usage.ts";
+import { convertAnthropicUsage } from "./convert-anthropic-usage.ts";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
 
 interface OpenAIToolCall {

@@ -5,7 +5,6 @@
  * `input_tokens` excludes cache reads and writes, so OpenAI's `prompt_tokens` is the sum of all three.
  * `output_tokens` already includes thinking tokens.
  */
-import type { ChatCompletionUsage } from "../../lib/openai-types.ts";
 import type { NormalizedUsage } from "../types.ts";
 import { isJsonObject, type AnthropicUsage } from "./anthropic-api-types.ts";
 
@@ -21,17 +20,5 @@ export function convertAnthropicUsage(usage: AnthropicUsage): NormalizedUsage {
     output: count(usage.output_tokens),
     reasoning: count(details.thinking_tokens),
     source: "provider",
-  };
-}
-
-/** OpenAI's usage shape: `prompt_tokens` includes cached reads and cache writes; reasoning sits in the details. */
-export function toOpenAIUsage(usage: NormalizedUsage): ChatCompletionUsage {
-  const promptTokens = usage.inputUncached + usage.cacheRead + usage.cacheWrite;
-  return {
-    prompt_tokens: promptTokens,
-    completion_tokens: usage.output,
-    total_tokens: promptTokens + usage.output,
-    prompt_tokens_details: { cached_tokens: usage.cacheRead, cache_write_tokens: usage.cacheWrite },
-    completion_tokens_details: { reasoning_tokens: usage.reasoning },
   };
 }

@@ -9,10 +9,11 @@
  * Replayed answers keep the original `id` and `created`: the entry is that answer, served again (a client that
  * dedupes by id sees the same answer twice, which it is).
  */
-import type { ChatCompletion, ChatCompletionChunk, ChatCompletionUsage } from "../../lib/openai-types.ts";
+import type { ChatCompletion, ChatCompletionChunk } from "../../lib/openai-types.ts";
 import type { NormalizedUsage } from "../../providers/types.ts";
 import type { StreamEncoder, Surface } from "../../surfaces/types.ts";
 import { toChunks, toCompletion } from "./completion-chunks.ts";
+import { toOpenAIUsage } from "../../providers/convert-to-openai-usage.ts";
 
 export const CACHE_ENTRY_VERSION = 1;
 
@@ -185,17 +186,5 @@ export function replayStream(entry: CacheEntry, encoder: StreamEncoder): Uint8Ar
 
 /** The OpenAI usage chunk of a non-streamed answer: its own usage object, else one made from the normalised usage. */
 function usageChunkOf(body: ChatCompletion, usage: NormalizedUsage): ChatCompletionChunk {
-  return { id: body.id, object: "chat.completion.chunk", created: body.created, model: body.model, choices: [], usage: body.usage ?? openaiUsageOf(usage) };
-}
-
-/** OpenAI's usage shape: `prompt_tokens` includes cache reads and writes; reasoning sits in the details. */
-function openaiUsageOf(usage: NormalizedUsage): ChatCompletionUsage {
-  const promptTokens = usage.inputUncached + usage.cacheRead + usage.cacheWrite;
-  return {
-    prompt_tokens: promptTokens,
-    completion_tokens: usage.output,
-    total_tokens: promptTokens + usage.output,
-    prompt_tokens_details: { cached_tokens: usage.cacheRead, cache_write_tokens: usage.cacheWrite },
-    completion_tokens_details: { reasoning_tokens: usage.reasoning },
-  };
+  return { id: body.id, object: "chat.completion.chunk", created: body.created, model: body.model, choices: [], usage: body.usage ?? toOpenAIUsage(usage) };
 }
