@@ -22,7 +22,7 @@ export const apiKeyAuth = () =>
       if (ip) {
         const redis = createRedis(context.get("config"));
         const failures = `omz:authfail:${ip}:${Math.floor(Date.now() / 60_000)}`;
-        context.executionCtx.waitUntil(Promise.all([redis.incr(failures), redis.pexpire(failures, 61_000)]).catch(() => undefined));
+        context.executionCtx.waitUntil(Promise.all([redis.incr(failures), redis.pexpire(failures, 121_000)]).catch(() => undefined));
       }
       throw new GatewayError("invalid_api_key", "Invalid API key. Keys start with 'sk-omni-'; check it or create a new one.");
     }

@@ -22,8 +22,10 @@ local pc = ""
 local function reply(status, r1, r2, r3, r4, lr, rr, lt, rt, cached, balance)
   return { status, r1 or "", r2 or "", r3 or "", r4 or "", lr or 0, rr or 0, reset_ms, lt or 0, rt or 0, cached or "", balance or "", pc }
 end
-if ip ~= "" and tonumber(redis.call("GET", fail_key) or "0") >= tonumber(ARGV[13]) then
-  return reply("blocked")
+-- Failures of this and the previous minute both count, so a burst across a minute boundary is not split in two.
+if ip ~= "" then
+  local recent = tonumber(redis.call("GET", fail_key) or "0") + tonumber(redis.call("GET", "omz:authfail:" .. ip .. ":" .. (window - 1)) or "0")
+  if recent >= tonumber(ARGV[13]) then return reply("blocked") end
 end
 local rec_key = "omz:key:" .. ARGV[3]
 if ARGV[7] ~= "" then
@@ -45,7 +47,7 @@ local r = redis.call("HMGET", rec_key, "missing", "u", "k", "p", "rpm", "tpm", "
 if r[1] == "1" then
   if ip ~= "" then
     redis.call("INCR", fail_key)
-    redis.call("PEXPIRE", fail_key, 61000)
+    redis.call("PEXPIRE", fail_key, 121000)
   end
   return reply("invalid")
 end

@@ -15,7 +15,7 @@ export const KEY_RECORD_TTL_MS = 60_000;
 export const CREDIT_COUNTER_TTL_MS = 300_000;
 /** A concurrency slot a crashed worker never released is reclaimed after this. */
 export const SLOT_TTL_MS = 15 * 60_000;
-/** Failed authentications per IP per minute before the IP is throttled. */
+/** Failed authentications per IP within the current and the previous minute before the IP is throttled. */
 export const FAILED_AUTH_LIMIT = 30;
 
 export interface RateLimitState {
