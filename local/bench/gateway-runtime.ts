@@ -1,20 +1,25 @@
 /**
  * Runs the gateway for the benchmark: bundles worker/src/index.ts with esbuild (ESM, the `workerd` / `worker` /
- * `browser` export conditions, as wrangler does) and serves the bundle with Miniflare's workerd on a loopback port,
- * without `wrangler dev`'s extra proxy layer. Also finds the workerd process, so its CPU and memory can be read.
+ * `browser` export conditions, as wrangler does) and serves the bundle in workerd on a loopback port, without
+ * `wrangler dev`'s extra proxy layer. Also finds the workerd process, so its CPU and memory can be read.
  *
- * Two ways in, both plain HTTP on loopback:
- * - `direct-socket` (default): a workerd socket bound straight to the worker (Miniflare's `unsafeDirectSockets`), as
- *   in production, where no extra worker runs in front of it.
+ * Three ways to run it, all plain HTTP on loopback:
+ * - `workerd` (default): plain `workerd serve` with a generated config (`workerd-config.ts`): a socket straight to
+ *   the worker and outbound `fetch` straight to the network, as in production.
+ * - `direct-socket`: Miniflare, on a workerd socket bound straight to the worker (`unsafeDirectSockets`). Miniflare
+ *   routes the worker's outbound `fetch` through its small outbound worker, a hop production does not have.
  * - `miniflare-entry`: Miniflare's `host`/`port`, which first runs Miniflare's own entry worker (adds `request.cf`,
- *   `CF-Connecting-IP`, pretty errors): one more JavaScript hop per request that production does not have.
- * Either way, Miniflare routes the worker's outbound `fetch` through its small outbound worker; that hop cannot be
- * switched off (`stripCfConnectingIp: false` makes it as cheap as it gets).
+ *   `CF-Connecting-IP`, pretty errors): one more JavaScript hop per request on top of `direct-socket`.
  */
-import { mkdirSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { createInterface } from "node:readline";
+import type { Readable } from "node:stream";
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare, NoOpLog } from "miniflare";
 import { findDescendantProcesses } from "./process-usage.ts";
+import { workerdConfig } from "./workerd-config.ts";
 
 /** The gateway's compatibility date (as in wrangler.toml). */
 const COMPATIBILITY_DATE = "2026-11-01";
@@ -34,7 +39,7 @@ export interface GatewayRuntimeOptions {
 }
 
 /** How requests reach the worker. */
-export type GatewayEntry = "direct-socket" | "miniflare-entry";
+export type GatewayEntry = "workerd" | "direct-socket" | "miniflare-entry";
 
 /** A running gateway. */
 export interface GatewayRuntime {
@@ -93,6 +98,8 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
   const bundleBytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
   options.log(`bundled the worker with esbuild: ${(bundleBytes / 1024).toFixed(0)} KiB in ${(performance.now() - started).toFixed(0)} ms`);
 
+  if (options.entry === "workerd") return startPlainWorkerd(options, bundleBytes);
+
   const logged: Array<{ level: string; message: string }> = [];
   const workerdBefore = new Set(findDescendantProcesses(process.pid, "workerd"));
   // Miniflare 5 takes a new options shape; the v4 one (as documented for single workers) converts to it.
@@ -130,6 +137,61 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
     };
   } catch (error) {
     await miniflare.dispose().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Milliseconds to wait for plain workerd to report its listening port. */
+const WORKERD_START_TIMEOUT_MS = 30_000;
+
+/**
+ * Serves the bundle (already written to `outputDirectory/worker.js`) on plain `workerd serve`. The socket's port is
+ * chosen by the kernel and read from workerd's control messages (`--control-fd`); the bindings reach workerd through
+ * its environment. Worker log lines (stdout/stderr) are kept for {@link countLogEvents}.
+ */
+async function startPlainWorkerd(options: GatewayRuntimeOptions, bundleBytes: number): Promise<GatewayRuntime> {
+  const configPath = `${options.outputDirectory}/workerd.capnp`;
+  writeFileSync(
+    configPath,
+    workerdConfig({ moduleFile: "worker.js", compatibilityDate: COMPATIBILITY_DATE, bindingNames: Object.keys(options.bindings), address: "127.0.0.1:0" }),
+  );
+  const binary = createRequire(import.meta.url)("workerd").default as string;
+  const child = spawn(binary, ["serve", configPath, "--control-fd=3", ...(process.env.BENCH_WORKERD_EXTRA ? process.env.BENCH_WORKERD_EXTRA.split(" ") : [])], {
+    env: { ...process.env, ...options.bindings },
+    stdio: ["ignore", "pipe", "pipe", "pipe"],
+  });
+  const logged: Array<{ level: string; message: string }> = [];
+  const keepLines = (stream: Readable | null, level: string): void => {
+    if (stream) createInterface({ input: stream }).on("line", (message) => logged.push({ level, message }));
+  };
+  keepLines(child.stdout, "log");
+  keepLines(child.stderr, "error");
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const dispose = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await exited;
+  };
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`workerd did not start listening within ${WORKERD_START_TIMEOUT_MS} ms`)), WORKERD_START_TIMEOUT_MS);
+      void exited.then((code) => reject(new Error(`workerd exited with code ${code} before listening: ${logged.slice(-5).map((line) => line.message).join(" | ")}`)));
+      createInterface({ input: child.stdio[3] as Readable }).on("line", (line) => {
+        try {
+          const message = JSON.parse(line) as { event?: string; socket?: string; port?: number };
+          if (message.event === "listen" && message.socket === "http" && typeof message.port === "number") {
+            clearTimeout(timer);
+            resolve(message.port);
+          }
+        } catch {
+          // not a control message we know
+        }
+      });
+    });
+    const url = `http://127.0.0.1:${port}`;
+    options.log(`gateway on plain workerd serve at ${url}, workerd pid ${child.pid ?? "unknown"}`);
+    return { url, entry: options.entry, workerdPid: child.pid, bundleBytes, loggedLines: () => [...logged], dispose };
+  } catch (error) {
+    await dispose();
     throw error;
   }
 }

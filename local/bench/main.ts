@@ -114,7 +114,7 @@ async function runBenchmark(environment: BenchEnvironment, quick: boolean): Prom
       mode: quick ? "quick" : "full",
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
       stack: { postgres: environment.stack.postgresKind, upstashBackend: environment.stack.upstashBackend },
-      gateway: { runtime: "miniflare/workerd", entry: environment.gateway.entry, bundleBytes: environment.gateway.bundleBytes },
+      gateway: { runtime: environment.gateway.entry === "workerd" ? "workerd" : "miniflare/workerd", entry: environment.gateway.entry, bundleBytes: environment.gateway.bundleBytes },
       cache: cacheResult ? "available" : "not available",
       phases,
       memoryKib: { workerd: workerdMemory, node: nodeMemory },
@@ -137,19 +137,21 @@ async function main(): Promise<void> {
   if (argumentsGiven.includes("--help")) {
     process.stdout.write(
       [
-        "usage: npm run bench -- [--quick] [--miniflare-entry]",
+        "usage: npm run bench -- [--quick] [--miniflare | --miniflare-entry]",
         "  --quick            fewer requests per phase (~30 s instead of ~2-3 min)",
-        "  --miniflare-entry  reach the worker through Miniflare's entry worker (host/port) instead of a direct socket",
+        "  --miniflare        run the worker under Miniflare (direct socket; outbound fetch through its outbound worker)",
+        "                     instead of plain workerd serve",
+        "  --miniflare-entry  as --miniflare, but reach the worker through Miniflare's entry worker (host/port)",
         "",
       ].join("\n"),
     );
     return;
   }
-  const known = ["--quick", "--miniflare-entry"];
+  const known = ["--quick", "--miniflare", "--miniflare-entry"];
   const unknown = argumentsGiven.filter((argument) => !known.includes(argument));
   if (unknown.length) throw new Error(`unknown argument(s): ${unknown.join(" ")} (try --help)`);
   const quick = argumentsGiven.includes("--quick");
-  const entry = argumentsGiven.includes("--miniflare-entry") ? "miniflare-entry" : "direct-socket";
+  const entry = argumentsGiven.includes("--miniflare-entry") ? "miniflare-entry" : argumentsGiven.includes("--miniflare") ? "direct-socket" : "workerd";
 
   const started = performance.now();
   const startup = startBenchEnvironment(entry, stackLog);

@@ -32,15 +32,26 @@ async function untilHit(apiKey: string, payload: Record<string, unknown>): Promi
   throw new Error("never became a cache hit");
 }
 
+/** Waits until the settlement (waitUntil, after the response) stored an entry in the account's cache index. */
+async function untilStored(userId: string): Promise<void> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    if ((await testRedis().scard(`omz:pcidx:${userId}`)) > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error("the cache entry was never stored");
+}
+
 describe("prompt cache", () => {
   it("MISS, then HIT with the same answer, one upstream call, a cache_hit usage row at the hit price", async () => {
-    const { apiKey } = await seedAccount();
+    const { apiKey, userId } = await seedAccount();
     const marker = `n${nonce()}`;
     const payload = body(`${marker} what is omnizen?`);
     const miss = await ask(apiKey, payload);
     expect(miss.headers.get("x-omnizen-cache")).toBe("MISS");
     const missBody = (await miss.json()) as { choices: Array<{ message: { content: string } }>; usage: unknown };
-    const hit = await untilHit(apiKey, payload);
+    await untilStored(userId);
+    const hit = await ask(apiKey, payload);
+    expect(hit.headers.get("x-omnizen-cache")).toBe("HIT");
     const hitBody = (await hit.json()) as typeof missBody;
     expect(hitBody.choices[0]?.message.content).toBe(missBody.choices[0]?.message.content);
     expect(hitBody.usage).toEqual(missBody.usage);

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { apiKeys, users } from "../../db/schema.ts";
 import { accountBalanceSql, settleUsage } from "../src/cron/settle-usage.ts";
 import { bearer, chatBody, gatewayFetch, openaiClient, seedAccount, waitForUsageRow, withDatabase } from "./support/gateway.ts";
+import { testRedis } from "./support/stand-ins.ts";
 
 async function limitKey(keyId: string, limits: Partial<{ requestsPerMinuteLimit: number; tokensPerMinuteLimit: number; concurrentRequestsLimit: number }>) {
   await withDatabase((db) => db.update(apiKeys).set(limits).where(eq(apiKeys.id, keyId)));
@@ -89,24 +90,31 @@ describe("concurrent requests", () => {
   it("always releases the slot: normal end, upstream error, client disconnect", async () => {
     const account = await seedAccount();
     await limitKey(account.keyId, { concurrentRequestsLimit: 1 });
-    const admitted = async () => (await post(account.apiKey)).status === 200;
+    // The slot is released by the settlement, in the background after the response: wait for the sets to empty.
+    const slotsHeld = async () => {
+      const redis = testRedis();
+      return (await redis.zcard(`omz:cc:${account.userId}`)) + (await redis.zcard(`omz:cck:${account.keyId}`));
+    };
+    const released = () => eventually(async () => (await slotsHeld()) === 0);
 
-    expect(await admitted()).toBe(true);
-    await eventually(admitted);
+    expect((await post(account.apiKey)).status).toBe(200);
+    await released();
 
     expect((await post(account.apiKey, "[[sim error=500]]")).status).toBe(502);
-    await eventually(admitted);
+    await released();
 
     const streaming = await post(account.apiKey, "[[sim chunks=40 delay_ms=100]]", { stream: true });
     const reader = streaming.body!.getReader();
     await reader.read();
+    expect(await slotsHeld()).toBe(2); // the account's slot and the key's
     expect((await post(account.apiKey)).status).toBe(429);
     await reader.cancel();
-    await eventually(admitted);
+    await released();
 
     const cut = await post(account.apiKey, "[[sim chunks=6 disconnect_after=2]]", { stream: true });
     await cut.text();
-    await eventually(admitted);
+    await released();
+    expect((await post(account.apiKey)).status).toBe(200);
   });
 });
 

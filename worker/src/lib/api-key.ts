@@ -2,6 +2,8 @@
  * API key format: `sk-omni-` + 40 base62 characters (~238 bits). The recognisable prefix lets secret scanners find
  * leaked keys. Only the hex SHA-256 of the whole key is stored, plus a short display prefix.
  */
+import { toHex } from "./hex.ts";
+
 export const API_KEY_PREFIX = "sk-omni-";
 const ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 const BODY_LENGTH = 40;
@@ -29,5 +31,5 @@ export function displayPrefix(key: string): string {
 
 export async function hashApiKey(key: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return toHex(digest);
 }

@@ -11,7 +11,7 @@ import { admit, type Admission } from "../services/hot-path/admission.ts";
 import { cacheKey } from "../services/prompt-cache/cache-key.ts";
 import { canonicalJson, canonicalRequest, isCacheable } from "../services/prompt-cache/canonical-request.ts";
 import { settle } from "../services/hot-path/settlement.ts";
-import { createRedis } from "../services/redis.ts";
+import { createScriptClient } from "../services/hot-path/script-client.ts";
 import type { Surface } from "../surfaces/types.ts";
 
 export interface CachePlan {
@@ -43,7 +43,7 @@ function loadRecordFor(context: Context<AppEnv>) {
  * credit guard or the cache; its concurrency slot is released right after, in the background.
  */
 export async function admitWithoutCompletion(context: Context<AppEnv>): Promise<Admission> {
-  const redis = createRedis(context.get("config"));
+  const redis = createScriptClient(context.get("config"));
   const admission = await admit({
     redis,
     keyHash: context.get("keyHash"),
@@ -81,7 +81,7 @@ export async function admitChat(
         })
       : null;
   const admission = await admit({
-    redis: createRedis(config),
+    redis: createScriptClient(config),
     keyHash,
     requestId: context.get("requestId"),
     clientIp: context.req.header("cf-connecting-ip") ?? "",

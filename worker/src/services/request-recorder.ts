@@ -50,7 +50,7 @@ export interface QueuedUsage {
   path: string;
 }
 
-export function buildQueuedUsage(context: Context<AppEnv>, record: RequestRecord): QueuedUsage {
+export function buildQueuedUsage(context: Context<AppEnv>, record: RequestRecord, endedAt = Date.now()): QueuedUsage {
   const auth = context.get("auth");
   const startedAt = context.get("startedAt");
   return {
@@ -71,7 +71,7 @@ export function buildQueuedUsage(context: Context<AppEnv>, record: RequestRecord
     http_status: record.httpStatus,
     cache_hit: record.cacheHit,
     stream: record.stream,
-    latency_ms: Date.now() - startedAt,
+    latency_ms: endedAt - startedAt,
     time_to_first_token_ms: record.firstTokenAt === null ? null : record.firstTokenAt - startedAt,
     created_at: new Date(startedAt).toISOString(),
     ip: context.req.header("cf-connecting-ip") ?? null,

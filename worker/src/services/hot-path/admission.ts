@@ -3,11 +3,11 @@
  * the fair-use limits, guards the credit and looks up the prompt cache. Postgres is read only on a cold miss of the
  * key record (or of the credit counter), after which the script runs once more with the record to store.
  */
-import type { Redis } from "@upstash/redis/cloudflare";
 import { GatewayError } from "../../errors.ts";
 import { decodeJurisdictions, encodeRecord, type AccountRecord, type AuthenticatedKey } from "./account-record.ts";
 import { ADMISSION_SCRIPT } from "./admission-script.ts";
 import { runScript } from "./run-script.ts";
+import type { ScriptClient } from "./script-client.ts";
 
 /** How long a revoked key or a plan change can take to reach the edge (the key record's TTL). */
 export const KEY_RECORD_TTL_MS = 60_000;
@@ -39,7 +39,7 @@ export interface Admission {
 }
 
 export interface AdmissionInput {
-  redis: Redis;
+  redis: ScriptClient;
   keyHash: string;
   requestId: string;
   clientIp: string;

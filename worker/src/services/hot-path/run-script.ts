@@ -1,17 +1,18 @@
-import type { Redis } from "@upstash/redis/cloudflare";
+import { toHex } from "../../lib/hex.ts";
+import type { ScriptClient } from "./script-client.ts";
 
 const digests = new Map<string, Promise<string>>();
 
 async function sha1Hex(source: string): Promise<string> {
   const digest = await crypto.subtle.digest("SHA-1", new TextEncoder().encode(source));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return toHex(digest);
 }
 
 /**
  * EVALSHA, falling back to EVAL once when the server does not know the script yet (NOSCRIPT): one round trip in
  * the steady state. The digest is computed once per isolate (pure data).
  */
-export async function runScript<Result>(redis: Redis, source: string, keys: string[], args: string[]): Promise<Result> {
+export async function runScript<Result>(redis: ScriptClient, source: string, keys: string[], args: string[]): Promise<Result> {
   let digest = digests.get(source);
   if (!digest) {
     digest = sha1Hex(source);

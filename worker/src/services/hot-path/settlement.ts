@@ -4,10 +4,10 @@
  * entry. Every admitted request is settled exactly once, on every path (success, upstream error, client
  * disconnect, worker exception); a slot a crashed isolate never settles expires after SLOT_TTL_MS.
  */
-import type { Redis } from "@upstash/redis/cloudflare";
 import type { QueuedUsage } from "../request-recorder.ts";
 import { SETTLEMENT_SCRIPT } from "./admission-script.ts";
 import { runScript } from "./run-script.ts";
+import { UpstashCallError, type ScriptClient } from "./script-client.ts";
 
 /** Policy 4.2 and 6: prompt-cache entries live exactly one hour. */
 export const PROMPT_CACHE_TTL_SECONDS = 3600;
@@ -25,10 +25,32 @@ export interface Settlement {
   usage?: QueuedUsage;
 }
 
-export async function settle(redis: Redis, settlement: Settlement): Promise<void> {
-  await runScript<number>(redis, SETTLEMENT_SCRIPT, [], [
+/** Delays before the second and third try of a settlement whose call failed (network error or 5xx). */
+export const SETTLEMENT_RETRY_DELAYS_MS = [50, 250];
+
+/**
+ * Runs the settlement script, trying again after a network error or a 5xx: the script is idempotent per request id
+ * (it marks the request settled), so a try whose reply was lost is not applied twice. Losing a settlement would lose
+ * the usage record and hold the slot and the reservation until they expire.
+ */
+export async function settle(redis: ScriptClient, settlement: Settlement): Promise<void> {
+  const args = [
     settlement.requestId, settlement.userId, settlement.keyId, String(settlement.creditDeltaMicroUsd),
     String(settlement.tokens), String(settlement.window), settlement.cache?.key ?? "", settlement.cache?.entry ?? "",
     String(PROMPT_CACHE_TTL_SECONDS), settlement.usage ? JSON.stringify(settlement.usage) : "",
-  ]);
+  ];
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await runScript<number>(redis, SETTLEMENT_SCRIPT, [], args);
+      return;
+    } catch (error) {
+      const delay = SETTLEMENT_RETRY_DELAYS_MS[attempt];
+      if (delay === undefined || !isTransient(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+function isTransient(error: unknown): boolean {
+  return error instanceof UpstashCallError && (error.code === "network" || /^HTTP 5\d\d$/.test(error.code));
 }

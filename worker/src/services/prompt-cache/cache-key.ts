@@ -4,6 +4,7 @@
  * whether a guessed prompt is cached (privacy policy 4.2/6: entries are keyed by hash). HMAC: RFC 2104,
  * https://developer.mozilla.org/en-US/docs/Web/API/SubtleCrypto/sign#hmac
  */
+import { toHex } from "../../lib/hex.ts";
 
 export const CACHE_KEY_PREFIX = "omz:pc:";
 
@@ -38,11 +39,5 @@ export async function cacheKey(options: { secret: string; scope: string; canonic
   const scopeLength = textEncoder.encode(options.scope).byteLength;
   const message = `${KEY_LABEL}\n${scopeLength}:${options.scope}\n${options.canonical}`;
   const signature = await crypto.subtle.sign("HMAC", await hmacKeyFor(options.secret), textEncoder.encode(message));
-  return CACHE_KEY_PREFIX + toHex(new Uint8Array(signature));
-}
-
-function toHex(bytes: Uint8Array): string {
-  let hex = "";
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
-  return hex;
+  return CACHE_KEY_PREFIX + toHex(signature);
 }

@@ -1,0 +1,134 @@
+/**
+ * `npm run bench:profile [-- --requests N] [--cache-hit]`: a V8 CPU profile of the gateway's JavaScript on plain
+ * workerd, for finding where the hot path spends its CPU. Sends N small non-streamed requests one at a time (cache
+ * misses, or hits of one fixed prompt with `--cache-hit`) through workerd's inspector-enabled isolate and prints the
+ * functions with the most self time, by bundle location. Function names and source positions only: no request or
+ * response content is read or printed.
+ */
+import { randomBytes } from "node:crypto";
+import { startBenchEnvironment } from "./bench-environment.ts";
+import { BenchClient, isFailure } from "./http-client.ts";
+import { chatRequest } from "./request-bodies.ts";
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`[profile] ${line}\n`);
+};
+
+function option(name: string, fallback: number): number {
+  const index = process.argv.indexOf(name);
+  const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} takes a positive integer`);
+  return value;
+}
+
+/** A minimal Chrome DevTools Protocol session over the inspector's WebSocket. */
+async function connectInspector(port: number): Promise<(method: string, params?: object) => Promise<unknown>> {
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+  const target = targets[0];
+  if (!target) throw new Error("the inspector lists no isolate");
+  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => {
+    socket.addEventListener("open", resolve, { once: true });
+    socket.addEventListener("error", reject, { once: true });
+  });
+  let nextId = 1;
+  const pending = new Map<number, (value: unknown) => void>();
+  socket.addEventListener("message", (event) => {
+    const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+  });
+  return (method, params = {}) =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      pending.set(id, resolve);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+}
+
+function summarize(profile: CpuProfile, requests: number): string[] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const selfMicros = new Map<string, number>();
+  let total = 0;
+  let idle = 0;
+  profile.samples.forEach((sample, index) => {
+    const delta = profile.timeDeltas[index] ?? 0;
+    const frame = byId.get(sample)?.callFrame;
+    const name = frame ? `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop() ?? ""}:${frame.lineNumber + 1}` : "?";
+    if (frame?.functionName === "(idle)") idle += delta;
+    else total += delta;
+    selfMicros.set(name, (selfMicros.get(name) ?? 0) + delta);
+  });
+  // Inclusive time: each function once per sample, however deep it recurs.
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const totalMicros = new Map<string, number>();
+  profile.samples.forEach((sample, index) => {
+    const seen = new Set<string>();
+    for (let id: number | undefined = sample; id !== undefined; id = parent.get(id)) {
+      const frame = byId.get(id)?.callFrame;
+      if (!frame || !frame.url.endsWith("worker.js")) continue;
+      const name = `${frame.functionName || "(anonymous)"} :${frame.lineNumber + 1}`;
+      if (seen.has(name)) continue;
+      seen.add(name);
+      totalMicros.set(name, (totalMicros.get(name) ?? 0) + (profile.timeDeltas[index] ?? 0));
+    }
+  });
+  const rows = [...selfMicros.entries()].filter(([name]) => !name.startsWith("(idle)")).sort((a, b) => b[1] - a[1]).slice(0, 30);
+  const inclusive = [...totalMicros.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40);
+  return [
+    "total µs/request  worker function (inclusive)",
+    ...inclusive.map(([name, micros]) => `${(micros / requests).toFixed(1).padStart(16)}  ${name}`),
+    "",
+    `sampled non-idle time: ${(total / 1000).toFixed(1)} ms over ${requests} requests = ${(total / 1000 / requests).toFixed(3)} ms per request (idle ${(idle / 1000).toFixed(0)} ms)`,
+    "self µs/request  function",
+    ...rows.map(([name, micros]) => `${(micros / requests).toFixed(1).padStart(15)}  ${name}`),
+  ];
+}
+
+async function main(): Promise<void> {
+  const requests = option("--requests", 2000);
+  const cacheHit = process.argv.includes("--cache-hit");
+  const inspectorPort = 9300 + Math.floor(Math.random() * 500);
+  process.env.BENCH_WORKERD_EXTRA = `--inspector-addr=127.0.0.1:${inspectorPort}`;
+  const environment = await startBenchEnvironment("workerd", log);
+  const client = new BenchClient({ maxSockets: 4, timeoutMs: 30_000 });
+  try {
+    const targets = { gatewayUrl: environment.gateway.url, simulatorUrl: environment.stack.simulatorUrl, apiKey: environment.apiKey };
+    const tag = randomBytes(6).toString("hex");
+    const send = async (index: number): Promise<void> => {
+      const result = await client.send(chatRequest("gateway", { size: "small", stream: false, promptTag: cacheHit ? `${tag} fixed` : `${tag} ${index}` }, targets));
+      if (isFailure(result) || result.status !== 200) throw new Error(`request ${index} failed`);
+    };
+    for (let index = 0; index < 200; index += 1) await send(-index - 1); // warm-up: JIT, script cache, key record
+    const call = await connectInspector(inspectorPort);
+    await call("Profiler.enable");
+    await call("Profiler.setSamplingInterval", { interval: 100 });
+    await call("Profiler.start");
+    for (let index = 0; index < requests; index += 1) await send(index);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // background work (waitUntil) finishes
+    const { profile } = (await call("Profiler.stop")) as { profile: CpuProfile };
+    process.stdout.write(`${summarize(profile, requests).join("\n")}\n`);
+  } finally {
+    client.close();
+    await environment.close();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    log(`failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

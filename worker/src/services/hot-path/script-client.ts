@@ -1,0 +1,60 @@
+/**
+ * The hot path's Upstash calls (the admission and settlement scripts, one per request each) as one plain `fetch`
+ * each, in Upstash's REST protocol: `POST /` with the command as a JSON array, `{"result": ...}` or
+ * `{"error": "..."}` back (https://upstash.com/docs/redis/features/restapi).
+ *
+ * Why not @upstash/redis here: in workerd its generic request path (header merging, a retry loop, reading the reply
+ * as text and parsing it, deserialisation) cost about as much CPU per call as the `fetch` itself; on a request that
+ * must add at most a millisecond, that mattered (see local/bench). Every other Redis use keeps @upstash/redis.
+ *
+ * Errors carry the status and the Redis error code (its first word, e.g. `NOSCRIPT`) only: never the command's
+ * arguments or the reply, which hold cache keys, usage records and encrypted cache entries.
+ */
+import type { Config } from "../../env.ts";
+
+/** What runScript needs; @upstash/redis's `Redis` satisfies it too. */
+export interface ScriptClient {
+  evalsha(digest: string, keys: string[], args: string[]): Promise<unknown>;
+  eval(source: string, keys: string[], args: string[]): Promise<unknown>;
+}
+
+/** A failed REST call: `code` is the Redis error code, or `HTTP <status>`, or `network`. */
+export class UpstashCallError extends Error {
+  override readonly name = "UpstashCallError";
+  constructor(readonly code: string, options?: { cause?: unknown }) {
+    super(`Upstash call failed: ${code}`, options);
+  }
+}
+
+const clients = new WeakMap<Config, ScriptClient>();
+
+/** One client per isolate and configuration (it holds only the URL and the authorization header). */
+export function createScriptClient(config: Config): ScriptClient {
+  let client = clients.get(config);
+  if (!client) {
+    client = scriptClient(config.UPSTASH_REDIS_REST_URL, config.UPSTASH_REDIS_REST_TOKEN);
+    clients.set(config, client);
+  }
+  return client;
+}
+
+/** A client for the Upstash REST endpoint `url` (tests use it directly; the worker goes through createScriptClient). */
+export function scriptClient(url: string, token: string): ScriptClient {
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const call = async (command: string[]): Promise<unknown> => {
+    let response: Response;
+    try {
+      response = await fetch(url, { method: "POST", headers, body: JSON.stringify(command) });
+    } catch (cause) {
+      throw new UpstashCallError("network", { cause });
+    }
+    const reply = (await response.json().catch(() => null)) as { result?: unknown; error?: unknown } | null;
+    if (reply && typeof reply.error === "string") throw new UpstashCallError(reply.error.split(" ", 1)[0] || `HTTP ${response.status}`);
+    if (!response.ok || !reply || !("result" in reply)) throw new UpstashCallError(`HTTP ${response.status}`);
+    return reply.result;
+  };
+  return {
+    evalsha: (digest, keys, args) => call(["EVALSHA", digest, String(keys.length), ...keys, ...args]),
+    eval: (source, keys, args) => call(["EVAL", source, String(keys.length), ...keys, ...args]),
+  };
+}
