@@ -21,6 +21,11 @@ export interface BenchEnvironment {
   stack: Stack;
   gateway: GatewayRuntime;
   apiKey: string;
+  /**
+   * Starts one more gateway (plain workerd, same bundle and bindings) with extra `workerd serve` arguments, e.g. an
+   * async trace; the caller disposes of it.
+   */
+  startExtraGateway(workerdArguments: string[]): Promise<GatewayRuntime>;
   /** Stops the gateway and the stack; safe to call more than once. */
   close(): Promise<void>;
 }
@@ -39,7 +44,11 @@ async function topUpCredit(databaseUrl: string, userId: string): Promise<void> {
  * Starts everything. The stack never sees `DATABASE_URL` from the environment (that could be a real database): it
  * uses the local Postgres on 127.0.0.1:5432, or the embedded PGlite fallback, and never a real provider key.
  */
-export async function startBenchEnvironment(entry: GatewayEntry, log: (line: string) => void): Promise<BenchEnvironment> {
+export async function startBenchEnvironment(
+  entry: GatewayEntry,
+  log: (line: string) => void,
+  options: { workerdArguments?: string[] } = {},
+): Promise<BenchEnvironment> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.DATABASE_URL;
   const stack = await startStack({
@@ -64,14 +73,16 @@ export async function startBenchEnvironment(entry: GatewayEntry, log: (line: str
     const seeded = await seedDevUser(stack.databaseUrl, apiKey);
     await topUpCredit(stack.databaseUrl, seeded.userId);
     log(`seeded user ${seeded.userId} and key ${seeded.keyId} with ${BENCH_CREDIT_MICRO_USD / 1e6} USD of credit`);
-    gateway = await startGatewayRuntime({
+    const runtimeOptions = {
       entryPoint: `${REPOSITORY_ROOT}worker/src/index.ts`,
       outputDirectory: `${REPOSITORY_ROOT}.local-data/bench-worker`,
       bindings: { ...stack.workerBindings, OMNIZEN_ENV: "development" },
-      entry,
       log,
-    });
-    return { stack, gateway, apiKey, close };
+    };
+    gateway = await startGatewayRuntime({ ...runtimeOptions, entry, ...(options.workerdArguments ? { workerdArguments: options.workerdArguments } : {}) });
+    const startExtraGateway = (workerdArguments: string[]) =>
+      startGatewayRuntime({ ...runtimeOptions, outputDirectory: `${REPOSITORY_ROOT}.local-data/bench-worker-extra`, entry: "workerd", workerdArguments });
+    return { stack, gateway, apiKey, close, startExtraGateway };
   } catch (error) {
     await close();
     throw error;

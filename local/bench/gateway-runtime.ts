@@ -12,10 +12,11 @@
  *   `CF-Connecting-IP`, pretty errors): one more JavaScript hop per request on top of `direct-socket`.
  */
 import { spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { convertV4MiniflareOptions, Miniflare, NoOpLog } from "miniflare";
 import { findDescendantProcesses } from "./process-usage.ts";
@@ -36,6 +37,8 @@ export interface GatewayRuntimeOptions {
   entry: GatewayEntry;
   /** Receives progress lines. */
   log: (line: string) => void;
+  /** Extra arguments of `workerd serve` (plain workerd only), e.g. `--async-trace <file>`. */
+  workerdArguments?: string[];
 }
 
 /** How requests reach the worker. */
@@ -47,6 +50,8 @@ export interface GatewayRuntime {
   url: string;
   /** How requests reach the worker. */
   entry: GatewayEntry;
+  /** The same-I/O floor worker (io-floor-worker.js) on the same workerd process; plain workerd only. */
+  ioFloorUrl?: string;
   /** The workerd process serving it, or undefined if it could not be found in /proc. */
   workerdPid: number | undefined;
   /** Bundle size in bytes. */
@@ -141,22 +146,33 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
   }
 }
 
-/** Milliseconds to wait for plain workerd to report its listening port. */
+/** Milliseconds to wait for plain workerd to report its listening ports. */
 const WORKERD_START_TIMEOUT_MS = 30_000;
 
+/** The floor worker's bindings: the Upstash stand-in and the simulator's DeepSeek endpoint. */
+const IO_FLOOR_BINDINGS = ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "DEEPSEEK_BASE_URL", "DEEPSEEK_API_KEY"];
+
 /**
- * Serves the bundle (already written to `outputDirectory/worker.js`) on plain `workerd serve`. The socket's port is
- * chosen by the kernel and read from workerd's control messages (`--control-fd`); the bindings reach workerd through
- * its environment. Worker log lines (stdout/stderr) are kept for {@link countLogEvents}.
+ * Serves the bundle (already written to `outputDirectory/worker.js`) and the same-I/O floor worker on plain
+ * `workerd serve`. The sockets' ports are chosen by the kernel and read from workerd's control messages
+ * (`--control-fd`); the bindings reach workerd through its environment. Worker log lines (stdout/stderr) are kept
+ * for {@link countLogEvents}.
  */
 async function startPlainWorkerd(options: GatewayRuntimeOptions, bundleBytes: number): Promise<GatewayRuntime> {
   const configPath = `${options.outputDirectory}/workerd.capnp`;
+  copyFileSync(fileURLToPath(new URL("./io-floor-worker.js", import.meta.url)), `${options.outputDirectory}/io-floor-worker.js`);
   writeFileSync(
     configPath,
-    workerdConfig({ moduleFile: "worker.js", compatibilityDate: COMPATIBILITY_DATE, bindingNames: Object.keys(options.bindings), address: "127.0.0.1:0" }),
+    workerdConfig({
+      compatibilityDate: COMPATIBILITY_DATE,
+      workers: [
+        { name: "gateway", moduleFile: "worker.js", bindingNames: Object.keys(options.bindings) },
+        { name: "io-floor", moduleFile: "io-floor-worker.js", bindingNames: IO_FLOOR_BINDINGS },
+      ],
+    }),
   );
   const binary = createRequire(import.meta.url)("workerd").default as string;
-  const child = spawn(binary, ["serve", configPath, "--control-fd=3", ...(process.env.BENCH_WORKERD_EXTRA ? process.env.BENCH_WORKERD_EXTRA.split(" ") : [])], {
+  const child = spawn(binary, ["serve", configPath, "--control-fd=3", ...(options.workerdArguments ?? [])], {
     env: { ...process.env, ...options.bindings },
     stdio: ["ignore", "pipe", "pipe", "pipe"],
   });
@@ -172,24 +188,26 @@ async function startPlainWorkerd(options: GatewayRuntimeOptions, bundleBytes: nu
     await exited;
   };
   try {
-    const port = await new Promise<number>((resolve, reject) => {
+    const ports = await new Promise<Record<string, number>>((resolve, reject) => {
+      const found: Record<string, number> = {};
       const timer = setTimeout(() => reject(new Error(`workerd did not start listening within ${WORKERD_START_TIMEOUT_MS} ms`)), WORKERD_START_TIMEOUT_MS);
       void exited.then((code) => reject(new Error(`workerd exited with code ${code} before listening: ${logged.slice(-5).map((line) => line.message).join(" | ")}`)));
       createInterface({ input: child.stdio[3] as Readable }).on("line", (line) => {
         try {
           const message = JSON.parse(line) as { event?: string; socket?: string; port?: number };
-          if (message.event === "listen" && message.socket === "http" && typeof message.port === "number") {
-            clearTimeout(timer);
-            resolve(message.port);
-          }
+          if (message.event === "listen" && typeof message.socket === "string" && typeof message.port === "number") found[message.socket] = message.port;
         } catch {
           // not a control message we know
         }
+        if (found.gateway !== undefined && found["io-floor"] !== undefined) {
+          clearTimeout(timer);
+          resolve(found);
+        }
       });
     });
-    const url = `http://127.0.0.1:${port}`;
-    options.log(`gateway on plain workerd serve at ${url}, workerd pid ${child.pid ?? "unknown"}`);
-    return { url, entry: options.entry, workerdPid: child.pid, bundleBytes, loggedLines: () => [...logged], dispose };
+    const url = `http://127.0.0.1:${ports.gateway}`;
+    options.log(`gateway on plain workerd serve at ${url} (same-I/O floor worker on port ${ports["io-floor"]}), workerd pid ${child.pid ?? "unknown"}`);
+    return { url, ioFloorUrl: `http://127.0.0.1:${ports["io-floor"]}`, entry: options.entry, workerdPid: child.pid, bundleBytes, loggedLines: () => [...logged], dispose };
   } catch (error) {
     await dispose();
     throw error;

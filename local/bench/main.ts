@@ -11,7 +11,8 @@ import { startBenchEnvironment, REPOSITORY_ROOT, type BenchEnvironment } from ".
 import { countLogEvents } from "./gateway-runtime.ts";
 import { BenchClient, isFailure } from "./http-client.ts";
 import { measurePhase, type PhaseContext, type PhaseResult } from "./measure-phase.ts";
-import { BASELINE_PHASE_ID, cachePhase, floorPhase, missPhases } from "./plan.ts";
+import { measureIsolateTime, type IsolateTimeResult } from "./measure-isolate-time.ts";
+import { BASELINE_PHASE_ID, CACHE_PHASE_ID, CACHE_VS_MODEL_PHASE_ID, cachePhases, floorPhase, IO_FLOOR_PHASE_ID, ioFloorPhase, missPhases } from "./plan.ts";
 import { processMemoryKib } from "./process-usage.ts";
 import { evaluateTargets, latencyTable, roundForJson, targetLines, throughputTable } from "./report.ts";
 import { chatRequest } from "./request-bodies.ts";
@@ -61,7 +62,12 @@ async function runBenchmark(environment: BenchEnvironment, quick: boolean): Prom
   const client = new BenchClient({ maxSockets: 128, timeoutMs: 30_000 });
   const context: PhaseContext = {
     client,
-    targets: { gatewayUrl: environment.gateway.url, simulatorUrl: environment.stack.simulatorUrl, apiKey: environment.apiKey },
+    targets: {
+      gatewayUrl: environment.gateway.url,
+      simulatorUrl: environment.stack.simulatorUrl,
+      apiKey: environment.apiKey,
+      ...(environment.gateway.ioFloorUrl ? { ioFloorUrl: environment.gateway.ioFloorUrl } : {}),
+    },
     workerdPid: environment.gateway.workerdPid,
     workerLogLines: environment.gateway.loggedLines,
     readCounters: () =>
@@ -76,15 +82,37 @@ async function runBenchmark(environment: BenchEnvironment, quick: boolean): Prom
   try {
     await checkBothPaths(context);
     const phases: PhaseResult[] = [await measurePhase(floorPhase(quick), context)];
+    if (environment.gateway.ioFloorUrl) phases.push(await measurePhase(ioFloorPhase(quick), context));
     for (const spec of missPhases(quick)) phases.push(await measurePhase(spec, context));
     const cacheAvailable = await gatewayCacheAnswersHit(context);
-    log(cacheAvailable ? "cache: the gateway answered x-omnizen-cache: HIT; measuring hits" : "cache: not available (no x-omnizen-cache: HIT); skipping the cache phase");
-    const cacheResult = cacheAvailable ? await measurePhase(cachePhase(quick), context) : undefined;
-    if (cacheResult) phases.push(cacheResult);
+    log(cacheAvailable ? "cache: the gateway answered x-omnizen-cache: HIT; measuring hits" : "cache: not available (no x-omnizen-cache: HIT); skipping the cache phases");
+    if (cacheAvailable) for (const spec of cachePhases(quick)) phases.push(await measurePhase(spec, context));
+    const cacheResult = phases.find((phase) => phase.spec.id === CACHE_PHASE_ID);
+    const phaseById = (id: string) => phases.find((phase) => phase.spec.id === id);
+
+    let isolateTime: IsolateTimeResult | undefined;
+    if (environment.gateway.entry === "workerd") {
+      log("isolate time: a second workerd with --async-trace, gateway and floor worker alternating");
+      isolateTime = await measureIsolateTime({
+        environment,
+        client,
+        runTag: context.runTag,
+        requests: quick ? 100 : 400,
+        warmup: 50,
+        tracePath: `${REPOSITORY_ROOT}.local-data/bench-async-trace.jsonl`,
+        log,
+      });
+    }
 
     const workerdMemory = environment.gateway.workerdPid === undefined ? undefined : processMemoryKib(environment.gateway.workerdPid);
     const nodeMemory = processMemoryKib(process.pid);
-    const targets = evaluateTargets({ baseline: phases.find((phase) => phase.spec.id === BASELINE_PHASE_ID), cacheHits: cacheResult });
+    const targets = evaluateTargets({
+      baseline: phaseById(BASELINE_PHASE_ID),
+      ioFloor: phaseById(IO_FLOOR_PHASE_ID),
+      cacheHits: cacheResult,
+      cacheHitsVsModel: phaseById(CACHE_VS_MODEL_PHASE_ID),
+      isolateTime,
+    });
     const logEvents = countLogEvents(environment.gateway.loggedLines());
     const logSummary = Object.entries(logEvents).map(([event, count]) => `${event} ×${count}`).join(", ") || "none";
     const runSeconds = (performance.now() - runStarted) / 1000;
@@ -99,6 +127,9 @@ async function runBenchmark(environment: BenchEnvironment, quick: boolean): Prom
       "",
       throughputTable(phases),
       "",
+      isolateTime
+        ? `isolate time per request (async trace, ${isolateTime.requestsPerWorker} each, ms): gateway mean ${isolateTime.gateway.mean.toFixed(3)} p50 ${isolateTime.gateway.p50.toFixed(3)} p99 ${isolateTime.gateway.p99.toFixed(3)}; same-I/O floor worker mean ${isolateTime.ioFloor.mean.toFixed(3)} p50 ${isolateTime.ioFloor.p50.toFixed(3)}`
+        : "",
       cacheResult ? "" : "cache: not available (the gateway never answered x-omnizen-cache: HIT)",
       `peak memory (VmHWM): workerd ${mib(workerdMemory?.peakKib)}, node (client, simulator, stand-ins) ${mib(nodeMemory.peakKib)}`,
       `worker log lines by event: ${logSummary}`,
@@ -117,6 +148,7 @@ async function runBenchmark(environment: BenchEnvironment, quick: boolean): Prom
       gateway: { runtime: environment.gateway.entry === "workerd" ? "workerd" : "miniflare/workerd", entry: environment.gateway.entry, bundleBytes: environment.gateway.bundleBytes },
       cache: cacheResult ? "available" : "not available",
       phases,
+      isolateTime,
       memoryKib: { workerd: workerdMemory, node: nodeMemory },
       workerLogEvents: logEvents,
       runSeconds,

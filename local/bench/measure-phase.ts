@@ -6,7 +6,7 @@ import { countLogEvents } from "./gateway-runtime.ts";
 import type { BenchClient, PreparedRequest } from "./http-client.ts";
 import { errorCount, runInterleaved, sliceSizeFor, type PathObservations } from "./interleave.ts";
 import { processCpuMs } from "./process-usage.ts";
-import { chatRequest, healthRequest, type BenchTargets, type BodySize, type RequestPath } from "./request-bodies.ts";
+import { chatRequest, healthRequest, ioFloorRequest, type BenchTargets, type BodySize, type RequestPath } from "./request-bodies.ts";
 import { perRequest, type StandInCounters } from "./stand-in-counters.ts";
 import { addedLatency, requestsPerSecond, summarizeLatencies, type AddedLatency, type LatencySummary } from "./stats.ts";
 
@@ -25,6 +25,10 @@ export interface PhaseSpec {
   concurrency: number;
   requestsPerPath: number;
   warmupPerPath: number;
+  /** `io-floor`: the "gateway" path goes to the same-I/O floor worker instead (see io-floor-worker.js). */
+  gatewayTarget?: "gateway" | "io-floor";
+  /** The simulator waits this long before answering every request of the phase (a real model's latency). */
+  upstreamStallMs?: number;
 }
 
 /** What one path measured in a phase. */
@@ -113,8 +117,10 @@ function summarizePath(observations: PathObservations): PathResult {
 /** The `index`-th request of `path` in one stage (warm-up or measured) of a phase. */
 function prepareRequest(spec: PhaseSpec, context: PhaseContext, stage: string, path: RequestPath, index: number): PreparedRequest {
   if (spec.kind === "health") return healthRequest(path, context.targets);
-  const promptTag = spec.prompt === "fixed" ? `${context.runTag} fixed` : `${context.runTag} ${spec.id} ${stage} ${path} ${index}`;
-  return chatRequest(path, { size: spec.size, stream: spec.stream, promptTag }, context.targets);
+  const promptTag = spec.prompt === "fixed" ? `${context.runTag} ${spec.id} fixed` : `${context.runTag} ${spec.id} ${stage} ${path} ${index}`;
+  const shape = { size: spec.size, stream: spec.stream, promptTag, ...(spec.upstreamStallMs ? { upstreamStallMs: spec.upstreamStallMs } : {}) };
+  if (path === "gateway" && spec.gatewayTarget === "io-floor") return ioFloorRequest(shape, context.targets);
+  return chatRequest(path, shape, context.targets);
 }
 
 /** Runs the warm-up and the measured run of one phase. */

@@ -22,6 +22,18 @@ export const BASELINE_PHASE_ID = "small-c1";
 /** Id of the cache-hit phase (only run when the gateway answers `x-omnizen-cache: HIT`). */
 export const CACHE_PHASE_ID = "cache-hit-c1";
 
+/** Id of the cache-hit phase against an upstream with a model's latency; the cache target is evaluated on it. */
+export const CACHE_VS_MODEL_PHASE_ID = "cache-hit-vs-model-c1";
+
+/** Id of the same-I/O floor phase (the floor worker against the direct path). */
+export const IO_FLOOR_PHASE_ID = "io-floor-c1";
+
+/**
+ * The upstream latency of the cache-vs-model phase, in ms: far below any real model's (network to the provider's
+ * region plus inference take tens to hundreds of ms), so it understates what a hit saves.
+ */
+export const MODEL_LATENCY_MS = 25;
+
 /** The cache-miss phases of a run: small and ~100 KB bodies at concurrency 1, 16 and 64, then streaming at c=1. */
 export function missPhases(quick: boolean): PhaseSpec[] {
   const counts = COUNTS[quick ? "quick" : "full"];
@@ -52,10 +64,31 @@ export function floorPhase(quick: boolean): PhaseSpec {
   return { kind: "health", id: "healthz-c1", label: "GET /healthz (floor), c=1", size: "small", stream: false, prompt: "unique", concurrency: 1, ...perPath(counts[1]) };
 }
 
-/** The cache-hit phase: one fixed prompt, so every gateway request after the first can be answered from the cache. */
-export function cachePhase(quick: boolean): PhaseSpec {
+/**
+ * The cache-hit phases: one fixed prompt, so every gateway request after the first is answered from the cache. The
+ * first compares with the simulator answering at once (a zero-latency "model"), the second with the simulator
+ * answering after {@link MODEL_LATENCY_MS}.
+ */
+export function cachePhases(quick: boolean): PhaseSpec[] {
   const counts = COUNTS[quick ? "quick" : "full"];
-  return { kind: "chat", id: CACHE_PHASE_ID, label: "cache hit, c=1", size: "small", stream: false, prompt: "fixed", concurrency: 1, ...perPath(counts[1]) };
+  const base = { kind: "chat", size: "small", stream: false, prompt: "fixed", concurrency: 1, ...perPath(counts[1]) } as const;
+  return [
+    { ...base, id: CACHE_PHASE_ID, label: "cache hit, c=1" },
+    { ...base, id: CACHE_VS_MODEL_PHASE_ID, label: `cache hit vs ${MODEL_LATENCY_MS} ms model, c=1`, upstreamStallMs: MODEL_LATENCY_MS },
+  ];
+}
+
+/**
+ * The same-I/O floor: small non-streamed requests at c=1 to a worker that does the gateway's I/O and nothing else,
+ * against the direct path. Its "added" is what workerd and the stand-ins cost; the gateway's added minus it is what
+ * omnizen's code costs.
+ */
+export function ioFloorPhase(quick: boolean): PhaseSpec {
+  const counts = COUNTS[quick ? "quick" : "full"];
+  return {
+    kind: "chat", id: IO_FLOOR_PHASE_ID, label: "same-I/O floor worker, small, c=1", size: "small", stream: false, prompt: "unique",
+    concurrency: 1, gatewayTarget: "io-floor", ...perPath(counts[1]),
+  };
 }
 
 function perPath(counts: Counts): Pick<PhaseSpec, "requestsPerPath" | "warmupPerPath"> {

@@ -35,7 +35,8 @@ function option(name: string, fallback: number): number {
 /** A minimal Chrome DevTools Protocol session over the inspector's WebSocket. */
 async function connectInspector(port: number): Promise<(method: string, params?: object) => Promise<unknown>> {
   const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
-  const target = targets[0];
+  // The gateway's isolate, not the same-I/O floor worker's.
+  const target = targets.find((candidate) => !JSON.stringify(candidate).includes("io-floor")) ?? targets[0];
   if (!target) throw new Error("the inspector lists no isolate");
   const socket = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise((resolve, reject) => {
@@ -100,8 +101,7 @@ async function main(): Promise<void> {
   const requests = option("--requests", 2000);
   const cacheHit = process.argv.includes("--cache-hit");
   const inspectorPort = 9300 + Math.floor(Math.random() * 500);
-  process.env.BENCH_WORKERD_EXTRA = `--inspector-addr=127.0.0.1:${inspectorPort}`;
-  const environment = await startBenchEnvironment("workerd", log);
+  const environment = await startBenchEnvironment("workerd", log, { workerdArguments: [`--inspector-addr=127.0.0.1:${inspectorPort}`] });
   const client = new BenchClient({ maxSockets: 4, timeoutMs: 30_000 });
   try {
     const targets = { gatewayUrl: environment.gateway.url, simulatorUrl: environment.stack.simulatorUrl, apiKey: environment.apiKey };

@@ -23,6 +23,8 @@ export interface BenchTargets {
   simulatorUrl: string;
   /** The seeded omnizen API key. */
   apiKey: string;
+  /** The same-I/O floor worker's origin (plain workerd only). */
+  ioFloorUrl?: string;
 }
 
 /** What to put in one request body. */
@@ -31,6 +33,8 @@ export interface BodyShape {
   stream: boolean;
   /** Makes the prompt unique (cache misses); the same text for every request of the cache-hit phase. */
   promptTag: string;
+  /** The simulator waits this long before answering (`[[sim stall_ms]]`), as a real model's latency would. */
+  upstreamStallMs?: number;
 }
 
 const FILLER_WORDS = ["latency", "gateway", "budget", "workerd", "percentile", "keepalive", "upstream", "stream"];
@@ -46,7 +50,8 @@ const largeFiller = fillerText(LARGE_BODY_BYTES - 200);
 
 /** The JSON body for one request; only `model` differs between the two paths. */
 export function chatBody(model: string, shape: BodyShape): Buffer {
-  const instruction = `Benchmark request ${shape.promptTag}. Reply briefly.`;
+  const stall = shape.upstreamStallMs ? ` [[sim stall_ms=${shape.upstreamStallMs}]]` : "";
+  const instruction = `Benchmark request ${shape.promptTag}. Reply briefly.${stall}`;
   const content = shape.size === "large" ? `${instruction} ${largeFiller}` : instruction;
   const body: Record<string, unknown> = { model, temperature: 0, messages: [{ role: "user", content }] };
   if (shape.stream) {
@@ -63,6 +68,15 @@ export function chatBody(model: string, shape: BodyShape): Buffer {
 export function healthRequest(path: RequestPath, targets: BenchTargets): PreparedRequest {
   if (path === "direct") return { url: new URL("/healthz", targets.simulatorUrl), headers: {} };
   return { url: new URL("/healthz", targets.gatewayUrl), headers: { "cf-connecting-ip": "127.0.0.1" } };
+}
+
+/**
+ * The same-I/O floor worker's request: the direct path's body (it forwards it to the simulator as is), sent to the
+ * floor worker as the gateway request would be.
+ */
+export function ioFloorRequest(shape: BodyShape, targets: BenchTargets): PreparedRequest {
+  if (!targets.ioFloorUrl) throw new Error("the same-I/O floor worker runs only on plain workerd");
+  return { ...chatRequest("direct", shape, targets), url: new URL("/v1/chat/completions", targets.ioFloorUrl), headers: { "cf-connecting-ip": "127.0.0.1" } };
 }
 
 /** The prepared POST for `path`. */
