@@ -50,7 +50,8 @@ export async function measureIsolateTime(options: {
     await traced.dispose();
   }
   const times = isolateTimesByWorker(await readLines(options.tracePath));
-  rmSync(options.tracePath, { force: true });
+  // OMNIZEN_BENCH_KEEP_TRACE=1 keeps the trace for a closer look (it holds URLs and ids, never bodies).
+  if (process.env.OMNIZEN_BENCH_KEEP_TRACE !== "1") rmSync(options.tracePath, { force: true });
   const measured = (worker: string) => (times.get(worker) ?? []).slice(options.warmup);
   const gateway = measured("gateway");
   const ioFloor = measured("io-floor");
