@@ -1,5 +1,6 @@
 /**
- * `npm run bench:profile [-- --requests N] [--cache-hit]`: a V8 CPU profile of the gateway's JavaScript on plain
+ * `npm run bench:profile [-- --requests N] [--cache-hit] [--heap]`: a V8 CPU profile (or, with `--heap`, a sampling
+ * heap profile: bytes allocated per request by function) of the gateway's JavaScript on plain
  * workerd, for finding where the hot path spends its CPU. Sends N small non-streamed requests one at a time (cache
  * misses, or hits of one fixed prompt with `--cache-hit`) through workerd's inspector-enabled isolate and prints the
  * functions with the most self time, by bundle location. Function names and source positions only: no request or
@@ -57,6 +58,35 @@ async function connectInspector(port: number): Promise<(method: string, params?:
     });
 }
 
+interface HeapNode {
+  callFrame: ProfileNode["callFrame"];
+  selfSize: number;
+  children: HeapNode[];
+}
+interface HeapProfile {
+  head: HeapNode;
+}
+
+/**
+ * Bytes allocated per request by function (V8's sampling heap profiler): self, and inclusive of callees. Sampled,
+ * so read for proportions. The allocations include garbage collected since: this is allocation rate, not retention.
+ */
+function summarizeHeap(profile: HeapProfile, requests: number): string[] {
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const walk = (node: HeapNode, stack: string[]): number => {
+    const name = `${node.callFrame.functionName || "(anonymous)"} ${node.callFrame.url.split("/").pop() ?? ""}:${node.callFrame.lineNumber + 1}`;
+    self.set(name, (self.get(name) ?? 0) + node.selfSize);
+    let total = node.selfSize;
+    for (const child of node.children) total += walk(child, [...stack, name]);
+    if (!stack.includes(name)) inclusive.set(name, (inclusive.get(name) ?? 0) + total);
+    return total;
+  };
+  const all = walk(profile.head, []);
+  const top = (map: Map<string, number>) => [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([name, bytes]) => `${(bytes / requests / 1024).toFixed(2).padStart(10)} KiB  ${name}`);
+  return [`allocated (sampled): ${(all / requests / 1024).toFixed(1)} KiB per request`, "inclusive:", ...top(inclusive), "self:", ...top(self)];
+}
+
 function summarize(profile: CpuProfile, requests: number): string[] {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfMicros = new Map<string, number>();
@@ -112,6 +142,15 @@ async function main(): Promise<void> {
     };
     for (let index = 0; index < 200; index += 1) await send(-index - 1); // warm-up: JIT, script cache, key record
     const call = await connectInspector(inspectorPort);
+    if (process.argv.includes("--heap")) {
+      await call("HeapProfiler.enable");
+      await call("HeapProfiler.startSampling", { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      for (let index = 0; index < requests; index += 1) await send(index);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const { profile } = (await call("HeapProfiler.stopSampling")) as { profile: HeapProfile };
+      process.stdout.write(`${summarizeHeap(profile, requests).join("\n")}\n`);
+      return;
+    }
     await call("Profiler.enable");
     await call("Profiler.setSamplingInterval", { interval: 100 });
     await call("Profiler.start");
