@@ -109,7 +109,8 @@ return reply("ok", user, key, plan, jur, req_limit, req_left - 1, tok_limit, tok
  * The settlement script, after the response (waitUntil): releases the concurrency slots, returns the unused credit
  * reservation (only if the counter still exists: a reloaded counter already reflects Postgres), adds the tokens to
  * the minute windows of the admission, stores the prompt-cache entry with its exact TTL, and queues the usage record
- * for the usage drain. Applied at most once per request id (a marker kept 60 s, well beyond the retries, which end within a second).
+ * for the usage drain. Applied at most once per request id: a marker kept 60 s, well beyond the retries, which end
+ * within a second.
  * ARGV: 1 request id, 2 user id, 3 key id, 4 credit delta (reservation - cost), 5 tokens, 6 admission window,
  *       7 cache key ("" = none), 8 cache entry, 9 cache TTL (s), 10 queued usage record (JSON, "" = none).
  */
