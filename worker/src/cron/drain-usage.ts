@@ -8,8 +8,8 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
-import { DRAIN_CLAIM_SCRIPT, USAGE_DRAINING_KEY } from "../services/hot-path/admission-script.ts";
-import { runScript } from "../services/hot-path/run-script.ts";
+import { DRAIN_CLAIM_SCRIPT, DRAIN_RELEASE_SCRIPT } from "../services/hot-path/admission-script.ts";
+import { intArg, runScript } from "../services/hot-path/run-script.ts";
 
 export const DRAIN_BATCH = 1_000;
 
@@ -28,11 +28,23 @@ export async function drainUsage(redis: Redis, db: Database, maxBatches = 20, ba
       }
     });
     await insertRecords(db, records);
-    await redis.del(USAGE_DRAINING_KEY);
+    await runScript<number>(redis, DRAIN_RELEASE_SCRIPT, [], drainedCosts(records));
     drained += items.length;
     if (items.length < batchSize) break;
   }
   return drained;
+}
+
+/** (user id, cost) pairs of the batch, one per account: what the release takes off each account's undrained usage. */
+function drainedCosts(records: unknown[]): string[] {
+  const costs = new Map<string, number>();
+  for (const record of records) {
+    if (typeof record !== "object" || record === null) continue;
+    const { user_id: userId, cost_micro_usd: cost } = record as { user_id?: unknown; cost_micro_usd?: unknown };
+    if (typeof userId !== "string" || typeof cost !== "number" || !Number.isSafeInteger(cost)) continue;
+    costs.set(userId, (costs.get(userId) ?? 0) + cost);
+  }
+  return [...costs].flatMap(([userId, cost]) => [userId, intArg(cost)]);
 }
 
 async function insertRecords(db: Database, records: unknown[]): Promise<void> {

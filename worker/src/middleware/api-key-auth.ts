@@ -8,6 +8,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import { GatewayError } from "../errors.ts";
 import { hashApiKey, isWellFormedApiKey } from "../lib/api-key.ts";
+import { throttleSubject } from "../lib/throttle-subject.ts";
 import { createRedis } from "../services/redis.ts";
 
 export const apiKeyAuth = () =>
@@ -18,7 +19,7 @@ export const apiKeyAuth = () =>
       throw new GatewayError("missing_api_key", "Missing API key: send 'Authorization: Bearer <your omnizen key>' (or 'x-api-key').");
     }
     if (!isWellFormedApiKey(key)) {
-      const ip = context.req.header("cf-connecting-ip");
+      const ip = throttleSubject(context.req.header("cf-connecting-ip"));
       if (ip) {
         const redis = createRedis(context.get("config"));
         const failures = `omz:authfail:${ip}:${Math.floor(Date.now() / 60_000)}`;

@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import { createDb } from "../../../db/client.ts";
 import type { AppEnv } from "../app-env.ts";
 import type { ChatCompletionRequest } from "../lib/openai-types.ts";
+import { throttleSubject } from "../lib/throttle-subject.ts";
 import { loadAccountRecord } from "../services/hot-path/account-record.ts";
 import { admit, type Admission } from "../services/hot-path/admission.ts";
 import { cacheKey } from "../services/prompt-cache/cache-key.ts";
@@ -48,7 +49,7 @@ export async function admitWithoutCompletion(context: Context<AppEnv>): Promise<
     redis,
     keyHash: context.get("keyHash"),
     requestId: context.get("requestId"),
-    clientIp: context.req.header("cf-connecting-ip") ?? "",
+    clientIp: throttleSubject(context.req.header("cf-connecting-ip")),
     cacheKey: null,
     reservationMicroUsd: 0,
     checkCredit: false,
@@ -84,7 +85,7 @@ export async function admitChat(
     redis: createScriptClient(config),
     keyHash,
     requestId: context.get("requestId"),
-    clientIp: context.req.header("cf-connecting-ip") ?? "",
+    clientIp: throttleSubject(context.req.header("cf-connecting-ip")),
     cacheKey: key,
     reservationMicroUsd: reservation,
     checkCredit: true,
@@ -93,4 +94,23 @@ export async function admitChat(
   context.set("auth", admission.auth);
   if (!key || !admission.promptCacheEnabled) return { admission, cache: { status: "BYPASS", key: null } };
   return { admission, cache: { status: admission.cachedEntry ? "HIT" : "MISS", key } };
+}
+
+/**
+ * Admits a request whose cache hit could not be served (the entry failed to decrypt) as a miss: the same request id
+ * without the lookup, so it takes a concurrency slot; the script counts and reserves the request only once.
+ */
+export async function readmitAsMiss(context: Context<AppEnv>, reservation: number): Promise<Admission> {
+  const admission = await admit({
+    redis: createScriptClient(context.get("config")),
+    keyHash: context.get("keyHash"),
+    requestId: context.get("requestId"),
+    clientIp: throttleSubject(context.req.header("cf-connecting-ip")),
+    cacheKey: null,
+    reservationMicroUsd: reservation,
+    checkCredit: true,
+    loadRecord: loadRecordFor(context),
+  });
+  context.set("auth", admission.auth);
+  return admission;
 }

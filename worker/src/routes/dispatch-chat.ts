@@ -20,7 +20,7 @@ import { reservationMicroUsd } from "../services/hot-path/reservation.ts";
 import { selectRoutes, type RouteCandidate } from "../services/route-selection.ts";
 import type { NativeForward } from "../surfaces/anthropic/native-forward.ts";
 import type { Surface } from "../surfaces/types.ts";
-import { admitChat } from "./admit-chat.ts";
+import { admitChat, readmitAsMiss } from "./admit-chat.ts";
 import { createStreamResponseBody } from "./chat-completions/stream-response.ts";
 import { createPassthroughStreamBody } from "./passthrough-stream.ts";
 import { createStreamRecorder, jsonEntry } from "../services/prompt-cache/cache-entry.ts";
@@ -50,8 +50,11 @@ export async function dispatchChat(
   const stream = request.stream === true;
   const promptCharacters = JSON.stringify(request.messages).length;
   const nativeBody = native && model.routes.some((route) => route.provider === native.provider) ? native.body : undefined;
-  const { admission, cache } = await admitChat(context, request, surface, reservationMicroUsd(request, promptCharacters, price), nativeBody);
-  const finisher = createRequestFinisher(context, admission, { modelId: model.id, stream, priceVersion: price.version });
+  const reservation = reservationMicroUsd(request, model, price);
+  const admitted = await admitChat(context, request, surface, reservation, nativeBody);
+  const { cache } = admitted;
+  let admission = admitted.admission;
+  let finisher = createRequestFinisher(context, admission, { modelId: model.id, stream, priceVersion: price.version });
   const headers: Record<string, string> = {
     ...rateLimitHeaders(admission.rateLimit),
     "x-request-id": context.get("requestId"),
@@ -62,6 +65,11 @@ export async function dispatchChat(
     if (admission.cachedEntry && cache.key) {
       const served = await serveCachedEntry({ context, entryText: admission.cachedEntry, cacheKey: cache.key, surface, stream, model, price, finisher, headers, request });
       if (served) return served;
+      // An entry that fails to decrypt is a miss: admitted again (a slot; counted and reserved once) before the
+      // upstream is called. Its answer then overwrites the entry.
+      admission = await readmitAsMiss(context, reservation);
+      finisher = createRequestFinisher(context, admission, { modelId: model.id, stream, priceVersion: price.version });
+      headers["x-omnizen-cache"] = "MISS";
     }
     return await forward();
   } catch (error) {

@@ -2,15 +2,25 @@
  * The admission script: authentication record, fair-use limits, credit guard and prompt-cache lookup in ONE Redis
  * round trip (EVALSHA). Atomic, so limits are exact across isolates and regions. It checks everything before it
  * changes anything: a refused request leaves no partial effect. Written for both Redis and the embedded fallback
- * (no cjson, plain commands only).
+ * (no cjson, plain commands only). Numbers handed back to Redis commands are formatted with `int()` (a plain decimal
+ * integer): Lua's own tostring prints numbers above 1e14 in exponent form, which Redis refuses as an integer.
+ *
+ * The credit counter `omz:credit:<user>` (docs/credit.md) is the live balance at the edge. It is created from
+ * Postgres only when it does not exist, and then as `Postgres balance - undrained usage - live reservations`, so it
+ * is never reset from a stale source: `omz:undrained:<user>` sums the cost of usage records queued but not yet in
+ * Postgres, `omz:resv:<user>` holds each in-flight reservation ("amount:expiry ms"), and `omz:usage:gen` (bumped by
+ * every drain release) proves that no drain moved costs from Redis to Postgres between the Postgres read and the fill.
  *
  * Keys are derived inside the script from the key hash and the account id in the record (single-region Upstash).
- * ARGV: 1 now (ms), 2 request id, 3 key hash, 4 client IP ("" = none), 5 cache key ("" = no lookup),
- *       6 credit reservation (micro-USD), 7 cold-fill record ("" = none; fields joined by "|"), 8 cold-fill balance,
- *       9 check credit ("1"/"0"), 10 slot TTL (ms), 11 key record TTL (ms), 12 credit counter TTL (ms),
- *       13 failed-auth limit per IP per minute.
+ * ARGV: 1 now (ms), 2 request id, 3 key hash, 4 failed-auth subject (client IP or IPv6 /64; "" = none), 5 cache key
+ *       ("" = no lookup), 6 credit reservation (micro-USD), 7 cold-fill record ("" = none; fields joined by "|"),
+ *       8 Postgres balance read for the fill ("" = none), 9 check credit ("1"/"0"), 10 slot TTL (ms), 11 key record
+ *       TTL (ms), 12 credit counter TTL (ms), 13 failed-auth limit per subject per two minutes, 14 the drain
+ *       generation seen before the Postgres read ("" = none), 15 negative key record TTL (ms).
+ * The same request id admitted twice (a cache entry that failed to decrypt is admitted again without the lookup)
+ * is counted and reserved once.
  * Returns: { status, userId, keyId, plan, jurisdictions, limitRequests, remainingRequests, resetMs, limitTokens,
- *            remainingTokens, cachedEntry, balance, promptCacheEnabled ("1"/"0") }.
+ *            remainingTokens, cachedEntry, balance, promptCacheEnabled ("1"/"0"), drain generation }.
  */
 export const ADMISSION_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -19,29 +29,34 @@ local reset_ms = (window + 1) * 60000 - now
 local ip = ARGV[4]
 local fail_key = "omz:authfail:" .. ip .. ":" .. window
 local pc = ""
+local function int(n) return string.format("%d", n) end
 local function reply(status, r1, r2, r3, r4, lr, rr, lt, rt, cached, balance)
-  return { status, r1 or "", r2 or "", r3 or "", r4 or "", lr or 0, rr or 0, reset_ms, lt or 0, rt or 0, cached or "", balance or "", pc }
+  return { status, r1 or "", r2 or "", r3 or "", r4 or "", lr or 0, rr or 0, reset_ms, lt or 0, rt or 0, cached or "", balance or "", pc,
+    redis.call("GET", "omz:usage:gen") or "0" }
 end
 -- Failures of this and the previous minute both count, so a burst across a minute boundary is not split in two.
-if ip ~= "" then
+local function throttled()
+  if ip == "" then return false end
   local recent = tonumber(redis.call("GET", fail_key) or "0") + tonumber(redis.call("GET", "omz:authfail:" .. ip .. ":" .. (window - 1)) or "0")
-  if recent >= tonumber(ARGV[13]) then return reply("blocked") end
+  return recent >= tonumber(ARGV[13])
 end
 local rec_key = "omz:key:" .. ARGV[3]
 if ARGV[7] ~= "" then
   local f = {}
   for field in string.gmatch(ARGV[7], "([^|]*)|?") do f[#f + 1] = field end
+  redis.call("DEL", rec_key)
   if f[1] == "missing" then
     redis.call("HSET", rec_key, "missing", "1")
+    redis.call("PEXPIRE", rec_key, ARGV[15])
   else
-    redis.call("DEL", rec_key)
     redis.call("HSET", rec_key, "u", f[1], "k", f[2], "p", f[3], "rpm", f[4], "tpm", f[5], "cc", f[6],
       "krpm", f[7], "ktpm", f[8], "kcc", f[9], "j", f[10], "pc", f[11])
-    if ARGV[8] ~= "" then
-      redis.call("SET", "omz:credit:" .. f[1], ARGV[8], "PX", tonumber(ARGV[12]))
-    end
+    redis.call("PEXPIRE", rec_key, ARGV[11])
   end
-  redis.call("PEXPIRE", rec_key, tonumber(ARGV[11]))
+elseif not redis.call("HGET", rec_key, "u") and throttled() then
+  -- A valid key already known at the edge is never refused for others' failures from its address; only cold
+  -- lookups (which would reach Postgres) and unknown keys are throttled.
+  return reply("blocked")
 end
 local r = redis.call("HMGET", rec_key, "missing", "u", "k", "p", "rpm", "tpm", "cc", "krpm", "ktpm", "kcc", "j", "pc")
 if r[1] == "1" then
@@ -55,8 +70,22 @@ if not r[2] then return reply("cold") end
 local user, key, plan, jur = r[2], r[3], r[4], r[11]
 pc = r[12] or ""
 local credit_key = "omz:credit:" .. user
+local resv_key = "omz:resv:" .. user
 local balance = redis.call("GET", credit_key)
-if ARGV[9] == "1" and not balance then return reply("cold") end
+if ARGV[9] == "1" and not balance then
+  -- Create the counter only from a Postgres balance read after no drain ran: Postgres balance minus the usage
+  -- still queued in Redis minus the reservations of requests in flight (expired ones are dropped).
+  if ARGV[8] == "" or ARGV[14] ~= (redis.call("GET", "omz:usage:gen") or "0") then return reply("cold") end
+  local total = tonumber(ARGV[8]) - tonumber(redis.call("GET", "omz:undrained:" .. user) or "0")
+  local held = redis.call("HGETALL", resv_key)
+  for i = 1, #held, 2 do
+    local amount, expiry = string.match(held[i + 1], "^(%-?%d+):(%d+)$")
+    if not amount or tonumber(expiry) <= now then redis.call("HDEL", resv_key, held[i]) else total = total - tonumber(amount) end
+  end
+  balance = int(total)
+  redis.call("SET", credit_key, balance, "PX", ARGV[12])
+end
+local readmit = ARGV[9] == "1" and redis.call("HEXISTS", resv_key, ARGV[2]) == 1
 local rpm, tpm, cc = tonumber(r[5]), tonumber(r[6]), tonumber(r[7])
 local krpm, ktpm, kcc = tonumber(r[8]), tonumber(r[9]), tonumber(r[10])
 local req_key = "omz:rl:" .. user .. ":r:" .. window
@@ -74,9 +103,10 @@ if ktpm > 0 then
   local left = ktpm - tonumber(redis.call("GET", ktok_key) or "0")
   if left < tok_left then tok_left = left; tok_limit = ktpm end
 end
+if readmit then req_left = req_left + 1 end
 if req_left <= 0 then return reply("rate_requests", user, key, plan, jur, req_limit, 0, tok_limit, math.max(tok_left, 0)) end
 if tok_left <= 0 then return reply("rate_tokens", user, key, plan, jur, req_limit, req_left, tok_limit, 0) end
-if ARGV[9] == "1" and tonumber(balance) <= 0 then
+if ARGV[9] == "1" and not readmit and tonumber(balance) <= 0 then
   return reply("credit", user, key, plan, jur, req_limit, req_left, tok_limit, tok_left, "", balance)
 end
 local cached = false
@@ -90,61 +120,87 @@ if not cached then
     redis.call("ZREMRANGEBYSCORE", kcc_key, "-inf", now)
     if redis.call("ZCARD", kcc_key) >= kcc then return reply("concurrency", user, key, plan, jur, req_limit, req_left, tok_limit, tok_left) end
     redis.call("ZADD", kcc_key, now + tonumber(ARGV[10]), ARGV[2])
-    redis.call("PEXPIRE", kcc_key, tonumber(ARGV[10]))
+    redis.call("PEXPIRE", kcc_key, ARGV[10])
   end
   redis.call("ZADD", cc_key, now + tonumber(ARGV[10]), ARGV[2])
-  redis.call("PEXPIRE", cc_key, tonumber(ARGV[10]))
-  if ARGV[9] == "1" and tonumber(ARGV[6]) > 0 then balance = redis.call("DECRBY", credit_key, tonumber(ARGV[6])) end
+  redis.call("PEXPIRE", cc_key, ARGV[10])
 end
-redis.call("INCR", req_key)
-redis.call("PEXPIRE", req_key, 61000)
-if krpm > 0 then
-  redis.call("INCR", kreq_key)
-  redis.call("PEXPIRE", kreq_key, 61000)
+-- Every credit-checked request, a cache hit too, reserves its credit (settlement squares it with the real cost).
+if ARGV[9] == "1" and not readmit then
+  if tonumber(ARGV[6]) > 0 then balance = int(redis.call("DECRBY", credit_key, ARGV[6])) end
+  redis.call("HSET", resv_key, ARGV[2], ARGV[6] .. ":" .. int(now + tonumber(ARGV[10])))
+  redis.call("PEXPIRE", resv_key, ARGV[10])
+end
+if ARGV[9] == "1" then redis.call("PEXPIRE", credit_key, ARGV[12]) end
+if not readmit then
+  redis.call("INCR", req_key)
+  redis.call("PEXPIRE", req_key, 61000)
+  if krpm > 0 then
+    redis.call("INCR", kreq_key)
+    redis.call("PEXPIRE", kreq_key, 61000)
+  end
 end
 return reply("ok", user, key, plan, jur, req_limit, req_left - 1, tok_limit, tok_left, cached, balance)
 `;
 
 /**
- * The settlement script, after the response (waitUntil): releases the concurrency slots, returns the unused credit
- * reservation (only if the counter still exists: a reloaded counter already reflects Postgres), adds the tokens to
- * the minute windows of the admission, stores the prompt-cache entry with its exact TTL, and queues the usage record
- * for the usage drain. Applied at most once per request id: a marker kept 60 s, well beyond the retries, which end
- * within a second.
+ * The settlement script, after the response (waitUntil): releases the concurrency slots and the reservation, returns
+ * the unused credit reservation (only if the counter exists: a counter created later already excludes this
+ * request's reservation), adds the tokens to the minute windows of the admission, stores the prompt-cache entry with
+ * its exact TTL, and queues the usage record for the usage drain, adding its cost to the account's undrained usage.
+ * Applied at most once per request id: a marker kept 60 s, well beyond the retries, which end within a second.
  * ARGV: 1 request id, 2 user id, 3 key id, 4 credit delta (reservation - cost), 5 tokens, 6 admission window,
- *       7 cache key ("" = none), 8 cache entry, 9 cache TTL (s), 10 queued usage record (JSON, "" = none).
+ *       7 cache key ("" = none), 8 cache entry, 9 cache TTL (s), 10 queued usage record (JSON, "" = none),
+ *       11 the record's cost (micro-USD) added to the undrained usage.
  */
 export const SETTLEMENT_SCRIPT = `
 -- Idempotent per request: a retry whose first try was applied (its reply lost) changes nothing.
 if not redis.call("SET", "omz:settled:" .. ARGV[1], "1", "NX", "PX", 60000) then return 0 end
 redis.call("ZREM", "omz:cc:" .. ARGV[2], ARGV[1])
 redis.call("ZREM", "omz:cck:" .. ARGV[3], ARGV[1])
+redis.call("HDEL", "omz:resv:" .. ARGV[2], ARGV[1])
 local credit_key = "omz:credit:" .. ARGV[2]
-local delta = tonumber(ARGV[4])
-if delta ~= 0 and redis.call("EXISTS", credit_key) == 1 then redis.call("INCRBY", credit_key, delta) end
-local tokens = tonumber(ARGV[5])
-if tokens > 0 then
+if ARGV[4] ~= "0" and redis.call("EXISTS", credit_key) == 1 then redis.call("INCRBY", credit_key, ARGV[4]) end
+if ARGV[5] ~= "0" then
   local tok_key = "omz:rl:" .. ARGV[2] .. ":t:" .. ARGV[6]
-  redis.call("INCRBY", tok_key, tokens)
+  redis.call("INCRBY", tok_key, ARGV[5])
   redis.call("PEXPIRE", tok_key, 61000)
   local ktok_key = "omz:rl:k:" .. ARGV[3] .. ":t:" .. ARGV[6]
-  redis.call("INCRBY", ktok_key, tokens)
+  redis.call("INCRBY", ktok_key, ARGV[5])
   redis.call("PEXPIRE", ktok_key, 61000)
 end
 if ARGV[7] ~= "" then
-  redis.call("SET", ARGV[7], ARGV[8], "EX", tonumber(ARGV[9]))
+  redis.call("SET", ARGV[7], ARGV[8], "EX", ARGV[9])
   -- Index of the account's cache entries, so that deleting the account can delete them (their keys are HMACs).
   local index_key = "omz:pcidx:" .. ARGV[2]
   redis.call("SADD", index_key, ARGV[7])
-  redis.call("EXPIRE", index_key, tonumber(ARGV[9]))
+  redis.call("EXPIRE", index_key, ARGV[9])
 end
-if ARGV[10] ~= "" then redis.call("RPUSH", "omz:usage:queue", ARGV[10]) end
+if ARGV[10] ~= "" then
+  redis.call("RPUSH", "omz:usage:queue", ARGV[10])
+  if ARGV[11] ~= "0" then redis.call("INCRBY", "omz:undrained:" .. ARGV[2], ARGV[11]) end
+end
 return 1
 `;
 
 /** The usage queue the settlement script appends to and the drain empties. */
 export const USAGE_QUEUE_KEY = "omz:usage:queue";
 export const USAGE_DRAINING_KEY = "omz:usage:draining";
+
+/**
+ * The drain's release, once a batch is in Postgres: empties the draining list, takes each account's drained cost
+ * off its undrained usage, and bumps the drain generation, so a credit counter fill that read Postgres before this
+ * batch landed is refused (it would count the batch neither in Postgres nor in Redis).
+ * ARGV: pairs of (user id, drained cost in micro-USD).
+ */
+export const DRAIN_RELEASE_SCRIPT = `
+redis.call("DEL", "omz:usage:draining")
+for i = 1, #ARGV - 1, 2 do
+  local key = "omz:undrained:" .. ARGV[i]
+  if redis.call("EXISTS", key) == 1 and redis.call("DECRBY", key, ARGV[i + 1]) <= 0 then redis.call("DEL", key) end
+end
+return redis.call("INCR", "omz:usage:gen")
+`;
 
 /**
  * The drain's claim: records left in the draining list by a run that did not finish are claimed again (inserts are

@@ -6,13 +6,20 @@
 import { GatewayError } from "../../errors.ts";
 import { decodeJurisdictions, encodeRecord, type AccountRecord, type AuthenticatedKey } from "./account-record.ts";
 import { ADMISSION_SCRIPT } from "./admission-script.ts";
-import { runScript } from "./run-script.ts";
+import { intArg, runScript } from "./run-script.ts";
 import type { ScriptClient } from "./script-client.ts";
 
 /** How long a revoked key or a plan change can take to reach the edge (the key record's TTL). */
 export const KEY_RECORD_TTL_MS = 60_000;
-/** The Redis credit counter is reloaded from Postgres (the source of truth) at least this often. */
-export const CREDIT_COUNTER_TTL_MS = 300_000;
+/**
+ * An idle credit counter expires after this (every admission renews it); the next request creates it again from
+ * Postgres, minus what Redis still holds (docs/credit.md). Longer than a slot, so a reservation never outlives it.
+ */
+export const CREDIT_COUNTER_TTL_MS = 30 * 60_000;
+/** How long an unknown key is remembered as unknown at the edge (no Postgres lookup for it meanwhile). */
+export const NEGATIVE_KEY_RECORD_TTL_MS = 10 * 60_000;
+/** Cold fills refused because a drain ran during the Postgres read are retried this many times in all. */
+const COLD_FILL_TRIES = 3;
 /** A concurrency slot a crashed worker never released is reclaimed after this. */
 export const SLOT_TTL_MS = 15 * 60_000;
 /** Failed authentications per IP within the current and the previous minute before the IP is throttled. */
@@ -42,6 +49,7 @@ export interface AdmissionInput {
   redis: ScriptClient;
   keyHash: string;
   requestId: string;
+  /** Whom failed authentications are counted against: the client's IPv4 address or IPv6 /64 ("" = none). */
   clientIp: string;
   cacheKey: string | null;
   reservationMicroUsd: number;
@@ -50,20 +58,24 @@ export interface AdmissionInput {
   now?: number;
 }
 
-type ScriptReply = [string, string, string, string, string, number, number, number, number, number, string, string | number, string];
+type ScriptReply = [string, string, string, string, string, number, number, number, number, number, string, string | number, string, string];
 
 export async function admit(input: AdmissionInput): Promise<Admission> {
   const now = input.now ?? Date.now();
-  const run = (coldRecord: string, coldBalance: string) =>
+  const run = (coldRecord: string, coldBalance: string, generation: string) =>
     runScript<ScriptReply>(input.redis, ADMISSION_SCRIPT, [], [
-      String(now), input.requestId, input.keyHash, input.clientIp, input.cacheKey ?? "",
-      String(input.reservationMicroUsd), coldRecord, coldBalance, input.checkCredit ? "1" : "0",
-      String(SLOT_TTL_MS), String(KEY_RECORD_TTL_MS), String(CREDIT_COUNTER_TTL_MS), String(FAILED_AUTH_LIMIT),
+      intArg(now), input.requestId, input.keyHash, input.clientIp, input.cacheKey ?? "",
+      intArg(input.reservationMicroUsd), coldRecord, coldBalance, input.checkCredit ? "1" : "0",
+      intArg(SLOT_TTL_MS), intArg(KEY_RECORD_TTL_MS), intArg(CREDIT_COUNTER_TTL_MS), intArg(FAILED_AUTH_LIMIT),
+      generation, intArg(NEGATIVE_KEY_RECORD_TTL_MS),
     ]);
-  let reply = await run("", "");
-  if (reply[0] === "cold") {
+  let reply = await run("", "", "");
+  // Cold: the key record or the credit counter is missing. Read Postgres, then fill; a fill is refused (and tried
+  // again) when a usage drain ran in between, as the balance read could then miss that drain's usage.
+  for (let tries = 0; reply[0] === "cold" && tries < COLD_FILL_TRIES; tries += 1) {
+    const generation = reply[13];
     const record = await input.loadRecord();
-    reply = await run(encodeRecord(record), record ? String(record.balanceMicroUsd) : "");
+    reply = await run(encodeRecord(record), record ? intArg(record.balanceMicroUsd) : "", generation);
   }
   const [status, userId, keyId, plan, jurisdictions, limitRequests, remainingRequests, resetMs, limitTokens, remainingTokens, cached, , promptCache] = reply;
   const rateLimit: RateLimitState = {
@@ -79,10 +91,15 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
         cachedEntry: cached === "" ? null : cached,
         promptCacheEnabled: promptCache === "1",
         window: Math.floor(now / 60_000),
-        reservationMicroUsd: cached === "" && input.checkCredit ? input.reservationMicroUsd : 0,
+        // A cache hit reserves too: its settlement squares the reservation with the hit's price.
+        reservationMicroUsd: input.checkCredit ? input.reservationMicroUsd : 0,
       };
-    case "invalid":
     case "cold":
+      // Still cold after every try: a drain landed during each Postgres read (rare); the client retries shortly.
+      throw new GatewayError("service_unavailable", "The account's credit state is being updated; retry in a second.", {
+        headers: { "retry-after": "1" },
+      });
+    case "invalid":
       throw new GatewayError("invalid_api_key", "Invalid API key. Keys start with 'sk-omni-'; check it or create a new one.");
     case "blocked":
       throw new GatewayError("auth_throttled", "Too many failed authentication attempts from this address; retry later.", {

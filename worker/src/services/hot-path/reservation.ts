@@ -1,21 +1,42 @@
+import { maxOutputTokens } from "../../catalog/output-limits.ts";
 import type { ModelEntry, Price } from "../../catalog/types.ts";
-import type { NormalizedUsage } from "../../providers/types.ts";
+import { GatewayError } from "../../errors.ts";
 import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
+import type { NormalizedUsage } from "../../providers/types.ts";
+import { estimatePromptTokens } from "./prompt-tokens.ts";
 
-/** Output tokens assumed when a request sets no max_tokens. */
-export const DEFAULT_RESERVED_OUTPUT_TOKENS = 4096;
+/** The largest thinking budget an adapter may add on top of max_tokens (Anthropic's `high`). */
+export const MAX_THINKING_BUDGET_TOKENS = 16_384;
 
 /**
- * The credit reserved at admission: the most this request should cost, from its prompt size (4 characters per
- * token) and its max_tokens (or DEFAULT_RESERVED_OUTPUT_TOKENS) at the model's uncached prices. Admission needs a
- * positive balance and deducts the reservation atomically; settlement returns what was not spent. So the overdraft
- * of an account is bounded by its concurrent requests times what one request can exceed its reservation by (only
- * when it sets no max_tokens and writes more than 4096 tokens).
+ * The output tokens a request asks for: its `max_completion_tokens` (else `max_tokens`), which may not exceed the
+ * model's output limit (a 400 naming the parameter), or the limit itself when it sets none.
  */
-export function reservationMicroUsd(request: ChatCompletionRequest, promptCharacters: number, price: Price): number {
-  const maxOutput = request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS;
-  const picoUsd = Math.ceil(promptCharacters / 4) * price.input + maxOutput * price.output;
-  return Math.ceil(picoUsd / 1_000_000);
+export function requestedOutputTokens(request: ChatCompletionRequest, model: ModelEntry): number {
+  const limit = maxOutputTokens(model.id);
+  const param = request.max_completion_tokens != null ? "max_completion_tokens" : "max_tokens";
+  const asked = request.max_completion_tokens ?? request.max_tokens;
+  if (asked == null) return limit;
+  if (asked > limit) {
+    throw new GatewayError("invalid_request", `${param} is ${asked}, above ${model.id}'s output limit of ${limit} tokens.`, { param });
+  }
+  return asked;
+}
+
+/**
+ * The credit reserved at admission: what this request can cost at most, as near as the gateway can tell before the
+ * upstream answers. Input: estimatePromptTokens (by script, images by allowance) at the highest input price the model
+ * has (cache writes cost more than plain input). Output: the requested output tokens (capped at the model's limit;
+ * the limit when unset), plus the largest thinking budget when reasoning is asked for, at the output price.
+ * Admission needs a positive balance and deducts the reservation atomically; settlement returns what was not spent.
+ * The overdraft bound this gives is in docs/credit.md.
+ */
+export function reservationMicroUsd(request: ChatCompletionRequest, model: ModelEntry, price: Price): number {
+  const inputTokens = estimatePromptTokens(request.messages, request.tools ?? null);
+  const thinking = typeof request.reasoning_effort === "string" && request.reasoning_effort !== "none" ? MAX_THINKING_BUDGET_TOKENS : 0;
+  const outputTokens = requestedOutputTokens(request, model) + thinking;
+  const inputPrice = Math.max(price.input, price.cacheWrite ?? 0);
+  return Math.ceil((inputTokens * inputPrice + outputTokens * price.output) / 1_000_000);
 }
 
 /**

@@ -25,3 +25,12 @@ export async function runScript<Result>(redis: ScriptClient, source: string, key
     return (await redis.eval(source, keys, args)) as Result;
   }
 }
+
+/**
+ * A number as a script argument: a plain decimal integer, never exponent form or a fraction (Redis refuses both as
+ * an integer). Money and token counts are safe integers everywhere; anything else is a bug caught here.
+ */
+export function intArg(value: number): string {
+  if (!Number.isSafeInteger(value)) throw new RangeError("script argument is not a safe integer");
+  return String(value);
+}

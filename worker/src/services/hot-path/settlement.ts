@@ -6,7 +6,7 @@
  */
 import type { QueuedUsage } from "../request-recorder.ts";
 import { SETTLEMENT_SCRIPT } from "./admission-script.ts";
-import { runScript } from "./run-script.ts";
+import { intArg, runScript } from "./run-script.ts";
 import { UpstashCallError, type ScriptClient } from "./script-client.ts";
 
 /** Policy 4.2 and 6: prompt-cache entries live exactly one hour. */
@@ -35,9 +35,10 @@ export const SETTLEMENT_RETRY_DELAYS_MS = [50, 250];
  */
 export async function settle(redis: ScriptClient, settlement: Settlement): Promise<void> {
   const args = [
-    settlement.requestId, settlement.userId, settlement.keyId, String(settlement.creditDeltaMicroUsd),
-    String(settlement.tokens), String(settlement.window), settlement.cache?.key ?? "", settlement.cache?.entry ?? "",
-    String(PROMPT_CACHE_TTL_SECONDS), settlement.usage ? JSON.stringify(settlement.usage) : "",
+    settlement.requestId, settlement.userId, settlement.keyId, intArg(settlement.creditDeltaMicroUsd),
+    intArg(settlement.tokens), intArg(settlement.window), settlement.cache?.key ?? "", settlement.cache?.entry ?? "",
+    intArg(PROMPT_CACHE_TTL_SECONDS), settlement.usage ? JSON.stringify(settlement.usage) : "",
+    intArg(settlement.usage?.cost_micro_usd ?? 0),
   ];
   for (let attempt = 0; ; attempt += 1) {
     try {
