@@ -4,7 +4,7 @@
  */
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { users } from "../../db/schema.ts";
+import { apiKeys, users } from "../../db/schema.ts";
 import { hashApiKey } from "../src/lib/api-key.ts";
 import { cacheKey } from "../src/services/prompt-cache/cache-key.ts";
 import { canonicalRequest } from "../src/services/prompt-cache/canonical-request.ts";
@@ -165,5 +165,31 @@ describe("prompt cache", () => {
     await retriedCancelled.body?.cancel();
     // Every retry went upstream again.
     for (const marker of [cutMarker, failedMarker, cancelledMarker]) expect(await simulatorEntries(marker)).toHaveLength(2);
+  });
+});
+
+describe("an entry that fails to decrypt", () => {
+  it("is served as a miss from the upstream, holding a concurrency slot and a reservation like any miss", async () => {
+    const { apiKey, userId, keyId } = await seedAccount();
+    await withDatabase((db) => db.update(apiKeys).set({ concurrentRequestsLimit: 1 }).where(eq(apiKeys.id, keyId)));
+    const marker = `n${nonce()}`;
+    const payload = body(`${marker} [[sim chunks=8 delay_ms=100]] decrypt me`, { stream: true });
+    await (await ask(apiKey, payload)).text();
+    await untilStored(userId);
+    const [entryKey] = await testRedis().smembers(`omz:pcidx:${userId}`);
+    // Still a hit for the admission script, but unreadable (as after a key rotation or a corrupted write).
+    await testRedis().set(entryKey!, "not-an-encrypted-entry", { ex: 3600 });
+
+    const served = await ask(apiKey, payload);
+    expect(served.status).toBe(200);
+    expect(served.headers.get("x-omnizen-cache")).toBe("MISS");
+    const reader = served.body!.getReader();
+    await reader.read();
+    expect(await testRedis().zcard(`omz:cck:${keyId}`)).toBe(1);
+    expect(await testRedis().hlen(`omz:resv:${userId}`)).toBe(1);
+    // The key's one slot is taken: another request waits its turn.
+    expect((await ask(apiKey, body(`${marker} another`))).status).toBe(429);
+    while (!(await reader.read()).done);
+    expect(await simulatorEntries(marker)).toHaveLength(2);
   });
 });

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { apiKeys, users } from "../../db/schema.ts";
 import { accountBalanceSql, settleUsage } from "../src/cron/settle-usage.ts";
 import { bearer, chatBody, gatewayFetch, openaiClient, seedAccount, waitForUsageRow, withDatabase } from "./support/gateway.ts";
-import { testRedis } from "./support/stand-ins.ts";
+import { standInCounters, testRedis } from "./support/stand-ins.ts";
 
 async function limitKey(keyId: string, limits: Partial<{ requestsPerMinuteLimit: number; tokensPerMinuteLimit: number; concurrentRequestsLimit: number }>) {
   await withDatabase((db) => db.update(apiKeys).set(limits).where(eq(apiKeys.id, keyId)));
@@ -142,16 +142,41 @@ describe("credit guard", () => {
 });
 
 describe("failed authentication", () => {
-  it("throttles an IP after repeated failures, even for a valid key", async () => {
+  const unknownKey = () => `sk-omni-${crypto.randomUUID().replaceAll("-", "").padEnd(40, "x").slice(0, 40)}`;
+
+  it("throttles an address after repeated failures, but never a valid key already in use behind it", async () => {
     const account = await seedAccount();
+    const fresh = await seedAccount();
     const ip = `203.0.113.${Math.floor(Math.random() * 250)}`;
+    // In use: its record is at the edge.
+    expect((await post(account.apiKey, "x", {}, { "cf-connecting-ip": "198.51.100.7" })).status).toBe(200);
     for (let attempt = 0; attempt < 30; attempt += 1) {
-      const unknown = `sk-omni-${crypto.randomUUID().replaceAll("-", "").padEnd(40, "x").slice(0, 40)}`;
-      expect((await post(unknown, "x", {}, { "cf-connecting-ip": ip })).status).toBe(401);
+      expect((await post(unknownKey(), "x", {}, { "cf-connecting-ip": ip })).status).toBe(401);
     }
-    const blocked = await post(account.apiKey, "x", {}, { "cf-connecting-ip": ip });
+    const blocked = await post(unknownKey(), "x", {}, { "cf-connecting-ip": ip });
     expect(blocked.status).toBe(429);
     expect(await blocked.json()).toMatchObject({ error: { code: "auth_throttled" } });
-    expect((await post(account.apiKey, "x", {}, { "cf-connecting-ip": "198.51.100.7" })).status).toBe(200);
+    // A shared address (an office, a carrier NAT): the key in use keeps working.
+    expect((await post(account.apiKey, "x", {}, { "cf-connecting-ip": ip })).status).toBe(200);
+    // A key not yet known at the edge would need a Postgres lookup: that waits until the address cools down.
+    expect((await post(fresh.apiKey, "x", {}, { "cf-connecting-ip": ip })).status).toBe(429);
+  });
+
+  it("counts an IPv6 /64 as one address", async () => {
+    const prefix = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`;
+    for (let attempt = 0; attempt < 30; attempt += 1) {
+      const address = `${prefix}:${attempt.toString(16)}::${(attempt * 7).toString(16)}`;
+      expect((await post(unknownKey(), "x", {}, { "cf-connecting-ip": address })).status).toBe(401);
+    }
+    expect((await post(unknownKey(), "x", {}, { "cf-connecting-ip": `${prefix}:ffff::1` })).status).toBe(429);
+  });
+
+  it("remembers an unknown key at the edge: asking again opens no Postgres connection", async () => {
+    const key = unknownKey();
+    const ip = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    expect((await post(key, "x", {}, { "cf-connecting-ip": ip })).status).toBe(401);
+    const before = await standInCounters();
+    for (let attempt = 0; attempt < 5; attempt += 1) expect((await post(key, "x", {}, { "cf-connecting-ip": ip })).status).toBe(401);
+    expect((await standInCounters()).neon).toBe(before.neon);
   });
 });
