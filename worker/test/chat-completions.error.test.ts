@@ -46,6 +46,19 @@ describe("bad input answers in OpenAI's error shape with the right status", () =
     expect((await expectOpenAIError(await post(chatBody({ stream: "yes" })), 400, "invalid_request")).param).toBe("stream");
   });
 
+  it("400 naming max_tokens or max_completion_tokens above the model's output limit, whatever the number", async () => {
+    const { apiKey } = await seedAccount();
+    for (const [param, value] of [["max_tokens", 10_000_000], ["max_completion_tokens", 1e300]] as const) {
+      const response = await gatewayFetch("/v1/chat/completions", {
+        method: "POST",
+        headers: bearer(apiKey),
+        body: JSON.stringify({ model: "deepseek/deepseek-flash", messages: [{ role: "user", content: "hi" }], [param]: value }),
+      });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ error: { type: "invalid_request_error", param, code: "invalid_request" } });
+    }
+  });
+
   it("never echoes the request body in an error", async () => {
     const { apiKey } = await seedAccount();
     const response = await gatewayFetch("/v1/chat/completions", {

@@ -104,6 +104,15 @@ describe("/v1/messages errors in Anthropic's shape, as the SDK's typed errors", 
       .create({ model: "anthropic/claude-haiku-5-5", max_tokens: -1, messages: [{ role: "user", content: "hi" }] })
       .catch((caught: unknown) => caught);
     expect(badRequest).toBeInstanceOf(Anthropic.BadRequestError);
+    // Above the model's output limit: refused before anything is reserved or sent, naming the parameter.
+    // (The SDK itself refuses so large a max_tokens without streaming, so this goes raw.)
+    const tooMany = await gatewayFetch("/v1/messages", {
+      method: "POST",
+      headers: { "x-api-key": apiKey, "anthropic-version": "2023-06-01", "content-type": "application/json" },
+      body: JSON.stringify({ model: "anthropic/claude-haiku-5-5", max_tokens: 10_000_000, stream: true, messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(tooMany.status).toBe(400);
+    expect(await tooMany.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error", message: expect.stringMatching(/max_tokens.*output limit/) } });
   });
 
   it("429 RateLimitError keeps Retry-After; 529 upstream overload becomes 503 overloaded", async () => {

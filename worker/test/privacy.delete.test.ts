@@ -72,7 +72,7 @@ describe("DELETE /api/account", () => {
     const before = await withDatabase((db) => rowsReferencingAccount(db, account.userId));
     for (const [table, rows] of Object.entries(before)) expect(rows, `${table} before`).toBeGreaterThan(0);
     const redisBefore = await redisKeysOf(account);
-    for (const expected of [`omz:key:${account.keyHash}`, `omz:credit:${account.userId}`, `omz:pcidx:${account.userId}`, `omz:cc:${account.userId}`, `omz:cck:${account.keyId}`]) {
+    for (const expected of [`omz:key:${account.keyHash}`, `omz:credit:${account.userId}`, `omz:pcidx:${account.userId}`, `omz:cc:${account.userId}`, `omz:cck:${account.keyId}`, `omz:undrained:${account.userId}`]) {
       expect(redisBefore).toContain(expected);
     }
     expect(redisBefore.some((key) => key.startsWith(`omz:rl:${account.userId}:`))).toBe(true);

@@ -3,7 +3,8 @@
  * - `omz:key:<hash>` of each of its keys, so the edge stops serving them at once (the next request is a cold miss,
  *   and Postgres no longer admits the key);
  * - the fair-use counters `omz:rl:<userId>:{r,t}:<window>` and `omz:rl:k:<keyId>:{r,t}:<window>`;
- * - the concurrency sets `omz:cc:<userId>` and `omz:cck:<keyId>`, and the credit counter `omz:credit:<userId>`;
+ * - the concurrency sets `omz:cc:<userId>` and `omz:cck:<keyId>`, the credit counter `omz:credit:<userId>`, its
+ *   reservations `omz:resv:<userId>` and undrained usage `omz:undrained:<userId>`;
  * - the prompt-cache entries listed in `omz:pcidx:<userId>` (maintained by the settlement script), and that set.
  *
  * Counter keys are computed rather than found with SCAN (which walks the whole keyspace on every call): windows are
@@ -39,6 +40,8 @@ local function drop_windows(prefix)
   end
 end
 drop("omz:credit:" .. user)
+drop("omz:resv:" .. user)
+drop("omz:undrained:" .. user)
 drop("omz:cc:" .. user)
 drop_windows("omz:rl:" .. user)
 for i = 4, #ARGV - 1, 2 do
