@@ -21,7 +21,7 @@ export function parseDevVars(text: string): Record<string, string> {
 }
 
 export function loadDevEnvironment(path: string, processEnv: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const fromFile = existsSync(path) ? parseDevVars(readFileSync(path, "utf8")) : {};
+  const fromFile = path !== "" && existsSync(path) ? parseDevVars(readFileSync(path, "utf8")) : {};
   return { ...fromFile, ...processEnv };
 }
 

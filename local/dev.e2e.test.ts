@@ -8,6 +8,7 @@ import { connect } from "node:net";
 import OpenAI from "openai";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { scrubbedEnvironment } from "./test-environment.ts";
 
 const PORTS = { gateway: 18787, spa: 15173, bridge: 15488, upstash: 18079, simulator: 18790 };
 const API_KEY = `sk-omni-${"E2e4".repeat(10)}`;
@@ -15,8 +16,12 @@ const running: ChildProcess[] = [];
 
 function startDev(): { child: ChildProcess; output: () => string; ready: Promise<void> } {
   const child = spawn("npx", ["tsx", "local/dev.ts"], {
+    // None of the developer's infrastructure or keys (DATABASE_URL, REDIS_URL, provider keys, .dev.vars): its own
+    // database, its own Redis database and the simulator.
     env: {
-      ...process.env,
+      ...scrubbedEnvironment(process.env),
+      OMNIZEN_DEV_VARS_FILE: "",
+      REDIS_URL: "redis://127.0.0.1:6379/2",
       OMNIZEN_GATEWAY_PORT: String(PORTS.gateway),
       OMNIZEN_SPA_PORT: String(PORTS.spa),
       NEON_BRIDGE_PORT: String(PORTS.bridge),

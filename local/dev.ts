@@ -67,7 +67,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   writePidFile(pidFile, []);
-  const env = loadDevEnvironment(`${root}.dev.vars`, process.env);
+  // OMNIZEN_DEV_VARS_FILE names another file ("" = none): the end-to-end test keeps a developer's secrets out.
+  const env = loadDevEnvironment(process.env.OMNIZEN_DEV_VARS_FILE ?? `${root}.dev.vars`, process.env);
   const processes: ManagedProcess[] = [];
   let stack: Stack | undefined;
   let stopping = false;

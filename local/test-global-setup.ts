@@ -10,16 +10,20 @@ import { startClerkFake, type ClerkFake } from "./clerk-fake/server.ts";
 import { PROVIDER_SIM_PATHS, SIMULATOR_API_KEY } from "./provider-routes.ts";
 import { startSentryFake, type SentryFake } from "./sentry-fake/server.ts";
 import { startStack } from "./stack.ts";
+import { testInfrastructure } from "./test-environment.ts";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // Never DATABASE_URL or REDIS_URL: the tests' own database and Redis database (local/test-environment.ts).
+  const infrastructure = testInfrastructure(process.env);
   const stack = await startStack({
-    database: process.env.OMNIZEN_TEST_DATABASE ?? "omnizen_test",
+    database: infrastructure.database,
+    env: infrastructure.env,
     dataDir: fileURLToPath(new URL("../.local-data/pglite-test", import.meta.url)),
     upstashToken: randomBytes(16).toString("hex"),
     promptCacheSecret: randomBytes(32).toString("hex"),
-    // Redis database 1: the queue and counters of the tests never mix with a `npm run dev` (database 0) running
-    // at the same time, such as the one local/dev.e2e.test.ts starts while the worker tests run.
-    redisUrl: testRedisUrl(process.env.REDIS_URL ?? "redis://127.0.0.1:6379"),
+    // Redis database 1 by default: the queue and counters of the tests never mix with a `npm run dev` (database 0)
+    // running at the same time, such as the one local/dev.e2e.test.ts starts while the worker tests run.
+    redisUrl: infrastructure.redisUrl,
     useRealProviderKeys: false,
     log: (line) => {
       if (process.env.OMNIZEN_TEST_VERBOSE) console.log(`[stack] ${line}`);
@@ -68,9 +72,3 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 }
 
-/** The same Redis server, database 1 (unless the URL already names a database). */
-function testRedisUrl(base: string): string {
-  const url = new URL(base);
-  if (url.pathname === "" || url.pathname === "/") url.pathname = "/1";
-  return url.toString();
-}

@@ -32,7 +32,8 @@ end
 local function __to_lua(value, top)
   local kind = type(value)
   if kind == 'number' then
-    if math.type(value) == 'float' and value == math.floor(value) then return math.tointeger(value) end
+    -- fengari's integers are 32-bit: a larger integral value stays a float (formatted whole by __whole below).
+    if math.type(value) == 'float' and value == math.floor(value) then return math.tointeger(value) or value end
     return value
   end
   if kind ~= 'userdata' then return value end
@@ -83,6 +84,14 @@ local function __call_checked(arguments)
   if result == nil then return false end
   return __to_lua(result, true)
 end
+-- An integral number as decimal digits. fengari's integers are 32-bit, so '%d' fails ("no integer
+-- representation") on the millisecond clock, money and ids above 2^31: those are floats here, and '%.0f' prints
+-- them exactly up to 2^53, as Redis's own Lua (doubles throughout) does.
+local function __whole(value)
+  if value ~= value or value == math.huge or value == -math.huge or value ~= math.floor(value) then return nil end
+  if math.type(value) == 'integer' then return string.format('%d', value) end
+  return string.format('%.0f', value)
+end
 local function __arguments(...)
   local arguments = table.pack(...)
   if arguments.n == 0 then error({err = 'ERR Please specify at least one argument for this redis lib call'}) end
@@ -90,7 +99,7 @@ local function __arguments(...)
   for index = 1, arguments.n do
     local argument = arguments[index]
     if math.type(argument) == 'integer' then argument = string.format('%d', argument)
-    elseif math.type(argument) == 'float' then argument = string.format('%.17g', argument)
+    elseif math.type(argument) == 'float' then argument = __whole(argument) or string.format('%.17g', argument)
     elseif type(argument) ~= 'string' then
       error({err = 'ERR Lua redis lib command arguments must be strings or integers'})
     end
@@ -117,7 +126,7 @@ local function __tag(value)
   if value == true then return {'i', '1'} end
   if kind == 'number' then
     local truncated = value >= 0 and math.floor(value) or math.ceil(value)
-    return {'i', string.format('%d', truncated)}
+    return {'i', __whole(truncated) or '0'}
   end
   if kind == 'string' then return {'s', value} end
   if kind == 'table' then

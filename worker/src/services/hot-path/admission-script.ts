@@ -3,7 +3,8 @@
  * round trip (EVALSHA). Atomic, so limits are exact across isolates and regions. It checks everything before it
  * changes anything: a refused request leaves no partial effect. Written for both Redis and the embedded fallback
  * (no cjson, plain commands only). Numbers handed back to Redis commands are formatted with `int()` (a plain decimal
- * integer): Lua's own tostring prints numbers above 1e14 in exponent form, which Redis refuses as an integer.
+ * integer, "%.0f": exact to 2^53 on Redis's doubles and on the embedded VM, whose integers are only 32-bit): Lua's own
+ * tostring prints numbers above 1e14 in exponent form, which Redis refuses as an integer.
  *
  * The credit counter `omz:credit:<user>` (docs/credit.md) is the live balance at the edge. It is created from
  * Postgres only when it does not exist, and then as `Postgres balance - undrained usage - live reservations`, so it
@@ -25,11 +26,12 @@
 export const ADMISSION_SCRIPT = `
 local now = tonumber(ARGV[1])
 local window = math.floor(now / 60000)
-local reset_ms = (window + 1) * 60000 - now
+-- A float product: the embedded VM's 32-bit integers would overflow (Redis's Lua has doubles only).
+local reset_ms = (window + 1) * 60000.0 - now
 local ip = ARGV[4]
 local fail_key = "omz:authfail:" .. ip .. ":" .. window
 local pc = ""
-local function int(n) return string.format("%d", n) end
+local function int(n) return string.format("%.0f", n) end
 local function reply(status, r1, r2, r3, r4, lr, rr, lt, rt, cached, balance)
   return { status, r1 or "", r2 or "", r3 or "", r4 or "", lr or 0, rr or 0, reset_ms, lt or 0, rt or 0, cached or "", balance or "", pc,
     redis.call("GET", "omz:usage:gen") or "0" }
