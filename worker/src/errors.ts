@@ -7,6 +7,8 @@ export type ErrorCode =
   | "invalid_api_key"
   | "unauthorized_session"
   | "age_confirmation_required"
+  | "https_required"
+  | "reverification_required"
   | "conflict"
   | "invalid_webhook_signature"
   | "service_not_configured"
@@ -55,6 +57,8 @@ export function describeErrorCode(code: ErrorCode): ErrorShape {
       return { status: 400, type: "invalid_request_error" };
     case "jurisdiction_not_allowed":
     case "age_confirmation_required":
+    case "https_required":
+    case "reverification_required":
       return { status: 403, type: "permission_error" };
     case "conflict":
       return { status: 409, type: "invalid_request_error" };
