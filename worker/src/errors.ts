@@ -8,6 +8,7 @@ export type ErrorCode =
   | "unauthorized_session"
   | "age_confirmation_required"
   | "https_required"
+  | "forbidden"
   | "reverification_required"
   | "conflict"
   | "invalid_webhook_signature"
@@ -58,6 +59,7 @@ export function describeErrorCode(code: ErrorCode): ErrorShape {
     case "jurisdiction_not_allowed":
     case "age_confirmation_required":
     case "https_required":
+    case "forbidden":
     case "reverification_required":
       return { status: 403, type: "permission_error" };
     case "conflict":
