@@ -39,10 +39,11 @@ describe("prompt cache per end user", () => {
     });
   }
 
+  // Through a converted model (the native Anthropic body of a Claude model is part of the canonical form anyway).
   it("Anthropic surface, `metadata.user_id`: another end user is a MISS, the same one a HIT", async () => {
     const { apiKey, userId } = await seedAccount();
     const headers = { "x-api-key": apiKey, "anthropic-version": "2023-06-01" };
-    const prompt = { model: "anthropic/claude-haiku-5-5", max_tokens: 64, messages: [{ role: "user", content: `n${nonce()} same prompt` }] };
+    const prompt = { model: "deepseek/deepseek-flash", max_tokens: 64, messages: [{ role: "user", content: `n${nonce()} same prompt` }] };
     const ask = (endUser: string) => cacheStatus("/v1/messages", headers, { ...prompt, metadata: { user_id: endUser } });
     expect(await ask("end-user-alice")).toBe("MISS");
     await untilStored(userId, 1);
