@@ -27,6 +27,7 @@ export type ErrorCode =
   | "upstream_rate_limited"
   | "upstream_error"
   | "upstream_unavailable"
+  | "upstream_account_error"
   | "upstream_timeout"
   | "provider_not_configured"
   | "internal_error";
@@ -80,6 +81,7 @@ export function describeErrorCode(code: ErrorCode): ErrorShape {
     case "identity_provider_error":
       return { status: 502, type: "api_error" };
     case "upstream_unavailable":
+    case "upstream_account_error":
     case "provider_not_configured":
     case "service_not_configured":
       return { status: 503, type: "api_error" };
