@@ -22,7 +22,7 @@ const pidFile = `${dataDir}/dev-${GATEWAY_PORT}.pids`;
 const log = (line: string) => console.log(`[dev] ${line}`);
 
 /** Taken from the environment (or .dev.vars) when a real Clerk instance is used locally. */
-const CLERK_VARIABLES = ["CLERK_JWT_KEY", "CLERK_AUTHORIZED_PARTIES", "CLERK_WEBHOOK_SIGNING_SECRET", "CLERK_API_URL"] as const;
+const CLERK_VARIABLES = ["CLERK_JWT_KEY", "CLERK_ISSUER", "CLERK_AUTHORIZED_PARTIES", "CLERK_WEBHOOK_SIGNING_SECRET", "CLERK_API_URL"] as const;
 
 function devApiKey(env: NodeJS.ProcessEnv): string {
   const fixed = env.OMNIZEN_DEV_API_KEY;
@@ -103,6 +103,8 @@ async function main(): Promise<void> {
       OMNIZEN_ENV: "development",
       ...stack.workerBindings,
       CLERK_AUTHORIZED_PARTIES: `http://127.0.0.1:${SPA_PORT},http://localhost:${SPA_PORT}`,
+      // The dev sign-in answers only requests addressed to this port on a loopback name (DNS rebinding).
+      DEV_GATEWAY_PORT: String(GATEWAY_PORT),
     };
     for (const name of PASSTHROUGH_VARIABLES) if (env[name]) bindings[name] = env[name] ?? "";
     // A real Clerk development instance (CLERK_JWT_KEY in .dev.vars) replaces the local key pair and dev sign-in.

@@ -17,6 +17,18 @@ const errorStatus = z.coerce
     message: `must be one of ${SIMULATED_ERROR_STATUSES.join(", ")}`,
   });
 
+/**
+ * Error messages a provider sends about ITS customer's account (here: omnizen's), for `error_text`. The gateway must
+ * never show these to its callers (worker/src/providers/map-upstream-error.ts).
+ */
+export const SIMULATED_ERROR_TEXTS = {
+  credit: "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.",
+  quota: "You exceeded your current quota, please check your plan and billing details.",
+  disabled: "This organization has been disabled.",
+  billing: "Your account is not active, please check your billing details on our website.",
+  key: "Incorrect API key provided: sk-proj-****abcd. You can find your API key at https://platform.openai.com/account/api-keys.",
+} as const;
+
 const directivesSchema = z.strictObject({
   chunks: integer(1, 1000).default(4),
   words: integer(1, 5000).default(12),
@@ -34,6 +46,8 @@ const directivesSchema = z.strictObject({
   fragment: integer(1, 65_536).optional(),
   /** With `error`: fail only the first N requests that carry the same `nonce` (to exercise gateway fallbacks). */
   error_times: integer(1, 1000).optional(),
+  /** With `error`: the error message is one a provider sends about its customer's account (`SIMULATED_ERROR_TEXTS`). */
+  error_text: z.enum(Object.keys(SIMULATED_ERROR_TEXTS) as [keyof typeof SIMULATED_ERROR_TEXTS]).optional(),
   nonce: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be letters, digits, - or _").optional(),
 });
 

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { planCompletion } from "./completion-plan.ts";
 import type { Dialect, DialectRequest, JsonReply, ProviderName } from "./dialect.ts";
-import { parseDirectives } from "./directives.ts";
+import { SIMULATED_ERROR_TEXTS, parseDirectives } from "./directives.ts";
 import { sendJson, sleep, waitForAbort } from "./http-utils.ts";
 import { declaredToolNames } from "./prompt-text.ts";
 import type { AuthSummary, RequestLog, RequestLogEntry } from "./request-log.ts";
@@ -112,7 +112,8 @@ export async function runExchange(context: ExchangeContext): Promise<ExchangeRes
   if (directives.error !== undefined && directives.error_after === undefined && consumeError(directives)) {
     const retryAfter = directives.retry_after ?? (directives.error === 429 ? 1 : undefined);
     const retryHeaders: Record<string, string> = retryAfter === undefined ? {} : { "retry-after": String(retryAfter) };
-    return reply(dialect.errorReply(directives.error, `Simulated error (status ${directives.error}).`), { ...headers, ...retryHeaders });
+    const message = directives.error_text ? SIMULATED_ERROR_TEXTS[directives.error_text] : `Simulated error (status ${directives.error}).`;
+    return reply(dialect.errorReply(directives.error, message), { ...headers, ...retryHeaders });
   }
   entry.usage = {
     prompt_tokens: plan.usage.promptTokens,

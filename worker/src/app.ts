@@ -9,6 +9,7 @@ import { GatewayError } from "./errors.ts";
 import { apiKeyAuth } from "./middleware/api-key-auth.ts";
 import { config } from "./middleware/config.ts";
 import { requestId } from "./middleware/request-id.ts";
+import { requireHttps } from "./middleware/require-https.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions/route.ts";
 import { countTokensRoute } from "./routes/messages/count-tokens.ts";
 import { apiRoutes } from "./routes/api/index.ts";
@@ -23,13 +24,15 @@ export function createApp(): Hono<AppEnv> {
   app.use("*", requestId());
   app.get("/healthz", (context) => context.json({ status: "ok" }));
   app.use("*", config());
-  app.route("/v1/models", modelsRoute);
-  app.use("/v1/chat/completions", apiKeyAuth());
-  app.route("/v1/chat/completions", chatCompletionsRoute);
   app.use("/v1/messages/*", async (context, next) => {
     context.set("surface", "anthropic");
     await next();
   });
+  app.use("/v1/*", requireHttps());
+  app.use("/api/*", requireHttps());
+  app.route("/v1/models", modelsRoute);
+  app.use("/v1/chat/completions", apiKeyAuth());
+  app.route("/v1/chat/completions", chatCompletionsRoute);
   app.use("/v1/messages/*", apiKeyAuth());
   app.route("/v1/messages/count_tokens", countTokensRoute);
   app.route("/v1/messages", messagesRoute);

@@ -7,7 +7,11 @@ const production = {
   UPSTASH_REDIS_REST_URL: "https://example.upstash.io",
   UPSTASH_REDIS_REST_TOKEN: "token",
   PROMPT_CACHE_SECRET: "x".repeat(32),
+  CLERK_SECRET_KEY: "sk_live_example",
+  CLERK_WEBHOOK_SIGNING_SECRET: "whsec_ZXhhbXBsZQ==",
 };
+
+const JWT_KEY = "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n";
 
 describe("worker configuration", () => {
   it("accepts a production configuration whose endpoints are all TLS", () => {
@@ -33,5 +37,31 @@ describe("worker configuration", () => {
     } catch (error) {
       expect(String(error)).not.toContain("topsecretpassword");
     }
+  });
+
+  it("fails in production without Clerk's secret key or webhook signing secret", () => {
+    const { CLERK_SECRET_KEY: _secret, ...withoutSecret } = production;
+    const { CLERK_WEBHOOK_SIGNING_SECRET: _webhook, ...withoutWebhook } = production;
+    expect(() => loadConfig(withoutSecret)).toThrow(/CLERK_SECRET_KEY: is required in production/);
+    expect(() => loadConfig(withoutWebhook)).toThrow(/CLERK_WEBHOOK_SIGNING_SECRET: is required in production/);
+    // Locally both stay optional.
+    expect(loadConfig({ ...withoutSecret, CLERK_WEBHOOK_SIGNING_SECRET: undefined, OMNIZEN_ENV: "development" }).CLERK_SECRET_KEY).toBeUndefined();
+  });
+
+  it("refuses http:// and local SPA origins in production, and accepts them locally", () => {
+    const dashboard = { ...production, CLERK_JWT_KEY: JWT_KEY, CLERK_ISSUER: "https://clerk.omnizen.ai" };
+    expect(loadConfig({ ...dashboard, CLERK_AUTHORIZED_PARTIES: "https://app.omnizen.ai" }).CLERK_AUTHORIZED_PARTIES).toEqual(["https://app.omnizen.ai"]);
+    for (const origin of ["http://app.omnizen.ai", "https://localhost:5173", "https://127.0.0.1", "https://[::1]:5173", "https://dev.localhost", "http://localhost:5173"]) {
+      expect(() => loadConfig({ ...dashboard, CLERK_AUTHORIZED_PARTIES: `https://app.omnizen.ai,${origin}` }), origin).toThrow(/CLERK_AUTHORIZED_PARTIES/);
+    }
+    const local = { ...dashboard, OMNIZEN_ENV: "development", CLERK_AUTHORIZED_PARTIES: "http://127.0.0.1:5173,http://localhost:5173" };
+    expect(loadConfig(local).CLERK_AUTHORIZED_PARTIES).toHaveLength(2);
+  });
+
+  it("requires the session tokens' issuer in production when the dashboard API is on, as an https URL", () => {
+    const dashboard = { ...production, CLERK_JWT_KEY: JWT_KEY, CLERK_AUTHORIZED_PARTIES: "https://app.omnizen.ai" };
+    expect(() => loadConfig(dashboard)).toThrow(/CLERK_ISSUER/);
+    expect(() => loadConfig({ ...dashboard, CLERK_ISSUER: "http://clerk.omnizen.ai" })).toThrow(/CLERK_ISSUER: must be an https:\/\/ URL/);
+    expect(loadConfig({ ...dashboard, CLERK_ISSUER: "https://clerk.omnizen.ai" }).CLERK_ISSUER).toBe("https://clerk.omnizen.ai");
   });
 });

@@ -46,7 +46,12 @@ const envSchema = z
     CLERK_JWT_KEY: optionalPem("PUBLIC KEY"),
     /** Origins of the SPA: the only accepted `azp` of session tokens, and the CORS origins of /api. */
     CLERK_AUTHORIZED_PARTIES: originList,
-    /** Clerk Backend API key (profile changes); without it, profile edits change the local row only (local dev). */
+    /**
+     * The `iss` of Clerk's session tokens: the instance's Frontend API URL (e.g. `https://clerk.omnizen.ai`). Required
+     * in production with CLERK_JWT_KEY; locally, unset means the dev sign-in's own issuer (dev-session.ts).
+     */
+    CLERK_ISSUER: z.url().optional(),
+    /** Clerk Backend API key (profile changes, deletion); required in production, optional locally (local row only). */
     CLERK_SECRET_KEY: optionalSecret,
     /** Clerk Backend API base URL; overridden by tests to point at local/clerk-fake. */
     CLERK_API_URL: z.url().default("https://api.clerk.com"),
@@ -54,6 +59,8 @@ const envSchema = z
     CLERK_WEBHOOK_SIGNING_SECRET: z.string().startsWith("whsec_", "must start with whsec_").optional(),
     /** Local only: PEM private key that lets POST /api/dev/sign-in mint session tokens. Refused in production. */
     DEV_SIGNING_KEY: optionalPem("PRIVATE KEY"),
+    /** Local only: the gateway's port; when set, POST /api/dev/sign-in answers only requests addressed to it. */
+    DEV_GATEWAY_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
     /** Sentry DSN; without it errors are not reported (worker/src/services/error-reporter). */
     SENTRY_DSN: optionalUrl,
     ...providerFields,
@@ -65,7 +72,7 @@ const envSchema = z
     if (env.OMNIZEN_ENV === "production") {
       // Policy 4.1: data is encrypted in transit. Every outbound endpoint must be TLS in production.
       for (const [name, value] of Object.entries(env)) {
-        const isEndpoint = name.endsWith("_BASE_URL") || ["UPSTASH_REDIS_REST_URL", "CLERK_API_URL", "SENTRY_DSN"].includes(name);
+        const isEndpoint = name.endsWith("_BASE_URL") || ["UPSTASH_REDIS_REST_URL", "CLERK_API_URL", "CLERK_ISSUER", "SENTRY_DSN"].includes(name);
         if (isEndpoint && typeof value === "string" && !value.startsWith("https://")) {
           context.addIssue({ code: "custom", path: [name], message: "must be an https:// URL in production (policy 4.1)" });
         }
@@ -77,10 +84,41 @@ const envSchema = z
     if (env.OMNIZEN_ENV === "production" && env.DEV_SIGNING_KEY) {
       context.addIssue({ code: "custom", path: ["DEV_SIGNING_KEY"], message: "is a local development setting (it would let anyone sign in)" });
     }
-    if (env.OMNIZEN_ENV === "production" && env.CLERK_JWT_KEY && env.CLERK_AUTHORIZED_PARTIES.length === 0) {
-      context.addIssue({ code: "custom", path: ["CLERK_AUTHORIZED_PARTIES"], message: "must list the SPA origin(s) when CLERK_JWT_KEY is set" });
-    }
+    if (env.OMNIZEN_ENV === "production") productionIdentityIssues(env).forEach((issue) => context.addIssue({ code: "custom", ...issue }));
   });
+
+/** Production's identity settings: Clerk's secrets present, the token issuer named, SPA origins public and TLS-only. */
+function productionIdentityIssues(env: {
+  CLERK_JWT_KEY?: string | undefined;
+  CLERK_ISSUER?: string | undefined;
+  CLERK_SECRET_KEY?: string | undefined;
+  CLERK_WEBHOOK_SIGNING_SECRET?: string | undefined;
+  CLERK_AUTHORIZED_PARTIES: string[];
+}): { path: string[]; message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  if (!env.CLERK_SECRET_KEY) issues.push({ path: ["CLERK_SECRET_KEY"], message: "is required in production (account deletion must reach Clerk)" });
+  if (!env.CLERK_WEBHOOK_SIGNING_SECRET) {
+    issues.push({ path: ["CLERK_WEBHOOK_SIGNING_SECRET"], message: "is required in production (Clerk's user.updated and user.deleted events)" });
+  }
+  if (env.CLERK_JWT_KEY && env.CLERK_AUTHORIZED_PARTIES.length === 0) {
+    issues.push({ path: ["CLERK_AUTHORIZED_PARTIES"], message: "must list the SPA origin(s) when CLERK_JWT_KEY is set" });
+  }
+  if (env.CLERK_JWT_KEY && !env.CLERK_ISSUER) {
+    issues.push({ path: ["CLERK_ISSUER"], message: "must name the Clerk Frontend API URL (the tokens' iss) when CLERK_JWT_KEY is set" });
+  }
+  for (const origin of env.CLERK_AUTHORIZED_PARTIES) {
+    const url = new URL(origin);
+    if (url.protocol !== "https:") issues.push({ path: ["CLERK_AUTHORIZED_PARTIES"], message: `${origin} must be an https:// origin in production (policy 4.1)` });
+    if (isLoopbackHost(url.hostname)) issues.push({ path: ["CLERK_AUTHORIZED_PARTIES"], message: `${origin} is a local origin, refused in production` });
+  }
+  return issues;
+}
+
+/** localhost, *.localhost, 127.0.0.0/8, [::1] and 0.0.0.0: names that reach the caller's own machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/\.$/, "");
+  return host === "localhost" || host.endsWith(".localhost") || /^127(\.\d{1,3}){3}$/.test(host) || host === "[::1]" || host === "::1" || host === "0.0.0.0";
+}
 
 export type Config = z.infer<typeof envSchema>;
 

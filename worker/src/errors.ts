@@ -7,6 +7,9 @@ export type ErrorCode =
   | "invalid_api_key"
   | "unauthorized_session"
   | "age_confirmation_required"
+  | "https_required"
+  | "forbidden"
+  | "reverification_required"
   | "conflict"
   | "invalid_webhook_signature"
   | "service_not_configured"
@@ -24,6 +27,7 @@ export type ErrorCode =
   | "upstream_rate_limited"
   | "upstream_error"
   | "upstream_unavailable"
+  | "upstream_account_error"
   | "upstream_timeout"
   | "provider_not_configured"
   | "service_unavailable"
@@ -56,6 +60,9 @@ export function describeErrorCode(code: ErrorCode): ErrorShape {
       return { status: 400, type: "invalid_request_error" };
     case "jurisdiction_not_allowed":
     case "age_confirmation_required":
+    case "https_required":
+    case "forbidden":
+    case "reverification_required":
       return { status: 403, type: "permission_error" };
     case "conflict":
       return { status: 409, type: "invalid_request_error" };
@@ -75,6 +82,7 @@ export function describeErrorCode(code: ErrorCode): ErrorShape {
     case "identity_provider_error":
       return { status: 502, type: "api_error" };
     case "upstream_unavailable":
+    case "upstream_account_error":
     case "provider_not_configured":
     case "service_not_configured":
     case "service_unavailable":

@@ -3,7 +3,7 @@
  * expiry, azp), API keys refused there and session tokens refused on /v1, users created on first sight, the 13+ age
  * gate (policy 7), CORS, and the dev sign-in route, which cannot exist in a production configuration.
  */
-import { createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
+import { SELF, createExecutionContext, env, waitOnExecutionContext } from "cloudflare:test";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { users } from "../../db/schema.ts";
@@ -130,7 +130,7 @@ describe("CORS", () => {
 
 describe("dev sign-in", () => {
   it("mints a short-lived token for the local user in the test configuration", async () => {
-    const response = await gatewayFetch("/api/dev/sign-in", { method: "POST" });
+    const response = await SELF.fetch("http://127.0.0.1:8787/api/dev/sign-in", { method: "POST" });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { token: string; expiresAt: string; clerkUserId: string };
     expect(body.clerkUserId).toBe("local_dev_user");
@@ -144,14 +144,21 @@ describe("dev sign-in", () => {
     const { NEON_WS_PROXY: _proxy, DEV_SIGNING_KEY: _key, SENTRY_DSN: _sentry, ...rest } = bindings;
     // Production refuses plaintext endpoints (policy 4.1): give the same endpoints as https (never called here).
     const secured = Object.fromEntries(Object.entries(rest).map(([name, value]) => [name, typeof value === "string" ? value.replace(/^http:\/\//, "https://") : value]));
-    const merged: Record<string, string | undefined> = { ...secured, OMNIZEN_ENV: "production", ...overrides };
+    const merged: Record<string, string | undefined> = {
+      ...secured,
+      OMNIZEN_ENV: "production",
+      // Production takes public https SPA origins only, and names the tokens' issuer.
+      CLERK_AUTHORIZED_PARTIES: "https://dashboard.test",
+      CLERK_ISSUER: "https://clerk.dashboard.test",
+      ...overrides,
+    };
     return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined));
   }
 
   it("is not mounted in a production configuration (404)", async () => {
     const app = createApp();
     const context = createExecutionContext();
-    const response = await app.fetch(new Request("http://gateway.test/api/dev/sign-in", { method: "POST" }), productionBindings(), context);
+    const response = await app.fetch(new Request("https://gateway.test/api/dev/sign-in", { method: "POST" }), productionBindings(), context);
     await waitOnExecutionContext(context);
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ error: { code: "not_found" } });

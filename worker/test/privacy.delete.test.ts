@@ -86,8 +86,10 @@ describe("DELETE /api/account", () => {
     // Postgres: nothing in any table that references users.
     const after = await withDatabase((db) => rowsReferencingAccount(db, account.userId));
     expect(Object.values(after).every((rows) => rows === 0), JSON.stringify(after)).toBe(true);
-    // Redis: nothing named after the account, its key or its hash; the cache entries are gone.
-    expect(await redisKeysOf(account)).toEqual([]);
+    // Redis: nothing named after the account, its key or its hash but the tombstone that stops late settlements;
+    // the cache entries are gone, and so is the usage record still queued (with its IP and user agent).
+    expect(await redisKeysOf(account)).toEqual([`omz:deleted:${account.userId}`]);
+    expect((await redis.lrange("omz:usage:queue", 0, -1)).some((item) => item.includes(account.userId))).toBe(false);
     expect(await redis.exists(...cacheEntries)).toBe(0);
     // Clerk: the user was deleted there.
     expect(await clerkRequests(account.clerkUserId)).toContainEqual(expect.objectContaining({ method: "DELETE", path: `/v1/users/${account.clerkUserId}` }));
@@ -178,7 +180,7 @@ describe("deleteAccount", () => {
     expect(report.rowsDeleted).toMatchObject({ users: 1, api_keys: 1, usage_events: 1, request_logs: 1 });
     expect(Object.values(await withDatabase((db) => rowsReferencingAccount(db, account.userId)))).toEqual([0, 0, 0, 0]);
     // Including the "missing" marker the refused request left: the final pass after Postgres clears it too.
-    expect(await redisKeysOf(account)).toEqual([]);
+    expect(await redisKeysOf(account)).toEqual([`omz:deleted:${account.userId}`]);
 
     // And once more: nothing to do.
     const repeated = await withDatabase((db) => deleteAccount(testPrivacyDeps(db), account.userId));

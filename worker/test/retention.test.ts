@@ -7,11 +7,11 @@
  * The clock is set in 2001, so the tests own every row older than 2002 (cleared before each test).
  */
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
-import { and, eq, inArray, isNull, lt, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import { beforeEach, describe, expect, it } from "vitest";
 import type { Database } from "../../db/client.ts";
 import { requestLogs, usageEvents, users } from "../../db/schema.ts";
-import { runRetention, type RetentionLimits } from "../src/cron/retention.ts";
+import { DEFAULT_RETENTION_LIMITS, runRetention, type RetentionLimits } from "../src/cron/retention.ts";
 import worker from "../src/index.ts";
 import { clerkRequests } from "./support/dashboard.ts";
 import { bearer, chatBody, gatewayFetch, waitForUsageRow, withDatabase } from "./support/gateway.ts";
@@ -28,12 +28,12 @@ const NOW = new Date("2001-06-30T12:00:00Z");
 const DAY = 24 * 3600 * 1000;
 const daysBefore = (days: number) => new Date(NOW.getTime() - days * DAY);
 const TEST_ERA_END = new Date("2002-01-01T00:00:00Z");
-const GENEROUS: RetentionLimits = { rowsPerStatement: 1_000, operationalLogRowsPerRun: 100_000, accountRowsPerRun: 100_000, accountsPerRun: 50 };
+const GENEROUS: RetentionLimits = { rowsPerStatement: 1_000, operationalLogTimeBudgetMs: 60_000, accountRowsPerRun: 100_000, accountsPerRun: 50 };
 
 beforeEach(async () => {
   await withDatabase(async (db) => {
     await db.delete(requestLogs).where(lt(requestLogs.createdAt, TEST_ERA_END));
-    await db.delete(users).where(lt(users.cancelledAt, TEST_ERA_END));
+    await db.delete(users).where(or(lt(users.cancelledAt, TEST_ERA_END), lt(users.createdAt, TEST_ERA_END)));
     await db.delete(usageEvents).where(and(isNull(usageEvents.userId), lt(usageEvents.createdAt, TEST_ERA_END)));
   });
 });
@@ -74,7 +74,7 @@ async function bulkPrefix(userId: string): Promise<string> {
 }
 
 describe("operational logs (policy 1.4)", () => {
-  it("deletes rows older than 30 days in bounded runs, and keeps the rest", async () => {
+  it("deletes every row older than 30 days in one run, in bounded statements, and keeps the rest", async () => {
     const account = await seedLinkedAccount();
     const cutoff = daysBefore(30).getTime();
     await withDatabase((db) =>
@@ -86,16 +86,37 @@ describe("operational logs (policy 1.4)", () => {
         new Date(),
       ]),
     );
-    const limits: RetentionLimits = { ...GENEROUS, rowsPerStatement: 4, operationalLogRowsPerRun: 7 };
-    const runs = [];
-    for (let run = 0; run < 3; run += 1) runs.push(await withDatabase((db) => runRetention(testPrivacyDeps(db), NOW, limits)));
-    expect(runs.map((report) => report.operationalLogs)).toEqual([
-      { deleted: 7, finished: false },
-      { deleted: 3, finished: true },
-      { deleted: 0, finished: true },
-    ]);
-    expect(runs[0]?.cutoff).toBe(new Date(cutoff).toISOString());
+    const limits: RetentionLimits = { ...GENEROUS, rowsPerStatement: 4 };
+    const first = await withDatabase((db) => runRetention(testPrivacyDeps(db), NOW, limits));
+    expect(first.operationalLogs).toEqual({ deleted: 10, statements: 3, finished: true });
+    expect(first.cutoff).toBe(new Date(cutoff).toISOString());
     expect(await logTimes(account.userId)).toEqual([cutoff + 1000, daysBefore(1).getTime(), expect.any(Number)]);
+    const second = await withDatabase((db) => runRetention(testPrivacyDeps(db), NOW, limits));
+    expect(second.operationalLogs).toEqual({ deleted: 0, statements: 1, finished: true });
+  });
+
+  it("keeps up with any volume: 120,000 due rows are gone after one run with the default limits", { timeout: 120_000 }, async () => {
+    const account = await seedLinkedAccount();
+    await withDatabase((db) =>
+      db.execute(sql`
+        INSERT INTO request_logs (request_id, user_id, ip, user_agent, method, path, status, created_at)
+        SELECT 'req_volume_' || n, ${account.userId}, '198.51.100.4', 'retention-test', 'POST', '/v1/chat/completions', 200,
+               ${daysBefore(40).toISOString()}::timestamptz + n * interval '1 millisecond'
+        FROM generate_series(1, 120000) AS n`),
+    );
+    const report = await withDatabase((db) => runRetention(testPrivacyDeps(db), NOW, DEFAULT_RETENTION_LIMITS));
+    expect(report.operationalLogs).toMatchObject({ deleted: 120_000, finished: true });
+    expect(await logTimes(account.userId)).toEqual([]);
+  });
+
+  it("stops only at its time budget, after at least one statement, and the next run continues", async () => {
+    const account = await seedLinkedAccount();
+    await withDatabase((db) => insertLogs(db, account.userId, Array.from({ length: 10 }, (_, index) => new Date(daysBefore(60).getTime() + index))));
+    const limits: RetentionLimits = { ...GENEROUS, rowsPerStatement: 4, operationalLogTimeBudgetMs: 0 };
+    const first = await withDatabase((db) => runRetention(testPrivacyDeps(db), NOW, limits));
+    expect(first.operationalLogs).toEqual({ deleted: 4, statements: 1, finished: false });
+    const rest = await withDatabase((db) => runRetention(testPrivacyDeps(db), NOW, { ...limits, operationalLogTimeBudgetMs: 60_000 }));
+    expect(rest.operationalLogs).toEqual({ deleted: 6, statements: 2, finished: true });
   });
 });
 
@@ -121,6 +142,7 @@ describe("expired accounts (policy 4.3)", () => {
     const report = await withDatabase((db) => runRetention(testPrivacyDeps(db), NOW, GENEROUS));
     expect(report.expiredAccounts).toEqual({
       due: 1,
+      ageUnconfirmed: 0,
       completed: 1,
       failed: 0,
       deleted: { users: 1, api_keys: 1, usage_events: 0, request_logs: 5 },
@@ -130,7 +152,10 @@ describe("expired accounts (policy 4.3)", () => {
 
     // Nothing references the person any more, anywhere.
     expect(await withDatabase((db) => rowsReferencingAccount(db, expired.userId))).toEqual({ users: 0, api_keys: 0, usage_events: 0, request_logs: 0 });
-    expect((await allRedisKeys()).filter((key) => [expired.userId, expired.keyId, expired.keyHash].some((id) => key.includes(id)))).toEqual([]);
+    // Only the tombstone that keeps a late settlement from writing anything (2 hours, the random id alone).
+    expect((await allRedisKeys()).filter((key) => [expired.userId, expired.keyId, expired.keyHash].some((id) => key.includes(id)))).toEqual([
+      `omz:deleted:${expired.userId}`,
+    ]);
     expect(await clerkRequests(expired.clerkUserId)).toContainEqual(expect.objectContaining({ method: "DELETE" }));
     // The usage numbers stay, without user or key.
     const anonymous = await usageOf(prefix);
@@ -160,7 +185,7 @@ describe("expired accounts (policy 4.3)", () => {
       await withDatabase((db) => insertBulkRows(db, account, { usageRows: 1, logRows: 0, createdAt: "2001-06-20T00:00:00Z" }));
       await cancel(account, daysBefore(35 - index));
     }
-    const limits: RetentionLimits = { rowsPerStatement: 4, operationalLogRowsPerRun: 100, accountRowsPerRun: 12, accountsPerRun: 2 };
+    const limits: RetentionLimits = { rowsPerStatement: 4, operationalLogTimeBudgetMs: 60_000, accountRowsPerRun: 12, accountsPerRun: 2 };
     const run = () => withDatabase((db) => runRetention(testPrivacyDeps(db), NOW, limits));
 
     // Run 1: the big account's 5 logs, then 7 of its 25 usage rows; its users row stays, so it is due again.

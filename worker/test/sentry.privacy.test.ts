@@ -63,7 +63,10 @@ describe("Sentry error reports carry nothing the caller sent", () => {
     expect(exception?.type).toBe("GatewayError");
     expect(exception?.value).toBe("The upstream provider (deepseek) failed with status 500.");
     expect(exception?.stacktrace?.frames?.length).toBeGreaterThan(0);
-    expect(event?.request).toEqual({ url: `${GATEWAY}/v1/chat/completions`, method: "POST", headers: { "user-agent": USER_AGENT } });
+    expect(event?.request).toMatchObject({ url: `${GATEWAY}/v1/chat/completions`, method: "POST" });
+    expect(event?.request?.headers ?? {}).toEqual({});
+    // No user agent anywhere in the report (policy 1.4: it belongs to the 30-day operational log only).
+    expect(JSON.stringify(envelope)).not.toContain(USER_AGENT);
     expect(event?.user).toBeUndefined();
 
     expectNoneOf(envelope, secrets);

@@ -1,19 +1,23 @@
 /**
- * Retention (policy 1.4 and 4.3), run by the hourly cron trigger with the trigger's time as `now`:
+ * Retention (policy 1.4, 4.3 and 7), run by the hourly cron trigger with the trigger's time as `now`:
  *
- * 1. Operational logs: `request_logs` rows older than 30 days are deleted.
- * 2. Expired accounts: an account whose `users.cancelled_at` is more than 30 days before `now` is anonymised, table by
- *    table as `EXPORTED_TABLES` says (`onAccountExpiry`): its keys are revoked and its Redis entries, Clerk user and
- *    payment customer deleted first (`closeAccountAccess`); then `usage_events` keep their numbers but lose
- *    `user_id` and `api_key_id`; `request_logs` and `api_keys` are deleted; the `users` row is deleted last, once
- *    nothing references it. Nothing of the person remains; the anonymous usage numbers stay for the books.
+ * 1. Operational logs: `request_logs` rows older than 30 days are deleted, all of them, whatever the volume: in
+ *    statements of `rowsPerStatement` rows, repeated until none is left. Only a wall-time bound
+ *    (`operationalLogTimeBudgetMs`, minutes) can stop a run early, and the next run continues.
+ * 2. Expired accounts: an account whose `users.cancelled_at` is more than 30 days before `now` (billing sets it when
+ *    a subscription ends: services/billing/subscription-end.ts), or that never confirmed its age (policy 7,
+ *    `users.age_confirmed_at` null) within 7 days of being created, is removed, table by table as `EXPORTED_TABLES`
+ *    says (`onAccountExpiry`): its keys are revoked and its Redis entries, Clerk user and payment customer deleted
+ *    first (`closeAccountAccess`); then `usage_events` keep their numbers but lose `user_id` and `api_key_id`;
+ *    `request_logs` and `api_keys` are deleted; the `users` row is deleted last, once nothing references it.
+ *    Nothing of the person remains; the anonymous usage numbers stay for the books.
  *
- * Bounded work: no statement touches more than `rowsPerStatement` rows (`id IN (SELECT id ... LIMIT n)`), a run
- * touches at most `operationalLogRowsPerRun` log rows and `accountRowsPerRun` account rows, and looks at
- * `accountsPerRun` accounts. What is left over is picked up by the next run (an expired account keeps its `users`
- * row until it is finished, so it stays a candidate). Every step is idempotent.
+ * Account work is bounded: no statement touches more than `rowsPerStatement` rows (`id IN (SELECT id ... LIMIT n)`),
+ * a run touches at most `accountRowsPerRun` account rows and looks at `accountsPerRun` accounts. What is left over is
+ * picked up by the next run (an expired account keeps its `users` row until it is finished, so it stays a
+ * candidate). Every step is idempotent.
  */
-import { and, asc, eq, getTableColumns, inArray, lt, type SQL } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, inArray, isNull, lt, or, sql, type SQL } from "drizzle-orm";
 import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "../../../db/client.ts";
 import { requestLogs, users } from "../../../db/schema.ts";
@@ -25,22 +29,27 @@ import { purgeAccountRedis } from "../services/privacy/purge-account-redis.ts";
 
 /** Policy 1.4 (operational logs) and 4.3 (after cancellation): 30 days. */
 export const RETENTION_PERIOD_DAYS = 30;
+/** Policy 7: an account that has not confirmed being 13 or older this long after it was created is removed. */
+export const UNCONFIRMED_AGE_REMOVAL_DAYS = 7;
 
 export interface RetentionLimits {
   /** Rows one statement deletes or anonymises at most. */
   rowsPerStatement: number;
-  /** Operational-log rows deleted per run at most. */
-  operationalLogRowsPerRun: number;
+  /** Wall time the operational-log purge may take per run (it always runs at least one statement). */
+  operationalLogTimeBudgetMs: number;
   /** Rows of expired accounts (all tables together) deleted or anonymised per run at most. */
   accountRowsPerRun: number;
   /** Expired accounts worked on per run at most. */
   accountsPerRun: number;
 }
 
-/** Hourly: up to 2.4 M log rows and 1.2 M account rows a day, in statements that each take well under a second. */
+/**
+ * Hourly, in statements that each take well under a second: logs until none is due (5 minutes at most, millions of
+ * rows, inside the 15 minutes Cloudflare gives an hourly cron run), and 1.2 M account rows a day.
+ */
 export const DEFAULT_RETENTION_LIMITS: RetentionLimits = {
   rowsPerStatement: 5_000,
-  operationalLogRowsPerRun: 100_000,
+  operationalLogTimeBudgetMs: 5 * 60_000,
   accountRowsPerRun: 50_000,
   accountsPerRun: 20,
 };
@@ -48,10 +57,12 @@ export const DEFAULT_RETENTION_LIMITS: RetentionLimits = {
 export interface RetentionReport {
   /** Data older than this (ISO 8601) was due. */
   cutoff: string;
-  operationalLogs: { deleted: number; finished: boolean };
+  operationalLogs: { deleted: number; statements: number; finished: boolean };
   expiredAccounts: {
     /** Accounts found due (at most `accountsPerRun`). */
     due: number;
+    /** Of those, due because they never confirmed their age (policy 7). */
+    ageUnconfirmed: number;
     /** Anonymised completely this run: their `users` row is gone. */
     completed: number;
     /** Skipped this run because a step failed (Clerk, Redis, ...); retried next run. */
@@ -65,18 +76,31 @@ export interface RetentionReport {
 
 /** Runs one bounded retention pass as of `now`. */
 export async function runRetention(deps: PrivacyDeps, now: Date, limits: RetentionLimits = DEFAULT_RETENTION_LIMITS): Promise<RetentionReport> {
-  const cutoff = new Date(now.getTime() - RETENTION_PERIOD_DAYS * 24 * 3600 * 1000);
+  const cutoff = new Date(now.getTime() - RETENTION_PERIOD_DAYS * DAY_MS);
   const operationalLogs = await deleteExpiredOperationalLogs(deps.db, cutoff, limits);
   const expiredAccounts = await anonymiseExpiredAccounts(deps, now, cutoff, limits);
   return { cutoff: cutoff.toISOString(), operationalLogs, expiredAccounts };
 }
 
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Deletes every log row older than `cutoff`, batch after batch, until none is left or the time budget is spent. */
 async function deleteExpiredOperationalLogs(db: Database, cutoff: Date, limits: RetentionLimits): Promise<RetentionReport["operationalLogs"]> {
-  const batches = new RowBudget(limits.operationalLogRowsPerRun, limits.rowsPerStatement);
-  const finished = await batches.drain((size) =>
-    deleteBatch(db, requestLogs, requestLogs.id, lt(requestLogs.createdAt, cutoff), size),
-  );
-  return { deleted: batches.used, finished };
+  const deadline = Date.now() + limits.operationalLogTimeBudgetMs;
+  const report = { deleted: 0, statements: 0, finished: false };
+  for (;;) {
+    const deleted = await deleteBatch(db, requestLogs, requestLogs.id, lt(requestLogs.createdAt, cutoff), limits.rowsPerStatement);
+    report.deleted += deleted;
+    report.statements += 1;
+    if (deleted < limits.rowsPerStatement) return { ...report, finished: true };
+    if (Date.now() >= deadline) return report;
+  }
+}
+
+/** The accounts retention removes: cancelled more than 30 days ago, or never age-confirmed 7 days after creation. */
+function expiredAccountCondition(now: Date, cutoff: Date): SQL {
+  const unconfirmedCutoff = new Date(now.getTime() - UNCONFIRMED_AGE_REMOVAL_DAYS * DAY_MS);
+  return or(lt(users.cancelledAt, cutoff), and(isNull(users.ageConfirmedAt), lt(users.createdAt, unconfirmedCutoff))) as SQL;
 }
 
 async function anonymiseExpiredAccounts(
@@ -85,14 +109,21 @@ async function anonymiseExpiredAccounts(
   cutoff: Date,
   limits: RetentionLimits,
 ): Promise<RetentionReport["expiredAccounts"]> {
+  const expired = expiredAccountCondition(now, cutoff);
   const due = await deps.db
-    .select({ id: users.id })
+    .select({ id: users.id, ageConfirmedAt: users.ageConfirmedAt, cancelledAt: users.cancelledAt })
     .from(users)
-    .where(lt(users.cancelledAt, cutoff))
-    .orderBy(asc(users.cancelledAt), asc(users.id))
+    .where(expired)
+    .orderBy(asc(sql`coalesce(${users.cancelledAt}, ${users.createdAt})`), asc(users.id))
     .limit(limits.accountsPerRun);
   const report: RetentionReport["expiredAccounts"] = {
-    due: due.length, completed: 0, failed: 0, deleted: countsPerTable(), anonymised: countsPerTable(), finished: false,
+    due: due.length,
+    ageUnconfirmed: due.filter((row) => row.ageConfirmedAt === null && !(row.cancelledAt && row.cancelledAt < cutoff)).length,
+    completed: 0,
+    failed: 0,
+    deleted: countsPerTable(),
+    anonymised: countsPerTable(),
+    finished: false,
   };
   const budget = new RowBudget(limits.accountRowsPerRun, limits.rowsPerStatement);
   for (const { id: userId } of due) {
@@ -107,8 +138,8 @@ async function anonymiseExpiredAccounts(
       continue;
     }
     if (!(await expireAccountRows(deps.db, userId, budget, report))) return report;
-    // Only now, with nothing referencing it: the users row (and only if it is still cancelled long enough ago).
-    const removed = await deps.db.delete(users).where(and(eq(users.id, userId), lt(users.cancelledAt, cutoff)));
+    // Only now, with nothing referencing it: the users row (and only if it is still due).
+    const removed = await deps.db.delete(users).where(and(eq(users.id, userId), expired));
     report.deleted.users += removed.rowCount ?? 0;
     report.completed += 1;
     await purgeAccountRedis(deps.redis, userId, account.keys, new Date()).catch(() => undefined);

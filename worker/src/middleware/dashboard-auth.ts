@@ -39,6 +39,7 @@ export const dashboardAuth = () =>
   createMiddleware<AppEnv>(async (context, next) => {
     const config = context.get("config");
     const claims = await verifySessionToken(bearerToken(context.req.header("authorization")), config);
+    context.set("session", claims);
     try {
       const user = await findOrCreateDashboardUser(requestDatabase(context), createRedis(config), claims.clerkUserId);
       context.set("account", { userId: user.userId, clerkUserId: user.clerkUserId });

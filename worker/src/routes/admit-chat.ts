@@ -11,6 +11,7 @@ import { loadAccountRecord } from "../services/hot-path/account-record.ts";
 import { admit, type Admission } from "../services/hot-path/admission.ts";
 import { cacheKey } from "../services/prompt-cache/cache-key.ts";
 import { canonicalJson, canonicalRequest, isCacheable } from "../services/prompt-cache/canonical-request.ts";
+import { cacheScope } from "../services/prompt-cache/end-user-scope.ts";
 import { settle } from "../services/hot-path/settlement.ts";
 import { createScriptClient } from "../services/hot-path/script-client.ts";
 import type { Surface } from "../surfaces/types.ts";
@@ -77,7 +78,8 @@ export async function admitChat(
     secret && !optedOut(context.req.raw.headers) && isCacheable(request)
       ? await cacheKey({
           secret,
-          scope: keyHash,
+          // Per key, and per end user when the request names one (user, safety_identifier, metadata.user_id).
+          scope: cacheScope(keyHash, request),
           canonical: canonicalRequest(request, surface.name) + (nativeBody === undefined ? "" : `\n${canonicalJson(nativeBody)}`),
         })
       : null;

@@ -94,6 +94,8 @@ export async function dispatchChat(
         finisher.finish({ provider: candidate.route.provider, usage: estimateUsage(0, 0), costMicroUsd: 0, status: "error", httpStatus: attempt.error.status, firstTokenAt: null });
         throw attempt.error;
       }
+      // Our own account with this provider needs attention even when the next route answers (onError reports the last).
+      if (attempt.error.code === "upstream_account_error") reportServerError(context, attempt.error, attempt.error.status);
     }
     if (!chosen) throw new GatewayError("internal_error", "No upstream route was attempted.");
     const { candidate, chat, response, abort, isNative } = chosen;

@@ -1,6 +1,7 @@
 /**
  * One try of one upstream route, up to its response headers. Retryable failures (connect error, timeout before
- * headers, 429, 5xx) let the dispatcher fall back to the next route; nothing has reached the client yet then.
+ * headers, 429, 5xx, and omnizen's own account state with the provider) let the dispatcher fall back to the next
+ * route; nothing has reached the client yet then.
  */
 import { GatewayError } from "../errors.ts";
 import type { ChatContext, UpstreamRequest } from "../providers/types.ts";
@@ -33,7 +34,8 @@ export async function attemptUpstream(
     if (response.ok) return { ok: true, response, abort };
     const body = await response.text().catch(() => "");
     const error = candidate.adapter.mapError(response.status, response.headers, body, chat);
-    return { ok: false, error, retryable: response.status === 429 || response.status >= 500 };
+    // A failure of omnizen's own account with this provider (credit, quota, key) may not affect another route.
+    return { ok: false, error, retryable: response.status === 429 || response.status >= 500 || error.code === "upstream_account_error" };
   } catch (cause) {
     const error =
       abort.signal.reason instanceof GatewayError

@@ -19,6 +19,11 @@ export interface TokenOptions {
   ttlSeconds?: number;
   /** Another private key (PKCS#8 PEM) than the one the worker trusts. */
   privateKeyPem?: string;
+  /** Claims to vary (session-token.ts): `iss`, `sid` (null: none), `fva[0]` (null: no fva), and the issue time. */
+  issuer?: string;
+  sessionId?: string | null;
+  firstFactorAgeMinutes?: number | null;
+  now?: Date;
 }
 
 export async function sessionToken(clerkUserId: string, options: TokenOptions = {}): Promise<string> {
@@ -26,6 +31,10 @@ export async function sessionToken(clerkUserId: string, options: TokenOptions = 
     clerkUserId,
     authorizedParty: options.authorizedParty ?? DASHBOARD_ORIGIN,
     ...(options.ttlSeconds !== undefined && { ttlSeconds: options.ttlSeconds }),
+    ...(options.issuer !== undefined && { issuer: options.issuer }),
+    ...(options.sessionId !== undefined && { sessionId: options.sessionId }),
+    ...(options.firstFactorAgeMinutes !== undefined && { firstFactorAgeMinutes: options.firstFactorAgeMinutes }),
+    ...(options.now !== undefined && { now: options.now }),
   });
   return minted.token;
 }

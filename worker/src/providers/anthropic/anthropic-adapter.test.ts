@@ -71,9 +71,9 @@ describe("createAnthropicAdapter", () => {
       expect(error).toMatchObject({ code: "upstream_rate_limited", status: 429, headers: { "retry-after": "7" } });
     });
 
-    it("hides credential failures as 502 and redacts the key from 400 messages", () => {
+    it("hides credential failures as a generic 503 and redacts the key from 400 messages", () => {
       expect(adapter.mapError(401, new Headers(), anthropicError("authentication_error", `invalid x-api-key ${API_KEY}`), contextFor({}))).toMatchObject({
-        code: "upstream_error", status: 502,
+        code: "upstream_account_error", status: 503,
       });
       const invalid = adapter.mapError(400, new Headers(), anthropicError("invalid_request_error", `max_tokens: too large (key ${API_KEY})`), contextFor({}));
       expect(invalid).toMatchObject({ code: "invalid_request", status: 400 });

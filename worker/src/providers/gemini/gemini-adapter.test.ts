@@ -59,7 +59,7 @@ describe("createGeminiAdapter", () => {
     const badKey = adapter.mapError(400, new Headers(), body(400, "API key not valid. Please pass a valid API key.", "INVALID_ARGUMENT", [
       { "@type": "type.googleapis.com/google.rpc.ErrorInfo", reason: "API_KEY_INVALID", domain: "googleapis.com" },
     ]), context);
-    expect(badKey).toMatchObject({ code: "upstream_error", status: 502 });
+    expect(badKey).toMatchObject({ code: "upstream_account_error", status: 503 });
     expect(badKey.message).not.toContain("API key not valid");
 
     expect(adapter.mapError(503, new Headers(), body(503, "overloaded", "UNAVAILABLE"), context)).toMatchObject({ code: "upstream_unavailable" });

@@ -2,7 +2,7 @@
  * `/api/keys`: the caller's API keys.
  * - `GET /api/keys` → `{ data: ApiKeyView[] }`, newest first, revoked ones included (with `revokedAt`).
  * - `POST /api/keys` `{ name, limits?, allowedJurisdictions? }` → 201 `ApiKeyView & { secret }`: the only time the
- *   secret is sent.
+ *   secret is sent. Needs a recent sign-in (403 `reverification_required` otherwise; session-token.ts).
  * - `PATCH /api/keys/:id` `{ name?, limits?, allowedJurisdictions? }` → `ApiKeyView`.
  * - `DELETE /api/keys/:id` → `ApiKeyView` with `revokedAt`; idempotent.
  * Another account's key is a 404, like an unknown one. Revoking, and changing limits or jurisdictions, deletes the
@@ -16,6 +16,7 @@ import { readJsonBody } from "../../lib/request-body.ts";
 import { createApiKey, listApiKeys, revokeApiKey, toApiKeyView, updateApiKey } from "../../services/identity/api-keys.ts";
 import { invalidateKeyRecords } from "../../services/identity/key-record-invalidation.ts";
 import { requestDatabase } from "../../services/identity/request-database.ts";
+import { requireRecentSignIn } from "../../services/identity/session-token.ts";
 import {
   DASHBOARD_BODY_MAX_BYTES,
   hasAnyField,
@@ -54,6 +55,8 @@ keyRoutes.get("/", async (context) => {
 });
 
 keyRoutes.post("/", async (context) => {
+  // A new key is a lasting credential: a stolen session token alone must not mint one.
+  requireRecentSignIn(context.get("session"));
   const body = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, createKeySchema);
   const created = await createApiKey(requestDatabase(context), context.get("account").userId, body);
   context.header("cache-control", "no-store");

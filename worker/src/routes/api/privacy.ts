@@ -4,7 +4,8 @@
  *   (`content-disposition: attachment; filename="omnizen-export-<YYYY-MM-DD>.json"`; services/privacy/export-account.ts).
  * - `DELETE /api/account` `{ "confirm": "<the account's primary email>" }` → `{ "deleted": true }` once everything is
  *   gone (services/privacy/delete-account.ts). A missing, wrong or non-string confirmation, or a body that is not
- *   JSON, is a 400 and deletes nothing. Safe to retry after a failure.
+ *   JSON, is a 400 and deletes nothing. Safe to retry after a failure. Needs a recent sign-in (403
+ *   `reverification_required` otherwise; session-token.ts).
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -13,6 +14,7 @@ import type { AppEnv } from "../../app-env.ts";
 import { GatewayError } from "../../errors.ts";
 import { readJsonBody } from "../../lib/request-body.ts";
 import { requestDatabase } from "../../services/identity/request-database.ts";
+import { requireRecentSignIn } from "../../services/identity/session-token.ts";
 import { DASHBOARD_BODY_MAX_BYTES } from "../../services/identity/request-schemas.ts";
 import { createPrivacyDeps } from "../../services/privacy/create-privacy-deps.ts";
 import { deleteAccount } from "../../services/privacy/delete-account.ts";
@@ -58,6 +60,7 @@ privacyRoutes.get("/export", async (context) => {
 });
 
 privacyRoutes.delete("/", async (context) => {
+  requireRecentSignIn(context.get("session"));
   const { confirm } = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, deletionSchema);
   const { userId } = context.get("account");
   const db = requestDatabase(context);

@@ -8,7 +8,7 @@
  * row follows what Clerk answered (a new email or phone waits for the user to verify it in Clerk; see
  * clerk-profile.ts). Without a Clerk secret (local development) they change in our row directly. The prompt-cache
  * setting and jurisdictions are ours; changing them deletes the edge records of the account's keys so the next
- * request sees them.
+ * request sees them. Turning the prompt cache off also deletes the account's cache entries at once.
  */
 import { Hono } from "hono";
 import { z } from "zod";
@@ -20,6 +20,7 @@ import { invalidateAccountKeyRecords } from "../../services/identity/key-record-
 import { readProfile, updateLocalProfile } from "../../services/identity/profile.ts";
 import { requestDatabase } from "../../services/identity/request-database.ts";
 import { DASHBOARD_BODY_MAX_BYTES, hasAnyField, jurisdictionListSchema } from "../../services/identity/request-schemas.ts";
+import { turnAccountCacheOff, turnAccountCacheOn } from "../../services/prompt-cache/account-cache-switch.ts";
 import { createRedis } from "../../services/redis.ts";
 
 const updateProfileSchema = z
@@ -61,5 +62,8 @@ profileRoutes.patch("/", async (context) => {
   if (body.promptCacheEnabled !== undefined || body.allowedJurisdictions !== undefined) {
     await invalidateAccountKeyRecords(db, createRedis(config), userId, context.executionCtx);
   }
+  // Off means gone: the account's cached answers are deleted now, not left to expire within the hour.
+  if (body.promptCacheEnabled === false) await turnAccountCacheOff(createRedis(config), userId);
+  if (body.promptCacheEnabled === true) await turnAccountCacheOn(createRedis(config), userId);
   return context.json({ ...(await readProfile(db, userId)), pendingVerification });
 });

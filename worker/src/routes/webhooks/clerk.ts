@@ -2,12 +2,15 @@
  * `POST /webhooks/clerk`: Clerk's user events, delivered through Svix (https://clerk.com/docs/guides/development/webhooks/syncing).
  * 1. The signature (`svix-id`, `svix-timestamp`, `svix-signature`; HMAC-SHA256 under `CLERK_WEBHOOK_SIGNING_SECRET`,
  *    5-minute tolerance) is verified on the raw body before anything is parsed; a bad one is a 400.
- * 2. The delivery is idempotent on `svix-id` (services/identity/webhook-deliveries.ts): a replay answers 200 and does
- *    nothing.
+ * 2. The delivery is idempotent on `svix-id` (services/identity/webhook-deliveries.ts): it is marked done only after
+ *    its effect is committed. A replay of a done delivery answers 200 and does nothing; a copy arriving while another
+ *    run holds the delivery answers 409 (Svix retries it); a run cut off midway leaves only a one-minute claim, so
+ *    the next retry processes it again.
  * 3. `user.created` / `user.updated` copy name, primary email and primary phone into our row (an older event than the
  *    one applied is skipped); `user.deleted` deletes the account (`onUserDeleted`). Other events: 200, ignored.
  * Answers `{ "received": true, "outcome": "applied" | "duplicate" | "ignored" }`. A failure answers 500 and releases
- * the delivery id, so Svix retries it. Nothing from the payload is logged.
+ * the delivery id, so Svix retries it; a malformed payload (400) is marked done, as a retry cannot fix it. Nothing
+ * from the payload is logged.
  */
 import { verifyWebhook } from "@clerk/backend/webhooks";
 import { Hono } from "hono";
@@ -18,7 +21,7 @@ import { applyClerkProfile, clerkUserJsonSchema, profileFromClerkUser } from "..
 import { isClerkUserDeleted } from "../../services/identity/deleted-users.ts";
 import { closeRequestDatabase, requestDatabase } from "../../services/identity/request-database.ts";
 import { onUserDeleted } from "../../services/identity/user-deleted.ts";
-import { claimWebhookDelivery, releaseWebhookDelivery } from "../../services/identity/webhook-deliveries.ts";
+import { claimWebhookDelivery, completeWebhookDelivery, releaseWebhookDelivery } from "../../services/identity/webhook-deliveries.ts";
 import { createRedis } from "../../services/redis.ts";
 
 const envelopeSchema = z.object({ type: z.string(), data: z.unknown() });
@@ -48,8 +51,10 @@ clerkWebhookRoutes.post("/", async (context) => {
   // verifyWebhook refuses a delivery without svix-id, so it is present here.
   const deliveryId = context.req.header("svix-id") ?? "";
   const redis = createRedis(config);
-  if (!(await claimWebhookDelivery(redis, "clerk", deliveryId))) {
-    return context.json({ received: true, outcome: "duplicate" satisfies Outcome });
+  const claim = await claimWebhookDelivery(redis, "clerk", deliveryId);
+  if (claim === "done") return context.json({ received: true, outcome: "duplicate" satisfies Outcome });
+  if (claim === "in-progress") {
+    throw new GatewayError("conflict", "This delivery is being processed by an earlier attempt; retry it later.");
   }
   try {
     if (type === "user.deleted") {
@@ -66,12 +71,13 @@ clerkWebhookRoutes.post("/", async (context) => {
     }
   } catch (error) {
     // A malformed payload will not improve on retry; anything else (Postgres, Redis) may.
-    if (!(error instanceof GatewayError && error.code === "invalid_request")) {
-      await releaseWebhookDelivery(redis, "clerk", deliveryId).catch(() => undefined);
-    }
+    const settle = error instanceof GatewayError && error.code === "invalid_request" ? completeWebhookDelivery : releaseWebhookDelivery;
+    await settle(redis, "clerk", deliveryId).catch(() => undefined);
     throw error;
   } finally {
     closeRequestDatabase(context);
   }
+  // The effect is committed: only now is the delivery done.
+  await completeWebhookDelivery(redis, "clerk", deliveryId);
   return context.json({ received: true, outcome: "applied" satisfies Outcome });
 });

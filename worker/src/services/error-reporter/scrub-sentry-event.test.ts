@@ -4,7 +4,7 @@ import { FILTERED, maskSecrets, scrubSentryEvent } from "./scrub-sentry-event.ts
 const KEY = `sk-omni-${"a1B2".repeat(10)}`;
 
 describe("scrubSentryEvent", () => {
-  it("drops body, cookies, query string, user and every header but user-agent and cf-ray", () => {
+  it("drops body, cookies, query string, user, user agent and every header but cf-ray", () => {
     const event = scrubSentryEvent({
       request: {
         url: "https://api.omnizen.test/v1/chat/completions",
@@ -14,8 +14,12 @@ describe("scrubSentryEvent", () => {
         headers: { Authorization: `Bearer ${KEY}`, "X-Api-Key": KEY, Cookie: "session=s", "cf-connecting-ip": "203.0.113.9", "x-forwarded-for": "203.0.113.9", "User-Agent": "ua", "cf-ray": "ray" },
       },
       user: { ip_address: "203.0.113.9" },
+      contexts: { browser: { name: "Chrome", version: "120" }, os: { name: "Windows" }, device: { family: "Desktop" }, runtime: { name: "cloudflare" } },
     });
-    expect(event).toEqual({ request: { url: "https://api.omnizen.test/v1/chat/completions", headers: { "User-Agent": "ua", "cf-ray": "ray" } } });
+    expect(event).toEqual({
+      request: { url: "https://api.omnizen.test/v1/chat/completions", headers: { "cf-ray": "ray" } },
+      contexts: { runtime: { name: "cloudflare" } },
+    });
   });
 
   it("masks keys and bearer tokens in every string, however deep", () => {

@@ -1,7 +1,8 @@
 /**
  * The `beforeSend` of the Sentry reporter: the last filter before an event leaves the worker. The reporter is already
- * configured to collect nothing sensitive (no body, cookies, query string or IP; two allowlisted headers); this removes
- * those fields again (body, cookies, query string, user and every header but the allowlisted ones) and masks API keys
+ * configured to collect nothing sensitive (no body, cookies, query string, IP or user agent; one allowlisted header,
+ * `cf-ray`); this removes those fields again (body, cookies, query string, user, user-agent contexts and every header
+ * but the allowlisted one) and masks API keys
  * and bearer tokens in every string of the event, in case a future option, integration or error message lets one
  * through (defence in depth, policy section 6).
  */
@@ -17,16 +18,22 @@ export interface ScrubbableEvent {
     headers?: Record<string, string>;
   };
   user?: unknown;
+  /** SDK contexts; `browser`, `os`, `device` and `user_agent` are parsed from the user agent and removed. */
+  contexts?: Record<string, unknown>;
 }
+
+/** Contexts an SDK or integration derives from the user agent. */
+const USER_AGENT_CONTEXTS = ["browser", "os", "device", "user_agent", "client_os", "client"] as const;
 
 export const FILTERED = "[Filtered]";
 
 /**
  * The only request headers a report may carry, lowercased. An allowlist rather than a list of credential headers, so
- * that `authorization`, `x-api-key`, `cookie` and the IP headers (`cf-connecting-ip`, `x-forwarded-for`) are all
+ * that `authorization`, `x-api-key`, `cookie`, `user-agent` (with the IP, the operational log's data, which policy
+ * 1.4 keeps 30 days in our own database only) and the IP headers (`cf-connecting-ip`, `x-forwarded-for`) are all
  * dropped, and so is any header added later.
  */
-export const REPORTED_HEADERS: readonly string[] = ["user-agent", "cf-ray"];
+export const REPORTED_HEADERS: readonly string[] = ["cf-ray"];
 
 const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/sk-omni-[0-9A-Za-z]*/g, FILTERED],
@@ -47,6 +54,7 @@ export function scrubSentryEvent<Event extends ScrubbableEvent>(event: Event): E
     }
   }
   delete event.user;
+  if (event.contexts) for (const name of USER_AGENT_CONTEXTS) delete event.contexts[name];
   maskSecretsDeep(event, new WeakSet());
   return event;
 }

@@ -7,8 +7,8 @@
  * query strings by default and must be locked down with `dataCollection` if it replaces this.
  *
  * Privacy (policy section 6): the request body is never attached (no `setRequestBody`, ever: the body is the prompt);
- * only the method, the URL without its query string and the `user-agent` and `cf-ray` headers are collected; no
- * cookies, no IP. `beforeSend` removes those fields again and masks keys and bearer tokens anywhere in the event.
+ * only the method, the URL without its query string and the `cf-ray` header are collected; no cookies, no IP, no
+ * user agent. `beforeSend` removes those fields again and masks keys and bearer tokens anywhere in the event.
  */
 import { Toucan, type Options } from "toucan-js";
 import { GatewayError } from "../../errors.ts";

@@ -151,11 +151,15 @@ return reply("ok", user, key, plan, jur, req_limit, req_left - 1, tok_limit, tok
  * request's reservation), adds the tokens to the minute windows of the admission, stores the prompt-cache entry with
  * its exact TTL, and queues the usage record for the usage drain, adding its cost to the account's undrained usage.
  * Applied at most once per request id: a marker kept 60 s, well beyond the retries, which end within a second.
+ * Writes nothing for a deleted account (`omz:deleted:<user>`), and no cache entry for an account that turned its
+ * cache off meanwhile (`omz:pcoff:<user>`).
  * ARGV: 1 request id, 2 user id, 3 key id, 4 credit delta (reservation - cost), 5 tokens, 6 admission window,
  *       7 cache key ("" = none), 8 cache entry, 9 cache TTL (s), 10 queued usage record (JSON, "" = none),
  *       11 the record's cost (micro-USD) added to the undrained usage.
  */
 export const SETTLEMENT_SCRIPT = `
+-- A deleted account (tombstone of privacy/purge-account-redis.ts): nothing of it is written again.
+if redis.call("EXISTS", "omz:deleted:" .. ARGV[2]) == 1 then return 0 end
 -- Idempotent per request: a retry whose first try was applied (its reply lost) changes nothing.
 if not redis.call("SET", "omz:settled:" .. ARGV[1], "1", "NX", "PX", 60000) then return 0 end
 redis.call("ZREM", "omz:cc:" .. ARGV[2], ARGV[1])
@@ -171,7 +175,8 @@ if ARGV[5] ~= "0" then
   redis.call("INCRBY", ktok_key, ARGV[5])
   redis.call("PEXPIRE", ktok_key, 61000)
 end
-if ARGV[7] ~= "" then
+-- Not when the account turned its cache off meanwhile (prompt-cache/account-cache-switch.ts).
+if ARGV[7] ~= "" and redis.call("EXISTS", "omz:pcoff:" .. ARGV[2]) == 0 then
   redis.call("SET", ARGV[7], ARGV[8], "EX", ARGV[9])
   -- Index of the account's cache entries, so that deleting the account can delete them (their keys are HMACs).
   local index_key = "omz:pcidx:" .. ARGV[2]

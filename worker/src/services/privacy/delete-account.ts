@@ -6,11 +6,11 @@
  *    payment customer deleted;
  * 2. Postgres, last and in ONE transaction: every table of `EXPORTED_TABLES`, children first, then a check that no
  *    row referencing the account is left (the transaction rolls back otherwise);
- * 3. Redis once more: a request that was in flight during 1–2 may have written a counter or refilled a key record
- *    (as "missing") meanwhile. Best effort: whatever it could leave expires within the hour anyway.
+ * 3. Redis once more: a cold fill during 1–2 may have refilled a key record (as "missing") meanwhile. Best effort.
  *
  * What remains afterwards, by design: the Clerk-id tombstone (`omz:clerk-deleted:<clerk id>`, 7 days) that stops a
- * still-valid session from recreating the account.
+ * still-valid session from recreating the account, and the account tombstone (`omz:deleted:<user id>`, 2 hours) that
+ * stops the settlement of a request still in flight from writing anything (purge-account-redis.ts).
  */
 import { count, eq } from "drizzle-orm";
 import type { Database } from "../../../../db/client.ts";

@@ -5,7 +5,13 @@
  * - the fair-use counters `omz:rl:<userId>:{r,t}:<window>` and `omz:rl:k:<keyId>:{r,t}:<window>`;
  * - the concurrency sets `omz:cc:<userId>` and `omz:cck:<keyId>`, the credit counter `omz:credit:<userId>`, its
  *   reservations `omz:resv:<userId>` and undrained usage `omz:undrained:<userId>`;
- * - the prompt-cache entries listed in `omz:pcidx:<userId>` (maintained by the settlement script), and that set.
+ * - the prompt-cache entries listed in `omz:pcidx:<userId>` (maintained by the settlement script), and that set;
+ * - the account's usage records still queued for the usage drain (`omz:usage:queue`, and `omz:usage:draining` of a
+ *   drain run in progress, which only ever deletes that list as a whole), with their IP and user agent.
+ * It also leaves a tombstone, `omz:deleted:<userId>` (the random account id, nothing else), for
+ * `ACCOUNT_TOMBSTONE_SECONDS`: the settlement script of a request still in flight checks it and writes nothing (no
+ * cache entry, no usage record, no counter) for a deleted account. It outlives the longest a request can stay
+ * unsettled (a slot's 15 minutes) several times over.
  *
  * Counter keys are computed rather than found with SCAN (which walks the whole keyspace on every call): windows are
  * one minute and a counter lives 61 s after its last write, and settlement writes the window of its admission, at
@@ -13,7 +19,12 @@
  * can exist. The keys of the layout are in worker/src/services/hot-path/admission-script.ts.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
+import { USAGE_DRAINING_KEY, USAGE_QUEUE_KEY } from "../hot-path/admission-script.ts";
 import { runScript } from "../hot-path/run-script.ts";
+
+/** How long the tombstone of a deleted account stops late settlements (slot TTL: 15 min). */
+export const ACCOUNT_TOMBSTONE_SECONDS = 2 * 3600;
+export const accountTombstoneKey = (userId: string) => `omz:deleted:${userId}`;
 
 /** Past one-minute windows to clear: a slot lives 15 minutes, plus one for a settlement at the boundary. */
 export const COUNTER_WINDOWS_BACK = 16;
@@ -56,6 +67,19 @@ for _, entry in ipairs(entries) do
   if string.sub(entry, 1, 7) == "omz:pc:" then drop(entry) end
 end
 drop(index)
+-- Queued usage records of the account: matched on their user_id field (plain find, no cjson in the embedded Redis).
+local needle = '"user_id":"' .. user .. '"'
+for _, list in ipairs({ "${USAGE_QUEUE_KEY}", "${USAGE_DRAINING_KEY}" }) do
+  local matches = {}
+  local length = redis.call("LLEN", list)
+  for start = 0, length - 1, 1000 do
+    for _, item in ipairs(redis.call("LRANGE", list, start, start + 999)) do
+      if string.find(item, needle, 1, true) then matches[#matches + 1] = item end
+    end
+  end
+  for _, item in ipairs(matches) do deleted = deleted + redis.call("LREM", list, 0, item) end
+end
+redis.call("SET", "omz:deleted:" .. user, "1", "EX", ${ACCOUNT_TOMBSTONE_SECONDS})
 return deleted
 `;
 
