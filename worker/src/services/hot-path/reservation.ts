@@ -1,3 +1,4 @@
+import { ratesFor } from "../../catalog/pricing.ts";
 import type { ModelEntry, Price } from "../../catalog/types.ts";
 import type { NormalizedUsage } from "../../providers/types.ts";
 import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
@@ -7,14 +8,17 @@ export const DEFAULT_RESERVED_OUTPUT_TOKENS = 4096;
 
 /**
  * The credit reserved at admission: the most this request should cost, from its prompt size (4 characters per
- * token) and its max_tokens (or DEFAULT_RESERVED_OUTPUT_TOKENS) at the model's uncached prices. Admission needs a
+ * token) and its max_tokens (or DEFAULT_RESERVED_OUTPUT_TOKENS) at the model's uncached prices (of the long-context
+ * band when the estimated prompt is above its threshold). Admission needs a
  * positive balance and deducts the reservation atomically; settlement returns what was not spent. So the overdraft
  * of an account is bounded by its concurrent requests times what one request can exceed its reservation by (only
  * when it sets no max_tokens and writes more than 4096 tokens).
  */
 export function reservationMicroUsd(request: ChatCompletionRequest, promptCharacters: number, price: Price): number {
   const maxOutput = request.max_completion_tokens ?? request.max_tokens ?? DEFAULT_RESERVED_OUTPUT_TOKENS;
-  const picoUsd = Math.ceil(promptCharacters / 4) * price.input + maxOutput * price.output;
+  const promptTokens = Math.ceil(promptCharacters / 4);
+  const rates = ratesFor(price, promptTokens);
+  const picoUsd = promptTokens * rates.input + maxOutput * rates.output;
   return Math.ceil(picoUsd / 1_000_000);
 }
 
