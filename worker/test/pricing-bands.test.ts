@@ -5,7 +5,7 @@
  * test.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { bearer, gatewayFetch, seedAccount, waitForUsageRow } from "./support/gateway.ts";
+import { bearer, gatewayFetch, openaiClient, seedAccount, waitForUsageRow } from "./support/gateway.ts";
 import { nonce, simulatorEntries } from "./support/simulator.ts";
 
 type Json = Record<string, unknown>;
@@ -46,6 +46,29 @@ describe("pricing bands in the usage row", () => {
     const uncached = usage.prompt_tokens - usage.cache_write_tokens;
     expect(row).toMatchObject({ cacheWriteTokens: 50_000, cacheWrite1hTokens: 50_000, promptTokens: uncached });
     expect(row.costMicroUsd).toBe(cost(uncached * 2_000_000 + 50_000 * 4_000_000 + usage.completion_tokens * 10_000_000));
+  });
+
+  it("bills 1-hour cache writes asked for through /v1/chat/completions (the Anthropic adapter, streamed) the same way", async () => {
+    const { apiKey } = await seedAccount();
+    const marker = `n${nonce()}`;
+    const text = `Long instructions ${marker} [[sim cache_write=40000 cache_ttl=1h extra_prompt=50000]]`;
+    const { data, response } = await openaiClient(apiKey)
+      .chat.completions.create({
+        model: "anthropic/claude-opus-5-5",
+        stream: true,
+        // cache_control is Anthropic's prompt-caching extension on a content part.
+        messages: [{ role: "user", content: [{ type: "text", text, cache_control: { type: "ephemeral", ttl: "1h" } } as never] }],
+      })
+      .withResponse();
+    for await (const _chunk of data) {
+      // drain the stream
+    }
+    const row = await waitForUsageRow(response.headers.get("x-request-id") ?? "");
+    const usage = await reported(marker);
+    const uncached = usage.prompt_tokens - usage.cache_write_tokens;
+    expect(row).toMatchObject({ cacheWriteTokens: 40_000, cacheWrite1hTokens: 40_000 });
+    // Opus 5.5: 4.00 input, 1-hour write 8.00 (5-minute 5.00), 20.00 output USD/M
+    expect(row.costMicroUsd).toBe(cost(uncached * 4_000_000 + 40_000 * 8_000_000 + usage.completion_tokens * 20_000_000));
   });
 
   it("bills a Claude Haiku 5.5 prompt above 100k tokens at the long-context band for every token", async () => {
