@@ -35,6 +35,8 @@ describe("/v1/chat/completions", () => {
     ["openai/gpt-6-luna", { modalities: ["text", "audio"], audio: { voice: "alloy", format: "wav" } }, "modalities"],
     ["qwen/qwen4-max", { enable_search: true }, "enable_search"],
     ["deepseek/deepseek-flash", { some_vendor_flag: 1 }, "some_vendor_flag"],
+    ["moonshot/kimi-k3", { tools: [{ type: "builtin_function", function: { name: "$web_search" } }] }, "tools[0].type"],
+    ["zai/glm-5.3", { tools: [{ type: "web_search", web_search: { enable: true } }] }, "tools[0].type"],
   ])("%s: %j is refused with a 400 naming %s and never reaches the provider", async (model, fields, param) => {
     const { apiKey } = await seedAccount();
     const marker = `n${nonce()}`;

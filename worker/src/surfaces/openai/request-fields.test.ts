@@ -51,6 +51,12 @@ describe("applyChatFieldPolicy", () => {
     expect(file.param).toBe("messages[0].content[1].file.file_id");
   });
 
+  it("refuses provider-hosted tools, naming the tool's type", () => {
+    const tools = [{ type: "function", function: { name: "f" } }, { type: "builtin_function", function: { name: "$web_search" } }];
+    expect(refusal({ tools }).param).toBe("tools[1].type");
+    expect(refusal({ tools: [{ type: "web_search", web_search: { enable: true } }] }).param).toBe("tools[0].type");
+  });
+
   it("does not treat prototype names as accepted fields", () => {
     expect(refusal(JSON.parse('{"__proto__": {"x": 1}, "constructor": 1}') as Record<string, unknown>).param).toBe("__proto__");
   });

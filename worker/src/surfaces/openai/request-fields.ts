@@ -19,6 +19,7 @@
  * | `modalities` `["text"]` | strip | the default |
  * | `modalities` with `audio` / other, `audio` | refuse | audio output tokens are not priced |
  * | `web_search_options` | refuse | a server tool with a per-call fee |
+ * | `tools[i].type` other than `function` / `custom` (Kimi `builtin_function`, Z.ai `web_search` / `retrieval`, ...) | refuse | provider-hosted tools bill per call |
  * | `messages[i].content[j]` `input_audio` | refuse | audio input tokens are not priced |
  * | `messages[i].content[j]` `file` with `file_id` | refuse | the id names a file in omnizen's provider account; send `file_data` |
  * | any other field | refuse | unknown fields may switch on unpriced features |
@@ -77,6 +78,15 @@ function checkContentParts(messages: ChatCompletionRequest["messages"]): void {
   });
 }
 
+/** Client tools only: a provider-hosted tool (search, retrieval) runs and bills at the provider per call. */
+function checkToolTypes(tools: ChatCompletionRequest["tools"]): void {
+  tools?.forEach((tool, index) => {
+    if (tool.type !== "function" && tool.type !== "custom") {
+      throw refuse(`tools[${index}].type`, `tools[${index}].type: only function (and custom) tools are available; provider-hosted tools bill per call.`);
+    }
+  });
+}
+
 /**
  * Applies the table above: returns the request without the stripped fields, or throws a 400 `invalid_request`
  * naming the first refused field. Pure; never echoes a value from the body.
@@ -91,5 +101,6 @@ export function applyChatFieldPolicy(request: ChatCompletionRequest): ChatComple
     if (verdict === "pass") kept[field] = value;
   }
   checkContentParts(request.messages);
+  checkToolTypes(request.tools);
   return kept as ChatCompletionRequest;
 }
