@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { NormalizedUsage } from "../providers/types.ts";
 import { findModel, MODELS } from "./models.ts";
+import { reservationMicroUsd } from "../services/hot-path/reservation.ts";
 import { computeCostMicroUsd, isPeak, priceAt } from "./pricing.ts";
 
 const price = { input: 300_000, cachedInput: 6_000, output: 1_200_000, version: "t", source: "t" };
@@ -106,5 +107,15 @@ describe("the catalog", () => {
         expect(band.cacheWrite).toBe(band.input * 1.25);
       }
     }
+  });
+});
+
+describe("the reservation", () => {
+  it("reserves at the long-context band when the estimated prompt is above its threshold", () => {
+    const haiku = priceAt(model("anthropic/claude-haiku-5-5"), new Date("2026-12-05T12:00:00Z"));
+    const request = { model: "anthropic/claude-haiku-5-5", messages: [{ role: "user" as const, content: "x" }], max_tokens: 1000 };
+    // 4 characters per token: 400,000 characters = 100,000 tokens (short band), 400,004 = 100,001 (long band)
+    expect(reservationMicroUsd(request, 400_000, haiku)).toBe(Math.ceil((100_000 * 100_000 + 1000 * 500_000) / 1_000_000));
+    expect(reservationMicroUsd(request, 400_004, haiku)).toBe(Math.ceil((100_001 * 500_000 + 1000 * 2_500_000) / 1_000_000));
   });
 });
