@@ -93,7 +93,10 @@ export const usageEvents = pgTable(
     completionTokens: integer("completion_tokens").notNull().default(0),
     /** Input tokens read from the provider's prompt cache. */
     cachedTokens: integer("cached_tokens").notNull().default(0),
+    /** Input tokens written to the provider's prompt cache (all TTLs). */
     cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+    /** Of `cache_write_tokens`, those written with a 1-hour TTL (billed at the 1-hour write rate). */
+    cacheWrite1hTokens: integer("cache_write_1h_tokens").notNull().default(0),
     /** Reasoning tokens (already included in completion tokens where the provider counts them so). */
     reasoningTokens: integer("reasoning_tokens").notNull().default(0),
     costMicroUsd: bigint("cost_micro_usd", { mode: "number" }).notNull().default(0),

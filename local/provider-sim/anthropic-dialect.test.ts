@@ -31,6 +31,21 @@ describe("anthropic dialect through the official @anthropic-ai/sdk client", () =
     });
   });
 
+  it("reports 1-hour cache writes apart (cache_ttl=1h), counts extra_prompt tokens, and logs the anthropic-beta header", async () => {
+    const content = "Long read. [[sim cache_write=1000 cache_ttl=1h extra_prompt=5000]]";
+    const message = await client().messages.create(
+      { model: "claude-sim", max_tokens: 16, messages: [{ role: "user", content }] },
+      { headers: { "anthropic-beta": "extended-cache-ttl-2025-04-11" } },
+    );
+    expect(message.usage).toMatchObject({
+      input_tokens: countTokens(content) + 5000 - 1000,
+      cache_creation_input_tokens: 1000,
+      cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 1000 },
+    });
+    const log = (await (await fetch(`${simulator.url}/_sim/requests`)).json()) as { requests: Array<{ anthropic_beta: string | null }> };
+    expect(log.requests.at(-1)?.anthropic_beta).toBe("extended-cache-ttl-2025-04-11");
+  });
+
   it("streams the same content with message_delta usage taken by the SDK", async () => {
     const nonStream = await client().messages.create(params);
     const stream = client().messages.stream(params);

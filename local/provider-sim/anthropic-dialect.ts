@@ -36,13 +36,17 @@ function promptUsage(usage: PlannedUsage): JsonObject {
     input_tokens: usage.promptTokens - usage.cachedTokens - usage.cacheWriteTokens,
     cache_creation_input_tokens: usage.cacheWriteTokens,
     cache_read_input_tokens: usage.cachedTokens,
+    // Anthropic sends the TTL split wherever it sends the prompt usage (message_start too).
+    cache_creation: {
+      ephemeral_5m_input_tokens: usage.cacheWriteTokens - usage.cacheWrite1hTokens,
+      ephemeral_1h_input_tokens: usage.cacheWrite1hTokens,
+    },
   };
 }
 
 function fullUsage(usage: PlannedUsage): JsonObject {
   return {
     ...promptUsage(usage),
-    cache_creation: { ephemeral_5m_input_tokens: usage.cacheWriteTokens, ephemeral_1h_input_tokens: 0 },
     output_tokens: usage.completionTokens,
     output_tokens_details: { thinking_tokens: usage.reasoningTokens },
     server_tool_use: null,

@@ -23,6 +23,8 @@ export interface PlannedUsage {
   cachedTokens: number;
   /** Prompt tokens reported as written to cache (the `cache_write` directive, at most the uncached rest). */
   cacheWriteTokens: number;
+  /** Of `cacheWriteTokens`, those reported as 1-hour writes (the `cache_ttl=1h` directive: all of them). */
+  cacheWrite1hTokens: number;
   /** Reasoning tokens: `countTokens(reasoning)`. */
   reasoningTokens: number;
   /** Visible output tokens: `countTokens(text)`, or `countTokens(name) + countTokens(argumentsJson)` for a tool call. */
@@ -74,7 +76,7 @@ export function planCompletion(
           argumentsJson: TOOL_ARGUMENTS_JSON,
           argumentChunks: splitIntoChunks(TOOL_ARGUMENTS_JSON, directives.chunks),
         };
-  const promptTokens = countPromptTokens(prompt);
+  const promptTokens = countPromptTokens(prompt) + directives.extra_prompt;
   const cachedTokens = Math.min(directives.cached, promptTokens);
   const cacheWriteTokens = Math.min(directives.cache_write, promptTokens - cachedTokens);
   const reasoningTokens = reasoning === null ? 0 : countTokens(reasoning);
@@ -91,6 +93,7 @@ export function planCompletion(
       promptTokens,
       cachedTokens,
       cacheWriteTokens,
+      cacheWrite1hTokens: directives.cache_ttl === "1h" ? cacheWriteTokens : 0,
       reasoningTokens,
       visibleCompletionTokens,
       completionTokens: reasoningTokens + visibleCompletionTokens,

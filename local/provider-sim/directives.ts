@@ -42,6 +42,10 @@ const directivesSchema = z.strictObject({
   tool: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, "must be a tool name").optional(),
   cached: integer(0, 10_000_000).default(0),
   cache_write: integer(0, 10_000_000).default(0),
+  /** TTL the cache writes are reported under (Anthropic `cache_creation.ephemeral_5m/1h_input_tokens`). */
+  cache_ttl: z.enum(["5m", "1h"]).default("5m"),
+  /** Prompt tokens added to the count (a long document without sending it): long-context bands. */
+  extra_prompt: integer(0, 10_000_000).default(0),
   reasoning: integer(0, 5000).default(0),
   fragment: integer(1, 65_536).optional(),
   /** With `error`: fail only the first N requests that carry the same `nonce` (to exercise gateway fallbacks). */

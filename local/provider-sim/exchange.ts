@@ -56,6 +56,7 @@ function parseJsonObject(body: Buffer): Record<string, unknown> | null {
 export async function runExchange(context: ExchangeContext): Promise<ExchangeResult> {
   const { request, response, url, dialect, signal } = context;
   const version = request.headers["anthropic-version"];
+  const beta = request.headers["anthropic-beta"];
   const entry = context.requestLog.add({
     provider: context.provider,
     method: request.method ?? "",
@@ -65,6 +66,7 @@ export async function runExchange(context: ExchangeContext): Promise<ExchangeRes
     stream_options: null,
     auth: authSummary(request, url),
     anthropic_version: typeof version === "string" ? version : null,
+    anthropic_beta: typeof beta === "string" ? beta : null,
     body_bytes: context.body.length,
     status: null,
     usage: null,

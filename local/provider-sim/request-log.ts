@@ -31,6 +31,8 @@ export interface RequestLogEntry {
   stream_options: unknown;
   auth: AuthSummary | null;
   anthropic_version: string | null;
+  /** The `anthropic-beta` header as received (betas are feature names, not content). */
+  anthropic_beta: string | null;
   body_bytes: number;
   status: number | null;
   /** What the simulated upstream reported as usage (for streams, what it would report if the stream completes). */

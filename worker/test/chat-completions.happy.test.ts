@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { MODELS } from "../src/catalog/models.ts";
-import { computeCostMicroUsd } from "../src/catalog/pricing.ts";
+import { computeCostMicroUsd, priceAt } from "../src/catalog/pricing.ts";
 import { settleUsage } from "../src/cron/settle-usage.ts";
 import { openaiClient, seedAccount, waitForUsageRow, withDatabase } from "./support/gateway.ts";
 
@@ -37,7 +37,8 @@ describe("POST /v1/chat/completions through the official openai client", () => {
       stream: false,
       usageSource: "provider",
     });
-    const price = MODELS.find((model) => model.id === "deepseek/deepseek-flash")!.price;
+    // DeepSeek bills by time of day: the price of the band the request started in.
+    const price = priceAt(MODELS.find((model) => model.id === "deepseek/deepseek-flash")!, row.createdAt);
     expect(row.costMicroUsd).toBe(
       computeCostMicroUsd({ inputUncached: usage.prompt_tokens - 2, cacheRead: 2, cacheWrite: 0, output: usage.completion_tokens, reasoning: 0, source: "provider" }, price),
     );

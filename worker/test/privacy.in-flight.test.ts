@@ -24,7 +24,7 @@ function lateSettlement(account: { userId: string; keyId: string }): Settlement 
   const requestId = `req_late_${crypto.randomUUID().replaceAll("-", "")}`;
   const usage = {
     request_id: requestId, user_id: account.userId, api_key_id: account.keyId, model: "deepseek/deepseek-flash", provider: "deepseek",
-    prompt_tokens: 5, completion_tokens: 7, cached_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, cost_micro_usd: 12,
+    prompt_tokens: 5, completion_tokens: 7, cached_tokens: 0, cache_write_tokens: 0, cache_write_1h_tokens: 0, reasoning_tokens: 0, cost_micro_usd: 12,
     price_version: "test", usage_source: "provider", status: "ok", http_status: 200, cache_hit: false, stream: false, latency_ms: 5,
     time_to_first_token_ms: null, created_at: new Date().toISOString(), ip: "203.0.113.77", user_agent: LATE_USER_AGENT,
     method: "POST", path: "/v1/chat/completions",

@@ -1,21 +1,63 @@
 /**
  * The model catalog: one typed entry per model. Prices from ../shared/reference/integrations.md section 5e
  * (USD per 1M tokens, standard tier, short-context band), converted to integer micro-USD. Rules:
- * - DeepSeek prices by time of day (peak/off-peak): the peak band is charged until time-banded pricing lands.
+ * - Bands (pricing.ts; docs/forwarded-fields.md): DeepSeek's time-of-day band (off-peak = half the peak rates outside
+ *   Beijing 09:00-12:00 and 14:00-18:00 Mon-Fri, Chinese statutory holidays off-peak); long-context bands where the
+ *   provider publishes them (Claude Haiku 5.5 > 100k, Gemini 3.1 Pro > 200k, GPT-6 Astra > 272K, MiniMax M3 > 512K);
+ *   Anthropic 1-hour cache writes at 2x input (5-minute writes 1.25x). A model with no published band has none:
+ *   requests that would need an unpublished band (Anthropic's 1M-context beta) are refused, not forwarded.
  * - Where a provider's cached-read price is unconfirmed (Gemini), 25% of the input price is assumed and said so.
  * - Where a cache-write price is not published, writes are charged at the input price (pricing.ts).
  * - Routes are tried in order; regional/China-mainland endpoint families are used only when their own key is set.
  */
-import type { ModelEntry, ModelRoute, Price } from "./types.ts";
+import type { LongContextBand, ModelEntry, ModelRoute, PeakSchedule, Price, TokenRates } from "./types.ts";
 
 const usd = (dollarsPerMillion: number): number => Math.round(dollarsPerMillion * 1_000_000);
-const VERSION = "2026-11-26";
+/** Bands and 1-hour cache writes priced from this version on (reference and pricing pages read 2026-12-05). */
+const VERSION = "2026-12-05";
 
-function price(input: number, cachedInput: number, output: number, source: string, cacheWrite?: number): Price {
+function rates(input: number, cachedInput: number, output: number, cacheWrite?: number, cacheWrite1h?: number): TokenRates {
   return {
     input: usd(input), cachedInput: usd(cachedInput), output: usd(output),
     ...(cacheWrite === undefined ? {} : { cacheWrite: usd(cacheWrite) }),
-    version: VERSION, source,
+    ...(cacheWrite1h === undefined ? {} : { cacheWrite1h: usd(cacheWrite1h) }),
+  };
+}
+
+function price(input: number, cachedInput: number, output: number, source: string, cacheWrite?: number, cacheWrite1h?: number): Price {
+  return { ...rates(input, cachedInput, output, cacheWrite, cacheWrite1h), version: VERSION, source };
+}
+
+const longContext = (aboveInputTokens: number, bandRates: TokenRates, source: string): { longContext: LongContextBand } => ({
+  longContext: { aboveInputTokens, rates: bandRates, source },
+});
+
+/**
+ * DeepSeek's peak hours: Beijing time (UTC+8) 09:00-12:00 and 14:00-18:00 Monday to Friday (= 01:00-04:00 and
+ * 06:00-10:00 UTC), weekends off-peak all day since 2026-08-23, Chinese statutory holidays off-peak (2026 dates; a
+ * holiday not listed is billed at peak, never below DeepSeek's bill). api-docs.deepseek.com/quick_start/pricing.
+ */
+const DEEPSEEK_PEAK: PeakSchedule = {
+  offsetMinutes: 8 * 60,
+  weekdays: [1, 2, 3, 4, 5],
+  windows: [[9 * 60, 12 * 60], [14 * 60, 18 * 60]],
+  holidays: [
+    "2026-01-01", "2026-01-02", "2026-01-03",
+    ...["15", "16", "17", "18", "19", "20", "21", "22", "23"].map((day) => `2026-02-${day}`),
+    "2026-04-04", "2026-04-05", "2026-04-06",
+    "2026-05-01", "2026-05-02", "2026-05-03", "2026-05-04", "2026-05-05",
+    "2026-06-19", "2026-06-20", "2026-06-21",
+    "2026-09-25", "2026-09-26", "2026-09-27",
+    "2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04", "2026-10-05", "2026-10-06", "2026-10-07",
+  ],
+};
+
+const DEEPSEEK_SOURCE = "api-docs.deepseek.com/quick_start/pricing (snapshots Oct 2026; integrations.md 5e, read 2026-12-05)";
+
+function deepseekPrice(peak: [number, number, number], offPeak: [number, number, number]): Price {
+  return {
+    ...price(peak[0], peak[1], peak[2], `${DEEPSEEK_SOURCE}; peak band`),
+    timeOfDay: { peak: DEEPSEEK_PEAK, offPeakRates: rates(...offPeak), source: `${DEEPSEEK_SOURCE}; off-peak = half of peak` },
   };
 }
 
@@ -43,17 +85,20 @@ const minimaxRoutes = (upstreamModel: string): [ModelRoute, ...ModelRoute[]] => 
 export const MODELS: readonly ModelEntry[] = [
   {
     id: "deepseek/deepseek-flash", name: "DeepSeek V4.1 Flash", contextLength: 128_000, capabilities: CAPABLE,
-    price: price(0.3, 0.006, 1.2, "api-docs.deepseek.com/quick_start/pricing (peak band)"),
+    price: deepseekPrice([0.3, 0.006, 1.2], [0.15, 0.003, 0.6]),
     routes: [{ provider: "deepseek", upstreamModel: "deepseek-flash", jurisdiction: "CN", endpoint: "global" }],
   },
   {
     id: "deepseek/deepseek-v4-pro", name: "DeepSeek V4 Pro", contextLength: 128_000, capabilities: CAPABLE,
-    price: price(1.32, 0.044, 3.96, "api-docs.deepseek.com/quick_start/pricing (peak band)"),
+    price: deepseekPrice([1.32, 0.044, 3.96], [0.66, 0.022, 1.98]),
     routes: [{ provider: "deepseek", upstreamModel: "deepseek-v4-pro", jurisdiction: "CN", endpoint: "global" }],
   },
   {
     id: "openai/gpt-6-astra", name: "GPT-6 Astra", contextLength: 272_000, capabilities: MULTIMODAL,
-    price: price(10, 1, 50, "litellm discussion #39633, PromptFuel v1.0.19 (2026-09-03)", 12.5),
+    price: {
+      ...price(10, 1, 50, "litellm discussion #39633, PromptFuel v1.0.19 (2026-09-03)", 12.5),
+      ...longContext(272_000, rates(20, 2, 75, 25), "same sources: above 272K input x2 input (cache rates too), x1.5 output for the whole request"),
+    },
     routes: [{ provider: "openai", upstreamModel: "gpt-6-astra", jurisdiction: "US", endpoint: "global" }],
   },
   {
@@ -68,17 +113,20 @@ export const MODELS: readonly ModelEntry[] = [
   },
   {
     id: "anthropic/claude-opus-5-5", name: "Claude Opus 5.5", contextLength: 200_000, capabilities: MULTIMODAL,
-    price: price(4, 0.2, 20, "platform.claude.com models/opus-5-5 overview (5-minute cache write)", 5),
+    price: price(4, 0.2, 20, "platform.claude.com models/opus-5-5 overview (cache writes 5-minute 5.00, 1-hour 8.00)", 5, 8),
     routes: [{ provider: "anthropic", upstreamModel: "claude-opus-5-5", jurisdiction: "global", endpoint: "global" }],
   },
   {
     id: "anthropic/claude-sonnet-5-5", name: "Claude Sonnet 5.5", contextLength: 200_000, capabilities: MULTIMODAL,
-    price: price(2, 0.2, 10, "platform.claude.com models/sonnet-5-5 overview (0.20 cached read as documented; 5-minute write)", 2.5),
+    price: price(2, 0.2, 10, "platform.claude.com models/sonnet-5-5 overview (0.20 cached read as documented; writes 5-minute 2.50, 1-hour 4.00)", 2.5, 4),
     routes: [{ provider: "anthropic", upstreamModel: "claude-sonnet-5-5", jurisdiction: "global", endpoint: "global" }],
   },
   {
     id: "anthropic/claude-haiku-5-5", name: "Claude Haiku 5.5", contextLength: 200_000, capabilities: MULTIMODAL,
-    price: price(0.1, 0.01, 0.5, "trackers 2026-10-07..24 (prompt <= 100k band)", 0.125),
+    price: {
+      ...price(0.1, 0.01, 0.5, "trackers 2026-10-07..24 (prompt <= 100k band; writes 1.25x / 2x input)", 0.125, 0.2),
+      ...longContext(100_000, rates(0.5, 0.05, 2.5, 0.625, 1), "trackers 2026-10-07..24 (prompt > 100k band; writes 1.25x / 2x input)"),
+    },
     routes: [{ provider: "anthropic", upstreamModel: "claude-haiku-5-5", jurisdiction: "global", endpoint: "global" }],
   },
   {
@@ -94,7 +142,10 @@ export const MODELS: readonly ModelEntry[] = [
   },
   {
     id: "gemini/gemini-3.1-pro-preview", name: "Gemini 3.1 Pro Preview", contextLength: 1_000_000, capabilities: MULTIMODAL,
-    price: price(2, 0.5, 12, "ai.google.dev/gemini-api/docs/pricing (<= 200k band); cached read assumed 25% of input"),
+    price: {
+      ...price(2, 0.5, 12, "ai.google.dev/gemini-api/docs/pricing (<= 200k band); cached read assumed 25% of input"),
+      ...longContext(200_000, rates(4, 1, 18), "ai.google.dev/gemini-api/docs/pricing (> 200k band); cached read assumed 25% of input"),
+    },
     routes: [{ provider: "gemini", upstreamModel: "gemini-3.1-pro-preview", jurisdiction: "global", endpoint: "global" }],
   },
   {
@@ -104,12 +155,15 @@ export const MODELS: readonly ModelEntry[] = [
   },
   {
     id: "qwen/qwen4-max", name: "Qwen4 Max", contextLength: 256_000, capabilities: CAPABLE,
-    price: price(1.5, 0.075, 4.5, "apidog Qwen4-Max API guide (2026-11-16)", 1.875),
+    price: price(1.5, 0.075, 4.5, "apidog Qwen4-Max API guide (2026-11-16): flat over the 1M context, no tiers published; 1-hour explicit cache writes are refused (usage has no TTL split)", 1.875),
     routes: qwenRoutes("qwen4-max"),
   },
   {
     id: "minimax/minimax-m3", name: "MiniMax M3", contextLength: 1_000_000, capabilities: CAPABLE,
-    price: price(0.3, 0.06, 1.2, "dev.to MiniMax M3 guide (2026-09-11, global standard tier, <= 512K input)"),
+    price: {
+      ...price(0.3, 0.06, 1.2, "dev.to MiniMax M3 guide (2026-09-11, global standard tier, <= 512K input)"),
+      ...longContext(512_000, rates(0.6, 0.12, 2.4), "dev.to MiniMax M3 guide (2026-09-11, > 512K total input; 512K read as 512,000)"),
+    },
     routes: minimaxRoutes("MiniMax-M3"),
   },
   {

@@ -4,15 +4,52 @@ import type { ProviderId } from "../providers/provider-ids.ts";
 export const JURISDICTIONS = ["CN", "SG", "US", "EU", "global"] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
 
-/** Prices in integer micro-USD per 1M tokens (1 USD/M = 1_000_000), with when and where they were read. */
-export interface Price {
+/** Rates in integer micro-USD per 1M tokens (1 USD/M = 1_000_000). */
+export interface TokenRates {
   input: number;
   cachedInput: number;
+  /** 5-minute (or the provider's only) cache write; the input rate when absent. */
   cacheWrite?: number;
+  /** 1-hour cache write (Anthropic `ttl: "1h"`: 2x input); the 5-minute write rate when absent. */
+  cacheWrite1h?: number;
   output: number;
-  /** Version stored on each usage row, e.g. `2026-11-26`. */
+}
+
+/**
+ * A whole-request long-context band: when a request's prompt (uncached + cache reads + cache writes) is above
+ * `aboveInputTokens`, every token of it is charged at `rates` (Anthropic, Gemini, OpenAI and MiniMax bill so).
+ */
+export interface LongContextBand {
+  aboveInputTokens: number;
+  rates: TokenRates;
+  source: string;
+}
+
+/**
+ * A weekly peak window in the provider's local time: `offsetMinutes` from UTC (no daylight saving), ISO weekdays
+ * (1 = Monday) and `[start, end)` minutes after local midnight. Listed local `holidays` (YYYY-MM-DD) have no peak.
+ */
+export interface PeakSchedule {
+  offsetMinutes: number;
+  weekdays: readonly number[];
+  windows: readonly (readonly [number, number])[];
+  holidays: readonly string[];
+}
+
+/** A time-of-day band: a request that STARTS outside the peak windows is charged at `offPeakRates`. */
+export interface TimeOfDayBand {
+  peak: PeakSchedule;
+  offPeakRates: TokenRates;
+  source: string;
+}
+
+/** Prices with when and where they were read. The top-level rates are the default (peak, short-context) band. */
+export interface Price extends TokenRates {
+  /** Version stored on each usage row, e.g. `2026-11-26`; `+off-peak` is appended when the off-peak band applied. */
   version: string;
   source: string;
+  longContext?: LongContextBand;
+  timeOfDay?: TimeOfDayBand;
 }
 
 /**

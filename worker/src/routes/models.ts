@@ -1,19 +1,42 @@
 /**
  * GET /v1/models: OpenAI's list shape, each entry also carrying pricing (USD per 1M tokens, as strings to avoid
- * float noise), context length, capabilities and where each route processes data. Lists the models that work here:
+ * float noise; the default band, then `long_context` and `off_peak` bands where the model has them), context length, capabilities and where each route processes data. Lists the models that work here:
  * those whose provider has an adapter.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { MODELS } from "../catalog/models.ts";
-import type { ModelEntry } from "../catalog/types.ts";
+import type { ModelEntry, PeakSchedule, TokenRates } from "../catalog/types.ts";
 import { getAdapter } from "../providers/index.ts";
 
 const CATALOG_CREATED = Math.floor(Date.UTC(2026, 10, 26) / 1000);
 
 const perMillionUsd = (microUsd: number): string => (microUsd / 1_000_000).toString();
 
+/** One band's rates; `cache_write` / `cache_write_1h` only where the provider prices them apart. */
+function describeRates(rates: TokenRates) {
+  return {
+    input: perMillionUsd(rates.input),
+    cached_input: perMillionUsd(rates.cachedInput),
+    ...(rates.cacheWrite === undefined ? {} : { cache_write: perMillionUsd(rates.cacheWrite) }),
+    ...(rates.cacheWrite1h === undefined ? {} : { cache_write_1h: perMillionUsd(rates.cacheWrite1h) }),
+    output: perMillionUsd(rates.output),
+  };
+}
+
+const clock = (minutes: number): string => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+
+function describePeak(peak: PeakSchedule) {
+  return {
+    utc_offset_minutes: peak.offsetMinutes,
+    iso_weekdays: peak.weekdays,
+    windows: peak.windows.map(([start, end]) => `${clock(start)}-${clock(end)}`),
+    holidays: peak.holidays,
+  };
+}
+
 function describe(model: ModelEntry) {
+  const { longContext, timeOfDay } = model.price;
   return {
     id: model.id,
     object: "model" as const,
@@ -24,10 +47,9 @@ function describe(model: ModelEntry) {
     capabilities: model.capabilities,
     pricing: {
       unit: "USD per 1M tokens",
-      input: perMillionUsd(model.price.input),
-      cached_input: perMillionUsd(model.price.cachedInput),
-      ...(model.price.cacheWrite === undefined ? {} : { cache_write: perMillionUsd(model.price.cacheWrite) }),
-      output: perMillionUsd(model.price.output),
+      ...describeRates(model.price),
+      ...(longContext ? { long_context: { above_input_tokens: longContext.aboveInputTokens, ...describeRates(longContext.rates) } } : {}),
+      ...(timeOfDay ? { off_peak: { ...describeRates(timeOfDay.offPeakRates), outside_peak: describePeak(timeOfDay.peak) } } : {}),
       version: model.price.version,
     },
     jurisdictions: [...new Set(model.routes.map((route) => route.jurisdiction))],

@@ -33,6 +33,7 @@ export interface QueuedUsage {
   completion_tokens: number;
   cached_tokens: number;
   cache_write_tokens: number;
+  cache_write_1h_tokens: number;
   reasoning_tokens: number;
   cost_micro_usd: number;
   price_version: string;
@@ -63,6 +64,7 @@ export function buildQueuedUsage(context: Context<AppEnv>, record: RequestRecord
     completion_tokens: record.usage.output,
     cached_tokens: record.usage.cacheRead,
     cache_write_tokens: record.usage.cacheWrite,
+    cache_write_1h_tokens: Math.min(record.usage.cacheWrite, record.usage.cacheWrite1h ?? 0),
     reasoning_tokens: record.usage.reasoning,
     cost_micro_usd: record.costMicroUsd,
     price_version: record.priceVersion,

@@ -7,6 +7,7 @@ export interface SimulatorEntry {
   model: string | null;
   stream: boolean;
   stream_options: { include_usage?: boolean } | null;
+  anthropic_beta: string | null;
   usage: { prompt_tokens: number; cached_tokens: number; cache_write_tokens: number; completion_tokens: number; reasoning_tokens: number } | null;
   outcome: string;
   body?: unknown;

@@ -35,6 +35,7 @@ describe("createAnthropicAdapter", () => {
       messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
       stream: true,
       thinking: { type: "enabled", budget_tokens: 1024 },
+      service_tier: "standard_only",
     });
   });
 

@@ -90,6 +90,7 @@ export interface AnthropicMessagesRequest {
   thinking?: AnthropicThinking;
   output_config?: { effort: string };
   metadata?: { user_id: string };
+  service_tier?: "auto" | "standard_only";
 }
 
 /** Anthropic's usage object: `input_tokens` excludes cache reads and writes. */

@@ -21,7 +21,9 @@ function refusalOf(action: () => unknown): GatewayError {
 
 describe("convertToAnthropicRequest: parameters", () => {
   it("sends the upstream model, the default max_tokens and nothing Anthropic would reject", () => {
-    expect(convert()).toEqual({ model: "claude-test-1", max_tokens: 8192, messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }] });
+    expect(convert()).toEqual({
+      model: "claude-test-1", max_tokens: 8192, messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }], service_tier: "standard_only",
+    });
   });
 
   it("takes max_completion_tokens over max_tokens", () => {
@@ -52,7 +54,9 @@ describe("convertToAnthropicRequest: parameters", () => {
       response_format: { type: "text" }, store: true, metadata: { a: "b" }, service_tier: "auto", prediction: { type: "content", content: "x" },
       prompt_cache_key: "k", safety_identifier: "s", some_vendor_field: 1,
     });
-    expect(Object.keys(body).sort()).toEqual(["max_tokens", "messages", "model"]);
+    expect(Object.keys(body).sort()).toEqual(["max_tokens", "messages", "model", "service_tier"]);
+    // The client's tier never reaches Anthropic: Priority Tier is priced above the catalog.
+    expect(body.service_tier).toBe("standard_only");
   });
 
   it.each([

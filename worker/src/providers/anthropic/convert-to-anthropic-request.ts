@@ -30,7 +30,10 @@
  * | `modalities` with audio, `audio` | – | **refuse** (`modalities` / `audio`) |
  * | `functions`, `function_call` (deprecated) | – | **refuse** (`functions` / `function_call`): use `tools` |
  * | `web_search_options` | – | **refuse** (`web_search_options`) |
- * | `prediction`, `store`, `metadata`, `service_tier`, `prompt_cache_key`, `safety_identifier`, any other field | – | drop: Anthropic rejects unknown fields |
+ * | `cache_control` on a content part or tool, `ttl` `5m` / `1h` | `cache_control` | priced: usage's `cache_creation` splits 5-minute and 1-hour writes, each billed at its rate |
+ * | – | `service_tier: "standard_only"` | always: Priority Tier capacity ("auto") is priced higher than the catalog |
+ * | `prediction`, `verbosity`, `prompt_cache_key`, `safety_identifier`, `seed`, `parallel_tool_calls` true | – | drop: Anthropic rejects unknown fields |
+ * | `store`, `metadata`, `service_tier`, `modalities`, `audio`, `web_search_options`, unknown fields | – | stripped or refused by the surface (surfaces/openai/request-fields.ts) before this table |
  */
 import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
 import { isJsonObject, type AnthropicMessage, type AnthropicMessagesRequest } from "./anthropic-api-types.ts";
@@ -131,5 +134,6 @@ export function convertToAnthropicRequest(
     body.output_config = { effort: thinking === "minimal" ? "low" : thinking };
   }
   if (typeof request.user === "string" && request.user.length > 0) body.metadata = { user_id: request.user };
+  body.service_tier = "standard_only";
   return body;
 }

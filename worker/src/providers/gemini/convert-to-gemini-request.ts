@@ -29,7 +29,8 @@
  * | `audio`, `modalities` other than `["text"]` | – | refuse (text output only) |
  * | `functions`, `function_call` (legacy) | – | refuse (use `tools`) |
  * | `web_search_options` | – | refuse |
- * | `user`, `metadata`, `store`, `service_tier`, `prediction`, `prompt_cache_key`, `safety_identifier`, `verbosity`, others | – | drop |
+ * | `user`, `prediction`, `prompt_cache_key`, `safety_identifier`, `verbosity`, `cache_control` on parts | – | drop (Gemini bills no cache writes; implicit cache reads are in usage) |
+ * | `store`, `metadata`, `service_tier`, unknown fields | – | stripped or refused by the surface (surfaces/openai/request-fields.ts) before this table |
  *
  * Without `reasoning_effort` no `thinkingConfig` is sent: the model thinks by its own default and its thoughts are
  * billed but not shown (non-thinking models refuse a `thinkingConfig`).

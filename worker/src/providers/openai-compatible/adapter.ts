@@ -1,6 +1,7 @@
 /**
  * The OpenAI-dialect adapter shared by OpenAI, DeepSeek, Z.ai, Qwen (DashScope compatible-mode), MiniMax and
- * Moonshot. Per-provider differences are small typed quirks (today: how usage is reported).
+ * Moonshot. Per-provider differences are small typed quirks (how usage is reported) and the forwarding table of
+ * build-dialect-body.ts.
  * https://platform.openai.com/docs/api-reference/chat/create
  */
 import { GatewayError } from "../../errors.ts";
@@ -8,6 +9,7 @@ import type { ChatCompletion, ChatCompletionChunk } from "../../lib/openai-types
 import { mapUpstreamError, readUpstreamMessage } from "../map-upstream-error.ts";
 import type { ProviderId } from "../provider-ids.ts";
 import type { NormalizedUsage, ProviderAdapter, StreamPart, StreamTranslator } from "../types.ts";
+import { buildDialectBody } from "./build-dialect-body.ts";
 
 export interface OpenAIDialectQuirks {
   convertUsage(usage: Record<string, unknown>): NormalizedUsage;
@@ -35,9 +37,7 @@ export function createOpenAICompatibleAdapter(
     defaultBaseUrl,
 
     buildChatRequest({ request, route, target }) {
-      const body: Json = { ...request, model: route.upstreamModel };
-      // Always ask for stream usage: every request is settled from the provider's own numbers.
-      if (request.stream) body.stream_options = { ...(request.stream_options ?? {}), include_usage: true };
+      const body = buildDialectBody(id, request, route.upstreamModel);
       return {
         url: `${target.baseUrl.replace(/\/+$/, "")}/chat/completions`,
         headers: {

@@ -2,7 +2,8 @@
  * POST /v1/messages: the Anthropic Messages API in front of every catalog model (Claude Code style agents and the
  * official @anthropic-ai/sdk), streamed or not, with tools. Converted to the internal OpenAI shape at the edge and
  * rendered back as Anthropic Messages; errors in Anthropic's shape. Models routed to Anthropic itself are forwarded
- * natively (the body as sent, the answer as received) so nothing is lost in translation.
+ * natively (the body as the forwarding policy leaves it, the answer as received) so nothing is lost in translation.
+ * The policy (surfaces/anthropic/request-fields.ts) runs first, for every route.
  * https://docs.anthropic.com/en/api/messages
  */
 import { Hono } from "hono";
@@ -12,10 +13,11 @@ import { anthropicSurface } from "../../surfaces/anthropic/anthropic-surface.ts"
 import { convertAnthropicRequest } from "../../surfaces/anthropic/convert-anthropic-request.ts";
 import { anthropicNativeForward } from "../../surfaces/anthropic/native-forward.ts";
 import { anthropicRequestSchema } from "../../surfaces/anthropic/parse-anthropic-request.ts";
+import { applyMessagesFieldPolicy } from "../../surfaces/anthropic/request-fields.ts";
 import { dispatchChat } from "../dispatch-chat.ts";
 
 export const messagesRoute = new Hono<AppEnv>().post("/", async (context) => {
-  const body = await readJsonBody(context.req.raw, context.get("config").MAX_REQUEST_BYTES, anthropicRequestSchema);
+  const body = applyMessagesFieldPolicy(await readJsonBody(context.req.raw, context.get("config").MAX_REQUEST_BYTES, anthropicRequestSchema));
   // Converting also validates the body for every route; Anthropic's own routes then get the body as sent.
   const request = convertAnthropicRequest(body);
   return dispatchChat(context, request, anthropicSurface, anthropicNativeForward(body, context.req.raw.headers));

@@ -1,4 +1,5 @@
 import { maxOutputTokens } from "../../catalog/output-limits.ts";
+import { ratesFor } from "../../catalog/pricing.ts";
 import type { ModelEntry, Price } from "../../catalog/types.ts";
 import { GatewayError } from "../../errors.ts";
 import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
@@ -26,7 +27,8 @@ export function requestedOutputTokens(request: ChatCompletionRequest, model: Mod
 /**
  * The credit reserved at admission: what this request can cost at most, as near as the gateway can tell before the
  * upstream answers. Input: estimatePromptTokens (by script, images by allowance) at the highest input price the model
- * has (cache writes cost more than plain input). Output: the requested output tokens (capped at the model's limit;
+ * has in the band of that estimate (cache writes, 1-hour ones most, cost more than plain input; above a long-context
+ * threshold every token costs the band's rate). Output: the requested output tokens (capped at the model's limit;
  * the limit when unset), plus the largest thinking budget when reasoning is asked for, at the output price.
  * Admission needs a positive balance and deducts the reservation atomically; settlement returns what was not spent.
  * The overdraft bound this gives is in docs/credit.md.
@@ -35,8 +37,9 @@ export function reservationMicroUsd(request: ChatCompletionRequest, model: Model
   const inputTokens = estimatePromptTokens(request.messages, request.tools ?? null);
   const thinking = typeof request.reasoning_effort === "string" && request.reasoning_effort !== "none" ? MAX_THINKING_BUDGET_TOKENS : 0;
   const outputTokens = requestedOutputTokens(request, model) + thinking;
-  const inputPrice = Math.max(price.input, price.cacheWrite ?? 0);
-  return Math.ceil((inputTokens * inputPrice + outputTokens * price.output) / 1_000_000);
+  const rates = ratesFor(price, inputTokens);
+  const inputPrice = Math.max(rates.input, rates.cacheWrite ?? 0, rates.cacheWrite1h ?? 0);
+  return Math.ceil((inputTokens * inputPrice + outputTokens * rates.output) / 1_000_000);
 }
 
 /**

@@ -64,7 +64,7 @@ export const EXPORTED_TABLES = {
     shape: "rows",
     omittedColumns: [],
     description:
-      "One row per routed request: model, provider, token counts, cost in micro-USD, status and timings. No prompt or response content is ever stored.",
+      "One row per routed request: model, provider, token counts (cache writes with their 1-hour part), cost in micro-USD, the price version it was billed at (with its time-of-day band), status and timings. No prompt or response content is ever stored.",
     onAccountExpiry: { action: "anonymise", columns: [usageEvents.userId, usageEvents.apiKeyId] },
   },
   request_logs: {

@@ -1,10 +1,13 @@
 /**
- * Native forwarding of an Anthropic Messages request to Anthropic itself: the client's body goes upstream as sent
- * (only `model` becomes the upstream id), so cache_control, thinking signatures and every other field keep full
- * fidelity; the answer comes back as Anthropic sent it (only `model` becomes the catalog id).
+ * Native forwarding of an Anthropic Messages request to Anthropic itself: the body as the forwarding policy left it
+ * (request-fields.ts: unpriced fields refused or stripped, `service_tier: "standard_only"`) goes upstream with only
+ * `model` replaced, so cache_control, thinking signatures and every other accepted field keep full fidelity; of the
+ * client's `anthropic-beta` only the listed betas are forwarded (others refused). The answer comes back as Anthropic
+ * sent it (only `model` becomes the catalog id).
  */
 import type { ModelRoute } from "../../catalog/types.ts";
 import type { UpstreamRequest, UpstreamTarget } from "../../providers/types.ts";
+import { forwardedAnthropicBetas } from "./request-fields.ts";
 
 const DEFAULT_VERSION = "2023-06-01";
 
@@ -28,7 +31,7 @@ export function anthropicNativeForward(body: Record<string, unknown>, clientHead
         "content-type": "application/json",
         accept: body.stream === true ? "text/event-stream" : "application/json",
       };
-      const beta = clientHeaders.get("anthropic-beta");
+      const beta = forwardedAnthropicBetas(clientHeaders.get("anthropic-beta"));
       if (beta) headers["anthropic-beta"] = beta;
       return {
         url: `${target.baseUrl.replace(/\/+$/, "")}/v1/messages`,

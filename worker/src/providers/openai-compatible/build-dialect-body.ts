@@ -1,0 +1,60 @@
+/**
+ * The upstream body of the OpenAI-dialect adapter, from a request the surface's forwarding policy already filtered
+ * (surfaces/openai/request-fields.ts: unknown and unpriced fields never get here). docs/forwarded-fields.md.
+ *
+ * | field | `openai` | other OpenAI-dialect providers |
+ * |---|---|---|
+ * | `model` | the route's upstream model | same |
+ * | `stream_options` (streams) | `include_usage: true` forced: every request is billed from the provider's usage | same |
+ * | `store` | always `false`: OpenAI's default differs per endpoint; nothing is kept in omnizen's account | not sent |
+ * | `service_tier` | always `default` (the standard tier the catalog prices) | not sent |
+ * | `prediction`, `verbosity`, `safety_identifier`, `prompt_cache_key` | passed | stripped: OpenAI-only fields |
+ * | `cache_control` on a message, content part or tool, `ttl` absent or `5m` | passed | passed (Qwen explicit cache: billed as cache writes) |
+ * | `cache_control.ttl` anything else (`1h`) | refused | refused: the dialect's usage has no TTL split, so a 1-hour write could not be priced |
+ * | every other field the surface passed | passed | passed |
+ */
+import { GatewayError } from "../../errors.ts";
+import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
+import type { ProviderId } from "../provider-ids.ts";
+
+type Json = Record<string, unknown>;
+
+const OPENAI_ONLY = ["prediction", "verbosity", "safety_identifier", "prompt_cache_key"] as const;
+
+const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+
+function checkCacheTtl(holder: unknown, path: string): void {
+  if (!isObject(holder) || !isObject(holder.cache_control)) return;
+  const ttl = holder.cache_control.ttl;
+  if (ttl !== undefined && ttl !== null && ttl !== "5m") {
+    throw new GatewayError("invalid_request", `${path}.cache_control.ttl: only 5-minute cache writes are available for this model.`, {
+      param: `${path}.cache_control.ttl`,
+    });
+  }
+}
+
+function checkCacheControls(request: ChatCompletionRequest): void {
+  request.messages.forEach((message, messageIndex) => {
+    checkCacheTtl(message, `messages[${messageIndex}]`);
+    if (Array.isArray(message.content)) {
+      message.content.forEach((part, partIndex) => checkCacheTtl(part, `messages[${messageIndex}].content[${partIndex}]`));
+    }
+  });
+  request.tools?.forEach((tool, toolIndex) => checkCacheTtl(tool, `tools[${toolIndex}]`));
+}
+
+/** Builds the JSON body by the table above; throws `invalid_request` (400, with `param`) for a refused field. */
+export function buildDialectBody(provider: ProviderId, request: ChatCompletionRequest, upstreamModel: string): Json {
+  checkCacheControls(request);
+  const body: Json = { ...request, model: upstreamModel };
+  if (request.stream) body.stream_options = { ...(request.stream_options ?? {}), include_usage: true };
+  delete body.store;
+  delete body.service_tier;
+  if (provider === "openai") {
+    body.store = false;
+    body.service_tier = "default";
+  } else {
+    for (const field of OPENAI_ONLY) delete body[field];
+  }
+  return body;
+}
