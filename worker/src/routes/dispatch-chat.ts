@@ -20,7 +20,7 @@ import { reservationMicroUsd } from "../services/hot-path/reservation.ts";
 import { selectRoutes, type RouteCandidate } from "../services/route-selection.ts";
 import type { NativeForward } from "../surfaces/anthropic/native-forward.ts";
 import type { Surface } from "../surfaces/types.ts";
-import { admitChat } from "./admit-chat.ts";
+import { admitChat, beforeAdmission } from "./admit-chat.ts";
 import { createStreamResponseBody } from "./chat-completions/stream-response.ts";
 import { createPassthroughStreamBody } from "./passthrough-stream.ts";
 import { createStreamRecorder, jsonEntry } from "../services/prompt-cache/cache-entry.ts";
@@ -42,14 +42,19 @@ export async function dispatchChat(
   native?: NativeForward,
 ): Promise<Response> {
   const config = context.get("config");
-  const model = findModel(request.model);
-  if (!model) {
-    throw new GatewayError("model_not_found", `The model '${request.model.slice(0, 100)}' does not exist; GET /v1/models lists them.`, { param: "model" });
-  }
-  const price = priceAt(model, new Date(context.get("startedAt")));
+  const { model, price, promptCharacters, nativeBody } = await beforeAdmission(context, () => {
+    const model = findModel(request.model);
+    if (!model) {
+      throw new GatewayError("model_not_found", `The model '${request.model.slice(0, 100)}' does not exist; GET /v1/models lists them.`, { param: "model" });
+    }
+    return {
+      model,
+      price: priceAt(model, new Date(context.get("startedAt"))),
+      promptCharacters: JSON.stringify(request.messages).length,
+      nativeBody: native && model.routes.some((route) => route.provider === native.provider) ? native.body : undefined,
+    };
+  });
   const stream = request.stream === true;
-  const promptCharacters = JSON.stringify(request.messages).length;
-  const nativeBody = native && model.routes.some((route) => route.provider === native.provider) ? native.body : undefined;
   const { admission, cache } = await admitChat(context, request, surface, reservationMicroUsd(request, promptCharacters, price), nativeBody);
   const finisher = createRequestFinisher(context, admission, { modelId: model.id, stream, priceVersion: price.version });
   const headers: Record<string, string> = {

@@ -7,9 +7,10 @@ import type { AppEnv } from "../../app-env.ts";
 import { chatCompletionRequestSchema } from "../../lib/openai-types.ts";
 import { readJsonBody } from "../../lib/request-body.ts";
 import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
+import { beforeAdmission } from "../admit-chat.ts";
 import { dispatchChat } from "../dispatch-chat.ts";
 
 export const chatCompletionsRoute = new Hono<AppEnv>().post("/", async (context) => {
-  const request = await readJsonBody(context.req.raw, context.get("config").MAX_REQUEST_BYTES, chatCompletionRequestSchema);
+  const request = await beforeAdmission(context, () => readJsonBody(context.req.raw, context.get("config").MAX_REQUEST_BYTES, chatCompletionRequestSchema));
   return dispatchChat(context, request, openaiSurface);
 });
