@@ -1,7 +1,7 @@
 /**
  * The Hono app: routes wired explicitly, one onError rendering OpenAI's error JSON, one notFound.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./app-env.ts";
 import { ConfigError } from "./env.ts";
@@ -36,20 +36,22 @@ export function createApp(): Hono<AppEnv> {
   app.route("/api", apiRoutes);
   app.route("/webhooks", webhookRoutes);
 
-  app.notFound((context) => {
-    const error = new GatewayError("not_found", `No route for ${context.req.method} ${new URL(context.req.url).pathname}.`);
-    return context.json(error.toJSON(), error.status);
-  });
+  // Unknown routes and methods answer in the surface's shape too (e.g. GET /v1/messages is Anthropic's).
+  app.notFound((context) => renderError(context, new GatewayError("not_found", `No route for ${context.req.method} ${new URL(context.req.url).pathname}.`)));
 
   app.onError((error, context) => {
     const known = toGatewayError(error, context.get("requestId"));
     reportServerError(context, error, known.status);
-    const body = context.get("surface") === "anthropic" ? renderAnthropicError(known, context.get("requestId")) : known.toJSON();
-    const response = context.json(body, known.status);
-    for (const [name, value] of Object.entries(known.headers)) response.headers.set(name, value);
-    return response;
+    return renderError(context, known);
   });
   return app;
+}
+
+function renderError(context: Context<AppEnv>, known: GatewayError): Response {
+  const body = context.get("surface") === "anthropic" ? renderAnthropicError(known, context.get("requestId")) : known.toJSON();
+  const response = context.json(body, known.status);
+  for (const [name, value] of Object.entries(known.headers)) response.headers.set(name, value);
+  return response;
 }
 
 function toGatewayError(error: unknown, requestId: string | undefined): GatewayError {
