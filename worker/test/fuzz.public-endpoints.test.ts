@@ -84,13 +84,27 @@ function runsFor(share: number): number {
   return Math.max(5, Math.round(TOTAL_RUNS * share));
 }
 
-function assertProperty<T>(arbitrary: fc.Arbitrary<T>, share: number, predicate: (value: T) => Promise<unknown>): Promise<void> {
-  return fc.assert(
+/**
+ * Runs the property and returns how often each status answered (printed as counts only), so a run that never got past
+ * the key check or the parser shows.
+ */
+async function assertProperty<T>(arbitrary: fc.Arbitrary<T>, share: number, predicate: (value: T) => Promise<number>, examples: T[] = []): Promise<Map<number, number>> {
+  const statuses = new Map<number, number>();
+  await fc.assert(
     fc.asyncProperty(arbitrary, async (value) => {
-      await predicate(value);
+      const status = await predicate(value);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }),
-    { numRuns: runsFor(share), ...(configuredSeed && { seed: configuredSeed }), endOnFailure: true },
+    // The examples (a valid request) run first: the coverage check below does not depend on luck.
+    { numRuns: runsFor(share), ...(configuredSeed && { seed: configuredSeed }), endOnFailure: true, examples: examples.map((example): [T] => [example]) },
   );
+  console.log(`fuzz statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
+  return statuses;
+}
+
+/** The run reached past authentication and parsing: some answers succeeded, some were refused by validation. */
+function expectCoverage(statuses: Map<number, number>, expected: number[]): void {
+  for (const status of expected) expect(statuses.get(status) ?? 0, `no ${status} answer in the run`).toBeGreaterThan(0);
 }
 
 /** Time allowed for a property: SHORT_RUNS take well under a minute; the long run scales. */
@@ -125,17 +139,22 @@ describe(`fuzzing the public endpoints (${TOTAL_RUNS} cases)`, () => {
         content: contentHeaders,
         credentials: fc.constant(null).chain(() => credentialHeaders(apiKey, "either")),
       });
-      await assertProperty(arbitrary, endpoint.share, async ({ method, body, content, credentials }) => {
-        await check({ method, path: endpoint.path, headers: { ...content.headers, ...credentials }, body, declaredLength: content.length }, endpoint.shape);
-      });
+      const valid = { method: "POST", body: new TextEncoder().encode(JSON.stringify(validBody(endpoint.kind))), content: { headers: {}, length: "exact" as const }, credentials: { authorization: `Bearer ${apiKey}` } };
+      const statuses = await assertProperty(
+        arbitrary,
+        endpoint.share,
+        ({ method, body, content, credentials }) => check({ method, path: endpoint.path, headers: { ...content.headers, ...credentials }, body, declaredLength: content.length }, endpoint.shape),
+        [valid],
+      );
+      expectCoverage(statuses, [200, 400, 401]);
     });
   }
 
   it("/v1/models: never a 5xx or a hang, every error in the openai shape", { timeout: timeoutFor(0.06) }, async () => {
     const arbitrary = fc.record({ method: method("GET"), query: fc.string({ maxLength: 30 }), content: contentHeaders, body: encodedBody(bodyText({})) });
-    await assertProperty(arbitrary, 0.06, async ({ method, query, content, body }) => {
-      await check({ method, path: `/v1/models${query ? `?${encodeURIComponent(query)}` : ""}`, headers: content.headers, body, declaredLength: content.length }, "openai");
-    });
+    await assertProperty(arbitrary, 0.06, ({ method, query, content, body }) =>
+      check({ method, path: `/v1/models${query ? `?${encodeURIComponent(query)}` : ""}`, headers: content.headers, body, declaredLength: content.length }, "openai"),
+    );
   });
 
   const apiRoutes = [
@@ -161,22 +180,23 @@ describe(`fuzzing the public endpoints (${TOTAL_RUNS} cases)`, () => {
       content: contentHeaders,
       tokenChoice: fc.nat(),
     });
-    await assertProperty(arbitrary, 0.2, async ({ route, id, method, body, content, tokenChoice }) => {
+    const statuses = await assertProperty(arbitrary, 0.2, async ({ route, id, method, body, content, tokenChoice }) => {
       const user = await dashboardUser();
       const credentials = fc.sample(credentialHeaders(user.token, "bearer"), { numRuns: 1, seed: tokenChoice })[0] ?? {};
-      await check({ method: method ?? route.method, path: route.path(id), headers: { origin: "http://dashboard.test", ...content.headers, ...credentials }, body, declaredLength: content.length }, "openai");
-    });
+      return check({ method: method ?? route.method, path: route.path(id), headers: { origin: "http://dashboard.test", ...content.headers, ...credentials }, body, declaredLength: content.length }, "openai");
+    }, [{ route: apiRoutes[0], id: "x", method: null, body: new Uint8Array(), content: { headers: {}, length: "none" }, tokenChoice: 0 }]);
+    expectCoverage(statuses, [200, 400, 401]);
   });
 
   it("/webhooks/clerk: unsigned, badly signed and signed-but-malformed deliveries are never a 5xx", { timeout: timeoutFor(0.22) }, async () => {
     const arbitrary = fc.record({
       method: method("POST"),
-      path: fc.constantFrom("/webhooks/clerk", "/webhooks/clerk/", "/webhooks/stripe", "/webhooks/"),
+      path: fc.oneof({ weight: 8, arbitrary: fc.constant("/webhooks/clerk") }, { weight: 1, arbitrary: fc.constantFrom("/webhooks/clerk/", "/webhooks/stripe", "/webhooks/", "/webhooks/clerk/x") }),
       text: bodyText(validBody("webhook")),
-      signing: fc.constantFrom("valid", "none", "wrong-secret", "stale", "other-body", "garbage-headers"),
+      signing: fc.oneof({ weight: 4, arbitrary: fc.constant("valid") }, { weight: 5, arbitrary: fc.constantFrom("none", "wrong-secret", "stale", "other-body", "garbage-headers") }),
       content: contentHeaders,
     });
-    await assertProperty(arbitrary, 0.22, async ({ method, path, text, signing, content }) => {
+    const statuses = await assertProperty(arbitrary, 0.22, async ({ method, path, text, signing, content }) => {
       let signature: Record<string, string> = {};
       if (signing === "valid") signature = await svixHeaders(text);
       if (signing === "wrong-secret") signature = await svixHeaders(text, { secret: `whsec_${btoa("not the secret at all!!")}` });
@@ -185,7 +205,8 @@ describe(`fuzzing the public endpoints (${TOTAL_RUNS} cases)`, () => {
       if (signing === "garbage-headers") signature = { "svix-id": "", "svix-timestamp": "soon", "svix-signature": "v1,!!!,v2" };
       // A signed body must be sent as signed: only the unsigned cases get odd encodings.
       const body = new TextEncoder().encode(text);
-      await check({ method, path, headers: { ...content.headers, ...signature }, body, declaredLength: signing === "valid" ? "exact" : content.length }, "openai");
-    });
+      return check({ method, path, headers: { ...content.headers, ...signature }, body, declaredLength: signing === "valid" ? "exact" : content.length }, "openai");
+    }, [{ method: "POST", path: "/webhooks/clerk", text: JSON.stringify(validBody("webhook")), signing: "valid", content: { headers: {}, length: "exact" } }]);
+    expectCoverage(statuses, [200, 400]);
   });
 });

@@ -108,4 +108,12 @@ describe("a known key learns what is wrong with its body", () => {
     const response = await post("/v1/messages", apiKey, body);
     expect(response.status).toBeLessThan(500);
   });
+
+  it("an unknown method on /v1/messages answers 404 in Anthropic's shape (found by the fuzzer)", async () => {
+    const { apiKey } = await seedAccount();
+    for (const endpoint of ["/v1/messages", "/v1/messages/count_tokens"] as const) {
+      const response = await gatewayFetch(endpoint, { method: "DELETE", headers: bearer(apiKey) });
+      await expectError(response, endpoint, 404, "not_found_error");
+    }
+  });
 });
