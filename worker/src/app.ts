@@ -16,6 +16,7 @@ import { messagesRoute } from "./routes/messages/route.ts";
 import { webhookRoutes } from "./routes/webhooks/index.ts";
 import { modelsRoute } from "./routes/models.ts";
 import { reportServerError } from "./services/error-reporter/report-server-error.ts";
+import { unknownErrorSummary } from "./services/error-reporter/reportable-error.ts";
 import { renderAnthropicError } from "./surfaces/anthropic/render-anthropic-error.ts";
 
 export function createApp(): Hono<AppEnv> {
@@ -60,8 +61,7 @@ function toGatewayError(error: unknown, requestId: string | undefined): GatewayE
     return new GatewayError("invalid_request", "The request could not be read.");
   }
   // Unknown errors: log the kind and where, never the message (it may quote request content), answer a generic 500.
-  const name = error instanceof Error ? error.name : typeof error;
-  const where = error instanceof Error ? error.stack?.split("\n").slice(1, 4).join(" | ") : undefined;
+  const { name, where } = unknownErrorSummary(error);
   console.error(JSON.stringify({ event: "unhandled-error", requestId, name, where, config: error instanceof ConfigError ? error.message : undefined }));
   return new GatewayError("internal_error", "The gateway failed to process the request; retry, and quote the x-request-id if it persists.");
 }

@@ -131,7 +131,8 @@ export const contentHeaders: fc.Arbitrary<{ headers: Record<string, string>; len
       "anthropic-beta": fc.constantFrom("prompt-caching-2024-07-31", "x".repeat(2000), ",,,", ""),
       "cache-control": fc.constantFrom("no-store", "no-cache", "max-age=abc"),
       "x-omnizen-cache": fc.constantFrom("bypass", "BYPASS", "garbage"),
-      "cf-connecting-ip": fc.constantFrom("2001:db8::1", "not-an-ip", "203.0.113.9"),
+      // Random addresses: a fixed one would soon be throttled for failed authentications and answer only 429s.
+      "cf-connecting-ip": fc.oneof(fc.ipV4(), fc.ipV6(), fc.constant("not-an-ip")),
     },
     { requiredKeys: [] },
   ),
