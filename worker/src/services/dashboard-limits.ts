@@ -10,7 +10,7 @@
  * | `key-create` | `POST /api/keys` | 30 per hour |
  * | `key-change` | `PATCH` and `DELETE /api/keys/:id` (edit, revoke) | 60 per hour (revoking all 50 keys at once fits) |
  * | `profile` | `PATCH /api/account`, `POST /api/account/confirm-age` | 20 per hour |
- * | `account-delete` | `DELETE /api/account` | 5 per hour |
+ * | `account-delete` | `DELETE /api/account` | 10 per hour (a mistyped confirmation is an attempt) |
  *
  * The identifier is the verified Clerk user id, so the limit is per account and one account never spends another's
  * budget. If Redis cannot answer within 2 s (or fails), the request is let through: these limits guard against
@@ -31,7 +31,7 @@ export const DASHBOARD_BUDGETS: Record<DashboardBudget, { requests: number; wind
   "key-create": { requests: 30, window: "1 h", what: "API key creations per hour" },
   "key-change": { requests: 60, window: "1 h", what: "API key edits and revocations per hour" },
   profile: { requests: 20, window: "1 h", what: "profile changes per hour" },
-  "account-delete": { requests: 5, window: "1 h", what: "account deletion attempts per hour" },
+  "account-delete": { requests: 10, window: "1 h", what: "account deletion attempts per hour" },
 };
 
 const LIMIT_TIMEOUT_MS = 2_000;
