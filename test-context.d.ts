@@ -8,5 +8,7 @@ declare module "vitest" {
     simulatorUrl: string;
     /** The fake Sentry (local/sentry-fake): `GET /_envelopes` lists what the worker reported. */
     sentryFakeUrl: string;
+    /** worker/test/fuzz.public-endpoints.test.ts: total cases (0: the short default) and seed (0: random). */
+    fuzz: { runs: number; seed: number };
   }
 }

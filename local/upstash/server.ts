@@ -8,6 +8,7 @@ import { HttpRequestError, isAuthorized, parseRequest, readBody } from "./http-r
 import type { ParsedRequest } from "./http-request.ts";
 import { connectRedisBackend, isRedisReachable } from "./redis-backend.ts";
 import { CommandError, errorText } from "./reply.ts";
+import { acceptUpstashScriptFlags } from "./script-flags.ts";
 import type { CommandOutcome } from "./reply.ts";
 
 /** Options of startUpstashServer. */
@@ -56,10 +57,10 @@ function embeddedWarning(redisUrl: string, forced: boolean): string {
 async function chooseBackend(options: UpstashServerOptions, log: (line: string) => void): Promise<CommandBackend> {
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
   if (!options.forceEmbedded && (await isRedisReachable(redisUrl, redisProbeTimeoutMs))) {
-    return connectRedisBackend(redisUrl, log);
+    return acceptUpstashScriptFlags(await connectRedisBackend(redisUrl, log));
   }
   log(embeddedWarning(redisUrl, options.forceEmbedded === true));
-  return createEmbeddedBackend();
+  return acceptUpstashScriptFlags(createEmbeddedBackend());
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, syncToken: string): void {

@@ -1,7 +1,7 @@
 /**
  * The Hono app: routes wired explicitly, one onError rendering OpenAI's error JSON, one notFound.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { AppEnv } from "./app-env.ts";
 import { ConfigError } from "./env.ts";
@@ -17,6 +17,7 @@ import { messagesRoute } from "./routes/messages/route.ts";
 import { webhookRoutes } from "./routes/webhooks/index.ts";
 import { modelsRoute } from "./routes/models.ts";
 import { reportServerError } from "./services/error-reporter/report-server-error.ts";
+import { unknownErrorSummary } from "./services/error-reporter/reportable-error.ts";
 import { renderAnthropicError } from "./surfaces/anthropic/render-anthropic-error.ts";
 
 export function createApp(): Hono<AppEnv> {
@@ -39,20 +40,22 @@ export function createApp(): Hono<AppEnv> {
   app.route("/api", apiRoutes);
   app.route("/webhooks", webhookRoutes);
 
-  app.notFound((context) => {
-    const error = new GatewayError("not_found", `No route for ${context.req.method} ${new URL(context.req.url).pathname}.`);
-    return context.json(error.toJSON(), error.status);
-  });
+  // Unknown routes and methods answer in the surface's shape too (e.g. GET /v1/messages is Anthropic's).
+  app.notFound((context) => renderError(context, new GatewayError("not_found", `No route for ${context.req.method} ${new URL(context.req.url).pathname}.`)));
 
   app.onError((error, context) => {
     const known = toGatewayError(error, context.get("requestId"));
     reportServerError(context, error, known.status);
-    const body = context.get("surface") === "anthropic" ? renderAnthropicError(known, context.get("requestId")) : known.toJSON();
-    const response = context.json(body, known.status);
-    for (const [name, value] of Object.entries(known.headers)) response.headers.set(name, value);
-    return response;
+    return renderError(context, known);
   });
   return app;
+}
+
+function renderError(context: Context<AppEnv>, known: GatewayError): Response {
+  const body = context.get("surface") === "anthropic" ? renderAnthropicError(known, context.get("requestId")) : known.toJSON();
+  const response = context.json(body, known.status);
+  for (const [name, value] of Object.entries(known.headers)) response.headers.set(name, value);
+  return response;
 }
 
 function toGatewayError(error: unknown, requestId: string | undefined): GatewayError {
@@ -61,8 +64,7 @@ function toGatewayError(error: unknown, requestId: string | undefined): GatewayE
     return new GatewayError("invalid_request", "The request could not be read.");
   }
   // Unknown errors: log the kind and where, never the message (it may quote request content), answer a generic 500.
-  const name = error instanceof Error ? error.name : typeof error;
-  const where = error instanceof Error ? error.stack?.split("\n").slice(1, 4).join(" | ") : undefined;
+  const { name, where } = unknownErrorSummary(error);
   console.error(JSON.stringify({ event: "unhandled-error", requestId, name, where, config: error instanceof ConfigError ? error.message : undefined }));
   return new GatewayError("internal_error", "The gateway failed to process the request; retry, and quote the x-request-id if it persists.");
 }

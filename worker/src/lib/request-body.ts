@@ -1,9 +1,11 @@
 import type { z } from "zod";
 import { GatewayError } from "../errors.ts";
+import { checkJsonLimits, describeJsonLimitViolation } from "./json-limits.ts";
 
 /**
  * Reads a JSON request body of at most `maxBytes`, counting bytes as they stream in (Content-Length is checked first
- * but not trusted), then validates it. Every failure is a GatewayError: 413 too large, 400 malformed or invalid.
+ * but not trusted), checks its shape limits (lib/json-limits.ts) before parsing, then validates it. Every failure is
+ * a GatewayError: 413 too large, 400 malformed, too deep or wide, or invalid.
  */
 export async function readJsonBody<Schema extends z.ZodType>(
   request: Request,
@@ -17,6 +19,9 @@ export async function readJsonBody<Schema extends z.ZodType>(
   // With a Content-Length within the limit, the HTTP framing bounds the body: read it in one call. Otherwise (a
   // chunked body) count the bytes as they arrive.
   const bytes = Number.isFinite(declared) ? new Uint8Array(await request.arrayBuffer()) : await readBounded(request.body, maxBytes);
+
+  const violation = checkJsonLimits(bytes);
+  if (violation) throw new GatewayError("invalid_request", describeJsonLimitViolation(violation));
 
   let json: unknown;
   try {

@@ -3,7 +3,7 @@
  * (services/identity/session-token.ts). API keys are refused here, as session tokens are on /v1. Sets `account`
  * to our user (created on first sight), and applies the age gate of policy 7: until the user confirmed being 13 or
  * older, only the routes needed to read the account, confirm, or leave answer; everything else is 403
- * `age_confirmation_required`.
+ * `age_confirmation_required`. Per-account rate limits apply right after the token is verified (429).
  *
  * It also owns the request's Postgres pool (services/identity/request-database.ts): opened here, ended after the
  * response.
@@ -15,6 +15,7 @@ import { API_KEY_PREFIX } from "../lib/api-key.ts";
 import { findOrCreateDashboardUser } from "../services/identity/dashboard-user.ts";
 import { closeRequestDatabase, requestDatabase } from "../services/identity/request-database.ts";
 import { looksLikeJwt, verifySessionToken } from "../services/identity/session-token.ts";
+import { enforceDashboardLimits } from "../services/dashboard-limits.ts";
 import { createRedis } from "../services/redis.ts";
 
 /**
@@ -40,10 +41,13 @@ export const dashboardAuth = () =>
     const config = context.get("config");
     const claims = await verifySessionToken(bearerToken(context.req.header("authorization")), config);
     context.set("session", claims);
+    const path = new URL(context.req.url).pathname.replace(/\/+$/, "");
+    // Per-account limits (services/dashboard-limits.ts), before any Postgres work.
+    await enforceDashboardLimits(config, claims.clerkUserId, { method: context.req.method, path }, (promise) => context.executionCtx.waitUntil(promise));
     try {
       const user = await findOrCreateDashboardUser(requestDatabase(context), createRedis(config), claims.clerkUserId);
       context.set("account", { userId: user.userId, clerkUserId: user.clerkUserId });
-      const route = `${context.req.method} ${new URL(context.req.url).pathname.replace(/\/+$/, "")}`;
+      const route = `${context.req.method} ${path}`;
       if (!user.ageConfirmedAt && !OPEN_BEFORE_AGE_CONFIRMATION.has(route)) {
         throw new GatewayError(
           "age_confirmation_required",

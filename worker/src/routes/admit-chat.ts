@@ -63,6 +63,21 @@ export async function admitWithoutCompletion(context: Context<AppEnv>): Promise<
   return admission;
 }
 
+/**
+ * Runs the steps before admission (reading, bounding, validating and converting the body; finding the model). If one
+ * fails, the key is authenticated first (the auth-only admission, one round trip) and only then is the failure
+ * reported: an unknown key gets its 401 whatever its body, and learns nothing from it. A good request never pays
+ * for this: it goes on to the single admission round trip.
+ */
+export async function beforeAdmission<Result>(context: Context<AppEnv>, work: () => Result | Promise<Result>): Promise<Awaited<Result>> {
+  try {
+    return await work();
+  } catch (error) {
+    await admitWithoutCompletion(context);
+    throw error;
+  }
+}
+
 export async function admitChat(
   context: Context<AppEnv>,
   request: ChatCompletionRequest,

@@ -20,7 +20,7 @@ import { reservationMicroUsd } from "../services/hot-path/reservation.ts";
 import { selectRoutes, type RouteCandidate } from "../services/route-selection.ts";
 import type { NativeForward } from "../surfaces/anthropic/native-forward.ts";
 import type { Surface } from "../surfaces/types.ts";
-import { admitChat, readmitAsMiss } from "./admit-chat.ts";
+import { admitChat, beforeAdmission, readmitAsMiss } from "./admit-chat.ts";
 import { createStreamResponseBody } from "./chat-completions/stream-response.ts";
 import { createPassthroughStreamBody } from "./passthrough-stream.ts";
 import { createStreamRecorder, jsonEntry } from "../services/prompt-cache/cache-entry.ts";
@@ -42,15 +42,22 @@ export async function dispatchChat(
   native?: NativeForward,
 ): Promise<Response> {
   const config = context.get("config");
-  const model = findModel(request.model);
-  if (!model) {
-    throw new GatewayError("model_not_found", `The model '${request.model.slice(0, 100)}' does not exist; GET /v1/models lists them.`, { param: "model" });
-  }
-  const price = priceAt(model, new Date(context.get("startedAt")));
+  const { model, price, promptCharacters, nativeBody, reservation } = await beforeAdmission(context, () => {
+    const model = findModel(request.model);
+    if (!model) {
+      throw new GatewayError("model_not_found", `The model '${request.model.slice(0, 100)}' does not exist; GET /v1/models lists them.`, { param: "model" });
+    }
+    const price = priceAt(model, new Date(context.get("startedAt")));
+    return {
+      model,
+      price,
+      promptCharacters: JSON.stringify(request.messages).length,
+      nativeBody: native && model.routes.some((route) => route.provider === native.provider) ? native.body : undefined,
+      // Throws a 400 for max_tokens above the model's limit: after the key check, like every body error.
+      reservation: reservationMicroUsd(request, model, price),
+    };
+  });
   const stream = request.stream === true;
-  const promptCharacters = JSON.stringify(request.messages).length;
-  const nativeBody = native && model.routes.some((route) => route.provider === native.provider) ? native.body : undefined;
-  const reservation = reservationMicroUsd(request, model, price);
   const admitted = await admitChat(context, request, surface, reservation, nativeBody);
   const { cache } = admitted;
   let admission = admitted.admission;

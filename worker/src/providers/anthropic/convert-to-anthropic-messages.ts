@@ -124,12 +124,12 @@ export function convertToAnthropicMessages(messages: readonly unknown[], options
     if (!isJsonObject(message)) throw refuse(`messages[${index}]`, `messages[${index}] must be an object.`);
     const { role, blocks } = convertMessage(message, index, options);
     if (role === "system") {
-      system.push(...(blocks as AnthropicTextBlock[]));
+      for (const block of blocks as AnthropicTextBlock[]) system.push(block);
       return;
     }
     if (blocks.length === 0) return;
     const previous = converted.at(-1);
-    if (previous?.role === role) previous.content.push(...blocks);
+    if (previous?.role === role) for (const block of blocks) previous.content.push(block);
     else converted.push({ role, content: blocks });
   });
   if (converted.length === 0) {

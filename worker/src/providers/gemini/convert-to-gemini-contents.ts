@@ -82,7 +82,7 @@ export function convertToGeminiContents(messages: ChatCompletionRequest["message
   const append = (role: GeminiContent["role"], parts: GeminiPart[]) => {
     if (parts.length === 0) return;
     const last = contents.at(-1);
-    if (last?.role === role) last.parts.push(...parts);
+    if (last?.role === role) for (const part of parts) last.parts.push(part);
     else contents.push({ role, parts });
   };
 

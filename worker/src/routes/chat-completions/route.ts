@@ -9,9 +9,12 @@ import { chatCompletionRequestSchema } from "../../lib/openai-types.ts";
 import { readJsonBody } from "../../lib/request-body.ts";
 import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
 import { applyChatFieldPolicy } from "../../surfaces/openai/request-fields.ts";
+import { beforeAdmission } from "../admit-chat.ts";
 import { dispatchChat } from "../dispatch-chat.ts";
 
 export const chatCompletionsRoute = new Hono<AppEnv>().post("/", async (context) => {
-  const body = await readJsonBody(context.req.raw, context.get("config").MAX_REQUEST_BYTES, chatCompletionRequestSchema);
-  return dispatchChat(context, applyChatFieldPolicy(body), openaiSurface);
+  const request = await beforeAdmission(context, async () =>
+    applyChatFieldPolicy(await readJsonBody(context.req.raw, context.get("config").MAX_REQUEST_BYTES, chatCompletionRequestSchema)),
+  );
+  return dispatchChat(context, request, openaiSurface);
 });

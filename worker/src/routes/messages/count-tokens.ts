@@ -10,7 +10,7 @@ import { GatewayError } from "../../errors.ts";
 import { mapUpstreamError, readUpstreamMessage } from "../../providers/map-upstream-error.ts";
 import { readJsonBody } from "../../lib/request-body.ts";
 import { selectRoutes } from "../../services/route-selection.ts";
-import { admitWithoutCompletion } from "../admit-chat.ts";
+import { admitWithoutCompletion, beforeAdmission } from "../admit-chat.ts";
 import { anthropicNativeForward } from "../../surfaces/anthropic/native-forward.ts";
 import { anthropicRequestSchema } from "../../surfaces/anthropic/parse-anthropic-request.ts";
 
@@ -18,9 +18,12 @@ const countTokensSchema = anthropicRequestSchema.omit({ max_tokens: true });
 
 export const countTokensRoute = new Hono<AppEnv>().post("/", async (context) => {
   const config = context.get("config");
-  const body = await readJsonBody(context.req.raw, config.MAX_REQUEST_BYTES, countTokensSchema);
-  const model = findModel(body.model);
-  if (!model) throw new GatewayError("model_not_found", `The model '${body.model.slice(0, 100)}' does not exist.`, { param: "model" });
+  const { body, model } = await beforeAdmission(context, async () => {
+    const body = await readJsonBody(context.req.raw, config.MAX_REQUEST_BYTES, countTokensSchema);
+    const model = findModel(body.model);
+    if (!model) throw new GatewayError("model_not_found", `The model '${body.model.slice(0, 100)}' does not exist.`, { param: "model" });
+    return { body, model };
+  });
   const admission = await admitWithoutCompletion(context);
   const candidate = selectRoutes(config, model, admission.auth.allowedJurisdictions).find((entry) => entry.route.provider === "anthropic");
   if (!candidate) {

@@ -14,11 +14,14 @@ import { convertAnthropicRequest } from "../../surfaces/anthropic/convert-anthro
 import { anthropicNativeForward } from "../../surfaces/anthropic/native-forward.ts";
 import { anthropicRequestSchema } from "../../surfaces/anthropic/parse-anthropic-request.ts";
 import { applyMessagesFieldPolicy } from "../../surfaces/anthropic/request-fields.ts";
+import { beforeAdmission } from "../admit-chat.ts";
 import { dispatchChat } from "../dispatch-chat.ts";
 
 export const messagesRoute = new Hono<AppEnv>().post("/", async (context) => {
-  const body = applyMessagesFieldPolicy(await readJsonBody(context.req.raw, context.get("config").MAX_REQUEST_BYTES, anthropicRequestSchema));
-  // Converting also validates the body for every route; Anthropic's own routes then get the body as sent.
-  const request = convertAnthropicRequest(body);
+  const { body, request } = await beforeAdmission(context, async () => {
+    const body = applyMessagesFieldPolicy(await readJsonBody(context.req.raw, context.get("config").MAX_REQUEST_BYTES, anthropicRequestSchema));
+    // Converting also validates the body for every route; Anthropic's own routes then get the body as sent.
+    return { body, request: convertAnthropicRequest(body) };
+  });
   return dispatchChat(context, request, anthropicSurface, anthropicNativeForward(body, context.req.raw.headers));
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../errors.ts";
-import { NON_ERROR_NAME, toReportableError } from "./reportable-error.ts";
+import { NON_ERROR_NAME, toReportableError, unknownErrorSummary } from "./reportable-error.ts";
 
 const CANARY = "canary-3f9a";
 
@@ -33,5 +33,14 @@ describe("toReportableError", () => {
     let depth = 0;
     for (let current: unknown = toReportableError(looping); current instanceof Error; current = current.cause) depth += 1;
     expect(depth).toBeLessThanOrEqual(5);
+  });
+
+  it("summarises an unexpected error for the log by name and frames, without a multi-line message (a failed query's params)", () => {
+    const error = new Error(`Failed query: update "users" set "name" = $1\nparams: ${CANARY},user_1`);
+    const summary = unknownErrorSummary(error);
+    expect(summary.name).toBe("Error");
+    expect(summary.where).toMatch(/^at /);
+    expect(JSON.stringify(summary)).not.toContain(CANARY);
+    expect(JSON.stringify(summary)).not.toContain("params");
   });
 });

@@ -30,6 +30,17 @@ export function toReportableError(thrown: unknown, depth = 0): Error {
   return reportable;
 }
 
+/**
+ * What the gateway logs about an error it did not expect: its class name and where it was thrown (up to three stack
+ * frames), never its message. A driver error's message, which V8 repeats at the top of the stack, can hold the failed
+ * query's parameters (a name, an email address).
+ */
+export function unknownErrorSummary(error: unknown): { name: string; where: string | undefined } {
+  const reportable = toReportableError(error);
+  const frames = reportable.stack?.split("\n").filter((line) => STACK_FRAME_LINE.test(line)) ?? [];
+  return { name: reportable.name, where: frames.length > 0 ? frames.slice(0, 3).map((line) => line.trim()).join(" | ") : undefined };
+}
+
 function errorName(error: Error): string {
   const name = typeof error.name === "string" && error.name ? error.name : error.constructor.name;
   return (name || "Error").slice(0, MAX_NAME_LENGTH);

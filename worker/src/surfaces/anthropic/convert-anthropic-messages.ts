@@ -69,7 +69,7 @@ function convertUserMessage(content: readonly AnthropicContentBlock[], param: st
       case "tool_result": {
         const converted = convertToolResult(block);
         toolMessages.push(converted.message);
-        toolImages.push(...converted.images);
+        for (const image of converted.images) toolImages.push(image);
         break;
       }
       case "tool_use":

@@ -60,7 +60,8 @@ export function convertAnthropicRequest(body: AnthropicRequest): ChatCompletionR
   if (body.system && body.system.length > 0) {
     messages.push({ role: "system", content: joinText(body.system.map((block) => block.text)) });
   }
-  messages.push(...convertAnthropicMessages(body.messages));
+  // A loop, not push(...): a spread of a request-sized array can exceed the engine's argument limit.
+  for (const message of convertAnthropicMessages(body.messages)) messages.push(message);
 
   const request: ChatCompletionRequest = { model: body.model, messages, max_tokens: body.max_tokens };
   if (body.stream !== undefined) request.stream = body.stream;
