@@ -96,3 +96,19 @@ export async function enforceDashboardLimits(
     }
   }
 }
+
+/** The budgets' windows in milliseconds (they use "1 m" and "1 h" only). */
+const windowMs = (window: Window): number => (window === "1 m" ? 60_000 : 3_600_000);
+
+/**
+ * The Redis keys @upstash/ratelimit's sliding windows hold for `clerkUserId` at `now` (`<prefix>:<id>:<window>`, the
+ * current and the previous window of each budget, and the next in case of clock skew), so that deleting the account
+ * leaves none behind without a SCAN of the keyspace.
+ */
+export function dashboardLimitKeys(clerkUserId: string, now: Date): string[] {
+  return (Object.keys(DASHBOARD_BUDGETS) as DashboardBudget[]).flatMap((budget) => {
+    const size = windowMs(DASHBOARD_BUDGETS[budget].window);
+    const current = Math.floor(now.getTime() / size);
+    return [current - 1, current, current + 1].map((window) => `omz:api-rl:${budget}:${clerkUserId}:${window}`);
+  });
+}

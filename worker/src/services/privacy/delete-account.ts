@@ -18,6 +18,7 @@ import { closeAccountAccess, type AccessClosure } from "./close-account-access.t
 import { countsPerTable, exportedTableEntries, tablesInDeletionOrder, type ExportedTableName } from "./exported-tables.ts";
 import { loadAccountSnapshot } from "./load-account-snapshot.ts";
 import type { PrivacyDeps } from "./privacy-deps.ts";
+import { dashboardLimitKeys } from "../dashboard-limits.ts";
 import { purgeAccountRedis } from "./purge-account-redis.ts";
 
 export interface AccountDeletionReport {
@@ -40,6 +41,8 @@ export async function deleteAccount(deps: PrivacyDeps, userId: string, now: Date
   const rowsDeleted = await deleteAccountRows(deps.db, userId);
   try {
     await purgeAccountRedis(deps.redis, userId, account.keys, new Date());
+    // The dashboard API's rate-limit windows name the Clerk user id: none are left either.
+    if (account.clerkUserId) await deps.redis.del(...dashboardLimitKeys(account.clerkUserId, new Date()));
   } catch (error) {
     console.warn(JSON.stringify({ event: "account-deletion-final-purge-failed", userId, error: error instanceof Error ? error.name : "unknown" }));
   }
