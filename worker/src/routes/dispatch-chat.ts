@@ -11,7 +11,7 @@ import type { AppEnv } from "../app-env.ts";
 import { findModel } from "../catalog/models.ts";
 import { computeCostMicroUsd, priceAt } from "../catalog/pricing.ts";
 import { GatewayError } from "../errors.ts";
-import { estimateUsage, generatedCharacters } from "../lib/estimate-usage.ts";
+import { estimateUsage, generatedCharacters, reasoningCharacters } from "../lib/estimate-usage.ts";
 import type { ChatCompletionRequest } from "../lib/openai-types.ts";
 import type { ChatContext, NormalizedUsage } from "../providers/types.ts";
 import { reportServerError } from "../services/error-reporter/report-server-error.ts";
@@ -94,8 +94,13 @@ export async function dispatchChat(
 
     if (!stream || !response.body) {
       const json: unknown = await response.json().catch(() => null);
+      if (abort.signal.reason instanceof GatewayError) {
+        // The body stalled past the upstream timeout (upstream-idle-guard.ts).
+        finisher.finish({ provider, usage: estimateUsage(0, 0), costMicroUsd: 0, status: "error", httpStatus: abort.signal.reason.status, firstTokenAt: null });
+        throw abort.signal.reason;
+      }
       const { body, usage } = candidate.adapter.parseChatResponse(json, chat);
-      const settledUsage = usage ?? estimateUsage(promptCharacters, generatedCharacters(body.choices));
+      const settledUsage = usage ?? estimateUsage(promptCharacters, generatedCharacters(body.choices), reasoningCharacters(body.choices));
       const entry = cache.key && usage ? jsonEntry(body, usage) : undefined;
       finisher.finish({ provider, usage: settledUsage, costMicroUsd: cost(settledUsage), status: "ok", httpStatus: 200, firstTokenAt: null }, entry && cache.key ? { key: cache.key, entry } : undefined);
       const rendered = isNative && native ? native.renderJson(json, model!.id) : surface.renderJson(body, settledUsage);
@@ -109,11 +114,12 @@ export async function dispatchChat(
       translator: candidate.adapter.createStreamTranslator(chat),
       encoder: surface.createStreamEncoder({ includeUsage: request.stream_options?.include_usage === true, modelId: model!.id, requestId: context.get("requestId") }),
       abortUpstream: () => abort.abort(),
+      keepAlive: (work) => context.executionCtx.waitUntil(work),
       ...(recorder ? { tap: { chunk: (chunk) => recorder.add(chunk), usage: (usage, chunk) => recorder.setUsage(usage, chunk) } } : {}),
       onSettled: (outcome) => {
         // A failure after the first byte never reaches onError: report it here (ids and status only).
         if (outcome.status === "error" && outcome.error) reportServerError(context, outcome.error, outcome.error.status);
-        const usage = outcome.usage ?? estimateUsage(promptCharacters, outcome.generatedCharacters);
+        const usage = outcome.usage ?? estimateUsage(promptCharacters, outcome.generatedCharacters, outcome.reasoningCharacters);
         // Only a complete, successful answer is cached; partial, failed or cancelled ones never are.
         const entry = outcome.status === "ok" && recorder ? recorder.finish() : null;
         finisher.finish(

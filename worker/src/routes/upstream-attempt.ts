@@ -1,10 +1,13 @@
 /**
  * One try of one upstream route, up to its response headers. Retryable failures (connect error, timeout before
  * headers, 429, 5xx) let the dispatcher fall back to the next route; nothing has reached the client yet then.
+ * The same timeout then bounds every wait on the body (upstream-idle-guard.ts): a stall after the headers or between
+ * two chunks fails the answer with `upstream_timeout` instead of hanging the client.
  */
 import { GatewayError } from "../errors.ts";
 import type { ChatContext, UpstreamRequest } from "../providers/types.ts";
 import type { RouteCandidate } from "../services/route-selection.ts";
+import { guardIdleBody } from "./upstream-idle-guard.ts";
 
 export type AttemptResult =
   | { ok: true; response: Response; abort: AbortController }
@@ -30,7 +33,11 @@ export async function attemptUpstream(
       body: upstreamRequest.body,
       signal: abort.signal,
     });
-    if (response.ok) return { ok: true, response, abort };
+    if (response.ok) {
+      if (!response.body) return { ok: true, response, abort };
+      const body = guardIdleBody(response.body, timeoutMs, abort, candidate.route.provider);
+      return { ok: true, response: new Response(body, { status: response.status, headers: response.headers }), abort };
+    }
     const body = await response.text().catch(() => "");
     const error = candidate.adapter.mapError(response.status, response.headers, body, chat);
     return { ok: false, error, retryable: response.status === 429 || response.status >= 500 };
