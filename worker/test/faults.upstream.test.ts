@@ -65,8 +65,7 @@ beforeAll(async () => {
 describe.each(CASES)("$fault ($directives, stream=$stream)", (testCase) => {
   it.each(testCase.routes.map((route) => [route.name, route] as const))("%s: answers within the bound and leaks no slot", async (_name, route) => {
     const started = Date.now();
-    const response = await sendTo(account.apiKey, route, `n${nonce()} [[sim ${testCase.directives}]]`, { stream: testCase.stream });
-    const outcome = await clientOutcome(response);
+    const outcome = await clientOutcome(sendTo(account.apiKey, route, `n${nonce()} [[sim ${testCase.directives}]]`, { stream: testCase.stream }));
     const elapsedMs = Date.now() - started;
     const slots = await slotsAfterSettlement(account);
     rows.push({ case: `${testCase.fault} (${testCase.directives}${testCase.stream ? ", stream" : ""})`, route: route.name, client: outcome, "client ms": elapsedMs, "slots after": slots });

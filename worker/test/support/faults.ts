@@ -60,7 +60,8 @@ const errorCode = (payload: unknown): string | undefined => {
  * What the client saw, as one line: `<status> answer` / `<status> <error code>` for JSON, and for a stream
  * `200 stream complete`, `200 stream error event <code>` or `200 stream cut`. Fails if it takes over CLIENT_BOUND_MS.
  */
-export async function clientOutcome(response: Response): Promise<string> {
+export async function clientOutcome(pending: Promise<Response>): Promise<string> {
+  const response = await withinBound(pending, "response");
   if (!(response.headers.get("content-type") ?? "").includes("text/event-stream")) {
     const json: unknown = await withinBound(response.json().catch(() => null), "JSON body");
     return `${response.status} ${response.ok ? "answer" : (errorCode(json) ?? "unreadable")}`;
