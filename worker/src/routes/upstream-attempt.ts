@@ -18,9 +18,12 @@ export async function attemptUpstream(
   chat: ChatContext,
   defaultTimeoutMs: number,
   nativeRequest?: UpstreamRequest,
+  /** Aborts the call when the client has gone away. */
+  cancel?: AbortSignal,
 ): Promise<AttemptResult> {
   const upstreamRequest = nativeRequest ?? candidate.adapter.buildChatRequest(chat);
   const abort = new AbortController();
+  cancel?.addEventListener("abort", () => abort.abort(), { once: true });
   const timeoutMs = candidate.route.timeoutMs ?? defaultTimeoutMs;
   const timer = setTimeout(
     () => abort.abort(new GatewayError("upstream_timeout", `The upstream provider (${candidate.route.provider}) did not answer within ${timeoutMs} ms.`)),
