@@ -33,14 +33,15 @@ async function readThenHangUp(response: Response, until: string | RegExp): Promi
   return hungUpAt;
 }
 
-const CONTENT = { chat: '"content":"', messages: '"text_delta"' } as const;
+/** The first reasoning text: the client hangs up mid-generation, with reasoning already received. */
+const REASONING = { chat: /"reasoning_content":"[^"]/, messages: /"thinking_delta","thinking":"[^"]/ } as const;
 
 describe("mid-generation: the upstream is aborted within 100 ms, what was generated is estimated", () => {
   it.each(Object.values(FAULT_ROUTES).map((route) => [route.name, route] as const))("%s", async (name, route: FaultRoute) => {
     const account = await seedAccount(); // one per case: a slot leaked by one case cannot fail the next
     const marker = `n${nonce()}`;
     const response = await sendTo(account.apiKey, route, `${marker} [[sim chunks=40 delay_ms=100 reasoning=8]]`, { stream: true });
-    const hungUpAt = await readThenHangUp(response, new RegExp(`${CONTENT[route.surface]}[^"]`));
+    const hungUpAt = await readThenHangUp(response, REASONING[route.surface]);
     const entry = await simulatorRequest(marker, (found) => found.client_closed_at !== null);
     const latencyMs = (entry?.client_closed_at ?? Number.NaN) - hungUpAt;
     const row = await waitForUsageRow(response.headers.get("x-request-id") ?? "");
