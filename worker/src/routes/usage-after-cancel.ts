@@ -22,15 +22,20 @@ export function shouldWaitForUsage(state: { contentEnded: boolean; usageKnown: b
  * Waits for `inFlight` (a read the stream had already started), then calls `step` (one upstream read; resolves to
  * the bytes it read) until `done()`, the time bound or the byte bound. Never throws: a failed read ends the wait.
  */
-export async function keepReadingForUsage(inFlight: Promise<unknown>, step: () => Promise<number>, done: () => boolean): Promise<void> {
+export async function keepReadingForUsage(
+  inFlight: Promise<unknown>,
+  step: () => Promise<number>,
+  done: () => boolean,
+  limits = { milliseconds: USAGE_WAIT_MS, bytes: USAGE_WAIT_BYTES },
+): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), USAGE_WAIT_MS);
+    timer = setTimeout(() => resolve("timeout"), limits.milliseconds);
   });
   try {
     if ((await Promise.race([inFlight.then(() => 0, () => 0), timeout])) === "timeout") return;
     let bytes = 0;
-    while (!done() && bytes < USAGE_WAIT_BYTES) {
+    while (!done() && bytes < limits.bytes) {
       const reading = step();
       reading.catch(() => undefined);
       const result = await Promise.race([reading, timeout]);
