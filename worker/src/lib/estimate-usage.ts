@@ -46,3 +46,20 @@ export function generatedCharacters(choices: ReadonlyArray<{ delta?: unknown; me
   }
   return total;
 }
+
+/**
+ * An estimate completed with what the upstream already reported before it was cut (`usage-partial`): its input
+ * side (uncached, cache read, cache write) is exact and replaces the character-based guess; output and reasoning
+ * take the larger of the two. Still marked `estimated`.
+ */
+export function withKnownUsage(estimate: NormalizedUsage, known: NormalizedUsage | null): NormalizedUsage {
+  if (!known) return estimate;
+  return {
+    inputUncached: known.inputUncached,
+    cacheRead: known.cacheRead,
+    cacheWrite: known.cacheWrite,
+    output: Math.max(known.output, estimate.output),
+    reasoning: Math.max(known.reasoning, estimate.reasoning),
+    source: "estimated",
+  };
+}

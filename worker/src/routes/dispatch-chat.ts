@@ -11,7 +11,7 @@ import type { AppEnv } from "../app-env.ts";
 import { findModel } from "../catalog/models.ts";
 import { computeCostMicroUsd, priceAt } from "../catalog/pricing.ts";
 import { GatewayError } from "../errors.ts";
-import { estimateUsage, generatedCharacters, reasoningCharacters } from "../lib/estimate-usage.ts";
+import { estimateUsage, generatedCharacters, reasoningCharacters, withKnownUsage } from "../lib/estimate-usage.ts";
 import type { ChatCompletionRequest } from "../lib/openai-types.ts";
 import type { ProviderId } from "../providers/provider-ids.ts";
 import type { ChatContext, NormalizedUsage } from "../providers/types.ts";
@@ -139,7 +139,7 @@ export async function dispatchChat(
       onSettled: (outcome) => {
         // A failure after the first byte never reaches onError: report it here (ids and status only).
         if (outcome.status === "error" && outcome.error) reportServerError(context, outcome.error, outcome.error.status);
-        const usage = outcome.usage ?? estimateUsage(promptCharacters, outcome.generatedCharacters, outcome.reasoningCharacters);
+        const usage = outcome.usage ?? withKnownUsage(estimateUsage(promptCharacters, outcome.generatedCharacters, outcome.reasoningCharacters), outcome.knownUsage);
         // Only a complete, successful answer is cached; partial, failed or cancelled ones never are.
         const entry = outcome.status === "ok" && recorder ? recorder.finish() : null;
         finisher.finish(

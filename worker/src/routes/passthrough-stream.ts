@@ -39,7 +39,8 @@ export function createPassthroughStreamBody(options: StreamBodyOptions): Readabl
           } else if (part.type === "usage-final") {
             outcome.usage = part.usage;
             options.tap?.usage(part.usage, part.chunk);
-          } else ended = true;
+          } else if (part.type === "usage-partial") outcome.knownUsage = part.usage;
+          else ended = true;
         }
       } catch (error) {
         // The upstream's own error event already went to the client verbatim.

@@ -20,6 +20,8 @@ export interface StreamTap {
 export interface StreamOutcome {
   status: "ok" | "error" | "cancelled";
   usage: NormalizedUsage | null;
+  /** What the upstream reported before its end (exact input), to complete an estimate. */
+  knownUsage: NormalizedUsage | null;
   /** Characters of generated text sent (reasoning included), for estimating usage when the upstream reported none. */
   generatedCharacters: number;
   /** Of those, characters of reasoning text. */
@@ -51,7 +53,7 @@ export function countChunk(outcome: StreamOutcome, chunk: ChatCompletionChunk): 
   return chunk.choices.some((choice) => choice.finish_reason !== null && choice.finish_reason !== undefined);
 }
 
-export const emptyOutcome = (): StreamOutcome => ({ status: "ok", usage: null, generatedCharacters: 0, reasoningCharacters: 0, firstTokenAt: null });
+export const emptyOutcome = (): StreamOutcome => ({ status: "ok", usage: null, knownUsage: null, generatedCharacters: 0, reasoningCharacters: 0, firstTokenAt: null });
 
 const asGatewayError = (error: unknown) =>
   error instanceof GatewayError ? error : new GatewayError("upstream_error", "The upstream stream failed.");
@@ -113,6 +115,8 @@ export function createStreamResponseBody(options: StreamBodyOptions): ReadableSt
         outcome.usage = part.usage;
         options.tap?.usage(part.usage, part.chunk);
         wrote = send(encoder.usage(part.usage, part.chunk)) || wrote;
+      } else if (part.type === "usage-partial") {
+        outcome.knownUsage = part.usage;
       } else {
         await finish();
         return { bytes: value.data.length, wrote: true };
