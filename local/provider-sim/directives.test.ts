@@ -6,7 +6,7 @@ describe("parseDirectives", () => {
     const result = parseDirectives({}, ["plain prompt"]);
     expect(result).toEqual({
       ok: true,
-      directives: { chunks: 4, words: 12, delay_ms: 0, stall_ms: 0, cached: 0, cache_write: 0, cache_ttl: "5m", extra_prompt: 0, reasoning: 0 },
+      directives: { chunks: 4, words: 12, delay_ms: 0, stall_ms: 0, cached: 0, cache_write: 0, cache_ttl: "5m", extra_prompt: 0, reasoning: 0, trailer_delay_ms: 0, stall_body: 0 },
     });
   });
 
@@ -20,11 +20,12 @@ describe("parseDirectives", () => {
 
   it("parses every directive", () => {
     const marker =
-      "[[sim chunks=2 words=3 delay_ms=4 error=429 retry_after=9 error_after=1 stall_ms=5 stall_after=6 disconnect_after=7 tool=t cached=8 cache_write=2 cache_ttl=1h extra_prompt=11 reasoning=10 fragment=3]]";
+      "[[sim chunks=2 words=3 delay_ms=4 error=429 retry_after=9 error_after=1 stall_ms=5 stall_after=6 disconnect_after=7 tool=t cached=8 cache_write=2 cache_ttl=1h extra_prompt=11 reasoning=10 fragment=3 drip_ms=11 malformed_after=12 trailer_delay_ms=13 stall_body=1]]";
     const result = parseDirectives({}, [marker]);
     expect(result.ok && result.directives).toEqual({
       chunks: 2, words: 3, delay_ms: 4, error: 429, retry_after: 9, error_after: 1, stall_ms: 5, stall_after: 6,
       disconnect_after: 7, tool: "t", cached: 8, cache_write: 2, cache_ttl: "1h", extra_prompt: 11, reasoning: 10, fragment: 3,
+      drip_ms: 11, malformed_after: 12, trailer_delay_ms: 13, stall_body: 1,
     });
   });
 

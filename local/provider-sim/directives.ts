@@ -48,6 +48,14 @@ const directivesSchema = z.strictObject({
   extra_prompt: integer(0, 10_000_000).default(0),
   reasoning: integer(0, 5000).default(0),
   fragment: integer(1, 65_536).optional(),
+  /** With `fragment`: pause between the pieces of one message (a slow drip); default 1 ms. */
+  drip_ms: integer(0, 60_000).optional(),
+  /** Stream N content events, then one event whose data is not JSON, then the rest of the stream. */
+  malformed_after: integer(0, 10_000).optional(),
+  /** Pause before each trailer event after the first (between the finish event and the usage / end events). */
+  trailer_delay_ms: integer(0, 120_000).default(0),
+  /** Non-stream: send the status line and headers, then never the body (until the client leaves). */
+  stall_body: integer(0, 1).default(0),
   /** With `error`: fail only the first N requests that carry the same `nonce` (to exercise gateway fallbacks). */
   error_times: integer(1, 1000).optional(),
   /** With `error`: the error message is one a provider sends about its customer's account (`SIMULATED_ERROR_TEXTS`). */

@@ -71,6 +71,11 @@ export async function runExchange(context: ExchangeContext): Promise<ExchangeRes
     status: null,
     usage: null,
     outcome: null,
+    client_closed_at: null,
+  });
+  // The moment the client hung up, for tests that measure how fast a gateway aborts its upstream call.
+  response.once("close", () => {
+    if (!response.writableFinished && entry.outcome !== "disconnected") entry.client_closed_at ??= Date.now();
   });
   const reply = (answer: JsonReply, extraHeaders: Record<string, string> = {}): ExchangeResult => {
     entry.status = answer.status;
@@ -125,6 +130,14 @@ export async function runExchange(context: ExchangeContext): Promise<ExchangeRes
     reasoning_tokens: plan.usage.reasoningTokens,
   };
   if (!stream || context.operation === "count_tokens") {
+    if (directives.stall_body === 1) {
+      entry.status = 200;
+      response.writeHead(200, { "content-type": "application/json", ...headers });
+      response.flushHeaders();
+      await waitForAbort(signal);
+      entry.outcome = "client_closed";
+      return { entry, bytesOut: 0 };
+    }
     if (directives.stall_after !== undefined) {
       await waitForAbort(signal);
       entry.outcome = "client_closed";
@@ -153,6 +166,9 @@ export async function runExchange(context: ExchangeContext): Promise<ExchangeRes
     disconnectAfter: directives.disconnect_after,
     errorAfter: directives.error_after,
     fragmentBytes: directives.fragment,
+    dripMs: directives.drip_ms,
+    malformedAfter: directives.malformed_after,
+    trailerDelayMs: directives.trailer_delay_ms,
     errorEvent: dialect.streamErrorEvent(status, `Simulated in-stream error (status ${status}).`),
     signal,
   });

@@ -171,3 +171,77 @@ describe("error_times", () => {
     }
   });
 });
+
+describe("faults for gateway tests", () => {
+  const openAiStream = (marker: string, signal?: AbortSignal) =>
+    fetch(`${simulator.url}/openai/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: "Bearer k", "content-type": "application/json" },
+      body: JSON.stringify({ model: "m", messages: ask(marker), stream: true, stream_options: { include_usage: true } }),
+      ...(signal ? { signal } : {}),
+    });
+  const dataLines = (text: string) => text.split("\n\n").filter((message) => message.startsWith("data: ")).map((message) => message.slice(6));
+
+  it("malformed_after writes one non-JSON event after N content events, then the rest of the stream", async () => {
+    const lines = dataLines(await (await openAiStream("[[sim chunks=3 malformed_after=1]]")).text());
+    const broken = lines.filter((line) => {
+      try {
+        JSON.parse(line === "[DONE]" ? "0" : line);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    expect(broken).toHaveLength(1);
+    expect(lines.indexOf(broken[0]!)).toBe(2); // the role chunk, one content chunk, then the broken event
+    expect(lines.at(-1)).toBe("[DONE]");
+  });
+
+  it("trailer_delay_ms holds back the usage chunk after the finish chunk", async () => {
+    const response = await openAiStream("[[sim chunks=2 trailer_delay_ms=300]]");
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!text.includes('"finish_reason":"stop"')) text += decoder.decode((await reader.read()).value);
+    const finishedAt = performance.now();
+    while (!text.includes('"usage":{')) text += decoder.decode((await reader.read()).value);
+    expect(performance.now() - finishedAt).toBeGreaterThanOrEqual(250);
+    await reader.cancel();
+  });
+
+  it("drip_ms spaces the pieces of a fragmented message (a slow drip)", async () => {
+    const started = performance.now();
+    const text = await (await openAiStream("[[sim chunks=1 words=1 fragment=64 drip_ms=20]]")).text();
+    expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+    expect(dataLines(text).at(-1)).toBe("[DONE]");
+  });
+
+  it("stall_body sends the headers of a non-stream answer and never its body", async () => {
+    const controller = new AbortController();
+    const response = await postJson(`${simulator.url}/openai/v1/chat/completions`, { model: "m", messages: ask("[[sim stall_body=1]]") }, { authorization: "Bearer k" });
+    expect(response.status).toBe(200);
+    const body = response.text().then(() => "body", () => "failed");
+    const next = await Promise.race([body, new Promise((resolve) => setTimeout(() => resolve("stalled"), 300))]);
+    expect(next).toBe("stalled");
+    controller.abort();
+    await response.body?.cancel().catch(() => undefined);
+  });
+
+  it("records when the client closed the connection (client_closed_at)", async () => {
+    const controller = new AbortController();
+    const response = await openAiStream("[[sim chunks=20 delay_ms=100]]", controller.signal);
+    await response.body!.getReader().read();
+    const closedAt = Date.now();
+    controller.abort();
+    let entry: Record<string, unknown> | undefined;
+    for (let attempt = 0; attempt < 50 && !entry?.client_closed_at; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      entry = await lastEntry();
+    }
+    expect(entry?.client_closed_at).toBeGreaterThanOrEqual(closedAt);
+    expect(Number(entry?.client_closed_at) - closedAt).toBeLessThan(1000);
+    const completed = await openAi().chat.completions.create({ model: "m", messages: ask("[[sim chunks=2]]") });
+    expect(completed.choices[0]?.message.content).toBeTruthy();
+    expect((await lastEntry())?.client_closed_at).toBeNull();
+  });
+});

@@ -39,6 +39,8 @@ export interface RequestLogEntry {
   usage: ReportedUsage | null;
   /** How the exchange ended: "completed", "error", "disconnected" (by the simulator), "client_closed". */
   outcome: string | null;
+  /** Epoch ms at which the client closed the connection before the answer was complete (null if it never did). */
+  client_closed_at: number | null;
   /** The parsed JSON body; only included in `GET /_sim/requests?body=1`. */
   body?: unknown;
 }

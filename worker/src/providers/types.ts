@@ -45,6 +45,9 @@ export type StreamPart =
   | { type: "chunk-emit"; chunk: ChatCompletionChunk }
   /** The usage report; `chunk` is the OpenAI usage chunk, sent only if the client asked for `include_usage`. */
   | { type: "usage-final"; usage: NormalizedUsage; chunk: ChatCompletionChunk }
+  /** Usage the upstream reported before its end (Anthropic `message_start`, Gemini's partial `usageMetadata`): the
+   * input side is exact. Used only to estimate a stream that ends without `usage-final`. */
+  | { type: "usage-partial"; usage: NormalizedUsage }
   | { type: "stream-end" };
 
 export interface StreamTranslator {

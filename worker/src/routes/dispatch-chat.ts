@@ -11,8 +11,9 @@ import type { AppEnv } from "../app-env.ts";
 import { findModel } from "../catalog/models.ts";
 import { computeCostMicroUsd, priceAt } from "../catalog/pricing.ts";
 import { GatewayError } from "../errors.ts";
-import { estimateUsage, generatedCharacters } from "../lib/estimate-usage.ts";
+import { estimateUsage, generatedCharacters, reasoningCharacters, withKnownUsage } from "../lib/estimate-usage.ts";
 import type { ChatCompletionRequest } from "../lib/openai-types.ts";
+import type { ProviderId } from "../providers/provider-ids.ts";
 import type { ChatContext, NormalizedUsage } from "../providers/types.ts";
 import { reportServerError } from "../services/error-reporter/report-server-error.ts";
 import { rateLimitHeaders } from "../services/hot-path/admission.ts";
@@ -27,6 +28,9 @@ import { createStreamRecorder, jsonEntry } from "../services/prompt-cache/cache-
 import { createRequestFinisher } from "./request-finisher.ts";
 import { serveCachedEntry } from "./serve-cached.ts";
 import { attemptUpstream } from "./upstream-attempt.ts";
+
+/** The usage row's status for a request whose client hung up before any answer (nginx's "client closed request"). */
+const CLIENT_CLOSED_REQUEST = 499;
 
 /** Answers larger than this (serialized) are not cached. */
 const MAX_CACHE_ENTRY_BYTES = 1024 * 1024;
@@ -68,6 +72,20 @@ export async function dispatchChat(
     "x-omnizen-cache": cache.status,
   };
 
+  const cost = (usage: NormalizedUsage) => computeCostMicroUsd(usage, price);
+  // A client that hangs up before the response is returned (while the upstream prepares its headers, or a non-stream
+  // answer) cancels this handler: no later line runs, so the upstream call is aborted and the request settled here,
+  // billed as an estimate of its prompt (the upstream has read it). Once a stream is returned, its body takes over.
+  let attempting: ProviderId = model.routes[0]?.provider ?? "openai";
+  const clientSignal: AbortSignal | undefined = context.req.raw.signal;
+  const upstreamCancel = new AbortController();
+  const onClientGone = () => {
+    upstreamCancel.abort();
+    const usage = estimateUsage(promptCharacters, 0);
+    finisher.finish({ provider: attempting, usage, costMicroUsd: cost(usage), status: "cancelled", httpStatus: CLIENT_CLOSED_REQUEST, firstTokenAt: null });
+  };
+  clientSignal?.addEventListener("abort", onClientGone, { once: true });
+
   try {
     if (admission.cachedEntry && cache.key) {
       const served = await serveCachedEntry({ context, entryText: admission.cachedEntry, cacheKey: cache.key, surface, stream, model, price, finisher, headers, request });
@@ -82,17 +100,19 @@ export async function dispatchChat(
   } catch (error) {
     finisher.fail(error instanceof GatewayError ? error.status : 500);
     throw error;
+  } finally {
+    clientSignal?.removeEventListener("abort", onClientGone);
   }
 
   async function forward(): Promise<Response> {
     const candidates = selectRoutes(config, model!, admission.auth.allowedJurisdictions);
-    const cost = (usage: NormalizedUsage) => computeCostMicroUsd(usage, price);
     let chosen: { candidate: RouteCandidate; chat: ChatContext; response: Response; abort: AbortController; isNative: boolean } | undefined;
     for (const [index, candidate] of candidates.entries()) {
       const chat: ChatContext = { request, modelId: model!.id, route: candidate.route, target: candidate.target };
       const isNative = native?.provider === candidate.route.provider;
       const nativeRequest = isNative ? native?.buildRequest(candidate.route, candidate.target) : undefined;
-      const attempt = await attemptUpstream(candidate, chat, config.UPSTREAM_TIMEOUT_MS, nativeRequest);
+      attempting = candidate.route.provider;
+      const attempt = await attemptUpstream(candidate, chat, config.UPSTREAM_TIMEOUT_MS, nativeRequest, upstreamCancel.signal);
       if (attempt.ok) {
         chosen = { candidate, chat, response: attempt.response, abort: attempt.abort, isNative };
         break;
@@ -111,8 +131,13 @@ export async function dispatchChat(
 
     if (!stream || !response.body) {
       const json: unknown = await response.json().catch(() => null);
+      if (abort.signal.reason instanceof GatewayError) {
+        // The body stalled past the upstream timeout (upstream-idle-guard.ts).
+        finisher.finish({ provider, usage: estimateUsage(0, 0), costMicroUsd: 0, status: "error", httpStatus: abort.signal.reason.status, firstTokenAt: null });
+        throw abort.signal.reason;
+      }
       const { body, usage } = candidate.adapter.parseChatResponse(json, chat);
-      const settledUsage = usage ?? estimateUsage(promptCharacters, generatedCharacters(body.choices));
+      const settledUsage = usage ?? estimateUsage(promptCharacters, generatedCharacters(body.choices), reasoningCharacters(body.choices));
       const entry = cache.key && usage ? jsonEntry(body, usage) : undefined;
       finisher.finish({ provider, usage: settledUsage, costMicroUsd: cost(settledUsage), status: "ok", httpStatus: 200, firstTokenAt: null }, entry && cache.key ? { key: cache.key, entry } : undefined);
       const rendered = isNative && native ? native.renderJson(json, model!.id) : surface.renderJson(body, settledUsage);
@@ -126,11 +151,12 @@ export async function dispatchChat(
       translator: candidate.adapter.createStreamTranslator(chat),
       encoder: surface.createStreamEncoder({ includeUsage: request.stream_options?.include_usage === true, modelId: model!.id, requestId: context.get("requestId") }),
       abortUpstream: () => abort.abort(),
+      keepAlive: (work) => context.executionCtx.waitUntil(work),
       ...(recorder ? { tap: { chunk: (chunk) => recorder.add(chunk), usage: (usage, chunk) => recorder.setUsage(usage, chunk) } } : {}),
       onSettled: (outcome) => {
         // A failure after the first byte never reaches onError: report it here (ids and status only).
         if (outcome.status === "error" && outcome.error) reportServerError(context, outcome.error, outcome.error.status);
-        const usage = outcome.usage ?? estimateUsage(promptCharacters, outcome.generatedCharacters);
+        const usage = outcome.usage ?? withKnownUsage(estimateUsage(promptCharacters, outcome.generatedCharacters, outcome.reasoningCharacters), outcome.knownUsage);
         // Only a complete, successful answer is cached; partial, failed or cancelled ones never are.
         const entry = outcome.status === "ok" && recorder ? recorder.finish() : null;
         finisher.finish(

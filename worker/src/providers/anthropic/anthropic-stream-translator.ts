@@ -4,7 +4,7 @@
  *
  * | Anthropic event | stream parts |
  * |---|---|
- * | `message_start` | a chunk with `delta.role: "assistant"`; input and cache usage remembered |
+ * | `message_start` | a chunk with `delta.role: "assistant"`, then `usage-partial` (input and cache usage, exact) |
  * | `content_block_start` text / thinking | their initial text, if any |
  * | `content_block_start` tool_use | a `tool_calls` delta: index (tool blocks counted from 0), id, type, name, arguments "" |
  * | `text_delta` / `thinking_delta` | `delta.content` / `delta.reasoning_content` |
@@ -107,7 +107,7 @@ export function createAnthropicStreamTranslator(modelId: string): StreamTranslat
           const message = isJsonObject(payload.message) ? payload.message : {};
           if (typeof message.id === "string") id = message.id;
           mergeUsage(usage, message.usage);
-          return emit({ role: "assistant", content: "" });
+          return [...emit({ role: "assistant", content: "" }), { type: "usage-partial", usage: convertAnthropicUsage(usage) }];
         }
         case "content_block_start":
           return isJsonObject(payload.content_block) ? startBlock(index, payload.content_block) : [];

@@ -82,7 +82,11 @@ export function createGeminiStreamTranslator(modelId: string): StreamTranslator 
 
       const { pieces, finishReason, promptBlocked } = readGeminiCandidate(parsed);
       const parts: StreamPart[] = pieces.map((piece) => ({ type: "chunk-emit", chunk: chunk(deltaOf(piece)) }));
-      if (finishReason === undefined && !promptBlocked) return parts;
+      if (finishReason === undefined && !promptBlocked) {
+        // A partial usageMetadata (prompt counts) rides on intermediate chunks: exact input for an estimate.
+        if (lastUsage) parts.push({ type: "usage-partial", usage: convertGeminiUsage(lastUsage) });
+        return parts;
+      }
 
       ended = true;
       const reason = promptBlocked ? "content_filter" : mapGeminiFinishReason(finishReason, toolCallCount > 0);

@@ -92,3 +92,64 @@ describe("streaming pipeline", () => {
     expect(outcome?.generatedCharacters).toBeGreaterThan(0);
   });
 });
+
+describe("a client that leaves after the finish, before the usage", () => {
+  const finishChunk = `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "deepseek-flash", choices: [{ index: 0, delta: {}, finish_reason: "stop" }], usage: null })}\n\n`;
+
+  /** An upstream the test writes to, and a pipeline in front of it. */
+  function pipeline() {
+    let upstream!: ReadableStreamDefaultController<Uint8Array>;
+    const state: { outcome?: StreamOutcome; aborts: number; settlements: number; kept: Array<Promise<unknown>> } = { aborts: 0, settlements: 0, kept: [] };
+    const stream = createStreamResponseBody({
+      upstreamBody: new ReadableStream<Uint8Array>({ start: (controller) => void (upstream = controller) }),
+      translator: adapter.createStreamTranslator(context),
+      encoder: openaiSurface.createStreamEncoder({ includeUsage: false, modelId: context.modelId, requestId: "req_test" }),
+      abortUpstream: () => (state.aborts += 1),
+      onSettled: (settled) => {
+        state.outcome = settled;
+        state.settlements += 1;
+      },
+      keepAlive: (work) => state.kept.push(work),
+    });
+    const send = (text: string) => upstream.enqueue(new TextEncoder().encode(text));
+    return { reader: stream.getReader(), send, state };
+  }
+
+  it("keeps reading, discarding nothing it needs, and settles once with the provider's usage", async () => {
+    const { reader, send, state } = pipeline();
+    send(chunk("Hello") + finishChunk);
+    await reader.read();
+    await reader.read(); // the finish chunk: the answer is complete
+    await reader.cancel();
+    expect([state.outcome, state.aborts]).toEqual([undefined, 0]); // still waiting for the usage
+    send(usageChunk + "data: [DONE]\n\n");
+    await Promise.all(state.kept);
+    expect(state.outcome).toMatchObject({ status: "cancelled", usage: { output: 4, source: "provider" } });
+    expect(state.settlements).toBe(1);
+    expect(state.aborts).toBeGreaterThan(0); // then the upstream call is closed
+  });
+
+  it("also when the client left while a read was in flight", async () => {
+    const { reader, send, state } = pipeline();
+    send(chunk("Hello") + finishChunk);
+    await reader.read();
+    await reader.read();
+    const pending = reader.read(); // the pipeline now waits for the upstream
+    await reader.cancel();
+    await pending;
+    send(usageChunk);
+    await Promise.all(state.kept);
+    expect(state.outcome).toMatchObject({ status: "cancelled", usage: { output: 4, source: "provider" } });
+  });
+
+  it("aborts at once, without waiting, when the client leaves mid-generation", async () => {
+    const { reader, send, state } = pipeline();
+    send(chunk("Hello"));
+    await reader.read();
+    await reader.cancel();
+    expect(state.kept).toHaveLength(0);
+    expect(state.aborts).toBe(1);
+    expect(state.settlements).toBe(1);
+    expect(state.outcome).toMatchObject({ status: "cancelled", usage: null, generatedCharacters: 5 });
+  });
+});
