@@ -32,6 +32,12 @@ export interface UpstashServer {
   /** Base URL to hand to `new Redis({ url, token })`. */
   url: string;
   backend: BackendKind;
+  /**
+   * Fault injection for tests: while down, every command request has its connection dropped without an answer, as
+   * if Upstash were unreachable (the stats and fault endpoints keep answering). Also `POST /_omnizen/fault`
+   * with `{"down": true|false}`, for tests running inside workerd.
+   */
+  setDown(down: boolean): void;
   /** Stops accepting requests and closes the backend connection. */
   close(): Promise<void>;
 }
@@ -98,6 +104,7 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
   let syncCounter = 0;
   /** Authorized REST requests served, for tests that count round trips (GET /_omnizen/stats, not counted). */
   let servedRequests = 0;
+  let down = false;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const syncToken = String(++syncCounter);
@@ -113,6 +120,17 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
     }
     if (method === "GET" && url.pathname === "/_omnizen/stats") {
       sendJson(response, 200, { requests: servedRequests }, syncToken);
+      return;
+    }
+    if (method === "POST" && url.pathname === "/_omnizen/fault") {
+      const fault = JSON.parse((await readBody(request)).toString("utf8") || "{}") as { down?: unknown };
+      down = fault.down === true;
+      log(`[upstash] fault: ${down ? "down (connections dropped)" : "restored"}`);
+      sendJson(response, 200, { down }, syncToken);
+      return;
+    }
+    if (down) {
+      request.socket.destroy();
       return;
     }
     servedRequests += 1;
@@ -174,6 +192,10 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
     port,
     url,
     backend: backend.kind,
+    setDown(value) {
+      down = value;
+      log(`[upstash] fault: ${down ? "down (connections dropped)" : "restored"}`);
+    },
     async close(): Promise<void> {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

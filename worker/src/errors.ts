@@ -26,6 +26,7 @@ export type ErrorCode =
   | "upstream_unavailable"
   | "upstream_timeout"
   | "provider_not_configured"
+  | "service_unavailable"
   | "internal_error";
 
 export type OpenAIErrorType =
@@ -76,6 +77,7 @@ export function describeErrorCode(code: ErrorCode): ErrorShape {
     case "upstream_unavailable":
     case "provider_not_configured":
     case "service_not_configured":
+    case "service_unavailable":
       return { status: 503, type: "api_error" };
     case "upstream_timeout":
       return { status: 504, type: "api_error" };

@@ -6,10 +6,10 @@
  * rows must not come back); a key deleted meanwhile is recorded as null.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
-import { sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
 import { DRAIN_CLAIM_SCRIPT, USAGE_DRAINING_KEY } from "../services/hot-path/admission-script.ts";
 import { runScript } from "../services/hot-path/run-script.ts";
+import { insertUsageRecords } from "../services/usage/insert-usage-records.ts";
 
 export const DRAIN_BATCH = 1_000;
 
@@ -27,39 +27,10 @@ export async function drainUsage(redis: Redis, db: Database, maxBatches = 20, ba
         return [];
       }
     });
-    await insertRecords(db, records);
+    await insertUsageRecords(db, records);
     await redis.del(USAGE_DRAINING_KEY);
     drained += items.length;
     if (items.length < batchSize) break;
   }
   return drained;
-}
-
-async function insertRecords(db: Database, records: unknown[]): Promise<void> {
-  if (records.length === 0) return;
-  await db.execute(sql`
-    WITH incoming AS (
-      SELECT * FROM json_to_recordset(${JSON.stringify(records)}::json) AS r(
-        request_id text, user_id uuid, api_key_id uuid, model text, provider text, prompt_tokens int,
-        completion_tokens int, cached_tokens int, cache_write_tokens int, reasoning_tokens int, cost_micro_usd bigint,
-        price_version text, usage_source text, status text, http_status int, cache_hit boolean, stream boolean,
-        latency_ms int, time_to_first_token_ms int, created_at timestamptz, ip text, user_agent text, method text,
-        path text)
-    ), live AS (
-      SELECT incoming.*, (SELECT id FROM api_keys WHERE api_keys.id = incoming.api_key_id) AS live_key_id
-      FROM incoming WHERE EXISTS (SELECT 1 FROM users WHERE users.id = incoming.user_id)
-    ), inserted AS (
-      INSERT INTO usage_events (request_id, user_id, api_key_id, model, provider, prompt_tokens, completion_tokens,
-        cached_tokens, cache_write_tokens, reasoning_tokens, cost_micro_usd, price_version, usage_source, status,
-        http_status, cache_hit, stream, latency_ms, time_to_first_token_ms, created_at)
-      SELECT request_id, user_id, live_key_id, model, provider, prompt_tokens, completion_tokens, cached_tokens,
-        cache_write_tokens, reasoning_tokens, cost_micro_usd, price_version, usage_source, status, http_status,
-        cache_hit, stream, latency_ms, time_to_first_token_ms, created_at
-      FROM live
-      ON CONFLICT (request_id) DO NOTHING
-      RETURNING request_id
-    )
-    INSERT INTO request_logs (request_id, user_id, ip, user_agent, method, path, status, created_at)
-    SELECT live.request_id, live.user_id, live.ip, live.user_agent, live.method, live.path, live.http_status, live.created_at
-    FROM live JOIN inserted USING (request_id)`);
 }

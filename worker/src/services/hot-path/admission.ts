@@ -7,7 +7,7 @@ import { GatewayError } from "../../errors.ts";
 import { decodeJurisdictions, encodeRecord, type AccountRecord, type AuthenticatedKey } from "./account-record.ts";
 import { ADMISSION_SCRIPT } from "./admission-script.ts";
 import { runScript } from "./run-script.ts";
-import type { ScriptClient } from "./script-client.ts";
+import { UpstashCallError, type ScriptClient } from "./script-client.ts";
 
 /** How long a revoked key or a plan change can take to reach the edge (the key record's TTL). */
 export const KEY_RECORD_TTL_MS = 60_000;
@@ -17,6 +17,8 @@ export const CREDIT_COUNTER_TTL_MS = 300_000;
 export const SLOT_TTL_MS = 15 * 60_000;
 /** Failed authentications per IP within the current and the previous minute before the IP is throttled. */
 export const FAILED_AUTH_LIMIT = 30;
+/** `Retry-After` (seconds) when admission cannot reach Upstash, or Postgres on a cold key record. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
 export interface RateLimitState {
   limitRequests: number;
@@ -59,10 +61,14 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
       String(now), input.requestId, input.keyHash, input.clientIp, input.cacheKey ?? "",
       String(input.reservationMicroUsd), coldRecord, coldBalance, input.checkCredit ? "1" : "0",
       String(SLOT_TTL_MS), String(KEY_RECORD_TTL_MS), String(CREDIT_COUNTER_TTL_MS), String(FAILED_AUTH_LIMIT),
-    ]);
+    ]).catch((error: unknown) => {
+      throw error instanceof UpstashCallError ? unavailable("admission store", error) : error;
+    });
   let reply = await run("", "");
   if (reply[0] === "cold") {
-    const record = await input.loadRecord();
+    const record = await input.loadRecord().catch((error: unknown) => {
+      throw unavailable("account database", error);
+    });
     reply = await run(encodeRecord(record), record ? String(record.balanceMicroUsd) : "");
   }
   const [status, userId, keyId, plan, jurisdictions, limitRequests, remainingRequests, resetMs, limitTokens, remainingTokens, cached, , promptCache] = reply;
@@ -106,6 +112,18 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
     default:
       throw new GatewayError("internal_error", "Admission failed.");
   }
+}
+
+/**
+ * Fails closed: without the admission store (or, for a key not cached at the edge, the account database) nothing is
+ * admitted, and the caller is told to retry shortly. The cause (an UpstashCallError or a driver error) is kept for
+ * the error report; the message names only which store.
+ */
+function unavailable(store: "admission store" | "account database", cause: unknown): GatewayError {
+  return new GatewayError("service_unavailable", `The gateway cannot reach its ${store} right now; nothing was charged. Retry in a few seconds.`, {
+    headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+    cause,
+  });
 }
 
 /** OpenAI's rate-limit headers. */
