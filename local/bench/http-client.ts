@@ -17,6 +17,8 @@ export interface TimedResponse {
   bodyBytes: number;
   /** The `x-omnizen-cache` response header, if any. */
   cacheHeader: string | undefined;
+  /** The `retry-after` response header, if any. */
+  retryAfter?: string | undefined;
 }
 
 /** A failed request: the connection broke or timed out before the body ended. */
@@ -83,6 +85,7 @@ export class BenchClient {
               totalMs: elapsed(),
               bodyBytes,
               cacheHeader: Array.isArray(cache) ? cache.join(",") : cache,
+              retryAfter: incoming.headers["retry-after"],
             });
           });
           incoming.on("error", (error) => fail(error.name === "Error" ? (error as NodeJS.ErrnoException).code ?? "response error" : error.name));
