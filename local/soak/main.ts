@@ -53,6 +53,10 @@ const environment = await startLoadEnvironment({
   },
 });
 stackStarting = false;
+// Ctrl-C or a kill stops workerd and the stack too, instead of leaving workerd running.
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => void environment.close().finally(() => process.exit(130)));
+}
 const pid = environment.gateway.workerdPid;
 if (pid === undefined) throw new Error("the workerd process was not found; memory cannot be read");
 
@@ -63,6 +67,9 @@ const failures: Record<string, number> = {};
 const runTag = `soak-${Date.now()}`;
 let inFlight = 0;
 let sent = 0;
+/** More requests than this waiting means the gateway (or this machine) cannot keep up: stop sending, and fail. */
+const overloadedAt = Math.max(1_000, rate * 20);
+let overloaded = false;
 
 log(`arrival rate ${rate} req/s for ${durationMs / 1000} s (${Math.round((rate * durationMs) / 1000)} requests), windows of ${windowMs / 1000} s`);
 const started = performance.now();
@@ -77,6 +84,11 @@ for (let index = 0; index < total; index += 1) {
   const due = (index * 1000) / rate;
   const wait = due - now();
   if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+  if (inFlight > overloadedAt) {
+    overloaded = true;
+    log(`${inFlight} requests in flight: the gateway does not keep up with ${rate} req/s on this machine; stopping the load`);
+    break;
+  }
   const sentAt = now();
   sent += 1;
   inFlight += 1;
@@ -103,7 +115,7 @@ log("load done; running the usage cron until the queue is empty");
 await environment.drainAll(120_000);
 const rows = await environment.countRows();
 const queuedAtEnd = await environment.queuedRecords();
-const windows = soakWindows(samples, readings, windowMs, durationMs);
+const windows = soakWindows(samples, readings, windowMs, Math.min(durationMs, now()));
 const memory = memoryVerdict(windows, memoryBoundMib, warmUpSeconds);
 const errors = samples.filter((sample) => !sample.ok).length;
 await environment.close();
@@ -125,6 +137,7 @@ process.stdout.write(`${lines.join("\n")}\n`);
 writeFileSync(`${REPOSITORY_ROOT}.local-data/soak-results.json`, JSON.stringify({ rate, durationMs, sent, errors, failures, rows, queuedAtEnd, windows, memory }, null, 2));
 
 const verdicts = [
+  [!overloaded, `kept up with the arrival rate (fewer than ${overloadedAt} requests in flight)`],
   [errors === 0, `errors ${errors} (must be 0)`],
   [rows.usage === sent && rows.duplicates === 0 && queuedAtEnd === 0, `usage rows ${rows.usage} = requests ${sent}`],
   [memory.flat, `workerd RSS growth after the warm-up ${format(memory.lastMib - memory.warmMib)} MiB <= ${memoryBoundMib} MiB`],
