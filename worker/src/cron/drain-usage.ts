@@ -2,7 +2,9 @@
  * The usage drain: moves queued usage records (Redis list, appended by the settlement script) into Postgres in
  * batches, one INSERT statement per batch for usage_events and request_logs together, idempotent on the request id.
  * Claim, insert, then release: a run that dies after claiming leaves the records in the draining list for the next
- * run, so nothing is lost and nothing is written twice. Records of accounts deleted meanwhile are dropped (their
+ * run, so nothing is lost and nothing is written twice. The release deletes the draining list only while it still
+ * holds this run's claim: runs that overlap (a run stuck on Postgres past the next trigger) cannot drop a batch
+ * another run claimed after them. Records of accounts deleted meanwhile are dropped (their
  * rows must not come back); a key deleted meanwhile is recorded as null.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
@@ -12,6 +14,15 @@ import { runScript } from "../services/hot-path/run-script.ts";
 import { insertUsageRecords } from "../services/usage/insert-usage-records.ts";
 
 export const DRAIN_BATCH = 1_000;
+
+/** Deletes the draining list if it still is the claim whose first record is ARGV[1] and length ARGV[2]. */
+const DRAIN_RELEASE_SCRIPT = `
+if redis.call("LLEN", "${USAGE_DRAINING_KEY}") == tonumber(ARGV[2]) and redis.call("LINDEX", "${USAGE_DRAINING_KEY}", 0) == ARGV[1] then
+  redis.call("DEL", "${USAGE_DRAINING_KEY}")
+  return 1
+end
+return 0
+`;
 
 /** Drains up to `maxBatches` batches; returns the number of records written (or already present). */
 export async function drainUsage(redis: Redis, db: Database, maxBatches = 20, batchSize = DRAIN_BATCH): Promise<number> {
@@ -28,7 +39,7 @@ export async function drainUsage(redis: Redis, db: Database, maxBatches = 20, ba
       }
     });
     await insertUsageRecords(db, records);
-    await redis.del(USAGE_DRAINING_KEY);
+    await runScript<number>(redis, DRAIN_RELEASE_SCRIPT, [], [items[0] ?? "", String(items.length)]);
     drained += items.length;
     if (items.length < batchSize) break;
   }
