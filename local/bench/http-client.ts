@@ -40,8 +40,8 @@ export class BenchClient {
   readonly #timeoutMs: number;
 
   /** `maxSockets` bounds the connections per origin; it must be at least the highest concurrency. */
-  constructor(options: { maxSockets: number; timeoutMs: number }) {
-    this.#agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets, scheduling: "lifo" });
+  constructor(options: { maxSockets: number; timeoutMs: number; keepAlive?: boolean }) {
+    this.#agent = new Agent({ keepAlive: options.keepAlive ?? true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets, scheduling: "lifo" });
     this.#timeoutMs = options.timeoutMs;
   }
 

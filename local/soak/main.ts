@@ -14,6 +14,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { REPOSITORY_ROOT } from "../bench/bench-environment.ts";
+import { countLogEvents } from "../bench/gateway-runtime.ts";
 import { BenchClient, isFailure } from "../bench/http-client.ts";
 import { processCpuMs, processMemoryKib } from "../bench/process-usage.ts";
 import { redisDatabaseUrl, startLoadEnvironment } from "../load/load-environment.ts";
@@ -60,7 +61,9 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 const pid = environment.gateway.workerdPid;
 if (pid === undefined) throw new Error("the workerd process was not found; memory cannot be read");
 
-const client = new BenchClient({ maxSockets: 512, timeoutMs: 60_000 });
+// A connection per request, as clients behind Cloudflare's edge look to a worker: a pooled idle connection that
+// workerd closes just as a request is written would count as an error of the gateway.
+const client = new BenchClient({ maxSockets: 512, timeoutMs: 60_000, keepAlive: false });
 const samples: SoakSample[] = [];
 const readings: ProcessReading[] = [];
 const failures: Record<string, number> = {};
@@ -118,6 +121,7 @@ const queuedAtEnd = await environment.queuedRecords();
 const windows = soakWindows(samples, readings, windowMs, Math.min(durationMs, now()));
 const memory = memoryVerdict(windows, memoryBoundMib, warmUpSeconds);
 const errors = samples.filter((sample) => !sample.ok).length;
+const events = countLogEvents(environment.gateway.loggedLines());
 await environment.close();
 
 const format = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
@@ -130,11 +134,12 @@ const lines = [
   ...windows.map((window) => `| ${window.fromSeconds}–${window.fromSeconds + windowMs / 1000} | ${window.requests} | ${window.errors} | ${format(window.p50Ms)} | ${format(window.p99Ms)} | ${format(window.rssMib)} | ${format(window.cpuPercent, 0)} |`),
   "",
   `errors: ${errors}${errors ? ` (${JSON.stringify(failures)})` : ""}`,
+  `worker log events: ${JSON.stringify(events)}`,
   `usage rows: ${rows.usage} for ${sent} requests (request_logs rows ${rows.logs}, duplicate request ids ${rows.duplicates}, records still queued ${queuedAtEnd})`,
   `workerd RSS: ${format(memory.warmMib)} MiB after the ${warmUpSeconds} s warm-up, ${format(memory.lastMib)} MiB at the end (growth ${format(memory.lastMib - memory.warmMib)} MiB, bound ${memoryBoundMib} MiB); slope from the warm-up on ${format(memory.slopeMibPerMinute, 2)} MiB/min`,
 ];
 process.stdout.write(`${lines.join("\n")}\n`);
-writeFileSync(`${REPOSITORY_ROOT}.local-data/soak-results.json`, JSON.stringify({ rate, durationMs, sent, errors, failures, rows, queuedAtEnd, windows, memory }, null, 2));
+writeFileSync(`${REPOSITORY_ROOT}.local-data/soak-results.json`, JSON.stringify({ rate, durationMs, sent, errors, failures, events, rows, queuedAtEnd, windows, memory }, null, 2));
 
 const verdicts = [
   [!overloaded, `kept up with the arrival rate (fewer than ${overloadedAt} requests in flight)`],

@@ -169,8 +169,11 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
       else response.destroy();
     });
   });
-  // Clients keep connections alive between requests; don't let idle sockets hold close() open.
-  server.keepAliveTimeout = 5_000;
+  // Clients keep connections alive between requests. The server must not close an idle connection before the
+  // client's pool gives it up: a request written onto a connection the server is closing is reset, which the
+  // gateway sees as Upstash unreachable (a 503 under load in the soak). close() closes every connection anyway.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
