@@ -23,6 +23,8 @@ export interface LoadEnvironmentOptions {
   redisUrl: string;
   /** Folder name under .local-data for the bundle. */
   name: string;
+  /** Extra arguments of `workerd serve`, e.g. `--inspector-addr`. */
+  workerdArguments?: string[];
   log: (line: string) => void;
 }
 
@@ -82,6 +84,7 @@ export async function startLoadEnvironment(options: LoadEnvironmentOptions): Pro
       bindings: { ...stack.workerBindings, OMNIZEN_ENV: "development" },
       entry: "workerd",
       log: options.log,
+      ...(options.workerdArguments ? { workerdArguments: options.workerdArguments } : {}),
     });
     closers.push(() => gateway.dispose());
     const cronUrl = gateway.cronTriggerUrl;

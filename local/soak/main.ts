@@ -19,7 +19,8 @@ import { BenchClient, isFailure } from "../bench/http-client.ts";
 import { processCpuMs, processMemoryKib } from "../bench/process-usage.ts";
 import { redisDatabaseUrl, startLoadEnvironment } from "../load/load-environment.ts";
 import { mixedRequest } from "../load/request-mix.ts";
-import { memoryVerdict, soakWindows, type ProcessReading, type SoakSample } from "./soak-stats.ts";
+import { connectHeapReader, freePort } from "./inspector-heap.ts";
+import { memoryVerdict, soakWindows, type HeapReading, type ProcessReading, type SoakSample } from "./soak-stats.ts";
 
 const { values } = parseArgs({
   options: {
@@ -45,7 +46,9 @@ if (process.env.DATABASE_URL) {
   log("DATABASE_URL is set: refusing it (it may name a real database). The soak uses its own database on the local Postgres.");
 }
 let stackStarting = true;
+const inspectorPort = await freePort();
 const environment = await startLoadEnvironment({
+  workerdArguments: [`--inspector-addr=127.0.0.1:${inspectorPort}`],
   database: process.env.OMNIZEN_SOAK_DATABASE ?? "omnizen_soak",
   redisUrl: redisDatabaseUrl(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", Number(process.env.OMNIZEN_SOAK_REDIS_DB ?? 14)),
   name: "soak",
@@ -66,6 +69,8 @@ if (pid === undefined) throw new Error("the workerd process was not found; memor
 const client = new BenchClient({ maxSockets: 512, timeoutMs: 60_000, keepAlive: false });
 const samples: SoakSample[] = [];
 const readings: ProcessReading[] = [];
+const heapReadings: HeapReading[] = [];
+const heap = await connectHeapReader(inspectorPort, "gateway");
 const failures: Record<string, number> = {};
 const runTag = `soak-${Date.now()}`;
 let inFlight = 0;
@@ -80,6 +85,11 @@ const now = () => performance.now() - started;
 const readProcess = () => readings.push({ at: now(), rssKib: processMemoryKib(pid).currentKib, cpuMs: processCpuMs(pid) });
 readProcess();
 const readingTimer = setInterval(readProcess, READING_INTERVAL_MS);
+// The live heap, once per window, just before the window ends.
+const heapTimer = setInterval(() => {
+  const at = now();
+  void heap.liveHeapMib().then((mib) => heapReadings.push({ at, mib }), () => log("reading the heap failed"));
+}, windowMs - 1_000);
 const cronTimer = setInterval(() => void environment.runCron().catch(() => log("a cron run failed")), CRON_INTERVAL_MS);
 const pending: Array<Promise<void>> = [];
 const total = Math.round((rate * durationMs) / 1000);
@@ -110,6 +120,9 @@ for (let index = 0; index < total; index += 1) {
 }
 await Promise.all(pending);
 clearInterval(readingTimer);
+clearInterval(heapTimer);
+heapReadings.push({ at: now() - 1, mib: await heap.liveHeapMib() });
+heap.close();
 clearInterval(cronTimer);
 readProcess();
 client.close();
@@ -118,7 +131,7 @@ log("load done; running the usage cron until the queue is empty");
 await environment.drainAll(120_000);
 const rows = await environment.countRows();
 const queuedAtEnd = await environment.queuedRecords();
-const windows = soakWindows(samples, readings, windowMs, Math.min(durationMs, now()));
+const windows = soakWindows(samples, readings, windowMs, Math.min(durationMs, now()), heapReadings);
 const memory = memoryVerdict(windows, memoryBoundMib, warmUpSeconds);
 const errors = samples.filter((sample) => !sample.ok).length;
 const events = countLogEvents(environment.gateway.loggedLines());
@@ -129,9 +142,9 @@ const lines = [
   `machine: ${cpus().length} x ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
   `arrival rate ${rate} req/s, ${durationMs / 1000} s, ${sent} requests`,
   "",
-  "| window (s) | requests | errors | p50 (ms) | p99 (ms) | workerd RSS (MiB) | workerd CPU (% of a core) |",
-  "|---:|---:|---:|---:|---:|---:|---:|",
-  ...windows.map((window) => `| ${window.fromSeconds}–${window.fromSeconds + windowMs / 1000} | ${window.requests} | ${window.errors} | ${format(window.p50Ms)} | ${format(window.p99Ms)} | ${format(window.rssMib)} | ${format(window.cpuPercent, 0)} |`),
+  "| window (s) | requests | errors | p50 (ms) | p99 (ms) | workerd RSS (MiB) | live JS heap after GC (MiB) | workerd CPU (% of a core) |",
+  "|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ...windows.map((window) => `| ${window.fromSeconds}–${window.fromSeconds + windowMs / 1000} | ${window.requests} | ${window.errors} | ${format(window.p50Ms)} | ${format(window.p99Ms)} | ${format(window.rssMib)} | ${format(window.heapMib)} | ${format(window.cpuPercent, 0)} |`),
   "",
   `errors: ${errors}${errors ? ` (${JSON.stringify(failures)})` : ""}`,
   `worker log events: ${JSON.stringify(events)}`,

@@ -30,9 +30,23 @@ export interface SoakWindow {
   rssMib: number;
   /** workerd CPU over the window, percent of one core. */
   cpuPercent: number;
+  /** The isolate's live JavaScript heap (after a full GC) at the window's last heap reading, MiB. */
+  heapMib: number;
 }
 
-export function soakWindows(samples: readonly SoakSample[], readings: readonly ProcessReading[], windowMs: number, durationMs: number): SoakWindow[] {
+/** One reading of the isolate's live heap, ms since the run started. */
+export interface HeapReading {
+  at: number;
+  mib: number;
+}
+
+export function soakWindows(
+  samples: readonly SoakSample[],
+  readings: readonly ProcessReading[],
+  windowMs: number,
+  durationMs: number,
+  heapReadings: readonly HeapReading[] = [],
+): SoakWindow[] {
   const windows: SoakWindow[] = [];
   for (let from = 0; from < durationMs; from += windowMs) {
     const to = from + windowMs;
@@ -49,6 +63,7 @@ export function soakWindows(samples: readonly SoakSample[], readings: readonly P
       p99Ms: percentile(latencies, 99),
       rssMib: last ? last.rssKib / 1024 : Number.NaN,
       cpuPercent: last && before && last.at > before.at ? ((last.cpuMs - before.cpuMs) / (last.at - before.at)) * 100 : Number.NaN,
+      heapMib: heapReadings.filter((reading) => reading.at >= from && reading.at < to).at(-1)?.mib ?? Number.NaN,
     });
   }
   return windows;
