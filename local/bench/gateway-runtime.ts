@@ -52,6 +52,11 @@ export interface GatewayRuntime {
   entry: GatewayEntry;
   /** The same-I/O floor worker (io-floor-worker.js) on the same workerd process; plain workerd only. */
   ioFloorUrl?: string;
+  /**
+   * Plain workerd only: `POST <cronTriggerUrl>?cron=<expression>` runs the gateway's `scheduled` handler (its
+   * waitUntil work included) through cron-trigger-worker.js, as a cron trigger would.
+   */
+  cronTriggerUrl?: string;
   /** The workerd process serving it, or undefined if it could not be found in /proc. */
   workerdPid: number | undefined;
   /** Bundle size in bytes. */
@@ -160,7 +165,9 @@ const IO_FLOOR_BINDINGS = ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN",
  */
 async function startPlainWorkerd(options: GatewayRuntimeOptions, bundleBytes: number): Promise<GatewayRuntime> {
   const configPath = `${options.outputDirectory}/workerd.capnp`;
-  copyFileSync(fileURLToPath(new URL("./io-floor-worker.js", import.meta.url)), `${options.outputDirectory}/io-floor-worker.js`);
+  for (const file of ["io-floor-worker.js", "cron-trigger-worker.js"]) {
+    copyFileSync(fileURLToPath(new URL(`./${file}`, import.meta.url)), `${options.outputDirectory}/${file}`);
+  }
   writeFileSync(
     configPath,
     workerdConfig({
@@ -168,11 +175,13 @@ async function startPlainWorkerd(options: GatewayRuntimeOptions, bundleBytes: nu
       workers: [
         { name: "gateway", moduleFile: "worker.js", bindingNames: Object.keys(options.bindings) },
         { name: "io-floor", moduleFile: "io-floor-worker.js", bindingNames: IO_FLOOR_BINDINGS },
+        // Calling another worker's `scheduled` handler through a binding needs this flag, which is experimental.
+        { name: "cron-trigger", moduleFile: "cron-trigger-worker.js", bindingNames: [], serviceBindings: { GATEWAY: "gateway" }, compatibilityFlags: ["service_binding_extra_handlers"] },
       ],
     }),
   );
   const binary = createRequire(import.meta.url)("workerd").default as string;
-  const child = spawn(binary, ["serve", configPath, "--control-fd=3", ...(options.workerdArguments ?? [])], {
+  const child = spawn(binary, ["serve", configPath, "--control-fd=3", "--experimental", ...(options.workerdArguments ?? [])], {
     env: { ...process.env, ...options.bindings },
     stdio: ["ignore", "pipe", "pipe", "pipe"],
   });
@@ -199,7 +208,7 @@ async function startPlainWorkerd(options: GatewayRuntimeOptions, bundleBytes: nu
         } catch {
           // not a control message we know
         }
-        if (found.gateway !== undefined && found["io-floor"] !== undefined) {
+        if (found.gateway !== undefined && found["io-floor"] !== undefined && found["cron-trigger"] !== undefined) {
           clearTimeout(timer);
           resolve(found);
         }
@@ -207,7 +216,8 @@ async function startPlainWorkerd(options: GatewayRuntimeOptions, bundleBytes: nu
     });
     const url = `http://127.0.0.1:${ports.gateway}`;
     options.log(`gateway on plain workerd serve at ${url} (same-I/O floor worker on port ${ports["io-floor"]}), workerd pid ${child.pid ?? "unknown"}`);
-    return { url, ioFloorUrl: `http://127.0.0.1:${ports["io-floor"]}`, entry: options.entry, workerdPid: child.pid, bundleBytes, loggedLines: () => [...logged], dispose };
+    const cronTriggerUrl = `http://127.0.0.1:${ports["cron-trigger"]}`;
+    return { url, ioFloorUrl: `http://127.0.0.1:${ports["io-floor"]}`, cronTriggerUrl, entry: options.entry, workerdPid: child.pid, bundleBytes, loggedLines: () => [...logged], dispose };
   } catch (error) {
     await dispose();
     throw error;

@@ -17,6 +17,8 @@ export interface TimedResponse {
   bodyBytes: number;
   /** The `x-omnizen-cache` response header, if any. */
   cacheHeader: string | undefined;
+  /** The `retry-after` response header, if any. */
+  retryAfter?: string | undefined;
 }
 
 /** A failed request: the connection broke or timed out before the body ended. */
@@ -38,8 +40,8 @@ export class BenchClient {
   readonly #timeoutMs: number;
 
   /** `maxSockets` bounds the connections per origin; it must be at least the highest concurrency. */
-  constructor(options: { maxSockets: number; timeoutMs: number }) {
-    this.#agent = new Agent({ keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets, scheduling: "lifo" });
+  constructor(options: { maxSockets: number; timeoutMs: number; keepAlive?: boolean }) {
+    this.#agent = new Agent({ keepAlive: options.keepAlive ?? true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets, scheduling: "lifo" });
     this.#timeoutMs = options.timeoutMs;
   }
 
@@ -83,6 +85,7 @@ export class BenchClient {
               totalMs: elapsed(),
               bodyBytes,
               cacheHeader: Array.isArray(cache) ? cache.join(",") : cache,
+              retryAfter: incoming.headers["retry-after"],
             });
           });
           incoming.on("error", (error) => fail(error.name === "Error" ? (error as NodeJS.ErrnoException).code ?? "response error" : error.name));

@@ -14,6 +14,9 @@ export interface WorkerdWorker {
   moduleFile: string;
   /** Binding names; each is read from the workerd process's environment variable of the same name. */
   bindingNames: string[];
+  /** Service bindings: binding name -> service (worker) name. */
+  serviceBindings?: Record<string, string>;
+  compatibilityFlags?: string[];
 }
 
 /** Options of {@link workerdConfig}. */
@@ -39,10 +42,15 @@ export function workerdConfig(options: WorkerdConfigOptions): string {
   const services = options.workers.map((worker) => `    (name = ${text(worker.name, IDENTIFIER)}, worker = .${constName(worker.name)}),`);
   const sockets = options.workers.map((worker) => `    (name = ${text(worker.name, IDENTIFIER)}, address = "127.0.0.1:0", http = (), service = ${text(worker.name, IDENTIFIER)}),`);
   const workers = options.workers.map((worker) => {
-    const bindings = worker.bindingNames.map((name) => `    (name = ${text(name, IDENTIFIER)}, fromEnvironment = ${text(name, IDENTIFIER)}),`).join("\n");
+    const bindings = [
+      ...worker.bindingNames.map((name) => `    (name = ${text(name, IDENTIFIER)}, fromEnvironment = ${text(name, IDENTIFIER)}),`),
+      ...Object.entries(worker.serviceBindings ?? {}).map(([name, service]) => `    (name = ${text(name, IDENTIFIER)}, service = ${text(service, IDENTIFIER)}),`),
+    ].join("\n");
+    const flags = (worker.compatibilityFlags ?? []).map((flag) => text(flag, IDENTIFIER)).join(", ");
     return `const ${constName(worker.name)} :Workerd.Worker = (
   modules = [(name = ${text(worker.moduleFile)}, esModule = embed ${text(worker.moduleFile)})],
   compatibilityDate = ${text(options.compatibilityDate)},
+  compatibilityFlags = [${flags}],
   bindings = [
 ${bindings}
   ],

@@ -20,6 +20,12 @@ export type NeonBridge = {
   port: number;
   /** `ws://host:port`; the driver's wsProxy should be `${host}:${port}/v2?address=${pgHost}:${pgPort}`. */
   url: string;
+  /**
+   * Fault injection for tests: cuts the link to Postgres (every live connection is torn down and new WebSocket
+   * upgrades are refused with 503) until `restore()`. Also `POST /_fault` with `{"cut": true|false}`.
+   */
+  cut(): void;
+  restore(): void;
   /** Stops listening, tears down every live connection and resolves when the listener is closed. */
   close(): Promise<void>;
 };
@@ -42,9 +48,24 @@ export async function startNeonBridge(options: NeonBridgeOptions = {}): Promise<
 
   /** WebSocket connections bridged so far, for tests that count Postgres round trips (GET /_stats). */
   let bridgedConnections = 0;
+  let isCut = false;
+  const setCut = (cut: boolean): void => {
+    isCut = cut;
+    if (cut) for (const connection of connections) connection.destroy();
+    log(`[neon-bridge] fault: link ${cut ? `cut (${connections.size} live connections torn down)` : "restored"}`);
+  };
   const httpServer = createServer((request, response) => {
     if (request.method === "GET" && request.url === "/_stats") {
       response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ connections: bridgedConnections }));
+      return;
+    }
+    if (request.method === "POST" && request.url === "/_fault") {
+      let body = "";
+      request.setEncoding("utf8").on("data", (chunk: string) => (body += chunk.slice(0, 100)));
+      request.on("end", () => {
+        setCut((JSON.parse(body || "{}") as { cut?: unknown }).cut === true);
+        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ cut: isCut }));
+      });
       return;
     }
     response.writeHead(426, { "content-type": "text/plain" }).end("WebSocket upgrade required\n");
@@ -53,6 +74,10 @@ export async function startNeonBridge(options: NeonBridgeOptions = {}): Promise<
   httpServer.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on("error", () => socket.destroy());
     const id = nextConnectionId++;
+    if (isCut) {
+      rejectUpgrade(socket, 503, "Service Unavailable");
+      return;
+    }
     const requestUrl = new URL(request.url ?? "/", "http://bridge.invalid");
     if (!acceptedPaths.has(requestUrl.pathname)) {
       log(`[neon-bridge] #${id} refused: unknown path ${requestUrl.pathname}`);
@@ -88,6 +113,8 @@ export async function startNeonBridge(options: NeonBridgeOptions = {}): Promise<
   return {
     port,
     url,
+    cut: () => setCut(true),
+    restore: () => setCut(false),
     async close() {
       for (const connection of connections) connection.destroy();
       await Promise.all([...connections].map((connection) => connection.closed));

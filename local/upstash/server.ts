@@ -33,6 +33,12 @@ export interface UpstashServer {
   /** Base URL to hand to `new Redis({ url, token })`. */
   url: string;
   backend: BackendKind;
+  /**
+   * Fault injection for tests: while down, every command request has its connection dropped without an answer, as
+   * if Upstash were unreachable (the stats and fault endpoints keep answering). Also `POST /_omnizen/fault`
+   * with `{"down": true|false}`, for tests running inside workerd.
+   */
+  setDown(down: boolean): void;
   /** Stops accepting requests and closes the backend connection. */
   close(): Promise<void>;
 }
@@ -99,6 +105,7 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
   let syncCounter = 0;
   /** Authorized REST requests served, for tests that count round trips (GET /_omnizen/stats, not counted). */
   let servedRequests = 0;
+  let down = false;
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const syncToken = String(++syncCounter);
@@ -114,6 +121,17 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
     }
     if (method === "GET" && url.pathname === "/_omnizen/stats") {
       sendJson(response, 200, { requests: servedRequests }, syncToken);
+      return;
+    }
+    if (method === "POST" && url.pathname === "/_omnizen/fault") {
+      const fault = JSON.parse((await readBody(request)).toString("utf8") || "{}") as { down?: unknown };
+      down = fault.down === true;
+      log(`[upstash] fault: ${down ? "down (connections dropped)" : "restored"}`);
+      sendJson(response, 200, { down }, syncToken);
+      return;
+    }
+    if (down) {
+      request.socket.destroy();
       return;
     }
     servedRequests += 1;
@@ -152,8 +170,11 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
       else response.destroy();
     });
   });
-  // Clients keep connections alive between requests; don't let idle sockets hold close() open.
-  server.keepAliveTimeout = 5_000;
+  // Clients keep connections alive between requests. The server must not close an idle connection before the
+  // client's pool gives it up: a request written onto a connection the server is closing is reset, which the
+  // gateway sees as Upstash unreachable (a 503 under load in the soak). close() closes every connection anyway.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
@@ -175,6 +196,10 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
     port,
     url,
     backend: backend.kind,
+    setDown(value) {
+      down = value;
+      log(`[upstash] fault: ${down ? "down (connections dropped)" : "restored"}`);
+    },
     async close(): Promise<void> {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -1,4 +1,5 @@
 import { eq, sql } from "drizzle-orm";
+import type { Database } from "../../../db/client.ts";
 import { describe, expect, it } from "vitest";
 import { requestLogs, usageEvents, users } from "../../../db/schema.ts";
 import { seedAccount, withDatabase } from "../../test/support/gateway.ts";
@@ -37,5 +38,54 @@ describe("usage drain", () => {
     const logs = await withDatabase((db) => db.select().from(requestLogs).where(sql`${requestLogs.requestId} LIKE ${`${prefix}%`}`));
     expect(logs).toHaveLength(13);
     expect(await redis.llen(USAGE_DRAINING_KEY)).toBe(0);
+  });
+
+  it("overlapping runs: a run that finishes late does not release a batch another run claimed after it", async () => {
+    const account = await seedAccount();
+    const redis = testRedis();
+    const prefix = `overlap-${crypto.randomUUID()}`;
+    await withDatabase((db) => drainUsage(redis, db));
+    await redis.rpush(USAGE_QUEUE_KEY, JSON.stringify(record(`${prefix}-first`, account.userId, account.keyId)));
+    // Run B claims the first record, then hangs on Postgres.
+    let unblock: () => void = () => undefined;
+    const hung = new Promise<void>((resolve) => (unblock = resolve));
+    const hanging = { execute: () => hung } as unknown as Database;
+    const runB = drainUsage(redis, hanging, 1);
+    await expect.poll(() => redis.llen(USAGE_DRAINING_KEY)).toBeGreaterThan(0);
+    // Run A writes that claim and releases it; then run C claims a new record and fails on Postgres.
+    await withDatabase((db) => drainUsage(redis, db, 1));
+    await redis.rpush(USAGE_QUEUE_KEY, JSON.stringify(record(`${prefix}-second`, account.userId, account.keyId)));
+    const failing = { execute: () => Promise.reject(new Error("connection lost")) } as unknown as Database;
+    await expect(drainUsage(redis, failing, 1)).rejects.toThrow();
+    const claimedByC = await redis.llen(USAGE_DRAINING_KEY);
+    expect(claimedByC).toBeGreaterThan(0);
+    // B finishes: C's claim must stay for the next run.
+    unblock();
+    await runB;
+    expect(await redis.llen(USAGE_DRAINING_KEY)).toBe(claimedByC);
+    await withDatabase((db) => drainUsage(redis, db));
+    const rows = await withDatabase((db) => db.select().from(usageEvents).where(sql`${usageEvents.requestId} LIKE ${`${prefix}%`}`));
+    expect(rows.map((row) => row.requestId).sort()).toEqual([`${prefix}-first`, `${prefix}-second`]);
+  });
+});
+
+describe("the drain's release and the undrained usage (docs/credit.md)", () => {
+  it("takes each drained batch's cost off the account's undrained usage once, and bumps the drain generation", async () => {
+    const account = await seedAccount();
+    const redis = testRedis();
+    const prefix = `undrained-${crypto.randomUUID()}`;
+    for (let index = 0; index < 3; index += 1) {
+      await redis.rpush(USAGE_QUEUE_KEY, JSON.stringify(record(`${prefix}-${index}`, account.userId, account.keyId)));
+    }
+    await redis.set(`omz:undrained:${account.userId}`, "27"); // what the settlements added: 3 records of 9
+    const generation = Number((await redis.get("omz:usage:gen")) ?? 0);
+    await withDatabase((db) => drainUsage(redis, db));
+    expect(await redis.get(`omz:undrained:${account.userId}`)).toBeNull();
+    expect(Number(await redis.get("omz:usage:gen"))).toBeGreaterThan(generation);
+    // Drained again (an overlapping run, a retry): nothing more is taken off.
+    await redis.set(`omz:undrained:${account.userId}`, "5");
+    await withDatabase((db) => drainUsage(redis, db));
+    expect(await redis.get(`omz:undrained:${account.userId}`)).toBe("5");
+    await redis.del(`omz:undrained:${account.userId}`);
   });
 });

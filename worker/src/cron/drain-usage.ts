@@ -2,16 +2,19 @@
  * The usage drain: moves queued usage records (Redis list, appended by the settlement script) into Postgres in
  * batches, one INSERT statement per batch for usage_events and request_logs together, idempotent on the request id.
  * Claim, insert, then release: a run that dies after claiming leaves the records in the draining list for the next
- * run, so nothing is lost and nothing is written twice. Records of accounts deleted meanwhile are dropped (their
+ * run, so nothing is lost and nothing is written twice. The release deletes the draining list only while it still
+ * holds this run's claim: runs that overlap (a run stuck on Postgres past the next trigger) cannot drop a batch
+ * another run claimed after them. Records of accounts deleted meanwhile are dropped (their
  * rows must not come back); a key deleted meanwhile is recorded as null.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
-import { sql } from "drizzle-orm";
 import type { Database } from "../../../db/client.ts";
 import { DRAIN_CLAIM_SCRIPT, DRAIN_RELEASE_SCRIPT } from "../services/hot-path/admission-script.ts";
 import { intArg, runScript } from "../services/hot-path/run-script.ts";
+import { insertUsageRecords } from "../services/usage/insert-usage-records.ts";
 
 export const DRAIN_BATCH = 1_000;
+
 
 /** Drains up to `maxBatches` batches; returns the number of records written (or already present). */
 export async function drainUsage(redis: Redis, db: Database, maxBatches = 20, batchSize = DRAIN_BATCH): Promise<number> {
@@ -27,8 +30,10 @@ export async function drainUsage(redis: Redis, db: Database, maxBatches = 20, ba
         return [];
       }
     });
-    await insertRecords(db, records);
-    await runScript<number>(redis, DRAIN_RELEASE_SCRIPT, [], drainedCosts(records));
+    await insertUsageRecords(db, records);
+    // Releases only this run's own claim (its first record and length): an overlapping run that claimed the same
+    // batch again releases nothing, so the batch's costs leave the undrained usage once.
+    await runScript<number>(redis, DRAIN_RELEASE_SCRIPT, [], [items[0] ?? "", intArg(items.length), ...drainedCosts(records)]);
     drained += items.length;
     if (items.length < batchSize) break;
   }
@@ -45,34 +50,4 @@ function drainedCosts(records: unknown[]): string[] {
     costs.set(userId, (costs.get(userId) ?? 0) + cost);
   }
   return [...costs].flatMap(([userId, cost]) => [userId, intArg(cost)]);
-}
-
-async function insertRecords(db: Database, records: unknown[]): Promise<void> {
-  if (records.length === 0) return;
-  await db.execute(sql`
-    WITH incoming AS (
-      SELECT * FROM json_to_recordset(${JSON.stringify(records)}::json) AS r(
-        request_id text, user_id uuid, api_key_id uuid, model text, provider text, prompt_tokens int,
-        completion_tokens int, cached_tokens int, cache_write_tokens int, cache_write_1h_tokens int, reasoning_tokens int,
-        cost_micro_usd bigint, price_version text, usage_source text, status text, http_status int, cache_hit boolean, stream boolean,
-        latency_ms int, time_to_first_token_ms int, created_at timestamptz, ip text, user_agent text, method text,
-        path text)
-    ), live AS (
-      SELECT incoming.*, (SELECT id FROM api_keys WHERE api_keys.id = incoming.api_key_id) AS live_key_id
-      FROM incoming WHERE EXISTS (SELECT 1 FROM users WHERE users.id = incoming.user_id)
-    ), inserted AS (
-      INSERT INTO usage_events (request_id, user_id, api_key_id, model, provider, prompt_tokens, completion_tokens,
-        cached_tokens, cache_write_tokens, cache_write_1h_tokens, reasoning_tokens, cost_micro_usd, price_version,
-        usage_source, status, http_status, cache_hit, stream, latency_ms, time_to_first_token_ms, created_at)
-      SELECT request_id, user_id, live_key_id, model, provider, prompt_tokens, completion_tokens, cached_tokens,
-        -- Records queued before cache_write_1h_tokens existed have none: 0.
-        cache_write_tokens, coalesce(cache_write_1h_tokens, 0), reasoning_tokens, cost_micro_usd, price_version,
-        usage_source, status, http_status, cache_hit, stream, latency_ms, time_to_first_token_ms, created_at
-      FROM live
-      ON CONFLICT (request_id) DO NOTHING
-      RETURNING request_id
-    )
-    INSERT INTO request_logs (request_id, user_id, ip, user_agent, method, path, status, created_at)
-    SELECT live.request_id, live.user_id, live.ip, live.user_agent, live.method, live.path, live.http_status, live.created_at
-    FROM live JOIN inserted USING (request_id)`);
 }

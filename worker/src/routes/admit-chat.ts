@@ -12,9 +12,10 @@ import { admit, type Admission } from "../services/hot-path/admission.ts";
 import { cacheKey } from "../services/prompt-cache/cache-key.ts";
 import { canonicalJson, canonicalRequest, isCacheable } from "../services/prompt-cache/canonical-request.ts";
 import { cacheScope } from "../services/prompt-cache/end-user-scope.ts";
-import { settle } from "../services/hot-path/settlement.ts";
+import { settleDurably } from "../services/hot-path/durable-settlement.ts";
 import { createScriptClient } from "../services/hot-path/script-client.ts";
 import type { Surface } from "../surfaces/types.ts";
+import { settlementPorts } from "./settlement-ports.ts";
 
 export interface CachePlan {
   /** The `x-omnizen-cache` response header. */
@@ -58,7 +59,9 @@ export async function admitWithoutCompletion(context: Context<AppEnv>): Promise<
   });
   context.set("auth", admission.auth);
   context.executionCtx.waitUntil(
-    settle(redis, { requestId: context.get("requestId"), userId: admission.auth.userId, keyId: admission.auth.keyId, creditDeltaMicroUsd: 0, tokens: 0, window: admission.window }).catch(() => undefined),
+    settleDurably(settlementPorts(context), {
+      requestId: context.get("requestId"), userId: admission.auth.userId, keyId: admission.auth.keyId, creditDeltaMicroUsd: 0, tokens: 0, window: admission.window,
+    }),
   );
   return admission;
 }

@@ -1,17 +1,18 @@
 /**
  * Finishes an admitted request exactly once, on every path, in one Upstash round trip after the response (through
  * `waitUntil`): slots released, credit reservation squared with the real cost, tokens counted, the encrypted cache
- * entry stored, and the usage record queued for the usage drain. Failures are logged with ids only.
+ * entry stored, and the usage record queued for the usage drain; if Upstash cannot be reached, the usage record is
+ * written to Postgres directly (../services/hot-path/durable-settlement.ts). Failures are logged with ids only.
  */
 import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import type { NormalizedUsage } from "../providers/types.ts";
 import type { Admission } from "../services/hot-path/admission.ts";
-import { settle } from "../services/hot-path/settlement.ts";
+import { settleDurably } from "../services/hot-path/durable-settlement.ts";
 import { serializeEntry, type CacheEntry } from "../services/prompt-cache/cache-entry.ts";
 import { encryptEntry } from "../services/prompt-cache/entry-crypto.ts";
-import { createScriptClient } from "../services/hot-path/script-client.ts";
 import { buildQueuedUsage, type QueuedUsage, type RequestRecord } from "../services/request-recorder.ts";
+import { settlementPorts } from "./settlement-ports.ts";
 
 export type Outcome = Omit<RequestRecord, "modelId" | "stream" | "priceVersion" | "cacheHit"> & { cacheHit?: boolean };
 
@@ -32,15 +33,17 @@ export function createRequestFinisher(
   let finished = false;
   const requestId = context.get("requestId");
   const apiKey = context.get("apiKey");
-  const redis = createScriptClient(context.get("config"));
 
   const settleInBackground = (costMicroUsd: number, tokens: number, usage?: () => QueuedUsage, cache?: { key: string; entry: CacheEntry }) => {
     const work = async () => {
       // A macrotask first: the response is handed to the runtime before any of this runs, so serializing,
       // encrypting and the settlement call add nothing to the client's latency.
       await new Promise((resolve) => setTimeout(resolve, 0));
-      const encrypted = cache ? { key: cache.key, entry: await encryptEntry(serializeEntry(cache.entry), apiKey, cache.key) } : undefined;
-      await settle(redis, {
+      // A cache entry that fails to encrypt is not stored; the request is settled and billed all the same.
+      const encrypted = cache
+        ? await encryptEntry(serializeEntry(cache.entry), apiKey, cache.key).then((entry) => ({ key: cache.key, entry }), () => undefined)
+        : undefined;
+      await settleDurably(settlementPorts(context), {
         requestId,
         userId: admission.auth.userId,
         keyId: admission.auth.keyId,
@@ -53,7 +56,7 @@ export function createRequestFinisher(
     };
     context.executionCtx.waitUntil(
       work().catch((error: unknown) => {
-        console.error(JSON.stringify({ event: "settlement-failed", requestId, error: error instanceof Error ? error.name : "unknown" }));
+        console.error(JSON.stringify({ event: "settlement-crashed", requestId, error: error instanceof Error ? error.name : "unknown" }));
       }),
     );
   };

@@ -25,3 +25,13 @@ export async function standInCounters(): Promise<{ upstash: number; neon: number
   const neon = (await (await fetch(`http://${bindings.NEON_WS_PROXY}/_stats`)).json()) as { connections: number };
   return { upstash: upstash.requests, neon: neon.connections };
 }
+
+/** Makes the Upstash stand-in drop every command connection (as if unreachable), or restores it. */
+export async function setUpstashDown(down: boolean): Promise<void> {
+  const response = await fetch(`${bindings.UPSTASH_REDIS_REST_URL}/_omnizen/fault`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${bindings.UPSTASH_REDIS_REST_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ down }),
+  });
+  if (!response.ok) throw new Error(`the Upstash stand-in refused the fault switch: ${response.status}`);
+}

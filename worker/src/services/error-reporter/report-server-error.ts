@@ -10,6 +10,18 @@ import { createErrorReporter, isReportedStatus } from "./create-error-reporter.t
 /** Reports `error` when `status` is a server-side failure. Never throws. */
 export function reportServerError(context: Context<AppEnv>, error: unknown, status: number): void {
   if (!isReportedStatus(status)) return;
+  capture(context, error, status);
+}
+
+/**
+ * Reports a failure of work done after the response (in `waitUntil`), e.g. a settlement that could not be
+ * completed; tagged with the status the caller received. Never throws.
+ */
+export function reportBackgroundFailure(context: Context<AppEnv>, error: unknown): void {
+  capture(context, error, context.res.status);
+}
+
+function capture(context: Context<AppEnv>, error: unknown, status: number): void {
   const requestId = context.get("requestId") ?? "unknown";
   try {
     // `config` is missing when the configuration itself failed to load: that is worth a report, so fall back to the

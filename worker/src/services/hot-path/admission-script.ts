@@ -195,14 +195,19 @@ export const USAGE_QUEUE_KEY = "omz:usage:queue";
 export const USAGE_DRAINING_KEY = "omz:usage:draining";
 
 /**
- * The drain's release, once a batch is in Postgres: empties the draining list, takes each account's drained cost
- * off its undrained usage, and bumps the drain generation, so a credit counter fill that read Postgres before this
- * batch landed is refused (it would count the batch neither in Postgres nor in Redis).
- * ARGV: pairs of (user id, drained cost in micro-USD).
+ * The drain's release, once a batch is in Postgres: if the draining list is still this run's claim (its first record
+ * ARGV[1] and its length ARGV[2]; an overlapping run that claimed the same batch again finds it gone), empties it,
+ * takes each account's drained cost off its undrained usage, and bumps the drain generation, so a credit counter
+ * fill that read Postgres before this batch landed is refused (it would count the batch neither in Postgres nor in
+ * Redis). Returns 0 when the claim was not this run's any more.
+ * ARGV: 1 first record, 2 length, then pairs of (user id, drained cost in micro-USD).
  */
 export const DRAIN_RELEASE_SCRIPT = `
+if redis.call("LLEN", "omz:usage:draining") ~= tonumber(ARGV[2]) or redis.call("LINDEX", "omz:usage:draining", 0) ~= ARGV[1] then
+  return 0
+end
 redis.call("DEL", "omz:usage:draining")
-for i = 1, #ARGV - 1, 2 do
+for i = 3, #ARGV - 1, 2 do
   local key = "omz:undrained:" .. ARGV[i]
   if redis.call("EXISTS", key) == 1 and redis.call("DECRBY", key, ARGV[i + 1]) <= 0 then redis.call("DEL", key) end
 end

@@ -7,7 +7,7 @@ import { GatewayError } from "../../errors.ts";
 import { decodeJurisdictions, encodeRecord, type AccountRecord, type AuthenticatedKey } from "./account-record.ts";
 import { ADMISSION_SCRIPT } from "./admission-script.ts";
 import { intArg, runScript } from "./run-script.ts";
-import type { ScriptClient } from "./script-client.ts";
+import { UpstashCallError, type ScriptClient } from "./script-client.ts";
 
 /** How long a revoked key or a plan change can take to reach the edge (the key record's TTL). */
 export const KEY_RECORD_TTL_MS = 60_000;
@@ -24,6 +24,8 @@ const COLD_FILL_TRIES = 3;
 export const SLOT_TTL_MS = 15 * 60_000;
 /** Failed authentications per IP within the current and the previous minute before the IP is throttled. */
 export const FAILED_AUTH_LIMIT = 30;
+/** `Retry-After` (seconds) when admission cannot reach Upstash, or Postgres on a cold key record. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 2;
 
 export interface RateLimitState {
   limitRequests: number;
@@ -68,13 +70,17 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
       intArg(input.reservationMicroUsd), coldRecord, coldBalance, input.checkCredit ? "1" : "0",
       intArg(SLOT_TTL_MS), intArg(KEY_RECORD_TTL_MS), intArg(CREDIT_COUNTER_TTL_MS), intArg(FAILED_AUTH_LIMIT),
       generation, intArg(NEGATIVE_KEY_RECORD_TTL_MS),
-    ]);
+    ]).catch((error: unknown) => {
+      throw error instanceof UpstashCallError ? unavailable("admission store", error) : error;
+    });
   let reply = await run("", "", "");
   // Cold: the key record or the credit counter is missing. Read Postgres, then fill; a fill is refused (and tried
   // again) when a usage drain ran in between, as the balance read could then miss that drain's usage.
   for (let tries = 0; reply[0] === "cold" && tries < COLD_FILL_TRIES; tries += 1) {
     const generation = reply[13];
-    const record = await input.loadRecord();
+    const record = await input.loadRecord().catch((error: unknown) => {
+      throw unavailable("account database", error);
+    });
     reply = await run(encodeRecord(record), record ? intArg(record.balanceMicroUsd) : "", generation);
   }
   const [status, userId, keyId, plan, jurisdictions, limitRequests, remainingRequests, resetMs, limitTokens, remainingTokens, cached, , promptCache] = reply;
@@ -123,6 +129,18 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
     default:
       throw new GatewayError("internal_error", "Admission failed.");
   }
+}
+
+/**
+ * Fails closed: without the admission store (or, for a key not cached at the edge, the account database) nothing is
+ * admitted, and the caller is told to retry shortly. The cause (an UpstashCallError or a driver error) is kept for
+ * the error report; the message names only which store.
+ */
+function unavailable(store: "admission store" | "account database", cause: unknown): GatewayError {
+  return new GatewayError("service_unavailable", `The gateway cannot reach its ${store} right now; nothing was charged. Retry in a few seconds.`, {
+    headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+    cause,
+  });
 }
 
 /** OpenAI's rate-limit headers. */

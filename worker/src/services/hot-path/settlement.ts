@@ -30,8 +30,8 @@ export const SETTLEMENT_RETRY_DELAYS_MS = [50, 250];
 
 /**
  * Runs the settlement script, trying again after a network error or a 5xx: the script is idempotent per request id
- * (it marks the request settled), so a try whose reply was lost is not applied twice. Losing a settlement would lose
- * the usage record and hold the slot and the reservation until they expire.
+ * (it marks the request settled), so a try whose reply was lost is not applied twice. Callers go through
+ * ./durable-settlement.ts, which writes the usage record to Postgres directly when all three tries fail.
  */
 export async function settle(redis: ScriptClient, settlement: Settlement): Promise<void> {
   const args = [
