@@ -41,23 +41,29 @@ function loadRecordFor(context: Context<AppEnv>) {
   };
 }
 
+/** Runs the admission script for this request and sets `auth` on the context. */
+async function admitRequest(
+  context: Context<AppEnv>,
+  options: { cacheKey: string | null; reservationMicroUsd: number; checkCredit: boolean },
+): Promise<Admission> {
+  const admission = await admit({
+    redis: createScriptClient(context.get("config")),
+    keyHash: context.get("keyHash"),
+    requestId: context.get("requestId"),
+    clientIp: throttleSubject(context.req.header("cf-connecting-ip")),
+    ...options,
+    loadRecord: loadRecordFor(context),
+  });
+  context.set("auth", admission.auth);
+  return admission;
+}
+
 /**
  * Admission for requests that call no model (e.g. token counting): key, rate limits and IP throttle, without the
  * credit guard or the cache; its concurrency slot is released right after, in the background.
  */
 export async function admitWithoutCompletion(context: Context<AppEnv>): Promise<Admission> {
-  const redis = createScriptClient(context.get("config"));
-  const admission = await admit({
-    redis,
-    keyHash: context.get("keyHash"),
-    requestId: context.get("requestId"),
-    clientIp: throttleSubject(context.req.header("cf-connecting-ip")),
-    cacheKey: null,
-    reservationMicroUsd: 0,
-    checkCredit: false,
-    loadRecord: loadRecordFor(context),
-  });
-  context.set("auth", admission.auth);
+  const admission = await admitRequest(context, { cacheKey: null, reservationMicroUsd: 0, checkCredit: false });
   context.executionCtx.waitUntil(
     settleDurably(settlementPorts(context), {
       requestId: context.get("requestId"), userId: admission.auth.userId, keyId: admission.auth.keyId, creditDeltaMicroUsd: 0, tokens: 0, window: admission.window,
@@ -101,17 +107,7 @@ export async function admitChat(
           canonical: canonicalRequest(request, surface.name) + (nativeBody === undefined ? "" : `\n${canonicalJson(nativeBody)}`),
         })
       : null;
-  const admission = await admit({
-    redis: createScriptClient(config),
-    keyHash,
-    requestId: context.get("requestId"),
-    clientIp: throttleSubject(context.req.header("cf-connecting-ip")),
-    cacheKey: key,
-    reservationMicroUsd: reservation,
-    checkCredit: true,
-    loadRecord: loadRecordFor(context),
-  });
-  context.set("auth", admission.auth);
+  const admission = await admitRequest(context, { cacheKey: key, reservationMicroUsd: reservation, checkCredit: true });
   if (!key || !admission.promptCacheEnabled) return { admission, cache: { status: "BYPASS", key: null } };
   return { admission, cache: { status: admission.cachedEntry ? "HIT" : "MISS", key } };
 }
@@ -120,17 +116,6 @@ export async function admitChat(
  * Admits a request whose cache hit could not be served (the entry failed to decrypt) as a miss: the same request id
  * without the lookup, so it takes a concurrency slot; the script counts and reserves the request only once.
  */
-export async function readmitAsMiss(context: Context<AppEnv>, reservation: number): Promise<Admission> {
-  const admission = await admit({
-    redis: createScriptClient(context.get("config")),
-    keyHash: context.get("keyHash"),
-    requestId: context.get("requestId"),
-    clientIp: throttleSubject(context.req.header("cf-connecting-ip")),
-    cacheKey: null,
-    reservationMicroUsd: reservation,
-    checkCredit: true,
-    loadRecord: loadRecordFor(context),
-  });
-  context.set("auth", admission.auth);
-  return admission;
+export function readmitAsMiss(context: Context<AppEnv>, reservation: number): Promise<Admission> {
+  return admitRequest(context, { cacheKey: null, reservationMicroUsd: reservation, checkCredit: true });
 }
