@@ -6,8 +6,8 @@
  * (./fault-targets.ts); a DATABASE_URL in the environment is ignored.
  */
 import { parseArgs } from "node:util";
-import { redisDatabaseUrl, startLoadEnvironment } from "../load/load-environment.ts";
-import { faultTestDatabase, faultTestRedisDatabase } from "./fault-targets.ts";
+import { startLoadEnvironment } from "../load/load-environment.ts";
+import { faultTestDatabase, faultTestRedisUrl } from "./fault-targets.ts";
 import { neonCutScenario, upstashDownScenario, type ScenarioReport } from "./scenarios.ts";
 
 const { values } = parseArgs({
@@ -25,7 +25,7 @@ const log = (line: string) => process.stderr.write(`[faults] ${line}\n`);
 let starting = true;
 const environment = await startLoadEnvironment({
   database: faultTestDatabase(process.env),
-  redisUrl: redisDatabaseUrl(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", faultTestRedisDatabase(process.env)),
+  redisUrl: faultTestRedisUrl(process.env),
   name: "faults",
   log: (line) => {
     if (starting || line.includes("fault")) log(line);

@@ -4,8 +4,8 @@
  * usage drain it runs never touches the queue of the worker tests running beside it.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { redisDatabaseUrl, startLoadEnvironment, type LoadEnvironment } from "../load/load-environment.ts";
-import { faultTestDatabase, faultTestRedisDatabase } from "./fault-targets.ts";
+import { startLoadEnvironment, type LoadEnvironment } from "../load/load-environment.ts";
+import { faultTestDatabase, faultTestRedisUrl } from "./fault-targets.ts";
 import { neonCutScenario, upstashDownScenario } from "./scenarios.ts";
 
 let environment: LoadEnvironment;
@@ -16,7 +16,7 @@ const log = (line: string) => {
 beforeAll(async () => {
   environment = await startLoadEnvironment({
     database: faultTestDatabase(process.env),
-    redisUrl: redisDatabaseUrl(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", faultTestRedisDatabase(process.env)),
+    redisUrl: faultTestRedisUrl(process.env),
     name: "faults-test",
     log,
   });

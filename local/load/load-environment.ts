@@ -11,6 +11,7 @@ import { displayPrefix, generateApiKey, hashApiKey } from "../../worker/src/lib/
 import { REPOSITORY_ROOT } from "../bench/bench-environment.ts";
 import { startGatewayRuntime, type GatewayRuntime } from "../bench/gateway-runtime.ts";
 import { startStack, type Stack } from "../stack.ts";
+import { scrubbedEnvironment } from "../test-environment.ts";
 
 /** 1,000,000 USD: no run can exhaust it. */
 const CREDIT_MICRO_USD = 1_000_000_000_000;
@@ -54,8 +55,8 @@ export function redisDatabaseUrl(base: string, database: number): string {
 }
 
 export async function startLoadEnvironment(options: LoadEnvironmentOptions): Promise<LoadEnvironment> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.DATABASE_URL;
+  // None of the developer's infrastructure or keys (DATABASE_URL, REDIS_URL, provider keys): local/test-environment.ts.
+  const env = scrubbedEnvironment(process.env);
   const upstashToken = randomBytes(16).toString("hex");
   const stack = await startStack({
     database: options.database,
