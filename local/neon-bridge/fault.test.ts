@@ -1,19 +1,15 @@
 /** The bridge's fault switch: cutting the link tears down live connections and refuses new ones until restored. */
-import { Pool, neonConfig } from "@neondatabase/serverless";
-import ws from "ws";
+import { Pool } from "@neondatabase/serverless";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNeonBridge, type NeonBridge } from "./server.ts";
+import { useBridge } from "./test-support.ts";
 
 const postgresUrl = "postgres://postgres@127.0.0.1:5432/postgres";
 let bridge: NeonBridge;
 
 beforeAll(async () => {
   bridge = await startNeonBridge({ log: () => undefined });
-  neonConfig.webSocketConstructor = ws;
-  neonConfig.wsProxy = (host, port) => `127.0.0.1:${bridge.port}/v2?address=${host}:${port}`;
-  neonConfig.useSecureWebSocket = false;
-  neonConfig.pipelineTLS = false;
-  neonConfig.pipelineConnect = false;
+  useBridge(bridge.port);
 });
 
 afterAll(async () => {

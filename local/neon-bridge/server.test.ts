@@ -1,10 +1,11 @@
 import { createServer, type Server } from "node:net";
-import { Pool, neonConfig } from "@neondatabase/serverless";
+import { Pool } from "@neondatabase/serverless";
 import pg from "pg";
-import ws, { WebSocket } from "ws";
+import { WebSocket } from "ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startNeonBridge, type NeonBridge } from "./server.ts";
 import {
+  useBridge,
   endsWithReadyForQuery,
   maskedBinaryFrame,
   queryMessage,
@@ -39,11 +40,7 @@ beforeAll(async () => {
     if (process.env.BRIDGE_DEBUG) console.log(line);
   };
   bridge = await startNeonBridge({ log });
-  neonConfig.webSocketConstructor = ws;
-  neonConfig.wsProxy = (host, port) => `127.0.0.1:${bridge.port}/v2?address=${host}:${port}`;
-  neonConfig.useSecureWebSocket = false;
-  neonConfig.pipelineTLS = false;
-  neonConfig.pipelineConnect = false;
+  useBridge(bridge.port);
 });
 
 afterAll(async () => {

@@ -1,6 +1,17 @@
 // Helpers shared by the bridge's tests (and by local/postgres tests): Postgres wire messages and a raw
 // WebSocket client that can put its first frame in the same TCP write as the upgrade request.
 import { connect } from "node:net";
+import { neonConfig } from "@neondatabase/serverless";
+import ws from "ws";
+
+/** Points the Neon driver (this process's, global) at the bridge on `port`, in plain WebSocket without TLS. */
+export function useBridge(port: number): void {
+  neonConfig.webSocketConstructor = ws;
+  neonConfig.wsProxy = (host, targetPort) => `127.0.0.1:${port}/v2?address=${host}:${targetPort}`;
+  neonConfig.useSecureWebSocket = false;
+  neonConfig.pipelineTLS = false;
+  neonConfig.pipelineConnect = false;
+}
 
 /** A Postgres 3.0 StartupMessage for `user` and `database`. */
 export function startupMessage(user: string, database: string): Buffer {
