@@ -99,7 +99,7 @@ const readingTimer = setInterval(readProcess, READING_INTERVAL_MS);
 // The live heap, once per window, just before the window ends.
 const heapTimer = setInterval(() => {
   const at = now();
-  void heap.liveHeapMib().then((mib) => heapReadings.push({ at, mib }), () => log("reading the heap failed"));
+  void heap.liveHeapMib().then((usage) => heapReadings.push({ at, ...usage }), () => log("reading the heap failed"));
 }, windowMs - 1_000);
 const cronTimer = setInterval(() => {
   if (!floor) void environment.runCron().catch(() => log("a cron run failed"));
@@ -134,7 +134,7 @@ for (let index = 0; index < total; index += 1) {
 await Promise.all(pending);
 clearInterval(readingTimer);
 clearInterval(heapTimer);
-heapReadings.push({ at: now() - 1, mib: await heap.liveHeapMib() });
+heapReadings.push({ at: now() - 1, ...(await heap.liveHeapMib()) });
 heap.close();
 clearInterval(cronTimer);
 readProcess();
@@ -159,9 +159,9 @@ const lines = [
   `machine: ${cpus().length} x ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
   `target ${target}: arrival rate ${rate} req/s, ${durationMs / 1000} s, ${sent} requests`,
   "",
-  "| window (s) | requests | errors | p50 (ms) | p99 (ms) | workerd RSS (MiB) | live JS heap after GC (MiB) | workerd CPU (% of a core) |",
-  "|---:|---:|---:|---:|---:|---:|---:|---:|",
-  ...windows.map((window) => `| ${window.fromSeconds}–${window.fromSeconds + windowMs / 1000} | ${window.requests} | ${window.errors} | ${format(window.p50Ms)} | ${format(window.p99Ms)} | ${format(window.rssMib)} | ${format(window.heapMib)} | ${format(window.cpuPercent, 0)} |`),
+  "| window (s) | requests | errors | p50 (ms) | p99 (ms) | workerd RSS (MiB) | live JS heap after GC (MiB) | committed JS heap (MiB) | workerd CPU (% of a core) |",
+  "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ...windows.map((window) => `| ${window.fromSeconds}–${window.fromSeconds + windowMs / 1000} | ${window.requests} | ${window.errors} | ${format(window.p50Ms)} | ${format(window.p99Ms)} | ${format(window.rssMib)} | ${format(window.heapMib)} | ${format(window.heapCommittedMib)} | ${format(window.cpuPercent, 0)} |`),
   "",
   `errors: ${errors}${errors ? ` (${JSON.stringify(failures)})` : ""}`,
   `worker log events: ${JSON.stringify(events)}`,
