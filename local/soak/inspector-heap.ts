@@ -18,8 +18,8 @@ export async function freePort(): Promise<number> {
 }
 
 export interface HeapReader {
-  /** MiB of JavaScript heap in use after a full collection. */
-  liveHeapMib(): Promise<number>;
+  /** MiB of JavaScript heap in use after a full collection, and MiB V8 holds for the heap (committed). */
+  liveHeapMib(): Promise<{ mib: number; committedMib: number }>;
   close(): void;
 }
 
@@ -48,8 +48,8 @@ export async function connectHeapReader(port: number, workerName: string): Promi
   return {
     async liveHeapMib() {
       await call("HeapProfiler.collectGarbage");
-      const usage = (await call("Runtime.getHeapUsage")) as { usedSize?: number } | undefined;
-      return (usage?.usedSize ?? Number.NaN) / 2 ** 20;
+      const usage = (await call("Runtime.getHeapUsage")) as { usedSize?: number; totalSize?: number } | undefined;
+      return { mib: (usage?.usedSize ?? Number.NaN) / 2 ** 20, committedMib: (usage?.totalSize ?? Number.NaN) / 2 ** 20 };
     },
     close: () => socket.close(),
   };

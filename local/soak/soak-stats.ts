@@ -32,12 +32,16 @@ export interface SoakWindow {
   cpuPercent: number;
   /** The isolate's live JavaScript heap (after a full GC) at the window's last heap reading, MiB. */
   heapMib: number;
+  /** The isolate's committed JavaScript heap at the same reading, MiB. */
+  heapCommittedMib: number;
 }
 
 /** One reading of the isolate's live heap, ms since the run started. */
 export interface HeapReading {
   at: number;
   mib: number;
+  /** The heap V8 holds (Runtime.getHeapUsage totalSize), MiB; part of workerd's RSS. */
+  committedMib?: number;
 }
 
 export function soakWindows(
@@ -55,6 +59,7 @@ export function soakWindows(
     const windowReadings = readings.filter((reading) => reading.at >= from && reading.at < to);
     const before = readings.filter((reading) => reading.at < from).at(-1) ?? windowReadings[0];
     const last = windowReadings.at(-1);
+    const heapReading = heapReadings.filter((reading) => reading.at >= from && reading.at < to).at(-1);
     windows.push({
       fromSeconds: from / 1000,
       requests: inside.length,
@@ -63,7 +68,8 @@ export function soakWindows(
       p99Ms: percentile(latencies, 99),
       rssMib: last ? last.rssKib / 1024 : Number.NaN,
       cpuPercent: last && before && last.at > before.at ? ((last.cpuMs - before.cpuMs) / (last.at - before.at)) * 100 : Number.NaN,
-      heapMib: heapReadings.filter((reading) => reading.at >= from && reading.at < to).at(-1)?.mib ?? Number.NaN,
+      heapMib: heapReading?.mib ?? Number.NaN,
+      heapCommittedMib: heapReading?.committedMib ?? Number.NaN,
     });
   }
   return windows;
