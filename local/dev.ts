@@ -62,7 +62,7 @@ async function main(): Promise<void> {
   if (running) {
     console.error(
       `[dev] omnizen dev is already running on port ${GATEWAY_PORT} (pid ${running.runningPid}). ` +
-        "Stop it with Ctrl-C (or `kill " + running.runningPid + "`), or start another copy with other ports (README: OMNIZEN_GATEWAY_PORT ...).",
+        "Stop it with Ctrl-C (or `kill " + running.runningPid + "`), or start another copy with other ports (docs/configuration.md: OMNIZEN_GATEWAY_PORT ...).",
     );
     process.exit(1);
   }

@@ -1,5 +1,5 @@
 /**
- * What a stream does when its client goes away (README "Client disconnects"):
+ * What a stream does when its client goes away (docs/upstream-faults.md):
  * - the answer is complete (a finish reason was sent) but the upstream's usage report has not arrived yet: keep
  *   reading the upstream in the background, discarding content, for at most USAGE_WAIT_MS and USAGE_WAIT_BYTES, to
  *   bill the provider's own numbers (OpenAI-dialect usage chunk, Anthropic `message_delta`/`message_stop`); then

@@ -1,17 +1,17 @@
 /**
- * The README's processor table (policy 6) matches what the code uses: the infrastructure the worker's configuration
+ * The processor table of docs/privacy.md (policy 6) matches what the code uses: the infrastructure the worker's configuration
  * names (Cloudflare, Neon, Upstash, Clerk, Stripe, EPS, Sentry) and every upstream in the provider registry.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { PROVIDER_IDS } from "../worker/src/providers/provider-ids.ts";
 
-const readme = readFileSync(new URL("../README.md", import.meta.url), "utf8");
-const section = readme.slice(readme.indexOf("### Processors"));
+const privacyDoc = readFileSync(new URL("../docs/privacy.md", import.meta.url), "utf8");
+const section = privacyDoc.slice(privacyDoc.indexOf("## Processors"));
 const table = section.slice(0, section.indexOf("\n\n", section.indexOf("| processor")));
 const processors = table.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| processor") && !line.startsWith("|---")).map((line) => line.split("|")[1]?.trim() ?? "");
 
-describe("README processors", () => {
+describe("docs/privacy.md processors", () => {
   it("lists the infrastructure the code uses, and no processor it does not", () => {
     for (const name of ["Cloudflare", "Neon", "Upstash", "Clerk", "Stripe", "EPS", "Sentry"]) {
       expect(processors.some((processor) => processor.startsWith(name)), name).toBe(true);
