@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import { requestLogs, usageEvents, users } from "../../../db/schema.ts";
 import { seedAccount, withDatabase } from "../../test/support/gateway.ts";
 import { testRedis } from "../../test/support/stand-ins.ts";
-import { USAGE_DRAINING_KEY, USAGE_QUEUE_KEY } from "../services/hot-path/admission-script.ts";
+import { DRAIN_RELEASE_SCRIPT, USAGE_DRAINING_KEY, USAGE_QUEUE_KEY } from "../services/hot-path/admission-script.ts";
+import { runScript } from "../services/hot-path/run-script.ts";
 import { drainUsage } from "./drain-usage.ts";
 
 const record = (requestId: string, userId: string, keyId: string) => ({
@@ -82,10 +83,17 @@ describe("the drain's release and the undrained usage (docs/credit.md)", () => {
     await withDatabase((db) => drainUsage(redis, db));
     expect(await redis.get(`omz:undrained:${account.userId}`)).toBeNull();
     expect(Number(await redis.get("omz:usage:gen"))).toBeGreaterThan(generation);
-    // Drained again (an overlapping run, a retry): nothing more is taken off.
-    await redis.set(`omz:undrained:${account.userId}`, "5");
+    // A run that finishes late, after another run claimed a new batch: its release (a stale claim) takes nothing off.
+    const other = JSON.stringify(record(`${prefix}-other`, account.userId, account.keyId));
+    await redis.rpush(USAGE_DRAINING_KEY, other);
+    await redis.set(`omz:undrained:${account.userId}`, "9");
+    const stale = JSON.stringify(record(`${prefix}-0`, account.userId, account.keyId));
+    expect(await runScript(redis, DRAIN_RELEASE_SCRIPT, [], [stale, "3", account.userId, "27"])).toBe(0);
+    expect(await redis.get(`omz:undrained:${account.userId}`)).toBe("9");
+    expect(await redis.lrange(USAGE_DRAINING_KEY, 0, -1)).toEqual([other]);
+    // The run that owns it releases it.
     await withDatabase((db) => drainUsage(redis, db));
-    expect(await redis.get(`omz:undrained:${account.userId}`)).toBe("5");
+    expect(await redis.get(`omz:undrained:${account.userId}`)).toBeNull();
     await redis.del(`omz:undrained:${account.userId}`);
   });
 });

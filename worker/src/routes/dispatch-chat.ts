@@ -46,7 +46,7 @@ export async function dispatchChat(
   native?: NativeForward,
 ): Promise<Response> {
   const config = context.get("config");
-  const { model, price, promptCharacters, nativeBody, reservation } = await beforeAdmission(context, () => {
+  const { model, price, nativeBody, reservation } = await beforeAdmission(context, () => {
     const model = findModel(request.model);
     if (!model) {
       throw new GatewayError("model_not_found", `The model '${request.model.slice(0, 100)}' does not exist; GET /v1/models lists them.`, { param: "model" });
@@ -55,13 +55,14 @@ export async function dispatchChat(
     return {
       model,
       price,
-      promptCharacters: JSON.stringify(request.messages).length,
       nativeBody: native && model.routes.some((route) => route.provider === native.provider) ? native.body : undefined,
       // Throws a 400 for max_tokens above the model's limit: after the key check, like every body error.
       reservation: reservationMicroUsd(request, model, price),
     };
   });
   const stream = request.stream === true;
+  // Only for an estimate, when an upstream reports no usage: not serialized on the way of every request.
+  const promptCharacters = () => JSON.stringify(request.messages).length;
   const admitted = await admitChat(context, request, surface, reservation, nativeBody);
   const { cache } = admitted;
   let admission = admitted.admission;
@@ -81,7 +82,7 @@ export async function dispatchChat(
   const upstreamCancel = new AbortController();
   const onClientGone = () => {
     upstreamCancel.abort();
-    const usage = estimateUsage(promptCharacters, 0);
+    const usage = estimateUsage(promptCharacters(), 0);
     finisher.finish({ provider: attempting, usage, costMicroUsd: cost(usage), status: "cancelled", httpStatus: CLIENT_CLOSED_REQUEST, firstTokenAt: null });
   };
   clientSignal?.addEventListener("abort", onClientGone, { once: true });
@@ -137,7 +138,7 @@ export async function dispatchChat(
         throw abort.signal.reason;
       }
       const { body, usage } = candidate.adapter.parseChatResponse(json, chat);
-      const settledUsage = usage ?? estimateUsage(promptCharacters, generatedCharacters(body.choices), reasoningCharacters(body.choices));
+      const settledUsage = usage ?? estimateUsage(promptCharacters(), generatedCharacters(body.choices), reasoningCharacters(body.choices));
       const entry = cache.key && usage ? jsonEntry(body, usage) : undefined;
       finisher.finish({ provider, usage: settledUsage, costMicroUsd: cost(settledUsage), status: "ok", httpStatus: 200, firstTokenAt: null }, entry && cache.key ? { key: cache.key, entry } : undefined);
       const rendered = isNative && native ? native.renderJson(json, model!.id) : surface.renderJson(body, settledUsage);
@@ -156,7 +157,7 @@ export async function dispatchChat(
       onSettled: (outcome) => {
         // A failure after the first byte never reaches onError: report it here (ids and status only).
         if (outcome.status === "error" && outcome.error) reportServerError(context, outcome.error, outcome.error.status);
-        const usage = outcome.usage ?? withKnownUsage(estimateUsage(promptCharacters, outcome.generatedCharacters, outcome.reasoningCharacters), outcome.knownUsage);
+        const usage = outcome.usage ?? withKnownUsage(estimateUsage(promptCharacters(), outcome.generatedCharacters, outcome.reasoningCharacters), outcome.knownUsage);
         // Only a complete, successful answer is cached; partial, failed or cancelled ones never are.
         const entry = outcome.status === "ok" && recorder ? recorder.finish() : null;
         finisher.finish(
