@@ -1,5 +1,6 @@
 /**
- * The Hono app: routes wired explicitly, one onError rendering OpenAI's error JSON, one notFound.
+ * The Hono app: middleware (request meta, config, services), routes wired explicitly, and one onError and one
+ * notFound, both rendering the error in the shape of the API the path belongs to.
  */
 import { Hono, type Context } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -8,27 +9,25 @@ import { ConfigError } from "./env.ts";
 import { GatewayError } from "./errors.ts";
 import { apiKeyAuth } from "./middleware/api-key-auth.ts";
 import { config } from "./middleware/config.ts";
-import { requestId } from "./middleware/request-id.ts";
+import { requestErrorReporter } from "./middleware/request-error-reporter.ts";
+import { requestMeta } from "./middleware/request-meta.ts";
 import { requireHttps } from "./middleware/require-https.ts";
-import { chatCompletionsRoute } from "./routes/chat-completions/route.ts";
-import { countTokensRoute } from "./routes/messages/count-tokens.ts";
+import { services } from "./middleware/services.ts";
 import { apiRoutes } from "./routes/api/index.ts";
-import { messagesRoute } from "./routes/messages/route.ts";
+import { chatCompletionsRoute } from "./routes/chat-completions.ts";
+import { countTokensRoute } from "./routes/count-tokens.ts";
+import { messagesRoute } from "./routes/messages.ts";
 import { webhookRoutes } from "./routes/webhooks/index.ts";
 import { modelsRoute } from "./routes/models.ts";
-import { reportServerError } from "./services/error-reporter/report-server-error.ts";
 import { unknownErrorSummary } from "./services/error-reporter/reportable-error.ts";
 import { renderAnthropicError } from "./surfaces/anthropic/render-anthropic-error.ts";
 
 export function createApp(): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.use("*", requestId());
+  app.use("*", requestMeta());
   app.get("/healthz", (context) => context.json({ status: "ok" }));
   app.use("*", config());
-  app.use("/v1/messages/*", async (context, next) => {
-    context.set("surface", "anthropic");
-    await next();
-  });
+  app.use("*", services());
   app.use("/v1/*", requireHttps());
   app.use("/api/*", requireHttps());
   app.route("/v1/models", modelsRoute);
@@ -41,18 +40,28 @@ export function createApp(): Hono<AppEnv> {
   app.route("/webhooks", webhookRoutes);
 
   // Unknown routes and methods answer in the surface's shape too (e.g. GET /v1/messages is Anthropic's).
-  app.notFound((context) => renderError(context, new GatewayError("not_found", `No route for ${context.req.method} ${new URL(context.req.url).pathname}.`)));
+  app.notFound((context) => {
+    const { method, path } = context.get("meta");
+    return renderError(context, new GatewayError("not_found", `No route for ${method} ${path}.`));
+  });
 
   app.onError((error, context) => {
-    const known = toGatewayError(error, context.get("requestId"));
-    reportServerError(context, error, known.status);
+    const known = toGatewayError(error, context.get("meta")?.requestId);
+    (context.get("services")?.errorReporter ?? requestErrorReporter(context)).serverError(error, known.status);
     return renderError(context, known);
   });
   return app;
 }
 
+/** The API a path belongs to: `/v1/messages` and everything under it speak Anthropic's; the rest OpenAI's. */
+export function surfaceOf(path: string): "openai" | "anthropic" {
+  return path === "/v1/messages" || path.startsWith("/v1/messages/") ? "anthropic" : "openai";
+}
+
 function renderError(context: Context<AppEnv>, known: GatewayError): Response {
-  const body = context.get("surface") === "anthropic" ? renderAnthropicError(known, context.get("requestId")) : known.toJSON();
+  const requestId = context.get("meta")?.requestId;
+  const anthropic = surfaceOf(new URL(context.req.url).pathname) === "anthropic";
+  const body = anthropic ? renderAnthropicError(known, requestId) : known.toJSON();
   const response = context.json(body, known.status);
   for (const [name, value] of Object.entries(known.headers)) response.headers.set(name, value);
   return response;

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { MODELS } from "../src/catalog/models.ts";
 import { computeCostMicroUsd, priceAt } from "../src/catalog/pricing.ts";
-import { settleUsage } from "../src/cron/settle-usage.ts";
+import { postUsage } from "../src/services/usage/post-usage.ts";
 import { openaiClient, seedAccount, waitForUsageRow, withDatabase } from "./support/gateway.ts";
 
 const CANARY = "canary-7f3a9c prompt text that must never be stored";
@@ -109,7 +109,7 @@ describe("POST /v1/chat/completions through the official openai client", () => {
     const row = await waitForUsageRow(response.headers.get("x-request-id") ?? "");
     const found = await withDatabase(async (db) => {
       // The cost is folded into the balance by the settlement cron, not by the request.
-      expect(await settleUsage(db)).toBeGreaterThanOrEqual(1);
+      expect(await postUsage(db)).toBeGreaterThanOrEqual(1);
       const balance = await db.execute(sql`SELECT credit_balance_micro_usd::bigint AS balance FROM users WHERE id = ${account.userId}`);
       const leaks = await db.execute(sql`
         SELECT 'usage_events' AS t FROM usage_events u WHERE row_to_json(u)::text LIKE ${`%canary-7f3a9c%`}

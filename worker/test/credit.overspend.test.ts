@@ -10,7 +10,7 @@ import { users } from "../../db/schema.ts";
 import { findModel } from "../src/catalog/models.ts";
 import { priceAt } from "../src/catalog/pricing.ts";
 import { drainUsage } from "../src/cron/drain-usage.ts";
-import { accountBalanceSql } from "../src/cron/settle-usage.ts";
+import { accountBalanceSql } from "../src/services/usage/post-usage.ts";
 import { hashApiKey } from "../src/lib/api-key.ts";
 import { reservationMicroUsd } from "../src/services/hot-path/reservation.ts";
 import { bearer, gatewayFetch, seedAccount, withDatabase } from "./support/gateway.ts";

@@ -1,6 +1,6 @@
 /**
  * Client disconnects (issue 9, items 3 and 11), table-driven over both surfaces and every adapter. The rule
- * (worker/src/routes/usage-after-cancel.ts): mid-generation, the upstream call is aborted at once (measured on the
+ * (worker/src/chat/stream-body/usage-after-cancel.ts): mid-generation, the upstream call is aborted at once (measured on the
  * simulator: its connection must close within 100 ms of the client's) and an estimate of what was generated is
  * billed; once the answer is complete and only the usage report is missing, the gateway keeps reading (at most 5 s)
  * and bills the provider's own numbers. Every case settles exactly once and leaves no concurrency slot.
@@ -13,7 +13,7 @@ import { seedAccount, waitForUsageRow, withDatabase } from "./support/gateway.ts
 import { nonce } from "./support/simulator.ts";
 import { binding, testRedis } from "./support/stand-ins.ts";
 import { eventually, FAULT_ROUTES, resultsTable, sendTo, simulatorRequest, slotsAfterSettlement, type FaultRoute } from "./support/faults.ts";
-import { USAGE_WAIT_MS } from "../src/routes/usage-after-cancel.ts";
+import { USAGE_WAIT_MS } from "../src/chat/stream-body/usage-after-cancel.ts";
 
 const { chatOpenAI, chatAnthropic, chatGemini, messagesAnthropic } = FAULT_ROUTES;
 /**

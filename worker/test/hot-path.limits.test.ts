@@ -6,7 +6,7 @@ import OpenAI from "openai";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { apiKeys, users } from "../../db/schema.ts";
-import { accountBalanceSql, settleUsage } from "../src/cron/settle-usage.ts";
+import { accountBalanceSql, postUsage } from "../src/services/usage/post-usage.ts";
 import { bearer, chatBody, gatewayFetch, openaiClient, seedAccount, waitForUsageRow, withDatabase } from "./support/gateway.ts";
 import { standInCounters, testRedis } from "./support/stand-ins.ts";
 
@@ -135,7 +135,7 @@ describe("credit guard", () => {
     await eventually(async () => (await post(account.apiKey)).status === 402);
     const [before] = await withDatabase((db) => db.select({ balance: accountBalanceSql }).from(users).where(eq(users.id, account.userId)));
     expect(Number(before?.balance)).toBe(50 - row.costMicroUsd);
-    await withDatabase((db) => settleUsage(db));
+    await withDatabase((db) => postUsage(db));
     const [after] = await withDatabase((db) => db.select({ balance: users.creditBalanceMicroUsd }).from(users).where(eq(users.id, account.userId)));
     expect(after?.balance).toBe(50 - row.costMicroUsd);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { NormalizedUsage } from "../providers/types.ts";
+import type { NormalizedUsage } from "../lib/usage.ts";
 import { findModel, MODELS } from "./models.ts";
 import { estimatePromptTokens } from "../services/hot-path/prompt-tokens.ts";
 import { reservationMicroUsd } from "../services/hot-path/reservation.ts";

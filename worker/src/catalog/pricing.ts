@@ -3,7 +3,7 @@
  * time-of-day band), then the long-context band chosen by the prompt size the provider reported, then normalised
  * usage x rates, rounded up once. Rules and sources: docs/forwarded-fields.md ("Pricing bands").
  */
-import type { NormalizedUsage } from "../providers/types.ts";
+import type { NormalizedUsage } from "../lib/usage.ts";
 import type { ModelEntry, PeakSchedule, Price, TokenRates } from "./types.ts";
 
 const MINUTES_PER_DAY = 24 * 60;

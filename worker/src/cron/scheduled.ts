@@ -5,33 +5,36 @@
  * Bounded work per run; each job is independent, so one failing does not stop the others (failures are logged with
  * the job's name only). `now` is the trigger's scheduled time, so a run is reproducible.
  */
-import { createDb, type Database } from "../../../db/client.ts";
+import type { Redis } from "@upstash/redis/cloudflare";
+import type { Database } from "../../../db/client.ts";
 import { loadConfig, type Config } from "../env.ts";
 import { createPrivacyDeps } from "../services/privacy/create-privacy-deps.ts";
+import { withDatabase } from "../services/database.ts";
 import { createRedis } from "../services/redis.ts";
 import { drainUsage } from "./drain-usage.ts";
 import { runRetention, type RetentionReport } from "./retention.ts";
-import { settleUsage } from "./settle-usage.ts";
+import { postUsage } from "../services/usage/post-usage.ts";
 
 interface JobContext {
   config: Config;
   db: Database;
+  redis: Redis;
   now: Date;
 }
 
 type JobResult = number | RetentionReport;
 
 const JOBS = {
-  "usage-drained": ({ config, db }: JobContext) => drainUsage(createRedis(config), db),
-  "usage-settled": ({ db }: JobContext) => settleUsage(db),
-  retention: ({ config, db, now }: JobContext) => runRetention(createPrivacyDeps(config, db), now),
+  "usage-drained": ({ redis, db }: JobContext) => drainUsage(redis, db),
+  "usage-posted": ({ db }: JobContext) => postUsage(db),
+  retention: ({ config, db, redis, now }: JobContext) => runRetention(createPrivacyDeps(config, db, redis), now),
 } as const satisfies Record<string, (context: JobContext) => Promise<JobResult>>;
 
 export type JobName = keyof typeof JOBS;
 
 /** Cron expression -> the jobs it runs, in order. */
 export const CRON_JOBS = {
-  "* * * * *": ["usage-drained", "usage-settled"],
+  "* * * * *": ["usage-drained", "usage-posted"],
   "23 * * * *": ["retention"],
 } as const satisfies Record<string, readonly JobName[]>;
 
@@ -48,19 +51,18 @@ export async function runScheduled(env: object, now: Date, cron: string): Promis
     return {};
   }
   const config = loadConfig(env);
-  const { db, pool } = createDb({ url: config.DATABASE_URL, wsProxy: config.NEON_WS_PROXY });
+  const redis = createRedis(config);
   const results: Partial<Record<JobName, JobResult>> = {};
-  try {
+  await withDatabase(config, async (db) => {
     for (const name of CRON_JOBS[cron]) {
       try {
-        results[name] = await JOBS[name]({ config, db, now });
+        results[name] = await JOBS[name]({ config, db, redis, now });
       } catch (error) {
-        console.error(JSON.stringify({ event: "scheduled-job-failed", job: name, at: now.toISOString(), error: error instanceof Error ? error.name : "unknown" }));
+        const kind = error instanceof Error ? error.name : "unknown";
+        console.error(JSON.stringify({ event: "scheduled-job-failed", job: name, at: now.toISOString(), error: kind }));
       }
     }
-  } finally {
-    await pool.end().catch(() => undefined);
-  }
+  });
   console.log(JSON.stringify({ event: "scheduled-run", cron, at: now.toISOString(), results }));
   return results;
 }

@@ -1,4 +1,4 @@
-import type { NormalizedUsage } from "../providers/types.ts";
+import type { NormalizedUsage } from "./usage.ts";
 
 /**
  * A coarse estimate (4 characters per token, the common rule of thumb for English) used only when an upstream

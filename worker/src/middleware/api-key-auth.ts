@@ -9,7 +9,6 @@ import type { AppEnv } from "../app-env.ts";
 import { GatewayError } from "../errors.ts";
 import { hashApiKey, isWellFormedApiKey } from "../lib/api-key.ts";
 import { throttleSubject } from "../lib/throttle-subject.ts";
-import { createRedis } from "../services/redis.ts";
 
 export const apiKeyAuth = () =>
   createMiddleware<AppEnv>(async (context, next) => {
@@ -19,9 +18,9 @@ export const apiKeyAuth = () =>
       throw new GatewayError("missing_api_key", "Missing API key: send 'Authorization: Bearer <your omnizen key>' (or 'x-api-key').");
     }
     if (!isWellFormedApiKey(key)) {
-      const ip = throttleSubject(context.req.header("cf-connecting-ip"));
+      const ip = throttleSubject(context.get("meta").ip ?? undefined);
       if (ip) {
-        const redis = createRedis(context.get("config"));
+        const { redis } = context.get("services");
         const failures = `omz:authfail:${ip}:${Math.floor(Date.now() / 60_000)}`;
         context.executionCtx.waitUntil(Promise.all([redis.incr(failures), redis.pexpire(failures, 121_000)]).catch(() => undefined));
       }

@@ -4,19 +4,14 @@
  * to our user (created on first sight), and applies the age gate of policy 7: until the user confirmed being 13 or
  * older, only the routes needed to read the account, confirm, or leave answer; everything else is 403
  * `age_confirmation_required`. Per-account rate limits apply right after the token is verified (429).
- *
- * It also owns the request's Postgres pool (services/identity/request-database.ts): opened here, ended after the
- * response.
  */
 import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "../app-env.ts";
 import { GatewayError } from "../errors.ts";
 import { API_KEY_PREFIX } from "../lib/api-key.ts";
 import { findOrCreateDashboardUser } from "../services/identity/dashboard-user.ts";
-import { closeRequestDatabase, requestDatabase } from "../services/identity/request-database.ts";
 import { looksLikeJwt, verifySessionToken } from "../services/identity/session-token.ts";
 import { enforceDashboardLimits } from "../services/dashboard-limits.ts";
-import { createRedis } from "../services/redis.ts";
 
 /**
  * Routes open before the age confirmation (method and path under /api): reading the profile, confirming, and the
@@ -43,19 +38,17 @@ export const dashboardAuth = () =>
     context.set("session", claims);
     const path = new URL(context.req.url).pathname.replace(/\/+$/, "");
     // Per-account limits (services/dashboard-limits.ts), before any Postgres work.
-    await enforceDashboardLimits(config, claims.clerkUserId, { method: context.req.method, path }, (promise) => context.executionCtx.waitUntil(promise));
-    try {
-      const user = await findOrCreateDashboardUser(requestDatabase(context), createRedis(config), claims.clerkUserId);
-      context.set("account", { userId: user.userId, clerkUserId: user.clerkUserId });
-      const route = `${context.req.method} ${path}`;
-      if (!user.ageConfirmedAt && !OPEN_BEFORE_AGE_CONFIRMATION.has(route)) {
-        throw new GatewayError(
-          "age_confirmation_required",
-          "Confirm that you are 13 or older first: POST /api/account/confirm-age with {\"confirmed13OrOlder\": true}.",
-        );
-      }
-      await next();
-    } finally {
-      closeRequestDatabase(context);
+    const services = context.get("services");
+    const waitUntil = (promise: Promise<unknown>) => context.executionCtx.waitUntil(promise);
+    await enforceDashboardLimits(services.redis, claims.clerkUserId, { method: context.req.method, path }, waitUntil);
+    const user = await findOrCreateDashboardUser(services.database(), services.redis, claims.clerkUserId);
+    context.set("account", { userId: user.userId, clerkUserId: user.clerkUserId });
+    const route = `${context.req.method} ${path}`;
+    if (!user.ageConfirmedAt && !OPEN_BEFORE_AGE_CONFIRMATION.has(route)) {
+      throw new GatewayError(
+        "age_confirmation_required",
+        'Confirm that you are 13 or older first: POST /api/account/confirm-age with {"confirmed13OrOlder": true}.',
+      );
     }
+    await next();
   });

@@ -1,5 +1,5 @@
 import type { ChatCompletionUsage } from "../lib/openai-types.ts";
-import type { NormalizedUsage } from "./types.ts";
+import type { NormalizedUsage } from "../lib/usage.ts";
 
 /**
  * Normalised usage in OpenAI's shape, for answers whose upstream reports usage differently (Anthropic) or has no

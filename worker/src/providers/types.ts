@@ -4,22 +4,10 @@
  * SSE decode -> adapter translator -> usage tap -> SSE encode.
  */
 import type { EventSourceMessage } from "eventsource-parser/stream";
-import type { ModelRoute } from "../catalog/types.ts";
 import type { GatewayError } from "../errors.ts";
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from "../lib/openai-types.ts";
+import type { NormalizedUsage } from "../lib/usage.ts";
 import type { ProviderId } from "./provider-ids.ts";
-
-/** Usage normalised across providers (reference section 5b). `output` includes reasoning tokens. */
-export interface NormalizedUsage {
-  inputUncached: number;
-  cacheRead: number;
-  cacheWrite: number;
-  /** Of `cacheWrite`, the tokens written with a 1-hour TTL (Anthropic `cache_creation.ephemeral_1h_input_tokens`). */
-  cacheWrite1h?: number;
-  output: number;
-  reasoning: number;
-  source: "provider" | "estimated";
-}
 
 export interface UpstreamTarget {
   baseUrl: string;
@@ -30,7 +18,8 @@ export interface ChatContext {
   request: ChatCompletionRequest;
   /** The catalog id the client asked for; responses carry it as `model`. */
   modelId: string;
-  route: ModelRoute;
+  /** The provider's own id of the model (the route's `upstreamModel`). */
+  upstreamModel: string;
   target: UpstreamTarget;
 }
 

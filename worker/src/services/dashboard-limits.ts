@@ -17,9 +17,9 @@
  * abuse, not money, and a Redis outage must not stop a user from exporting or deleting their account (policy 5).
  */
 import { Ratelimit } from "@upstash/ratelimit";
-import type { Config } from "../env.ts";
+import type { Redis } from "@upstash/redis/cloudflare";
 import { GatewayError } from "../errors.ts";
-import { createRedis } from "./redis.ts";
+
 
 export type DashboardBudget = "general" | "export" | "key-create" | "key-change" | "profile" | "account-delete";
 
@@ -46,17 +46,20 @@ export function sensitiveBudget(method: string, path: string): DashboardBudget |
   return null;
 }
 
-const limiters = new WeakMap<Config, Map<DashboardBudget, Ratelimit>>();
+const limiters = new WeakMap<Redis, Map<DashboardBudget, Ratelimit>>();
 
-/** One limiter per budget, per isolate and configuration: the library keeps its cache of blocked accounts in it. */
-function limiterFor(config: Config, budget: DashboardBudget): Ratelimit {
-  let byBudget = limiters.get(config);
-  if (!byBudget) limiters.set(config, (byBudget = new Map()));
+/**
+ * One limiter per budget, per isolate and Redis client (one per configuration, services/redis.ts): the library keeps
+ * its cache of blocked accounts in it.
+ */
+function limiterFor(redis: Redis, budget: DashboardBudget): Ratelimit {
+  let byBudget = limiters.get(redis);
+  if (!byBudget) limiters.set(redis, (byBudget = new Map()));
   let limiter = byBudget.get(budget);
   if (!limiter) {
     const { requests, window } = DASHBOARD_BUDGETS[budget];
     limiter = new Ratelimit({
-      redis: createRedis(config),
+      redis,
       limiter: Ratelimit.slidingWindow(requests, window),
       prefix: `omz:api-rl:${budget}`,
       timeout: LIMIT_TIMEOUT_MS,
@@ -72,14 +75,14 @@ function limiterFor(config: Config, budget: DashboardBudget): Ratelimit {
  * 429 `rate_limited` with `Retry-After` (seconds until the window frees a request) when one is used up.
  */
 export async function enforceDashboardLimits(
-  config: Config,
+  redis: Redis,
   clerkUserId: string,
   route: { method: string; path: string },
   waitUntil: (promise: Promise<unknown>) => void,
 ): Promise<void> {
   const sensitive = sensitiveBudget(route.method, route.path);
   for (const budget of sensitive ? (["general", sensitive] as const) : (["general"] as const)) {
-    const result = await limiterFor(config, budget)
+    const result = await limiterFor(redis, budget)
       .limit(clerkUserId)
       .catch((error: unknown) => {
         console.error(JSON.stringify({ event: "dashboard-limit-failed", budget, name: error instanceof Error ? error.name : typeof error }));

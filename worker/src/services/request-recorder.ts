@@ -4,9 +4,9 @@
  * queues it in Redis in the same round trip that settles the request; the usage drain writes queued records to
  * Postgres in batches (worker/src/cron/drain-usage.ts), so no request opens a Postgres connection.
  */
-import type { Context } from "hono";
-import type { AppEnv } from "../app-env.ts";
-import type { NormalizedUsage } from "../providers/types.ts";
+import type { RequestMeta } from "../lib/request-meta.ts";
+import type { NormalizedUsage } from "../lib/usage.ts";
+import type { AuthenticatedKey } from "./hot-path/account-record.ts";
 
 export interface RequestRecord {
   modelId: string;
@@ -51,11 +51,14 @@ export interface QueuedUsage {
   path: string;
 }
 
-export function buildQueuedUsage(context: Context<AppEnv>, record: RequestRecord, endedAt = Date.now()): QueuedUsage {
-  const auth = context.get("auth");
-  const startedAt = context.get("startedAt");
+export function buildQueuedUsage(
+  meta: RequestMeta,
+  auth: Pick<AuthenticatedKey, "userId" | "keyId">,
+  record: RequestRecord,
+  endedAt = Date.now(),
+): QueuedUsage {
   return {
-    request_id: context.get("requestId"),
+    request_id: meta.requestId,
     user_id: auth.userId,
     api_key_id: auth.keyId,
     model: record.modelId,
@@ -73,12 +76,12 @@ export function buildQueuedUsage(context: Context<AppEnv>, record: RequestRecord
     http_status: record.httpStatus,
     cache_hit: record.cacheHit,
     stream: record.stream,
-    latency_ms: endedAt - startedAt,
-    time_to_first_token_ms: record.firstTokenAt === null ? null : record.firstTokenAt - startedAt,
-    created_at: new Date(startedAt).toISOString(),
-    ip: context.req.header("cf-connecting-ip") ?? null,
-    user_agent: context.req.header("user-agent")?.slice(0, 512) ?? null,
-    method: context.req.method,
-    path: new URL(context.req.url).pathname,
+    latency_ms: endedAt - meta.startedAt,
+    time_to_first_token_ms: record.firstTokenAt === null ? null : record.firstTokenAt - meta.startedAt,
+    created_at: new Date(meta.startedAt).toISOString(),
+    ip: meta.ip,
+    user_agent: meta.userAgent,
+    method: meta.method,
+    path: meta.path,
   };
 }

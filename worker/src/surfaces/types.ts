@@ -5,7 +5,7 @@
  */
 import type { GatewayError } from "../errors.ts";
 import type { ChatCompletion, ChatCompletionChunk } from "../lib/openai-types.ts";
-import type { NormalizedUsage } from "../providers/types.ts";
+import type { NormalizedUsage } from "../lib/usage.ts";
 
 /** Turns the internal stream into the surface's SSE bytes. One encoder per response; stateful. */
 export interface StreamEncoder {

@@ -10,6 +10,7 @@ import * as schema from "../../../db/schema.ts";
 import { loadConfig } from "../../src/env.ts";
 import { hashApiKey } from "../../src/lib/api-key.ts";
 import { createPrivacyDeps } from "../../src/services/privacy/create-privacy-deps.ts";
+import { createRedis } from "../../src/services/redis.ts";
 import type { PrivacyDeps } from "../../src/services/privacy/privacy-deps.ts";
 import { sessionToken } from "./dashboard.ts";
 import { gatewayFetch, seedAccount, withDatabase, type SeedOptions } from "./gateway.ts";
@@ -43,7 +44,8 @@ export async function sessionHeaders(clerkUserId: string): Promise<Record<string
 
 /** The worker's own privacy dependencies (Redis, Clerk fake) from the test bindings, over `db`. */
 export function testPrivacyDeps(db: Database): PrivacyDeps {
-  return createPrivacyDeps(loadConfig(env as object), db);
+  const config = loadConfig(env as object);
+  return createPrivacyDeps(config, db, createRedis(config));
 }
 
 export interface UserDataTable {

@@ -8,7 +8,7 @@ const API_KEY = "sk-ant-api03-secretsecretsecret";
 const contextFor = (request: Record<string, unknown>, baseUrl = "https://api.anthropic.com/"): ChatContext => ({
   request: { model: "anthropic/claude-test", messages: [{ role: "user", content: "hi" }], ...request } as ChatCompletionRequest,
   modelId: "anthropic/claude-test",
-  route: { provider: "anthropic", upstreamModel: "claude-test-1", jurisdiction: "US", endpoint: "global" },
+  upstreamModel: "claude-test-1",
   target: { baseUrl, apiKey: API_KEY },
 });
 

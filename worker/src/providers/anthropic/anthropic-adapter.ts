@@ -27,10 +27,10 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions = {}): P
     id: "anthropic",
     defaultBaseUrl: "https://api.anthropic.com",
 
-    buildChatRequest({ request, route, target }) {
+    buildChatRequest({ request, upstreamModel, target }) {
       const body = convertToAnthropicRequest(request, {
-        upstreamModel: route.upstreamModel,
-        thinkingStyle: thinkingStyle(route.upstreamModel),
+        upstreamModel,
+        thinkingStyle: thinkingStyle(upstreamModel),
       });
       return {
         url: `${target.baseUrl.replace(/\/+$/, "")}/v1/messages`,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
-import { createStreamResponseBody, type StreamOutcome } from "../../routes/chat-completions/stream-response.ts";
+import { createTranslatedStreamBody, type StreamOutcome } from "../../testing/stream-pipeline.ts";
 import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
 import type { ChatContext } from "../types.ts";
 import { createAnthropicAdapter } from "./anthropic-adapter.ts";
@@ -10,7 +10,7 @@ const adapter = createAnthropicAdapter();
 const context: ChatContext = {
   request: { model: "anthropic/claude-test", messages: [{ role: "user", content: "hi" }], stream: true } as ChatCompletionRequest,
   modelId: "anthropic/claude-test",
-  route: { provider: "anthropic", upstreamModel: "claude-test-1", jurisdiction: "US", endpoint: "global" },
+  upstreamModel: "claude-test-1",
   target: { baseUrl: "https://upstream.invalid", apiKey: "k" },
 };
 
@@ -71,12 +71,12 @@ interface Event {
 
 async function run(body: ReadableStream<Uint8Array>, includeUsage: boolean) {
   let outcome: StreamOutcome | undefined;
-  const stream = createStreamResponseBody({
+  const stream = createTranslatedStreamBody({
     upstreamBody: body,
     translator: adapter.createStreamTranslator(context),
     encoder: openaiSurface.createStreamEncoder({ includeUsage, modelId: context.modelId, requestId: "req_test" }),
     abortUpstream: () => undefined,
-    onSettled: (settled) => (outcome = settled),
+    onEnd: (settled) => (outcome = settled),
   });
   const text = await new Response(stream).text();
   const raw = text.split("\n\n").filter(Boolean).map((event) => event.replace(/^data: /, ""));

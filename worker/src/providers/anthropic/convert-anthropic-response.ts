@@ -11,7 +11,7 @@
  */
 import { GatewayError } from "../../errors.ts";
 import type { ChatCompletion } from "../../lib/openai-types.ts";
-import type { NormalizedUsage } from "../types.ts";
+import type { NormalizedUsage } from "../../lib/usage.ts";
 import { isJsonObject, type JsonObject } from "./anthropic-api-types.ts";
 import { toOpenAIUsage } from "../convert-to-openai-usage.ts";
 import { convertAnthropicUsage } from "./convert-anthropic-usage.ts";

@@ -5,7 +5,7 @@
  * `input_tokens` excludes cache reads and writes, so OpenAI's `prompt_tokens` is the sum of all three.
  * `output_tokens` already includes thinking tokens.
  */
-import type { NormalizedUsage } from "../types.ts";
+import type { NormalizedUsage } from "../../lib/usage.ts";
 import { isJsonObject, type AnthropicUsage } from "./anthropic-api-types.ts";
 
 const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0);

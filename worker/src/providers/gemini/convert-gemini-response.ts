@@ -4,7 +4,7 @@
  */
 import { GatewayError } from "../../errors.ts";
 import type { ChatCompletion } from "../../lib/openai-types.ts";
-import type { NormalizedUsage } from "../types.ts";
+import type { NormalizedUsage } from "../../lib/usage.ts";
 import { convertGeminiUsage, convertGeminiUsageToOpenAI, readUsageMetadata } from "./convert-gemini-usage.ts";
 import { isJsonObject, type JsonObject } from "./gemini-api-types.ts";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason.ts";

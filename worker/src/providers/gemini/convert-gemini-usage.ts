@@ -7,7 +7,7 @@
  * - `thoughtsTokenCount` is billed as output and reported apart from `candidatesTokenCount`: output is their sum.
  */
 import type { ChatCompletionUsage } from "../../lib/openai-types.ts";
-import type { NormalizedUsage } from "../types.ts";
+import type { NormalizedUsage } from "../../lib/usage.ts";
 import { isJsonObject } from "./gemini-api-types.ts";
 
 const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0);

@@ -6,7 +6,7 @@
  *
  * | OpenAI field | Gemini | rule |
  * |---|---|---|
- * | `model` | the URL path (`route.upstreamModel`) | map |
+ * | `model` | the URL path (`upstreamModel`) | map |
  * | `stream` | `:streamGenerateContent?alt=sse` instead of `:generateContent` | map |
  * | `stream_options` | – | drop (Gemini always reports usage) |
  * | `messages` | `contents`, `systemInstruction` (see convert-to-gemini-contents.ts) | map |

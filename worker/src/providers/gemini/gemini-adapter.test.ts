@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from "vitest";
 import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
-import { createStreamResponseBody, type StreamOutcome } from "../../routes/chat-completions/stream-response.ts";
+import { createTranslatedStreamBody, type StreamOutcome } from "../../testing/stream-pipeline.ts";
 import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
 import type { ChatContext } from "../types.ts";
 import { createGeminiAdapter } from "./gemini-adapter.ts";
@@ -12,7 +12,7 @@ function contextFor(request: Partial<ChatCompletionRequest>, baseUrl = "https://
   return {
     request: { model: "gemini/gemini-3.8-flash", messages: [{ role: "user", content: "Hi" }], ...request } as ChatCompletionRequest,
     modelId: "gemini/gemini-3.8-flash",
-    route: { provider: "gemini", upstreamModel: "gemini-3.8-flash", jurisdiction: "US", endpoint: "global" },
+    upstreamModel: "gemini-3.8-flash",
     target: { baseUrl, apiKey: API_KEY },
   };
 }
@@ -105,12 +105,12 @@ describe("createGeminiAdapter against the provider simulator", () => {
     const streamed = contextFor({ stream: true, messages: [{ role: "user", content: marker }], reasoning_effort: "low" }, simulatorBase());
     const response = await send(streamed);
     let outcome: StreamOutcome | undefined;
-    const text = await new Response(createStreamResponseBody({
+    const text = await new Response(createTranslatedStreamBody({
       upstreamBody: response.body ?? new ReadableStream(),
       translator: adapter.createStreamTranslator(streamed),
       encoder: openaiSurface.createStreamEncoder({ includeUsage: false, modelId: streamed.modelId, requestId: "req_test" }),
       abortUpstream: () => undefined,
-      onSettled: (settled) => (outcome = settled),
+      onEnd: (settled) => (outcome = settled),
     })).text();
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
 

@@ -45,16 +45,16 @@ export function createGeminiAdapter(options: GeminiAdapterOptions = {}): Provide
     id: "gemini",
     defaultBaseUrl: GEMINI_DEFAULT_BASE_URL,
 
-    buildChatRequest({ request, route, target }) {
+    buildChatRequest({ request, upstreamModel, target }) {
       const method = request.stream ? "streamGenerateContent?alt=sse" : "generateContent";
       return {
-        url: `${target.baseUrl.replace(/\/+$/, "")}/v1beta/models/${encodeURIComponent(route.upstreamModel)}:${method}`,
+        url: `${target.baseUrl.replace(/\/+$/, "")}/v1beta/models/${encodeURIComponent(upstreamModel)}:${method}`,
         headers: {
           "x-goog-api-key": target.apiKey,
           "content-type": "application/json",
           accept: request.stream ? "text/event-stream" : "application/json",
         },
-        body: JSON.stringify(convertToGeminiRequest(request, { thinkingStyle: thinkingStyle(route.upstreamModel) })),
+        body: JSON.stringify(convertToGeminiRequest(request, { thinkingStyle: thinkingStyle(upstreamModel) })),
       };
     },
 

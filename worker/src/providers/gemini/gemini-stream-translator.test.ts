@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../errors.ts";
 import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
-import { createStreamResponseBody, type StreamOutcome } from "../../routes/chat-completions/stream-response.ts";
+import { createTranslatedStreamBody, type StreamOutcome } from "../../testing/stream-pipeline.ts";
 import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
 import { createGeminiStreamTranslator } from "./gemini-stream-translator.ts";
 import { RECORDED_TEXT_STREAM, RECORDED_TOOL_STREAM } from "./recorded-gemini-streams.fixture.ts";
@@ -25,12 +25,12 @@ function expectedTexts(recorded: string): { content: string; reasoning: string }
 /** Runs an upstream body through the real pipeline (SSE decode -> translator -> OpenAI encoder) and reads the result. */
 async function run(body: ReadableStream<Uint8Array>, includeUsage = true) {
   let outcome: StreamOutcome | undefined;
-  const stream = createStreamResponseBody({
+  const stream = createTranslatedStreamBody({
     upstreamBody: body,
     translator: createGeminiStreamTranslator(MODEL),
     encoder: openaiSurface.createStreamEncoder({ includeUsage, modelId: MODEL, requestId: "req_test" }),
     abortUpstream: () => undefined,
-    onSettled: (settled) => (outcome = settled),
+    onEnd: (settled) => (outcome = settled),
   });
   const events = (await new Response(stream).text()).split("\n\n").filter(Boolean).map((event) => event.replace(/^data: /, ""));
   const chunks = events.filter((event) => event !== "[DONE]").map((event) => JSON.parse(event) as ChatCompletionChunk & { error?: { code: string } });

@@ -8,7 +8,8 @@ import { GatewayError } from "../../errors.ts";
 import type { ChatCompletion, ChatCompletionChunk } from "../../lib/openai-types.ts";
 import { mapUpstreamError, readUpstreamMessage } from "../map-upstream-error.ts";
 import type { ProviderId } from "../provider-ids.ts";
-import type { NormalizedUsage, ProviderAdapter, StreamPart, StreamTranslator } from "../types.ts";
+import type { ProviderAdapter, StreamPart, StreamTranslator } from "../types.ts";
+import type { NormalizedUsage } from "../../lib/usage.ts";
 import { buildDialectBody } from "./build-dialect-body.ts";
 
 export interface OpenAIDialectQuirks {
@@ -36,8 +37,8 @@ export function createOpenAICompatibleAdapter(
     id,
     defaultBaseUrl,
 
-    buildChatRequest({ request, route, target }) {
-      const body = buildDialectBody(id, request, route.upstreamModel);
+    buildChatRequest({ request, upstreamModel, target }) {
+      const body = buildDialectBody(id, request, upstreamModel);
       return {
         url: `${target.baseUrl.replace(/\/+$/, "")}/chat/completions`,
         headers: {

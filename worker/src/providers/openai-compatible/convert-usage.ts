@@ -1,4 +1,4 @@
-import type { NormalizedUsage } from "../types.ts";
+import type { NormalizedUsage } from "../../lib/usage.ts";
 
 type RawUsage = Record<string, unknown>;
 

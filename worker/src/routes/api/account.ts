@@ -8,7 +8,6 @@ import { z } from "zod";
 import type { AppEnv } from "../../app-env.ts";
 import { readJsonBody } from "../../lib/request-body.ts";
 import { confirmAge, readProfile } from "../../services/identity/profile.ts";
-import { requestDatabase } from "../../services/identity/request-database.ts";
 import { DASHBOARD_BODY_MAX_BYTES } from "../../services/identity/request-schemas.ts";
 
 const confirmAgeSchema = z.strictObject({
@@ -19,7 +18,7 @@ export const accountRoutes = new Hono<AppEnv>();
 
 accountRoutes.post("/confirm-age", async (context) => {
   await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, confirmAgeSchema);
-  const db = requestDatabase(context);
+  const db = context.get("services").database();
   const { userId } = context.get("account");
   await confirmAge(db, userId);
   return context.json(await readProfile(db, userId));

@@ -15,7 +15,6 @@ import { GatewayError } from "../../errors.ts";
 import { readJsonBody } from "../../lib/request-body.ts";
 import { createApiKey, listApiKeys, revokeApiKey, toApiKeyView, updateApiKey } from "../../services/identity/api-keys.ts";
 import { invalidateKeyRecords } from "../../services/identity/key-record-invalidation.ts";
-import { requestDatabase } from "../../services/identity/request-database.ts";
 import { requireRecentSignIn } from "../../services/identity/session-token.ts";
 import {
   DASHBOARD_BODY_MAX_BYTES,
@@ -24,7 +23,6 @@ import {
   keyLimitsSchema,
   keyNameSchema,
 } from "../../services/identity/request-schemas.ts";
-import { createRedis } from "../../services/redis.ts";
 
 const createKeySchema = z.strictObject({
   name: keyNameSchema,
@@ -50,7 +48,7 @@ function keyId(context: Context<AppEnv>): string {
 export const keyRoutes = new Hono<AppEnv>();
 
 keyRoutes.get("/", async (context) => {
-  const data = await listApiKeys(requestDatabase(context), context.get("account").userId);
+  const data = await listApiKeys(context.get("services").database(), context.get("account").userId);
   return context.json({ data });
 });
 
@@ -58,7 +56,7 @@ keyRoutes.post("/", async (context) => {
   // A new key is a lasting credential: a stolen session token alone must not mint one.
   requireRecentSignIn(context.get("session"));
   const body = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, createKeySchema);
-  const created = await createApiKey(requestDatabase(context), context.get("account").userId, body);
+  const created = await createApiKey(context.get("services").database(), context.get("account").userId, body);
   context.header("cache-control", "no-store");
   return context.json(created, 201);
 });
@@ -66,15 +64,15 @@ keyRoutes.post("/", async (context) => {
 keyRoutes.patch("/:id", async (context) => {
   const id = keyId(context);
   const body = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, updateKeySchema);
-  const row = await updateApiKey(requestDatabase(context), context.get("account").userId, id, body);
+  const row = await updateApiKey(context.get("services").database(), context.get("account").userId, id, body);
   if (body.limits !== undefined || body.allowedJurisdictions !== undefined) {
-    await invalidateKeyRecords(createRedis(context.get("config")), [row.keyHash], context.executionCtx);
+    await invalidateKeyRecords(context.get("services").redis, [row.keyHash], context.executionCtx);
   }
   return context.json(toApiKeyView(row));
 });
 
 keyRoutes.delete("/:id", async (context) => {
-  const row = await revokeApiKey(requestDatabase(context), context.get("account").userId, keyId(context));
-  await invalidateKeyRecords(createRedis(context.get("config")), [row.keyHash], context.executionCtx);
+  const row = await revokeApiKey(context.get("services").database(), context.get("account").userId, keyId(context));
+  await invalidateKeyRecords(context.get("services").redis, [row.keyHash], context.executionCtx);
   return context.json(toApiKeyView(row));
 });

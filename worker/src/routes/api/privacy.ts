@@ -9,11 +9,9 @@
  */
 import { Hono } from "hono";
 import { z } from "zod";
-import { createDb } from "../../../../db/client.ts";
 import type { AppEnv } from "../../app-env.ts";
 import { GatewayError } from "../../errors.ts";
 import { readJsonBody } from "../../lib/request-body.ts";
-import { requestDatabase } from "../../services/identity/request-database.ts";
 import { requireRecentSignIn } from "../../services/identity/session-token.ts";
 import { DASHBOARD_BODY_MAX_BYTES } from "../../services/identity/request-schemas.ts";
 import { createPrivacyDeps } from "../../services/privacy/create-privacy-deps.ts";
@@ -28,30 +26,29 @@ const deletionSchema = z.object({
 export const privacyRoutes = new Hono<AppEnv>();
 
 privacyRoutes.get("/export", async (context) => {
-  const config = context.get("config");
   const { userId } = context.get("account");
-  const requestId = context.get("requestId");
-  // Its own pool: the stream reads pages after the handler returned, when the request's pool is already ended.
-  const { db, pool } = createDb({ url: config.DATABASE_URL, wsProxy: config.NEON_WS_PROXY });
-  let release: () => void = () => {};
-  const released = new Promise<void>((resolve) => (release = resolve));
-  context.executionCtx.waitUntil(released.then(() => pool.end()).catch(() => undefined));
-
+  const { requestId } = context.get("meta");
   const now = new Date();
-  const stream = await exportAccount(db, userId, {
-    now,
-    onSettled: (summary) => {
-      console.log(JSON.stringify({ event: "account-export", requestId, userId, status: summary.status, pages: summary.pages, rows: summary.rows }));
-      release();
-    },
-  }).catch((error: unknown) => {
-    release();
-    throw error;
+  // A pool of its own, held until the stream has read its last page (after the handler returned and the request's
+  // pool was ended), and ended then, in the background.
+  const stream = await new Promise<ReadableStream<Uint8Array> | null>((resolve, reject) => {
+    const exporting = context.get("services").withDatabase(async (db) => {
+      let release: () => void = () => {};
+      const released = new Promise<void>((done) => (release = done));
+      const stream = await exportAccount(db, userId, {
+        now,
+        onSettled: (summary) => {
+          const { status, pages, rows } = summary;
+          console.log(JSON.stringify({ event: "account-export", requestId, userId, status, pages, rows }));
+          release();
+        },
+      });
+      resolve(stream);
+      if (stream) await released;
+    });
+    context.executionCtx.waitUntil(exporting.catch(reject));
   });
-  if (!stream) {
-    release();
-    throw new GatewayError("not_found", "There is no account to export.");
-  }
+  if (!stream) throw new GatewayError("not_found", "There is no account to export.");
   return context.body(stream, 200, {
     "content-type": "application/json",
     "content-disposition": `attachment; filename="omnizen-export-${now.toISOString().slice(0, 10)}.json"`,
@@ -63,7 +60,7 @@ privacyRoutes.delete("/", async (context) => {
   requireRecentSignIn(context.get("session"));
   const { confirm } = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, deletionSchema);
   const { userId } = context.get("account");
-  const db = requestDatabase(context);
+  const db = context.get("services").database();
   const check = await checkDeletionConfirmation(db, userId, confirm);
   if (check === "mismatch") {
     throw new GatewayError("invalid_request", "The confirmation does not match: send {\"confirm\": \"<your account's primary email address>\"}.", {
@@ -71,6 +68,9 @@ privacyRoutes.delete("/", async (context) => {
     });
   }
   // "no-account": a repeated request after the account is gone; there is nothing left to delete.
-  if (check === "confirmed") await deleteAccount(createPrivacyDeps(context.get("config"), db), userId);
+  if (check === "confirmed") {
+    const deps = createPrivacyDeps(context.get("config"), db, context.get("services").redis);
+    await deleteAccount(deps, userId);
+  }
   return context.json({ deleted: true });
 });

@@ -18,10 +18,8 @@ import { changeClerkProfile, type ClerkChangeOutcome } from "../../services/iden
 import { applyClerkProfile } from "../../services/identity/clerk-user-sync.ts";
 import { invalidateAccountKeyRecords } from "../../services/identity/key-record-invalidation.ts";
 import { readProfile, updateLocalProfile } from "../../services/identity/profile.ts";
-import { requestDatabase } from "../../services/identity/request-database.ts";
 import { DASHBOARD_BODY_MAX_BYTES, hasAnyField, jurisdictionListSchema } from "../../services/identity/request-schemas.ts";
 import { turnAccountCacheOff, turnAccountCacheOn } from "../../services/prompt-cache/account-cache-switch.ts";
-import { createRedis } from "../../services/redis.ts";
 
 const updateProfileSchema = z
   .strictObject({
@@ -36,13 +34,13 @@ const updateProfileSchema = z
 export const profileRoutes = new Hono<AppEnv>();
 
 profileRoutes.get("/", async (context) => {
-  return context.json(await readProfile(requestDatabase(context), context.get("account").userId));
+  return context.json(await readProfile(context.get("services").database(), context.get("account").userId));
 });
 
 profileRoutes.patch("/", async (context) => {
   const body = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, updateProfileSchema);
   const config = context.get("config");
-  const db = requestDatabase(context);
+  const db = context.get("services").database();
   const { userId, clerkUserId } = context.get("account");
   const current = await readProfile(db, userId);
   // Only what differs goes to Clerk: re-adding the current address would be refused as a duplicate.
@@ -60,10 +58,10 @@ profileRoutes.patch("/", async (context) => {
     await updateLocalProfile(db, userId, { ...body, name, email, phone });
   }
   if (body.promptCacheEnabled !== undefined || body.allowedJurisdictions !== undefined) {
-    await invalidateAccountKeyRecords(db, createRedis(config), userId, context.executionCtx);
+    await invalidateAccountKeyRecords(db, context.get("services").redis, userId, context.executionCtx);
   }
   // Off means gone: the account's cached answers are deleted now, not left to expire within the hour.
-  if (body.promptCacheEnabled === false) await turnAccountCacheOff(createRedis(config), userId);
-  if (body.promptCacheEnabled === true) await turnAccountCacheOn(createRedis(config), userId);
+  if (body.promptCacheEnabled === false) await turnAccountCacheOff(context.get("services").redis, userId);
+  if (body.promptCacheEnabled === true) await turnAccountCacheOn(context.get("services").redis, userId);
   return context.json({ ...(await readProfile(db, userId)), pendingVerification });
 });

@@ -19,10 +19,8 @@ import type { AppEnv } from "../../app-env.ts";
 import { GatewayError } from "../../errors.ts";
 import { applyClerkProfile, clerkUserJsonSchema, profileFromClerkUser } from "../../services/identity/clerk-user-sync.ts";
 import { isClerkUserDeleted } from "../../services/identity/deleted-users.ts";
-import { closeRequestDatabase, requestDatabase } from "../../services/identity/request-database.ts";
 import { onUserDeleted } from "../../services/identity/user-deleted.ts";
 import { claimWebhookDelivery, completeWebhookDelivery, releaseWebhookDelivery } from "../../services/identity/webhook-deliveries.ts";
-import { createRedis } from "../../services/redis.ts";
 
 const envelopeSchema = z.object({ type: z.string(), data: z.unknown() });
 const deletedUserSchema = z.object({ id: z.string().min(1) });
@@ -50,7 +48,7 @@ clerkWebhookRoutes.post("/", async (context) => {
 
   // verifyWebhook refuses a delivery without svix-id, so it is present here.
   const deliveryId = context.req.header("svix-id") ?? "";
-  const redis = createRedis(config);
+  const redis = context.get("services").redis;
   const claim = await claimWebhookDelivery(redis, "clerk", deliveryId);
   if (claim === "done") return context.json({ received: true, outcome: "duplicate" satisfies Outcome });
   if (claim === "in-progress") {
@@ -60,13 +58,13 @@ clerkWebhookRoutes.post("/", async (context) => {
     if (type === "user.deleted") {
       const user = deletedUserSchema.safeParse(data);
       if (!user.success) throw new GatewayError("invalid_request", "The user.deleted event has no user id.");
-      await onUserDeleted(context, user.data.id);
+      await onUserDeleted(config, context.get("services"), user.data.id);
     } else {
       const user = clerkUserJsonSchema.safeParse(data);
       if (!user.success) throw new GatewayError("invalid_request", `The ${type} event's user is malformed.`);
       // A late retry for a deleted user must not bring the row back.
       if (!(await isClerkUserDeleted(redis, user.data.id))) {
-        await applyClerkProfile(requestDatabase(context), profileFromClerkUser(user.data));
+        await applyClerkProfile(context.get("services").database(), profileFromClerkUser(user.data));
       }
     }
   } catch (error) {
@@ -74,8 +72,6 @@ clerkWebhookRoutes.post("/", async (context) => {
     const settle = error instanceof GatewayError && error.code === "invalid_request" ? completeWebhookDelivery : releaseWebhookDelivery;
     await settle(redis, "clerk", deliveryId).catch(() => undefined);
     throw error;
-  } finally {
-    closeRequestDatabase(context);
   }
   // The effect is committed: only now is the delivery done.
   await completeWebhookDelivery(redis, "clerk", deliveryId);

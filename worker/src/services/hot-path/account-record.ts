@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../../../../db/client.ts";
 import { apiKeys, users } from "../../../../db/schema.ts";
 import { planLimits } from "../../catalog/plans.ts";
-import { accountBalanceSql } from "../../cron/settle-usage.ts";
+import { accountBalanceSql } from "../usage/post-usage.ts";
 
 /** Who the admission script let in. */
 export interface AuthenticatedKey {

@@ -3,7 +3,7 @@ import { ratesFor } from "../../catalog/pricing.ts";
 import type { ModelEntry, Price } from "../../catalog/types.ts";
 import { GatewayError } from "../../errors.ts";
 import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
-import type { NormalizedUsage } from "../../providers/types.ts";
+import type { NormalizedUsage } from "../../lib/usage.ts";
 import { estimatePromptTokens } from "./prompt-tokens.ts";
 
 /** The largest thinking budget an adapter may add on top of max_tokens (Anthropic's `high`). */

@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import type { Database } from "../../../../db/client.ts";
 import { users } from "../../../../db/schema.ts";
 import type { Jurisdiction } from "../../catalog/types.ts";
-import { accountBalanceSql } from "../../cron/settle-usage.ts";
+import { accountBalanceSql } from "../usage/post-usage.ts";
 import { GatewayError } from "../../errors.ts";
 
 /** GET /api/account. */

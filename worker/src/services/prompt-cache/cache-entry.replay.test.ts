@@ -4,8 +4,9 @@ import type { Message, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources
 import { describe, expect, it } from "vitest";
 import type { ChatCompletion, ChatCompletionChunk } from "../../lib/openai-types.ts";
 import { PROVIDERS } from "../../providers/index.ts";
-import type { ChatContext, NormalizedUsage, StreamTranslator } from "../../providers/types.ts";
-import { createStreamResponseBody } from "../../routes/chat-completions/stream-response.ts";
+import type { ChatContext, StreamTranslator } from "../../providers/types.ts";
+import type { NormalizedUsage } from "../../lib/usage.ts";
+import { createTranslatedStreamBody } from "../../testing/stream-pipeline.ts";
 import { anthropicSurface } from "../../surfaces/anthropic/anthropic-surface.ts";
 import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
 import type { Surface } from "../../surfaces/types.ts";
@@ -84,7 +85,7 @@ function chatContext(provider: (typeof UPSTREAMS)[number]["provider"]): ChatCont
   return {
     request: { model: MODEL_ID, messages: [{ role: "user", content: "hi" }], stream: true },
     modelId: MODEL_ID,
-    route: { provider, upstreamModel: "upstream-model", jurisdiction: "global", endpoint: "global" },
+    upstreamModel: "upstream-model",
     target: { baseUrl: "http://127.0.0.1:1", apiKey: "upstream-key" },
   };
 }
@@ -117,12 +118,12 @@ async function liveStream(upstream: (typeof UPSTREAMS)[number], surface: Surface
     },
   };
   let settledUsage: NormalizedUsage | null = null;
-  const body = createStreamResponseBody({
+  const body = createTranslatedStreamBody({
     upstreamBody: bodyOf(upstream.stream),
     translator: tapped,
     encoder: surface.createStreamEncoder({ includeUsage, modelId: MODEL_ID, requestId: "req_live" }),
     abortUpstream: () => undefined,
-    onSettled: (outcome) => (settledUsage = outcome.usage),
+    onEnd: (outcome) => (settledUsage = outcome.usage),
   });
   const text = await new Response(body).text();
   return { text, entry: recorder.finish(), settledUsage };

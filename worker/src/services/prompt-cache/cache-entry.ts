@@ -10,7 +10,7 @@
  * dedupes by id sees the same answer twice, which it is).
  */
 import type { ChatCompletion, ChatCompletionChunk } from "../../lib/openai-types.ts";
-import type { NormalizedUsage } from "../../providers/types.ts";
+import type { NormalizedUsage } from "../../lib/usage.ts";
 import type { StreamEncoder, Surface } from "../../surfaces/types.ts";
 import { toChunks, toCompletion } from "./completion-chunks.ts";
 import { toOpenAIUsage } from "../../providers/convert-to-openai-usage.ts";

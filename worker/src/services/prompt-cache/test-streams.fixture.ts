@@ -3,7 +3,7 @@
  * two tool calls whose arguments arrive in pieces.
  */
 import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
-import type { NormalizedUsage } from "../../providers/types.ts";
+import type { NormalizedUsage } from "../../lib/usage.ts";
 
 export const USAGE: NormalizedUsage = { inputUncached: 90, cacheRead: 1000, cacheWrite: 50, output: 42, reasoning: 12, source: "provider" };
 

@@ -6,8 +6,7 @@
  * accounts are dropped (their rows must not come back); a key deleted meanwhile is recorded as null.
  */
 import { sql } from "drizzle-orm";
-import { createDb, type Database } from "../../../../db/client.ts";
-import type { Config } from "../../env.ts";
+import type { Database } from "../../../../db/client.ts";
 
 export async function insertUsageRecords(db: Database, records: readonly unknown[]): Promise<void> {
   if (records.length === 0) return;
@@ -37,14 +36,4 @@ export async function insertUsageRecords(db: Database, records: readonly unknown
     INSERT INTO request_logs (request_id, user_id, ip, user_agent, method, path, status, created_at)
     SELECT live.request_id, live.user_id, live.ip, live.user_agent, live.method, live.path, live.http_status, live.created_at
     FROM live JOIN inserted USING (request_id)`);
-}
-
-/** Writes `records` through a Postgres connection of its own (opened and closed here). */
-export async function writeUsageRecords(config: Pick<Config, "DATABASE_URL" | "NEON_WS_PROXY">, records: readonly unknown[]): Promise<void> {
-  const { db, pool } = createDb({ url: config.DATABASE_URL, wsProxy: config.NEON_WS_PROXY });
-  try {
-    await insertUsageRecords(db, records);
-  } finally {
-    await pool.end().catch(() => undefined);
-  }
 }

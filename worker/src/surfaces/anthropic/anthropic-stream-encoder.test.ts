@@ -5,7 +5,7 @@ import type { Message, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../errors.ts";
 import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
-import type { NormalizedUsage } from "../../providers/types.ts";
+import type { NormalizedUsage } from "../../lib/usage.ts";
 import type { StreamEncoder } from "../types.ts";
 import { anthropicSurface } from "./anthropic-surface.ts";
 import { createAnthropicStreamEncoder } from "./anthropic-stream-encoder.ts";

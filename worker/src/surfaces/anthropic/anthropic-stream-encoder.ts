@@ -19,7 +19,7 @@
 import type { MessageDeltaUsage, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
 import type { GatewayError } from "../../errors.ts";
 import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
-import type { NormalizedUsage } from "../../providers/types.ts";
+import type { NormalizedUsage } from "../../lib/usage.ts";
 import type { StreamEncoder } from "../types.ts";
 import { mapFinishReason, matchedStopSequence } from "./map-finish-reason.ts";
 import { anthropicErrorType } from "./render-anthropic-error.ts";

@@ -1,7 +1,7 @@
 import type { Message } from "@anthropic-ai/sdk/resources/messages";
 import { describe, expect, it } from "vitest";
 import type { ChatCompletion } from "../../lib/openai-types.ts";
-import type { NormalizedUsage } from "../../providers/types.ts";
+import type { NormalizedUsage } from "../../lib/usage.ts";
 import { anthropicSurface } from "./anthropic-surface.ts";
 import { renderAnthropicMessage } from "./render-anthropic-message.ts";
 

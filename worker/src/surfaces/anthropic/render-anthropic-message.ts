@@ -4,7 +4,7 @@
  */
 import type { ContentBlock, Message, Usage } from "@anthropic-ai/sdk/resources/messages";
 import type { ChatCompletion } from "../../lib/openai-types.ts";
-import type { NormalizedUsage } from "../../providers/types.ts";
+import type { NormalizedUsage } from "../../lib/usage.ts";
 import { mapFinishReason, matchedStopSequence } from "./map-finish-reason.ts";
 
 type Json = Record<string, unknown>;

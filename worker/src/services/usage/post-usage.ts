@@ -1,21 +1,21 @@
 /**
- * Folds unsettled usage costs into the account balances and last-used times, in batches, one atomic statement per
- * batch (rows locked with SKIP LOCKED, so concurrent runs never double-count). Run by the cron trigger; the
- * account's balance meanwhile is `credit_balance_micro_usd - unsettled costs` (accountBalanceSql), so reads are exact
- * whether or not a settlement ran.
+ * Posting: folds the costs of usage rows not yet posted (column `settled = false`) into the account balances and
+ * last-used times, in batches, one atomic statement per batch (rows locked with SKIP LOCKED, so concurrent runs
+ * never double-count). Run by the cron trigger; the account's balance meanwhile is `credit_balance_micro_usd - costs
+ * not yet posted` (accountBalanceSql), so reads are exact whether or not a posting ran.
  */
 import { sql, type SQL } from "drizzle-orm";
-import type { Database } from "../../../db/client.ts";
+import type { Database } from "../../../../db/client.ts";
 
-export const SETTLEMENT_BATCH = 5_000;
+export const POSTING_BATCH = 5_000;
 
 /** SQL for an account's current balance in micro-USD, for a `users` row aliased as `users`. */
 export const accountBalanceSql: SQL<number> = sql<number>`(users.credit_balance_micro_usd - coalesce((
   SELECT sum(cost_micro_usd) FROM usage_events WHERE usage_events.user_id = users.id AND NOT usage_events.settled), 0))::bigint`;
 
-/** Settles up to `maxBatches` batches; returns the number of usage rows settled. */
-export async function settleUsage(db: Database, maxBatches = 10, batchSize = SETTLEMENT_BATCH): Promise<number> {
-  let settled = 0;
+/** Posts up to `maxBatches` batches; returns the number of usage rows posted. */
+export async function postUsage(db: Database, maxBatches = 10, batchSize = POSTING_BATCH): Promise<number> {
+  let posted = 0;
   for (let batch = 0; batch < maxBatches; batch += 1) {
     const result = await db.execute<{ count: number }>(sql`
       WITH batch AS (
@@ -34,8 +34,8 @@ export async function settleUsage(db: Database, maxBatches = 10, batchSize = SET
       )
       SELECT (SELECT count(*) FROM marked)::int AS count, (SELECT count(*) FROM balances) AS b, (SELECT count(*) FROM keys) AS k`);
     const count = Number(result.rows[0]?.count ?? 0);
-    settled += count;
+    posted += count;
     if (count < batchSize) break;
   }
-  return settled;
+  return posted;
 }

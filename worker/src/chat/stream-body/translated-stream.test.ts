@@ -3,14 +3,15 @@ import { createOpenAICompatibleAdapter } from "../../providers/openai-compatible
 import { convertDeepSeekUsage } from "../../providers/openai-compatible/convert-usage.ts";
 import type { ChatContext } from "../../providers/types.ts";
 import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
-import { createStreamResponseBody, type StreamOutcome } from "./stream-response.ts";
+import type { StreamOutcome } from "./stream-progress.ts";
+import { createTranslatedStreamBody } from "./translated-stream.ts";
 import { bodySplitAt } from "../../testing/split-stream.ts";
 
 const adapter = createOpenAICompatibleAdapter("deepseek", "https://upstream.invalid", { convertUsage: convertDeepSeekUsage });
 const context: ChatContext = {
   request: { model: "deepseek/deepseek-flash", messages: [{ role: "user", content: "hi" }], stream: true },
   modelId: "deepseek/deepseek-flash",
-  route: { provider: "deepseek", upstreamModel: "deepseek-flash", jurisdiction: "CN", endpoint: "global" },
+  upstreamModel: "deepseek-flash",
   target: { baseUrl: "https://upstream.invalid", apiKey: "k" },
 };
 
@@ -26,12 +27,12 @@ const UPSTREAM = chunk("Héllo ") + chunk("wörld 🌏") + chunk("!") + usageChu
 async function run(body: ReadableStream<Uint8Array>, includeUsage: boolean) {
   let outcome: StreamOutcome | undefined;
   let aborted = false;
-  const stream = createStreamResponseBody({
+  const stream = createTranslatedStreamBody({
     upstreamBody: body,
     translator: adapter.createStreamTranslator(context),
     encoder: openaiSurface.createStreamEncoder({ includeUsage, modelId: context.modelId, requestId: "req_test" }),
     abortUpstream: () => (aborted = true),
-    onSettled: (settled) => (outcome = settled),
+    onEnd: (settled) => (outcome = settled),
   });
   const text = await new Response(stream).text();
   const events = text.split("\n\n").filter(Boolean).map((event) => event.replace(/^data: /, ""));
@@ -77,12 +78,12 @@ describe("streaming pipeline", () => {
         controller.enqueue(new TextEncoder().encode(chunk("more ")));
       },
     });
-    const stream = createStreamResponseBody({
+    const stream = createTranslatedStreamBody({
       upstreamBody: endless,
       translator: adapter.createStreamTranslator(context),
       encoder: openaiSurface.createStreamEncoder({ includeUsage: false, modelId: context.modelId, requestId: "req_test" }),
       abortUpstream: () => (aborted = true),
-      onSettled: (settled) => (outcome = settled),
+      onEnd: (settled) => (outcome = settled),
     });
     const reader = stream.getReader();
     await reader.read();
@@ -100,12 +101,12 @@ describe("a client that leaves after the finish, before the usage", () => {
   function pipeline() {
     let upstream!: ReadableStreamDefaultController<Uint8Array>;
     const state: { outcome?: StreamOutcome; aborts: number; settlements: number; kept: Array<Promise<unknown>> } = { aborts: 0, settlements: 0, kept: [] };
-    const stream = createStreamResponseBody({
+    const stream = createTranslatedStreamBody({
       upstreamBody: new ReadableStream<Uint8Array>({ start: (controller) => void (upstream = controller) }),
       translator: adapter.createStreamTranslator(context),
       encoder: openaiSurface.createStreamEncoder({ includeUsage: false, modelId: context.modelId, requestId: "req_test" }),
       abortUpstream: () => (state.aborts += 1),
-      onSettled: (settled) => {
+      onEnd: (settled) => {
         state.outcome = settled;
         state.settlements += 1;
       },

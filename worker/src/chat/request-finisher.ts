@@ -4,14 +4,13 @@
  * entry stored, and the usage record queued for the usage drain; if Upstash cannot be reached, the usage record is
  * written to Postgres directly (../services/hot-path/durable-settlement.ts). Failures are logged with ids only.
  */
-import type { Context } from "hono";
-import type { AppEnv } from "../app-env.ts";
-import type { NormalizedUsage } from "../providers/types.ts";
+import type { NormalizedUsage } from "../lib/usage.ts";
 import type { Admission } from "../services/hot-path/admission.ts";
 import { settleDurably } from "../services/hot-path/durable-settlement.ts";
 import { serializeEntry, type CacheEntry } from "../services/prompt-cache/cache-entry.ts";
 import { encryptEntry } from "../services/prompt-cache/entry-crypto.ts";
 import { buildQueuedUsage, type QueuedUsage, type RequestRecord } from "../services/request-recorder.ts";
+import type { ChatScope } from "./chat-scope.ts";
 import { settlementPorts } from "./settlement-ports.ts";
 
 export type Outcome = Omit<RequestRecord, "modelId" | "stream" | "priceVersion" | "cacheHit"> & { cacheHit?: boolean };
@@ -26,13 +25,12 @@ export interface RequestFinisher {
 const totalTokens = (usage: NormalizedUsage) => usage.inputUncached + usage.cacheRead + usage.cacheWrite + usage.output;
 
 export function createRequestFinisher(
-  context: Context<AppEnv>,
+  scope: ChatScope,
   admission: Admission,
   fixed: { modelId: string; stream: boolean; priceVersion: string },
 ): RequestFinisher {
   let finished = false;
-  const requestId = context.get("requestId");
-  const apiKey = context.get("apiKey");
+  const { requestId } = scope.meta;
 
   const settleInBackground = (costMicroUsd: number, tokens: number, usage?: () => QueuedUsage, cache?: { key: string; entry: CacheEntry }) => {
     const work = async () => {
@@ -41,9 +39,9 @@ export function createRequestFinisher(
       await new Promise((resolve) => setTimeout(resolve, 0));
       // A cache entry that fails to encrypt is not stored; the request is settled and billed all the same.
       const encrypted = cache
-        ? await encryptEntry(serializeEntry(cache.entry), apiKey, cache.key).then((entry) => ({ key: cache.key, entry }), () => undefined)
+        ? await encryptEntry(serializeEntry(cache.entry), scope.apiKey, cache.key).then((entry) => ({ key: cache.key, entry }), () => undefined)
         : undefined;
-      await settleDurably(settlementPorts(context), {
+      await settleDurably(settlementPorts(scope), {
         requestId,
         userId: admission.auth.userId,
         keyId: admission.auth.keyId,
@@ -54,7 +52,7 @@ export function createRequestFinisher(
         ...(usage ? { usage: usage() } : {}),
       });
     };
-    context.executionCtx.waitUntil(
+    scope.waitUntil(
       work().catch((error: unknown) => {
         console.error(JSON.stringify({ event: "settlement-crashed", requestId, error: error instanceof Error ? error.name : "unknown" }));
       }),
@@ -66,7 +64,7 @@ export function createRequestFinisher(
       if (finished) return;
       finished = true;
       const endedAt = Date.now();
-      const usage = () => buildQueuedUsage(context, { ...fixed, cacheHit: false, ...outcome }, endedAt);
+      const usage = () => buildQueuedUsage(scope.meta, admission.auth, { ...fixed, cacheHit: false, ...outcome }, endedAt);
       settleInBackground(outcome.costMicroUsd, outcome.cacheHit ? 0 : totalTokens(outcome.usage), usage, cache);
     },
     fail() {

@@ -1,28 +1,27 @@
 /**
- * The glue between `app.onError` and the reporter: reads the DSN, the request and its `waitUntil` from the Hono
- * context and reports failures with status >= 500. Refusals (4xx) are never reported.
+ * The request's error reporter (services/request-services.ts `RequestErrorReporter`): reads the DSN, the request,
+ * the matched route and `waitUntil` from the Hono context and reports failures with status >= 500. Refusals (4xx)
+ * are never reported.
  */
 import type { Context } from "hono";
 import { routePath } from "hono/route";
-import type { AppEnv } from "../../app-env.ts";
-import { createErrorReporter, isReportedStatus } from "./create-error-reporter.ts";
+import type { AppEnv } from "../app-env.ts";
+import { createErrorReporter, isReportedStatus } from "../services/error-reporter/create-error-reporter.ts";
+import type { RequestErrorReporter } from "../services/request-services.ts";
 
-/** Reports `error` when `status` is a server-side failure. Never throws. */
-export function reportServerError(context: Context<AppEnv>, error: unknown, status: number): void {
-  if (!isReportedStatus(status)) return;
-  capture(context, error, status);
-}
-
-/**
- * Reports a failure of work done after the response (in `waitUntil`), e.g. a settlement that could not be
- * completed; tagged with the status the caller received. Never throws.
- */
-export function reportBackgroundFailure(context: Context<AppEnv>, error: unknown): void {
-  capture(context, error, context.res.status);
+export function requestErrorReporter(context: Context<AppEnv>): RequestErrorReporter {
+  return {
+    serverError(error, status) {
+      if (isReportedStatus(status)) capture(context, error, status);
+    },
+    backgroundFailure(error) {
+      capture(context, error, context.res.status);
+    },
+  };
 }
 
 function capture(context: Context<AppEnv>, error: unknown, status: number): void {
-  const requestId = context.get("requestId") ?? "unknown";
+  const requestId = context.get("meta")?.requestId ?? "unknown";
   try {
     // `config` is missing when the configuration itself failed to load: that is worth a report, so fall back to the
     // raw binding when it is a URL.

@@ -1,11 +1,11 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { apiKeys, usageEvents, users } from "../../../db/schema.ts";
-import { seedAccount, withDatabase } from "../../test/support/gateway.ts";
-import { accountBalanceSql, settleUsage } from "./settle-usage.ts";
+import { apiKeys, usageEvents, users } from "../../../../db/schema.ts";
+import { seedAccount, withDatabase } from "../../../test/support/gateway.ts";
+import { accountBalanceSql, postUsage } from "./post-usage.ts";
 
-describe("usage settlement", () => {
-  it("folds unsettled costs into balances exactly once, in bounded batches, and keeps the balance exact meanwhile", async () => {
+describe("usage posting", () => {
+  it("folds costs not yet posted into balances exactly once, in bounded batches, and keeps the balance exact meanwhile", async () => {
     const account = await seedAccount(1_000_000);
     await withDatabase(async (db) => {
       await db.execute(sql`
@@ -16,9 +16,9 @@ describe("usage settlement", () => {
         Number((await db.select({ balance: accountBalanceSql }).from(users).where(eq(users.id, account.userId)))[0]?.balance);
       expect(await balance()).toBe(1_000_000 - 25 * 7);
       // Small batches: several runs are needed, each bounded, and the balance reads the same throughout.
-      let settled = 0;
-      for (let run = 0; run < 20; run += 1) settled += await settleUsage(db, 1, 10);
-      expect(settled).toBeGreaterThanOrEqual(25);
+      let posted = 0;
+      for (let run = 0; run < 20; run += 1) posted += await postUsage(db, 1, 10);
+      expect(posted).toBeGreaterThanOrEqual(25);
       expect(await balance()).toBe(1_000_000 - 25 * 7);
       const [row] = await db.select({ credit: users.creditBalanceMicroUsd }).from(users).where(eq(users.id, account.userId));
       expect(row?.credit).toBe(1_000_000 - 25 * 7);
@@ -26,7 +26,7 @@ describe("usage settlement", () => {
       expect(unsettled).toEqual([]);
       const [key] = await db.select({ lastUsedAt: apiKeys.lastUsedAt }).from(apiKeys).where(eq(apiKeys.id, account.keyId));
       expect(key?.lastUsedAt).not.toBeNull();
-      expect(await settleUsage(db)).toBeGreaterThanOrEqual(0);
+      expect(await postUsage(db)).toBeGreaterThanOrEqual(0);
       expect(await balance()).toBe(1_000_000 - 25 * 7);
     });
   });

@@ -4,27 +4,29 @@
  * rather than guess. https://docs.anthropic.com/en/api/messages-count-tokens
  */
 import { Hono } from "hono";
-import type { AppEnv } from "../../app-env.ts";
-import { findModel } from "../../catalog/models.ts";
-import { GatewayError } from "../../errors.ts";
-import { mapUpstreamError, readUpstreamMessage } from "../../providers/map-upstream-error.ts";
-import { readJsonBody } from "../../lib/request-body.ts";
-import { selectRoutes } from "../../services/route-selection.ts";
-import { admitWithoutCompletion, beforeAdmission } from "../admit-chat.ts";
-import { anthropicNativeForward } from "../../surfaces/anthropic/native-forward.ts";
-import { anthropicRequestSchema } from "../../surfaces/anthropic/parse-anthropic-request.ts";
+import type { AppEnv } from "../app-env.ts";
+import { admitWithoutCompletion, beforeAdmission } from "../chat/admission.ts";
+import { chatScope } from "../chat/chat-scope.ts";
+import { findModel } from "../catalog/models.ts";
+import { GatewayError } from "../errors.ts";
+import { mapUpstreamError, readUpstreamMessage } from "../providers/map-upstream-error.ts";
+import { readJsonBody } from "../lib/request-body.ts";
+import { selectRoutes } from "../services/route-selection.ts";
+import { anthropicNativeForward } from "../surfaces/anthropic/native-forward.ts";
+import { anthropicRequestSchema } from "../surfaces/anthropic/parse-anthropic-request.ts";
 
 const countTokensSchema = anthropicRequestSchema.omit({ max_tokens: true });
 
 export const countTokensRoute = new Hono<AppEnv>().post("/", async (context) => {
-  const config = context.get("config");
-  const { body, model } = await beforeAdmission(context, async () => {
+  const scope = chatScope(context);
+  const { config } = scope;
+  const { body, model } = await beforeAdmission(scope, async () => {
     const body = await readJsonBody(context.req.raw, config.MAX_REQUEST_BYTES, countTokensSchema);
     const model = findModel(body.model);
     if (!model) throw new GatewayError("model_not_found", `The model '${body.model.slice(0, 100)}' does not exist.`, { param: "model" });
     return { body, model };
   });
-  const admission = await admitWithoutCompletion(context);
+  const admission = await admitWithoutCompletion(scope);
   const candidate = selectRoutes(config, model, admission.auth.allowedJurisdictions).find((entry) => entry.route.provider === "anthropic");
   if (!candidate) {
     throw new GatewayError("invalid_request", `Token counting is available for models routed to Anthropic; '${model.id}' is not.`, { param: "model" });

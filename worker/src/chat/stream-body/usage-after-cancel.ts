@@ -14,8 +14,8 @@ export const USAGE_WAIT_MS = 5_000;
 export const USAGE_WAIT_BYTES = 64 * 1024;
 
 /** True when the rule above says to keep reading: the content has ended and only the usage is missing. */
-export function shouldWaitForUsage(state: { contentEnded: boolean; usageKnown: boolean; settled: boolean }): boolean {
-  return state.contentEnded && !state.usageKnown && !state.settled;
+export function shouldWaitForUsage(state: { contentEnded: boolean; usageKnown: boolean; ended: boolean }): boolean {
+  return state.contentEnded && !state.usageKnown && !state.ended;
 }
 
 /**

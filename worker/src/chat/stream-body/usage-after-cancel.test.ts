@@ -5,10 +5,10 @@ const never = () => new Promise<number>(() => undefined);
 
 describe("the rule after a client disconnect", () => {
   it("keeps reading only when the content has ended and only the usage is missing", () => {
-    expect(shouldWaitForUsage({ contentEnded: true, usageKnown: false, settled: false })).toBe(true);
-    expect(shouldWaitForUsage({ contentEnded: false, usageKnown: false, settled: false })).toBe(false); // mid-generation
-    expect(shouldWaitForUsage({ contentEnded: true, usageKnown: true, settled: false })).toBe(false);
-    expect(shouldWaitForUsage({ contentEnded: true, usageKnown: false, settled: true })).toBe(false);
+    expect(shouldWaitForUsage({ contentEnded: true, usageKnown: false, ended: false })).toBe(true);
+    expect(shouldWaitForUsage({ contentEnded: false, usageKnown: false, ended: false })).toBe(false); // mid-generation
+    expect(shouldWaitForUsage({ contentEnded: true, usageKnown: true, ended: false })).toBe(false);
+    expect(shouldWaitForUsage({ contentEnded: true, usageKnown: false, ended: true })).toBe(false);
   });
 });
 

@@ -1,0 +1,124 @@
+/**
+ * The one chat pipeline behind every surface:
+ * 1. admission: one Upstash round trip (key, limits, credit, prompt-cache lookup; ./admission.ts);
+ * 2. a prompt-cache hit is replayed at full speed (./cached-answer.ts); otherwise the routes are tried with fallback
+ *    before the first byte (./route-trial.ts), and the answer goes back as JSON (./json-answer.ts) or as a stream
+ *    (./stream-answer.ts), rendered through the surface;
+ * 3. after the response, through `waitUntil` and exactly once on every path, the request is finished
+ *    (./request-finisher.ts): usage record queued, slots released, credit reservation squared, cache entry stored.
+ */
+import { findModel } from "../catalog/models.ts";
+import { computeCostMicroUsd, priceAt } from "../catalog/pricing.ts";
+import { GatewayError } from "../errors.ts";
+import { estimateUsage } from "../lib/estimate-usage.ts";
+import type { ChatCompletionRequest } from "../lib/openai-types.ts";
+import type { NormalizedUsage } from "../lib/usage.ts";
+import type { ProviderId } from "../providers/provider-ids.ts";
+import { rateLimitHeaders } from "../services/hot-path/admission.ts";
+import { reservationMicroUsd } from "../services/hot-path/reservation.ts";
+import type { NativeForward } from "../surfaces/anthropic/native-forward.ts";
+import type { Surface } from "../surfaces/types.ts";
+import { admitChat, beforeAdmission, readmitAsMiss } from "./admission.ts";
+import { answerFromCache } from "./cached-answer.ts";
+import type { ChatRun, ChatScope } from "./chat-scope.ts";
+import { answerJson } from "./json-answer.ts";
+import { createRequestFinisher } from "./request-finisher.ts";
+import { tryRoutes } from "./route-trial.ts";
+import { answerStream } from "./stream-answer.ts";
+
+/** The usage row's status for a request whose client hung up before any answer (nginx's "client closed request"). */
+const CLIENT_CLOSED_REQUEST = 499;
+
+/**
+ * `native`: when a route's provider speaks the client's own API, the client's body is forwarded as is and the answer
+ * returned as is (usage still read through the adapter), instead of translating both ways.
+ */
+export async function handleChat(
+  scope: ChatScope,
+  request: ChatCompletionRequest,
+  surface: Surface,
+  native?: NativeForward,
+): Promise<Response> {
+  const { model, price, nativeBody, reservation } = await beforeAdmission(scope, () => {
+    const model = findModel(request.model);
+    if (!model) {
+      const message = `The model '${request.model.slice(0, 100)}' does not exist; GET /v1/models lists them.`;
+      throw new GatewayError("model_not_found", message, { param: "model" });
+    }
+    const price = priceAt(model, new Date(scope.meta.startedAt));
+    const nativeRoute = native && model.routes.some((route) => route.provider === native.provider);
+    return {
+      model,
+      price,
+      nativeBody: nativeRoute ? native.body : undefined,
+      // Throws a 400 for max_tokens above the model's limit: after the key check, like every body error.
+      reservation: reservationMicroUsd(request, model, price),
+    };
+  });
+  const stream = request.stream === true;
+  const { admission: admitted, cache } = await admitChat(scope, request, surface, reservation, nativeBody);
+  let admission = admitted;
+  const finisherFor = (current: typeof admission) =>
+    createRequestFinisher(scope, current, { modelId: model.id, stream, priceVersion: price.version });
+  const run: ChatRun = {
+    scope,
+    request,
+    surface,
+    native,
+    model,
+    price,
+    stream,
+    cache,
+    finisher: finisherFor(admission),
+    headers: {
+      ...rateLimitHeaders(admission.rateLimit),
+      "x-request-id": scope.meta.requestId,
+      "x-omnizen-cache": cache.status,
+    },
+    // Only for an estimate, when an upstream reports no usage: not serialized on the way of every request.
+    promptCharacters: () => JSON.stringify(request.messages).length,
+    cost: (usage: NormalizedUsage) => computeCostMicroUsd(usage, price),
+  };
+
+  // A client that hangs up before the response is returned (while the upstream prepares its headers, or a non-stream
+  // answer) cancels this handler: no later line runs, so the upstream call is aborted and the request finished here,
+  // billed as an estimate of its prompt (the upstream has read it). Once a stream is returned, its body takes over.
+  let attempting: ProviderId = model.routes[0]?.provider ?? "openai";
+  const upstreamCancel = new AbortController();
+  const onClientGone = () => {
+    upstreamCancel.abort();
+    const usage = estimateUsage(run.promptCharacters(), 0);
+    run.finisher.finish({
+      provider: attempting,
+      usage,
+      costMicroUsd: run.cost(usage),
+      status: "cancelled",
+      httpStatus: CLIENT_CLOSED_REQUEST,
+      firstTokenAt: null,
+    });
+  };
+  scope.clientSignal?.addEventListener("abort", onClientGone, { once: true });
+
+  try {
+    if (admission.cachedEntry && cache.key) {
+      const served = await answerFromCache(run, admission.cachedEntry, cache.key);
+      if (served) return served;
+      // An entry that fails to decrypt is a miss: admitted again (a slot; counted and reserved once) before the
+      // upstream is called. Its answer then overwrites the entry.
+      admission = await readmitAsMiss(scope, reservation);
+      run.finisher = finisherFor(admission);
+      run.headers["x-omnizen-cache"] = "MISS";
+    }
+    const chosen = await tryRoutes(run, admission.auth.allowedJurisdictions, upstreamCancel.signal, (provider) => {
+      attempting = provider;
+    });
+    run.headers["x-omnizen-provider"] = chosen.candidate.route.provider;
+    const body = chosen.response.body;
+    return stream && body ? answerStream(run, chosen, body) : await answerJson(run, chosen);
+  } catch (error) {
+    run.finisher.fail(error instanceof GatewayError ? error.status : 500);
+    throw error;
+  } finally {
+    scope.clientSignal?.removeEventListener("abort", onClientGone);
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * The answer to a streamed request: the upstream's events through the translated stream body, or byte for byte
+ * through the pass-through on a native route. The request is finished when the stream ends (stream-progress.ts);
+ * only a complete, successful answer is recorded for the prompt cache.
+ */
+import { estimateUsage, withKnownUsage } from "../lib/estimate-usage.ts";
+import { createStreamRecorder } from "../services/prompt-cache/cache-entry.ts";
+import type { ChatRun } from "./chat-scope.ts";
+import type { ChosenRoute } from "./route-trial.ts";
+import { createPassthroughStreamBody } from "./stream-body/passthrough-stream.ts";
+import { createTranslatedStreamBody } from "./stream-body/translated-stream.ts";
+
+/** Answers larger than this (serialized) are not cached. */
+const MAX_CACHE_ENTRY_BYTES = 1024 * 1024;
+
+export function eventStreamResponse(body: ReadableStream<Uint8Array>, headers: Record<string, string>): Response {
+  return new Response(body, {
+    headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
+  });
+}
+
+export function answerStream(run: ChatRun, chosen: ChosenRoute, upstreamBody: ReadableStream<Uint8Array>): Response {
+  const { scope, cache, finisher } = run;
+  const { candidate, chat, abort } = chosen;
+  const provider = candidate.route.provider;
+  const recorder = cache.key ? createStreamRecorder(MAX_CACHE_ENTRY_BYTES) : undefined;
+  const createBody = chosen.isNative ? createPassthroughStreamBody : createTranslatedStreamBody;
+  const body = createBody({
+    upstreamBody,
+    translator: candidate.adapter.createStreamTranslator(chat),
+    encoder: run.surface.createStreamEncoder({
+      includeUsage: run.request.stream_options?.include_usage === true,
+      modelId: run.model.id,
+      requestId: scope.meta.requestId,
+    }),
+    abortUpstream: () => abort.abort(),
+    keepAlive: (work) => scope.waitUntil(work),
+    ...(recorder
+      ? { tap: { chunk: (chunk) => recorder.add(chunk), usage: (usage, chunk) => recorder.setUsage(usage, chunk) } }
+      : {}),
+    onEnd: (outcome) => {
+      // A failure after the first byte never reaches onError: report it here (ids and status only).
+      if (outcome.status === "error" && outcome.error) {
+        scope.services.errorReporter.serverError(outcome.error, outcome.error.status);
+      }
+      const usage =
+        outcome.usage ??
+        withKnownUsage(
+          estimateUsage(run.promptCharacters(), outcome.generatedCharacters, outcome.reasoningCharacters),
+          outcome.knownUsage,
+        );
+      // Only a complete, successful answer is cached; partial, failed or cancelled ones never are.
+      const entry = outcome.status === "ok" && recorder ? recorder.finish() : null;
+      finisher.finish(
+        {
+          provider,
+          usage,
+          costMicroUsd: run.cost(usage),
+          status: outcome.status,
+          httpStatus: outcome.error?.status ?? 200,
+          firstTokenAt: outcome.firstTokenAt,
+        },
+        entry && cache.key ? { key: cache.key, entry } : undefined,
+      );
+    },
+  });
+  return eventStreamResponse(body, run.headers);
+}
