@@ -9,7 +9,7 @@ import type { GatewayError } from "../errors.ts";
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from "../lib/openai-types.ts";
 import type { ProviderId } from "./provider-ids.ts";
 
-/** Usage normalised across providers (reference section 5b). `output` includes reasoning tokens. */
+/** Usage normalised across providers (docs/api.md, "Usage"). `output` includes reasoning tokens. */
 export interface NormalizedUsage {
   inputUncached: number;
   cacheRead: number;
