@@ -9,7 +9,7 @@ import { unstable_readConfig } from "wrangler";
 
 const config = unstable_readConfig({ config: fileURLToPath(new URL("../wrangler.toml", import.meta.url)) });
 
-describe("wrangler.toml observability (issue 9 item 20)", () => {
+describe("wrangler.toml observability (docs/production-tls-and-logs.md)", () => {
   it("keeps the worker's own logs, without invocation logs, traces or query strings", () => {
     expect(config.observability).toMatchObject({
       enabled: true,

@@ -1,5 +1,5 @@
 /**
- * Turns measured phases into the printed tables, the PASS/FAIL lines of the issue's targets, and the JSON written to
+ * Turns measured phases into the printed tables, the PASS/FAIL lines of the targets, and the JSON written to
  * .local-data/bench-results.json.
  */
 import type { IsolateTimeResult } from "./measure-isolate-time.ts";
@@ -28,7 +28,7 @@ export interface TargetInputs {
 
 const milliseconds = (value: number, digits = 2): string => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
 
-/** Evaluates the targets on the phases measured in this run. */
+/** Evaluates the targets (docs/benchmarks/README.md) on the phases measured in this run. */
 export function evaluateTargets(inputs: TargetInputs): TargetOutcome[] {
   const outcomes: TargetOutcome[] = [];
   const check = (target: string, value: number, passes: boolean, measured: string): void => {

@@ -1,6 +1,6 @@
 /**
  * `npm run faults [-- --requests=2000 --concurrency=20 --neon-cut-seconds=10 --upstash-down-seconds=5]`: the long
- * variant of local/faults/no-usage-lost.test.ts (issue 9, item 10): thousands of requests through the gateway on
+ * variant of local/faults/no-usage-lost.test.ts (docs/faults.md): thousands of requests through the gateway on
  * plain workerd while the Neon link is cut, then while Upstash is unreachable. Prints each scenario's figures and
  * PASS/FAIL lines; exits 1 on any failure. Uses the fault tests' own Postgres and Redis databases
  * (./fault-targets.ts); a DATABASE_URL in the environment is ignored.

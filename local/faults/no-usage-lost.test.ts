@@ -1,5 +1,5 @@
 /**
- * Issue 9, item 10, through the bundled gateway on plain workerd (short variant; `npm run faults` runs the long
+ * No usage lost (docs/faults.md), via the bundled gateway on workerd (short variant; `npm run faults` runs the long
  * one: 2,000 requests per scenario and a 10 s Neon cut). Uses its own Postgres database and Redis database, so the
  * usage drain it runs never touches the queue of the worker tests running beside it.
  */

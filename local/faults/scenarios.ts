@@ -1,5 +1,5 @@
 /**
- * The "no usage lost" fault scenarios (issue 9, item 10), run against the gateway on plain workerd with the usage
+ * The "no usage lost" fault scenarios (docs/faults.md), run against the gateway on plain workerd with the usage
  * cron triggered about once a second during the load:
  * - Neon cut: 20% of the requests before the cut, 60% while the link is cut (held back until it is restored if
  *   they finish sooner), 20% after. Warm keys never touch Postgres on the hot path, so every request must be

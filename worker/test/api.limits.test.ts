@@ -1,5 +1,5 @@
 /**
- * Per-account rate limits on the dashboard API (issue 9, item 8; services/dashboard-limits.ts): each budget refuses
+ * Per-account rate limits on the dashboard API (docs/api.md; services/dashboard-limits.ts): each budget refuses
  * the request after its limit with a 429 in /api's (OpenAI) error shape and a Retry-After, and one account's spending
  * never touches another's budget.
  */

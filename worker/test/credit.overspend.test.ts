@@ -1,5 +1,5 @@
 /**
- * Issue 9.1: the credit counter cannot be overspent through cold fills. Many requests in flight at once while the
+ * The credit counter cannot be overspent through cold fills. Many requests in flight at once while the
  * key record is dropped (as a key edit does), the credit counter is dropped (as expiry does) and the usage drain runs,
  * all the time: the account ends no lower than the stated bound (docs/credit.md: one request's reservation below
  * zero), and the edge counter ends exactly equal to the Postgres balance.

@@ -1,5 +1,5 @@
 /**
- * Client disconnects (issue 9, items 3 and 11), table-driven over both surfaces and every adapter. The rule
+ * Client disconnects (docs/upstream-faults.md), table-driven over both surfaces and every adapter. The rule
  * (worker/src/chat/stream-body/usage-after-cancel.ts): mid-generation, the upstream call is aborted at once (measured on the
  * simulator: its connection must close within 100 ms of the client's) and an estimate of what was generated is
  * billed; once the answer is complete and only the usage report is missing, the gateway keeps reading (at most 5 s)

@@ -1,5 +1,5 @@
 /**
- * Upstream faults from the provider simulator (issue 9, item 11), table-driven over both surfaces and every adapter
+ * Upstream faults from the simulator (docs/upstream-faults.md), table-driven over both surfaces and every adapter
  * (OpenAI dialect, Anthropic translated and native-forwarded, Gemini): 5xx, 429, timeouts before the headers, a stall
  * after the first byte (stream) or after the headers (non-stream), malformed SSE, a connection cut mid-stream, an
  * in-stream error and a slow drip. Each case: the client's answer arrives within a bound (never a hang) and in the

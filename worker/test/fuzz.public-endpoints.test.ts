@@ -1,5 +1,5 @@
 /**
- * Property-based fuzzing of every public endpoint (issue 9, item 9) with fast-check: malformed JSON, wrong types,
+ * Property-based fuzzing of every public endpoint (docs/testing.md) with fast-check: malformed JSON, wrong types,
  * huge and deep values, odd encodings (BOM, UTF-16, invalid UTF-8, NUL), bad headers (content type, a declared length
  * that does not match, content encoding, odd credentials), with valid and invalid keys and session tokens, and
  * unsigned, badly signed and validly signed malformed webhooks. Every answer must come within a deadline, never be a

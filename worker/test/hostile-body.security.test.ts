@@ -1,5 +1,5 @@
 /**
- * Hostile request bodies on /v1 (issue 9, item 6): the key is checked before any body error is reported, a body too
+ * Hostile request bodies on /v1 (docs/api.md): the key is checked before any body error is reported, a body too
  * deep or too wide is a 400 in the surface's own error shape, and none of it is ever a 500 or a Sentry report.
  */
 import { describe, expect, it } from "vitest";

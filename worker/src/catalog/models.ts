@@ -1,5 +1,5 @@
 /**
- * The model catalog: one typed entry per model. Prices from ../shared/reference/integrations.md section 5e
+ * The model catalog: one typed entry per model. Prices from the providers' public pricing pages (each entry's source)
  * (USD per 1M tokens, standard tier, short-context band), converted to integer micro-USD. Rules:
  * - Bands (pricing.ts; docs/forwarded-fields.md): DeepSeek's time-of-day band (off-peak = half the peak rates outside
  *   Beijing 09:00-12:00 and 14:00-18:00 Mon-Fri, Chinese statutory holidays off-peak); long-context bands where the
@@ -13,7 +13,7 @@
 import type { LongContextBand, ModelEntry, ModelRoute, PeakSchedule, Price, TokenRates } from "./types.ts";
 
 const usd = (dollarsPerMillion: number): number => Math.round(dollarsPerMillion * 1_000_000);
-/** Bands and 1-hour cache writes priced from this version on (reference and pricing pages read 2026-12-05). */
+/** Bands and 1-hour cache writes priced from this version on (pricing pages read 2026-12-05). */
 const VERSION = "2026-12-05";
 
 function rates(input: number, cachedInput: number, output: number, cacheWrite?: number, cacheWrite1h?: number): TokenRates {
@@ -52,7 +52,7 @@ const DEEPSEEK_PEAK: PeakSchedule = {
   ],
 };
 
-const DEEPSEEK_SOURCE = "api-docs.deepseek.com/quick_start/pricing (snapshots Oct 2026; integrations.md 5e, read 2026-12-05)";
+const DEEPSEEK_SOURCE = "api-docs.deepseek.com/quick_start/pricing (snapshots Oct 2026, read 2026-12-05)";
 
 function deepseekPrice(peak: [number, number, number], offPeak: [number, number, number]): Price {
   return {

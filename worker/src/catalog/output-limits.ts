@@ -2,7 +2,7 @@
  * The most output tokens each model may be asked for in one request (`max_tokens` / `max_completion_tokens`, with
  * reasoning tokens inside). A request above it gets a 400 naming the parameter, and a request without it reserves
  * credit for this many (services/hot-path/reservation.ts). Read from the providers' model pages where
- * ../shared/reference gives them; where it does not, the limit of the model's predecessor family is assumed (marked).
+ * they give them; where they do not, the limit of the model's predecessor family is assumed (marked).
  */
 export const MAX_OUTPUT_TOKENS = {
   "deepseek/deepseek-flash": 64_000, // assumed: DeepSeek V3.x reasoner's 64K

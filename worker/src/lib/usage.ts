@@ -1,4 +1,4 @@
-/** Usage normalised across providers (reference section 5b). `output` includes reasoning tokens. */
+/** Usage normalised across providers (docs/api.md, "Usage"). `output` includes reasoning tokens. */
 export interface NormalizedUsage {
   inputUncached: number;
   cacheRead: number;

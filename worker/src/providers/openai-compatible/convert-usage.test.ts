@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { convertDeepSeekUsage, convertMoonshotUsage, convertOpenAIUsage } from "./convert-usage.ts";
 
-describe("usage normalisation (reference 5b)", () => {
+describe("usage normalisation", () => {
   it("OpenAI: prompt includes cached reads and writes; completion includes reasoning", () => {
     expect(
       convertOpenAIUsage({

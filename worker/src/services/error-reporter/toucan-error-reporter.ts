@@ -2,7 +2,7 @@
  * The Sentry implementation of {@link ErrorReporter}, on toucan-js 4.1.1 (https://github.com/robertcepa/toucan-js).
  *
  * toucan-js is deprecated upstream in favour of `@sentry/cloudflare`; it stays here because it collects the least by
- * default (see ../shared/reference/integrations.md section 4). Nothing outside this file imports it, so swapping it
+ * default (https://github.com/robertcepa/toucan-js). Nothing outside this file imports it, so swapping it
  * means writing one more implementation of the port. `@sentry/cloudflare` captures POST bodies, cookies, headers and
  * query strings by default and must be locked down with `dataCollection` if it replaces this.
  *

@@ -1,6 +1,6 @@
 /**
  * The internal stream (OpenAI ChatCompletionChunks) encoded as Anthropic Messages SSE.
- * https://docs.anthropic.com/en/api/messages-streaming (reference section 5c)
+ * https://docs.anthropic.com/en/api/messages-streaming
  *
  * Event order: `message_start` (empty content, zero usage: the upstream reports usage at the end) and `ping` on the
  * first chunk; then per content block `content_block_start`, `content_block_delta`+, `content_block_stop`; then one

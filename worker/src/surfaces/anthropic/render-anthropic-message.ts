@@ -58,7 +58,8 @@ export function renderAnthropicMessage(body: ChatCompletion, usage: NormalizedUs
   };
 }
 
-/** Anthropic's usage split from the normalised usage (reference 5b: `input_tokens` excludes cache reads/writes). */
+/** Anthropic's usage split from the normalised usage (`input_tokens` excludes cache reads/writes:
+ * https://docs.anthropic.com/en/docs/build-with-claude/prompt-caching). */
 export function renderAnthropicUsage(usage: NormalizedUsage): Usage {
   return {
     input_tokens: usage.inputUncached,
