@@ -1,6 +1,6 @@
 /**
  * The one adapter interface every upstream implements. Adapters are pure translators: they never touch the Hono
- * context, env, `waitUntil` or raw SSE text. The route owns the pipeline:
+ * context, env, `waitUntil` or raw SSE text. The chat pipeline (chat/) owns the stream:
  * SSE decode -> adapter translator -> usage tap -> SSE encode.
  */
 import type { EventSourceMessage } from "eventsource-parser/stream";
