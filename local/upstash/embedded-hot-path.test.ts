@@ -5,7 +5,7 @@
  * to 'format' (number has no integer representation)" and the fresh-machine path served nothing.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { ADMISSION_SCRIPT, SETTLEMENT_SCRIPT } from "../../worker/src/services/hot-path/admission-script.ts";
+import { ADMISSION_SCRIPT, SETTLEMENT_SCRIPT } from "../../worker/src/services/hot-path/lua-scripts.ts";
 import { createEmbeddedBackend } from "./embedded-backend.ts";
 
 const backend = createEmbeddedBackend();

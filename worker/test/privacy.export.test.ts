@@ -78,7 +78,7 @@ describe("exportAccount", () => {
       const stream = await exportAccount(db, account.userId, {
         pageSize: 500,
         onPage: (table, rowCount) => pages.push([table, rowCount]),
-        onSettled: (result) => {
+        onDone: (result) => {
           summary = result;
         },
       });
@@ -130,7 +130,7 @@ describe("exportAccount", () => {
       const stream = await exportAccount(db, account.userId, {
         pageSize: 100,
         onPage: () => (pagesRead += 1),
-        onSettled: (summary) => {
+        onDone: (summary) => {
           settled.push(summary);
         },
       });

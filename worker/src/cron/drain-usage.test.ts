@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { requestLogs, usageEvents, users } from "../../../db/schema.ts";
 import { seedAccount, withDatabase } from "../../test/support/gateway.ts";
 import { testRedis } from "../../test/support/stand-ins.ts";
-import { DRAIN_RELEASE_SCRIPT, USAGE_DRAINING_KEY, USAGE_QUEUE_KEY } from "../services/hot-path/admission-script.ts";
+import { DRAIN_RELEASE_SCRIPT, USAGE_DRAINING_KEY, USAGE_QUEUE_KEY } from "../services/hot-path/lua-scripts.ts";
 import { runScript } from "../services/hot-path/run-script.ts";
 import { drainUsage } from "./drain-usage.ts";
 

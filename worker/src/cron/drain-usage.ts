@@ -9,7 +9,7 @@
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Database } from "../../../db/client.ts";
-import { DRAIN_CLAIM_SCRIPT, DRAIN_RELEASE_SCRIPT } from "../services/hot-path/admission-script.ts";
+import { DRAIN_CLAIM_SCRIPT, DRAIN_RELEASE_SCRIPT } from "../services/hot-path/lua-scripts.ts";
 import { intArg, runScript } from "../services/hot-path/run-script.ts";
 import { insertUsageRecords } from "../services/usage/insert-usage-records.ts";
 

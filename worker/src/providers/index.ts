@@ -5,7 +5,7 @@
 import { createAnthropicAdapter } from "./anthropic/anthropic-adapter.ts";
 import { createGeminiAdapter } from "./gemini/gemini-adapter.ts";
 import { createOpenAICompatibleAdapter } from "./openai-compatible/adapter.ts";
-import { convertDeepSeekUsage, convertMoonshotUsage, convertOpenAIUsage } from "./openai-compatible/convert-usage.ts";
+import { convertDeepSeekUsage, convertMoonshotUsage, convertOpenAIUsage } from "./openai-compatible/convert-from-dialect-usage.ts";
 import type { ProviderId } from "./provider-ids.ts";
 import type { ProviderAdapter } from "./types.ts";
 

@@ -13,7 +13,7 @@ import { chatScope } from "../chat/chat-scope.ts";
 import { handleChat } from "../chat/handle-chat.ts";
 import { readJsonBody } from "../lib/request-body.ts";
 import { anthropicSurface } from "../surfaces/anthropic/anthropic-surface.ts";
-import { convertAnthropicRequest } from "../surfaces/anthropic/convert-anthropic-request.ts";
+import { convertFromAnthropicRequest } from "../surfaces/anthropic/convert-from-anthropic-request.ts";
 import { anthropicNativeForward } from "../surfaces/anthropic/native-forward.ts";
 import { anthropicRequestSchema } from "../surfaces/anthropic/parse-anthropic-request.ts";
 import { applyMessagesFieldPolicy } from "../surfaces/anthropic/request-fields.ts";
@@ -24,7 +24,7 @@ export const messagesRoute = new Hono<AppEnv>().post("/", async (context) => {
     const read = await readJsonBody(context.req.raw, scope.config.MAX_REQUEST_BYTES, anthropicRequestSchema);
     const body = applyMessagesFieldPolicy(read);
     // Converting also validates the body for every route; Anthropic's own routes then get the body as sent.
-    return { body, request: convertAnthropicRequest(body) };
+    return { body, request: convertFromAnthropicRequest(body) };
   });
   return handleChat(scope, request, anthropicSurface, anthropicNativeForward(body, scope.headers));
 });

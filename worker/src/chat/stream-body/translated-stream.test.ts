@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createOpenAICompatibleAdapter } from "../../providers/openai-compatible/adapter.ts";
-import { convertDeepSeekUsage } from "../../providers/openai-compatible/convert-usage.ts";
+import { convertDeepSeekUsage } from "../../providers/openai-compatible/convert-from-dialect-usage.ts";
 import type { ChatContext } from "../../providers/types.ts";
 import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
 import type { StreamOutcome } from "./stream-progress.ts";

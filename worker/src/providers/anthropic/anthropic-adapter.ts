@@ -7,7 +7,7 @@
 import { mapUpstreamError, readUpstreamMessage } from "../map-upstream-error.ts";
 import type { ProviderAdapter } from "../types.ts";
 import { createAnthropicStreamTranslator } from "./anthropic-stream-translator.ts";
-import { convertAnthropicResponse } from "./convert-anthropic-response.ts";
+import { convertFromAnthropicResponse } from "./convert-from-anthropic-response.ts";
 import { convertToAnthropicRequest, type ThinkingStyle } from "./convert-to-anthropic-request.ts";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
@@ -45,7 +45,7 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions = {}): P
     },
 
     parseChatResponse(json, { modelId }) {
-      return convertAnthropicResponse(json, modelId);
+      return convertFromAnthropicResponse(json, modelId);
     },
 
     createStreamTranslator({ modelId }) {

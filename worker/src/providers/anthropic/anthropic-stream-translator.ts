@@ -21,7 +21,7 @@ import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
 import type { StreamPart, StreamTranslator } from "../types.ts";
 import { isJsonObject, type AnthropicUsage, type JsonObject } from "./anthropic-api-types.ts";
 import { toOpenAIUsage } from "../convert-to-openai-usage.ts";
-import { convertAnthropicUsage } from "./convert-anthropic-usage.ts";
+import { convertFromAnthropicUsage } from "./convert-from-anthropic-usage.ts";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
 
 type BlockKind = { kind: "text" } | { kind: "thinking" } | { kind: "tool"; toolIndex: number };
@@ -107,7 +107,7 @@ export function createAnthropicStreamTranslator(modelId: string): StreamTranslat
           const message = isJsonObject(payload.message) ? payload.message : {};
           if (typeof message.id === "string") id = message.id;
           mergeUsage(usage, message.usage);
-          return [...emit({ role: "assistant", content: "" }), { type: "usage-partial", usage: convertAnthropicUsage(usage) }];
+          return [...emit({ role: "assistant", content: "" }), { type: "usage-partial", usage: convertFromAnthropicUsage(usage) }];
         }
         case "content_block_start":
           return isJsonObject(payload.content_block) ? startBlock(index, payload.content_block) : [];
@@ -121,7 +121,7 @@ export function createAnthropicStreamTranslator(modelId: string): StreamTranslat
           return [{ type: "chunk-emit", chunk: chunk({}, mapAnthropicStopReason(stopReason)) }];
         }
         case "message_stop": {
-          const normalized = convertAnthropicUsage(usage);
+          const normalized = convertFromAnthropicUsage(usage);
           const usageChunk: ChatCompletionChunk = {
             id, object: "chat.completion.chunk", created, model: modelId, choices: [], usage: toOpenAIUsage(normalized),
           };

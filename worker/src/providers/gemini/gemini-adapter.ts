@@ -7,7 +7,7 @@
  */
 import { mapUpstreamError, readUpstreamMessage } from "../map-upstream-error.ts";
 import type { ProviderAdapter } from "../types.ts";
-import { convertGeminiResponse } from "./convert-gemini-response.ts";
+import { convertFromGeminiResponse } from "./convert-from-gemini-response.ts";
 import { convertToGeminiRequest } from "./convert-to-gemini-request.ts";
 import { isJsonObject, type GeminiThinkingStyle } from "./gemini-api-types.ts";
 import { createGeminiStreamTranslator } from "./gemini-stream-translator.ts";
@@ -58,7 +58,7 @@ export function createGeminiAdapter(options: GeminiAdapterOptions = {}): Provide
       };
     },
 
-    parseChatResponse: (json, { modelId }) => convertGeminiResponse(json, modelId),
+    parseChatResponse: (json, { modelId }) => convertFromGeminiResponse(json, modelId),
 
     createStreamTranslator: ({ modelId }) => createGeminiStreamTranslator(modelId),
 

@@ -9,8 +9,8 @@
 import { GatewayError } from "../../errors.ts";
 import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
 import type { StreamPart, StreamTranslator } from "../types.ts";
-import { readResponseId } from "./convert-gemini-response.ts";
-import { convertGeminiUsage, convertGeminiUsageToOpenAI, readUsageMetadata } from "./convert-gemini-usage.ts";
+import { readResponseId } from "./convert-from-gemini-response.ts";
+import { convertFromGeminiUsage, convertGeminiUsageToOpenAI, readUsageMetadata } from "./convert-from-gemini-usage.ts";
 import { isJsonObject, type JsonObject } from "./gemini-api-types.ts";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason.ts";
 import { readGeminiCandidate, toOpenAIToolCall, toolCallId, type CandidatePiece } from "./read-gemini-candidate.ts";
@@ -84,7 +84,7 @@ export function createGeminiStreamTranslator(modelId: string): StreamTranslator 
       const parts: StreamPart[] = pieces.map((piece) => ({ type: "chunk-emit", chunk: chunk(deltaOf(piece)) }));
       if (finishReason === undefined && !promptBlocked) {
         // A partial usageMetadata (prompt counts) rides on intermediate chunks: exact input for an estimate.
-        if (lastUsage) parts.push({ type: "usage-partial", usage: convertGeminiUsage(lastUsage) });
+        if (lastUsage) parts.push({ type: "usage-partial", usage: convertFromGeminiUsage(lastUsage) });
         return parts;
       }
 
@@ -95,7 +95,7 @@ export function createGeminiStreamTranslator(modelId: string): StreamTranslator 
         const usageChunk: ChatCompletionChunk = {
           id, object: "chat.completion.chunk", created, model: modelId, choices: [], usage: convertGeminiUsageToOpenAI(lastUsage),
         };
-        parts.push({ type: "usage-final", usage: convertGeminiUsage(lastUsage), chunk: usageChunk });
+        parts.push({ type: "usage-final", usage: convertFromGeminiUsage(lastUsage), chunk: usageChunk });
       }
       parts.push({ type: "stream-end" });
       return parts;

@@ -37,7 +37,7 @@ privacyRoutes.get("/export", async (context) => {
       const released = new Promise<void>((done) => (release = done));
       const stream = await exportAccount(db, userId, {
         now,
-        onSettled: (summary) => {
+        onDone: (summary) => {
           const { status, pages, rows } = summary;
           console.log(JSON.stringify({ event: "account-export", requestId, userId, status, pages, rows }));
           release();

@@ -69,8 +69,8 @@ clerkWebhookRoutes.post("/", async (context) => {
     }
   } catch (error) {
     // A malformed payload will not improve on retry; anything else (Postgres, Redis) may.
-    const settle = error instanceof GatewayError && error.code === "invalid_request" ? completeWebhookDelivery : releaseWebhookDelivery;
-    await settle(redis, "clerk", deliveryId).catch(() => undefined);
+    const close = error instanceof GatewayError && error.code === "invalid_request" ? completeWebhookDelivery : releaseWebhookDelivery;
+    await close(redis, "clerk", deliveryId).catch(() => undefined);
     throw error;
   }
   // The effect is committed: only now is the delivery done.

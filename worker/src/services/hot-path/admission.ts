@@ -5,7 +5,7 @@
  */
 import { GatewayError } from "../../errors.ts";
 import { decodeJurisdictions, encodeRecord, type AccountRecord, type AuthenticatedKey } from "./account-record.ts";
-import { ADMISSION_SCRIPT } from "./admission-script.ts";
+import { ADMISSION_SCRIPT } from "./lua-scripts.ts";
 import { intArg, runScript } from "./run-script.ts";
 import { UpstashCallError, type ScriptClient } from "./script-client.ts";
 

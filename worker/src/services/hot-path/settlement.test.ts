@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { binding, testRedis } from "../../../test/support/stand-ins.ts";
-import { USAGE_QUEUE_KEY } from "./admission-script.ts";
+import { USAGE_QUEUE_KEY } from "./lua-scripts.ts";
 import { scriptClient } from "./script-client.ts";
 import { settle } from "./settlement.ts";
 

@@ -5,7 +5,7 @@
  * disconnect, worker exception); a slot a crashed isolate never settles expires after SLOT_TTL_MS.
  */
 import type { QueuedUsage } from "../request-recorder.ts";
-import { SETTLEMENT_SCRIPT } from "./admission-script.ts";
+import { SETTLEMENT_SCRIPT } from "./lua-scripts.ts";
 import { intArg, runScript } from "./run-script.ts";
 import { UpstashCallError, type ScriptClient } from "./script-client.ts";
 

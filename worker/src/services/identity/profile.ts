@@ -16,7 +16,7 @@ export interface ProfileView {
   email: string | null;
   phone: string | null;
   plan: string;
-  /** Prepaid credit left, integer micro-USD (settled balance minus unsettled usage). */
+  /** Prepaid credit left, integer micro-USD (the posted balance minus usage not yet posted). */
   balanceMicroUsd: number;
   /** Billing state; `none` until the billing issue wires subscriptions. */
   paymentStatus: "none";

@@ -32,11 +32,11 @@ export interface ExportOptions {
   /** Observes every page read: its table and row count. */
   onPage?: (table: ExportedTableName, rowCount: number) => void;
   /** Called exactly once, when the stream ended, failed or was cancelled: release the database here. */
-  onSettled?: (summary: ExportSummary) => void | Promise<void>;
+  onDone?: (summary: ExportSummary) => void | Promise<void>;
 }
 
 /**
- * The account's export as a stream of UTF-8 JSON text, or null when there is no such account (then `onSettled` is
+ * The account's export as a stream of UTF-8 JSON text, or null when there is no such account (then `onDone` is
  * not called). Nothing is read beyond the account check until the stream is pulled. A failure mid-stream errors the
  * stream (the client sees a truncated, unparseable document, never a wrong one).
  */
@@ -51,12 +51,12 @@ export async function exportAccount(
   const summary: ExportSummary = { status: "complete", rows: countsPerTable(), pages: 0 };
   const chunks = documentChunks(db, userId, options, summary)[Symbol.asyncIterator]();
   const encoder = new TextEncoder();
-  let settled = false;
-  const settle = async (status: ExportSummary["status"]): Promise<void> => {
-    if (settled) return;
-    settled = true;
+  let done = false;
+  const finish = async (status: ExportSummary["status"]): Promise<void> => {
+    if (done) return;
+    done = true;
     summary.status = status;
-    await options.onSettled?.(summary);
+    await options.onDone?.(summary);
   };
 
   return new ReadableStream<Uint8Array>(
@@ -66,18 +66,18 @@ export async function exportAccount(
           const next = await chunks.next();
           if (next.done) {
             controller.close();
-            await settle("complete");
+            await finish("complete");
           } else {
             controller.enqueue(encoder.encode(next.value));
           }
         } catch (error) {
           controller.error(error);
-          await settle("failed");
+          await finish("failed");
         }
       },
       async cancel() {
         await chunks.return?.(undefined);
-        await settle("cancelled");
+        await finish("cancelled");
       },
     },
     // Nothing is read ahead: the next page is queried only when the reader wants the next chunk.

@@ -16,10 +16,10 @@
  * Counter keys are computed rather than found with SCAN (which walks the whole keyspace on every call): windows are
  * one minute and a counter lives 61 s after its last write, and settlement writes the window of its admission, at
  * most a slot's lifetime (15 min) ago. So the windows from `now - 16 min` to `now + 1 min` are every counter that
- * can exist. The keys of the layout are in worker/src/services/hot-path/admission-script.ts.
+ * can exist. The keys of the layout are in worker/src/services/hot-path/lua-scripts.ts.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
-import { USAGE_DRAINING_KEY, USAGE_QUEUE_KEY } from "../hot-path/admission-script.ts";
+import { USAGE_DRAINING_KEY, USAGE_QUEUE_KEY } from "../hot-path/lua-scripts.ts";
 import { runScript } from "../hot-path/run-script.ts";
 
 /** How long the tombstone of a deleted account stops late settlements (slot TTL: 15 min). */

@@ -2,7 +2,7 @@
  * Turning the account's prompt cache off (`PATCH /api/account {"promptCacheEnabled": false}`) deletes its entries at
  * once: those listed in `omz:pcidx:<userId>` (kept by the settlement script) and that index. It also sets
  * `omz:pcoff:<userId>` for a slot's lifetime (15 min), which the settlement script checks before it stores an
- * entry, so a request admitted just before the switch and settled after it stores nothing. Turning the cache on
+ * entry, so a request admitted just before the switch and finished after it stores nothing. Turning the cache on
  * again removes that marker. One script run each, idempotent.
  */
 import type { Redis } from "@upstash/redis/cloudflare";

@@ -3,7 +3,7 @@
  * `Message` JSON or Anthropic SSE. https://docs.anthropic.com/en/api/messages,
  * https://docs.anthropic.com/en/api/messages-streaming
  *
- * The request side is `anthropicRequestSchema` + `convertAnthropicRequest`; errors use `renderAnthropicError`.
+ * The request side is `anthropicRequestSchema` + `convertFromAnthropicRequest`; errors use `renderAnthropicError`.
  */
 import type { Surface } from "../types.ts";
 import { createAnthropicStreamEncoder } from "./anthropic-stream-encoder.ts";

@@ -119,7 +119,7 @@ const thinkingSchema = z.discriminatedUnion(
 /**
  * Validates a Messages request body for `readJsonBody`: a failure becomes a 400 `invalid_request` whose `param` is
  * the zod path (`max_tokens`, `messages[0].content[1].type`, `thinking.type`, ...). Semantic refusals (server tools,
- * blocks in the wrong role, ...) are `convertAnthropicRequest`'s. https://docs.anthropic.com/en/api/messages
+ * blocks in the wrong role, ...) are `convertFromAnthropicRequest`'s. https://docs.anthropic.com/en/api/messages
  */
 export const anthropicRequestSchema = z.looseObject({
   model: z.string().min(1, "model is required"),

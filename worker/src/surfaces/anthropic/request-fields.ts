@@ -2,7 +2,7 @@
  * What of a `/v1/messages` request may reach a provider on omnizen's keys: every top-level body field and every
  * `anthropic-beta` is listed; an unlisted field is refused and an unlisted beta stripped (400 `invalid_request_error`, the message starting with
  * the field or beta). Models routed to Anthropic get the body natively (surfaces/anthropic/native-forward.ts), so
- * this table is what protects the bill there; the conversion for other providers (convert-anthropic-request.ts)
+ * this table is what protects the bill there; the conversion for other providers (convert-from-anthropic-request.ts)
  * then applies its own table. docs/forwarded-fields.md. https://docs.anthropic.com/en/api/messages
  *
  * | body field | rule | why |

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { convertDeepSeekUsage, convertMoonshotUsage, convertOpenAIUsage } from "./convert-usage.ts";
+import { convertDeepSeekUsage, convertMoonshotUsage, convertOpenAIUsage } from "./convert-from-dialect-usage.ts";
 
 describe("usage normalisation", () => {
   it("OpenAI: prompt includes cached reads and writes; completion includes reasoning", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../errors.ts";
 import { toOpenAIUsage } from "../convert-to-openai-usage.ts";
-import { convertAnthropicUsage } from "./convert-anthropic-usage.ts";
-import { convertAnthropicResponse } from "./convert-anthropic-response.ts";
+import { convertFromAnthropicUsage } from "./convert-from-anthropic-usage.ts";
+import { convertFromAnthropicResponse } from "./convert-from-anthropic-response.ts";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
 
 /** A recorded-shape Message with thinking, text and a tool call. */
@@ -26,9 +26,9 @@ const MESSAGE = {
   },
 };
 
-describe("convertAnthropicResponse", () => {
+describe("convertFromAnthropicResponse", () => {
   it("maps a Message to a ChatCompletion with text, reasoning, tool calls, finish reason and usage", () => {
-    const { body, usage } = convertAnthropicResponse(MESSAGE, "anthropic/claude-test");
+    const { body, usage } = convertFromAnthropicResponse(MESSAGE, "anthropic/claude-test");
     expect(body).toMatchObject({ id: "msg_01ABC", object: "chat.completion", model: "anthropic/claude-test" });
     expect(typeof body.created).toBe("number");
     expect(body.choices).toEqual([{
@@ -52,12 +52,12 @@ describe("convertAnthropicResponse", () => {
   });
 
   it("gives null content for a tool-only answer and no optional fields when absent", () => {
-    const { body } = convertAnthropicResponse({ ...MESSAGE, content: [{ type: "tool_use", id: "t", name: "f", input: {} }] }, "m");
+    const { body } = convertFromAnthropicResponse({ ...MESSAGE, content: [{ type: "tool_use", id: "t", name: "f", input: {} }] }, "m");
     expect(body.choices[0]?.message).toEqual({ role: "assistant", content: null, tool_calls: [{ id: "t", type: "function", function: { name: "f", arguments: "{}" } }] });
   });
 
   it("returns null usage when the upstream gave none", () => {
-    const { body, usage } = convertAnthropicResponse({ ...MESSAGE, usage: undefined }, "m");
+    const { body, usage } = convertFromAnthropicResponse({ ...MESSAGE, usage: undefined }, "m");
     expect(usage).toBeNull();
     expect(body).not.toHaveProperty("usage");
   });
@@ -66,7 +66,7 @@ describe("convertAnthropicResponse", () => {
     for (const json of [null, { error: { message: "secret body" } }, { type: "message" }]) {
       let thrown: unknown;
       try {
-        convertAnthropicResponse(json, "m");
+        convertFromAnthropicResponse(json, "m");
       } catch (error) {
         thrown = error;
       }
@@ -93,12 +93,12 @@ describe("mapAnthropicStopReason", () => {
   });
 });
 
-describe("convertAnthropicUsage", () => {
+describe("convertFromAnthropicUsage", () => {
   it("keeps input_tokens as the uncached input (it excludes cache reads and writes) and reports reasoning only when given", () => {
-    expect(convertAnthropicUsage({ input_tokens: 7, output_tokens: 3 })).toEqual({
+    expect(convertFromAnthropicUsage({ input_tokens: 7, output_tokens: 3 })).toEqual({
       inputUncached: 7, cacheRead: 0, cacheWrite: 0, output: 3, reasoning: 0, source: "provider",
     });
-    expect(convertAnthropicUsage({ input_tokens: null, cache_read_input_tokens: -4, output_tokens: 2.9 })).toMatchObject({ inputUncached: 0, cacheRead: 0, output: 2 });
+    expect(convertFromAnthropicUsage({ input_tokens: null, cache_read_input_tokens: -4, output_tokens: 2.9 })).toMatchObject({ inputUncached: 0, cacheRead: 0, output: 2 });
   });
 
   it("sums input, cache reads and cache writes into OpenAI's prompt_tokens", () => {

@@ -1,5 +1,5 @@
 /**
- * Anthropic `messages[]` to OpenAI chat messages. The rules are tabulated in `convert-anthropic-request.ts`.
+ * Anthropic `messages[]` to OpenAI chat messages. The rules are tabulated in `convert-from-anthropic-request.ts`.
  * https://docs.anthropic.com/en/api/messages
  */
 import { GatewayError } from "../../errors.ts";
@@ -29,7 +29,7 @@ export function joinText(texts: readonly string[]): string {
  * before what remains of that user message (OpenAI requires tool results right after the assistant's tool calls).
  * Throws an `invalid_request` GatewayError whose `param` names the block for a block in the wrong role.
  */
-export function convertAnthropicMessages(messages: readonly AnthropicMessage[]): OpenAIMessage[] {
+export function convertFromAnthropicMessages(messages: readonly AnthropicMessage[]): OpenAIMessage[] {
   return messages.flatMap((message, messageIndex) => {
     const param = `messages[${messageIndex}]`;
     switch (message.role) {

@@ -14,7 +14,7 @@ import type { ChatCompletion } from "../../lib/openai-types.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import { isJsonObject, type JsonObject } from "./anthropic-api-types.ts";
 import { toOpenAIUsage } from "../convert-to-openai-usage.ts";
-import { convertAnthropicUsage } from "./convert-anthropic-usage.ts";
+import { convertFromAnthropicUsage } from "./convert-from-anthropic-usage.ts";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
 
 interface OpenAIToolCall {
@@ -52,11 +52,11 @@ function convertContent(blocks: unknown[]): JsonObject {
  * Converts a non-streamed answer. `model` is the catalog id the client asked for; `id` is Anthropic's message id.
  * Throws GatewayError `upstream_error` (without the body) when the answer is not a Message.
  */
-export function convertAnthropicResponse(json: unknown, modelId: string): { body: ChatCompletion; usage: NormalizedUsage | null } {
+export function convertFromAnthropicResponse(json: unknown, modelId: string): { body: ChatCompletion; usage: NormalizedUsage | null } {
   if (!isJsonObject(json) || json.type !== "message" || !Array.isArray(json.content)) {
     throw new GatewayError("upstream_error", "The upstream provider (anthropic) sent an unreadable response.");
   }
-  const usage = isJsonObject(json.usage) ? convertAnthropicUsage(json.usage) : null;
+  const usage = isJsonObject(json.usage) ? convertFromAnthropicUsage(json.usage) : null;
   const body: ChatCompletion = {
     id: typeof json.id === "string" ? json.id : "",
     object: "chat.completion",

@@ -2,13 +2,13 @@ import type { MessageCreateParams } from "@anthropic-ai/sdk/resources/messages";
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../errors.ts";
 import { readJsonBody } from "../../lib/request-body.ts";
-import { convertAnthropicRequest } from "./convert-anthropic-request.ts";
+import { convertFromAnthropicRequest } from "./convert-from-anthropic-request.ts";
 import { anthropicRequestSchema } from "./parse-anthropic-request.ts";
 
 /** Parses exactly as the route will (readJsonBody + the schema), then converts. */
 async function convert(body: unknown) {
   const request = new Request("https://omnizen.test/v1/messages", { method: "POST", body: JSON.stringify(body) });
-  return convertAnthropicRequest(await readJsonBody(request, 1_000_000, anthropicRequestSchema));
+  return convertFromAnthropicRequest(await readJsonBody(request, 1_000_000, anthropicRequestSchema));
 }
 
 async function refusal(body: unknown): Promise<GatewayError> {
@@ -25,7 +25,7 @@ const base = { model: "deepseek/deepseek-flash", max_tokens: 1024 } as const;
 const weatherTool = { name: "get_weather", description: "Weather by city", input_schema: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } };
 const timeTool = { name: "get_time", input_schema: { type: "object", properties: {} } };
 
-describe("convertAnthropicRequest: messages", () => {
+describe("convertFromAnthropicRequest: messages", () => {
   it("maps a minimal request (the SDK's own param type) to the minimal internal request", async () => {
     const params: MessageCreateParams = { ...base, messages: [{ role: "user", content: "Hello" }] };
     expect(await convert(params)).toEqual({ model: base.model, max_tokens: 1024, messages: [{ role: "user", content: "Hello" }] });
@@ -127,7 +127,7 @@ describe("convertAnthropicRequest: messages", () => {
   });
 });
 
-describe("convertAnthropicRequest: parameters", () => {
+describe("convertFromAnthropicRequest: parameters", () => {
   it("maps sampling, stop sequences, metadata and streaming; drops top_k", async () => {
     const converted = await convert({
       ...base, messages: [{ role: "user", content: "Hi" }], temperature: 0.3, top_p: 0.9, top_k: 40,
@@ -179,7 +179,7 @@ describe("convertAnthropicRequest: parameters", () => {
   });
 });
 
-describe("convertAnthropicRequest: refusals name the field", () => {
+describe("convertFromAnthropicRequest: refusals name the field", () => {
   const user = (content: unknown) => ({ ...base, messages: [{ role: "user", content }] });
   const cases: Array<[string, unknown, string]> = [
     ["missing max_tokens", { model: base.model, messages: [{ role: "user", content: "x" }] }, "max_tokens"],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../errors.ts";
-import { convertGeminiResponse } from "./convert-gemini-response.ts";
+import { convertFromGeminiResponse } from "./convert-from-gemini-response.ts";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason.ts";
 
 const MODEL = "gemini/gemini-3.8-flash";
@@ -14,9 +14,9 @@ const response = (parts: unknown[], finishReason = "STOP", extra: Record<string,
   ...extra,
 });
 
-describe("convertGeminiResponse", () => {
+describe("convertFromGeminiResponse", () => {
   it("turns text parts into content and thought parts into reasoning_content, with both usages", () => {
-    const { body, usage } = convertGeminiResponse(
+    const { body, usage } = convertFromGeminiResponse(
       response([{ text: "Let me think.", thought: true }, { text: "Héllo " }, { text: "wörld 🌏" }, { text: "", thoughtSignature: "c2ln" }]),
       MODEL,
     );
@@ -38,7 +38,7 @@ describe("convertGeminiResponse", () => {
   });
 
   it("turns function calls into tool_calls with deterministic ids, full arguments and the thought signature", () => {
-    const { body } = convertGeminiResponse(
+    const { body } = convertFromGeminiResponse(
       response([
         { functionCall: { name: "get_weather", args: { city: "Dhaka", note: "café 🙂" } }, thoughtSignature: "c2ln" },
         { functionCall: { name: "get_time" } },
@@ -63,7 +63,7 @@ describe("convertGeminiResponse", () => {
   });
 
   it("answers a prompt blocked before any candidate with empty content and finish_reason content_filter", () => {
-    const { body, usage } = convertGeminiResponse(
+    const { body, usage } = convertFromGeminiResponse(
       { promptFeedback: { blockReason: "SAFETY", safetyRatings: [] }, usageMetadata: { promptTokenCount: 12, totalTokenCount: 12 }, responseId: "r" },
       MODEL,
     );
@@ -72,7 +72,7 @@ describe("convertGeminiResponse", () => {
   });
 
   it("synthesises an id and reports no usage when Gemini gave none", () => {
-    const { body, usage } = convertGeminiResponse({ candidates: [{ content: { parts: [{ text: "ok" }] }, finishReason: "MAX_TOKENS" }] }, MODEL);
+    const { body, usage } = convertFromGeminiResponse({ candidates: [{ content: { parts: [{ text: "ok" }] }, finishReason: "MAX_TOKENS" }] }, MODEL);
     expect(body.id).toMatch(/^chatcmpl-gemini-/);
     expect(body.choices[0]?.finish_reason).toBe("length");
     expect(body).not.toHaveProperty("usage");
@@ -80,8 +80,8 @@ describe("convertGeminiResponse", () => {
   });
 
   it("refuses a body that is not a JSON object", () => {
-    expect(() => convertGeminiResponse(null, MODEL)).toThrow(GatewayError);
-    expect(() => convertGeminiResponse([], MODEL)).toThrow(/unreadable/);
+    expect(() => convertFromGeminiResponse(null, MODEL)).toThrow(GatewayError);
+    expect(() => convertFromGeminiResponse([], MODEL)).toThrow(/unreadable/);
   });
 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { convertAnthropicUsage } from "./convert-anthropic-usage.ts";
+import { convertFromAnthropicUsage } from "./convert-from-anthropic-usage.ts";
 
-describe("convertAnthropicUsage", () => {
+describe("convertFromAnthropicUsage", () => {
   it("keeps the 1-hour part of the cache writes apart (billed at the 1-hour rate)", () => {
-    const usage = convertAnthropicUsage({
+    const usage = convertFromAnthropicUsage({
       input_tokens: 10, cache_read_input_tokens: 5, cache_creation_input_tokens: 300, output_tokens: 7,
       cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 200 },
     });
@@ -11,8 +11,8 @@ describe("convertAnthropicUsage", () => {
   });
 
   it("counts every write as 5-minute without the split, and never less than the split's sum", () => {
-    expect(convertAnthropicUsage({ input_tokens: 1, cache_creation_input_tokens: 40 }).cacheWrite1h).toBeUndefined();
-    const usage = convertAnthropicUsage({ cache_creation: { ephemeral_5m_input_tokens: 3, ephemeral_1h_input_tokens: 4 } });
+    expect(convertFromAnthropicUsage({ input_tokens: 1, cache_creation_input_tokens: 40 }).cacheWrite1h).toBeUndefined();
+    const usage = convertFromAnthropicUsage({ cache_creation: { ephemeral_5m_input_tokens: 3, ephemeral_1h_input_tokens: 4 } });
     expect(usage).toMatchObject({ cacheWrite: 7, cacheWrite1h: 4 });
   });
 });

@@ -15,7 +15,7 @@ const count = (value: unknown): number => (typeof value === "number" && Number.i
  * are split by TTL from `cache_creation` (`ephemeral_1h_input_tokens` are billed at the 1-hour rate, 2x input);
  * without the split every write counts as a 5-minute write. The total is never below the split's sum.
  */
-export function convertAnthropicUsage(usage: AnthropicUsage): NormalizedUsage {
+export function convertFromAnthropicUsage(usage: AnthropicUsage): NormalizedUsage {
   const details = isJsonObject(usage.output_tokens_details) ? usage.output_tokens_details : {};
   const creation = isJsonObject(usage.cache_creation) ? usage.cache_creation : {};
   const oneHour = count(creation.ephemeral_1h_input_tokens);

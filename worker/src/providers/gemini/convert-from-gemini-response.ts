@@ -5,7 +5,7 @@
 import { GatewayError } from "../../errors.ts";
 import type { ChatCompletion } from "../../lib/openai-types.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
-import { convertGeminiUsage, convertGeminiUsageToOpenAI, readUsageMetadata } from "./convert-gemini-usage.ts";
+import { convertFromGeminiUsage, convertGeminiUsageToOpenAI, readUsageMetadata } from "./convert-from-gemini-usage.ts";
 import { isJsonObject, type JsonObject } from "./gemini-api-types.ts";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason.ts";
 import { readGeminiCandidate, toOpenAIToolCall, toolCallId } from "./read-gemini-candidate.ts";
@@ -20,7 +20,7 @@ export function readResponseId(response: JsonObject): string | undefined {
  * `reasoning_content`, function calls -> `tool_calls` with ids from `toolCallId`. A prompt blocked before any
  * candidate gives empty content with `finish_reason: "content_filter"`. `id` is the `responseId` when present.
  */
-export function convertGeminiResponse(json: unknown, modelId: string): { body: ChatCompletion; usage: NormalizedUsage | null } {
+export function convertFromGeminiResponse(json: unknown, modelId: string): { body: ChatCompletion; usage: NormalizedUsage | null } {
   if (!isJsonObject(json)) throw new GatewayError("upstream_error", "The upstream provider (gemini) sent an unreadable response.");
   const responseId = readResponseId(json);
   const { pieces, finishReason, promptBlocked } = readGeminiCandidate(json);
@@ -53,5 +53,5 @@ export function convertGeminiResponse(json: unknown, modelId: string): { body: C
     }],
     ...(usageMetadata ? { usage: convertGeminiUsageToOpenAI(usageMetadata) } : {}),
   };
-  return { body, usage: usageMetadata ? convertGeminiUsage(usageMetadata) : null };
+  return { body, usage: usageMetadata ? convertFromGeminiUsage(usageMetadata) : null };
 }

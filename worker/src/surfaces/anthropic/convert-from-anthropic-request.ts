@@ -43,7 +43,7 @@
  * | anything else (`service_tier`, `speed`, `container`, `inference_geo`, `diagnostics`, top-level `cache_control`, ...) | drop | |
  */
 import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
-import { convertAnthropicMessages, invalidRequest, joinText, type OpenAIMessage } from "./convert-anthropic-messages.ts";
+import { convertFromAnthropicMessages, invalidRequest, joinText, type OpenAIMessage } from "./convert-from-anthropic-messages.ts";
 import type { AnthropicRequest } from "./parse-anthropic-request.ts";
 
 type ReasoningEffort = "low" | "medium" | "high";
@@ -55,13 +55,13 @@ const MAX_STOP_SEQUENCES = 4;
  * Converts by the table above. Pure; throws an `invalid_request` GatewayError with `param` for what it refuses.
  * The result's `model` is still the client's catalog id.
  */
-export function convertAnthropicRequest(body: AnthropicRequest): ChatCompletionRequest {
+export function convertFromAnthropicRequest(body: AnthropicRequest): ChatCompletionRequest {
   const messages: OpenAIMessage[] = [];
   if (body.system && body.system.length > 0) {
     messages.push({ role: "system", content: joinText(body.system.map((block) => block.text)) });
   }
   // A loop, not push(...): a spread of a request-sized array can exceed the engine's argument limit.
-  for (const message of convertAnthropicMessages(body.messages)) messages.push(message);
+  for (const message of convertFromAnthropicMessages(body.messages)) messages.push(message);
 
   const request: ChatCompletionRequest = { model: body.model, messages, max_tokens: body.max_tokens };
   if (body.stream !== undefined) request.stream = body.stream;

@@ -35,7 +35,7 @@ export function readUsageMetadata(response: Record<string, unknown>): Record<str
 }
 
 /** Normalised usage: uncached = prompt − cached, output = candidates + thoughts, reasoning = thoughts. */
-export function convertGeminiUsage(usageMetadata: Record<string, unknown>): NormalizedUsage {
+export function convertFromGeminiUsage(usageMetadata: Record<string, unknown>): NormalizedUsage {
   const { prompt, cached, candidates, thoughts } = readCounts(usageMetadata);
   return {
     inputUncached: prompt - cached,
