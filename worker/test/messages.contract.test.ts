@@ -93,6 +93,19 @@ describe("/v1/messages errors in Anthropic's shape, as the SDK's typed errors", 
     expect(await raw.json()).toMatchObject({ type: "error", error: { type: "authentication_error" } });
   });
 
+  it("an unknown path or method under /v1/messages answers 404 in Anthropic's error shape", async () => {
+    const { apiKey } = await seedAccount();
+    const unknown: Array<[string, string]> = [["POST", "/v1/messages/batches"], ["GET", "/v1/messages"], ["GET", "/v1/messages/x/y"]];
+    for (const [method, path] of unknown) {
+      const headers = { "x-api-key": apiKey, "anthropic-version": "2023-06-01" };
+      const response = await gatewayFetch(path, { method, headers });
+      expect(response.status).toBe(404);
+      const body = (await response.json()) as { type: string; error: { type: string; message: string } };
+      expect(body).toMatchObject({ type: "error", error: { type: "not_found_error" } });
+      expect(body.error.message).toContain(path);
+    }
+  });
+
   it("404 NotFoundError for an unknown model, 400 BadRequestError for a bad body", async () => {
     const { apiKey } = await seedAccount();
     const client = anthropicClient(apiKey);

@@ -9,7 +9,7 @@ import { beforeAdmission } from "../chat/admission.ts";
 import { chatScope } from "../chat/chat-scope.ts";
 import { handleChat } from "../chat/handle-chat.ts";
 import { chatCompletionRequestSchema } from "../lib/openai-types.ts";
-import { readJsonBody } from "../lib/request-body.ts";
+import { readJsonBody } from "./read-json-body.ts";
 import { openaiSurface } from "../surfaces/openai/openai-surface.ts";
 import { applyChatFieldPolicy } from "../surfaces/openai/request-fields.ts";
 

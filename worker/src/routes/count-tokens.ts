@@ -10,7 +10,7 @@ import { chatScope } from "../chat/chat-scope.ts";
 import { findModel } from "../catalog/models.ts";
 import { GatewayError } from "../errors.ts";
 import { mapUpstreamError, readUpstreamMessage } from "../providers/map-upstream-error.ts";
-import { readJsonBody } from "../lib/request-body.ts";
+import { readJsonBody } from "./read-json-body.ts";
 import { selectRoutes } from "../services/route-selection.ts";
 import { anthropicNativeForward } from "../surfaces/anthropic/native-forward.ts";
 import { anthropicRequestSchema } from "../surfaces/anthropic/parse-anthropic-request.ts";

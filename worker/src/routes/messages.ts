@@ -11,7 +11,7 @@ import type { AppEnv } from "../app-env.ts";
 import { beforeAdmission } from "../chat/admission.ts";
 import { chatScope } from "../chat/chat-scope.ts";
 import { handleChat } from "../chat/handle-chat.ts";
-import { readJsonBody } from "../lib/request-body.ts";
+import { readJsonBody } from "./read-json-body.ts";
 import { anthropicSurface } from "../surfaces/anthropic/anthropic-surface.ts";
 import { convertFromAnthropicRequest } from "../surfaces/anthropic/convert-from-anthropic-request.ts";
 import { anthropicNativeForward } from "../surfaces/anthropic/native-forward.ts";

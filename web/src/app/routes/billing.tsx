@@ -5,7 +5,7 @@ export function BillingRoute() {
   return (
     <Page title="Billing" description="Top up your prepaid credit and see your payments.">
       <ComingSoon>
-        <p>Top-ups and payment history arrive with the billing issue.</p>
+        <p>Top-ups and payment history are not available yet.</p>
       </ComingSoon>
     </Page>
   );

@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../app-env.ts";
-import { readJsonBody } from "../../lib/request-body.ts";
+import { readJsonBody } from "../read-json-body.ts";
 import { confirmAge, readProfile } from "../../services/identity/profile.ts";
 import { DASHBOARD_BODY_MAX_BYTES } from "../../services/identity/request-schemas.ts";
 

@@ -11,7 +11,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../app-env.ts";
 import { GatewayError } from "../../errors.ts";
-import { readJsonBody } from "../../lib/request-body.ts";
+import { readJsonBody } from "../read-json-body.ts";
 import { requireRecentSignIn } from "../../services/identity/session-token.ts";
 import { DASHBOARD_BODY_MAX_BYTES } from "../../services/identity/request-schemas.ts";
 import { createPrivacyDeps } from "../../services/privacy/create-privacy-deps.ts";

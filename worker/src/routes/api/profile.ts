@@ -13,7 +13,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../app-env.ts";
-import { readJsonBody } from "../../lib/request-body.ts";
+import { readJsonBody } from "../read-json-body.ts";
 import { changeClerkProfile, type ClerkChangeOutcome } from "../../services/identity/clerk-profile.ts";
 import { applyClerkProfile } from "../../services/identity/clerk-user-sync.ts";
 import { invalidateAccountKeyRecords } from "../../services/identity/key-record-invalidation.ts";

@@ -18,7 +18,7 @@ export interface ProfileView {
   plan: string;
   /** Prepaid credit left, integer micro-USD (the posted balance minus usage not yet posted). */
   balanceMicroUsd: number;
-  /** Billing state; `none` until the billing issue wires subscriptions. */
+  /** Billing state; `none` until subscriptions are wired. */
   paymentStatus: "none";
   promptCacheEnabled: boolean;
   /** Where this account's prompts may be processed; null = everywhere the catalog routes (policy 8). */

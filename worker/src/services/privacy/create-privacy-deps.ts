@@ -6,7 +6,7 @@ import type { PrivacyDeps } from "./privacy-deps.ts";
 
 /**
  * Deletion's and retention's dependencies from the validated config, over the caller's database and Redis.
- * The payment-customer hook stays null until the billing issue provides one.
+ * The payment-customer hook stays null until billing provides one.
  */
 export function createPrivacyDeps(config: Config, db: Database, redis: Redis): PrivacyDeps {
   return { db, redis, clerk: clerkBackendApiFromConfig(config), paymentCustomers: null };

@@ -9,7 +9,7 @@ import type { ClerkBackendApi } from "./clerk-user-deletion.ts";
 export type PaymentCustomerErasure = "deleted" | "already-gone";
 
 /**
- * The billing issue's hook: removes the account's customer record at the payment providers (Stripe customer; EPS
+ * Billing's hook: removes the account's customer record at the payment providers (Stripe customer; EPS
  * keeps none). Must be idempotent and treat "no such customer" as `already-gone`; throws when the provider failed.
  */
 export interface PaymentCustomerEraser {

@@ -1,7 +1,7 @@
 import type { MessageCreateParams } from "@anthropic-ai/sdk/resources/messages";
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../errors.ts";
-import { readJsonBody } from "../../lib/request-body.ts";
+import { readJsonBody } from "../../routes/read-json-body.ts";
 import { convertFromAnthropicRequest } from "./convert-from-anthropic-request.ts";
 import { anthropicRequestSchema } from "./parse-anthropic-request.ts";
 

@@ -13,7 +13,7 @@ export function PrivacyRoute() {
             <strong>Delete your account</strong>: close the account and erase its data.
           </li>
         </ul>
-        <p>Both arrive with the accounts issue.</p>
+        <p>Both are not available in the dashboard yet.</p>
       </ComingSoon>
     </Page>
   );

@@ -5,7 +5,7 @@ export function ProfileRoute() {
   return (
     <Page title="Profile" description="The name and email address on your account.">
       <ComingSoon>
-        <p>Profile settings arrive with the accounts issue.</p>
+        <p>Profile settings are not available in the dashboard yet.</p>
       </ComingSoon>
     </Page>
   );

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { GatewayError } from "../errors.ts";
-import { checkJsonLimits, describeJsonLimitViolation } from "./json-limits.ts";
+import { checkJsonLimits, describeJsonLimitViolation } from "../lib/json-limits.ts";
 
 /**
  * Reads a JSON request body of at most `maxBytes`, counting bytes as they stream in (Content-Length is checked first
