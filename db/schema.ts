@@ -46,7 +46,8 @@ export const users = pgTable("users", {
   clerkUpdatedAt: timestamp("clerk_updated_at", { withTimezone: true }),
   /**
    * Policy 4.3: when the account was cancelled or its subscription ended without renewal (billing sets it, and
-   * clears it on reactivation). 30 days later the retention cron anonymises the account (worker/src/cron/retention.ts).
+   * clears it on reactivation). 30 days later the retention cron anonymises the account
+   * (worker/src/cron/retention.ts).
    */
   cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
   createdAt: createdAt(),

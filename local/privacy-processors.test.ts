@@ -1,6 +1,7 @@
 /**
- * The processor table of docs/privacy.md (policy 6) matches what the code uses: the infrastructure the worker's configuration
- * names (Cloudflare, Neon, Upstash, Clerk, Stripe, EPS, Sentry) and every upstream in the provider registry.
+ * The processor table of docs/privacy.md (policy 6) matches what the code uses: the infrastructure the worker's
+ * configuration names (Cloudflare, Neon, Upstash, Clerk, Stripe, EPS, Sentry) and every upstream in the provider
+ * registry.
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";

@@ -1,7 +1,8 @@
 /**
  * Runs the two paths interleaved in one run: a slice of requests goes through the gateway, then the same number
- * directly to the simulator, then the gateway again, and so on, so machine noise hits both paths alike. Within a slice, `concurrency` workers send requests back to back (a closed loop), so each path
- * sees exactly its own concurrency. At concurrency 1 a slice is one request: strict alternation.
+ * directly to the simulator, then the gateway again, and so on, so machine noise hits both paths alike. Within a
+ * slice, `concurrency` workers send requests back to back (a closed loop), so each path sees exactly its own
+ * concurrency. At concurrency 1 a slice is one request: strict alternation.
  */
 import { isFailure, type BenchClient, type PreparedRequest, type TimedResponse } from "./http-client.ts";
 import { ownCpuMs } from "./process-usage.ts";

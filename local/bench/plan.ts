@@ -58,7 +58,9 @@ export function missPhases(quick: boolean): PhaseSpec[] {
   return phases;
 }
 
-/** The floor: `GET /healthz` on the gateway and on the simulator, so "added" is the workerd hop with no gateway work. */
+/**
+ * The floor: `GET /healthz` on the gateway and on the simulator, so "added" is the workerd hop with no gateway work.
+ */
 export function floorPhase(quick: boolean): PhaseSpec {
   const counts = COUNTS[quick ? "quick" : "full"];
   return { kind: "health", id: "healthz-c1", label: "GET /healthz (floor), c=1", size: "small", stream: false, prompt: "unique", concurrency: 1, ...perPath(counts[1]) };

@@ -27,7 +27,9 @@ export interface PlannedUsage {
   cacheWrite1hTokens: number;
   /** Reasoning tokens: `countTokens(reasoning)`. */
   reasoningTokens: number;
-  /** Visible output tokens: `countTokens(text)`, or `countTokens(name) + countTokens(argumentsJson)` for a tool call. */
+  /**
+   * Visible output tokens: `countTokens(text)`, or `countTokens(name) + countTokens(argumentsJson)` for a tool call.
+   */
   visibleCompletionTokens: number;
   /** `reasoningTokens + visibleCompletionTokens`. */
   completionTokens: number;

@@ -29,9 +29,9 @@ export interface JsonReply {
 }
 
 /**
- * One SSE message ready to write. `structure` events (opening, block start/stop) are always sent; `content` events carry reply, reasoning
- * or tool-argument pieces and are what `delay_ms`, `stall_after`, `disconnect_after` and `error_after` count;
- * `trailer` events (finish, usage, end markers) come after the content.
+ * One SSE message ready to write. `structure` events (opening, block start/stop) are always sent; `content` events
+ * carry reply, reasoning or tool-argument pieces and are what `delay_ms`, `stall_after`, `disconnect_after` and
+ * `error_after` count; `trailer` events (finish, usage, end markers) come after the content.
  */
 export interface StreamEvent {
   text: string;

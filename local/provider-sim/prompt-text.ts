@@ -95,7 +95,10 @@ export function geminiPromptText(body: JsonObject): PromptText {
   return { messageTexts, toolTexts: tools.length > 0 ? [JSON.stringify(tools)] : [] };
 }
 
-/** Names of the tools a request declares, for any dialect (OpenAI `function.name`, Anthropic `name`, Gemini declarations). */
+/**
+ * Names of the tools a request declares, for any dialect (OpenAI `function.name`, Anthropic `name`, Gemini
+ * declarations).
+ */
 export function declaredToolNames(body: JsonObject): string[] {
   const names: string[] = [];
   for (const tool of asArray(body.tools)) {

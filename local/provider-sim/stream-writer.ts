@@ -32,10 +32,11 @@ export type StreamOutcome = "completed" | "error" | "disconnected" | "client_clo
 /**
  * Writes the events. Once `N` content events have gone out, the first later content or trailer event triggers
  * the fault instead: `stall_after` hangs without closing until the client leaves, `disconnect_after` destroys the
- * socket, `error_after` writes the in-stream error and ends, `malformed_after` writes one non-JSON event and goes on. When nothing follows the N-th content event, the
- * fault still happens at the end (so the stream never ends cleanly); N larger than the number of content
- * events counts as that number. `delay_ms` is waited before every content
- * event but the first, `trailer_delay_ms` before every trailer event but the first. Returns the outcome and the bytes written.
+ * socket, `error_after` writes the in-stream error and ends, `malformed_after` writes one non-JSON event and goes on.
+ * When nothing follows the N-th content event, the fault still happens at the end (so the stream never ends
+ * cleanly); N larger than the number of content events counts as that number. `delay_ms` is waited before every
+ * content event but the first, `trailer_delay_ms` before every trailer event but the first. Returns the outcome and
+ * the bytes written.
  */
 export async function writeEventStream(
   response: ServerResponse,

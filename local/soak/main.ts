@@ -1,11 +1,12 @@
 /**
- * `npm run soak [-- --quick] [--rate=50] [--minutes=5] [--window-seconds=30] [--memory-bound-mib=32] [--target=floor]`: a fixed
- * arrival rate (open loop: requests are sent on schedule whether or not earlier ones have answered) through the
+ * `npm run soak [-- --quick] [--rate=50] [--minutes=5] [--window-seconds=30] [--memory-bound-mib=32] [--target=floor]`:
+ * a fixed arrival rate (open loop: requests are sent on schedule whether or not earlier ones have answered) through the
  * bundled gateway on plain workerd, mixing streamed and plain answers over five models and both surfaces
  * (../load/request-mix.ts). The usage cron runs every 60 s, as in production. Prints per window the requests,
  * errors, latency p50/p99, in-flight peak, workerd RSS and CPU; then drains the usage queue and counts the rows.
  * Exits 1 when any request failed, when usage rows != requests, or when workerd's RSS grew by more than the bound
- * (default 32 MiB) from the end of the warm-up (default the first 60 s) to the last window. Writes .local-data/soak-results.json.
+ * (default 32 MiB) from the end of the warm-up (default the first 60 s) to the last window. Writes
+ * .local-data/soak-results.json.
  *
  * `--target=floor` sends the same arrival rate to the same-I/O floor worker (../bench/io-floor-worker.js) on the same
  * workerd build instead: the baseline that says whether workerd's RSS growth is the gateway's or workerd's own. It
