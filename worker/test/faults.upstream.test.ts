@@ -11,7 +11,7 @@ import { seedAccount, type SeededAccount } from "./support/gateway.ts";
 import { nonce } from "./support/simulator.ts";
 import { clientOutcome, FAULT_ROUTES, resultsTable, sendTo, slotsAfterSettlement, type FaultRoute } from "./support/faults.ts";
 
-const { chatOpenAI, chatAnthropic, chatGemini, messagesOpenAI, messagesAnthropic, messagesGemini } = FAULT_ROUTES;
+const { chatOpenAI, chatAnthropic, chatGemini, messagesAnthropic, messagesGemini } = FAULT_ROUTES;
 const ALL: FaultRoute[] = Object.values(FAULT_ROUTES);
 
 interface FaultCase {

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NormalizedUsage } from "../lib/usage.ts";
 import { findModel, MODELS } from "./models.ts";
-import { estimatePromptTokens } from "../services/hot-path/prompt-tokens.ts";
-import { reservationMicroUsd } from "../services/hot-path/reservation.ts";
 import { computeCostMicroUsd, isPeak, priceAt } from "./pricing.ts";
 
 const price = { input: 300_000, cachedInput: 6_000, output: 1_200_000, version: "t", source: "t" };
@@ -108,20 +106,5 @@ describe("the catalog", () => {
         expect(band.cacheWrite).toBe(band.input * 1.25);
       }
     }
-  });
-});
-
-describe("the reservation", () => {
-  it("reserves at the long-context band when the estimated prompt is above its threshold", () => {
-    const entry = model("anthropic/claude-haiku-5-5");
-    const haiku = priceAt(entry, new Date("2026-12-05T12:00:00Z"));
-    const long = haiku.longContext!;
-    const request = (characters: number) => ({ model: entry.id, messages: [{ role: "user" as const, content: "x".repeat(characters) }], max_tokens: 1000 });
-    const expected = (characters: number, rates: typeof haiku) =>
-      Math.ceil((estimatePromptTokens(request(characters).messages, null) * Math.max(rates.input, rates.cacheWrite ?? 0, rates.cacheWrite1h ?? 0) + 1000 * rates.output) / 1_000_000);
-    // ASCII at 3 characters a token: 270,000 characters are about 90,000 tokens (short band), 330,000 about 110,000.
-    expect(reservationMicroUsd(request(270_000), entry, haiku)).toBe(expected(270_000, haiku));
-    expect(estimatePromptTokens(request(330_000).messages, null)).toBeGreaterThan(long.aboveInputTokens);
-    expect(reservationMicroUsd(request(330_000), entry, haiku)).toBe(expected(330_000, { ...haiku, ...long.rates }));
   });
 });

@@ -31,7 +31,7 @@ export function encodeBase64(bytes: Uint8Array): string {
     output[out++] = encodeTable[triple >> 18]!;
     output[out++] = encodeTable[(triple >> 12) & 63]!;
     output[out++] = remaining === 2 ? encodeTable[(triple >> 6) & 63]! : PADDING;
-    output[out++] = PADDING;
+    output[out] = PADDING;
   }
   return asciiDecoder.decode(output);
 }

@@ -81,7 +81,7 @@ const SURFACES: Array<{ name: string; surface: Surface; includeUsage: boolean }>
   { name: "anthropic", surface: anthropicSurface, includeUsage: false },
 ];
 
-function chatContext(provider: (typeof UPSTREAMS)[number]["provider"]): ChatContext {
+function chatContext(): ChatContext {
   return {
     request: { model: MODEL_ID, messages: [{ role: "user", content: "hi" }], stream: true },
     modelId: MODEL_ID,
@@ -106,7 +106,7 @@ const concat = (parts: Uint8Array[]) => new TextDecoder().decode(new Uint8Array(
 /** The live pipeline (decode -> translator -> encoder), with the recorder tapped on the translator's output. */
 async function liveStream(upstream: (typeof UPSTREAMS)[number], surface: Surface, includeUsage: boolean) {
   const recorder = createStreamRecorder(1 << 20);
-  const translator = PROVIDERS[upstream.provider].createStreamTranslator(chatContext(upstream.provider));
+  const translator = PROVIDERS[upstream.provider].createStreamTranslator(chatContext());
   const tapped: StreamTranslator = {
     translate(event) {
       const parts = translator.translate(event);

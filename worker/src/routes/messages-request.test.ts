@@ -1,11 +1,11 @@
 import type { MessageCreateParams } from "@anthropic-ai/sdk/resources/messages";
 import { describe, expect, it } from "vitest";
-import { GatewayError } from "../../errors.ts";
-import { readJsonBody } from "../../routes/read-json-body.ts";
-import { convertFromAnthropicRequest } from "./convert-from-anthropic-request.ts";
-import { anthropicRequestSchema } from "./parse-anthropic-request.ts";
+import { GatewayError } from "../errors.ts";
+import { convertFromAnthropicRequest } from "../surfaces/anthropic/convert-from-anthropic-request.ts";
+import { anthropicRequestSchema } from "../surfaces/anthropic/parse-anthropic-request.ts";
+import { readJsonBody } from "./read-json-body.ts";
 
-/** Parses exactly as the route will (readJsonBody + the schema), then converts. */
+/** Parses exactly as the /v1/messages route does (readJsonBody + the schema), then converts. */
 async function convert(body: unknown) {
   const request = new Request("https://omnizen.test/v1/messages", { method: "POST", body: JSON.stringify(body) });
   return convertFromAnthropicRequest(await readJsonBody(request, 1_000_000, anthropicRequestSchema));
