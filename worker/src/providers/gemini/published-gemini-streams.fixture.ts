@@ -1,11 +1,13 @@
 /**
  * Gemini `streamGenerateContent?alt=sse` response bodies, byte for byte as Google published them (CRLF line ends
  * included), to check the stream translator against Google's own output rather than our simulator's. Google's API
- * pages show the request and the GenerateContentResponse shape but no whole SSE body; these are the recordings Google
- * publishes for the unit tests of its Vertex AI in Firebase SDKs (FirebaseExtended/vertexai-sdk-test-data, "mock
- * responses from Gemini models"). gemini-stream-translator.test.ts checks each one's SHA-256 against the published
- * file. The simulator's streams are exercised by the integration tests (worker/test/).
+ * reference shows the request and the GenerateContentResponse shape, and its REST cookbook one 2024 stream in the
+ * earlier shape; these are the recordings Google publishes for the unit tests of its Vertex AI in Firebase SDKs
+ * (FirebaseExtended/vertexai-sdk-test-data, "mock responses from Gemini models", Apache License 2.0).
+ * gemini-stream-translator.test.ts checks each one's SHA-256 against the published file. The simulator's streams are
+ * exercised by the integration tests (worker/test/).
  * https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent
+ * https://github.com/google-gemini/cookbook/blob/main/quickstarts/rest/Streaming_REST.ipynb
  */
 
 /**
