@@ -1,4 +1,4 @@
-// Values the vitest global setup (local/test-global-setup.ts) provides to the test projects.
+// Values the global setup of the `integration-worker` project (local/test-global-setup.ts) provides to its tests.
 import "vitest";
 
 declare module "vitest" {

@@ -1,7 +1,8 @@
 /**
- * Vitest global setup of the `worker` project: starts the real local stack (Postgres through the Neon bridge, Redis
- * through the Upstash stand-in, the provider simulator) in Node and provides the worker's bindings, which the
- * cloudflareTest plugin passes to the bundled worker running in workerd.
+ * Global setup of the `integration-worker` project (vitest.config.ts; loaded by local/integration-worker-setup.ts):
+ * starts the real local stack (Postgres through the Neon bridge, Redis through the Upstash stand-in, the provider
+ * simulator) in Node and provides the worker's bindings, which the cloudflareTest plugin passes to the bundled worker
+ * running in workerd.
  */
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";

@@ -4,21 +4,29 @@ import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
 import { createTranslatedStreamBody, type StreamOutcome } from "../../testing/stream-pipeline.ts";
 import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
 import { createGeminiStreamTranslator } from "./gemini-stream-translator.ts";
-import { RECORDED_TEXT_STREAM, RECORDED_TOOL_STREAM } from "./recorded-gemini-streams.fixture.ts";
+import { PUBLISHED_THINKING_TEXT_STREAM, PUBLISHED_THINKING_TOOL_STREAM, PUBLISHED_UTF8_STREAM } from "./published-gemini-streams.fixture.ts";
 import { bodySplitAt } from "../../testing/split-stream.ts";
 
 const MODEL = "gemini/gemini-3.8-flash";
 
 interface GeminiPartShape { text?: string; thought?: boolean }
+interface GeminiEventShape { candidates: Array<{ content: { parts: GeminiPartShape[] }; finishReason?: string }> }
 
-/** What the recorded stream says, read straight from its events (independently of the translator). */
-function expectedTexts(recorded: string): { content: string; reasoning: string } {
-  const parts = recorded.split("\n\n").filter(Boolean).flatMap((event) => {
-    const parsed = JSON.parse(event.replace(/^data: /, "")) as { candidates: Array<{ content: { parts: GeminiPartShape[] } }> };
-    return parsed.candidates[0]?.content.parts ?? [];
-  });
+/**
+ * What the published stream says up to its end (the first event with a finishReason), read straight from its events
+ * (independently of the translator and its SSE decoder).
+ */
+function expectedTexts(published: string): { content: string; reasoning: string } {
+  const events = published.split(/\r?\n\r?\n/).filter(Boolean).map((event) => JSON.parse(event.replace(/^data: /, "")) as GeminiEventShape);
+  const end = events.findIndex((event) => event.candidates[0]?.finishReason !== undefined);
+  const parts = events.slice(0, end + 1).flatMap((event) => event.candidates[0]?.content.parts ?? []);
   const join = (thought: boolean) => parts.filter((part) => Boolean(part.thought) === thought).map((part) => part.text ?? "").join("");
   return { content: join(false), reasoning: join(true) };
+}
+
+async function sha256(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 
@@ -46,53 +54,84 @@ const candidate = (parts: unknown[], finishReason?: string) => ({
 });
 
 describe("Gemini stream translator in the streaming pipeline", () => {
-  it("reassembles a recorded text stream split at every byte boundary, including inside multi-byte characters", async () => {
-    const expected = expectedTexts(RECORDED_TEXT_STREAM);
-    expect(expected.content).toMatch(/[^\x00-\x7f]/); // the recording does contain multi-byte characters
-    const length = new TextEncoder().encode(RECORDED_TEXT_STREAM).length;
+  it("replays Google's published streams byte for byte (the SHA-256 of each published file)", async () => {
+    expect(await sha256(PUBLISHED_THINKING_TEXT_STREAM)).toBe("8cc56aa1d3b212c9667ae7a5f1298d8640881d37b892261e7c16f574436f3aa3");
+    expect(await sha256(PUBLISHED_THINKING_TOOL_STREAM)).toBe("ec0826c99ac0bd20ec0e18c63eac3ce98899275441ffa1e81818c16665082d27");
+    expect(await sha256(PUBLISHED_UTF8_STREAM)).toBe("81fecdcf1c2805222a1bd6c36f88279d22880e35570ed074e9f99a27119fb382");
+  });
+
+  it("reassembles a published text stream split at every byte boundary, including inside multi-byte characters", async () => {
+    const expected = expectedTexts(PUBLISHED_THINKING_TEXT_STREAM);
+    expect(expected.reasoning).not.toBe("");
+    const length = new TextEncoder().encode(PUBLISHED_THINKING_TEXT_STREAM).length;
     for (let cut = 1; cut < length; cut += 1) {
-      const { events, content, reasoning, outcome } = await run(bodySplitAt(RECORDED_TEXT_STREAM, [cut, cut + 5, cut + 29]));
+      const { events, content, reasoning, outcome } = await run(bodySplitAt(PUBLISHED_THINKING_TEXT_STREAM, [cut, cut + 5, cut + 29]));
       expect(content).toBe(expected.content);
       expect(reasoning).toBe(expected.reasoning);
       expect(events.at(-1)).toBe("[DONE]");
       expect(outcome?.status).toBe("ok");
-      expect(outcome?.usage).toEqual({ inputUncached: 18, cacheRead: 2, cacheWrite: 0, output: 9, reasoning: 3, source: "provider" });
+      expect(outcome?.usage).toEqual({ inputUncached: 10, cacheRead: 0, cacheWrite: 0, output: 588, reasoning: 540, source: "provider" });
+    }
+    // Google's multi-byte stream (3-byte characters), cut inside them: the same text comes out.
+    const utf8 = expectedTexts(PUBLISHED_UTF8_STREAM);
+    expect(utf8.content).toMatch(/[^\x00-\x7f]/);
+    const utf8Length = new TextEncoder().encode(PUBLISHED_UTF8_STREAM).length;
+    for (let cut = 1; cut < utf8Length; cut += 1) {
+      const { events, content, outcome } = await run(bodySplitAt(PUBLISHED_UTF8_STREAM, [cut, cut + 1, cut + 2]));
+      expect(content).toBe(utf8.content);
+      expect(events.at(-1)).toBe("[DONE]");
+      expect(outcome?.status).toBe("ok");
     }
   });
 
   it("sends the role first, one finish chunk, and the OpenAI usage chunk built from the last usageMetadata", async () => {
-    const { chunks, deltas } = await run(bodySplitAt(RECORDED_TEXT_STREAM, []));
+    const { chunks, deltas } = await run(bodySplitAt(PUBLISHED_THINKING_TEXT_STREAM, []));
     expect(deltas[0]).toMatchObject({ role: "assistant" });
     expect(deltas.slice(1).some((delta) => "role" in delta)).toBe(false);
-    expect(chunks.every((chunk) => chunk.id === "sim4" && chunk.model === MODEL && chunk.object === "chat.completion.chunk")).toBe(true);
+    expect(chunks.every((chunk) => chunk.id === "0J-HaJetAqv0jrEPwu-tsQ0" && chunk.model === MODEL && chunk.object === "chat.completion.chunk")).toBe(true);
     const finishes = chunks.filter((chunk) => chunk.choices[0]?.finish_reason);
     expect(finishes.map((chunk) => chunk.choices[0]?.finish_reason)).toEqual(["stop"]);
     expect(chunks.at(-1)).toMatchObject({
       choices: [],
+      usage: { prompt_tokens: 10, completion_tokens: 588, total_tokens: 598, prompt_tokens_details: { cached_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 540 } },
+    });
+    // Cached prompt tokens on the last usageMetadata reach the usage chunk (the published streams carry none).
+    const cached = await run(bodySplitAt(sse(
+      { ...candidate([{ text: "Hi" }]), usageMetadata: { promptTokenCount: 20, cachedContentTokenCount: 2, totalTokenCount: 20 } },
+      { ...candidate([{ text: "!" }], "STOP"), usageMetadata: { promptTokenCount: 20, cachedContentTokenCount: 2, candidatesTokenCount: 6, thoughtsTokenCount: 3, totalTokenCount: 29 } },
+    ), []));
+    expect(cached.chunks.at(-1)).toMatchObject({
+      choices: [],
       usage: { prompt_tokens: 20, completion_tokens: 9, total_tokens: 29, prompt_tokens_details: { cached_tokens: 2 }, completion_tokens_details: { reasoning_tokens: 3 } },
     });
+    expect(cached.outcome?.usage).toEqual({ inputUncached: 18, cacheRead: 2, cacheWrite: 0, output: 9, reasoning: 3, source: "provider" });
   });
 
   it("hides the usage chunk from clients that did not ask, but still settles with the usage", async () => {
-    const { chunks, outcome } = await run(bodySplitAt(RECORDED_TEXT_STREAM, []), false);
+    const { chunks, outcome } = await run(bodySplitAt(PUBLISHED_THINKING_TEXT_STREAM, []), false);
     expect(chunks.some((chunk) => chunk.choices.length === 0 || "usage" in chunk)).toBe(false);
-    expect(outcome?.usage?.output).toBe(9);
+    expect(outcome?.usage?.output).toBe(588);
   });
 
-  it("reassembles a recorded tool-call stream split at arbitrary byte boundaries into one complete tool call", async () => {
-    const length = new TextEncoder().encode(RECORDED_TOOL_STREAM).length;
+  it("reassembles a published tool-call stream split at arbitrary byte boundaries into one complete tool call", async () => {
+    const signature = (JSON.parse(PUBLISHED_THINKING_TOOL_STREAM.split("\r\n\r\n")[2]?.replace(/^data: /, "") ?? "") as {
+      candidates: Array<{ content: { parts: Array<{ thoughtSignature: string }> } }>;
+    }).candidates[0]?.content.parts[0]?.thoughtSignature;
+    expect(signature).toMatch(/^CiIB/);
+    const length = new TextEncoder().encode(PUBLISHED_THINKING_TOOL_STREAM).length;
     for (let cut = 1; cut < length; cut += 7) {
-      const { deltas, chunks, reasoning, outcome } = await run(bodySplitAt(RECORDED_TOOL_STREAM, [cut, cut + 2, cut + 11]));
+      const { deltas, chunks, reasoning, outcome } = await run(bodySplitAt(PUBLISHED_THINKING_TOOL_STREAM, [cut, cut + 2, cut + 11]));
       const toolCalls = deltas.flatMap((delta) => (Array.isArray(delta.tool_calls) ? delta.tool_calls : []));
       expect(toolCalls).toEqual([{
         index: 0,
-        id: "call_sim5_0",
+        id: "call_48SHaPHpHKbG-8YPtZCawAk_0",
         type: "function",
-        function: { name: "get_weather", arguments: JSON.stringify({ city: "Dhaka", country: "Bangladesh", unit: "celsius", note: "café 🙂" }) },
+        function: { name: "now", arguments: "{}" },
+        extra_content: { google: { thought_signature: signature } },
       }]);
-      expect(reasoning).toBe(expectedTexts(RECORDED_TOOL_STREAM).reasoning);
+      expect(reasoning).toBe(expectedTexts(PUBLISHED_THINKING_TOOL_STREAM).reasoning);
       expect(chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0]?.finish_reason).toBe("tool_calls");
-      expect(outcome?.usage).toEqual({ inputUncached: 73, cacheRead: 0, cacheWrite: 0, output: 40, reasoning: 3, source: "provider" });
+      expect(outcome?.usage).toEqual({ inputUncached: 38, cacheRead: 0, cacheWrite: 0, output: 174, reasoning: 168, source: "provider" });
     }
   });
 

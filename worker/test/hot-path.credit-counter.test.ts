@@ -4,11 +4,11 @@
  * `Postgres balance - undrained usage - live reservations`, refusing a fill that a drain raced.
  */
 import { describe, expect, it } from "vitest";
-import { binding, testRedis } from "../../../test/support/stand-ins.ts";
-import type { AccountRecord } from "./account-record.ts";
-import { admit, SLOT_TTL_MS } from "./admission.ts";
-import { scriptClient } from "./script-client.ts";
-import { settle } from "./settlement.ts";
+import { binding, testRedis } from "./support/stand-ins.ts";
+import type { AccountRecord } from "../src/services/hot-path/account-record.ts";
+import { admit, SLOT_TTL_MS } from "../src/services/hot-path/admission.ts";
+import { scriptClient } from "../src/services/hot-path/script-client.ts";
+import { settle } from "../src/services/hot-path/settlement.ts";
 
 const client = () => scriptClient(binding("UPSTASH_REDIS_REST_URL"), binding("UPSTASH_REDIS_REST_TOKEN"));
 
@@ -77,7 +77,7 @@ describe("credit counter", () => {
       // The drain lands the 1_000 in Postgres after this read began: this read's balance misses it, and the
       // release below takes it off the undrained usage.
       a.record.balanceMicroUsd = 9_000;
-      // (What the drain's release does: DRAIN_RELEASE_SCRIPT, tested with the drain in cron/drain-usage.test.ts.)
+      // (What the drain's release does: DRAIN_RELEASE_SCRIPT, tested with the drain in cron.drain-usage.test.ts.)
       await testRedis().decrby(`omz:undrained:${a.userId}`, 1000);
       await testRedis().incr("omz:usage:gen");
     });

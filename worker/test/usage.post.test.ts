@@ -1,8 +1,8 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { apiKeys, usageEvents, users } from "../../../../db/schema.ts";
-import { seedAccount, withDatabase } from "../../../test/support/gateway.ts";
-import { accountBalanceSql, postUsage } from "./post-usage.ts";
+import { apiKeys, usageEvents, users } from "../../db/schema.ts";
+import { seedAccount, withDatabase } from "./support/gateway.ts";
+import { accountBalanceSql, postUsage } from "../src/services/usage/post-usage.ts";
 
 describe("usage posting", () => {
   it("folds costs not yet posted into balances exactly once, in bounded batches, and keeps the balance exact meanwhile", async () => {

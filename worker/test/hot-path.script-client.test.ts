@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { binding, testRedis } from "../../../test/support/stand-ins.ts";
-import { runScript } from "./run-script.ts";
-import { scriptClient, UpstashCallError } from "./script-client.ts";
+import { binding, testRedis } from "./support/stand-ins.ts";
+import { runScript } from "../src/services/hot-path/run-script.ts";
+import { scriptClient, UpstashCallError } from "../src/services/hot-path/script-client.ts";
 
 const client = () => scriptClient(binding("UPSTASH_REDIS_REST_URL"), binding("UPSTASH_REDIS_REST_TOKEN"));
 

@@ -1,12 +1,12 @@
 import { eq, sql } from "drizzle-orm";
-import type { Database } from "../../../db/client.ts";
+import type { Database } from "../../db/client.ts";
 import { describe, expect, it } from "vitest";
-import { requestLogs, usageEvents, users } from "../../../db/schema.ts";
-import { seedAccount, withDatabase } from "../../test/support/gateway.ts";
-import { testRedis } from "../../test/support/stand-ins.ts";
-import { DRAIN_RELEASE_SCRIPT, USAGE_DRAINING_KEY, USAGE_QUEUE_KEY } from "../services/hot-path/lua-scripts.ts";
-import { runScript } from "../services/hot-path/run-script.ts";
-import { drainUsage } from "./drain-usage.ts";
+import { requestLogs, usageEvents, users } from "../../db/schema.ts";
+import { seedAccount, withDatabase } from "./support/gateway.ts";
+import { testRedis } from "./support/stand-ins.ts";
+import { DRAIN_RELEASE_SCRIPT, USAGE_DRAINING_KEY, USAGE_QUEUE_KEY } from "../src/services/hot-path/lua-scripts.ts";
+import { runScript } from "../src/services/hot-path/run-script.ts";
+import { drainUsage } from "../src/cron/drain-usage.ts";
 
 const record = (requestId: string, userId: string, keyId: string) => ({
   request_id: requestId, user_id: userId, api_key_id: keyId, model: "m", provider: "p", prompt_tokens: 3,

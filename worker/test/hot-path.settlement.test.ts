@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { binding, testRedis } from "../../../test/support/stand-ins.ts";
-import { USAGE_QUEUE_KEY } from "./lua-scripts.ts";
-import { scriptClient } from "./script-client.ts";
-import { settle } from "./settlement.ts";
+import { binding, testRedis } from "./support/stand-ins.ts";
+import { USAGE_QUEUE_KEY } from "../src/services/hot-path/lua-scripts.ts";
+import { scriptClient } from "../src/services/hot-path/script-client.ts";
+import { settle } from "../src/services/hot-path/settlement.ts";
 
 describe("settlement", () => {
   it("is applied once per request id, so a retried settlement never counts twice", async () => {
