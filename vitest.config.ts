@@ -32,7 +32,9 @@ export default defineConfig({
       {
         resolve: {
           // A worker/src unit test may build an ExecutionContext; nothing else of `cloudflare:test` exists here.
-          alias: { "cloudflare:test": fileURLToPath(new URL("worker/test/support/execution-context.node.ts", import.meta.url)) },
+          alias: {
+            "cloudflare:test": fileURLToPath(new URL("worker/test/support/execution-context.node.ts", import.meta.url)),
+          },
         },
         test: {
           name: "unit",

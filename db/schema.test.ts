@@ -22,7 +22,9 @@ describe("schema privacy invariant (policy 1.2: no prompt or response content)",
     for (const table of tables) {
       const config = getTableConfig(table);
       const textual = config.columns
-        .filter((column) => ["PgText", "PgVarchar", "PgJson", "PgJsonb", "PgChar", "PgBytea"].includes(column.columnType))
+        .filter((column) =>
+          ["PgText", "PgVarchar", "PgJson", "PgJsonb", "PgChar", "PgBytea"].includes(column.columnType),
+        )
         .map((column) => column.name);
       expect(textual.sort(), config.name).toEqual([...(ALLOWED_TEXT_COLUMNS[config.name] ?? [])].sort());
     }
@@ -31,13 +33,17 @@ describe("schema privacy invariant (policy 1.2: no prompt or response content)",
   it("names no column after content", () => {
     for (const table of tables) {
       for (const column of getTableConfig(table).columns) {
-        expect(column.name).not.toMatch(/content|message|prompt_text|body|response|completion_text|input_text|output_text/);
+        expect(column.name).not.toMatch(
+          /content|message|prompt_text|body|response|completion_text|input_text|output_text/,
+        );
       }
     }
   });
 
   it("keeps money in integer micro-USD", () => {
-    const money = tables.flatMap((table) => getTableConfig(table).columns.filter((column) => column.name.includes("usd")));
+    const money = tables.flatMap((table) =>
+      getTableConfig(table).columns.filter((column) => column.name.includes("usd")),
+    );
     expect(money.length).toBeGreaterThan(0);
     for (const column of money) {
       expect(column.name.endsWith("_micro_usd")).toBe(true);
@@ -50,7 +56,9 @@ describe("schema privacy invariant (policy 1.3: no card numbers or bank credenti
   it("has no column that could hold a card number, CVC, bank account or payment credential", () => {
     for (const table of tables) {
       for (const column of getTableConfig(table).columns) {
-        expect(column.name).not.toMatch(/card|pan\b|cvc|cvv|iban|bank|account_number|routing|password|credential|pin\b/);
+        expect(column.name).not.toMatch(
+          /card|pan\b|cvc|cvv|iban|bank|account_number|routing|password|credential|pin\b/,
+        );
       }
     }
   });

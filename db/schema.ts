@@ -6,58 +6,60 @@
  * Money is integer micro-USD (1 USD = 1_000_000) in `bigint` columns read as JS numbers (exact below 2^53).
  */
 import { sql } from "drizzle-orm";
-import {
-  bigint,
-  bigserial,
-  boolean,
-  index,
-  integer,
-  pgTable,
-  text,
-  timestamp,
-  uuid,
-} from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
-export const users = pgTable("users", {
-  id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
-  /** Clerk's user id (`user_...`); null for the local development user until Clerk is wired. */
-  clerkUserId: text("clerk_user_id").unique(),
-  email: text("email"),
-  name: text("name"),
-  phone: text("phone"),
-  plan: text("plan").notNull().default("free"),
-  /**
-   * Prepaid credit as of the last usage settlement. The account's balance is this minus the cost of its unsettled
-   * usage rows (`accountBalanceSql`); the settlement cron folds those in, so a request never updates this row.
-   */
-  creditBalanceMicroUsd: bigint("credit_balance_micro_usd", { mode: "number" }).notNull().default(0),
-  /** Policy 8: where this account's prompts may be processed (null = everywhere the catalog routes). */
-  allowedJurisdictions: text("allowed_jurisdictions").array(),
-  /** Prompt cache (policy 4.2) for this account's requests; on unless the user turns it off. */
-  promptCacheEnabled: boolean("prompt_cache_enabled").notNull().default(true),
-  /** Policy 7: the user confirmed being 13 or older. */
-  ageConfirmedAt: timestamp("age_confirmed_at", { withTimezone: true }),
-  /**
-   * Clerk's `updated_at` of the newest profile (name, email, phone) applied to this row, from a webhook or a Backend
-   * API answer. Webhooks are retried and may arrive out of order: an older one is skipped.
-   */
-  clerkUpdatedAt: timestamp("clerk_updated_at", { withTimezone: true }),
-  /**
-   * Policy 4.3: when the account was cancelled or its subscription ended without renewal (billing sets it, and
-   * clears it on reactivation). 30 days later the retention cron anonymises the account
-   * (worker/src/cron/retention.ts).
-   */
-  cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
-  createdAt: createdAt(),
-  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
-}, (table) => [index("users_cancelled_at_idx").on(table.cancelledAt).where(sql`cancelled_at IS NOT NULL`)]);
+export const users = pgTable(
+  "users",
+  {
+    id: uuid("id")
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
+    /** Clerk's user id (`user_...`); null for the local development user until Clerk is wired. */
+    clerkUserId: text("clerk_user_id").unique(),
+    email: text("email"),
+    name: text("name"),
+    phone: text("phone"),
+    plan: text("plan").notNull().default("free"),
+    /**
+     * Prepaid credit as of the last usage settlement. The account's balance is this minus the cost of its unsettled
+     * usage rows (`accountBalanceSql`); the settlement cron folds those in, so a request never updates this row.
+     */
+    creditBalanceMicroUsd: bigint("credit_balance_micro_usd", { mode: "number" }).notNull().default(0),
+    /** Policy 8: where this account's prompts may be processed (null = everywhere the catalog routes). */
+    allowedJurisdictions: text("allowed_jurisdictions").array(),
+    /** Prompt cache (policy 4.2) for this account's requests; on unless the user turns it off. */
+    promptCacheEnabled: boolean("prompt_cache_enabled").notNull().default(true),
+    /** Policy 7: the user confirmed being 13 or older. */
+    ageConfirmedAt: timestamp("age_confirmed_at", { withTimezone: true }),
+    /**
+     * Clerk's `updated_at` of the newest profile (name, email, phone) applied to this row, from a webhook or a Backend
+     * API answer. Webhooks are retried and may arrive out of order: an older one is skipped.
+     */
+    clerkUpdatedAt: timestamp("clerk_updated_at", { withTimezone: true }),
+    /**
+     * Policy 4.3: when the account was cancelled or its subscription ended without renewal (billing sets it, and
+     * clears it on reactivation). 30 days later the retention cron anonymises the account
+     * (worker/src/cron/retention.ts).
+     */
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    index("users_cancelled_at_idx")
+      .on(table.cancelledAt)
+      .where(sql`cancelled_at IS NOT NULL`),
+  ],
+);
 
 export const apiKeys = pgTable(
   "api_keys",
   {
-    id: uuid("id").primaryKey().default(sql`gen_random_uuid()`),
+    id: uuid("id")
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
     userId: uuid("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
@@ -117,7 +119,9 @@ export const usageEvents = pgTable(
   },
   (table) => [
     index("usage_events_user_created_idx").on(table.userId, table.createdAt),
-    index("usage_events_unsettled_idx").on(table.userId).where(sql`NOT settled`),
+    index("usage_events_unsettled_idx")
+      .on(table.userId)
+      .where(sql`NOT settled`),
     // Deleting an API key sets its usage rows' api_key_id to null (account deletion, retention): found by index.
     index("usage_events_api_key_idx").on(table.apiKeyId),
   ],

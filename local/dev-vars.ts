@@ -26,4 +26,17 @@ export function loadDevEnvironment(path: string, processEnv: NodeJS.ProcessEnv):
 }
 
 /** The configuration variables the worker reads (docs/configuration.md), passed through when set. */
-export const PASSTHROUGH_VARIABLES = ["MAX_REQUEST_BYTES", "UPSTREAM_TIMEOUT_MS", "SENTRY_DSN", "CLERK_SECRET_KEY", "CLERK_PUBLISHABLE_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "EPS_USERNAME", "EPS_PASSWORD", "EPS_HASH_KEY", "EPS_MERCHANT_ID", "EPS_STORE_ID"] as const;
+export const PASSTHROUGH_VARIABLES = [
+  "MAX_REQUEST_BYTES",
+  "UPSTREAM_TIMEOUT_MS",
+  "SENTRY_DSN",
+  "CLERK_SECRET_KEY",
+  "CLERK_PUBLISHABLE_KEY",
+  "STRIPE_SECRET_KEY",
+  "STRIPE_WEBHOOK_SECRET",
+  "EPS_USERNAME",
+  "EPS_PASSWORD",
+  "EPS_HASH_KEY",
+  "EPS_MERCHANT_ID",
+  "EPS_STORE_ID",
+] as const;

@@ -88,78 +88,86 @@ afterAll(() => {
 });
 
 describe("npm run dev", () => {
-  it("runs the whole stack, serves the openai client with usage rows, and stops every child on SIGINT", { timeout: 240_000 }, async () => {
-    const first = startDev();
-    await first.ready;
-    const printed = first.output();
-    expect(printed).toContain(`http://127.0.0.1:${PORTS.gateway}/v1`);
-    expect(printed).toContain(`http://127.0.0.1:${PORTS.spa}`);
-    expect(printed).toContain(`http://127.0.0.1:${PORTS.simulator}`);
-    expect(printed).toContain(API_KEY);
-    const databaseUrl = /postgres {12}\w+: (\S+)/.exec(printed)?.[1] ?? "";
-    expect(databaseUrl).toMatch(/^postgres(ql)?:\/\//);
+  it(
+    "runs the whole stack, serves the openai client with usage rows, and stops every child on SIGINT",
+    { timeout: 240_000 },
+    async () => {
+      const first = startDev();
+      await first.ready;
+      const printed = first.output();
+      expect(printed).toContain(`http://127.0.0.1:${PORTS.gateway}/v1`);
+      expect(printed).toContain(`http://127.0.0.1:${PORTS.spa}`);
+      expect(printed).toContain(`http://127.0.0.1:${PORTS.simulator}`);
+      expect(printed).toContain(API_KEY);
+      const databaseUrl = /postgres {12}\w+: (\S+)/.exec(printed)?.[1] ?? "";
+      expect(databaseUrl).toMatch(/^postgres(ql)?:\/\//);
 
-    const client = new OpenAI({ apiKey: API_KEY, baseURL: `http://127.0.0.1:${PORTS.gateway}/v1`, maxRetries: 0 });
-    const { data: completion, response } = await client.chat.completions
-      .create({ model: "deepseek/deepseek-flash", messages: [{ role: "user", content: "e2e-canary-5e1 hello" }] })
-      .withResponse();
-    expect(completion.usage?.completion_tokens).toBeGreaterThan(0);
-    const stream = await client.chat.completions.create({
-      model: "deepseek/deepseek-flash",
-      messages: [{ role: "user", content: "e2e-canary-5e1 stream" }],
-      stream: true,
-      stream_options: { include_usage: true },
-    });
-    let text = "";
-    let streamedUsage: OpenAI.CompletionUsage | undefined;
-    for await (const chunk of stream) {
-      text += chunk.choices[0]?.delta.content ?? "";
-      streamedUsage = chunk.usage ?? streamedUsage;
-    }
-    expect(text.length).toBeGreaterThan(0);
-    expect(streamedUsage?.completion_tokens).toBeGreaterThan(0);
-    expect((await fetch(`http://127.0.0.1:${PORTS.spa}/`)).status).toBe(200);
-
-    const database = new pg.Client({ connectionString: databaseUrl });
-    await database.connect();
-    try {
-      let rows: Array<{ completion_tokens: number }> = [];
-      for (let attempt = 0; attempt < 150 && rows.length === 0; attempt += 1) {
-        rows = (await database.query("SELECT completion_tokens FROM usage_events WHERE request_id = $1", [response.headers.get("x-request-id")])).rows;
-        if (rows.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+      const client = new OpenAI({ apiKey: API_KEY, baseURL: `http://127.0.0.1:${PORTS.gateway}/v1`, maxRetries: 0 });
+      const { data: completion, response } = await client.chat.completions
+        .create({ model: "deepseek/deepseek-flash", messages: [{ role: "user", content: "e2e-canary-5e1 hello" }] })
+        .withResponse();
+      expect(completion.usage?.completion_tokens).toBeGreaterThan(0);
+      const stream = await client.chat.completions.create({
+        model: "deepseek/deepseek-flash",
+        messages: [{ role: "user", content: "e2e-canary-5e1 stream" }],
+        stream: true,
+        stream_options: { include_usage: true },
+      });
+      let text = "";
+      let streamedUsage: OpenAI.CompletionUsage | undefined;
+      for await (const chunk of stream) {
+        text += chunk.choices[0]?.delta.content ?? "";
+        streamedUsage = chunk.usage ?? streamedUsage;
       }
-      expect(rows[0]?.completion_tokens).toBe(completion.usage?.completion_tokens);
-      const leaks = await database.query(
-        "SELECT count(*)::int AS n FROM usage_events u, request_logs r WHERE row_to_json(u)::text LIKE '%e2e-canary%' OR row_to_json(r)::text LIKE '%e2e-canary%'",
-      );
-      expect(leaks.rows[0].n).toBe(0);
-    } finally {
-      await database.end();
-    }
+      expect(text.length).toBeGreaterThan(0);
+      expect(streamedUsage?.completion_tokens).toBeGreaterThan(0);
+      expect((await fetch(`http://127.0.0.1:${PORTS.spa}/`)).status).toBe(200);
 
-    // A second copy on the same ports refuses clearly and leaves the running one alone.
-    const duplicate = startDev();
-    await expect(duplicate.ready).rejects.toThrow(/already running/);
-    expect((await fetch(`http://127.0.0.1:${PORTS.gateway}/healthz`)).status).toBe(200);
+      const database = new pg.Client({ connectionString: databaseUrl });
+      await database.connect();
+      try {
+        let rows: Array<{ completion_tokens: number }> = [];
+        for (let attempt = 0; attempt < 150 && rows.length === 0; attempt += 1) {
+          rows = (
+            await database.query("SELECT completion_tokens FROM usage_events WHERE request_id = $1", [
+              response.headers.get("x-request-id"),
+            ])
+          ).rows;
+          if (rows.length === 0) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        expect(rows[0]?.completion_tokens).toBe(completion.usage?.completion_tokens);
+        const leaks = await database.query(
+          "SELECT count(*)::int AS n FROM usage_events u, request_logs r WHERE row_to_json(u)::text LIKE '%e2e-canary%' OR row_to_json(r)::text LIKE '%e2e-canary%'",
+        );
+        expect(leaks.rows[0].n).toBe(0);
+      } finally {
+        await database.end();
+      }
 
-    await stop(first.child);
-    expect(first.output()).toContain("stopping");
-    for (const port of Object.values(PORTS)) expect(await portOpen(port), `port ${port} still open`).toBe(false);
+      // A second copy on the same ports refuses clearly and leaves the running one alone.
+      const duplicate = startDev();
+      await expect(duplicate.ready).rejects.toThrow(/already running/);
+      expect((await fetch(`http://127.0.0.1:${PORTS.gateway}/healthz`)).status).toBe(200);
 
-    // Crash: the orchestrator is killed outright, leaving wrangler and vite (own process groups) orphaned.
-    const crashed = startDev();
-    await crashed.ready;
-    process.kill(-(crashed.child.pid ?? 0), "SIGKILL");
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await portOpen(PORTS.gateway)).toBe(true);
+      await stop(first.child);
+      expect(first.output()).toContain("stopping");
+      for (const port of Object.values(PORTS)) expect(await portOpen(port), `port ${port} still open`).toBe(false);
 
-    // The next start cleans up after it and works.
-    const restarted = startDev();
-    await restarted.ready;
-    expect(restarted.output()).toContain("left by an earlier run");
-    expect((await fetch(`http://127.0.0.1:${PORTS.gateway}/healthz`)).status).toBe(200);
-    await stop(restarted.child);
-    expect(await portOpen(PORTS.gateway)).toBe(false);
-    expect(await portOpen(PORTS.spa)).toBe(false);
-  });
+      // Crash: the orchestrator is killed outright, leaving wrangler and vite (own process groups) orphaned.
+      const crashed = startDev();
+      await crashed.ready;
+      process.kill(-(crashed.child.pid ?? 0), "SIGKILL");
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await portOpen(PORTS.gateway)).toBe(true);
+
+      // The next start cleans up after it and works.
+      const restarted = startDev();
+      await restarted.ready;
+      expect(restarted.output()).toContain("left by an earlier run");
+      expect((await fetch(`http://127.0.0.1:${PORTS.gateway}/healthz`)).status).toBe(200);
+      await stop(restarted.child);
+      expect(await portOpen(PORTS.gateway)).toBe(false);
+      expect(await portOpen(PORTS.spa)).toBe(false);
+    },
+  );
 });

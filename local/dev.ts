@@ -22,12 +22,19 @@ const pidFile = `${dataDir}/dev-${GATEWAY_PORT}.pids`;
 const log = (line: string) => console.log(`[dev] ${line}`);
 
 /** Taken from the environment (or .dev.vars) when a real Clerk instance is used locally. */
-const CLERK_VARIABLES = ["CLERK_JWT_KEY", "CLERK_ISSUER", "CLERK_AUTHORIZED_PARTIES", "CLERK_WEBHOOK_SIGNING_SECRET", "CLERK_API_URL"] as const;
+const CLERK_VARIABLES = [
+  "CLERK_JWT_KEY",
+  "CLERK_ISSUER",
+  "CLERK_AUTHORIZED_PARTIES",
+  "CLERK_WEBHOOK_SIGNING_SECRET",
+  "CLERK_API_URL",
+] as const;
 
 function devApiKey(env: NodeJS.ProcessEnv): string {
   const fixed = env.OMNIZEN_DEV_API_KEY;
   if (fixed) {
-    if (!isWellFormedApiKey(fixed)) throw new Error("OMNIZEN_DEV_API_KEY must look like sk-omni- followed by 40 letters or digits");
+    if (!isWellFormedApiKey(fixed))
+      throw new Error("OMNIZEN_DEV_API_KEY must look like sk-omni- followed by 40 letters or digits");
     return fixed;
   }
   // Stable across restarts: generated once, kept in the gitignored data folder.
@@ -62,7 +69,9 @@ async function main(): Promise<void> {
   if (running) {
     console.error(
       `[dev] omnizen dev is already running on port ${GATEWAY_PORT} (pid ${running.runningPid}). ` +
-        "Stop it with Ctrl-C (or `kill " + running.runningPid + "`), or start another copy with other ports (docs/configuration.md: OMNIZEN_GATEWAY_PORT ...).",
+        "Stop it with Ctrl-C (or `kill " +
+        running.runningPid +
+        "`), or start another copy with other ports (docs/configuration.md: OMNIZEN_GATEWAY_PORT ...).",
     );
     process.exit(1);
   }
@@ -89,7 +98,11 @@ async function main(): Promise<void> {
       dataDir: `${dataDir}/pglite`,
       upstashToken: env.UPSTASH_REDIS_REST_TOKEN ?? randomBytes(16).toString("hex"),
       promptCacheSecret: env.PROMPT_CACHE_SECRET ?? randomBytes(32).toString("hex"),
-      ports: { bridge: Number(env.NEON_BRIDGE_PORT ?? 5488), upstash: Number(env.UPSTASH_PORT ?? 8079), simulator: Number(env.PROVIDER_SIM_PORT ?? 8790) },
+      ports: {
+        bridge: Number(env.NEON_BRIDGE_PORT ?? 5488),
+        upstash: Number(env.UPSTASH_PORT ?? 8079),
+        simulator: Number(env.PROVIDER_SIM_PORT ?? 8790),
+      },
       database: env.OMNIZEN_DEV_DATABASE ?? "omnizen",
       useRealProviderKeys: true,
       env,
@@ -114,13 +127,50 @@ async function main(): Promise<void> {
     }
     // Bindings go through a private env file, not `--var`: secrets stay out of the process list.
     const envFile = `${dataDir}/worker-${GATEWAY_PORT}.env`;
-    writeFileSync(envFile, Object.entries(bindings).map(([name, value]) => `${name}=${JSON.stringify(value)}`).join("\n") + "\n", { mode: 0o600 });
-    const childEnv = { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_SEND_ERROR_REPORTS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", OMNIZEN_GATEWAY_URL: `http://127.0.0.1:${GATEWAY_PORT}` };
-    const gateway = startProcess("gateway", "wrangler", ["dev", "--ip", "127.0.0.1", "--port", String(GATEWAY_PORT), "--show-interactive-dev-session=false", "--test-scheduled", "--env-file", envFile], childEnv, (line) => console.log(`[gateway] ${line}`));
+    writeFileSync(
+      envFile,
+      Object.entries(bindings)
+        .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
+        .join("\n") + "\n",
+      { mode: 0o600 },
+    );
+    const childEnv = {
+      ...process.env,
+      WRANGLER_SEND_METRICS: "false",
+      WRANGLER_SEND_ERROR_REPORTS: "false",
+      CLOUDFLARE_CF_FETCH_ENABLED: "false",
+      OMNIZEN_GATEWAY_URL: `http://127.0.0.1:${GATEWAY_PORT}`,
+    };
+    const gateway = startProcess(
+      "gateway",
+      "wrangler",
+      [
+        "dev",
+        "--ip",
+        "127.0.0.1",
+        "--port",
+        String(GATEWAY_PORT),
+        "--show-interactive-dev-session=false",
+        "--test-scheduled",
+        "--env-file",
+        envFile,
+      ],
+      childEnv,
+      (line) => console.log(`[gateway] ${line}`),
+    );
     processes.push(gateway);
-    const spa = startProcess("spa", "vite", ["web", "--host", "127.0.0.1", "--port", String(SPA_PORT), "--strictPort"], childEnv, (line) => console.log(`[spa] ${line}`));
+    const spa = startProcess(
+      "spa",
+      "vite",
+      ["web", "--host", "127.0.0.1", "--port", String(SPA_PORT), "--strictPort"],
+      childEnv,
+      (line) => console.log(`[spa] ${line}`),
+    );
     processes.push(spa);
-    writePidFile(pidFile, processes.map((entry) => entry.child.pid ?? 0));
+    writePidFile(
+      pidFile,
+      processes.map((entry) => entry.child.pid ?? 0),
+    );
     for (const entry of processes) {
       entry.child.once("exit", (code) => {
         if (!stopping) {
@@ -133,11 +183,16 @@ async function main(): Promise<void> {
     await waitForHttp(`http://127.0.0.1:${SPA_PORT}/`, 60_000, () => spa.child.exitCode === null);
     // Locally the cron trigger runs every 2 s (production: every minute), so usage rows appear promptly.
     const cron = setInterval(() => {
-      fetch(`http://127.0.0.1:${GATEWAY_PORT}/__scheduled?cron=*+*+*+*+*`).then((response) => response.arrayBuffer(), () => undefined);
+      fetch(`http://127.0.0.1:${GATEWAY_PORT}/__scheduled?cron=*+*+*+*+*`).then(
+        (response) => response.arrayBuffer(),
+        () => undefined,
+      );
     }, 2000);
     process.once("exit", () => clearInterval(cron));
 
-    const simulated = stack.providers.filter((provider) => provider.source === "simulator").map((provider) => provider.provider);
+    const simulated = stack.providers
+      .filter((provider) => provider.source === "simulator")
+      .map((provider) => provider.provider);
     const real = stack.providers.filter((provider) => provider.source === "real").map((provider) => provider.provider);
     console.log(
       [

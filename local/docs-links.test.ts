@@ -109,8 +109,12 @@ describe("README", () => {
 
   it("lists every script of package.json", () => {
     const readme = readFileSync(join(root, "README.md"), "utf8");
-    const { scripts } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
-    const missing = Object.keys(scripts).filter((name) => !readme.includes(name === "test" ? "`npm test`" : `npm run ${name}\``));
+    const { scripts } = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    const missing = Object.keys(scripts).filter(
+      (name) => !readme.includes(name === "test" ? "`npm test`" : `npm run ${name}\``),
+    );
     expect(missing).toEqual([]);
   });
 });

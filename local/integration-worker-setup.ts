@@ -11,6 +11,8 @@ import type { TestProject } from "vitest/node";
 type StackSetup = typeof import("./test-global-setup.ts");
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const stackSetup = await project.vitest.import<StackSetup>(fileURLToPath(new URL("./test-global-setup.ts", import.meta.url)));
+  const stackSetup = await project.vitest.import<StackSetup>(
+    fileURLToPath(new URL("./test-global-setup.ts", import.meta.url)),
+  );
   return stackSetup.default(project);
 }

@@ -10,18 +10,29 @@ import { PROVIDER_IDS } from "../worker/src/providers/provider-ids.ts";
 const privacyDoc = readFileSync(new URL("../docs/privacy.md", import.meta.url), "utf8");
 const section = privacyDoc.slice(privacyDoc.indexOf("## Processors"));
 const table = section.slice(0, section.indexOf("\n\n", section.indexOf("| processor")));
-const processors = table.split("\n").filter((line) => line.startsWith("| ") && !line.startsWith("| processor") && !line.startsWith("|---")).map((line) => line.split("|")[1]?.trim() ?? "");
+const processors = table
+  .split("\n")
+  .filter((line) => line.startsWith("| ") && !line.startsWith("| processor") && !line.startsWith("|---"))
+  .map((line) => line.split("|")[1]?.trim() ?? "");
 
 describe("docs/privacy.md processors", () => {
   it("lists the infrastructure the code uses, and no processor it does not", () => {
     for (const name of ["Cloudflare", "Neon", "Upstash", "Clerk", "Stripe", "EPS", "Sentry"]) {
-      expect(processors.some((processor) => processor.startsWith(name)), name).toBe(true);
+      expect(
+        processors.some((processor) => processor.startsWith(name)),
+        name,
+      ).toBe(true);
     }
     expect(processors.some((processor) => /LiteLLM|EC2/.test(processor))).toBe(false);
   });
 
   it("lists every provider of the registry by id", () => {
     const providers = processors.find((processor) => processor.startsWith("LLM providers")) ?? "";
-    expect(providers.match(/`([a-z]+)`/g)?.map((id) => id.replaceAll("`", "")).sort()).toEqual([...PROVIDER_IDS].sort());
+    expect(
+      providers
+        .match(/`([a-z]+)`/g)
+        ?.map((id) => id.replaceAll("`", ""))
+        .sort(),
+    ).toEqual([...PROVIDER_IDS].sort());
   });
 });

@@ -11,7 +11,13 @@ export interface ManagedProcess {
   child: ChildProcess;
 }
 
-export function startProcess(name: string, command: string, args: string[], env: NodeJS.ProcessEnv, onLine: (line: string) => void): ManagedProcess {
+export function startProcess(
+  name: string,
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  onLine: (line: string) => void,
+): ManagedProcess {
   const child = spawn(command, args, { env, stdio: ["ignore", "pipe", "pipe"], detached: true });
   for (const stream of [child.stdout, child.stderr]) {
     let buffered = "";
@@ -37,13 +43,20 @@ export function killGroup(pid: number, signal: NodeJS.Signals): boolean {
 
 /** Stops every process group: SIGTERM, then SIGKILL after `graceMs`. */
 export async function stopAll(processes: ManagedProcess[], graceMs = 4000): Promise<void> {
-  const running = processes.filter((entry) => entry.child.pid && entry.child.exitCode === null && entry.child.signalCode === null);
+  const running = processes.filter(
+    (entry) => entry.child.pid && entry.child.exitCode === null && entry.child.signalCode === null,
+  );
   for (const entry of running) killGroup(entry.child.pid ?? 0, "SIGTERM");
   await Promise.race([
-    Promise.all(running.map((entry) => new Promise<void>((resolve) => {
-      if (entry.child.exitCode !== null || entry.child.signalCode !== null) resolve();
-      else entry.child.once("exit", () => resolve());
-    }))),
+    Promise.all(
+      running.map(
+        (entry) =>
+          new Promise<void>((resolve) => {
+            if (entry.child.exitCode !== null || entry.child.signalCode !== null) resolve();
+            else entry.child.once("exit", () => resolve());
+          }),
+      ),
+    ),
     new Promise((resolve) => setTimeout(resolve, graceMs)),
   ]);
   for (const entry of running) killGroup(entry.child.pid ?? 0, "SIGKILL");
@@ -55,7 +68,10 @@ export async function stopAll(processes: ManagedProcess[], graceMs = 4000): Prom
  */
 export function reapStale(pidFile: string, log: (line: string) => void): { runningPid: number } | undefined {
   if (!existsSync(pidFile)) return undefined;
-  const [orchestrator, ...pids] = readFileSync(pidFile, "utf8").split(/\s+/).map(Number).filter((pid) => Number.isInteger(pid) && pid > 1);
+  const [orchestrator, ...pids] = readFileSync(pidFile, "utf8")
+    .split(/\s+/)
+    .map(Number)
+    .filter((pid) => Number.isInteger(pid) && pid > 1);
   if (orchestrator && orchestrator !== process.pid && isOrchestrator(orchestrator)) return { runningPid: orchestrator };
   for (const pid of pids) {
     // Only groups that still look like ours: a reused pid of an unrelated process is left alone.

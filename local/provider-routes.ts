@@ -27,11 +27,10 @@ export interface ProviderBinding {
  * Worker bindings for every provider. `useRealKeys` false (tests) always uses the simulator, so no test can reach a
  * real provider or need a real key.
  */
-export function providerBindings(options: {
-  simulatorUrl: string;
-  env: NodeJS.ProcessEnv;
-  useRealKeys: boolean;
-}): { bindings: Record<string, string>; summary: ProviderBinding[] } {
+export function providerBindings(options: { simulatorUrl: string; env: NodeJS.ProcessEnv; useRealKeys: boolean }): {
+  bindings: Record<string, string>;
+  summary: ProviderBinding[];
+} {
   const bindings: Record<string, string> = {};
   const summary: ProviderBinding[] = [];
   for (const [provider, path] of Object.entries(PROVIDER_SIM_PATHS) as Array<[LocalProviderId, string]>) {

@@ -44,7 +44,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     for (const closer of closers.reverse()) await closer().catch(() => undefined);
   };
   try {
-    const postgres = await resolvePostgres({ database: options.database, dataDir: options.dataDir, log: options.log, env });
+    const postgres = await resolvePostgres({
+      database: options.database,
+      dataDir: options.dataDir,
+      log: options.log,
+      env,
+    });
     closers.push(postgres.close);
     await migrateDatabase(postgres.url);
     options.log(`postgres: migrations applied`);

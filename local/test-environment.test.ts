@@ -19,7 +19,12 @@ describe("the tests' own infrastructure", () => {
     expect(infrastructure.redisUrl).toBe("redis://127.0.0.1:6379/1");
     expect(infrastructure.env.DATABASE_URL).toBeUndefined();
     // What the global setup then resolves: never the developer's database.
-    const postgres = await resolvePostgres({ database: infrastructure.database, dataDir: "/nonexistent", env: infrastructure.env, log: () => undefined });
+    const postgres = await resolvePostgres({
+      database: infrastructure.database,
+      dataDir: "/nonexistent",
+      env: infrastructure.env,
+      log: () => undefined,
+    });
     try {
       expect(postgres.url).not.toContain("neon.tech");
       expect(postgres.kind).not.toBe("env");
@@ -30,7 +35,9 @@ describe("the tests' own infrastructure", () => {
 
   it("refuses a test Redis that is not on this machine", () => {
     expect(() => testInfrastructure({ OMNIZEN_TEST_REDIS_URL: "redis://real-redis.example:6379" })).toThrow(/loopback/);
-    expect(testInfrastructure({ OMNIZEN_TEST_REDIS_URL: "redis://127.0.0.1:6399" }).redisUrl).toBe("redis://127.0.0.1:6399/1");
+    expect(testInfrastructure({ OMNIZEN_TEST_REDIS_URL: "redis://127.0.0.1:6399" }).redisUrl).toBe(
+      "redis://127.0.0.1:6399/1",
+    );
   });
 
   it("passes none of the developer's keys or infrastructure to a stack a test starts", () => {

@@ -8,7 +8,8 @@
  */
 
 /** Variables never passed to a stack a test starts: infrastructure, keys and secrets of the developer's own. */
-const PRIVATE_VARIABLE = /^(DATABASE_URL|REDIS_URL|NEON_.*|UPSTASH_.*|PROMPT_CACHE_SECRET|CLERK_.*|DEV_SIGNING_KEY|SENTRY_DSN|STRIPE_.*|EPS_.*|.*_API_KEY|.*_BASE_URL|OMNIZEN_DEV_API_KEY|OMNIZEN_DEV_DATABASE)$/;
+const PRIVATE_VARIABLE =
+  /^(DATABASE_URL|REDIS_URL|NEON_.*|UPSTASH_.*|PROMPT_CACHE_SECRET|CLERK_.*|DEV_SIGNING_KEY|SENTRY_DSN|STRIPE_.*|EPS_.*|.*_API_KEY|.*_BASE_URL|OMNIZEN_DEV_API_KEY|OMNIZEN_DEV_DATABASE)$/;
 
 export interface TestInfrastructure {
   database: string;
@@ -19,9 +20,11 @@ export interface TestInfrastructure {
 
 export function testInfrastructure(env: NodeJS.ProcessEnv): TestInfrastructure {
   const database = env.OMNIZEN_TEST_DATABASE ?? "omnizen_test";
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) throw new Error("OMNIZEN_TEST_DATABASE must be a plain lower-case database name");
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database))
+    throw new Error("OMNIZEN_TEST_DATABASE must be a plain lower-case database name");
   const redis = new URL(env.OMNIZEN_TEST_REDIS_URL ?? "redis://127.0.0.1:6379/1");
-  if (!["127.0.0.1", "localhost", "[::1]"].includes(redis.hostname)) throw new Error("OMNIZEN_TEST_REDIS_URL must be a loopback address");
+  if (!["127.0.0.1", "localhost", "[::1]"].includes(redis.hostname))
+    throw new Error("OMNIZEN_TEST_REDIS_URL must be a loopback address");
   if (redis.pathname === "" || redis.pathname === "/") redis.pathname = "/1";
   return { database, redisUrl: redis.toString(), env: scrubbedEnvironment(env) };
 }

@@ -67,11 +67,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("databaseUrl", stack.databaseUrl);
   project.provide("sentryFakeUrl", sentry.url);
   // The fuzz harness's case count and seed (npm run fuzz sets them; npm test uses the short default).
-  project.provide("fuzz", { runs: Number(process.env.OMNIZEN_FUZZ_RUNS ?? "") || 0, seed: Number(process.env.OMNIZEN_FUZZ_SEED ?? "") || 0 });
+  project.provide("fuzz", {
+    runs: Number(process.env.OMNIZEN_FUZZ_RUNS ?? "") || 0,
+    seed: Number(process.env.OMNIZEN_FUZZ_SEED ?? "") || 0,
+  });
   return async () => {
     await clerk.close();
     await sentry.close();
     await stack.close();
   };
 }
-

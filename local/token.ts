@@ -15,9 +15,16 @@ async function main(): Promise<void> {
     console.error(`[token] nothing answers on 127.0.0.1:${port}; start the stack with \`npm run dev\` first.`);
     process.exit(1);
   }
-  const body = (await response.json().catch(() => null)) as { token?: string; expiresAt?: string; error?: { message?: string } } | null;
+  const body = (await response.json().catch(() => null)) as {
+    token?: string;
+    expiresAt?: string;
+    error?: { message?: string };
+  } | null;
   if (!response.ok || !body?.token) {
-    const reason = response.status === 404 ? "the gateway has no local sign-in (a real Clerk instance is configured, or it is not a development build)" : body?.error?.message ?? `HTTP ${response.status}`;
+    const reason =
+      response.status === 404
+        ? "the gateway has no local sign-in (a real Clerk instance is configured, or it is not a development build)"
+        : (body?.error?.message ?? `HTTP ${response.status}`);
     console.error(`[token] could not get a token: ${reason}`);
     process.exit(1);
   }

@@ -34,7 +34,10 @@ async function topUpCredit(databaseUrl: string, userId: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query("UPDATE users SET credit_balance_micro_usd = $2 WHERE id = $1", [userId, BENCH_CREDIT_MICRO_USD]);
+    await client.query("UPDATE users SET credit_balance_micro_usd = $2 WHERE id = $1", [
+      userId,
+      BENCH_CREDIT_MICRO_USD,
+    ]);
   } finally {
     await client.end();
   }
@@ -79,9 +82,18 @@ export async function startBenchEnvironment(
       bindings: { ...stack.workerBindings, OMNIZEN_ENV: "development" },
       log,
     };
-    gateway = await startGatewayRuntime({ ...runtimeOptions, entry, ...(options.workerdArguments ? { workerdArguments: options.workerdArguments } : {}) });
+    gateway = await startGatewayRuntime({
+      ...runtimeOptions,
+      entry,
+      ...(options.workerdArguments ? { workerdArguments: options.workerdArguments } : {}),
+    });
     const startExtraGateway = (workerdArguments: string[]) =>
-      startGatewayRuntime({ ...runtimeOptions, outputDirectory: `${REPOSITORY_ROOT}.local-data/bench-worker-extra`, entry: "workerd", workerdArguments });
+      startGatewayRuntime({
+        ...runtimeOptions,
+        outputDirectory: `${REPOSITORY_ROOT}.local-data/bench-worker-extra`,
+        entry: "workerd",
+        workerdArguments,
+      });
     return { stack, gateway, apiKey, close, startExtraGateway };
   } catch (error) {
     await close();

@@ -77,7 +77,8 @@ export function countLogEvents(lines: ReadonlyArray<{ level: string; message: st
     let name = `${line.level} (not JSON)`;
     try {
       const parsed: unknown = JSON.parse(line.message);
-      if (parsed && typeof parsed === "object" && "event" in parsed && typeof parsed.event === "string") name = parsed.event;
+      if (parsed && typeof parsed === "object" && "event" in parsed && typeof parsed.event === "string")
+        name = parsed.event;
     } catch {
       // not a JSON line
     }
@@ -106,37 +107,46 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
     logLevel: "silent",
   });
   const bundleBytes = Object.values(result.metafile.outputs).reduce((sum, output) => sum + output.bytes, 0);
-  options.log(`bundled the worker with esbuild: ${(bundleBytes / 1024).toFixed(0)} KiB in ${(performance.now() - started).toFixed(0)} ms`);
+  options.log(
+    `bundled the worker with esbuild: ${(bundleBytes / 1024).toFixed(0)} KiB in ${(performance.now() - started).toFixed(0)} ms`,
+  );
 
   if (options.entry === "workerd") return startPlainWorkerd(options, bundleBytes);
 
   const logged: Array<{ level: string; message: string }> = [];
   const workerdBefore = new Set(findDescendantProcesses(process.pid, "workerd"));
   // Miniflare 5 takes a new options shape; the v4 one (as documented for single workers) converts to it.
-  const miniflare = new Miniflare(convertV4MiniflareOptions({
-    modules: true,
-    scriptPath,
-    // Module names are paths relative to this root; workerd refuses names with "..", so it is the bundle's folder.
-    modulesRoot: options.outputDirectory,
-    compatibilityDate: COMPATIBILITY_DATE,
-    bindings: options.bindings,
-    host: "127.0.0.1",
-    port: 0,
-    cf: false,
-    logRequests: false,
-    stripCfConnectingIp: false,
-    ...(options.entry === "direct-socket" ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {}),
-    log: new NoOpLog(),
-    handleStructuredLogs: (entry) => {
-      logged.push({ level: entry.level, message: entry.message });
-    },
-  }));
+  const miniflare = new Miniflare(
+    convertV4MiniflareOptions({
+      modules: true,
+      scriptPath,
+      // Module names are paths relative to this root; workerd refuses names with "..", so it is the bundle's folder.
+      modulesRoot: options.outputDirectory,
+      compatibilityDate: COMPATIBILITY_DATE,
+      bindings: options.bindings,
+      host: "127.0.0.1",
+      port: 0,
+      cf: false,
+      logRequests: false,
+      stripCfConnectingIp: false,
+      ...(options.entry === "direct-socket" ? { unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }] } : {}),
+      log: new NoOpLog(),
+      handleStructuredLogs: (entry) => {
+        logged.push({ level: entry.level, message: entry.message });
+      },
+    }),
+  );
   try {
     const ready = await miniflare.ready;
     const candidates = findDescendantProcesses(process.pid, "workerd").filter((pid) => !workerdBefore.has(pid));
-    if (candidates.length !== 1) options.log(`found ${candidates.length} new workerd processes; CPU and memory read from ${candidates[0] ?? "none"}`);
+    if (candidates.length !== 1)
+      options.log(
+        `found ${candidates.length} new workerd processes; CPU and memory read from ${candidates[0] ?? "none"}`,
+      );
     const url = options.entry === "direct-socket" ? (await miniflare.unsafeGetDirectURL()).origin : ready.origin;
-    options.log(`gateway in workerd (Miniflare, ${options.entry}) at ${url}, workerd pid ${candidates[0] ?? "unknown"}`);
+    options.log(
+      `gateway in workerd (Miniflare, ${options.entry}) at ${url}, workerd pid ${candidates[0] ?? "unknown"}`,
+    );
     return {
       url,
       entry: options.entry,
@@ -155,7 +165,12 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
 const WORKERD_START_TIMEOUT_MS = 30_000;
 
 /** The floor worker's bindings: the Upstash stand-in and the simulator's DeepSeek endpoint. */
-const IO_FLOOR_BINDINGS = ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "DEEPSEEK_BASE_URL", "DEEPSEEK_API_KEY"];
+const IO_FLOOR_BINDINGS = [
+  "UPSTASH_REDIS_REST_URL",
+  "UPSTASH_REDIS_REST_TOKEN",
+  "DEEPSEEK_BASE_URL",
+  "DEEPSEEK_API_KEY",
+];
 
 /**
  * Serves the bundle (already written to `outputDirectory/worker.js`) and the same-I/O floor worker on plain
@@ -176,15 +191,25 @@ async function startPlainWorkerd(options: GatewayRuntimeOptions, bundleBytes: nu
         { name: "gateway", moduleFile: "worker.js", bindingNames: Object.keys(options.bindings) },
         { name: "io-floor", moduleFile: "io-floor-worker.js", bindingNames: IO_FLOOR_BINDINGS },
         // Calling another worker's `scheduled` handler through a binding needs this flag, which is experimental.
-        { name: "cron-trigger", moduleFile: "cron-trigger-worker.js", bindingNames: [], serviceBindings: { GATEWAY: "gateway" }, compatibilityFlags: ["service_binding_extra_handlers"] },
+        {
+          name: "cron-trigger",
+          moduleFile: "cron-trigger-worker.js",
+          bindingNames: [],
+          serviceBindings: { GATEWAY: "gateway" },
+          compatibilityFlags: ["service_binding_extra_handlers"],
+        },
       ],
     }),
   );
   const binary = createRequire(import.meta.url)("workerd").default as string;
-  const child = spawn(binary, ["serve", configPath, "--control-fd=3", "--experimental", ...(options.workerdArguments ?? [])], {
-    env: { ...process.env, ...options.bindings },
-    stdio: ["ignore", "pipe", "pipe", "pipe"],
-  });
+  const child = spawn(
+    binary,
+    ["serve", configPath, "--control-fd=3", "--experimental", ...(options.workerdArguments ?? [])],
+    {
+      env: { ...process.env, ...options.bindings },
+      stdio: ["ignore", "pipe", "pipe", "pipe"],
+    },
+  );
   const logged: Array<{ level: string; message: string }> = [];
   const keepLines = (stream: Readable | null, level: string): void => {
     if (stream) createInterface({ input: stream }).on("line", (message) => logged.push({ level, message }));
@@ -199,12 +224,25 @@ async function startPlainWorkerd(options: GatewayRuntimeOptions, bundleBytes: nu
   try {
     const ports = await new Promise<Record<string, number>>((resolve, reject) => {
       const found: Record<string, number> = {};
-      const timer = setTimeout(() => reject(new Error(`workerd did not start listening within ${WORKERD_START_TIMEOUT_MS} ms`)), WORKERD_START_TIMEOUT_MS);
-      void exited.then((code) => reject(new Error(`workerd exited with code ${code} before listening: ${logged.slice(-5).map((line) => line.message).join(" | ")}`)));
+      const timer = setTimeout(
+        () => reject(new Error(`workerd did not start listening within ${WORKERD_START_TIMEOUT_MS} ms`)),
+        WORKERD_START_TIMEOUT_MS,
+      );
+      void exited.then((code) =>
+        reject(
+          new Error(
+            `workerd exited with code ${code} before listening: ${logged
+              .slice(-5)
+              .map((line) => line.message)
+              .join(" | ")}`,
+          ),
+        ),
+      );
       createInterface({ input: child.stdio[3] as Readable }).on("line", (line) => {
         try {
           const message = JSON.parse(line) as { event?: string; socket?: string; port?: number };
-          if (message.event === "listen" && typeof message.socket === "string" && typeof message.port === "number") found[message.socket] = message.port;
+          if (message.event === "listen" && typeof message.socket === "string" && typeof message.port === "number")
+            found[message.socket] = message.port;
         } catch {
           // not a control message we know
         }
@@ -215,9 +253,20 @@ async function startPlainWorkerd(options: GatewayRuntimeOptions, bundleBytes: nu
       });
     });
     const url = `http://127.0.0.1:${ports.gateway}`;
-    options.log(`gateway on plain workerd serve at ${url} (same-I/O floor worker on port ${ports["io-floor"]}), workerd pid ${child.pid ?? "unknown"}`);
+    options.log(
+      `gateway on plain workerd serve at ${url} (same-I/O floor worker on port ${ports["io-floor"]}), workerd pid ${child.pid ?? "unknown"}`,
+    );
     const cronTriggerUrl = `http://127.0.0.1:${ports["cron-trigger"]}`;
-    return { url, ioFloorUrl: `http://127.0.0.1:${ports["io-floor"]}`, cronTriggerUrl, entry: options.entry, workerdPid: child.pid, bundleBytes, loggedLines: () => [...logged], dispose };
+    return {
+      url,
+      ioFloorUrl: `http://127.0.0.1:${ports["io-floor"]}`,
+      cronTriggerUrl,
+      entry: options.entry,
+      workerdPid: child.pid,
+      bundleBytes,
+      loggedLines: () => [...logged],
+      dispose,
+    };
   } catch (error) {
     await dispose();
     throw error;

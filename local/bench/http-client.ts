@@ -41,7 +41,12 @@ export class BenchClient {
 
   /** `maxSockets` bounds the connections per origin; it must be at least the highest concurrency. */
   constructor(options: { maxSockets: number; timeoutMs: number; keepAlive?: boolean }) {
-    this.#agent = new Agent({ keepAlive: options.keepAlive ?? true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets, scheduling: "lifo" });
+    this.#agent = new Agent({
+      keepAlive: options.keepAlive ?? true,
+      maxSockets: options.maxSockets,
+      maxFreeSockets: options.maxSockets,
+      scheduling: "lifo",
+    });
     this.#timeoutMs = options.timeoutMs;
   }
 
@@ -62,7 +67,11 @@ export class BenchClient {
           method: prepared.body ? "POST" : "GET",
           agent: this.#agent,
           headers: prepared.body
-            ? { ...prepared.headers, "content-type": "application/json", "content-length": String(prepared.body.length) }
+            ? {
+                ...prepared.headers,
+                "content-type": "application/json",
+                "content-length": String(prepared.body.length),
+              }
             : prepared.headers,
           timeout: this.#timeoutMs,
         },
@@ -88,7 +97,9 @@ export class BenchClient {
               retryAfter: incoming.headers["retry-after"],
             });
           });
-          incoming.on("error", (error) => fail(error.name === "Error" ? (error as NodeJS.ErrnoException).code ?? "response error" : error.name));
+          incoming.on("error", (error) =>
+            fail(error.name === "Error" ? ((error as NodeJS.ErrnoException).code ?? "response error") : error.name),
+          );
           incoming.on("aborted", () => fail("response aborted"));
         },
       );

@@ -40,7 +40,12 @@ function emptyObservations(): PathObservations {
 }
 
 /** Sends `count` requests of one path with `concurrency` workers and waits for all of them. */
-async function runSlice(options: InterleaveOptions, path: RequestPath, count: number, observations: PathObservations): Promise<void> {
+async function runSlice(
+  options: InterleaveOptions,
+  path: RequestPath,
+  count: number,
+  observations: PathObservations,
+): Promise<void> {
   const firstIndex = observations.sent;
   let next = 0;
   const worker = async (): Promise<void> => {
@@ -88,6 +93,7 @@ export async function runInterleaved(options: InterleaveOptions): Promise<Record
 
 /** Non-2xx answers plus failures of one path. */
 export function errorCount(observations: PathObservations): number {
-  const sum = (counts: Record<string, number>): number => Object.values(counts).reduce((total, count) => total + count, 0);
+  const sum = (counts: Record<string, number>): number =>
+    Object.values(counts).reduce((total, count) => total + count, 0);
   return sum(observations.statusCounts) + sum(observations.failureCounts);
 }

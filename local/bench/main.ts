@@ -12,7 +12,16 @@ import { countLogEvents } from "./gateway-runtime.ts";
 import { BenchClient, isFailure } from "./http-client.ts";
 import { measurePhase, type PhaseContext, type PhaseResult } from "./measure-phase.ts";
 import { measureIsolateTime, type IsolateTimeResult } from "./measure-isolate-time.ts";
-import { BASELINE_PHASE_ID, CACHE_PHASE_ID, CACHE_VS_MODEL_PHASE_ID, cachePhases, floorPhase, IO_FLOOR_PHASE_ID, ioFloorPhase, missPhases } from "./plan.ts";
+import {
+  BASELINE_PHASE_ID,
+  CACHE_PHASE_ID,
+  CACHE_VS_MODEL_PHASE_ID,
+  cachePhases,
+  floorPhase,
+  IO_FLOOR_PHASE_ID,
+  ioFloorPhase,
+  missPhases,
+} from "./plan.ts";
 import { processMemoryKib } from "./process-usage.ts";
 import { evaluateTargets, latencyTable, roundForJson, targetLines, throughputTable } from "./report.ts";
 import { chatRequest, ioFloorRequest } from "./request-bodies.ts";
@@ -42,9 +51,12 @@ const stackLog = (line: string): void => {
 /** Checks one request through each path answers 200, so a broken setup fails fast with a readable reason. */
 async function checkBothPaths(context: PhaseContext): Promise<void> {
   for (const path of ["gateway", "direct"] as const) {
-    const result = await context.client.send(chatRequest(path, { size: "small", stream: false, promptTag: `${context.runTag} check` }, context.targets));
+    const result = await context.client.send(
+      chatRequest(path, { size: "small", stream: false, promptTag: `${context.runTag} check` }, context.targets),
+    );
     if (isFailure(result)) throw new Error(`the ${path} path failed before answering: ${result.error}`);
-    if (result.status !== 200) throw new Error(`the ${path} path answered ${result.status} (${result.bodyBytes} bytes); expected 200`);
+    if (result.status !== 200)
+      throw new Error(`the ${path} path answered ${result.status} (${result.bodyBytes} bytes); expected 200`);
   }
 }
 
@@ -66,7 +78,8 @@ async function warmUpIsolate(context: PhaseContext, requests: number): Promise<v
 
 /** Sends one fixed prompt twice through the gateway; true when the second answer says `x-omnizen-cache: HIT`. */
 async function gatewayCacheAnswersHit(context: PhaseContext): Promise<boolean> {
-  const prepare = () => chatRequest("gateway", { size: "small", stream: false, promptTag: `${context.runTag} fixed` }, context.targets);
+  const prepare = () =>
+    chatRequest("gateway", { size: "small", stream: false, promptTag: `${context.runTag} fixed` }, context.targets);
   await context.client.send(prepare());
   await new Promise((resolve) => setTimeout(resolve, 200)); // a cache written in waitUntil needs a moment
   const second = await context.client.send(prepare());
@@ -102,7 +115,11 @@ async function runBenchmark(environment: BenchEnvironment, quick: boolean): Prom
     if (environment.gateway.ioFloorUrl) phases.push(await measurePhase(ioFloorPhase(quick), context));
     for (const spec of missPhases(quick)) phases.push(await measurePhase(spec, context));
     const cacheAvailable = await gatewayCacheAnswersHit(context);
-    log(cacheAvailable ? "cache: the gateway answered x-omnizen-cache: HIT; measuring hits" : "cache: not available (no x-omnizen-cache: HIT); skipping the cache phases");
+    log(
+      cacheAvailable
+        ? "cache: the gateway answered x-omnizen-cache: HIT; measuring hits"
+        : "cache: not available (no x-omnizen-cache: HIT); skipping the cache phases",
+    );
     if (cacheAvailable) for (const spec of cachePhases(quick)) phases.push(await measurePhase(spec, context));
     const cacheResult = phases.find((phase) => phase.spec.id === CACHE_PHASE_ID);
     const phaseById = (id: string) => phases.find((phase) => phase.spec.id === id);
@@ -121,7 +138,8 @@ async function runBenchmark(environment: BenchEnvironment, quick: boolean): Prom
       });
     }
 
-    const workerdMemory = environment.gateway.workerdPid === undefined ? undefined : processMemoryKib(environment.gateway.workerdPid);
+    const workerdMemory =
+      environment.gateway.workerdPid === undefined ? undefined : processMemoryKib(environment.gateway.workerdPid);
     const nodeMemory = processMemoryKib(process.pid);
     const targets = evaluateTargets({
       baseline: phaseById(BASELINE_PHASE_ID),
@@ -131,10 +149,14 @@ async function runBenchmark(environment: BenchEnvironment, quick: boolean): Prom
       isolateTime,
     });
     const logEvents = countLogEvents(environment.gateway.loggedLines());
-    const logSummary = Object.entries(logEvents).map(([event, count]) => `${event} ×${count}`).join(", ") || "none";
+    const logSummary =
+      Object.entries(logEvents)
+        .map(([event, count]) => `${event} ×${count}`)
+        .join(", ") || "none";
     const runSeconds = (performance.now() - runStarted) / 1000;
 
-    const mib = (kib: number | undefined): string => (kib !== undefined && Number.isFinite(kib) ? `${(kib / 1024).toFixed(0)} MiB` : "n/a");
+    const mib = (kib: number | undefined): string =>
+      kib !== undefined && Number.isFinite(kib) ? `${(kib / 1024).toFixed(0)} MiB` : "n/a";
     const output = [
       "",
       `omnizen bench (${quick ? "quick" : "full"}): gateway in workerd vs direct to the provider simulator, interleaved; ${cpus().length} CPUs, Node ${process.version}`,
@@ -162,7 +184,11 @@ async function runBenchmark(environment: BenchEnvironment, quick: boolean): Prom
       mode: quick ? "quick" : "full",
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
       stack: { postgres: environment.stack.postgresKind, upstashBackend: environment.stack.upstashBackend },
-      gateway: { runtime: environment.gateway.entry === "workerd" ? "workerd" : "miniflare/workerd", entry: environment.gateway.entry, bundleBytes: environment.gateway.bundleBytes },
+      gateway: {
+        runtime: environment.gateway.entry === "workerd" ? "workerd" : "miniflare/workerd",
+        entry: environment.gateway.entry,
+        bundleBytes: environment.gateway.bundleBytes,
+      },
       cache: cacheResult ? "available" : "not available",
       phases,
       isolateTime,
@@ -200,7 +226,11 @@ async function main(): Promise<void> {
   const unknown = argumentsGiven.filter((argument) => !known.includes(argument));
   if (unknown.length) throw new Error(`unknown argument(s): ${unknown.join(" ")} (try --help)`);
   const quick = argumentsGiven.includes("--quick");
-  const entry = argumentsGiven.includes("--miniflare-entry") ? "miniflare-entry" : argumentsGiven.includes("--miniflare") ? "direct-socket" : "workerd";
+  const entry = argumentsGiven.includes("--miniflare-entry")
+    ? "miniflare-entry"
+    : argumentsGiven.includes("--miniflare")
+      ? "direct-socket"
+      : "workerd";
 
   const started = performance.now();
   const startup = startBenchEnvironment(entry, stackLog);
@@ -208,7 +238,12 @@ async function main(): Promise<void> {
     if (interruption) return;
     log(`${signal}: stopping the gateway and the stack`);
     // During start-up, wait for it to finish so nothing it started is left behind.
-    interruption = startup.then((environment) => environment.close(), () => undefined).finally(() => process.exit(130));
+    interruption = startup
+      .then(
+        (environment) => environment.close(),
+        () => undefined,
+      )
+      .finally(() => process.exit(130));
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -216,13 +251,17 @@ async function main(): Promise<void> {
   const environment = await startup;
   if (interruption) return; // the signal handler closes it and exits
   stackStarting = false;
-  log(`stack and gateway ready in ${((performance.now() - started) / 1000).toFixed(1)} s; the stack's per-request log lines are counted, not printed`);
+  log(
+    `stack and gateway ready in ${((performance.now() - started) / 1000).toFixed(1)} s; the stack's per-request log lines are counted, not printed`,
+  );
   try {
     await runBenchmark(environment, quick);
   } finally {
     if (!interruption) await environment.close();
   }
-  log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s (${stackLinesDropped} stack log lines not printed)`);
+  log(
+    `done in ${((performance.now() - started) / 1000).toFixed(1)} s (${stackLinesDropped} stack log lines not printed)`,
+  );
 }
 
 main().then(

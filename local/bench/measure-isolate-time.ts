@@ -37,12 +37,18 @@ export async function measureIsolateTime(options: {
   const { environment, client } = options;
   const traced = await environment.startExtraGateway(["--async-trace", options.tracePath]);
   try {
-    const targets = { gatewayUrl: traced.url, simulatorUrl: environment.stack.simulatorUrl, apiKey: environment.apiKey, ...(traced.ioFloorUrl ? { ioFloorUrl: traced.ioFloorUrl } : {}) };
+    const targets = {
+      gatewayUrl: traced.url,
+      simulatorUrl: environment.stack.simulatorUrl,
+      apiKey: environment.apiKey,
+      ...(traced.ioFloorUrl ? { ioFloorUrl: traced.ioFloorUrl } : {}),
+    };
     for (let index = 0; index < options.warmup + options.requests; index += 1) {
       const shape = { size: "small", stream: false, promptTag: `${options.runTag} isolate-time ${index}` } as const;
       for (const request of [chatRequest("gateway", shape, targets), ioFloorRequest(shape, targets)]) {
         const result = await client.send(request);
-        if (isFailure(result) || result.status !== 200) throw new Error(`isolate-time request ${index} failed: ${isFailure(result) ? result.error : result.status}`);
+        if (isFailure(result) || result.status !== 200)
+          throw new Error(`isolate-time request ${index} failed: ${isFailure(result) ? result.error : result.status}`);
       }
     }
     await new Promise((resolve) => setTimeout(resolve, 500)); // background work (settlement) of the last requests
@@ -56,9 +62,17 @@ export async function measureIsolateTime(options: {
   const gateway = measured("gateway");
   const ioFloor = measured("io-floor");
   if (gateway.length !== options.requests || ioFloor.length !== options.requests) {
-    throw new Error(`the trace held ${gateway.length} gateway and ${ioFloor.length} floor requests; expected ${options.requests} each`);
+    throw new Error(
+      `the trace held ${gateway.length} gateway and ${ioFloor.length} floor requests; expected ${options.requests} each`,
+    );
   }
-  const result = { requestsPerWorker: options.requests, gateway: summarizeLatencies(gateway), ioFloor: summarizeLatencies(ioFloor) };
-  options.log(`isolate time: gateway mean ${result.gateway.mean.toFixed(3)} ms, floor worker mean ${result.ioFloor.mean.toFixed(3)} ms over ${options.requests} requests each`);
+  const result = {
+    requestsPerWorker: options.requests,
+    gateway: summarizeLatencies(gateway),
+    ioFloor: summarizeLatencies(ioFloor),
+  };
+  options.log(
+    `isolate time: gateway mean ${result.gateway.mean.toFixed(3)} ms, floor worker mean ${result.ioFloor.mean.toFixed(3)} ms over ${options.requests} requests each`,
+  );
   return result;
 }

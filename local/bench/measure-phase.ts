@@ -6,9 +6,22 @@ import { countLogEvents } from "./gateway-runtime.ts";
 import type { BenchClient, PreparedRequest } from "./http-client.ts";
 import { errorCount, runInterleaved, sliceSizeFor, type PathObservations } from "./interleave.ts";
 import { processCpuMs } from "./process-usage.ts";
-import { chatRequest, healthRequest, ioFloorRequest, type BenchTargets, type BodySize, type RequestPath } from "./request-bodies.ts";
+import {
+  chatRequest,
+  healthRequest,
+  ioFloorRequest,
+  type BenchTargets,
+  type BodySize,
+  type RequestPath,
+} from "./request-bodies.ts";
 import { perRequest, type StandInCounters } from "./stand-in-counters.ts";
-import { addedLatency, requestsPerSecond, summarizeLatencies, type AddedLatency, type LatencySummary } from "./stats.ts";
+import {
+  addedLatency,
+  requestsPerSecond,
+  summarizeLatencies,
+  type AddedLatency,
+  type LatencySummary,
+} from "./stats.ts";
 
 /** What a phase sends. */
 export interface PhaseSpec {
@@ -115,10 +128,24 @@ function summarizePath(observations: PathObservations): PathResult {
 }
 
 /** The `index`-th request of `path` in one stage (warm-up or measured) of a phase. */
-function prepareRequest(spec: PhaseSpec, context: PhaseContext, stage: string, path: RequestPath, index: number): PreparedRequest {
+function prepareRequest(
+  spec: PhaseSpec,
+  context: PhaseContext,
+  stage: string,
+  path: RequestPath,
+  index: number,
+): PreparedRequest {
   if (spec.kind === "health") return healthRequest(path, context.targets);
-  const promptTag = spec.prompt === "fixed" ? `${context.runTag} ${spec.id} fixed` : `${context.runTag} ${spec.id} ${stage} ${path} ${index}`;
-  const shape = { size: spec.size, stream: spec.stream, promptTag, ...(spec.upstreamStallMs ? { upstreamStallMs: spec.upstreamStallMs } : {}) };
+  const promptTag =
+    spec.prompt === "fixed"
+      ? `${context.runTag} ${spec.id} fixed`
+      : `${context.runTag} ${spec.id} ${stage} ${path} ${index}`;
+  const shape = {
+    size: spec.size,
+    stream: spec.stream,
+    promptTag,
+    ...(spec.upstreamStallMs ? { upstreamStallMs: spec.upstreamStallMs } : {}),
+  };
   if (path === "gateway" && spec.gatewayTarget === "io-floor") return ioFloorRequest(shape, context.targets);
   return chatRequest(path, shape, context.targets);
 }
@@ -166,7 +193,15 @@ export async function measurePhase(spec: PhaseSpec, context: PhaseContext): Prom
     workerdCpuMsPerRequest: (cpuAfter - cpuBefore) / measured.gateway.sent,
     wallMs,
     workerLogEvents: countLogEvents(context.workerLogLines().slice(logLinesBefore)),
-    upstashCallsPerRequest: perRequest(countersBefore.upstashRequests, countersAfter.upstashRequests, measured.gateway.sent),
-    postgresConnectionsPerRequest: perRequest(countersBefore.postgresConnections, countersAfter.postgresConnections, measured.gateway.sent),
+    upstashCallsPerRequest: perRequest(
+      countersBefore.upstashRequests,
+      countersAfter.upstashRequests,
+      measured.gateway.sent,
+    ),
+    postgresConnectionsPerRequest: perRequest(
+      countersBefore.postgresConnections,
+      countersAfter.postgresConnections,
+      measured.gateway.sent,
+    ),
   };
 }

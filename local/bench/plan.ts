@@ -12,8 +12,18 @@ interface Counts {
 
 /** Counts per concurrency level, for each mode. */
 const COUNTS: Record<"full" | "quick", Record<1 | 16 | 64, Counts> & { largeFactor: number }> = {
-  full: { 1: { requests: 400, warmup: 50 }, 16: { requests: 2000, warmup: 200 }, 64: { requests: 2000, warmup: 320 }, largeFactor: 0.5 },
-  quick: { 1: { requests: 60, warmup: 10 }, 16: { requests: 128, warmup: 32 }, 64: { requests: 192, warmup: 64 }, largeFactor: 0.5 },
+  full: {
+    1: { requests: 400, warmup: 50 },
+    16: { requests: 2000, warmup: 200 },
+    64: { requests: 2000, warmup: 320 },
+    largeFactor: 0.5,
+  },
+  quick: {
+    1: { requests: 60, warmup: 10 },
+    16: { requests: 128, warmup: 32 },
+    64: { requests: 192, warmup: 64 },
+    largeFactor: 0.5,
+  },
 };
 
 /** Id of the phase the c=1 latency and CPU targets are evaluated on. */
@@ -54,7 +64,16 @@ export function missPhases(quick: boolean): PhaseSpec[] {
       });
     }
   }
-  phases.push({ kind: "chat", id: "stream-c1", label: "stream TTFB, c=1", size: "small", stream: true, prompt: "unique", concurrency: 1, ...perPath(counts[1]) });
+  phases.push({
+    kind: "chat",
+    id: "stream-c1",
+    label: "stream TTFB, c=1",
+    size: "small",
+    stream: true,
+    prompt: "unique",
+    concurrency: 1,
+    ...perPath(counts[1]),
+  });
   return phases;
 }
 
@@ -63,7 +82,16 @@ export function missPhases(quick: boolean): PhaseSpec[] {
  */
 export function floorPhase(quick: boolean): PhaseSpec {
   const counts = COUNTS[quick ? "quick" : "full"];
-  return { kind: "health", id: "healthz-c1", label: "GET /healthz (floor), c=1", size: "small", stream: false, prompt: "unique", concurrency: 1, ...perPath(counts[1]) };
+  return {
+    kind: "health",
+    id: "healthz-c1",
+    label: "GET /healthz (floor), c=1",
+    size: "small",
+    stream: false,
+    prompt: "unique",
+    concurrency: 1,
+    ...perPath(counts[1]),
+  };
 }
 
 /**
@@ -73,10 +101,22 @@ export function floorPhase(quick: boolean): PhaseSpec {
  */
 export function cachePhases(quick: boolean): PhaseSpec[] {
   const counts = COUNTS[quick ? "quick" : "full"];
-  const base = { kind: "chat", size: "small", stream: false, prompt: "fixed", concurrency: 1, ...perPath(counts[1]) } as const;
+  const base = {
+    kind: "chat",
+    size: "small",
+    stream: false,
+    prompt: "fixed",
+    concurrency: 1,
+    ...perPath(counts[1]),
+  } as const;
   return [
     { ...base, id: CACHE_PHASE_ID, label: "cache hit, c=1" },
-    { ...base, id: CACHE_VS_MODEL_PHASE_ID, label: `cache hit vs ${MODEL_LATENCY_MS} ms model, c=1`, upstreamStallMs: MODEL_LATENCY_MS },
+    {
+      ...base,
+      id: CACHE_VS_MODEL_PHASE_ID,
+      label: `cache hit vs ${MODEL_LATENCY_MS} ms model, c=1`,
+      upstreamStallMs: MODEL_LATENCY_MS,
+    },
   ];
 }
 
@@ -88,8 +128,15 @@ export function cachePhases(quick: boolean): PhaseSpec[] {
 export function ioFloorPhase(quick: boolean): PhaseSpec {
   const counts = COUNTS[quick ? "quick" : "full"];
   return {
-    kind: "chat", id: IO_FLOOR_PHASE_ID, label: "same-I/O floor worker, small, c=1", size: "small", stream: false, prompt: "unique",
-    concurrency: 1, gatewayTarget: "io-floor", ...perPath(counts[1]),
+    kind: "chat",
+    id: IO_FLOOR_PHASE_ID,
+    label: "same-I/O floor worker, small, c=1",
+    size: "small",
+    stream: false,
+    prompt: "unique",
+    concurrency: 1,
+    gatewayTarget: "io-floor",
+    ...perPath(counts[1]),
   };
 }
 

@@ -66,7 +66,8 @@ export function processCpuMs(pid: number): number {
 export function processMemoryKib(pid: number): { peakKib: number; currentKib: number } {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const valueOf = (name: string): number => Number(status.match(new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, "m"))?.[1] ?? Number.NaN);
+    const valueOf = (name: string): number =>
+      Number(status.match(new RegExp(`^${name}:\\s+(\\d+)\\s+kB`, "m"))?.[1] ?? Number.NaN);
     return { peakKib: valueOf("VmHWM"), currentKib: valueOf("VmRSS") };
   } catch {
     return { peakKib: Number.NaN, currentKib: Number.NaN };

@@ -35,7 +35,9 @@ function option(name: string, fallback: number): number {
 
 /** A minimal Chrome DevTools Protocol session over the inspector's WebSocket. */
 async function connectInspector(port: number): Promise<(method: string, params?: object) => Promise<unknown>> {
-  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ webSocketDebuggerUrl: string }>;
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{
+    webSocketDebuggerUrl: string;
+  }>;
   // The gateway's isolate, not the same-I/O floor worker's.
   const target = targets.find((candidate) => !JSON.stringify(candidate).includes("io-floor")) ?? targets[0];
   if (!target) throw new Error("the inspector lists no isolate");
@@ -83,8 +85,18 @@ function summarizeHeap(profile: HeapProfile, requests: number): string[] {
     return total;
   };
   const all = walk(profile.head, []);
-  const top = (map: Map<string, number>) => [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([name, bytes]) => `${(bytes / requests / 1024).toFixed(2).padStart(10)} KiB  ${name}`);
-  return [`allocated (sampled): ${(all / requests / 1024).toFixed(1)} KiB per request`, "inclusive:", ...top(inclusive), "self:", ...top(self)];
+  const top = (map: Map<string, number>) =>
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 30)
+      .map(([name, bytes]) => `${(bytes / requests / 1024).toFixed(2).padStart(10)} KiB  ${name}`);
+  return [
+    `allocated (sampled): ${(all / requests / 1024).toFixed(1)} KiB per request`,
+    "inclusive:",
+    ...top(inclusive),
+    "self:",
+    ...top(self),
+  ];
 }
 
 function summarize(profile: CpuProfile, requests: number): string[] {
@@ -95,7 +107,9 @@ function summarize(profile: CpuProfile, requests: number): string[] {
   profile.samples.forEach((sample, index) => {
     const delta = profile.timeDeltas[index] ?? 0;
     const frame = byId.get(sample)?.callFrame;
-    const name = frame ? `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop() ?? ""}:${frame.lineNumber + 1}` : "?";
+    const name = frame
+      ? `${frame.functionName || "(anonymous)"} ${frame.url.split("/").pop() ?? ""}:${frame.lineNumber + 1}`
+      : "?";
     if (frame?.functionName === "(idle)") idle += delta;
     else total += delta;
     selfMicros.set(name, (selfMicros.get(name) ?? 0) + delta);
@@ -115,7 +129,10 @@ function summarize(profile: CpuProfile, requests: number): string[] {
       totalMicros.set(name, (totalMicros.get(name) ?? 0) + (profile.timeDeltas[index] ?? 0));
     }
   });
-  const rows = [...selfMicros.entries()].filter(([name]) => !name.startsWith("(idle)")).sort((a, b) => b[1] - a[1]).slice(0, 30);
+  const rows = [...selfMicros.entries()]
+    .filter(([name]) => !name.startsWith("(idle)"))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 30);
   const inclusive = [...totalMicros.entries()].sort((a, b) => b[1] - a[1]).slice(0, 40);
   return [
     "total µs/request  worker function (inclusive)",
@@ -131,20 +148,36 @@ async function main(): Promise<void> {
   const requests = option("--requests", 2000);
   const cacheHit = process.argv.includes("--cache-hit");
   const inspectorPort = 9300 + Math.floor(Math.random() * 500);
-  const environment = await startBenchEnvironment("workerd", log, { workerdArguments: [`--inspector-addr=127.0.0.1:${inspectorPort}`] });
+  const environment = await startBenchEnvironment("workerd", log, {
+    workerdArguments: [`--inspector-addr=127.0.0.1:${inspectorPort}`],
+  });
   const client = new BenchClient({ maxSockets: 4, timeoutMs: 30_000 });
   try {
-    const targets = { gatewayUrl: environment.gateway.url, simulatorUrl: environment.stack.simulatorUrl, apiKey: environment.apiKey };
+    const targets = {
+      gatewayUrl: environment.gateway.url,
+      simulatorUrl: environment.stack.simulatorUrl,
+      apiKey: environment.apiKey,
+    };
     const tag = randomBytes(6).toString("hex");
     const send = async (index: number): Promise<void> => {
-      const result = await client.send(chatRequest("gateway", { size: "small", stream: false, promptTag: cacheHit ? `${tag} fixed` : `${tag} ${index}` }, targets));
+      const result = await client.send(
+        chatRequest(
+          "gateway",
+          { size: "small", stream: false, promptTag: cacheHit ? `${tag} fixed` : `${tag} ${index}` },
+          targets,
+        ),
+      );
       if (isFailure(result) || result.status !== 200) throw new Error(`request ${index} failed`);
     };
     for (let index = 0; index < 200; index += 1) await send(-index - 1); // warm-up: JIT, script cache, key record
     const call = await connectInspector(inspectorPort);
     if (process.argv.includes("--heap")) {
       await call("HeapProfiler.enable");
-      await call("HeapProfiler.startSampling", { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+      await call("HeapProfiler.startSampling", {
+        samplingInterval: 1024,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
       for (let index = 0; index < requests; index += 1) await send(index);
       await new Promise((resolve) => setTimeout(resolve, 300));
       const { profile } = (await call("HeapProfiler.stopSampling")) as { profile: HeapProfile };

@@ -36,13 +36,21 @@ export function evaluateTargets(inputs: TargetInputs): TargetOutcome[] {
   };
   const { baseline, ioFloor } = inputs;
   if (baseline) {
-    for (const [percentile, limit] of [["p50", 1], ["p99", 3]] as const) {
+    for (const [percentile, limit] of [
+      ["p50", 1],
+      ["p99", 3],
+    ] as const) {
       const added = baseline.added[percentile];
       const floor = ioFloor ? ioFloor.added[percentile] : Number.NaN;
       const split = ioFloor
         ? `; the same-I/O floor worker adds ${milliseconds(floor)} ms, omnizen's code ${milliseconds(added - floor)} ms`
         : "";
-      check(`added latency ${percentile} <= ${limit} ms (c=1, small, non-streamed)`, added, added <= limit, `${milliseconds(added)} ms${split}`);
+      check(
+        `added latency ${percentile} <= ${limit} ms (c=1, small, non-streamed)`,
+        added,
+        added <= limit,
+        `${milliseconds(added)} ms${split}`,
+      );
     }
   }
   const cacheTarget = "cache hit p50 < direct upstream call p50";
@@ -50,11 +58,19 @@ export function evaluateTargets(inputs: TargetInputs): TargetOutcome[] {
   if (upstream) {
     const hit = upstream.gateway.latency.p50;
     const direct = upstream.direct.latency.p50;
-    const model = upstream.spec.upstreamStallMs ? `an upstream answering in ${upstream.spec.upstreamStallMs} ms` : "a zero-latency simulator";
-    const zero = inputs.cacheHitsVsModel && inputs.cacheHits
-      ? `; against the zero-latency simulator: hit ${milliseconds(inputs.cacheHits.gateway.latency.p50)} ms vs direct ${milliseconds(inputs.cacheHits.direct.latency.p50)} ms`
-      : "";
-    check(`${cacheTarget} (${model})`, hit, hit < direct, `hit ${milliseconds(hit)} ms vs direct ${milliseconds(direct)} ms${zero}`);
+    const model = upstream.spec.upstreamStallMs
+      ? `an upstream answering in ${upstream.spec.upstreamStallMs} ms`
+      : "a zero-latency simulator";
+    const zero =
+      inputs.cacheHitsVsModel && inputs.cacheHits
+        ? `; against the zero-latency simulator: hit ${milliseconds(inputs.cacheHits.gateway.latency.p50)} ms vs direct ${milliseconds(inputs.cacheHits.direct.latency.p50)} ms`
+        : "";
+    check(
+      `${cacheTarget} (${model})`,
+      hit,
+      hit < direct,
+      `hit ${milliseconds(hit)} ms vs direct ${milliseconds(direct)} ms${zero}`,
+    );
   } else {
     outcomes.push({ target: cacheTarget, status: "SKIP", measured: "cache: not available (no x-omnizen-cache: HIT)" });
   }
@@ -71,14 +87,24 @@ export function evaluateTargets(inputs: TargetInputs): TargetOutcome[] {
     );
   } else if (baseline) {
     const cpu = baseline.workerdCpuMsPerRequest;
-    check("worker CPU per non-streamed request <= 1 ms (workerd process CPU, c=1, small)", cpu, cpu <= 1, `${milliseconds(cpu, 3)} ms (no isolate-time trace on this runtime)`);
+    check(
+      "worker CPU per non-streamed request <= 1 ms (workerd process CPU, c=1, small)",
+      cpu,
+      cpu <= 1,
+      `${milliseconds(cpu, 3)} ms (no isolate-time trace on this runtime)`,
+    );
   }
   return outcomes;
 }
 
 function renderTable(header: string[], rows: string[][]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)));
-  const line = (cells: string[]): string => cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  ");
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
+  );
+  const line = (cells: string[]): string =>
+    cells
+      .map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0)))
+      .join("  ");
   return [line(header), widths.map((width) => "-".repeat(width)).join("  "), ...rows.map(line)].join("\n");
 }
 
@@ -102,7 +128,21 @@ export function latencyTable(phases: PhaseResult[]): string {
       String(phase.gateway.errors + phase.direct.errors),
     ];
   });
-  return renderTable(["phase (ms; streams: first byte)", "n", "gw p50", "gw p99", "direct p50", "direct p99", "added p50", "added p90", "added p99", "errors"], rows);
+  return renderTable(
+    [
+      "phase (ms; streams: first byte)",
+      "n",
+      "gw p50",
+      "gw p99",
+      "direct p50",
+      "direct p99",
+      "added p50",
+      "added p90",
+      "added p99",
+      "errors",
+    ],
+    rows,
+  );
 }
 
 /** Throughput and CPU table: requests/s per path, workerd CPU per gateway request, Node CPU per request per path. */
@@ -120,7 +160,18 @@ export function throughputTable(phases: PhaseResult[]): string {
     String(Object.values(phase.workerLogEvents).reduce((sum, count) => sum + count, 0)),
   ]);
   return renderTable(
-    ["phase", "gw req/s", "direct req/s", "workerd CPU ms/gw req", "node CPU ms/gw req", "node CPU ms/direct req", "cache HIT", "upstash calls/gw req", "pg conns/gw req", "worker log lines"],
+    [
+      "phase",
+      "gw req/s",
+      "direct req/s",
+      "workerd CPU ms/gw req",
+      "node CPU ms/gw req",
+      "node CPU ms/direct req",
+      "cache HIT",
+      "upstash calls/gw req",
+      "pg conns/gw req",
+      "worker log lines",
+    ],
     rows,
   );
 }
@@ -134,6 +185,7 @@ export function targetLines(outcomes: TargetOutcome[]): string {
 export function roundForJson(value: unknown): unknown {
   if (typeof value === "number") return Number.isFinite(value) ? Math.round(value * 1000) / 1000 : null;
   if (Array.isArray(value)) return value.map(roundForJson);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, roundForJson(entry)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, roundForJson(entry)]));
   return value;
 }

@@ -76,7 +76,11 @@ export function healthRequest(path: RequestPath, targets: BenchTargets): Prepare
  */
 export function ioFloorRequest(shape: BodyShape, targets: BenchTargets): PreparedRequest {
   if (!targets.ioFloorUrl) throw new Error("the same-I/O floor worker runs only on plain workerd");
-  return { ...chatRequest("direct", shape, targets), url: new URL("/v1/chat/completions", targets.ioFloorUrl), headers: { "cf-connecting-ip": "127.0.0.1" } };
+  return {
+    ...chatRequest("direct", shape, targets),
+    url: new URL("/v1/chat/completions", targets.ioFloorUrl),
+    headers: { "cf-connecting-ip": "127.0.0.1" },
+  };
 }
 
 /** The prepared POST for `path`. */

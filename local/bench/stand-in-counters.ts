@@ -36,8 +36,14 @@ async function readNumber(url: string, headers: Record<string, string>, field: s
 /** Reads both counters. */
 export async function readStandInCounters(endpoints: StandInEndpoints): Promise<StandInCounters> {
   const [upstashRequests, postgresConnections] = await Promise.all([
-    readNumber(`${endpoints.upstashUrl}/_omnizen/stats`, { authorization: `Bearer ${endpoints.upstashToken}` }, "requests"),
-    endpoints.neonBridge ? readNumber(`http://${endpoints.neonBridge}/_stats`, {}, "connections") : Promise.resolve(undefined),
+    readNumber(
+      `${endpoints.upstashUrl}/_omnizen/stats`,
+      { authorization: `Bearer ${endpoints.upstashToken}` },
+      "requests",
+    ),
+    endpoints.neonBridge
+      ? readNumber(`http://${endpoints.neonBridge}/_stats`, {}, "connections")
+      : Promise.resolve(undefined),
   ]);
   return { upstashRequests, postgresConnections };
 }

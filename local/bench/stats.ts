@@ -47,7 +47,10 @@ export function percentileOfSorted(sortedValues: readonly number[], percentile: 
 
 /** The `percentile`-th percentile (0..100) of unsorted values (the input is not modified). */
 export function percentile(values: readonly number[], percentileRank: number): number {
-  return percentileOfSorted([...values].sort((left, right) => left - right), percentileRank);
+  return percentileOfSorted(
+    [...values].sort((left, right) => left - right),
+    percentileRank,
+  );
 }
 
 /** Count, mean, min, max and the reported percentiles of latency samples (NaN fields when there are none). */

@@ -39,12 +39,21 @@ function constName(name: string): string {
 }
 
 export function workerdConfig(options: WorkerdConfigOptions): string {
-  const services = options.workers.map((worker) => `    (name = ${text(worker.name, IDENTIFIER)}, worker = .${constName(worker.name)}),`);
-  const sockets = options.workers.map((worker) => `    (name = ${text(worker.name, IDENTIFIER)}, address = "127.0.0.1:0", http = (), service = ${text(worker.name, IDENTIFIER)}),`);
+  const services = options.workers.map(
+    (worker) => `    (name = ${text(worker.name, IDENTIFIER)}, worker = .${constName(worker.name)}),`,
+  );
+  const sockets = options.workers.map(
+    (worker) =>
+      `    (name = ${text(worker.name, IDENTIFIER)}, address = "127.0.0.1:0", http = (), service = ${text(worker.name, IDENTIFIER)}),`,
+  );
   const workers = options.workers.map((worker) => {
     const bindings = [
-      ...worker.bindingNames.map((name) => `    (name = ${text(name, IDENTIFIER)}, fromEnvironment = ${text(name, IDENTIFIER)}),`),
-      ...Object.entries(worker.serviceBindings ?? {}).map(([name, service]) => `    (name = ${text(name, IDENTIFIER)}, service = ${text(service, IDENTIFIER)}),`),
+      ...worker.bindingNames.map(
+        (name) => `    (name = ${text(name, IDENTIFIER)}, fromEnvironment = ${text(name, IDENTIFIER)}),`,
+      ),
+      ...Object.entries(worker.serviceBindings ?? {}).map(
+        ([name, service]) => `    (name = ${text(name, IDENTIFIER)}, service = ${text(service, IDENTIFIER)}),`,
+      ),
     ].join("\n");
     const flags = (worker.compatibilityFlags ?? []).map((flag) => text(flag, IDENTIFIER)).join(", ");
     return `const ${constName(worker.name)} :Workerd.Worker = (

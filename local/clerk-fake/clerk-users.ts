@@ -26,15 +26,37 @@ export const fakeId = (prefix: string) => `${prefix}_${randomBytes(12).toString(
 
 export function blankUser(id: string): FakeUser {
   const now = Date.now();
-  return { id, firstName: null, lastName: null, emails: [], phones: [], primaryEmailId: null, primaryPhoneId: null, createdAt: now, updatedAt: now };
+  return {
+    id,
+    firstName: null,
+    lastName: null,
+    emails: [],
+    phones: [],
+    primaryEmailId: null,
+    primaryPhoneId: null,
+    createdAt: now,
+    updatedAt: now,
+  };
 }
 
 function verificationJson(identifier: FakeIdentifier, strategy: string) {
-  return { object: "verification", status: identifier.verified ? "verified" : "unverified", strategy, attempts: null, expire_at: null };
+  return {
+    object: "verification",
+    status: identifier.verified ? "verified" : "unverified",
+    strategy,
+    attempts: null,
+    expire_at: null,
+  };
 }
 
 export function emailJson(identifier: FakeIdentifier) {
-  return { object: "email_address", id: identifier.id, email_address: identifier.value, verification: verificationJson(identifier, "email_code"), linked_to: [] };
+  return {
+    object: "email_address",
+    id: identifier.id,
+    email_address: identifier.value,
+    verification: verificationJson(identifier, "email_code"),
+    linked_to: [],
+  };
 }
 
 export function phoneJson(identifier: FakeIdentifier) {

@@ -11,7 +11,15 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { blankUser, emailJson, fakeId, phoneJson, userJson, type FakeIdentifier, type FakeUser } from "./clerk-users.ts";
+import {
+  blankUser,
+  emailJson,
+  fakeId,
+  phoneJson,
+  userJson,
+  type FakeIdentifier,
+  type FakeUser,
+} from "./clerk-users.ts";
 
 export interface ClerkFakeOptions {
   /** The secret key the fake accepts (`CLERK_SECRET_KEY` of the worker). */
@@ -50,7 +58,8 @@ async function readJson(request: IncomingMessage): Promise<Record<string, unknow
   const text = Buffer.concat(chunks).toString("utf8");
   if (text === "") return {};
   const parsed: unknown = JSON.parse(text);
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new ClerkError(400, "request_body_invalid");
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed))
+    throw new ClerkError(400, "request_body_invalid");
   return parsed as Record<string, unknown>;
 }
 
@@ -75,7 +84,8 @@ export async function startClerkFake(options: ClerkFakeOptions): Promise<ClerkFa
     return user;
   };
   const taken = (value: string, pick: (user: FakeUser) => FakeIdentifier[]) =>
-    /\+taken@/.test(value) || [...users.values()].some((user) => pick(user).some((identifier) => identifier.value === value));
+    /\+taken@/.test(value) ||
+    [...users.values()].some((user) => pick(user).some((identifier) => identifier.value === value));
 
   function addIdentifier(body: Record<string, unknown>, field: "email_address" | "phone_number"): FakeIdentifier {
     const value = body[field];
@@ -83,7 +93,11 @@ export async function startClerkFake(options: ClerkFakeOptions): Promise<ClerkFa
     const user = userFor(body.user_id);
     const pick = field === "email_address" ? (entry: FakeUser) => entry.emails : (entry: FakeUser) => entry.phones;
     if (taken(value, pick)) throw new ClerkError(422, "form_identifier_exists");
-    const identifier: FakeIdentifier = { id: fakeId(field === "email_address" ? "idn_email" : "idn_phone"), value, verified: body.verified === true };
+    const identifier: FakeIdentifier = {
+      id: fakeId(field === "email_address" ? "idn_email" : "idn_phone"),
+      value,
+      verified: body.verified === true,
+    };
     pick(user).push(identifier);
     if (identifier.verified && body.primary === true) {
       if (field === "email_address") user.primaryEmailId = identifier.id;
@@ -123,12 +137,15 @@ export async function startClerkFake(options: ClerkFakeOptions): Promise<ClerkFa
     if (url.pathname === "/_fake/requests" && method === "GET") {
       const user = url.searchParams.get("user");
       const matches = (entry: RecordedClerkRequest) =>
-        !user || entry.path.includes(encodeURIComponent(user)) || (entry.body as { user_id?: unknown } | null)?.user_id === user;
+        !user ||
+        entry.path.includes(encodeURIComponent(user)) ||
+        (entry.body as { user_id?: unknown } | null)?.user_id === user;
       sendJson(response, 200, { requests: recorded.filter(matches) });
       return 200;
     }
     if (!url.pathname.startsWith("/v1/")) throw new ClerkError(404, "resource_not_found");
-    if (request.headers.authorization !== `Bearer ${options.secretKey}`) throw new ClerkError(401, "authentication_invalid");
+    if (request.headers.authorization !== `Bearer ${options.secretKey}`)
+      throw new ClerkError(401, "authentication_invalid");
     const body = await readJson(request);
     recorded.push({ method, path: url.pathname, body });
     if (recorded.length > MAX_RECORDED) recorded.splice(0, recorded.length - MAX_RECORDED);
@@ -138,12 +155,17 @@ export async function startClerkFake(options: ClerkFakeOptions): Promise<ClerkFa
 
   const server = createServer((request, response) => {
     handle(request, response)
-      .then((status) => log(`${request.method} ${new URL(request.url ?? "/", "http://clerk.local").pathname} ${status}`))
+      .then((status) =>
+        log(`${request.method} ${new URL(request.url ?? "/", "http://clerk.local").pathname} ${status}`),
+      )
       .catch((error: unknown) => {
         const known = error instanceof ClerkError ? error : new ClerkError(500, "internal_clerk_error");
         log(`${request.method} ${request.url} ${known.status}`);
         if (!response.headersSent) {
-          sendJson(response, known.status, { errors: [{ code: known.code, message: known.code, long_message: known.code, meta: {} }], clerk_trace_id: fakeId("trace") });
+          sendJson(response, known.status, {
+            errors: [{ code: known.code, message: known.code, long_message: known.code, meta: {} }],
+            clerk_trace_id: fakeId("trace"),
+          });
         }
       });
   });

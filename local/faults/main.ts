@@ -38,22 +38,44 @@ const print = (name: string, report: ScenarioReport) => {
   process.stdout.write(`\n${name}\n${JSON.stringify(report, null, 2)}\n`);
 };
 try {
-  const neon = await neonCutScenario(environment, { requests, concurrency, faultMs: Number(values["neon-cut-seconds"]) * 1000, log });
+  const neon = await neonCutScenario(environment, {
+    requests,
+    concurrency,
+    faultMs: Number(values["neon-cut-seconds"]) * 1000,
+    log,
+  });
   print(`Neon link cut for ${values["neon-cut-seconds"]} s`, neon);
   checks.push(
-    [neon.statuses["200"] === neon.requests, `Neon cut: all ${neon.requests} requests served (${JSON.stringify(neon.statuses)})`],
+    [
+      neon.statuses["200"] === neon.requests,
+      `Neon cut: all ${neon.requests} requests served (${JSON.stringify(neon.statuses)})`,
+    ],
     [neon.queuedAtRestore > 0, `Neon cut: the drain kept ${neon.queuedAtRestore} records queued during the cut`],
-    [neon.usageRows === neon.requests && neon.logRows === neon.requests, `Neon cut: usage rows ${neon.usageRows} = requests ${neon.requests}`],
+    [
+      neon.usageRows === neon.requests && neon.logRows === neon.requests,
+      `Neon cut: usage rows ${neon.usageRows} = requests ${neon.requests}`,
+    ],
     [neon.duplicates === 0 && neon.queuedAtEnd === 0, `Neon cut: no duplicate, nothing left queued`],
   );
-  const upstash = await upstashDownScenario(environment, { requests, concurrency, faultMs: Number(values["upstash-down-seconds"]) * 1000, log });
+  const upstash = await upstashDownScenario(environment, {
+    requests,
+    concurrency,
+    faultMs: Number(values["upstash-down-seconds"]) * 1000,
+    log,
+  });
   print(`Upstash unreachable for ${values["upstash-down-seconds"]} s`, upstash);
   const served = upstash.statuses["200"] ?? 0;
   const refused = upstash.statuses["503"] ?? 0;
   checks.push(
-    [served + refused === upstash.requests && refused > 0, `Upstash down: ${served} served, ${refused} refused with 503, nothing else`],
+    [
+      served + refused === upstash.requests && refused > 0,
+      `Upstash down: ${served} served, ${refused} refused with 503, nothing else`,
+    ],
     [upstash.retryAfter503 === refused, `Upstash down: every 503 carries Retry-After`],
-    [(upstash.events["usage-written-directly"] ?? 0) > 0, `Upstash down: ${upstash.events["usage-written-directly"] ?? 0} usage records written directly to Postgres`],
+    [
+      (upstash.events["usage-written-directly"] ?? 0) > 0,
+      `Upstash down: ${upstash.events["usage-written-directly"] ?? 0} usage records written directly to Postgres`,
+    ],
     [upstash.usageRows === served, `Upstash down: usage rows ${upstash.usageRows} = admitted requests ${served}`],
     [upstash.duplicates === 0 && upstash.queuedAtEnd === 0, `Upstash down: no duplicate, nothing left queued`],
   );

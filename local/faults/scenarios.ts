@@ -52,9 +52,14 @@ async function runScenario(
   const started = Date.now();
   const rowsBefore = await environment.countRows();
   const linesBefore = environment.gateway.loggedLines().length;
-  const request = (index: number) => mixedRequest(environment.gateway.url, environment.apiKey, `${fault.tag}-${started}`, index, fault.directives);
+  const request = (index: number) =>
+    mixedRequest(environment.gateway.url, environment.apiKey, `${fault.tag}-${started}`, index, fault.directives);
   // Warm the key record and credit counter (the first request fills them from Postgres).
-  const warm = await closedLoop({ count: WARM_UP, concurrency: 1, request: (index) => request(options.requests + index) });
+  const warm = await closedLoop({
+    count: WARM_UP,
+    concurrency: 1,
+    request: (index) => request(options.requests + index),
+  });
   const faultFrom = Math.floor(options.requests * 0.2);
   const faultUntil = Math.floor(options.requests * 0.8);
   let faultOn = false;
@@ -103,8 +108,12 @@ async function runScenario(
   return {
     requests: all.length,
     statuses: countStatuses(all),
-    answeredDuringFault: results.filter((result) => result.endedAt >= faultWindow[0] && result.endedAt <= faultWindow[1]).length,
-    retryAfter503: all.filter(({ outcome }) => !isFailure(outcome) && outcome.status === 503 && /^\d+$/.test(outcome.retryAfter ?? "")).length,
+    answeredDuringFault: results.filter(
+      (result) => result.endedAt >= faultWindow[0] && result.endedAt <= faultWindow[1],
+    ).length,
+    retryAfter503: all.filter(
+      ({ outcome }) => !isFailure(outcome) && outcome.status === 503 && /^\d+$/.test(outcome.retryAfter ?? ""),
+    ).length,
     queuedAtRestore,
     cronRuns,
     usageRows: rows.usage - rowsBefore.usage,
@@ -117,9 +126,17 @@ async function runScenario(
 }
 
 export function neonCutScenario(environment: LoadEnvironment, options: ScenarioOptions): Promise<ScenarioReport> {
-  return runScenario(environment, options, { set: (on) => environment.setNeonCut(on), directives: "chunks=4", tag: "neon" });
+  return runScenario(environment, options, {
+    set: (on) => environment.setNeonCut(on),
+    directives: "chunks=4",
+    tag: "neon",
+  });
 }
 
 export function upstashDownScenario(environment: LoadEnvironment, options: ScenarioOptions): Promise<ScenarioReport> {
-  return runScenario(environment, options, { set: (on) => environment.setUpstashDown(on), directives: "chunks=6 delay_ms=60", tag: "upstash" });
+  return runScenario(environment, options, {
+    set: (on) => environment.setUpstashDown(on),
+    directives: "chunks=6 delay_ms=60",
+    tag: "upstash",
+  });
 }

@@ -125,7 +125,8 @@ export async function startLoadEnvironment(options: LoadEnvironmentOptions): Pro
         return { usage: Number(row?.usage), logs: Number(row?.logs), duplicates: Number(row?.duplicates) };
       },
       setNeonCut: (cut) => control(`http://${stack.workerBindings.NEON_WS_PROXY}/_fault`, { cut }),
-      setUpstashDown: (down) => control(`${stack.upstashUrl}/_omnizen/fault`, { down }, { authorization: `Bearer ${upstashToken}` }),
+      setUpstashDown: (down) =>
+        control(`${stack.upstashUrl}/_omnizen/fault`, { down }, { authorization: `Bearer ${upstashToken}` }),
       close,
     };
   } catch (error) {

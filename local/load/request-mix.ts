@@ -20,9 +20,18 @@ export interface MixedRequest {
  * Request `index` of a run tagged `runTag` (unique prompts across runs). `simulatorDirectives` are added to the
  * prompt (e.g. `chunks=6 delay_ms=50` to keep streams open longer).
  */
-export function mixedRequest(gatewayUrl: string, apiKey: string, runTag: string, index: number, simulatorDirectives = "chunks=4"): MixedRequest {
+export function mixedRequest(
+  gatewayUrl: string,
+  apiKey: string,
+  runTag: string,
+  index: number,
+  simulatorDirectives = "chunks=4",
+): MixedRequest {
   const stream = index % 2 === 1;
-  const prompt = index % 10 === 0 ? `A question asked often. [[sim ${simulatorDirectives}]]` : `Load ${runTag} #${index} [[sim ${simulatorDirectives}]]`;
+  const prompt =
+    index % 10 === 0
+      ? `A question asked often. [[sim ${simulatorDirectives}]]`
+      : `Load ${runTag} #${index} [[sim ${simulatorDirectives}]]`;
   const messages = [{ role: "user", content: prompt }];
   if (index % 5 === 4) {
     return {
@@ -42,7 +51,9 @@ export function mixedRequest(gatewayUrl: string, apiKey: string, runTag: string,
     prepared: {
       url: new URL("/v1/chat/completions", gatewayUrl),
       headers: { authorization: `Bearer ${apiKey}` },
-      body: Buffer.from(JSON.stringify({ model, stream, messages, ...(stream ? { stream_options: { include_usage: true } } : {}) })),
+      body: Buffer.from(
+        JSON.stringify({ model, stream, messages, ...(stream ? { stream_options: { include_usage: true } } : {}) }),
+      ),
     },
   };
 }

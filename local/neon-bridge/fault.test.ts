@@ -39,7 +39,10 @@ describe("cutting the Neon link", () => {
   it("is switched over HTTP too (POST /_fault), for tests running inside workerd", async () => {
     const pool = new Pool({ connectionString: postgresUrl, max: 1, connectionTimeoutMillis: 3_000 });
     pool.on("error", () => undefined);
-    const post = (cut: boolean) => fetch(`http://127.0.0.1:${bridge.port}/_fault`, { method: "POST", body: JSON.stringify({ cut }) }).then((response) => response.json());
+    const post = (cut: boolean) =>
+      fetch(`http://127.0.0.1:${bridge.port}/_fault`, { method: "POST", body: JSON.stringify({ cut }) }).then(
+        (response) => response.json(),
+      );
     expect(await post(true)).toEqual({ cut: true });
     await expect(pool.query("select 1")).rejects.toThrow();
     expect(await post(false)).toEqual({ cut: false });

@@ -56,7 +56,9 @@ export async function startNeonBridge(options: NeonBridgeOptions = {}): Promise<
   };
   const httpServer = createServer((request, response) => {
     if (request.method === "GET" && request.url === "/_stats") {
-      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ connections: bridgedConnections }));
+      response
+        .writeHead(200, { "content-type": "application/json" })
+        .end(JSON.stringify({ connections: bridgedConnections }));
       return;
     }
     if (request.method === "POST" && request.url === "/_fault") {

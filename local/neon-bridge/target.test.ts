@@ -12,8 +12,20 @@ describe("checkLoopbackTarget", () => {
   });
 
   it("refuses everything else", () => {
-    for (const address of [null, "", "5432", "10.0.0.1:5432", "128.0.0.1:5432", "localhost.evil.com:5432",
-      "[::2]:5432", "[::ffff:10.0.0.1]:5432", "127.0.0.1:0", "127.0.0.1:65536", "127.0.0.1:54x", "0.0.0.0:5432"]) {
+    for (const address of [
+      null,
+      "",
+      "5432",
+      "10.0.0.1:5432",
+      "128.0.0.1:5432",
+      "localhost.evil.com:5432",
+      "[::2]:5432",
+      "[::ffff:10.0.0.1]:5432",
+      "127.0.0.1:0",
+      "127.0.0.1:65536",
+      "127.0.0.1:54x",
+      "0.0.0.0:5432",
+    ]) {
       expect(checkLoopbackTarget(address)).toMatchObject({ allowed: false });
     }
   });

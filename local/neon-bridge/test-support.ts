@@ -42,7 +42,10 @@ export function endsWithReadyForQuery(bytes: Buffer): boolean {
 /** A masked client-to-server binary WebSocket frame (payload < 64 KiB). */
 export function maskedBinaryFrame(payload: Buffer): Buffer {
   const mask = Buffer.from([0x12, 0x34, 0x56, 0x78]);
-  const lengthBytes = payload.length < 126 ? Buffer.from([0x80 | payload.length]) : Buffer.from([0x80 | 126, payload.length >> 8, payload.length & 0xff]);
+  const lengthBytes =
+    payload.length < 126
+      ? Buffer.from([0x80 | payload.length])
+      : Buffer.from([0x80 | 126, payload.length >> 8, payload.length & 0xff]);
   const masked = Buffer.from(payload.map((byte, index) => byte ^ (mask[index % 4] ?? 0)));
   return Buffer.concat([Buffer.from([0x82]), lengthBytes, mask, masked]);
 }
@@ -90,7 +93,9 @@ export function rawWebSocket(port: number, path: string, firstFrames: Buffer[]) 
   return {
     socket,
     /** Resolves with the status line and the decoded frames once `done` holds for them. */
-    until(done: (statusLine: string, frames: ServerFrame[]) => boolean): Promise<{ statusLine: string; frames: ServerFrame[] }> {
+    until(
+      done: (statusLine: string, frames: ServerFrame[]) => boolean,
+    ): Promise<{ statusLine: string; frames: ServerFrame[] }> {
       return new Promise((resolve, reject) => {
         const check = (): void => {
           const headerEnd = received.indexOf("\r\n\r\n");

@@ -53,20 +53,27 @@ describe("embedded Postgres fallback (PGlite)", () => {
     const smallLoop = async () => {
       const rows: unknown[] = [];
       for (let index = 0; index < 30; index++) {
-        const result = await second.query("select $1::int * 2 as doubled, $2::text as label, 'second' as who", [index, `n${index}`]);
+        const result = await second.query("select $1::int * 2 as doubled, $2::text as label, 'second' as who", [
+          index,
+          `n${index}`,
+        ]);
         rows.push(result.rows[0]);
       }
       return rows;
     };
     const [bigRows, smallRows] = await Promise.all([bigLoop(), smallLoop()]);
     expect(bigRows).toEqual(Array(8).fill({ size: 2_000_000, who: "first" }));
-    expect(smallRows).toEqual(Array.from({ length: 30 }, (_, index) => ({ doubled: index * 2, label: `n${index}`, who: "second" })));
+    expect(smallRows).toEqual(
+      Array.from({ length: 30 }, (_, index) => ({ doubled: index * 2, label: `n${index}`, who: "second" })),
+    );
     await Promise.all([first.end(), second.end()]);
   });
 
   it("keeps transactions whole while another client writes", async () => {
     const [first, second] = await Promise.all([connectedClient(resolved.url), connectedClient(resolved.url)]);
-    await first.query("create table ledger (id serial primary key, note text not null, created_at timestamptz default now())");
+    await first.query(
+      "create table ledger (id serial primary key, note text not null, created_at timestamptz default now())",
+    );
     await first.query("begin");
     await first.query("insert into ledger (note) values ($1)", ["rolled back"]);
     const outside = second.query("insert into ledger (note) values ($1) returning id", ["outside"]);
@@ -77,7 +84,10 @@ describe("embedded Postgres fallback (PGlite)", () => {
     await first.query("begin");
     await first.query("insert into ledger (note) values ($1)", ["committed"]);
     await first.query("commit");
-    expect((await second.query("select note from ledger order by id")).rows).toEqual([{ note: "outside" }, { note: "committed" }]);
+    expect((await second.query("select note from ledger order by id")).rows).toEqual([
+      { note: "outside" },
+      { note: "committed" },
+    ]);
     await Promise.all([first.end(), second.end()]);
   });
 
@@ -88,7 +98,9 @@ describe("embedded Postgres fallback (PGlite)", () => {
     await leaving.query("insert into ledger (note) values ($1)", ["abandoned"]);
     leaving.connection.stream.destroy();
     const staying = await connectedClient(resolved.url);
-    expect((await staying.query("select count(*)::int as count from ledger where note = 'abandoned'")).rows).toEqual([{ count: 0 }]);
+    expect((await staying.query("select count(*)::int as count from ledger where note = 'abandoned'")).rows).toEqual([
+      { count: 0 },
+    ]);
     await staying.end();
   });
 
@@ -102,8 +114,13 @@ describe("embedded Postgres fallback (PGlite)", () => {
     neonConfig.pipelineConnect = false;
     const pool = new Pool({ connectionString: resolved.url, max: 3 });
     try {
-      await pool.query("create table if not exists accounts (id serial primary key, email text unique not null, credit bigint not null default 0, meta jsonb)");
-      const inserted = await pool.query("insert into accounts (email, credit, meta) values ($1, $2, $3) returning id, credit", ["a@example.com", 500, { plan: "pro" }]);
+      await pool.query(
+        "create table if not exists accounts (id serial primary key, email text unique not null, credit bigint not null default 0, meta jsonb)",
+      );
+      const inserted = await pool.query(
+        "insert into accounts (email, credit, meta) values ($1, $2, $3) returning id, credit",
+        ["a@example.com", 500, { plan: "pro" }],
+      );
       expect(inserted.rows).toEqual([{ id: 1, credit: "500" }]);
       const client = await pool.connect();
       await client.query("begin");
@@ -113,8 +130,14 @@ describe("embedded Postgres fallback (PGlite)", () => {
       await client.query("update accounts set credit = 0 where email = $1", ["a@example.com"]);
       await client.query("rollback");
       client.release();
-      const concurrent = await Promise.all(Array.from({ length: 9 }, (_, index) => pool.query("select credit, meta, $1::int as index from accounts", [index])));
-      expect(concurrent.map((result) => result.rows[0])).toEqual(concurrent.map((_, index) => ({ credit: "300", meta: { plan: "pro" }, index })));
+      const concurrent = await Promise.all(
+        Array.from({ length: 9 }, (_, index) =>
+          pool.query("select credit, meta, $1::int as index from accounts", [index]),
+        ),
+      );
+      expect(concurrent.map((result) => result.rows[0])).toEqual(
+        concurrent.map((_, index) => ({ credit: "300", meta: { plan: "pro" }, index })),
+      );
     } finally {
       await pool.end();
       await bridge.close();
@@ -126,7 +149,9 @@ describe("embedded Postgres fallback (PGlite)", () => {
     await resolved.close();
     resolved = await resolvePostgres({ database: "omnizen", dataDir, env: forced, log: () => {} });
     const client = await connectedClient(resolved.url);
-    expect((await client.query("select email, credit from accounts")).rows).toEqual([{ email: "a@example.com", credit: "300" }]);
+    expect((await client.query("select email, credit from accounts")).rows).toEqual([
+      { email: "a@example.com", credit: "300" },
+    ]);
     await client.end();
   });
 });

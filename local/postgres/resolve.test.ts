@@ -16,7 +16,12 @@ describe("resolvePostgres", () => {
   it("uses DATABASE_URL as is and never logs its password", async () => {
     const lines: string[] = [];
     const url = "postgres://app:s3cret@db.example.com:6543/omnizen?sslmode=require";
-    const resolved = await resolvePostgres({ database, dataDir: "/nonexistent", env: { DATABASE_URL: url }, log: (line) => lines.push(line) });
+    const resolved = await resolvePostgres({
+      database,
+      dataDir: "/nonexistent",
+      env: { DATABASE_URL: url },
+      log: (line) => lines.push(line),
+    });
     expect(resolved).toMatchObject({ url, kind: "env", host: "db.example.com", port: 6543 });
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain("using env");
@@ -33,7 +38,12 @@ describe("resolvePostgres", () => {
     ]);
     const third = await resolvePostgres({ database, dataDir: "/nonexistent", env: {}, log });
     for (const resolved of [first, second, third]) {
-      expect(resolved).toMatchObject({ kind: "local", host: "127.0.0.1", port: 5432, url: `postgres://postgres@127.0.0.1:5432/${database}` });
+      expect(resolved).toMatchObject({
+        kind: "local",
+        host: "127.0.0.1",
+        port: 5432,
+        url: `postgres://postgres@127.0.0.1:5432/${database}`,
+      });
     }
     expect(lines).toEqual(Array(3).fill(`postgres: using local server postgres://postgres@127.0.0.1:5432/${database}`));
     const client = new pg.Client({ connectionString: third.url });

@@ -4,14 +4,19 @@ import { postJson, readSse, useSimulator } from "./test-helpers.ts";
 import { countTokens, reasoningText, replyText, TOOL_ARGUMENTS_JSON } from "./tokens.ts";
 
 const simulator = useSimulator();
-const client = (): Anthropic => new Anthropic({ baseURL: `${simulator.url}/anthropic`, apiKey: "sk-ant-test", maxRetries: 0 });
+const client = (): Anthropic =>
+  new Anthropic({ baseURL: `${simulator.url}/anthropic`, apiKey: "sk-ant-test", maxRetries: 0 });
 
 const system = "Answer briefly.";
 const user = "Describe Sylhet. [[sim chunks=3 words=8 reasoning=4 cached=2 cache_write=3]]";
 const params = { model: "claude-sim", max_tokens: 256, system, messages: [{ role: "user" as const, content: user }] };
 const promptTokens = countTokens(system) + countTokens(user);
 const tools = [
-  { name: "get_weather", description: "Weather", input_schema: { type: "object" as const, properties: { city: { type: "string" } } } },
+  {
+    name: "get_weather",
+    description: "Weather",
+    input_schema: { type: "object" as const, properties: { city: { type: "string" } } },
+  },
 ];
 
 describe("anthropic dialect through the official @anthropic-ai/sdk client", () => {
@@ -42,7 +47,9 @@ describe("anthropic dialect through the official @anthropic-ai/sdk client", () =
       cache_creation_input_tokens: 1000,
       cache_creation: { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 1000 },
     });
-    const log = (await (await fetch(`${simulator.url}/_sim/requests`)).json()) as { requests: Array<{ anthropic_beta: string | null }> };
+    const log = (await (await fetch(`${simulator.url}/_sim/requests`)).json()) as {
+      requests: Array<{ anthropic_beta: string | null }>;
+    };
     expect(log.requests.at(-1)?.anthropic_beta).toBe("extended-cache-ttl-2025-04-11");
   });
 
@@ -58,17 +65,33 @@ describe("anthropic dialect through the official @anthropic-ai/sdk client", () =
   });
 
   it("sends the exact SSE event order with event: and data.type matching", async () => {
-    const response = await postJson(`${simulator.url}/anthropic/v1/messages`, { ...params, stream: true }, {
-      "x-api-key": "k", "anthropic-version": "2023-06-01",
-    });
+    const response = await postJson(
+      `${simulator.url}/anthropic/v1/messages`,
+      { ...params, stream: true },
+      {
+        "x-api-key": "k",
+        "anthropic-version": "2023-06-01",
+      },
+    );
     const events = await readSse(response);
     for (const event of events) expect((JSON.parse(event.data) as { type: string }).type).toBe(event.event);
     const names = events.map((event) => event.event);
     expect(names).toEqual([
-      "message_start", "ping",
-      "content_block_start", "content_block_delta", "content_block_delta", "content_block_delta", "content_block_delta", "content_block_stop",
-      "content_block_start", "content_block_delta", "content_block_delta", "content_block_delta", "content_block_stop",
-      "message_delta", "message_stop",
+      "message_start",
+      "ping",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_delta",
+      "content_block_delta",
+      "content_block_delta",
+      "content_block_stop",
+      "content_block_start",
+      "content_block_delta",
+      "content_block_delta",
+      "content_block_delta",
+      "content_block_stop",
+      "message_delta",
+      "message_stop",
     ]);
     const start = JSON.parse(events[0]!.data) as { message: { usage: Record<string, number> } };
     expect(start.message.usage).toMatchObject({ input_tokens: promptTokens - 5, output_tokens: 1 });
@@ -76,7 +99,12 @@ describe("anthropic dialect through the official @anthropic-ai/sdk client", () =
 
   it("streams a tool_use block with input_json_delta pieces", async () => {
     const toolUser = "Weather? [[sim tool=get_weather chunks=5]]";
-    const stream = client().messages.stream({ model: "claude-sim", max_tokens: 100, tools, messages: [{ role: "user", content: toolUser }] });
+    const stream = client().messages.stream({
+      model: "claude-sim",
+      max_tokens: 100,
+      tools,
+      messages: [{ role: "user", content: toolUser }],
+    });
     let jsonPieces = "";
     let deltas = 0;
     stream.on("inputJson", (partial) => {
@@ -87,22 +115,35 @@ describe("anthropic dialect through the official @anthropic-ai/sdk client", () =
     expect(deltas).toBe(5);
     expect(jsonPieces).toBe(TOOL_ARGUMENTS_JSON);
     expect(final.stop_reason).toBe("tool_use");
-    expect(final.content[0]).toMatchObject({ type: "tool_use", name: "get_weather", input: JSON.parse(TOOL_ARGUMENTS_JSON) });
+    expect(final.content[0]).toMatchObject({
+      type: "tool_use",
+      name: "get_weather",
+      input: JSON.parse(TOOL_ARGUMENTS_JSON),
+    });
     expect(final.usage.input_tokens).toBe(countTokens(toolUser) + countTokens(JSON.stringify(tools)));
     expect(final.usage.output_tokens).toBe(countTokens("get_weather") + countTokens(TOOL_ARGUMENTS_JSON));
   });
 
   it("accepts the SDK's Authorization: Bearer key (what @anthropic-ai/sdk 1.x sends) and records the version", async () => {
     await client().messages.create(params);
-    const log = (await (await fetch(`${simulator.url}/_sim/requests`)).json()) as { requests: Array<Record<string, unknown>> };
+    const log = (await (await fetch(`${simulator.url}/_sim/requests`)).json()) as {
+      requests: Array<Record<string, unknown>>;
+    };
     expect(log.requests[0]).toMatchObject({
-      provider: "anthropic", auth: { header: "authorization", credential_length: "sk-ant-test".length },
-      anthropic_version: expect.any(String), status: 200, usage: { prompt_tokens: promptTokens, cached_tokens: 2 },
+      provider: "anthropic",
+      auth: { header: "authorization", credential_length: "sk-ant-test".length },
+      anthropic_version: expect.any(String),
+      status: 200,
+      usage: { prompt_tokens: promptTokens, cached_tokens: 2 },
     });
   });
 
   it("counts tokens at /v1/messages/count_tokens", async () => {
-    const counted = await client().messages.countTokens({ model: "claude-sim", system, messages: [{ role: "user", content: user }] });
+    const counted = await client().messages.countTokens({
+      model: "claude-sim",
+      system,
+      messages: [{ role: "user", content: user }],
+    });
     expect(counted.input_tokens).toBe(promptTokens);
   });
 
@@ -127,7 +168,10 @@ describe("anthropic dialect through the official @anthropic-ai/sdk client", () =
     const body = { model: "m", max_tokens: 5, messages: [{ role: "user", content: "hi" }] };
     const noKey = await postJson(url, body, { "anthropic-version": "2023-06-01" });
     expect(noKey.status).toBe(401);
-    expect(await noKey.json()).toEqual({ type: "error", error: { type: "authentication_error", message: expect.any(String) } });
+    expect(await noKey.json()).toEqual({
+      type: "error",
+      error: { type: "authentication_error", message: expect.any(String) },
+    });
     expect((await postJson(url, body, { "x-api-key": "k" })).status).toBe(400);
     const headers = { "x-api-key": "k", "anthropic-version": "2023-06-01" };
     const noMax = await postJson(url, { ...body, max_tokens: undefined }, headers);

@@ -71,7 +71,12 @@ function completionBody(plan: CompletionPlan, request: DialectRequest): unknown 
   if (plan.reasoning !== null) content.push({ type: "thinking", thinking: plan.reasoning, signature: signature(plan) });
   if (plan.text !== null) content.push({ type: "text", text: plan.text });
   if (plan.toolCall) {
-    content.push({ type: "tool_use", id: toolUseId(plan), name: plan.toolCall.name, input: JSON.parse(plan.toolCall.argumentsJson) });
+    content.push({
+      type: "tool_use",
+      id: toolUseId(plan),
+      name: plan.toolCall.name,
+      input: JSON.parse(plan.toolCall.argumentsJson),
+    });
   }
   return {
     ...messageBase(plan, request),
@@ -88,7 +93,10 @@ function streamEvents(plan: CompletionPlan, request: DialectRequest): StreamEven
     events.push({ kind: "structure", text: sseEvent(name, { type: name, ...payload }) });
   };
   const delta = (index: number, payload: JsonObject): void => {
-    events.push({ kind: "content", text: sseEvent("content_block_delta", { type: "content_block_delta", index, delta: payload }) });
+    events.push({
+      kind: "content",
+      text: sseEvent("content_block_delta", { type: "content_block_delta", index, delta: payload }),
+    });
   };
   const startUsage = { ...promptUsage(plan.usage), output_tokens: 1, service_tier: "standard" };
   structure("message_start", {
@@ -120,7 +128,11 @@ function streamEvents(plan: CompletionPlan, request: DialectRequest): StreamEven
     output_tokens_details: { thinking_tokens: plan.usage.reasoningTokens },
     server_tool_use: null,
   };
-  const messageDelta = { type: "message_delta", delta: { stop_reason: stopReason(plan), stop_sequence: null }, usage: finalUsage };
+  const messageDelta = {
+    type: "message_delta",
+    delta: { stop_reason: stopReason(plan), stop_sequence: null },
+    usage: finalUsage,
+  };
   events.push({ kind: "trailer", text: sseEvent("message_delta", messageDelta) });
   events.push({ kind: "trailer", text: sseEvent("message_stop", { type: "message_stop" }) });
   return events;
@@ -132,7 +144,8 @@ function validate(request: DialectRequest): string | null {
   if (!Array.isArray(body.messages) || body.messages.length === 0) return "messages: at least one message is required";
   if (request.operation === "count_tokens") return null;
   const maxTokens = body.max_tokens;
-  if (typeof maxTokens !== "number" || !Number.isInteger(maxTokens) || maxTokens < 1) return "max_tokens: Field required";
+  if (typeof maxTokens !== "number" || !Number.isInteger(maxTokens) || maxTokens < 1)
+    return "max_tokens: Field required";
   if (body.stream !== undefined && typeof body.stream !== "boolean") return "stream: Input should be a valid boolean";
   return null;
 }

@@ -6,7 +6,19 @@ describe("parseDirectives", () => {
     const result = parseDirectives({}, ["plain prompt"]);
     expect(result).toEqual({
       ok: true,
-      directives: { chunks: 4, words: 12, delay_ms: 0, stall_ms: 0, cached: 0, cache_write: 0, cache_ttl: "5m", extra_prompt: 0, reasoning: 0, trailer_delay_ms: 0, stall_body: 0 },
+      directives: {
+        chunks: 4,
+        words: 12,
+        delay_ms: 0,
+        stall_ms: 0,
+        cached: 0,
+        cache_write: 0,
+        cache_ttl: "5m",
+        extra_prompt: 0,
+        reasoning: 0,
+        trailer_delay_ms: 0,
+        stall_body: 0,
+      },
     });
   });
 
@@ -23,9 +35,26 @@ describe("parseDirectives", () => {
       "[[sim chunks=2 words=3 delay_ms=4 error=429 retry_after=9 error_after=1 stall_ms=5 stall_after=6 disconnect_after=7 tool=t cached=8 cache_write=2 cache_ttl=1h extra_prompt=11 reasoning=10 fragment=3 drip_ms=11 malformed_after=12 trailer_delay_ms=13 stall_body=1]]";
     const result = parseDirectives({}, [marker]);
     expect(result.ok && result.directives).toEqual({
-      chunks: 2, words: 3, delay_ms: 4, error: 429, retry_after: 9, error_after: 1, stall_ms: 5, stall_after: 6,
-      disconnect_after: 7, tool: "t", cached: 8, cache_write: 2, cache_ttl: "1h", extra_prompt: 11, reasoning: 10, fragment: 3,
-      drip_ms: 11, malformed_after: 12, trailer_delay_ms: 13, stall_body: 1,
+      chunks: 2,
+      words: 3,
+      delay_ms: 4,
+      error: 429,
+      retry_after: 9,
+      error_after: 1,
+      stall_ms: 5,
+      stall_after: 6,
+      disconnect_after: 7,
+      tool: "t",
+      cached: 8,
+      cache_write: 2,
+      cache_ttl: "1h",
+      extra_prompt: 11,
+      reasoning: 10,
+      fragment: 3,
+      drip_ms: 11,
+      malformed_after: 12,
+      trailer_delay_ms: 13,
+      stall_body: 1,
     });
   });
 
@@ -50,7 +79,9 @@ describe("parseDirectives", () => {
 
   it("extracts pairs in order from several markers", () => {
     expect(extractMarkerPairs(["[[sim a=1]] x [[sim b=2 c=3]]", "[[simulate d=4]]"])).toEqual([
-      ["a", "1"], ["b", "2"], ["c", "3"],
+      ["a", "1"],
+      ["b", "2"],
+      ["c", "3"],
     ]);
   });
 });

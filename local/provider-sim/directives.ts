@@ -8,7 +8,9 @@ import { z } from "zod";
 const integer = (minimum: number, maximum: number) => z.coerce.number().int().min(minimum).max(maximum);
 
 /** HTTP statuses the `error` directive may ask for. */
-export const SIMULATED_ERROR_STATUSES = [400, 401, 402, 403, 404, 408, 409, 413, 422, 429, 500, 502, 503, 504, 529] as const;
+export const SIMULATED_ERROR_STATUSES = [
+  400, 401, 402, 403, 404, 408, 409, 413, 422, 429, 500, 502, 503, 504, 529,
+] as const;
 
 const errorStatus = z.coerce
   .number()
@@ -22,7 +24,8 @@ const errorStatus = z.coerce
  * never show these to its callers (worker/src/providers/map-upstream-error.ts).
  */
 export const SIMULATED_ERROR_TEXTS = {
-  credit: "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.",
+  credit:
+    "Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits.",
   quota: "You exceeded your current quota, please check your plan and billing details.",
   disabled: "This organization has been disabled.",
   billing: "Your account is not active, please check your billing details on our website.",
@@ -39,7 +42,10 @@ const directivesSchema = z.strictObject({
   stall_ms: integer(0, 120_000).default(0),
   stall_after: integer(0, 10_000).optional(),
   disconnect_after: integer(0, 10_000).optional(),
-  tool: z.string().regex(/^[A-Za-z0-9_.:-]{1,128}$/, "must be a tool name").optional(),
+  tool: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,128}$/, "must be a tool name")
+    .optional(),
   cached: integer(0, 10_000_000).default(0),
   cache_write: integer(0, 10_000_000).default(0),
   /** TTL the cache writes are reported under (Anthropic `cache_creation.ephemeral_5m/1h_input_tokens`). */
@@ -60,7 +66,10 @@ const directivesSchema = z.strictObject({
   error_times: integer(1, 1000).optional(),
   /** With `error`: the error message is one a provider sends about its customer's account (`SIMULATED_ERROR_TEXTS`). */
   error_text: z.enum(Object.keys(SIMULATED_ERROR_TEXTS) as [keyof typeof SIMULATED_ERROR_TEXTS]).optional(),
-  nonce: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be letters, digits, - or _").optional(),
+  nonce: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/, "must be letters, digits, - or _")
+    .optional(),
 });
 
 /** Parsed directives with defaults applied. */

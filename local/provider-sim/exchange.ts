@@ -34,7 +34,8 @@ export interface ExchangeResult {
 
 function authSummary(request: IncomingMessage, url: URL): AuthSummary | null {
   const { authorization } = request.headers;
-  if (authorization) return { header: "authorization", credential_length: authorization.replace(/^Bearer\s+/i, "").length };
+  if (authorization)
+    return { header: "authorization", credential_length: authorization.replace(/^Bearer\s+/i, "").length };
   const apiKey = request.headers["x-api-key"];
   if (typeof apiKey === "string") return { header: "x-api-key", credential_length: apiKey.length };
   const googleKey = request.headers["x-goog-api-key"];
@@ -46,7 +47,9 @@ function authSummary(request: IncomingMessage, url: URL): AuthSummary | null {
 function parseJsonObject(body: Buffer): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(body.toString("utf8"));
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : null;
   } catch {
     return null;
   }
@@ -119,7 +122,9 @@ export async function runExchange(context: ExchangeContext): Promise<ExchangeRes
   if (directives.error !== undefined && directives.error_after === undefined && consumeError(directives)) {
     const retryAfter = directives.retry_after ?? (directives.error === 429 ? 1 : undefined);
     const retryHeaders: Record<string, string> = retryAfter === undefined ? {} : { "retry-after": String(retryAfter) };
-    const message = directives.error_text ? SIMULATED_ERROR_TEXTS[directives.error_text] : `Simulated error (status ${directives.error}).`;
+    const message = directives.error_text
+      ? SIMULATED_ERROR_TEXTS[directives.error_text]
+      : `Simulated error (status ${directives.error}).`;
     return reply(dialect.errorReply(directives.error, message), { ...headers, ...retryHeaders });
   }
   entry.usage = {

@@ -9,14 +9,18 @@ const anthropic = (): Anthropic => new Anthropic({ baseURL: `${simulator.url}/an
 const ask = (marker: string) => [{ role: "user" as const, content: `hello ${marker}` }];
 
 async function lastEntry(): Promise<Record<string, unknown> | undefined> {
-  const log = (await (await fetch(`${simulator.url}/_sim/requests`)).json()) as { requests: Array<Record<string, unknown>> };
+  const log = (await (await fetch(`${simulator.url}/_sim/requests`)).json()) as {
+    requests: Array<Record<string, unknown>>;
+  };
   return log.requests.at(-1);
 }
 
 describe("fault directives", () => {
   it("disconnect_after cuts an OpenAI stream mid-way: the SDK throws after N content chunks", async () => {
     const stream = await openAi().chat.completions.create({
-      model: "m", messages: ask("[[sim chunks=5 disconnect_after=2]]"), stream: true,
+      model: "m",
+      messages: ask("[[sim chunks=5 disconnect_after=2]]"),
+      stream: true,
     });
     const pieces: string[] = [];
     const consume = async (): Promise<void> => {
@@ -32,7 +36,10 @@ describe("fault directives", () => {
 
   it("disconnect_after equal to the chunk count loses the usage chunk: the stream still fails", async () => {
     const stream = await openAi().chat.completions.create({
-      model: "m", messages: ask("[[sim chunks=3 disconnect_after=3]]"), stream: true, stream_options: { include_usage: true },
+      model: "m",
+      messages: ask("[[sim chunks=3 disconnect_after=3]]"),
+      stream: true,
+      stream_options: { include_usage: true },
     });
     let usageSeen = false;
     let pieces = 0;
@@ -47,7 +54,11 @@ describe("fault directives", () => {
   });
 
   it("disconnect_after makes the Anthropic SDK stream fail, and a non-stream request fail to connect", async () => {
-    const stream = anthropic().messages.stream({ model: "m", max_tokens: 10, messages: ask("[[sim disconnect_after=1]]") });
+    const stream = anthropic().messages.stream({
+      model: "m",
+      max_tokens: 10,
+      messages: ask("[[sim disconnect_after=1]]"),
+    });
     await expect(stream.finalMessage()).rejects.toThrow();
     const error = await openAi()
       .chat.completions.create({ model: "m", messages: ask("[[sim disconnect_after=0]]") })
@@ -56,12 +67,20 @@ describe("fault directives", () => {
   });
 
   it("error_after sends an in-stream error in each dialect's shape", async () => {
-    const stream = await openAi().chat.completions.create({ model: "m", messages: ask("[[sim error_after=1]]"), stream: true });
+    const stream = await openAi().chat.completions.create({
+      model: "m",
+      messages: ask("[[sim error_after=1]]"),
+      stream: true,
+    });
     const consume = async (): Promise<void> => {
       for await (const _chunk of stream) void _chunk;
     };
     await expect(consume()).rejects.toBeInstanceOf(OpenAI.APIError);
-    const anthropicStream = anthropic().messages.stream({ model: "m", max_tokens: 10, messages: ask("[[sim error_after=2]]") });
+    const anthropicStream = anthropic().messages.stream({
+      model: "m",
+      max_tokens: 10,
+      messages: ask("[[sim error_after=2]]"),
+    });
     const error = await anthropicStream.finalMessage().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.APIError);
     expect(String(error)).toContain("overloaded_error");
@@ -70,16 +89,23 @@ describe("fault directives", () => {
 
   it("stall_ms delays the response headers", async () => {
     const started = performance.now();
-    const response = await postJson(`${simulator.url}/openai/v1/chat/completions`, {
-      model: "m", messages: ask("[[sim stall_ms=300]]"), stream: true,
-    }, { authorization: "Bearer k" });
+    const response = await postJson(
+      `${simulator.url}/openai/v1/chat/completions`,
+      {
+        model: "m",
+        messages: ask("[[sim stall_ms=300]]"),
+        stream: true,
+      },
+      { authorization: "Bearer k" },
+    );
     expect(performance.now() - started).toBeGreaterThanOrEqual(290);
     await response.text();
   });
 
   it("delay_ms spaces the content chunks", async () => {
     const started = performance.now();
-    await openAi().chat.completions.create({ model: "m", messages: ask("[[sim chunks=4 delay_ms=60]]"), stream: true })
+    await openAi()
+      .chat.completions.create({ model: "m", messages: ask("[[sim chunks=4 delay_ms=60]]"), stream: true })
       .then(async (stream) => {
         for await (const _chunk of stream) void _chunk;
       });
@@ -110,9 +136,15 @@ describe("fault directives", () => {
 
 describe("fragment", () => {
   it("splits SSE messages across network reads, inside UTF-8 characters, without changing the content", async () => {
-    const response = await postJson(`${simulator.url}/openai/v1/chat/completions`, {
-      model: "m", messages: ask("[[sim chunks=2 words=6 fragment=3]]"), stream: true,
-    }, { authorization: "Bearer k" });
+    const response = await postJson(
+      `${simulator.url}/openai/v1/chat/completions`,
+      {
+        model: "m",
+        messages: ask("[[sim chunks=2 words=6 fragment=3]]"),
+        stream: true,
+      },
+      { authorization: "Bearer k" },
+    );
     const reads: Uint8Array[] = [];
     const reader = response.body!.getReader();
     for (let read = await reader.read(); !read.done; read = await reader.read()) reads.push(read.value);
@@ -132,7 +164,11 @@ describe("fragment", () => {
     const streamed = text
       .split("\n\n")
       .filter((message) => message.startsWith("data: {"))
-      .map((message) => (JSON.parse(message.slice(6)) as { choices: Array<{ delta: { content?: string } }> }).choices[0]?.delta.content ?? "")
+      .map(
+        (message) =>
+          (JSON.parse(message.slice(6)) as { choices: Array<{ delta: { content?: string } }> }).choices[0]?.delta
+            .content ?? "",
+      )
       .join("");
     expect(streamed).toBe(viaSdk.choices[0]?.message.content);
   });
@@ -161,7 +197,10 @@ describe("error_times", () => {
         fetch(`${simulator.url}/openai/v1/chat/completions`, {
           method: "POST",
           headers: { authorization: "Bearer k", "content-type": "application/json" },
-          body: JSON.stringify({ model: "m", messages: [{ role: "user", content: "[[sim error=503 error_times=2 nonce=abc1]]" }] }),
+          body: JSON.stringify({
+            model: "m",
+            messages: [{ role: "user", content: "[[sim error=503 error_times=2 nonce=abc1]]" }],
+          }),
         });
       expect((await send()).status).toBe(503);
       expect((await send()).status).toBe(503);
@@ -177,10 +216,19 @@ describe("faults for gateway tests", () => {
     fetch(`${simulator.url}/openai/v1/chat/completions`, {
       method: "POST",
       headers: { authorization: "Bearer k", "content-type": "application/json" },
-      body: JSON.stringify({ model: "m", messages: ask(marker), stream: true, stream_options: { include_usage: true } }),
+      body: JSON.stringify({
+        model: "m",
+        messages: ask(marker),
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
       ...(signal ? { signal } : {}),
     });
-  const dataLines = (text: string) => text.split("\n\n").filter((message) => message.startsWith("data: ")).map((message) => message.slice(6));
+  const dataLines = (text: string) =>
+    text
+      .split("\n\n")
+      .filter((message) => message.startsWith("data: "))
+      .map((message) => message.slice(6));
 
   it("malformed_after writes one non-JSON event after N content events, then the rest of the stream", async () => {
     const lines = dataLines(await (await openAiStream("[[sim chunks=3 malformed_after=1]]")).text());
@@ -218,9 +266,16 @@ describe("faults for gateway tests", () => {
 
   it("stall_body sends the headers of a non-stream answer and never its body", async () => {
     const controller = new AbortController();
-    const response = await postJson(`${simulator.url}/openai/v1/chat/completions`, { model: "m", messages: ask("[[sim stall_body=1]]") }, { authorization: "Bearer k" });
+    const response = await postJson(
+      `${simulator.url}/openai/v1/chat/completions`,
+      { model: "m", messages: ask("[[sim stall_body=1]]") },
+      { authorization: "Bearer k" },
+    );
     expect(response.status).toBe(200);
-    const body = response.text().then(() => "body", () => "failed");
+    const body = response.text().then(
+      () => "body",
+      () => "failed",
+    );
     const next = await Promise.race([body, new Promise((resolve) => setTimeout(() => resolve("stalled"), 300))]);
     expect(next).toBe("stalled");
     controller.abort();

@@ -26,7 +26,10 @@ describe("gemini dialect (raw fetch)", () => {
     const json = (await response.json()) as Chunk;
     const thoughts = reasoningText(model, 2);
     const text = replyText(model, 7);
-    expect(json.candidates[0]?.content).toEqual({ role: "model", parts: [{ text: thoughts, thought: true }, { text }] });
+    expect(json.candidates[0]?.content).toEqual({
+      role: "model",
+      parts: [{ text: thoughts, thought: true }, { text }],
+    });
     expect(json.candidates[0]?.finishReason).toBe("STOP");
     expect(json.usageMetadata).toMatchObject({
       promptTokenCount: promptTokens,
@@ -45,8 +48,18 @@ describe("gemini dialect (raw fetch)", () => {
     const chunks = messages.map((message) => JSON.parse(message.data) as Chunk);
     expect(chunks).toHaveLength(6); // 3 thought pieces + 3 text pieces
     const parts = chunks.flatMap((chunk) => chunk.candidates[0]?.content.parts ?? []);
-    expect(parts.filter((part) => !part.thought).map((part) => part.text).join("")).toBe(replyText(model, 7));
-    expect(parts.filter((part) => part.thought).map((part) => part.text).join("")).toBe(reasoningText(model, 2));
+    expect(
+      parts
+        .filter((part) => !part.thought)
+        .map((part) => part.text)
+        .join(""),
+    ).toBe(replyText(model, 7));
+    expect(
+      parts
+        .filter((part) => part.thought)
+        .map((part) => part.text)
+        .join(""),
+    ).toBe(reasoningText(model, 2));
     expect(chunks.slice(0, -1).every((chunk) => chunk.candidates[0]?.finishReason === undefined)).toBe(true);
     expect(chunks.at(-1)?.candidates[0]?.finishReason).toBe("STOP");
     const nonStream = (await (await postJson(`${base()}:generateContent`, body, key)).json()) as Chunk;
@@ -66,8 +79,13 @@ describe("gemini dialect (raw fetch)", () => {
     const toolBody = { contents: [{ role: "user", parts: [{ text: "Weather? [[sim tool=get_weather]]" }] }], tools };
     const messages = await readSse(await postJson(`${base()}:streamGenerateContent?alt=sse`, toolBody, key));
     const last = JSON.parse(messages.at(-1)?.data ?? "{}") as Chunk;
-    expect(last.candidates[0]?.content.parts[0]?.functionCall).toEqual({ name: "get_weather", args: JSON.parse(TOOL_ARGUMENTS_JSON) });
-    expect(last.usageMetadata.promptTokenCount).toBe(countTokens("Weather? [[sim tool=get_weather]]") + countTokens(JSON.stringify(tools)));
+    expect(last.candidates[0]?.content.parts[0]?.functionCall).toEqual({
+      name: "get_weather",
+      args: JSON.parse(TOOL_ARGUMENTS_JSON),
+    });
+    expect(last.usageMetadata.promptTokenCount).toBe(
+      countTokens("Weather? [[sim tool=get_weather]]") + countTokens(JSON.stringify(tools)),
+    );
   });
 
   it("answers errors in the Gemini shape: 401 without a key, 400 bad JSON, 429 and 503 by directive", async () => {
@@ -77,7 +95,10 @@ describe("gemini dialect (raw fetch)", () => {
     const malformed = await postJson(`${base()}:generateContent`, "[1,", key);
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ error: { code: 400, status: "INVALID_ARGUMENT" } });
-    for (const [status, name] of [[429, "RESOURCE_EXHAUSTED"], [503, "UNAVAILABLE"]] as const) {
+    for (const [status, name] of [
+      [429, "RESOURCE_EXHAUSTED"],
+      [503, "UNAVAILABLE"],
+    ] as const) {
       const errorBody = { contents: [{ role: "user", parts: [{ text: `[[sim error=${status}]]` }] }] };
       const response = await postJson(`${base()}:streamGenerateContent?alt=sse`, errorBody, key);
       expect(response.status).toBe(status);

@@ -31,7 +31,8 @@ export function geminiErrorBody(status: number, message: string): JsonObject {
 
 const MODEL_PATTERN = /\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 
-const modelOf = (request: DialectRequest): string => decodeURIComponent(MODEL_PATTERN.exec(request.url.pathname)?.[1] ?? "");
+const modelOf = (request: DialectRequest): string =>
+  decodeURIComponent(MODEL_PATTERN.exec(request.url.pathname)?.[1] ?? "");
 
 const isStreamMethod = (request: DialectRequest): boolean => request.url.pathname.endsWith(":streamGenerateContent");
 
@@ -73,7 +74,9 @@ function responseChunks(plan: CompletionPlan, request: DialectRequest): JsonObje
     if (last) candidate.finishReason = "STOP";
     return {
       candidates: [candidate],
-      usageMetadata: last ? fullUsage(plan.usage) : { ...promptUsage(plan.usage), totalTokenCount: plan.usage.promptTokens },
+      usageMetadata: last
+        ? fullUsage(plan.usage)
+        : { ...promptUsage(plan.usage), totalTokenCount: plan.usage.promptTokens },
       modelVersion: plan.model,
       responseId: `sim${request.requestNumber}`,
     };
@@ -85,7 +88,8 @@ function completionBody(plan: CompletionPlan, request: DialectRequest): unknown 
   const parts: JsonObject[] = [];
   if (plan.reasoning !== null) parts.push({ text: plan.reasoning, thought: true });
   if (plan.text !== null) parts.push({ text: plan.text });
-  if (plan.toolCall) parts.push({ functionCall: { name: plan.toolCall.name, args: JSON.parse(plan.toolCall.argumentsJson) } });
+  if (plan.toolCall)
+    parts.push({ functionCall: { name: plan.toolCall.name, args: JSON.parse(plan.toolCall.argumentsJson) } });
   return {
     candidates: [{ content: { parts, role: "model" }, finishReason: "STOP", index: 0 }],
     usageMetadata: fullUsage(plan.usage),
@@ -102,13 +106,17 @@ export const geminiDialect: Dialect = {
     if ((typeof key === "string" && key.length > 0) || url.searchParams.get("key")) return null;
     return {
       status: 401,
-      body: geminiErrorBody(401, "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API."),
+      body: geminiErrorBody(
+        401,
+        "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+      ),
     };
   },
   validate(request) {
     if (modelOf(request).length === 0) return "model is required in the path";
     const contents = request.body.contents;
-    if (!Array.isArray(contents) || contents.length === 0) return "* GenerateContentRequest.contents: contents is not specified";
+    if (!Array.isArray(contents) || contents.length === 0)
+      return "* GenerateContentRequest.contents: contents is not specified";
     return null;
   },
   model: modelOf,

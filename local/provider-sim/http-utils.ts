@@ -36,7 +36,11 @@ export function sendJson(
   headers: Record<string, string> = {},
 ): number {
   const bytes = Buffer.from(JSON.stringify(body), "utf8");
-  response.writeHead(status, { "content-type": "application/json", "content-length": String(bytes.length), ...headers });
+  response.writeHead(status, {
+    "content-type": "application/json",
+    "content-length": String(bytes.length),
+    ...headers,
+  });
   response.end(bytes);
   return bytes.length;
 }

@@ -4,7 +4,8 @@ import { postJson, useSimulator } from "./test-helpers.ts";
 import { countTokens, replyText, TOOL_ARGUMENTS_JSON } from "./tokens.ts";
 
 const simulator = useSimulator();
-const client = (): OpenAI => new OpenAI({ baseURL: `${simulator.url}/openai/v1`, apiKey: "sk-test-key", maxRetries: 0 });
+const client = (): OpenAI =>
+  new OpenAI({ baseURL: `${simulator.url}/openai/v1`, apiKey: "sk-test-key", maxRetries: 0 });
 
 const system = "You are a terse assistant.";
 const user = "Say something nice about Dhaka. [[sim chunks=5 words=9]]";
@@ -43,7 +44,10 @@ describe("openai dialect through the official openai client", () => {
   it("streams the same text in the asked number of chunks, usage only when include_usage is set", async () => {
     const expected = replyText("gpt-sim", 9);
     const withUsage = await client().chat.completions.create({
-      model: "gpt-sim", messages, stream: true, stream_options: { include_usage: true },
+      model: "gpt-sim",
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
     });
     const pieces: string[] = [];
     const chunks = [];
@@ -72,7 +76,11 @@ describe("openai dialect through the official openai client", () => {
     const toolMessages = [{ role: "user" as const, content: "Weather? [[sim tool=get_weather chunks=4]]" }];
     const toolPrompt = countTokens(toolMessages[0]!.content) + countTokens(JSON.stringify(tools));
     const stream = await client().chat.completions.create({
-      model: "gpt-sim", messages: toolMessages, tools, stream: true, stream_options: { include_usage: true },
+      model: "gpt-sim",
+      messages: toolMessages,
+      tools,
+      stream: true,
+      stream_options: { include_usage: true },
     });
     let argumentPieces = 0;
     let name = "";
@@ -92,7 +100,10 @@ describe("openai dialect through the official openai client", () => {
       usage = chunk.usage ?? usage;
     }
     expect({ name, argumentsJson, finish, argumentPieces }).toEqual({
-      name: "get_weather", argumentsJson: TOOL_ARGUMENTS_JSON, finish: "tool_calls", argumentPieces: 4,
+      name: "get_weather",
+      argumentsJson: TOOL_ARGUMENTS_JSON,
+      finish: "tool_calls",
+      argumentPieces: 4,
     });
     expect(id).toMatch(/^call_/);
     expect(JSON.parse(argumentsJson)).toMatchObject({ city: "Dhaka" });
@@ -104,13 +115,18 @@ describe("openai dialect through the official openai client", () => {
     const completion = await client().chat.completions.create({ model: "gpt-sim", messages: toolMessages, tools });
     const message = completion.choices[0]?.message;
     expect(message?.content).toBeNull();
-    expect(message?.tool_calls?.[0]).toMatchObject({ id, type: "function", function: { name: "get_weather", arguments: argumentsJson } });
+    expect(message?.tool_calls?.[0]).toMatchObject({
+      id,
+      type: "function",
+      function: { name: "get_weather", arguments: argumentsJson },
+    });
     expect(completion.choices[0]?.finish_reason).toBe("tool_calls");
   });
 
   it("counts reasoning into completion tokens and reports cached prompt tokens", async () => {
     const completion = await client().chat.completions.create({
-      model: "gpt-sim", messages: [{ role: "user", content: "Hi [[sim reasoning=6 cached=3 words=4]]" }],
+      model: "gpt-sim",
+      messages: [{ role: "user", content: "Hi [[sim reasoning=6 cached=3 words=4]]" }],
     });
     const text = completion.choices[0]?.message.content ?? "";
     expect(completion.usage?.completion_tokens_details?.reasoning_tokens).toBe(7);
@@ -126,7 +142,8 @@ describe("openai dialect through the official openai client", () => {
     [401, OpenAI.AuthenticationError],
   ])("surfaces error=%i as the SDK's typed error", async (status, errorClass) => {
     const promise = client().chat.completions.create({
-      model: "gpt-sim", messages: [{ role: "user", content: `hi [[sim error=${status} retry_after=7]]` }],
+      model: "gpt-sim",
+      messages: [{ role: "user", content: `hi [[sim error=${status} retry_after=7]]` }],
     });
     const error = await promise.catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(errorClass);
@@ -138,10 +155,16 @@ describe("openai dialect through the official openai client", () => {
 
   it("sends Retry-After: 1 on a 429 by default, and 401 without credentials", async () => {
     const url = `${simulator.url}/openai/v1/chat/completions`;
-    const limited = await postJson(url, { model: "m", messages: [{ role: "user", content: "[[sim error=429]]" }] }, { authorization: "Bearer k" });
+    const limited = await postJson(
+      url,
+      { model: "m", messages: [{ role: "user", content: "[[sim error=429]]" }] },
+      { authorization: "Bearer k" },
+    );
     expect(limited.status).toBe(429);
     expect(limited.headers.get("retry-after")).toBe("1");
-    expect(await limited.json()).toMatchObject({ error: { type: "requests", code: "rate_limit_exceeded", param: null } });
+    expect(await limited.json()).toMatchObject({
+      error: { type: "requests", code: "rate_limit_exceeded", param: null },
+    });
     const anonymous = await postJson(url, { model: "m", messages: [{ role: "user", content: "hi" }] });
     expect(anonymous.status).toBe(401);
     expect(await anonymous.json()).toMatchObject({ error: { code: "invalid_api_key", type: "invalid_request_error" } });

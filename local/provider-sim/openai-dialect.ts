@@ -32,20 +32,26 @@ const toolCallId = (plan: CompletionPlan): string => `call_${plan.toolCall?.idSu
 function contentPieces(plan: CompletionPlan, style: ReasoningStyle): string[] {
   const pieces = [...plan.textChunks];
   if (style !== "inline" || plan.reasoning === null) return pieces;
-  const thinking = plan.reasoningChunks.map((piece, index, all) =>
-    `${index === 0 ? "<think>\n" : ""}${piece}${index === all.length - 1 ? "\n</think>\n\n" : ""}`,
+  const thinking = plan.reasoningChunks.map(
+    (piece, index, all) =>
+      `${index === 0 ? "<think>\n" : ""}${piece}${index === all.length - 1 ? "\n</think>\n\n" : ""}`,
   );
   return [...thinking, ...pieces];
 }
 
 function completionBody(plan: CompletionPlan, request: DialectRequest): unknown {
   const style = reasoningStyle(request);
-  const content = plan.text === null && !(style === "inline" && plan.reasoning) ? null : contentPieces(plan, style).join("");
+  const content =
+    plan.text === null && !(style === "inline" && plan.reasoning) ? null : contentPieces(plan, style).join("");
   const message: JsonObject = { role: "assistant", content };
   if (style === "field" && plan.reasoning !== null) message.reasoning_content = plan.reasoning;
   if (plan.toolCall) {
     message.tool_calls = [
-      { id: toolCallId(plan), type: "function", function: { name: plan.toolCall.name, arguments: plan.toolCall.argumentsJson } },
+      {
+        id: toolCallId(plan),
+        type: "function",
+        function: { name: plan.toolCall.name, arguments: plan.toolCall.argumentsJson },
+      },
     ];
   }
   if (request.provider === "openai") message.refusal = null;
@@ -80,11 +86,17 @@ function streamEvents(plan: CompletionPlan, request: DialectRequest): StreamEven
   const firstContent = plan.text === null && !(style === "inline" && plan.reasoning) ? null : "";
   events.push({ kind: "structure", text: chunk({ role: "assistant", content: firstContent }) });
   if (style === "field") {
-    for (const piece of plan.reasoningChunks) events.push({ kind: "content", text: chunk({ reasoning_content: piece }) });
+    for (const piece of plan.reasoningChunks)
+      events.push({ kind: "content", text: chunk({ reasoning_content: piece }) });
   }
   for (const piece of contentPieces(plan, style)) events.push({ kind: "content", text: chunk({ content: piece }) });
   if (plan.toolCall) {
-    const header = { index: 0, id: toolCallId(plan), type: "function", function: { name: plan.toolCall.name, arguments: "" } };
+    const header = {
+      index: 0,
+      id: toolCallId(plan),
+      type: "function",
+      function: { name: plan.toolCall.name, arguments: "" },
+    };
     events.push({ kind: "structure", text: chunk({ tool_calls: [header] }) });
     for (const piece of plan.toolCall.argumentChunks) {
       events.push({ kind: "content", text: chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] }) });
@@ -102,7 +114,8 @@ function validate(request: DialectRequest): string | null {
   const { body } = request;
   if (typeof body.model !== "string" || body.model.length === 0) return "you must provide a model parameter";
   if (!Array.isArray(body.messages) || body.messages.length === 0) return "'messages' must be a non-empty array";
-  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== "boolean") return "'stream' must be a boolean";
+  if (body.stream !== undefined && body.stream !== null && typeof body.stream !== "boolean")
+    return "'stream' must be a boolean";
   if (body.stream_options !== undefined && body.stream_options !== null && body.stream !== true) {
     return "The 'stream_options' parameter is only allowed when 'stream' is enabled.";
   }
@@ -117,7 +130,10 @@ export const openAiDialect: Dialect = {
     if (/^Bearer\s+\S+/i.test(authorization)) return null;
     return {
       status: 401,
-      body: openAiErrorBody(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY)."),
+      body: openAiErrorBody(
+        401,
+        "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).",
+      ),
     };
   },
   validate,

@@ -7,9 +7,14 @@ const auth = { authorization: "Bearer provider-key" };
 const prompt = "Tell me a fact. [[sim words=6 reasoning=5 cached=4 chunks=3]]";
 const promptTokens = countTokens(prompt);
 const request = (model: string, extra: Record<string, unknown> = {}) => ({
-  model, messages: [{ role: "user", content: prompt }], ...extra,
+  model,
+  messages: [{ role: "user", content: prompt }],
+  ...extra,
 });
-type Chunk = { choices: Array<{ delta: Record<string, string>; finish_reason: string | null; usage?: unknown }>; usage?: unknown };
+type Chunk = {
+  choices: Array<{ delta: Record<string, string>; finish_reason: string | null; usage?: unknown }>;
+  usage?: unknown;
+};
 
 async function streamChunks(path: string, model: string, includeUsage: boolean): Promise<Chunk[]> {
   const streamOptions = includeUsage ? { stream_options: { include_usage: true } } : {};
@@ -69,7 +74,8 @@ describe("OpenAI-compatible providers' quirks (raw fetch)", () => {
       const withUsage = await streamChunks(path, model, true);
       expect(withUsage.at(-1)?.choices).toEqual([]);
       expect(withUsage.at(-1)?.usage).toMatchObject({
-        prompt_tokens: promptTokens, prompt_tokens_details: { cached_tokens: 4 },
+        prompt_tokens: promptTokens,
+        prompt_tokens_details: { cached_tokens: 4 },
       });
       const text = withUsage.map((chunk) => chunk.choices[0]?.delta.content ?? "").join("");
       expect(text).toBe(replyText(model, 6));
@@ -89,18 +95,33 @@ describe("OpenAI-compatible providers' quirks (raw fetch)", () => {
   });
 
   it("records metadata of requests, bodies only on request", async () => {
-    await postJson(`${simulator.url}/qwen/compatible-mode/v1/chat/completions`, request("qwen4-max", {
-      stream: true, stream_options: { include_usage: true },
-    }), auth).then((response) => response.text());
-    const list = (await (await fetch(`${simulator.url}/_sim/requests`)).json()) as { requests: Array<Record<string, unknown>> };
+    await postJson(
+      `${simulator.url}/qwen/compatible-mode/v1/chat/completions`,
+      request("qwen4-max", {
+        stream: true,
+        stream_options: { include_usage: true },
+      }),
+      auth,
+    ).then((response) => response.text());
+    const list = (await (await fetch(`${simulator.url}/_sim/requests`)).json()) as {
+      requests: Array<Record<string, unknown>>;
+    };
     expect(list.requests).toHaveLength(1);
     expect(list.requests[0]).toMatchObject({
-      provider: "qwen", path: "/qwen/compatible-mode/v1/chat/completions", model: "qwen4-max", stream: true,
-      stream_options: { include_usage: true }, auth: { header: "authorization", credential_length: "provider-key".length },
-      status: 200, outcome: "completed", usage: { prompt_tokens: promptTokens, cached_tokens: 4 },
+      provider: "qwen",
+      path: "/qwen/compatible-mode/v1/chat/completions",
+      model: "qwen4-max",
+      stream: true,
+      stream_options: { include_usage: true },
+      auth: { header: "authorization", credential_length: "provider-key".length },
+      status: 200,
+      outcome: "completed",
+      usage: { prompt_tokens: promptTokens, cached_tokens: 4 },
     });
     expect(list.requests[0]?.body).toBeUndefined();
-    const withBodies = (await (await fetch(`${simulator.url}/_sim/requests?body=1`)).json()) as { requests: Array<Record<string, unknown>> };
+    const withBodies = (await (await fetch(`${simulator.url}/_sim/requests?body=1`)).json()) as {
+      requests: Array<Record<string, unknown>>;
+    };
     expect(withBodies.requests[0]?.body).toMatchObject({ model: "qwen4-max" });
     await fetch(`${simulator.url}/_sim/requests`, { method: "DELETE" });
     const cleared = (await (await fetch(`${simulator.url}/_sim/requests`)).json()) as { requests: unknown[] };

@@ -61,6 +61,8 @@ const ERROR_KINDS: Record<number, { type: string; code: string | null }> = {
 
 /** The OpenAI error body `{"error":{"message","type","param","code"}}` for a status. */
 export function openAiErrorBody(status: number, message: string): JsonObject {
-  const kind = ERROR_KINDS[status] ?? (status >= 500 ? { type: "server_error", code: null } : { type: "invalid_request_error", code: null });
+  const kind =
+    ERROR_KINDS[status] ??
+    (status >= 500 ? { type: "server_error", code: null } : { type: "invalid_request_error", code: null });
   return { error: { message, type: kind.type, param: null, code: kind.code } };
 }

@@ -63,6 +63,8 @@ export function matchRoute(method: string, pathname: string): Route | null {
 
 /** The dialect whose error shape a 404 under a provider's prefix should use, or null outside every prefix. */
 export function dialectForPrefix(pathname: string): Dialect | null {
-  const provider = (Object.keys(PROVIDER_BASE_PATHS) as ProviderName[]).find((name) => pathname.startsWith(`/${name}/`));
+  const provider = (Object.keys(PROVIDER_BASE_PATHS) as ProviderName[]).find((name) =>
+    pathname.startsWith(`/${name}/`),
+  );
   return provider ? DIALECT_OF[provider] : null;
 }

@@ -42,7 +42,9 @@ export async function startProviderSimulator(options: ProviderSimulatorOptions =
     const method = request.method ?? "GET";
     const body = await readBody(request);
     const logLine = (status: number | null, extra: string, bytesOut: number): void =>
-      log(`${method} ${url.pathname} ${extra}status=${status ?? "-"} bytes_in=${body.length} bytes_out=${bytesOut} ms=${Date.now() - started}`);
+      log(
+        `${method} ${url.pathname} ${extra}status=${status ?? "-"} bytes_in=${body.length} bytes_out=${bytesOut} ms=${Date.now() - started}`,
+      );
 
     if (method === "GET" && url.pathname === "/healthz") {
       logLine(200, "", sendJson(response, 200, { ok: true }));

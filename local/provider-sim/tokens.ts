@@ -22,13 +22,48 @@ export function countTokens(text: string): number {
 }
 
 const REPLY_VOCABULARY = [
-  "simulated", "café", "answer", "from", "the", "provider", "déjà", "vu", "with", "naïve", "résumé",
-  "tokens", "flowing", "through", "gateway", "🙂", "smoothly", "über", "piñata", "jalapeño", "and", "ok",
+  "simulated",
+  "café",
+  "answer",
+  "from",
+  "the",
+  "provider",
+  "déjà",
+  "vu",
+  "with",
+  "naïve",
+  "résumé",
+  "tokens",
+  "flowing",
+  "through",
+  "gateway",
+  "🙂",
+  "smoothly",
+  "über",
+  "piñata",
+  "jalapeño",
+  "and",
+  "ok",
 ] as const;
 
 const REASONING_VOCABULARY = [
-  "considering", "the", "request", "carefully", "weighing", "options", "naïve", "first", "then", "refined",
-  "idea", "🤔", "before", "answering", "politely", "façade", "aside",
+  "considering",
+  "the",
+  "request",
+  "carefully",
+  "weighing",
+  "options",
+  "naïve",
+  "first",
+  "then",
+  "refined",
+  "idea",
+  "🤔",
+  "before",
+  "answering",
+  "politely",
+  "façade",
+  "aside",
 ] as const;
 
 /** Stable, small, non-cryptographic hash (FNV-1a, 32 bit) of a string. */
@@ -67,7 +102,12 @@ export function reasoningText(model: string, wordCount: number): string {
 }
 
 /** The deterministic arguments every simulated tool call carries, as compact JSON (contains multi-byte text). */
-export const TOOL_ARGUMENTS_JSON = JSON.stringify({ city: "Dhaka", country: "Bangladesh", unit: "celsius", note: "café 🙂" });
+export const TOOL_ARGUMENTS_JSON = JSON.stringify({
+  city: "Dhaka",
+  country: "Bangladesh",
+  unit: "celsius",
+  note: "café 🙂",
+});
 
 /**
  * Splits text into at most `count` pieces of nearly equal length, on code-point boundaries (never inside a

@@ -47,7 +47,8 @@ export function parseEnvelope(body: Buffer): ParsedEnvelope {
 
 function parseObject(line: string): Record<string, unknown> {
   const value: unknown = JSON.parse(line);
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new Error("envelope header is not a JSON object");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new Error("envelope header is not a JSON object");
   return value as Record<string, unknown>;
 }
 

@@ -28,7 +28,9 @@ describe("fake Sentry", () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ id: eventId });
 
-    const { envelopes } = (await (await fetch(`${fake.url}/_envelopes`)).json()) as { envelopes: Array<{ projectId: string; url: string; items: Array<{ header: unknown; payload: unknown }> }> };
+    const { envelopes } = (await (await fetch(`${fake.url}/_envelopes`)).json()) as {
+      envelopes: Array<{ projectId: string; url: string; items: Array<{ header: unknown; payload: unknown }> }>;
+    };
     const last = envelopes.at(-1);
     expect(last?.projectId).toBe("42");
     expect(last?.url).toContain("sentry_key=publickey");

@@ -71,7 +71,13 @@ export async function startSentryFake(options: SentryFakeOptions = {}): Promise<
       sendJson(response, 400, { detail: "malformed envelope" });
       return;
     }
-    received.push({ receivedAt: new Date().toISOString(), projectId: ingest[1] ?? "", url: `${url.pathname}${url.search}`, ...parsed, raw: text.toString("utf8") });
+    received.push({
+      receivedAt: new Date().toISOString(),
+      projectId: ingest[1] ?? "",
+      url: `${url.pathname}${url.search}`,
+      ...parsed,
+      raw: text.toString("utf8"),
+    });
     if (received.length > MAX_KEPT_ENVELOPES) received.splice(0, received.length - MAX_KEPT_ENVELOPES);
     log(`POST ${url.pathname} status=200 bytes_in=${body.length} items=${parsed.items.length}`);
     sendJson(response, 200, { id: typeof parsed.header.event_id === "string" ? parsed.header.event_id : null });

@@ -7,7 +7,12 @@ describe("floorRequest", () => {
     for (const index of [0, 1, 7, 10]) {
       const floor = floorRequest("http://127.0.0.1:9000", "tag", index);
       const gateway = mixedRequest("http://127.0.0.1:9001", "key", "tag", index);
-      const body = JSON.parse(String(floor.body)) as { model: string; stream: boolean; messages: Array<{ content: string }>; stream_options?: unknown };
+      const body = JSON.parse(String(floor.body)) as {
+        model: string;
+        stream: boolean;
+        messages: Array<{ content: string }>;
+        stream_options?: unknown;
+      };
       const gatewayBody = JSON.parse(String(gateway.prepared.body)) as { messages: Array<{ content: string }> };
       expect(floor.url.href).toBe("http://127.0.0.1:9000/");
       expect(floor.headers).toEqual({});

@@ -9,9 +9,22 @@ import type { PreparedRequest } from "../bench/http-client.ts";
 /** The simulator's name of the model (the gateway's `deepseek/deepseek-flash`). */
 const FLOOR_MODEL = "deepseek-flash";
 
-export function floorRequest(floorUrl: string, runTag: string, index: number, simulatorDirectives = "chunks=4"): PreparedRequest {
+export function floorRequest(
+  floorUrl: string,
+  runTag: string,
+  index: number,
+  simulatorDirectives = "chunks=4",
+): PreparedRequest {
   const stream = index % 2 === 1;
-  const prompt = index % 10 === 0 ? `A question asked often. [[sim ${simulatorDirectives}]]` : `Load ${runTag} #${index} [[sim ${simulatorDirectives}]]`;
-  const body = { model: FLOOR_MODEL, stream, messages: [{ role: "user", content: prompt }], ...(stream ? { stream_options: { include_usage: true } } : {}) };
+  const prompt =
+    index % 10 === 0
+      ? `A question asked often. [[sim ${simulatorDirectives}]]`
+      : `Load ${runTag} #${index} [[sim ${simulatorDirectives}]]`;
+  const body = {
+    model: FLOOR_MODEL,
+    stream,
+    messages: [{ role: "user", content: prompt }],
+    ...(stream ? { stream_options: { include_usage: true } } : {}),
+  };
   return { url: new URL("/", floorUrl), headers: {}, body: Buffer.from(JSON.stringify(body)) };
 }

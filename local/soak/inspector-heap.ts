@@ -24,8 +24,13 @@ export interface HeapReader {
 }
 
 export async function connectHeapReader(port: number, workerName: string): Promise<HeapReader> {
-  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{ id: string; title?: string; webSocketDebuggerUrl?: string }>;
-  const target = targets.find((entry) => entry.title?.includes(workerName) || entry.id.includes(workerName)) ?? targets[0];
+  const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as Array<{
+    id: string;
+    title?: string;
+    webSocketDebuggerUrl?: string;
+  }>;
+  const target =
+    targets.find((entry) => entry.title?.includes(workerName) || entry.id.includes(workerName)) ?? targets[0];
   const url = target?.webSocketDebuggerUrl ?? (target ? `ws://127.0.0.1:${port}/${target.id}` : undefined);
   if (!url) throw new Error("the inspector lists no worker");
   const socket = new WebSocket(url);
@@ -49,7 +54,10 @@ export async function connectHeapReader(port: number, workerName: string): Promi
     async liveHeapMib() {
       await call("HeapProfiler.collectGarbage");
       const usage = (await call("Runtime.getHeapUsage")) as { usedSize?: number; totalSize?: number } | undefined;
-      return { mib: (usage?.usedSize ?? Number.NaN) / 2 ** 20, committedMib: (usage?.totalSize ?? Number.NaN) / 2 ** 20 };
+      return {
+        mib: (usage?.usedSize ?? Number.NaN) / 2 ** 20,
+        committedMib: (usage?.totalSize ?? Number.NaN) / 2 ** 20,
+      };
     },
     close: () => socket.close(),
   };

@@ -47,20 +47,26 @@ const warmUpSeconds = Number(values["warm-up-seconds"]);
 const CRON_INTERVAL_MS = 60_000;
 const READING_INTERVAL_MS = 1_000;
 const target = values.target;
-if (target !== "gateway" && target !== "floor") throw new Error(`--target must be gateway or floor, not ${String(target)}`);
+if (target !== "gateway" && target !== "floor")
+  throw new Error(`--target must be gateway or floor, not ${String(target)}`);
 const floor = target === "floor";
 
 const log = (line: string) => process.stderr.write(`[soak] ${line}\n`);
 
 if (process.env.DATABASE_URL) {
-  log("DATABASE_URL is set: refusing it (it may name a real database). The soak uses its own database on the local Postgres.");
+  log(
+    "DATABASE_URL is set: refusing it (it may name a real database). The soak uses its own database on the local Postgres.",
+  );
 }
 let stackStarting = true;
 const inspectorPort = await freePort();
 const environment = await startLoadEnvironment({
   workerdArguments: [`--inspector-addr=127.0.0.1:${inspectorPort}`],
   database: process.env.OMNIZEN_SOAK_DATABASE ?? "omnizen_soak",
-  redisUrl: redisDatabaseUrl(process.env.REDIS_URL ?? "redis://127.0.0.1:6379", Number(process.env.OMNIZEN_SOAK_REDIS_DB ?? 14)),
+  redisUrl: redisDatabaseUrl(
+    process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    Number(process.env.OMNIZEN_SOAK_REDIS_DB ?? 14),
+  ),
   name: floor ? "soak-floor" : "soak",
   log: (line) => {
     if (stackStarting) log(line);
@@ -91,16 +97,22 @@ let sent = 0;
 const overloadedAt = Math.max(1_000, rate * 20);
 let overloaded = false;
 
-log(`target ${target}: arrival rate ${rate} req/s for ${durationMs / 1000} s (${Math.round((rate * durationMs) / 1000)} requests), windows of ${windowMs / 1000} s`);
+log(
+  `target ${target}: arrival rate ${rate} req/s for ${durationMs / 1000} s (${Math.round((rate * durationMs) / 1000)} requests), windows of ${windowMs / 1000} s`,
+);
 const started = performance.now();
 const now = () => performance.now() - started;
-const readProcess = () => readings.push({ at: now(), rssKib: processMemoryKib(pid).currentKib, cpuMs: processCpuMs(pid) });
+const readProcess = () =>
+  readings.push({ at: now(), rssKib: processMemoryKib(pid).currentKib, cpuMs: processCpuMs(pid) });
 readProcess();
 const readingTimer = setInterval(readProcess, READING_INTERVAL_MS);
 // The live heap, once per window, just before the window ends.
 const heapTimer = setInterval(() => {
   const at = now();
-  void heap.liveHeapMib().then((usage) => heapReadings.push({ at, ...usage }), () => log("reading the heap failed"));
+  void heap.liveHeapMib().then(
+    (usage) => heapReadings.push({ at, ...usage }),
+    () => log("reading the heap failed"),
+  );
 }, windowMs - 1_000);
 const cronTimer = setInterval(() => {
   if (!floor) void environment.runCron().catch(() => log("a cron run failed"));
@@ -113,24 +125,33 @@ for (let index = 0; index < total; index += 1) {
   if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
   if (inFlight > overloadedAt) {
     overloaded = true;
-    log(`${inFlight} requests in flight: the gateway does not keep up with ${rate} req/s on this machine; stopping the load`);
+    log(
+      `${inFlight} requests in flight: the gateway does not keep up with ${rate} req/s on this machine; stopping the load`,
+    );
     break;
   }
   const sentAt = now();
   sent += 1;
   inFlight += 1;
   pending.push(
-    client.send(floor && floorUrl ? floorRequest(floorUrl, runTag, index) : mixedRequest(environment.gateway.url, environment.apiKey, runTag, index).prepared).then((outcome) => {
-      inFlight -= 1;
-      const ok = !isFailure(outcome) && outcome.status === 200;
-      if (!ok) {
-        const key = isFailure(outcome) ? outcome.error : `HTTP ${outcome.status}`;
-        failures[key] = (failures[key] ?? 0) + 1;
-      }
-      samples.push({ sentAt, latencyMs: outcome.totalMs, ok });
-    }),
+    client
+      .send(
+        floor && floorUrl
+          ? floorRequest(floorUrl, runTag, index)
+          : mixedRequest(environment.gateway.url, environment.apiKey, runTag, index).prepared,
+      )
+      .then((outcome) => {
+        inFlight -= 1;
+        const ok = !isFailure(outcome) && outcome.status === 200;
+        if (!ok) {
+          const key = isFailure(outcome) ? outcome.error : `HTTP ${outcome.status}`;
+          failures[key] = (failures[key] ?? 0) + 1;
+        }
+        samples.push({ sentAt, latencyMs: outcome.totalMs, ok });
+      }),
   );
-  if (index % (rate * 10) === 0 && index > 0) log(`${Math.round(sentAt / 1000)} s: ${sent} sent, ${inFlight} in flight`);
+  if (index % (rate * 10) === 0 && index > 0)
+    log(`${Math.round(sentAt / 1000)} s: ${sent} sent, ${inFlight} in flight`);
 }
 await Promise.all(pending);
 clearInterval(readingTimer);
@@ -162,7 +183,10 @@ const lines = [
   "",
   "| window (s) | requests | errors | p50 (ms) | p99 (ms) | workerd RSS (MiB) | live JS heap after GC (MiB) | committed JS heap (MiB) | workerd CPU (% of a core) |",
   "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-  ...windows.map((window) => `| ${window.fromSeconds}–${window.fromSeconds + windowMs / 1000} | ${window.requests} | ${window.errors} | ${format(window.p50Ms)} | ${format(window.p99Ms)} | ${format(window.rssMib)} | ${format(window.heapMib)} | ${format(window.heapCommittedMib)} | ${format(window.cpuPercent, 0)} |`),
+  ...windows.map(
+    (window) =>
+      `| ${window.fromSeconds}–${window.fromSeconds + windowMs / 1000} | ${window.requests} | ${window.errors} | ${format(window.p50Ms)} | ${format(window.p99Ms)} | ${format(window.rssMib)} | ${format(window.heapMib)} | ${format(window.heapCommittedMib)} | ${format(window.cpuPercent, 0)} |`,
+  ),
   "",
   `errors: ${errors}${errors ? ` (${JSON.stringify(failures)})` : ""}`,
   `worker log events: ${JSON.stringify(events)}`,
@@ -170,13 +194,26 @@ const lines = [
   `workerd RSS: ${format(memory.warmMib)} MiB after the ${warmUpSeconds} s warm-up, ${format(memory.lastMib)} MiB at the end (growth ${format(memory.lastMib - memory.warmMib)} MiB, bound ${memoryBoundMib} MiB); slope from the warm-up on ${format(memory.slopeMibPerMinute, 2)} MiB/min`,
 ];
 process.stdout.write(`${lines.join("\n")}\n`);
-writeFileSync(`${REPOSITORY_ROOT}.local-data/soak-results${floor ? "-floor" : ""}.json`, JSON.stringify({ target, rate, durationMs, sent, errors, failures, events, rows, queuedAtEnd, windows, memory }, null, 2));
+writeFileSync(
+  `${REPOSITORY_ROOT}.local-data/soak-results${floor ? "-floor" : ""}.json`,
+  JSON.stringify(
+    { target, rate, durationMs, sent, errors, failures, events, rows, queuedAtEnd, windows, memory },
+    null,
+    2,
+  ),
+);
 
 const verdicts = [
   [!overloaded, `kept up with the arrival rate (fewer than ${overloadedAt} requests in flight)`],
   [errors === 0, `errors ${errors} (must be 0)`],
-  [rows.usage === expectedRows && rows.duplicates === 0 && queuedAtEnd === 0, `usage rows ${rows.usage} = ${floor ? "0 (the floor bills nothing)" : `requests ${sent}`}`],
-  [memory.flat, `workerd RSS growth after the warm-up ${format(memory.lastMib - memory.warmMib)} MiB <= ${memoryBoundMib} MiB`],
+  [
+    rows.usage === expectedRows && rows.duplicates === 0 && queuedAtEnd === 0,
+    `usage rows ${rows.usage} = ${floor ? "0 (the floor bills nothing)" : `requests ${sent}`}`,
+  ],
+  [
+    memory.flat,
+    `workerd RSS growth after the warm-up ${format(memory.lastMib - memory.warmMib)} MiB <= ${memoryBoundMib} MiB`,
+  ],
 ] as const;
 for (const [passed, text] of verdicts) process.stdout.write(`${passed ? "PASS" : "FAIL"} ${text}\n`);
 process.exit(verdicts.every(([passed]) => passed) ? 0 : 1);

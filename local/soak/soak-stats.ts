@@ -67,7 +67,10 @@ export function soakWindows(
       p50Ms: percentile(latencies, 50),
       p99Ms: percentile(latencies, 99),
       rssMib: last ? last.rssKib / 1024 : Number.NaN,
-      cpuPercent: last && before && last.at > before.at ? ((last.cpuMs - before.cpuMs) / (last.at - before.at)) * 100 : Number.NaN,
+      cpuPercent:
+        last && before && last.at > before.at
+          ? ((last.cpuMs - before.cpuMs) / (last.at - before.at)) * 100
+          : Number.NaN,
       heapMib: heapReading?.mib ?? Number.NaN,
       heapCommittedMib: heapReading?.committedMib ?? Number.NaN,
     });
@@ -93,7 +96,10 @@ export interface MemoryVerdict {
  */
 export function memoryVerdict(windows: readonly SoakWindow[], boundMib: number, warmUpSeconds: number): MemoryVerdict {
   const measured = windows.filter((window) => Number.isFinite(window.rssMib));
-  const warmIndex = Math.max(0, measured.findLastIndex((window) => window.fromSeconds < warmUpSeconds && window !== measured.at(-1)));
+  const warmIndex = Math.max(
+    0,
+    measured.findLastIndex((window) => window.fromSeconds < warmUpSeconds && window !== measured.at(-1)),
+  );
   const warmMib = measured[warmIndex]?.rssMib ?? Number.NaN;
   const lastMib = measured.at(-1)?.rssMib ?? Number.NaN;
   const after = measured.slice(warmIndex);

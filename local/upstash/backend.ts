@@ -22,9 +22,31 @@ export interface CommandBackend {
  * stateless REST call. Upstash serves MULTI/EXEC through /multi-exec and SUBSCRIBE/MONITOR through SSE endpoints.
  */
 const connectionStateCommands = new Set([
-  "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "monitor",
-  "multi", "exec", "discard", "watch", "unwatch", "select", "swapdb", "hello", "auth", "reset", "quit",
-  "sync", "psync", "replicaof", "slaveof", "shutdown", "debug", "client",
+  "subscribe",
+  "psubscribe",
+  "ssubscribe",
+  "unsubscribe",
+  "punsubscribe",
+  "sunsubscribe",
+  "monitor",
+  "multi",
+  "exec",
+  "discard",
+  "watch",
+  "unwatch",
+  "select",
+  "swapdb",
+  "hello",
+  "auth",
+  "reset",
+  "quit",
+  "sync",
+  "psync",
+  "replicaof",
+  "slaveof",
+  "shutdown",
+  "debug",
+  "client",
 ]);
 
 /** Throws a CommandError if the command cannot be served over REST; returns the lower-cased command name. */

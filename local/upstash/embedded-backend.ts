@@ -19,7 +19,10 @@ function mockMethod(mock: Redis, name: string): MockMethod | undefined {
 }
 
 function unknownCommand(command: readonly string[]): CommandError {
-  const shown = command.slice(1, 4).map((argument) => `'${argument.slice(0, 128)}'`).join(" ");
+  const shown = command
+    .slice(1, 4)
+    .map((argument) => `'${argument.slice(0, 128)}'`)
+    .join(" ");
   return new CommandError(`ERR unknown command '${command[0] ?? ""}', with args beginning with: ${shown} `);
 }
 

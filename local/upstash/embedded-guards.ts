@@ -7,15 +7,76 @@ export const wrongTypeMessage = "WRONGTYPE Operation against a key holding the w
 export const notIntegerMessage = "ERR value is not an integer or out of range";
 
 const commandsByType: Record<string, string[]> = {
-  string: ["get", "getset", "getdel", "getex", "getrange", "setrange", "append", "strlen", "incr", "decr", "incrby",
-    "decrby", "incrbyfloat", "substr"],
-  hash: ["hget", "hset", "hsetnx", "hmset", "hmget", "hgetall", "hdel", "hexists", "hincrby", "hincrbyfloat", "hkeys",
-    "hvals", "hlen", "hstrlen", "hrandfield", "hscan"],
-  list: ["lpush", "rpush", "lpushx", "rpushx", "lpop", "rpop", "lrange", "llen", "lindex", "lset", "lrem", "ltrim",
-    "linsert", "lpos"],
+  string: [
+    "get",
+    "getset",
+    "getdel",
+    "getex",
+    "getrange",
+    "setrange",
+    "append",
+    "strlen",
+    "incr",
+    "decr",
+    "incrby",
+    "decrby",
+    "incrbyfloat",
+    "substr",
+  ],
+  hash: [
+    "hget",
+    "hset",
+    "hsetnx",
+    "hmset",
+    "hmget",
+    "hgetall",
+    "hdel",
+    "hexists",
+    "hincrby",
+    "hincrbyfloat",
+    "hkeys",
+    "hvals",
+    "hlen",
+    "hstrlen",
+    "hrandfield",
+    "hscan",
+  ],
+  list: [
+    "lpush",
+    "rpush",
+    "lpushx",
+    "rpushx",
+    "lpop",
+    "rpop",
+    "lrange",
+    "llen",
+    "lindex",
+    "lset",
+    "lrem",
+    "ltrim",
+    "linsert",
+    "lpos",
+  ],
   set: ["sadd", "srem", "smembers", "sismember", "smismember", "scard", "spop", "srandmember", "sscan"],
-  zset: ["zadd", "zrem", "zrange", "zrangebyscore", "zrevrange", "zrevrangebyscore", "zscore", "zincrby", "zcard",
-    "zcount", "zrank", "zrevrank", "zpopmin", "zpopmax", "zmscore", "zremrangebyscore", "zremrangebyrank"],
+  zset: [
+    "zadd",
+    "zrem",
+    "zrange",
+    "zrangebyscore",
+    "zrevrange",
+    "zrevrangebyscore",
+    "zscore",
+    "zincrby",
+    "zcard",
+    "zcount",
+    "zrank",
+    "zrevrank",
+    "zpopmin",
+    "zpopmax",
+    "zmscore",
+    "zremrangebyscore",
+    "zremrangebyrank",
+  ],
 };
 
 /** Expected type of the key in argument 1, by lower-case command name. */
@@ -28,9 +89,21 @@ export const integerValueCommands: ReadonlySet<string> = new Set(["incr", "decr"
 
 /** Argument positions (0 = command name) that must parse as integers. */
 export const integerArgumentPositions: ReadonlyMap<string, readonly number[]> = new Map([
-  ["incrby", [2]], ["decrby", [2]], ["expire", [2]], ["pexpire", [2]], ["expireat", [2]], ["pexpireat", [2]],
-  ["setex", [2]], ["psetex", [2]], ["hincrby", [3]], ["lrange", [2, 3]], ["ltrim", [2, 3]], ["lindex", [2]],
-  ["getrange", [2, 3]], ["setrange", [2]], ["zrange", [2, 3]],
+  ["incrby", [2]],
+  ["decrby", [2]],
+  ["expire", [2]],
+  ["pexpire", [2]],
+  ["expireat", [2]],
+  ["pexpireat", [2]],
+  ["setex", [2]],
+  ["psetex", [2]],
+  ["hincrby", [3]],
+  ["lrange", [2, 3]],
+  ["ltrim", [2, 3]],
+  ["lindex", [2]],
+  ["getrange", [2, 3]],
+  ["setrange", [2]],
+  ["zrange", [2, 3]],
 ]);
 
 const integerPattern = /^-?\d+$/;
@@ -48,7 +121,10 @@ export interface KeyInspector {
 }
 
 /** Returns the Redis error text the command should fail with, or undefined if Redis would run it. */
-export async function findGuardViolation(command: readonly string[], inspector: KeyInspector): Promise<string | undefined> {
+export async function findGuardViolation(
+  command: readonly string[],
+  inspector: KeyInspector,
+): Promise<string | undefined> {
   const name = (command[0] ?? "").toLowerCase();
   const key = command[1];
   for (const position of integerArgumentPositions.get(name) ?? []) {

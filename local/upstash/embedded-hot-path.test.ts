@@ -14,8 +14,24 @@ afterAll(() => backend.close());
 const now = Date.parse("2026-12-06T00:00:12.345Z");
 const record = ["user-1", "key-1", "internal", "100", "1000000", "10", "0", "0", "0", "*", "1"].join("|");
 const admission = (coldRecord: string, balance: string, reservation: string) => [
-  "EVAL", ADMISSION_SCRIPT, "0", String(now), `req-${reservation}`, "hash-1", "203.0.113.9", "", reservation, coldRecord, balance, "1",
-  "900000", "60000", "1800000", "30", "0", "600000",
+  "EVAL",
+  ADMISSION_SCRIPT,
+  "0",
+  String(now),
+  `req-${reservation}`,
+  "hash-1",
+  "203.0.113.9",
+  "",
+  reservation,
+  coldRecord,
+  balance,
+  "1",
+  "900000",
+  "60000",
+  "1800000",
+  "30",
+  "0",
+  "600000",
 ];
 
 describe("hot-path scripts on the embedded backend", () => {
@@ -31,8 +47,20 @@ describe("hot-path scripts on the embedded backend", () => {
 
   it("settle it: credit, tokens and undrained usage as integers", async () => {
     const settled = await backend.execute([
-      "EVAL", SETTLEMENT_SCRIPT, "0", "req-4000000001", "user-1", "key-1", "3000000000", "5000000000", String(Math.floor(now / 60_000)),
-      "", "", "3600", "{}", "1000000001",
+      "EVAL",
+      SETTLEMENT_SCRIPT,
+      "0",
+      "req-4000000001",
+      "user-1",
+      "key-1",
+      "3000000000",
+      "5000000000",
+      String(Math.floor(now / 60_000)),
+      "",
+      "",
+      "3600",
+      "{}",
+      "1000000001",
     ]);
     expect(settled).toBe(1);
     expect(await backend.execute(["GET", "omz:credit:user-1"])).toBe("8998999999999");

@@ -6,9 +6,29 @@
 
 /** Keyword → how many value arguments follow it. */
 const optionArity: ReadonlyMap<string, number> = new Map([
-  ["NX", 0], ["XX", 0], ["GT", 0], ["LT", 0], ["CH", 0], ["INCR", 0], ["KEEPTTL", 0], ["GET", 0], ["PERSIST", 0],
-  ["WITHSCORES", 0], ["BYSCORE", 0], ["BYLEX", 0], ["REV", 0], ["EX", 1], ["PX", 1], ["EXAT", 1], ["PXAT", 1],
-  ["MATCH", 1], ["COUNT", 1], ["TYPE", 1], ["RANK", 1], ["MAXLEN", 1], ["LIMIT", 2],
+  ["NX", 0],
+  ["XX", 0],
+  ["GT", 0],
+  ["LT", 0],
+  ["CH", 0],
+  ["INCR", 0],
+  ["KEEPTTL", 0],
+  ["GET", 0],
+  ["PERSIST", 0],
+  ["WITHSCORES", 0],
+  ["BYSCORE", 0],
+  ["BYLEX", 0],
+  ["REV", 0],
+  ["EX", 1],
+  ["PX", 1],
+  ["EXAT", 1],
+  ["PXAT", 1],
+  ["MATCH", 1],
+  ["COUNT", 1],
+  ["TYPE", 1],
+  ["RANK", 1],
+  ["MAXLEN", 1],
+  ["LIMIT", 2],
 ]);
 
 /** Position (0 = command name) where options may start, and whether they only lead the remaining arguments. */

@@ -42,7 +42,8 @@ export class EmbeddedScripts {
       case "evalsha_ro": {
         const [sha, numberOfKeys, ...rest] = commandArguments;
         if (sha === undefined || numberOfKeys === undefined) throw wrongArity(name);
-        if (!this.scripts.has(sha.toLowerCase())) throw new CommandError("NOSCRIPT No matching script. Please use EVAL.");
+        if (!this.scripts.has(sha.toLowerCase()))
+          throw new CommandError("NOSCRIPT No matching script. Please use EVAL.");
         return this.run(sha.toLowerCase(), numberOfKeys, rest);
       }
       default:

@@ -25,7 +25,10 @@ describe("encodeResult with base64", () => {
 
   it("encodes every string in nested arrays, OK included", () => {
     expect(encodeResult(["a", null, 3, ["OK", Buffer.from("b"), [5]]], true)).toEqual([
-      base64("a"), null, 3, [base64("OK"), base64("b"), [5]],
+      base64("a"),
+      null,
+      3,
+      [base64("OK"), base64("b"), [5]],
     ]);
   });
 });

@@ -6,7 +6,10 @@ export const maxBodyBytes = 10 * 1024 * 1024;
 
 /** A request the server should reject with `status` and `{"error": message}`. */
 export class HttpRequestError extends Error {
-  constructor(readonly status: number, message: string) {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
     super(message);
     this.name = "HttpRequestError";
   }
@@ -21,7 +24,9 @@ export type ParsedRequest =
 /** True when the request carries `token` as `Authorization: Bearer <token>` or as the `_token` query parameter. */
 export function isAuthorized(request: IncomingMessage, url: URL, token: string): boolean {
   const header = request.headers.authorization ?? "";
-  const presented = header.toLowerCase().startsWith("bearer ") ? header.slice(7).trim() : url.searchParams.get("_token");
+  const presented = header.toLowerCase().startsWith("bearer ")
+    ? header.slice(7).trim()
+    : url.searchParams.get("_token");
   if (presented === null || presented === "") return false;
   const expected = Buffer.from(token);
   const actual = Buffer.from(presented);
@@ -31,13 +36,15 @@ export function isAuthorized(request: IncomingMessage, url: URL, token: string):
 /** Reads the whole body, failing with 413 beyond maxBodyBytes. */
 export async function readBody(request: IncomingMessage): Promise<Buffer> {
   const declared = Number(request.headers["content-length"] ?? 0);
-  if (declared > maxBodyBytes) throw new HttpRequestError(413, `ERR request body exceeds the ${maxBodyBytes} byte limit`);
+  if (declared > maxBodyBytes)
+    throw new HttpRequestError(413, `ERR request body exceeds the ${maxBodyBytes} byte limit`);
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of request) {
     const buffer = chunk as Buffer;
     total += buffer.length;
-    if (total > maxBodyBytes) throw new HttpRequestError(413, `ERR request body exceeds the ${maxBodyBytes} byte limit`);
+    if (total > maxBodyBytes)
+      throw new HttpRequestError(413, `ERR request body exceeds the ${maxBodyBytes} byte limit`);
     chunks.push(buffer);
   }
   return Buffer.concat(chunks);

@@ -11,7 +11,8 @@ const token = process.env.UPSTASH_TOKEN ?? "local-upstash-token";
 const server = await startUpstashServer({ token, port, redisUrl: process.env.REDIS_URL });
 console.log(`UPSTASH_REDIS_REST_URL=${server.url}`);
 console.log(`backend=${server.backend}`);
-if (process.env.UPSTASH_TOKEN === undefined) console.log(`UPSTASH_REDIS_REST_TOKEN=${token} (default; set UPSTASH_TOKEN)`);
+if (process.env.UPSTASH_TOKEN === undefined)
+  console.log(`UPSTASH_REDIS_REST_TOKEN=${token} (default; set UPSTASH_TOKEN)`);
 
 let stopping = false;
 async function stop(): Promise<void> {

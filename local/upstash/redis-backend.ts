@@ -27,7 +27,9 @@ export async function isRedisReachable(url: string, timeoutMs: number): Promise<
   });
   probe.on("error", () => {});
   try {
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error("timeout")), timeoutMs).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error("timeout")), timeoutMs).unref(),
+    );
     await Promise.race([probe.connect().then(() => probe.ping()), timeout]);
     return true;
   } catch {
@@ -76,9 +78,7 @@ export async function connectRedisBackend(url: string, log: (line: string) => vo
         throw toCommandError(error);
       }
       if (replies === null) throw new CommandError("EXECABORT Transaction discarded");
-      return replies.map(([error, reply]) =>
-        error ? { error: errorText(error) } : { result: normalizeReply(reply) },
-      );
+      return replies.map(([error, reply]) => (error ? { error: errorText(error) } : { result: normalizeReply(reply) }));
     },
     async close(): Promise<void> {
       await client.quit().catch(() => client.disconnect());

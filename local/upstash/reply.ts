@@ -34,7 +34,8 @@ export function normalizeReply(raw: unknown): ReplyValue {
   if (raw instanceof Uint8Array) return raw;
   if (Array.isArray(raw)) return raw.map((element) => normalizeReply(element));
   if (raw instanceof Error) return raw.message;
-  if (raw instanceof Map) return [...raw.entries()].flatMap(([key, value]) => [normalizeReply(key), normalizeReply(value)]);
+  if (raw instanceof Map)
+    return [...raw.entries()].flatMap(([key, value]) => [normalizeReply(key), normalizeReply(value)]);
   if (typeof raw === "object") {
     return Object.entries(raw).flatMap(([key, value]) => [key, normalizeReply(value)]);
   }

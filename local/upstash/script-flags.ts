@@ -35,10 +35,13 @@ export function acceptUpstashScriptFlags(backend: CommandBackend): CommandBacken
     if (stored !== script) storedSha.set(sha1(script), sha1(stored));
     return stored;
   };
-  const translate = async (command: string[]): Promise<{ command: string[]; reply?: (value: ReplyValue) => ReplyValue }> => {
+  const translate = async (
+    command: string[],
+  ): Promise<{ command: string[]; reply?: (value: ReplyValue) => ReplyValue }> => {
     const [name = "", ...rest] = command;
     const lower = name.toLowerCase();
-    if ((lower === "eval" || lower === "eval_ro") && rest[0] !== undefined) return { command: [name, register(rest[0]), ...rest.slice(1)] };
+    if ((lower === "eval" || lower === "eval_ro") && rest[0] !== undefined)
+      return { command: [name, register(rest[0]), ...rest.slice(1)] };
     if ((lower === "evalsha" || lower === "evalsha_ro") && rest[0] !== undefined) {
       return { command: [name, storedSha.get(rest[0].toLowerCase()) ?? rest[0], ...rest.slice(1)] };
     }

@@ -75,7 +75,7 @@ describe.each([
   });
 
   it("round-trips JSON-like strings, unicode and numbers", async () => {
-    const cached = { prompt: "héllo ✓ \"quoted\"", tokens: [1, 2, 3], nested: { ok: true } };
+    const cached = { prompt: 'héllo ✓ "quoted"', tokens: [1, 2, 3], nested: { ok: true } };
     await redis.set(key("json"), cached);
     expect(await redis.get(key("json"))).toEqual(cached);
     await redis.set(key("json-text"), JSON.stringify(cached));
@@ -103,20 +103,41 @@ describe.each([
 
   it("surfaces Redis errors as thrown errors with Redis's text", async () => {
     await redis.hset(key("typed"), { field: "x" });
-    await expect(redis.incr(key("typed"))).rejects.toThrow(/WRONGTYPE Operation against a key holding the wrong kind of value/);
+    await expect(redis.incr(key("typed"))).rejects.toThrow(
+      /WRONGTYPE Operation against a key holding the wrong kind of value/,
+    );
     expect(await redis.hget(key("typed"), "field")).toBe("x");
     await redis.set(key("text"), "abc");
     await expect(redis.incr(key("text"))).rejects.toThrow(/ERR value is not an integer or out of range/);
-    const outcomes = await rawCommand(server, [["INCR", key("typed")], ["GET", key("text")]], {}, "/pipeline");
+    const outcomes = await rawCommand(
+      server,
+      [
+        ["INCR", key("typed")],
+        ["GET", key("text")],
+      ],
+      {},
+      "/pipeline",
+    );
     expect(outcomes.body).toEqual([{ error: expect.stringMatching(/^WRONGTYPE/) }, { result: "abc" }]);
-    await expect(redis.pipeline().get(key("text")).incr(key("typed")).exec()).rejects.toThrow(/Command 2 \[ incr \] failed: WRONGTYPE/);
+    await expect(redis.pipeline().get(key("text")).incr(key("typed")).exec()).rejects.toThrow(
+      /Command 2 \[ incr \] failed: WRONGTYPE/,
+    );
     const single = await rawCommand(server, ["NOSUCHCOMMAND", "a"]);
     expect(single.status).toBe(400);
     expect(single.body).toEqual({ error: expect.stringMatching(/^ERR unknown command/) });
   });
 
   it("keeps per-command errors in a transaction and aborts on unknown commands", async () => {
-    const mixed = await rawCommand(server, [["SET", key("tx"), "1"], ["HSET", key("tx"), "f", "v"], ["INCR", key("tx")]], {}, "/multi-exec");
+    const mixed = await rawCommand(
+      server,
+      [
+        ["SET", key("tx"), "1"],
+        ["HSET", key("tx"), "f", "v"],
+        ["INCR", key("tx")],
+      ],
+      {},
+      "/multi-exec",
+    );
     expect(mixed.body).toEqual([{ result: "OK" }, { error: expect.stringMatching(/^WRONGTYPE/) }, { result: 2 }]);
     const aborted = await rawCommand(server, [["SET", key("tx2"), "1"], ["NOSUCHCOMMAND"]], {}, "/multi-exec");
     expect(aborted.status).toBe(400);
@@ -142,12 +163,18 @@ describe.each([
   });
 
   it("reports Lua errors with Redis's text", async () => {
-    await expect(redis.eval("return redis.error_reply('MYERR custom failure')", [], [])).rejects.toThrow(/MYERR custom failure/);
+    await expect(redis.eval("return redis.error_reply('MYERR custom failure')", [], [])).rejects.toThrow(
+      /MYERR custom failure/,
+    );
     await expect(redis.eval("return +", [], [])).rejects.toThrow(/ERR Error compiling script/);
     await redis.hset(key("lua-typed"), { f: "v" });
     await expect(redis.eval("return redis.call('INCR', KEYS[1])", [key("lua-typed")], [])).rejects.toThrow(/WRONGTYPE/);
-    expect(await redis.eval("local r = redis.pcall('INCR', KEYS[1]) return r.err", [key("lua-typed")], [])).toMatch(/^WRONGTYPE/);
-    await expect(redis.eval("return 1", [], []).then(() => redis.evalsha("abc", [key("a"), key("b")], []))).rejects.toThrow(/NOSCRIPT/);
+    expect(await redis.eval("local r = redis.pcall('INCR', KEYS[1]) return r.err", [key("lua-typed")], [])).toMatch(
+      /^WRONGTYPE/,
+    );
+    await expect(
+      redis.eval("return 1", [], []).then(() => redis.evalsha("abc", [key("a"), key("b")], [])),
+    ).rejects.toThrow(/NOSCRIPT/);
   });
 
   it("loads scripts and runs them by SHA, with NOSCRIPT for unknown ones", async () => {
@@ -156,7 +183,9 @@ describe.each([
     expect(sha).toMatch(/^[0-9a-f]{40}$/);
     expect(await redis.evalsha(sha, [key("sha")], [5])).toBe(`5:${prefix}`);
     expect(await redis.scriptExists(sha, "f".repeat(40))).toEqual([1, 0]);
-    await expect(redis.evalsha("f".repeat(40), [], [])).rejects.toThrow("NOSCRIPT No matching script. Please use EVAL.");
+    await expect(redis.evalsha("f".repeat(40), [], [])).rejects.toThrow(
+      "NOSCRIPT No matching script. Please use EVAL.",
+    );
     const nosha = await rawCommand(server, ["EVALSHA", "0".repeat(40), "0"]);
     expect(nosha).toEqual({ status: 400, body: { error: "NOSCRIPT No matching script. Please use EVAL." } });
     if (backend === "embedded") {
@@ -170,7 +199,11 @@ describe.each([
     const missing = await fetch(`${server.url}/get/x`);
     expect(missing.status).toBe(401);
     expect(await missing.json()).toEqual({ error: "Unauthorized" });
-    const wrong = await fetch(server.url, { method: "POST", headers: { authorization: "Bearer nope" }, body: '["PING"]' });
+    const wrong = await fetch(server.url, {
+      method: "POST",
+      headers: { authorization: "Bearer nope" },
+      body: '["PING"]',
+    });
     expect(wrong.status).toBe(401);
     await expect(new UpstashRedis({ url: server.url, token: "nope" }).get("x")).rejects.toThrow(/Unauthorized/);
   });
@@ -182,7 +215,9 @@ describe.each([
     const get = await fetch(`${server.url}/get/${encodeURIComponent(key("path/a b"))}?_token=${token}`);
     expect(await get.json()).toEqual({ result: "hello world" });
     const posted = await fetch(`${server.url}/set/${encodeURIComponent(key("posted"))}?EX=100`, {
-      method: "POST", headers, body: '{"a":[1,2]}',
+      method: "POST",
+      headers,
+      body: '{"a":[1,2]}',
     });
     expect(await posted.json()).toEqual({ result: "OK" });
     expect(await redis.get(key("posted"))).toEqual({ a: [1, 2] });
@@ -201,8 +236,21 @@ describe.each([
     });
     const nested = await rawCommand(server, ["EVAL", "return {7, 'a', {'OK', 'é'}}", "0"], encoded);
     expect(nested.body).toEqual({ result: [7, base64("a"), [base64("OK"), base64("é")]] });
-    const pipeline = await rawCommand(server, [["SET", key("b64"), "v2"], ["GET", key("b64")], ["INCR", key("b64")]], encoded, "/pipeline");
-    expect(pipeline.body).toEqual([{ result: "OK" }, { result: base64("v2") }, { error: expect.stringMatching(/^ERR value is not an integer/) }]);
+    const pipeline = await rawCommand(
+      server,
+      [
+        ["SET", key("b64"), "v2"],
+        ["GET", key("b64")],
+        ["INCR", key("b64")],
+      ],
+      encoded,
+      "/pipeline",
+    );
+    expect(pipeline.body).toEqual([
+      { result: "OK" },
+      { result: base64("v2") },
+      { error: expect.stringMatching(/^ERR value is not an integer/) },
+    ]);
     expect((await rawCommand(server, ["GET", key("b64")])).body).toEqual({ result: "v2" });
   });
 
@@ -221,11 +269,17 @@ describe("startUpstashServer fallback", () => {
   it("falls back to the embedded backend quickly and loudly when Redis is unreachable", async () => {
     const lines: string[] = [];
     const started = Date.now();
-    const server = await startUpstashServer({ token, redisUrl: "redis://127.0.0.1:1", log: (line) => lines.push(line) });
+    const server = await startUpstashServer({
+      token,
+      redisUrl: "redis://127.0.0.1:1",
+      log: (line) => lines.push(line),
+    });
     try {
       expect(Date.now() - started).toBeLessThan(3_000);
       expect(server.backend).toBe("embedded");
-      expect(lines.join("\n")).toMatch(/WARNING: USING THE EMBEDDED[\s\S]*no Redis answered at redis:\/\/127\.0\.0\.1:1/);
+      expect(lines.join("\n")).toMatch(
+        /WARNING: USING THE EMBEDDED[\s\S]*no Redis answered at redis:\/\/127\.0\.0\.1:1/,
+      );
       const redis = new UpstashRedis({ url: server.url, token });
       expect(await redis.incr("fallback-counter")).toBe(1);
     } finally {

@@ -46,7 +46,9 @@ export interface UpstashServer {
 const redisProbeTimeoutMs = 1_000;
 
 function embeddedWarning(redisUrl: string, forced: boolean): string {
-  const reason = forced ? "forceEmbedded was requested" : `no Redis answered at ${redisUrl} within ${redisProbeTimeoutMs} ms`;
+  const reason = forced
+    ? "forceEmbedded was requested"
+    : `no Redis answered at ${redisUrl} within ${redisProbeTimeoutMs} ms`;
   return [
     "",
     "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!",
@@ -148,12 +150,18 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
         sendJson(response, 200, { result: encodeResult(result, base64) }, syncToken);
         return;
       }
-      const outcomes = parsed.kind === "pipeline"
-        ? await runPipeline(backend, parsed.commands)
-        : await backend.executeTransaction(parsed.commands);
+      const outcomes =
+        parsed.kind === "pipeline"
+          ? await runPipeline(backend, parsed.commands)
+          : await backend.executeTransaction(parsed.commands);
       const failures = outcomes.filter((outcome) => "error" in outcome).length;
       log(`[upstash] ${label} ok, ${failures} failed, ${Date.now() - started}ms`);
-      sendJson(response, 200, outcomes.map((outcome) => encodeOutcome(outcome, base64)), syncToken);
+      sendJson(
+        response,
+        200,
+        outcomes.map((outcome) => encodeOutcome(outcome, base64)),
+        syncToken,
+      );
     } catch (error) {
       const status = error instanceof HttpRequestError ? error.status : error instanceof CommandError ? 400 : 500;
       const message = errorText(error);

@@ -8,7 +8,13 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const webRoot = fileURLToPath(new URL("..", import.meta.url));
-const ALLOWED_HOSTS = [/(^|\.)omnizen\.(ai|example)$/, /(^|\.)clerk\.(com|accounts\.dev)$/, /(^|\.)stripe\.com$/, /(^|\.)eps\.com\.bd$/, /(^|\.)sentry\.io$/];
+const ALLOWED_HOSTS = [
+  /(^|\.)omnizen\.(ai|example)$/,
+  /(^|\.)clerk\.(com|accounts\.dev)$/,
+  /(^|\.)stripe\.com$/,
+  /(^|\.)eps\.com\.bd$/,
+  /(^|\.)sentry\.io$/,
+];
 // Non-network URLs that appear in code: XML namespaces and documentation links in comments are not requests.
 const IGNORED_HOSTS = [/^www\.w3\.org$/, /^127\.0\.0\.1$/, /^localhost$/];
 
@@ -29,7 +35,8 @@ describe("the SPA loads nothing from third parties", () => {
       const text = readFileSync(file, "utf8");
       for (const match of text.matchAll(/https?:\/\/([a-z0-9.-]+)/gi)) {
         const host = (match[1] ?? "").toLowerCase();
-        if (IGNORED_HOSTS.some((pattern) => pattern.test(host)) || ALLOWED_HOSTS.some((pattern) => pattern.test(host))) continue;
+        if (IGNORED_HOSTS.some((pattern) => pattern.test(host)) || ALLOWED_HOSTS.some((pattern) => pattern.test(host)))
+          continue;
         offenders.push(`${file}: ${host}`);
       }
       expect(text).not.toMatch(/<script[^>]+src=["']https?:/i);

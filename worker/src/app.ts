@@ -74,6 +74,17 @@ function toGatewayError(error: unknown, requestId: string | undefined): GatewayE
   }
   // Unknown errors: log the kind and where, never the message (it may quote request content), answer a generic 500.
   const { name, where } = unknownErrorSummary(error);
-  console.error(JSON.stringify({ event: "unhandled-error", requestId, name, where, config: error instanceof ConfigError ? error.message : undefined }));
-  return new GatewayError("internal_error", "The gateway failed to process the request; retry, and quote the x-request-id if it persists.");
+  console.error(
+    JSON.stringify({
+      event: "unhandled-error",
+      requestId,
+      name,
+      where,
+      config: error instanceof ConfigError ? error.message : undefined,
+    }),
+  );
+  return new GatewayError(
+    "internal_error",
+    "The gateway failed to process the request; retry, and quote the x-request-id if it persists.",
+  );
 }

@@ -15,22 +15,32 @@ const JWT_KEY = "-----BEGIN PUBLIC KEY-----\nMIIB\n-----END PUBLIC KEY-----\n";
 
 describe("worker configuration", () => {
   it("accepts a production configuration whose endpoints are all TLS", () => {
-    expect(loadConfig({ ...production, DEEPSEEK_API_KEY: "k", DEEPSEEK_BASE_URL: "https://api.deepseek.com" }).OMNIZEN_ENV).toBe("production");
+    expect(
+      loadConfig({ ...production, DEEPSEEK_API_KEY: "k", DEEPSEEK_BASE_URL: "https://api.deepseek.com" }).OMNIZEN_ENV,
+    ).toBe("production");
   });
 
   it("refuses plaintext endpoints and disabled TLS in production (policy 4.1), naming each variable", () => {
-    expect(() => loadConfig({ ...production, UPSTASH_REDIS_REST_URL: "http://example.upstash.io" })).toThrow(/UPSTASH_REDIS_REST_URL/);
+    expect(() => loadConfig({ ...production, UPSTASH_REDIS_REST_URL: "http://example.upstash.io" })).toThrow(
+      /UPSTASH_REDIS_REST_URL/,
+    );
     expect(() => loadConfig({ ...production, OPENAI_BASE_URL: "http://proxy.example" })).toThrow(/OPENAI_BASE_URL/);
-    expect(() => loadConfig({ ...production, DATABASE_URL: "postgres://u@host/db?sslmode=disable" })).toThrow(/DATABASE_URL/);
+    expect(() => loadConfig({ ...production, DATABASE_URL: "postgres://u@host/db?sslmode=disable" })).toThrow(
+      /DATABASE_URL/,
+    );
     expect(() => loadConfig({ ...production, NEON_WS_PROXY: "127.0.0.1:5488" })).toThrow(/NEON_WS_PROXY/);
   });
 
   it("allows local plaintext endpoints outside production", () => {
-    expect(loadConfig({ ...production, OMNIZEN_ENV: "development", UPSTASH_REDIS_REST_URL: "http://127.0.0.1:8079" }).OMNIZEN_ENV).toBe("development");
+    expect(
+      loadConfig({ ...production, OMNIZEN_ENV: "development", UPSTASH_REDIS_REST_URL: "http://127.0.0.1:8079" })
+        .OMNIZEN_ENV,
+    ).toBe("development");
   });
 
   it("reports problems without echoing secret values", () => {
-    const attempt = () => loadConfig({ ...production, UPSTASH_REDIS_REST_URL: "http://user:topsecretpassword@example.upstash.io" });
+    const attempt = () =>
+      loadConfig({ ...production, UPSTASH_REDIS_REST_URL: "http://user:topsecretpassword@example.upstash.io" });
     expect(attempt).toThrow();
     try {
       attempt();
@@ -45,23 +55,46 @@ describe("worker configuration", () => {
     expect(() => loadConfig(withoutSecret)).toThrow(/CLERK_SECRET_KEY: is required in production/);
     expect(() => loadConfig(withoutWebhook)).toThrow(/CLERK_WEBHOOK_SIGNING_SECRET: is required in production/);
     // Locally both stay optional.
-    expect(loadConfig({ ...withoutSecret, CLERK_WEBHOOK_SIGNING_SECRET: undefined, OMNIZEN_ENV: "development" }).CLERK_SECRET_KEY).toBeUndefined();
+    expect(
+      loadConfig({ ...withoutSecret, CLERK_WEBHOOK_SIGNING_SECRET: undefined, OMNIZEN_ENV: "development" })
+        .CLERK_SECRET_KEY,
+    ).toBeUndefined();
   });
 
   it("refuses http:// and local SPA origins in production, and accepts them locally", () => {
     const dashboard = { ...production, CLERK_JWT_KEY: JWT_KEY, CLERK_ISSUER: "https://clerk.omnizen.ai" };
-    expect(loadConfig({ ...dashboard, CLERK_AUTHORIZED_PARTIES: "https://app.omnizen.ai" }).CLERK_AUTHORIZED_PARTIES).toEqual(["https://app.omnizen.ai"]);
-    for (const origin of ["http://app.omnizen.ai", "https://localhost:5173", "https://127.0.0.1", "https://[::1]:5173", "https://dev.localhost", "http://localhost:5173"]) {
-      expect(() => loadConfig({ ...dashboard, CLERK_AUTHORIZED_PARTIES: `https://app.omnizen.ai,${origin}` }), origin).toThrow(/CLERK_AUTHORIZED_PARTIES/);
+    expect(
+      loadConfig({ ...dashboard, CLERK_AUTHORIZED_PARTIES: "https://app.omnizen.ai" }).CLERK_AUTHORIZED_PARTIES,
+    ).toEqual(["https://app.omnizen.ai"]);
+    for (const origin of [
+      "http://app.omnizen.ai",
+      "https://localhost:5173",
+      "https://127.0.0.1",
+      "https://[::1]:5173",
+      "https://dev.localhost",
+      "http://localhost:5173",
+    ]) {
+      expect(
+        () => loadConfig({ ...dashboard, CLERK_AUTHORIZED_PARTIES: `https://app.omnizen.ai,${origin}` }),
+        origin,
+      ).toThrow(/CLERK_AUTHORIZED_PARTIES/);
     }
-    const local = { ...dashboard, OMNIZEN_ENV: "development", CLERK_AUTHORIZED_PARTIES: "http://127.0.0.1:5173,http://localhost:5173" };
+    const local = {
+      ...dashboard,
+      OMNIZEN_ENV: "development",
+      CLERK_AUTHORIZED_PARTIES: "http://127.0.0.1:5173,http://localhost:5173",
+    };
     expect(loadConfig(local).CLERK_AUTHORIZED_PARTIES).toHaveLength(2);
   });
 
   it("requires the session tokens' issuer in production when the dashboard API is on, as an https URL", () => {
     const dashboard = { ...production, CLERK_JWT_KEY: JWT_KEY, CLERK_AUTHORIZED_PARTIES: "https://app.omnizen.ai" };
     expect(() => loadConfig(dashboard)).toThrow(/CLERK_ISSUER/);
-    expect(() => loadConfig({ ...dashboard, CLERK_ISSUER: "http://clerk.omnizen.ai" })).toThrow(/CLERK_ISSUER: must be an https:\/\/ URL/);
-    expect(loadConfig({ ...dashboard, CLERK_ISSUER: "https://clerk.omnizen.ai" }).CLERK_ISSUER).toBe("https://clerk.omnizen.ai");
+    expect(() => loadConfig({ ...dashboard, CLERK_ISSUER: "http://clerk.omnizen.ai" })).toThrow(
+      /CLERK_ISSUER: must be an https:\/\/ URL/,
+    );
+    expect(loadConfig({ ...dashboard, CLERK_ISSUER: "https://clerk.omnizen.ai" }).CLERK_ISSUER).toBe(
+      "https://clerk.omnizen.ai",
+    );
   });
 });

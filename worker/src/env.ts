@@ -9,13 +9,30 @@ import { PROVIDER_IDS, type ProviderId } from "./providers/provider-ids.ts";
 const optionalUrl = z.url().optional();
 const optionalSecret = z.string().min(1).optional();
 const optionalPem = (kind: "PUBLIC KEY" | "PRIVATE KEY") =>
-  z.string().includes(`-----BEGIN ${kind}-----`, { message: `must be a PEM ${kind.toLowerCase()}` }).optional();
+  z
+    .string()
+    .includes(`-----BEGIN ${kind}-----`, { message: `must be a PEM ${kind.toLowerCase()}` })
+    .optional();
 /** Comma-separated origins (`https://app.example.com,http://localhost:5173`), parsed to a list; empty = none. */
 const originList = z
   .string()
   .default("")
-  .transform((value) => value.split(",").map((origin) => origin.trim()).filter((origin) => origin !== ""))
-  .pipe(z.array(z.url().refine((origin) => new URL(origin).origin === origin, "each entry must be a bare origin such as https://app.example.com")));
+  .transform((value) =>
+    value
+      .split(",")
+      .map((origin) => origin.trim())
+      .filter((origin) => origin !== ""),
+  )
+  .pipe(
+    z.array(
+      z
+        .url()
+        .refine(
+          (origin) => new URL(origin).origin === origin,
+          "each entry must be a bare origin such as https://app.example.com",
+        ),
+    ),
+  );
 
 type CredentialPrefix = Uppercase<ProviderId> | EndpointFamily;
 const CREDENTIAL_PREFIXES: readonly CredentialPrefix[] = [
@@ -35,12 +52,19 @@ const envSchema = z
     OMNIZEN_ENV: z.enum(["production", "development", "test"]).default("production"),
     DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// connection string"),
     /** Local only: host:port of the Neon wsproxy stand-in (local/neon-bridge). */
-    NEON_WS_PROXY: z.string().regex(/^[\w.-]+:\d+$/, "must be host:port").optional(),
+    NEON_WS_PROXY: z
+      .string()
+      .regex(/^[\w.-]+:\d+$/, "must be host:port")
+      .optional(),
     UPSTASH_REDIS_REST_URL: z.url(),
     UPSTASH_REDIS_REST_TOKEN: z.string().min(1),
     /** Server secret of the prompt cache's keyed hash; without it the cache is off (every request BYPASS). */
     PROMPT_CACHE_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-    MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(10 * 1024 * 1024),
+    MAX_REQUEST_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(10 * 1024 * 1024),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
     /** Clerk's PEM public key: dashboard session tokens are verified with it, without a network call. */
     CLERK_JWT_KEY: optionalPem("PUBLIC KEY"),
@@ -72,19 +96,34 @@ const envSchema = z
     if (env.OMNIZEN_ENV === "production") {
       // Policy 4.1: data is encrypted in transit. Every outbound endpoint must be TLS in production.
       for (const [name, value] of Object.entries(env)) {
-        const isEndpoint = name.endsWith("_BASE_URL") || ["UPSTASH_REDIS_REST_URL", "CLERK_API_URL", "CLERK_ISSUER", "SENTRY_DSN"].includes(name);
+        const isEndpoint =
+          name.endsWith("_BASE_URL") ||
+          ["UPSTASH_REDIS_REST_URL", "CLERK_API_URL", "CLERK_ISSUER", "SENTRY_DSN"].includes(name);
         if (isEndpoint && typeof value === "string" && !value.startsWith("https://")) {
-          context.addIssue({ code: "custom", path: [name], message: "must be an https:// URL in production (policy 4.1)" });
+          context.addIssue({
+            code: "custom",
+            path: [name],
+            message: "must be an https:// URL in production (policy 4.1)",
+          });
         }
       }
       if (/[?&]sslmode=(disable|allow|prefer)\b/.test(env.DATABASE_URL)) {
-        context.addIssue({ code: "custom", path: ["DATABASE_URL"], message: "must not disable TLS in production (policy 4.1)" });
+        context.addIssue({
+          code: "custom",
+          path: ["DATABASE_URL"],
+          message: "must not disable TLS in production (policy 4.1)",
+        });
       }
     }
     if (env.OMNIZEN_ENV === "production" && env.DEV_SIGNING_KEY) {
-      context.addIssue({ code: "custom", path: ["DEV_SIGNING_KEY"], message: "is a local development setting (it would let anyone sign in)" });
+      context.addIssue({
+        code: "custom",
+        path: ["DEV_SIGNING_KEY"],
+        message: "is a local development setting (it would let anyone sign in)",
+      });
     }
-    if (env.OMNIZEN_ENV === "production") productionIdentityIssues(env).forEach((issue) => context.addIssue({ code: "custom", ...issue }));
+    if (env.OMNIZEN_ENV === "production")
+      productionIdentityIssues(env).forEach((issue) => context.addIssue({ code: "custom", ...issue }));
   });
 
 /** Production's identity settings: Clerk's secrets present, the token issuer named, SPA origins public and TLS-only. */
@@ -96,20 +135,41 @@ function productionIdentityIssues(env: {
   CLERK_AUTHORIZED_PARTIES: string[];
 }): { path: string[]; message: string }[] {
   const issues: { path: string[]; message: string }[] = [];
-  if (!env.CLERK_SECRET_KEY) issues.push({ path: ["CLERK_SECRET_KEY"], message: "is required in production (account deletion must reach Clerk)" });
+  if (!env.CLERK_SECRET_KEY)
+    issues.push({
+      path: ["CLERK_SECRET_KEY"],
+      message: "is required in production (account deletion must reach Clerk)",
+    });
   if (!env.CLERK_WEBHOOK_SIGNING_SECRET) {
-    issues.push({ path: ["CLERK_WEBHOOK_SIGNING_SECRET"], message: "is required in production (Clerk's user.updated and user.deleted events)" });
+    issues.push({
+      path: ["CLERK_WEBHOOK_SIGNING_SECRET"],
+      message: "is required in production (Clerk's user.updated and user.deleted events)",
+    });
   }
   if (env.CLERK_JWT_KEY && env.CLERK_AUTHORIZED_PARTIES.length === 0) {
-    issues.push({ path: ["CLERK_AUTHORIZED_PARTIES"], message: "must list the SPA origin(s) when CLERK_JWT_KEY is set" });
+    issues.push({
+      path: ["CLERK_AUTHORIZED_PARTIES"],
+      message: "must list the SPA origin(s) when CLERK_JWT_KEY is set",
+    });
   }
   if (env.CLERK_JWT_KEY && !env.CLERK_ISSUER) {
-    issues.push({ path: ["CLERK_ISSUER"], message: "must name the Clerk Frontend API URL (the tokens' iss) when CLERK_JWT_KEY is set" });
+    issues.push({
+      path: ["CLERK_ISSUER"],
+      message: "must name the Clerk Frontend API URL (the tokens' iss) when CLERK_JWT_KEY is set",
+    });
   }
   for (const origin of env.CLERK_AUTHORIZED_PARTIES) {
     const url = new URL(origin);
-    if (url.protocol !== "https:") issues.push({ path: ["CLERK_AUTHORIZED_PARTIES"], message: `${origin} must be an https:// origin in production (policy 4.1)` });
-    if (isLoopbackHost(url.hostname)) issues.push({ path: ["CLERK_AUTHORIZED_PARTIES"], message: `${origin} is a local origin, refused in production` });
+    if (url.protocol !== "https:")
+      issues.push({
+        path: ["CLERK_AUTHORIZED_PARTIES"],
+        message: `${origin} must be an https:// origin in production (policy 4.1)`,
+      });
+    if (isLoopbackHost(url.hostname))
+      issues.push({
+        path: ["CLERK_AUTHORIZED_PARTIES"],
+        message: `${origin} is a local origin, refused in production`,
+      });
   }
   return issues;
 }
@@ -117,7 +177,14 @@ function productionIdentityIssues(env: {
 /** localhost, *.localhost, 127.0.0.0/8, [::1] and 0.0.0.0: names that reach the caller's own machine. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/\.$/, "");
-  return host === "localhost" || host.endsWith(".localhost") || /^127(\.\d{1,3}){3}$/.test(host) || host === "[::1]" || host === "::1" || host === "0.0.0.0";
+  return (
+    host === "localhost" ||
+    host.endsWith(".localhost") ||
+    /^127(\.\d{1,3}){3}$/.test(host) ||
+    host === "[::1]" ||
+    host === "::1" ||
+    host === "0.0.0.0"
+  );
 }
 
 export type Config = z.infer<typeof envSchema>;

@@ -109,7 +109,12 @@ export class GatewayError extends Error {
   constructor(
     code: ErrorCode,
     message: string,
-    options: { param?: string | null; headers?: Record<string, string>; status?: ErrorShape["status"]; cause?: unknown } = {},
+    options: {
+      param?: string | null;
+      headers?: Record<string, string>;
+      status?: ErrorShape["status"];
+      cause?: unknown;
+    } = {},
   ) {
     super(message, { cause: options.cause });
     this.name = "GatewayError";

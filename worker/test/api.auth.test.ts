@@ -10,7 +10,14 @@ import { users } from "../../db/schema.ts";
 import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/env.ts";
 import { bearer, chatBody, gatewayFetch, seedAccount, withDatabase } from "./support/gateway.ts";
-import { DASHBOARD_ORIGIN, dashboardFetch, newClerkUserId, seedDashboardUser, sessionToken, untrustedPrivateKeyPem } from "./support/dashboard.ts";
+import {
+  DASHBOARD_ORIGIN,
+  dashboardFetch,
+  newClerkUserId,
+  seedDashboardUser,
+  sessionToken,
+  untrustedPrivateKeyPem,
+} from "./support/dashboard.ts";
 
 const bindings = env as unknown as Record<string, string>;
 
@@ -32,7 +39,10 @@ describe("session tokens", () => {
 
   it("refuses an expired token", async () => {
     const user = await seedDashboardUser();
-    await expectUnauthorized(await dashboardFetch("/api/account", await sessionToken(user.clerkUserId, { ttlSeconds: -60 })), /expired/);
+    await expectUnauthorized(
+      await dashboardFetch("/api/account", await sessionToken(user.clerkUserId, { ttlSeconds: -60 })),
+      /expired/,
+    );
   });
 
   it("refuses a token issued to another origin (azp)", async () => {
@@ -52,7 +62,9 @@ describe("session tokens", () => {
     await expectUnauthorized(await dashboardFetch("/api/account", "not-a-token"));
     const user = await seedDashboardUser();
     const [header, , signature] = user.token.split(".");
-    const forged = btoa(JSON.stringify({ sub: "user_someone_else", azp: DASHBOARD_ORIGIN, exp: 9_999_999_999 })).replace(/=+$/, "");
+    const forged = btoa(
+      JSON.stringify({ sub: "user_someone_else", azp: DASHBOARD_ORIGIN, exp: 9_999_999_999 }),
+    ).replace(/=+$/, "");
     await expectUnauthorized(await dashboardFetch("/api/account", `${header}.${forged}.${signature}`));
   });
 
@@ -63,7 +75,11 @@ describe("session tokens", () => {
 
   it("refuses a valid session token on /v1/chat/completions", async () => {
     const user = await seedDashboardUser();
-    const response = await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(user.token), body: chatBody() });
+    const response = await gatewayFetch("/v1/chat/completions", {
+      method: "POST",
+      headers: bearer(user.token),
+      body: chatBody(),
+    });
     expect(response.status).toBe(401);
     expect(await response.json()).toMatchObject({ error: { code: "invalid_api_key", type: "authentication_error" } });
   });
@@ -74,12 +90,19 @@ describe("first sight and the age gate (policy 7)", () => {
     const clerkUserId = newClerkUserId();
     const response = await dashboardFetch("/api/account", await sessionToken(clerkUserId));
     expect(response.status).toBe(200);
-    const profile = (await response.json()) as { id: string; email: string | null; ageConfirmedAt: string | null; paymentStatus: string };
+    const profile = (await response.json()) as {
+      id: string;
+      email: string | null;
+      ageConfirmedAt: string | null;
+      paymentStatus: string;
+    };
     expect(profile).toMatchObject({ email: null, ageConfirmedAt: null, paymentStatus: "none" });
     const rows = await withDatabase((db) => db.select().from(users).where(eq(users.clerkUserId, clerkUserId)));
     expect(rows.map((row) => row.id)).toEqual([profile.id]);
     // A second request maps to the same row.
-    const again = (await (await dashboardFetch("/api/account", await sessionToken(clerkUserId))).json()) as { id: string };
+    const again = (await (await dashboardFetch("/api/account", await sessionToken(clerkUserId))).json()) as {
+      id: string;
+    };
     expect(again.id).toBe(profile.id);
   });
 
@@ -87,16 +110,27 @@ describe("first sight and the age gate (policy 7)", () => {
     const user = await seedDashboardUser({ ageConfirmed: false });
     const refused = await dashboardFetch("/api/keys", user.token);
     expect(refused.status).toBe(403);
-    expect(await refused.json()).toMatchObject({ error: { code: "age_confirmation_required", type: "permission_error" } });
+    expect(await refused.json()).toMatchObject({
+      error: { code: "age_confirmation_required", type: "permission_error" },
+    });
     expect((await dashboardFetch("/api/keys", user.token, { method: "POST", body: { name: "x" } })).status).toBe(403);
-    expect((await dashboardFetch("/api/account", user.token, { method: "PATCH", body: { promptCacheEnabled: false } })).status).toBe(403);
+    expect(
+      (await dashboardFetch("/api/account", user.token, { method: "PATCH", body: { promptCacheEnabled: false } }))
+        .status,
+    ).toBe(403);
     expect((await dashboardFetch("/api/account", user.token)).status).toBe(200);
 
-    const notTrue = await dashboardFetch("/api/account/confirm-age", user.token, { method: "POST", body: { confirmed13OrOlder: false } });
+    const notTrue = await dashboardFetch("/api/account/confirm-age", user.token, {
+      method: "POST",
+      body: { confirmed13OrOlder: false },
+    });
     expect(notTrue.status).toBe(400);
     expect(await notTrue.json()).toMatchObject({ error: { code: "invalid_request", param: "confirmed13OrOlder" } });
 
-    const confirmed = await dashboardFetch("/api/account/confirm-age", user.token, { method: "POST", body: { confirmed13OrOlder: true } });
+    const confirmed = await dashboardFetch("/api/account/confirm-age", user.token, {
+      method: "POST",
+      body: { confirmed13OrOlder: true },
+    });
     expect(confirmed.status).toBe(200);
     const { ageConfirmedAt } = (await confirmed.json()) as { ageConfirmedAt: string };
     expect(Date.parse(ageConfirmedAt)).toBeGreaterThan(Date.now() - 60_000);
@@ -107,7 +141,14 @@ describe("first sight and the age gate (policy 7)", () => {
 describe("CORS", () => {
   it("answers a preflight from the SPA origin and not from others", async () => {
     const preflight = (origin: string) =>
-      gatewayFetch("/api/keys", { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" } });
+      gatewayFetch("/api/keys", {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "authorization,content-type",
+        },
+      });
     const allowed = await preflight(DASHBOARD_ORIGIN);
     expect(allowed.status).toBe(204);
     expect(allowed.headers.get("access-control-allow-origin")).toBe(DASHBOARD_ORIGIN);
@@ -143,7 +184,12 @@ describe("dev sign-in", () => {
   function productionBindings(overrides: Record<string, string | undefined> = {}): Record<string, string> {
     const { NEON_WS_PROXY: _proxy, DEV_SIGNING_KEY: _key, SENTRY_DSN: _sentry, ...rest } = bindings;
     // Production refuses plaintext endpoints (policy 4.1): give the same endpoints as https (never called here).
-    const secured = Object.fromEntries(Object.entries(rest).map(([name, value]) => [name, typeof value === "string" ? value.replace(/^http:\/\//, "https://") : value]));
+    const secured = Object.fromEntries(
+      Object.entries(rest).map(([name, value]) => [
+        name,
+        typeof value === "string" ? value.replace(/^http:\/\//, "https://") : value,
+      ]),
+    );
     const merged: Record<string, string | undefined> = {
       ...secured,
       OMNIZEN_ENV: "production",
@@ -152,13 +198,19 @@ describe("dev sign-in", () => {
       CLERK_ISSUER: "https://clerk.dashboard.test",
       ...overrides,
     };
-    return Object.fromEntries(Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined));
+    return Object.fromEntries(
+      Object.entries(merged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+    );
   }
 
   it("is not mounted in a production configuration (404)", async () => {
     const app = createApp();
     const context = createExecutionContext();
-    const response = await app.fetch(new Request("https://gateway.test/api/dev/sign-in", { method: "POST" }), productionBindings(), context);
+    const response = await app.fetch(
+      new Request("https://gateway.test/api/dev/sign-in", { method: "POST" }),
+      productionBindings(),
+      context,
+    );
     await waitOnExecutionContext(context);
     expect(response.status).toBe(404);
     expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
@@ -169,7 +221,11 @@ describe("dev sign-in", () => {
     expect(() => loadConfig(withKey)).toThrow(/DEV_SIGNING_KEY: is a local development setting/);
     const app = createApp();
     const context = createExecutionContext();
-    const response = await app.fetch(new Request("http://gateway.test/api/dev/sign-in", { method: "POST" }), withKey, context);
+    const response = await app.fetch(
+      new Request("http://gateway.test/api/dev/sign-in", { method: "POST" }),
+      withKey,
+      context,
+    );
     await waitOnExecutionContext(context);
     expect(response.status).toBe(500);
     expect(JSON.stringify(await response.json())).not.toContain("BEGIN PRIVATE KEY");

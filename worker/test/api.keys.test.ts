@@ -23,19 +23,30 @@ interface KeyView {
   secret?: string;
 }
 
-async function createKey(token: string, body: Record<string, unknown> = { name: "ci" }): Promise<KeyView & { secret: string }> {
+async function createKey(
+  token: string,
+  body: Record<string, unknown> = { name: "ci" },
+): Promise<KeyView & { secret: string }> {
   const response = await dashboardFetch("/api/keys", token, { method: "POST", body });
   expect(response.status).toBe(201);
   return (await response.json()) as KeyView & { secret: string };
 }
 
 const complete = (apiKey: string) =>
-  gatewayFetch("/v1/chat/completions", { method: "POST", headers: { ...bearer(apiKey), "cache-control": "no-store" }, body: chatBody() });
+  gatewayFetch("/v1/chat/completions", {
+    method: "POST",
+    headers: { ...bearer(apiKey), "cache-control": "no-store" },
+    body: chatBody(),
+  });
 
 describe("create and list", () => {
   it("returns the secret once and stores only its hash", async () => {
     const user = await seedDashboardUser();
-    const created = await createKey(user.token, { name: "  production  ", limits: { requestsPerMinute: 60 }, allowedJurisdictions: ["CN", "US", "CN"] });
+    const created = await createKey(user.token, {
+      name: "  production  ",
+      limits: { requestsPerMinute: 60 },
+      allowedJurisdictions: ["CN", "US", "CN"],
+    });
     expect(created.secret).toMatch(/^sk-omni-[0-9A-Za-z]{40}$/);
     expect(created).toMatchObject({
       name: "production",
@@ -89,7 +100,10 @@ describe("change and revoke", () => {
     const key = await createKey(user.token);
     expect((await complete(key.secret)).status).toBe(200); // the edge now holds the key's record
 
-    const renamed = await dashboardFetch(`/api/keys/${key.id}`, user.token, { method: "PATCH", body: { name: "renamed", limits: { requestsPerMinute: 1 } } });
+    const renamed = await dashboardFetch(`/api/keys/${key.id}`, user.token, {
+      method: "PATCH",
+      body: { name: "renamed", limits: { requestsPerMinute: 1 } },
+    });
     expect(renamed.status).toBe(200);
     expect(await renamed.json()).toMatchObject({ name: "renamed", limits: { requestsPerMinute: 1 } });
     expect(await testRedis().exists(`omz:key:${await hashApiKey(key.secret)}`)).toBe(0);
@@ -99,7 +113,10 @@ describe("change and revoke", () => {
     expect(limited.status).toBe(429);
     expect(limited.headers.get("x-ratelimit-limit-requests")).toBe("1");
 
-    const cleared = await dashboardFetch(`/api/keys/${key.id}`, user.token, { method: "PATCH", body: { limits: { requestsPerMinute: null } } });
+    const cleared = await dashboardFetch(`/api/keys/${key.id}`, user.token, {
+      method: "PATCH",
+      body: { limits: { requestsPerMinute: null } },
+    });
     expect(await cleared.json()).toMatchObject({ name: "renamed", limits: { requestsPerMinute: null } });
     expect((await dashboardFetch(`/api/keys/${key.id}`, user.token, { method: "PATCH", body: {} })).status).toBe(400);
   });
@@ -120,7 +137,9 @@ describe("change and revoke", () => {
     expect(await refused.json()).toMatchObject({ error: { code: "invalid_api_key" } });
 
     // Idempotent, listed as revoked, and no longer changeable.
-    const again = (await (await dashboardFetch(`/api/keys/${key.id}`, user.token, { method: "DELETE" })).json()) as KeyView;
+    const again = (await (
+      await dashboardFetch(`/api/keys/${key.id}`, user.token, { method: "DELETE" })
+    ).json()) as KeyView;
     expect(again.revokedAt).toBe(view.revokedAt);
     const { data } = (await (await dashboardFetch("/api/keys", user.token)).json()) as { data: KeyView[] };
     expect(data.find((entry) => entry.id === key.id)?.revokedAt).toBe(view.revokedAt);
@@ -133,7 +152,10 @@ describe("change and revoke", () => {
     const user = await seedDashboardUser();
     const key = await createKey(user.token);
     expect((await complete(key.secret)).status).toBe(200); // deepseek routes to CN
-    await dashboardFetch(`/api/keys/${key.id}`, user.token, { method: "PATCH", body: { allowedJurisdictions: ["US"] } });
+    await dashboardFetch(`/api/keys/${key.id}`, user.token, {
+      method: "PATCH",
+      body: { allowedJurisdictions: ["US"] },
+    });
     const refused = await complete(key.secret);
     expect(refused.status).toBe(403);
     expect(await refused.json()).toMatchObject({ error: { code: "jurisdiction_not_allowed" } });
@@ -146,7 +168,10 @@ describe("isolation", () => {
     const other = await seedDashboardUser();
     const key = await createKey(owner.token);
     for (const method of ["PATCH", "DELETE"]) {
-      const response = await dashboardFetch(`/api/keys/${key.id}`, other.token, { method, ...(method === "PATCH" && { body: { name: "mine now" } }) });
+      const response = await dashboardFetch(`/api/keys/${key.id}`, other.token, {
+        method,
+        ...(method === "PATCH" && { body: { name: "mine now" } }),
+      });
       expect(response.status, method).toBe(404);
       expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
     }

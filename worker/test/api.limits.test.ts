@@ -19,11 +19,18 @@ const CALLS: Record<Exclude<DashboardBudget, "general">, (index: number) => Call
   "key-create": (index) => ({ method: "POST", path: "/api/keys", body: { name: `k${index}` } }),
   "key-change": () => ({ method: "PATCH", path: `/api/keys/${crypto.randomUUID()}`, body: { name: "x" } }),
   profile: (index) => ({ method: "PATCH", path: "/api/account", body: { name: `Name ${index}` } }),
-  "account-delete": () => ({ method: "DELETE", path: "/api/account", body: { confirm: "not-my-address@omnizen.test" } }),
+  "account-delete": () => ({
+    method: "DELETE",
+    path: "/api/account",
+    body: { confirm: "not-my-address@omnizen.test" },
+  }),
 };
 
 async function call(user: DashboardUser, request: Call): Promise<Response> {
-  return dashboardFetch(request.path, user.token, { method: request.method, ...(request.body !== undefined && { body: request.body }) });
+  return dashboardFetch(request.path, user.token, {
+    method: request.method,
+    ...(request.body !== undefined && { body: request.body }),
+  });
 }
 
 /** 429 `rate_limited` in OpenAI's shape, with a positive Retry-After no longer than the budget's window. */
@@ -34,7 +41,12 @@ async function expectLimited(response: Response, budget: DashboardBudget): Promi
   expect(retryAfter).toBeLessThanOrEqual(DASHBOARD_BUDGETS[budget].window === "1 m" ? 60 : 3600);
   expect(response.headers.get("x-ratelimit-limit")).toBe(String(DASHBOARD_BUDGETS[budget].requests));
   expect(await response.json()).toEqual({
-    error: { message: expect.stringContaining(`${DASHBOARD_BUDGETS[budget].requests} ${DASHBOARD_BUDGETS[budget].what}`), type: "rate_limit_error", param: null, code: "rate_limited" },
+    error: {
+      message: expect.stringContaining(`${DASHBOARD_BUDGETS[budget].requests} ${DASHBOARD_BUDGETS[budget].what}`),
+      type: "rate_limit_error",
+      param: null,
+      code: "rate_limited",
+    },
   });
 }
 
@@ -48,7 +60,9 @@ async function awayFromWindowEdge(windowMs: number, margin: number): Promise<voi
 }
 
 describe("dashboard API rate limits", () => {
-  for (const [budget, make] of Object.entries(CALLS) as Array<[Exclude<DashboardBudget, "general">, (index: number) => Call]>) {
+  for (const [budget, make] of Object.entries(CALLS) as Array<
+    [Exclude<DashboardBudget, "general">, (index: number) => Call]
+  >) {
     it(`${budget}: ${DASHBOARD_BUDGETS[budget].requests} per window, then 429; another account is unaffected`, async () => {
       const user = await seedDashboardUser();
       const other = await seedDashboardUser();
@@ -67,28 +81,32 @@ describe("dashboard API rate limits", () => {
     });
   }
 
-  it(`general: ${DASHBOARD_BUDGETS.general.requests} requests per minute on any route, then 429; another account is unaffected`, { timeout: 60_000 }, async () => {
-    const user = await seedDashboardUser();
-    const other = await seedDashboardUser();
-    const { requests } = DASHBOARD_BUDGETS.general;
-    await awayFromWindowEdge(60_000, 20_000);
-    // In waves of 20: the budget counts requests, not concurrency, and 120 at once would each open a Postgres
-    // connection through the local bridge, past the local server's max_connections when the machine is busy.
-    const statuses: number[] = [];
-    for (let wave = 0; wave < requests; wave += 20) {
-      const size = Math.min(20, requests - wave);
-      const fetched = Array.from({ length: size }, (_, index) =>
-        dashboardFetch((wave + index) % 2 === 0 ? "/api/account" : "/api/keys", user.token).then(async (response) => {
-          await response.arrayBuffer();
-          return response.status;
-        }),
-      );
-      statuses.push(...(await Promise.all(fetched)));
-    }
-    expect(statuses.every((status) => status === 200)).toBe(true);
-    await expectLimited(await dashboardFetch("/api/keys", user.token), "general");
-    // A sensitive route is refused by the general budget too, before spending its own.
-    await expectLimited(await call(user, CALLS.export(0)), "general");
-    expect((await dashboardFetch("/api/account", other.token)).status).toBe(200);
-  });
+  it(
+    `general: ${DASHBOARD_BUDGETS.general.requests} requests per minute on any route, then 429; another account is unaffected`,
+    { timeout: 60_000 },
+    async () => {
+      const user = await seedDashboardUser();
+      const other = await seedDashboardUser();
+      const { requests } = DASHBOARD_BUDGETS.general;
+      await awayFromWindowEdge(60_000, 20_000);
+      // In waves of 20: the budget counts requests, not concurrency, and 120 at once would each open a Postgres
+      // connection through the local bridge, past the local server's max_connections when the machine is busy.
+      const statuses: number[] = [];
+      for (let wave = 0; wave < requests; wave += 20) {
+        const size = Math.min(20, requests - wave);
+        const fetched = Array.from({ length: size }, (_, index) =>
+          dashboardFetch((wave + index) % 2 === 0 ? "/api/account" : "/api/keys", user.token).then(async (response) => {
+            await response.arrayBuffer();
+            return response.status;
+          }),
+        );
+        statuses.push(...(await Promise.all(fetched)));
+      }
+      expect(statuses.every((status) => status === 200)).toBe(true);
+      await expectLimited(await dashboardFetch("/api/keys", user.token), "general");
+      // A sensitive route is refused by the general budget too, before spending its own.
+      await expectLimited(await call(user, CALLS.export(0)), "general");
+      expect((await dashboardFetch("/api/account", other.token)).status).toBe(200);
+    },
+  );
 });

@@ -46,15 +46,25 @@ describe("read", () => {
 describe("local settings", () => {
   it("turns the prompt cache off and restricts jurisdictions; the account's keys see it on the next request", async () => {
     const user = await seedDashboardUser();
-    const created = (await (await dashboardFetch("/api/keys", user.token, { method: "POST", body: { name: "k" } })).json()) as { secret: string };
-    const complete = () => gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(created.secret), body: chatBody() });
+    const created = (await (
+      await dashboardFetch("/api/keys", user.token, { method: "POST", body: { name: "k" } })
+    ).json()) as { secret: string };
+    const complete = () =>
+      gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(created.secret), body: chatBody() });
     const first = await complete();
     expect(first.status).toBe(200);
     expect(first.headers.get("x-omnizen-cache")).toBe("MISS");
 
-    const response = await dashboardFetch("/api/account", user.token, { method: "PATCH", body: { promptCacheEnabled: false, allowedJurisdictions: ["CN", "SG"] } });
+    const response = await dashboardFetch("/api/account", user.token, {
+      method: "PATCH",
+      body: { promptCacheEnabled: false, allowedJurisdictions: ["CN", "SG"] },
+    });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ promptCacheEnabled: false, allowedJurisdictions: ["CN", "SG"], pendingVerification: { email: null, phone: null } });
+    expect(await response.json()).toMatchObject({
+      promptCacheEnabled: false,
+      allowedJurisdictions: ["CN", "SG"],
+      pendingVerification: { email: null, phone: null },
+    });
     expect(await userRow(user.userId)).toMatchObject({ promptCacheEnabled: false, allowedJurisdictions: ["CN", "SG"] });
     expect(await testRedis().exists(`omz:key:${await hashApiKey(created.secret)}`)).toBe(0);
 
@@ -73,7 +83,14 @@ describe("local settings", () => {
 
   it("validates the body", async () => {
     const user = await seedDashboardUser();
-    for (const body of [{}, { promptCacheEnabled: "no" }, { allowedJurisdictions: ["XX"] }, { phone: "01712345678" }, { email: "not-an-email" }, { plan: "team" }]) {
+    for (const body of [
+      {},
+      { promptCacheEnabled: "no" },
+      { allowedJurisdictions: ["XX"] },
+      { phone: "01712345678" },
+      { email: "not-an-email" },
+      { plan: "team" },
+    ]) {
       const response = await dashboardFetch("/api/account", user.token, { method: "PATCH", body });
       expect(response.status, JSON.stringify(body)).toBe(400);
       expect(await response.json()).toMatchObject({ error: { code: "invalid_request" } });
@@ -85,12 +102,19 @@ describe("local settings", () => {
 describe("Clerk-owned fields", () => {
   it("changes the name through Clerk's Backend API and our row follows Clerk's answer", async () => {
     const user = await seedDashboardUser();
-    const response = await dashboardFetch("/api/account", user.token, { method: "PATCH", body: { name: "Nusrat Jahan Chowdhury" } });
+    const response = await dashboardFetch("/api/account", user.token, {
+      method: "PATCH",
+      body: { name: "Nusrat Jahan Chowdhury" },
+    });
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ name: "Nusrat Jahan Chowdhury" });
     const received = await clerkRequests(user.clerkUserId);
     expect(received).toEqual([
-      { method: "PATCH", path: `/v1/users/${user.clerkUserId}`, body: expect.objectContaining({ first_name: "Nusrat Jahan", last_name: "Chowdhury" }) },
+      {
+        method: "PATCH",
+        path: `/v1/users/${user.clerkUserId}`,
+        body: expect.objectContaining({ first_name: "Nusrat Jahan", last_name: "Chowdhury" }),
+      },
     ]);
     const row = await userRow(user.userId);
     expect(row.name).toBe("Nusrat Jahan Chowdhury");
@@ -99,22 +123,53 @@ describe("Clerk-owned fields", () => {
 
   it("adds a new email and phone to Clerk unverified; the row keeps the verified ones until Clerk reports the change", async () => {
     const user = await seedDashboardUser();
-    const response = await dashboardFetch("/api/account", user.token, { method: "PATCH", body: { email: `new-${user.clerkUserId}@omnizen.test`, phone: "+8801712345678" } });
+    const response = await dashboardFetch("/api/account", user.token, {
+      method: "PATCH",
+      body: { email: `new-${user.clerkUserId}@omnizen.test`, phone: "+8801712345678" },
+    });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { email: string; phone: string | null; pendingVerification: Record<string, string | null> };
-    expect(body.pendingVerification).toEqual({ email: `new-${user.clerkUserId}@omnizen.test`, phone: "+8801712345678" });
+    const body = (await response.json()) as {
+      email: string;
+      phone: string | null;
+      pendingVerification: Record<string, string | null>;
+    };
+    expect(body.pendingVerification).toEqual({
+      email: `new-${user.clerkUserId}@omnizen.test`,
+      phone: "+8801712345678",
+    });
     expect(body.email).toBe(`${user.clerkUserId}@omnizen.test`);
     expect(body.phone).toBeNull();
     const received = await clerkRequests(user.clerkUserId);
     expect(received).toEqual([
-      { method: "POST", path: "/v1/email_addresses", body: expect.objectContaining({ user_id: user.clerkUserId, email_address: `new-${user.clerkUserId}@omnizen.test`, verified: false, primary: false }) },
-      { method: "POST", path: "/v1/phone_numbers", body: expect.objectContaining({ user_id: user.clerkUserId, phone_number: "+8801712345678", verified: false, primary: false }) },
+      {
+        method: "POST",
+        path: "/v1/email_addresses",
+        body: expect.objectContaining({
+          user_id: user.clerkUserId,
+          email_address: `new-${user.clerkUserId}@omnizen.test`,
+          verified: false,
+          primary: false,
+        }),
+      },
+      {
+        method: "POST",
+        path: "/v1/phone_numbers",
+        body: expect.objectContaining({
+          user_id: user.clerkUserId,
+          phone_number: "+8801712345678",
+          verified: false,
+          primary: false,
+        }),
+      },
     ]);
   });
 
   it("reports Clerk's refusal as a 400 naming the field and Clerk's code, and changes nothing", async () => {
     const user = await seedDashboardUser();
-    const response = await dashboardFetch("/api/account", user.token, { method: "PATCH", body: { email: "someone+taken@omnizen.test", name: "Not Applied", promptCacheEnabled: false } });
+    const response = await dashboardFetch("/api/account", user.token, {
+      method: "PATCH",
+      body: { email: "someone+taken@omnizen.test", name: "Not Applied", promptCacheEnabled: false },
+    });
     expect(response.status).toBe(400);
     const { error } = (await response.json()) as { error: { code: string; param: string; message: string } };
     expect(error).toMatchObject({ code: "invalid_request", param: "email" });
@@ -139,7 +194,11 @@ describe("Clerk-owned fields", () => {
     );
     await waitOnExecutionContext(context);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ name: "Local Name", email: "local@omnizen.test", phone: "+8801811111111" });
+    expect(await response.json()).toMatchObject({
+      name: "Local Name",
+      email: "local@omnizen.test",
+      phone: "+8801811111111",
+    });
     expect(await clerkRequests(user.clerkUserId)).toEqual([]);
   });
 });

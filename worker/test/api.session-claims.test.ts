@@ -22,7 +22,12 @@ describe("session token claims", () => {
   it("refuses a token from another issuer (iss)", async () => {
     const user = await seedDashboardUser();
     const token = await sessionToken(user.clerkUserId, { issuer: "https://clerk.other-instance.example" });
-    await expectRefused(await dashboardFetch("/api/account", token), 401, "unauthorized_session", /another identity provider/);
+    await expectRefused(
+      await dashboardFetch("/api/account", token),
+      401,
+      "unauthorized_session",
+      /another identity provider/,
+    );
   });
 
   it("refuses a token without a session id (a JWT-template token signed with the same key)", async () => {
@@ -56,22 +61,37 @@ describe("recent sign-in for sensitive actions", () => {
       await expectRefused(refused, 403, "reverification_required", /recent sign-in/);
     }
     // Reading keys needs no reverification.
-    expect((await dashboardFetch("/api/keys", await sessionToken(user.clerkUserId, { firstFactorAgeMinutes: 30 }))).status).toBe(200);
+    expect(
+      (await dashboardFetch("/api/keys", await sessionToken(user.clerkUserId, { firstFactorAgeMinutes: 30 }))).status,
+    ).toBe(200);
     const fresh = await sessionToken(user.clerkUserId, { firstFactorAgeMinutes: 2 });
     expect((await dashboardFetch("/api/keys", fresh, { method: "POST", body: { name: "ci" } })).status).toBe(201);
   });
 
   it("counts the time since the token was issued: fva 6 minutes in a token issued 5 minutes ago is stale", async () => {
     const user = await seedDashboardUser();
-    const token = await sessionToken(user.clerkUserId, { firstFactorAgeMinutes: 6, now: new Date(Date.now() - 5 * 60_000) });
-    await expectRefused(await dashboardFetch("/api/keys", token, { method: "POST", body: { name: "ci" } }), 403, "reverification_required", /recent/);
+    const token = await sessionToken(user.clerkUserId, {
+      firstFactorAgeMinutes: 6,
+      now: new Date(Date.now() - 5 * 60_000),
+    });
+    await expectRefused(
+      await dashboardFetch("/api/keys", token, { method: "POST", body: { name: "ci" } }),
+      403,
+      "reverification_required",
+      /recent/,
+    );
   });
 
   it("refuses account deletion without a recent sign-in and deletes nothing", async () => {
     const user = await seedDashboardUser();
     const stale = await sessionToken(user.clerkUserId, { firstFactorAgeMinutes: 45 });
     const confirm = `${user.clerkUserId}@omnizen.test`;
-    await expectRefused(await dashboardFetch("/api/account", stale, { method: "DELETE", body: { confirm } }), 403, "reverification_required", /recent/);
+    await expectRefused(
+      await dashboardFetch("/api/account", stale, { method: "DELETE", body: { confirm } }),
+      403,
+      "reverification_required",
+      /recent/,
+    );
     expect((await dashboardFetch("/api/account", user.token)).status).toBe(200);
     const deleted = await dashboardFetch("/api/account", user.token, { method: "DELETE", body: { confirm } });
     expect(deleted.status).toBe(200);
@@ -87,7 +107,10 @@ describe("dev sign-in Host check (DNS rebinding)", () => {
 
   it("refuses another host name in the URL or in the Host header", async () => {
     await expectRefused(await gatewayFetch("/api/dev/sign-in", { method: "POST" }), 403, "forbidden", /127\.0\.0\.1/);
-    const rebound = await SELF.fetch("http://127.0.0.1:8787/api/dev/sign-in", { method: "POST", headers: { host: "evil.example:8787" } });
+    const rebound = await SELF.fetch("http://127.0.0.1:8787/api/dev/sign-in", {
+      method: "POST",
+      headers: { host: "evil.example:8787" },
+    });
     // Either the runtime rewrote the URL from the Host header or the header check caught it: both refuse.
     expect(rebound.status).toBe(403);
     const lookalike = await SELF.fetch("http://127.0.0.1.evil.example:8787/api/dev/sign-in", { method: "POST" });

@@ -16,7 +16,11 @@ async function expectOpenAIError(response: Response, status: number, code: strin
 
 describe("bad input answers in OpenAI's error shape with the right status", () => {
   it("401 without a key, with a malformed key and with an unknown key", async () => {
-    await expectOpenAIError(await gatewayFetch("/v1/chat/completions", { method: "POST", body: chatBody() }), 401, "missing_api_key");
+    await expectOpenAIError(
+      await gatewayFetch("/v1/chat/completions", { method: "POST", body: chatBody() }),
+      401,
+      "missing_api_key",
+    );
     await expectOpenAIError(
       await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer("not-a-key"), body: chatBody() }),
       401,
@@ -33,29 +37,53 @@ describe("bad input answers in OpenAI's error shape with the right status", () =
 
   it("400 for malformed JSON, a non-object body, a missing model, bad messages and bad parameter types", async () => {
     const { apiKey } = await seedAccount();
-    const post = (body: string) => gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(apiKey), body });
+    const post = (body: string) =>
+      gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(apiKey), body });
     await expectOpenAIError(await post("{not json"), 400, "invalid_json");
     await expectOpenAIError(await post(""), 400, "invalid_json");
     await expectOpenAIError(await post("[1,2]"), 400, "invalid_request");
-    expect((await expectOpenAIError(await post(JSON.stringify({ messages: [] })), 400, "invalid_request")).param).toBe("model");
-    expect((await expectOpenAIError(await post(chatBody({ messages: [] })), 400, "invalid_request")).param).toBe("messages");
+    expect((await expectOpenAIError(await post(JSON.stringify({ messages: [] })), 400, "invalid_request")).param).toBe(
+      "model",
+    );
+    expect((await expectOpenAIError(await post(chatBody({ messages: [] })), 400, "invalid_request")).param).toBe(
+      "messages",
+    );
     expect(
-      (await expectOpenAIError(await post(chatBody({ messages: [{ role: "robot", content: "x" }] })), 400, "invalid_request")).param,
+      (
+        await expectOpenAIError(
+          await post(chatBody({ messages: [{ role: "robot", content: "x" }] })),
+          400,
+          "invalid_request",
+        )
+      ).param,
     ).toBe("messages[0].role");
-    expect((await expectOpenAIError(await post(chatBody({ temperature: "hot" })), 400, "invalid_request")).param).toBe("temperature");
-    expect((await expectOpenAIError(await post(chatBody({ stream: "yes" })), 400, "invalid_request")).param).toBe("stream");
+    expect((await expectOpenAIError(await post(chatBody({ temperature: "hot" })), 400, "invalid_request")).param).toBe(
+      "temperature",
+    );
+    expect((await expectOpenAIError(await post(chatBody({ stream: "yes" })), 400, "invalid_request")).param).toBe(
+      "stream",
+    );
   });
 
   it("400 naming max_tokens or max_completion_tokens above the model's output limit, whatever the number", async () => {
     const { apiKey } = await seedAccount();
-    for (const [param, value] of [["max_tokens", 10_000_000], ["max_completion_tokens", 1e300]] as const) {
+    for (const [param, value] of [
+      ["max_tokens", 10_000_000],
+      ["max_completion_tokens", 1e300],
+    ] as const) {
       const response = await gatewayFetch("/v1/chat/completions", {
         method: "POST",
         headers: bearer(apiKey),
-        body: JSON.stringify({ model: "deepseek/deepseek-flash", messages: [{ role: "user", content: "hi" }], [param]: value }),
+        body: JSON.stringify({
+          model: "deepseek/deepseek-flash",
+          messages: [{ role: "user", content: "hi" }],
+          [param]: value,
+        }),
       });
       expect(response.status).toBe(400);
-      expect(await response.json()).toMatchObject({ error: { type: "invalid_request_error", param, code: "invalid_request" } });
+      expect(await response.json()).toMatchObject({
+        error: { type: "invalid_request_error", param, code: "invalid_request" },
+      });
     }
   });
 
@@ -74,7 +102,11 @@ describe("bad input answers in OpenAI's error shape with the right status", () =
   it("404 for an unknown model and for an unknown route", async () => {
     const { apiKey } = await seedAccount();
     const error = await expectOpenAIError(
-      await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(apiKey), body: chatBody({ model: "nobody/nothing" }) }),
+      await gatewayFetch("/v1/chat/completions", {
+        method: "POST",
+        headers: bearer(apiKey),
+        body: chatBody({ model: "nobody/nothing" }),
+      }),
       404,
       "model_not_found",
     );
@@ -85,11 +117,16 @@ describe("bad input answers in OpenAI's error shape with the right status", () =
   it("413 for a body over the limit, declared or streamed", async () => {
     const { apiKey } = await seedAccount();
     const big = chatBody({ messages: [{ role: "user", content: "x".repeat(11 * 1024 * 1024) }] });
-    await expectOpenAIError(await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(apiKey), body: big }), 413, "request_too_large");
+    await expectOpenAIError(
+      await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(apiKey), body: big }),
+      413,
+      "request_too_large",
+    );
     const bytes = new TextEncoder().encode(big);
     const chunked = new ReadableStream<Uint8Array>({
       start(controller) {
-        for (let offset = 0; offset < bytes.length; offset += 1024 * 1024) controller.enqueue(bytes.slice(offset, offset + 1024 * 1024));
+        for (let offset = 0; offset < bytes.length; offset += 1024 * 1024)
+          controller.enqueue(bytes.slice(offset, offset + 1024 * 1024));
         controller.close();
       },
     });
@@ -105,7 +142,10 @@ describe("upstream failures surface as the SDK's typed errors", () => {
   it("429 keeps Retry-After and becomes RateLimitError; the failed request is recorded", async () => {
     const { apiKey } = await seedAccount();
     const error = await openaiClient(apiKey)
-      .chat.completions.create({ model: "deepseek/deepseek-flash", messages: [{ role: "user", content: "[[sim error=429 retry_after=7]]" }] })
+      .chat.completions.create({
+        model: "deepseek/deepseek-flash",
+        messages: [{ role: "user", content: "[[sim error=429 retry_after=7]]" }],
+      })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(OpenAI.RateLimitError);
     const rateLimit = error as InstanceType<typeof OpenAI.RateLimitError>;

@@ -38,9 +38,22 @@ describe("POST /v1/chat/completions through the official openai client", () => {
       usageSource: "provider",
     });
     // DeepSeek bills by time of day: the price of the band the request started in.
-    const price = priceAt(MODELS.find((model) => model.id === "deepseek/deepseek-flash")!, row.createdAt);
+    const price = priceAt(
+      MODELS.find((model) => model.id === "deepseek/deepseek-flash")!,
+      row.createdAt,
+    );
     expect(row.costMicroUsd).toBe(
-      computeCostMicroUsd({ inputUncached: usage.prompt_tokens - 2, cacheRead: 2, cacheWrite: 0, output: usage.completion_tokens, reasoning: 0, source: "provider" }, price),
+      computeCostMicroUsd(
+        {
+          inputUncached: usage.prompt_tokens - 2,
+          cacheRead: 2,
+          cacheWrite: 0,
+          output: usage.completion_tokens,
+          reasoning: 0,
+          source: "provider",
+        },
+        price,
+      ),
     );
     expect(row.costMicroUsd).toBeGreaterThan(0);
   });
@@ -110,7 +123,9 @@ describe("POST /v1/chat/completions through the official openai client", () => {
     const found = await withDatabase(async (db) => {
       // The cost is folded into the balance by the settlement cron, not by the request.
       expect(await postUsage(db)).toBeGreaterThanOrEqual(1);
-      const balance = await db.execute(sql`SELECT credit_balance_micro_usd::bigint AS balance FROM users WHERE id = ${account.userId}`);
+      const balance = await db.execute(
+        sql`SELECT credit_balance_micro_usd::bigint AS balance FROM users WHERE id = ${account.userId}`,
+      );
       const leaks = await db.execute(sql`
         SELECT 'usage_events' AS t FROM usage_events u WHERE row_to_json(u)::text LIKE ${`%canary-7f3a9c%`}
         UNION ALL SELECT 'request_logs' FROM request_logs r WHERE row_to_json(r)::text LIKE ${`%canary-7f3a9c%`}

@@ -17,7 +17,7 @@ beforeEach(() => {
   lines = [];
   for (const method of METHODS) {
     vi.spyOn(console, method).mockImplementation((...args: unknown[]) => {
-      lines.push(args.map((arg) => (typeof arg === "string" ? arg : JSON.stringify(arg) ?? String(arg))).join(" "));
+      lines.push(args.map((arg) => (typeof arg === "string" ? arg : (JSON.stringify(arg) ?? String(arg)))).join(" "));
     });
   }
 });
@@ -32,10 +32,16 @@ describe("the worker's console output", () => {
     const user = await seedDashboardUser();
     const prompt = `n${nonce()} confidential-prompt-canary`;
     const ask = (content: string, extra: Record<string, unknown> = {}) =>
-      gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(apiKey), body: chatBody({ messages: [{ role: "user", content }], ...extra }) });
+      gatewayFetch("/v1/chat/completions", {
+        method: "POST",
+        headers: bearer(apiKey),
+        body: chatBody({ messages: [{ role: "user", content }], ...extra }),
+      });
 
     const answered = await ask(prompt);
-    const answer = ((await answered.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content ?? "";
+    const answer =
+      ((await answered.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content ??
+      "";
     expect(answer.length).toBeGreaterThan(0);
     await waitForUsageRow(answered.headers.get("x-request-id") ?? "");
     await (await ask(`${prompt} streamed`, { stream: true })).text();
@@ -43,15 +49,26 @@ describe("the worker's console output", () => {
     expect(failed.status).toBe(502);
     await waitForSentryEnvelope(failed.headers.get("x-request-id") ?? "");
     await (await ask(`${prompt} [[sim chunks=4 error_after=1]]`, { stream: true })).text();
-    const malformed = await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(apiKey), body: `{"messages":"${prompt}", broken` });
+    const malformed = await gatewayFetch("/v1/chat/completions", {
+      method: "POST",
+      headers: bearer(apiKey),
+      body: `{"messages":"${prompt}", broken`,
+    });
     expect(malformed.status).toBe(400);
     const unknownKey = generateApiKey();
-    expect((await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(unknownKey), body: chatBody() })).status).toBe(401);
+    expect(
+      (await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(unknownKey), body: chatBody() }))
+        .status,
+    ).toBe(401);
     await (
       await gatewayFetch("/v1/messages", {
         method: "POST",
         headers: { "x-api-key": apiKey, "anthropic-version": "2023-06-01", "content-type": "application/json" },
-        body: JSON.stringify({ model: "deepseek/deepseek-flash", max_tokens: 32, messages: [{ role: "user", content: prompt }] }),
+        body: JSON.stringify({
+          model: "deepseek/deepseek-flash",
+          max_tokens: 32,
+          messages: [{ role: "user", content: prompt }],
+        }),
       })
     ).text();
     await (await dashboardFetch("/api/account/export", user.token)).text();
@@ -59,7 +76,8 @@ describe("the worker's console output", () => {
     // The capture works (the worker logs its events here), so the checks below are not vacuous.
     expect(lines.length).toBeGreaterThan(0);
     const output = lines.join("\n");
-    for (const secret of [apiKey, unknownKey, user.token, "confidential-prompt-canary", answer]) expect(output).not.toContain(secret);
+    for (const secret of [apiKey, unknownKey, user.token, "confidential-prompt-canary", answer])
+      expect(output).not.toContain(secret);
     expect(output).not.toMatch(/sk-omni-[0-9A-Za-z]{8,}/);
   });
 });

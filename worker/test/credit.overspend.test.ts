@@ -22,70 +22,80 @@ const IN_FLIGHT = 40;
 const TOTAL = 160;
 
 describe("credit counter under concurrent cold fills", () => {
-  it("never lets the balance fall below one request's reservation, and ends with Redis equal to Postgres", { timeout: 120_000 }, async () => {
-    const account = await seedAccount({ creditMicroUsd: CREDIT });
-    const redis = testRedis();
-    const body = {
-      model: MODEL,
-      max_tokens: 1_000,
-      messages: [{ role: "user", content: "[[sim words=600 chunks=3 delay_ms=60]] spend" }],
-    };
-    const model = findModel(MODEL)!;
-    const bound = reservationMicroUsd(body as never, model, priceAt(model, new Date()));
+  it(
+    "never lets the balance fall below one request's reservation, and ends with Redis equal to Postgres",
+    { timeout: 120_000 },
+    async () => {
+      const account = await seedAccount({ creditMicroUsd: CREDIT });
+      const redis = testRedis();
+      const body = {
+        model: MODEL,
+        max_tokens: 1_000,
+        messages: [{ role: "user", content: "[[sim words=600 chunks=3 delay_ms=60]] spend" }],
+      };
+      const model = findModel(MODEL)!;
+      const bound = reservationMicroUsd(body as never, model, priceAt(model, new Date()));
 
-    const keyHash = await hashApiKey(account.apiKey);
-    let running = true;
-    const chaos = (async () => {
-      for (let tick = 0; running; tick += 1) {
-        await redis.del(`omz:key:${keyHash}`);
-        if (tick % 3 === 0) await redis.del(`omz:credit:${account.userId}`);
-        if (tick % 4 === 0) await withDatabase((db) => drainUsage(redis, db));
-        await new Promise((resolve) => setTimeout(resolve, 40));
-      }
-    })();
+      const keyHash = await hashApiKey(account.apiKey);
+      let running = true;
+      const chaos = (async () => {
+        for (let tick = 0; running; tick += 1) {
+          await redis.del(`omz:key:${keyHash}`);
+          if (tick % 3 === 0) await redis.del(`omz:credit:${account.userId}`);
+          if (tick % 4 === 0) await withDatabase((db) => drainUsage(redis, db));
+          await new Promise((resolve) => setTimeout(resolve, 40));
+        }
+      })();
 
-    const statuses: number[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < TOTAL) {
-        next += 1;
-        const response = await gatewayFetch("/v1/chat/completions", {
-          method: "POST",
-          headers: { ...bearer(account.apiKey), "cache-control": "no-store" },
-          body: JSON.stringify(body),
+      const statuses: number[] = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < TOTAL) {
+          next += 1;
+          const response = await gatewayFetch("/v1/chat/completions", {
+            method: "POST",
+            headers: { ...bearer(account.apiKey), "cache-control": "no-store" },
+            body: JSON.stringify(body),
+          });
+          await response.arrayBuffer();
+          statuses.push(response.status);
+        }
+      };
+      await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
+      running = false;
+      await chaos;
+
+      const ok = statuses.filter((status) => status === 200).length;
+      expect(statuses.filter((status) => status !== 200 && status !== 402 && status !== 503)).toEqual([]);
+      expect(statuses.filter((status) => status === 402).length).toBeGreaterThan(0);
+
+      // Every admitted request settles (waitUntil), then its usage lands in Postgres.
+      const deadline = Date.now() + 30_000;
+      let rows = 0;
+      while (Date.now() < deadline) {
+        rows = await withDatabase(async (db) => {
+          await drainUsage(redis, db);
+          const counted = await db.execute<{ n: number }>(
+            `SELECT count(*)::int AS n FROM usage_events WHERE user_id = '${account.userId}'`,
+          );
+          return Number(counted.rows[0]?.n ?? 0);
         });
-        await response.arrayBuffer();
-        statuses.push(response.status);
+        if (rows >= ok) break;
+        await new Promise((resolve) => setTimeout(resolve, 200));
       }
-    };
-    await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
-    running = false;
-    await chaos;
-
-    const ok = statuses.filter((status) => status === 200).length;
-    expect(statuses.filter((status) => status !== 200 && status !== 402 && status !== 503)).toEqual([]);
-    expect(statuses.filter((status) => status === 402).length).toBeGreaterThan(0);
-
-    // Every admitted request settles (waitUntil), then its usage lands in Postgres.
-    const deadline = Date.now() + 30_000;
-    let rows = 0;
-    while (Date.now() < deadline) {
-      rows = await withDatabase(async (db) => {
-        await drainUsage(redis, db);
-        const counted = await db.execute<{ n: number }>(`SELECT count(*)::int AS n FROM usage_events WHERE user_id = '${account.userId}'`);
-        return Number(counted.rows[0]?.n ?? 0);
-      });
-      if (rows >= ok) break;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-    expect(rows).toBe(ok);
-    const [row] = await withDatabase((db) => db.select({ balance: accountBalanceSql }).from(users).where(eq(users.id, account.userId)));
-    const balance = Number(row?.balance);
-    console.log(JSON.stringify({ event: "overspend-test", requests: TOTAL, admitted: ok, credit: CREDIT, balance, bound }));
-    expect(balance).toBeGreaterThanOrEqual(-bound);
-    const counter = await redis.get(`omz:credit:${account.userId}`);
-    if (counter !== null) expect(Number(counter)).toBe(balance);
-    // Without the guard, the stale fills let far more through than the credit pays for.
-    expect(ok).toBeLessThan(TOTAL);
-  });
+      expect(rows).toBe(ok);
+      const [row] = await withDatabase((db) =>
+        db.select({ balance: accountBalanceSql }).from(users).where(eq(users.id, account.userId)),
+      );
+      const balance = Number(row?.balance);
+      console.log(
+        JSON.stringify({ event: "overspend-test", requests: TOTAL, admitted: ok, credit: CREDIT, balance, bound }),
+      );
+      expect(balance).toBeGreaterThanOrEqual(-bound);
+      const counter = await redis.get(`omz:credit:${account.userId}`);
+      if (counter !== null) expect(Number(counter)).toBe(balance);
+      // Without the guard, the stale fills let far more through than the credit pays for.
+      expect(ok).toBeLessThan(TOTAL);
+    },
+  );
 });

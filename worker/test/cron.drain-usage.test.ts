@@ -9,11 +9,30 @@ import { runScript } from "../src/services/hot-path/run-script.ts";
 import { drainUsage } from "../src/cron/drain-usage.ts";
 
 const record = (requestId: string, userId: string, keyId: string) => ({
-  request_id: requestId, user_id: userId, api_key_id: keyId, model: "m", provider: "p", prompt_tokens: 3,
-  completion_tokens: 4, cached_tokens: 0, cache_write_tokens: 0, reasoning_tokens: 0, cost_micro_usd: 9,
-  price_version: "v", usage_source: "provider", status: "ok", http_status: 200, cache_hit: false, stream: false,
-  latency_ms: 5, time_to_first_token_ms: null, created_at: "2026-11-26T10:00:00.000Z", ip: "192.0.2.1",
-  user_agent: "test", method: "POST", path: "/v1/chat/completions",
+  request_id: requestId,
+  user_id: userId,
+  api_key_id: keyId,
+  model: "m",
+  provider: "p",
+  prompt_tokens: 3,
+  completion_tokens: 4,
+  cached_tokens: 0,
+  cache_write_tokens: 0,
+  reasoning_tokens: 0,
+  cost_micro_usd: 9,
+  price_version: "v",
+  usage_source: "provider",
+  status: "ok",
+  http_status: 200,
+  cache_hit: false,
+  stream: false,
+  latency_ms: 5,
+  time_to_first_token_ms: null,
+  created_at: "2026-11-26T10:00:00.000Z",
+  ip: "192.0.2.1",
+  user_agent: "test",
+  method: "POST",
+  path: "/v1/chat/completions",
 });
 
 describe("usage drain", () => {
@@ -32,11 +51,28 @@ describe("usage drain", () => {
 
     await withDatabase((db) => drainUsage(redis, db, 50, 5));
     await withDatabase((db) => drainUsage(redis, db, 50, 5));
-    const rows = await withDatabase((db) => db.select().from(usageEvents).where(sql`${usageEvents.requestId} LIKE ${`${prefix}%`}`));
-    expect(rows.map((row) => row.requestId).sort()).toEqual([`${prefix}-claimed`, ...Array.from({ length: 12 }, (_, index) => `${prefix}-${index}`)].sort());
-    expect(rows[0]).toMatchObject({ userId: account.userId, apiKeyId: account.keyId, costMicroUsd: 9, promptTokens: 3 });
+    const rows = await withDatabase((db) =>
+      db
+        .select()
+        .from(usageEvents)
+        .where(sql`${usageEvents.requestId} LIKE ${`${prefix}%`}`),
+    );
+    expect(rows.map((row) => row.requestId).sort()).toEqual(
+      [`${prefix}-claimed`, ...Array.from({ length: 12 }, (_, index) => `${prefix}-${index}`)].sort(),
+    );
+    expect(rows[0]).toMatchObject({
+      userId: account.userId,
+      apiKeyId: account.keyId,
+      costMicroUsd: 9,
+      promptTokens: 3,
+    });
     expect(rows[0]?.createdAt.toISOString()).toBe("2026-11-26T10:00:00.000Z");
-    const logs = await withDatabase((db) => db.select().from(requestLogs).where(sql`${requestLogs.requestId} LIKE ${`${prefix}%`}`));
+    const logs = await withDatabase((db) =>
+      db
+        .select()
+        .from(requestLogs)
+        .where(sql`${requestLogs.requestId} LIKE ${`${prefix}%`}`),
+    );
     expect(logs).toHaveLength(13);
     expect(await redis.llen(USAGE_DRAINING_KEY)).toBe(0);
   });
@@ -65,7 +101,12 @@ describe("usage drain", () => {
     await runB;
     expect(await redis.llen(USAGE_DRAINING_KEY)).toBe(claimedByC);
     await withDatabase((db) => drainUsage(redis, db));
-    const rows = await withDatabase((db) => db.select().from(usageEvents).where(sql`${usageEvents.requestId} LIKE ${`${prefix}%`}`));
+    const rows = await withDatabase((db) =>
+      db
+        .select()
+        .from(usageEvents)
+        .where(sql`${usageEvents.requestId} LIKE ${`${prefix}%`}`),
+    );
     expect(rows.map((row) => row.requestId).sort()).toEqual([`${prefix}-first`, `${prefix}-second`]);
   });
 });

@@ -22,15 +22,25 @@ describe("Upstash unreachable", () => {
   it("refuses new requests with a 503 and Retry-After in the OpenAI and the Anthropic shape", async () => {
     const account = await seedAccount();
     await setUpstashDown(true);
-    const openai = await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(account.apiKey), body: chatBody() });
+    const openai = await gatewayFetch("/v1/chat/completions", {
+      method: "POST",
+      headers: bearer(account.apiKey),
+      body: chatBody(),
+    });
     expect(openai.status).toBe(503);
     expect(openai.headers.get("retry-after")).toMatch(/^\d+$/);
-    expect(await openai.json()).toMatchObject({ error: { type: "api_error", code: "service_unavailable", param: null } });
+    expect(await openai.json()).toMatchObject({
+      error: { type: "api_error", code: "service_unavailable", param: null },
+    });
 
     const anthropic = await gatewayFetch("/v1/messages", {
       method: "POST",
       headers: { "x-api-key": account.apiKey, "content-type": "application/json", "anthropic-version": "2023-06-01" },
-      body: JSON.stringify({ model: "deepseek/deepseek-flash", max_tokens: 64, messages: [{ role: "user", content: "Hello" }] }),
+      body: JSON.stringify({
+        model: "deepseek/deepseek-flash",
+        max_tokens: 64,
+        messages: [{ role: "user", content: "Hello" }],
+      }),
     });
     expect(anthropic.status).toBe(503);
     expect(anthropic.headers.get("retry-after")).toMatch(/^\d+$/);

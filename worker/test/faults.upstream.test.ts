@@ -9,7 +9,14 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { seedAccount, type SeededAccount } from "./support/gateway.ts";
 import { nonce } from "./support/simulator.ts";
-import { clientOutcome, FAULT_ROUTES, resultsTable, sendTo, slotsAfterSettlement, type FaultRoute } from "./support/faults.ts";
+import {
+  clientOutcome,
+  FAULT_ROUTES,
+  resultsTable,
+  sendTo,
+  slotsAfterSettlement,
+  type FaultRoute,
+} from "./support/faults.ts";
 
 const { chatOpenAI, chatAnthropic, chatGemini, messagesAnthropic, messagesGemini } = FAULT_ROUTES;
 const ALL: FaultRoute[] = Object.values(FAULT_ROUTES);
@@ -24,18 +31,72 @@ interface FaultCase {
 }
 
 const TIMEOUT_ANSWER = { chat: /^504 upstream_timeout$/, messages: /^504 timeout_error$/ };
-const STREAM_TIMEOUT = { chat: /^200 stream error event upstream_timeout$/, messages: /^200 stream error event timeout_error$/ };
-const STREAM_FAILED = { chat: /^200 stream error event upstream_error$/, messages: /^200 stream error event api_error$/ };
+const STREAM_TIMEOUT = {
+  chat: /^200 stream error event upstream_timeout$/,
+  messages: /^200 stream error event timeout_error$/,
+};
+const STREAM_FAILED = {
+  chat: /^200 stream error event upstream_error$/,
+  messages: /^200 stream error event api_error$/,
+};
 
 const CASES: FaultCase[] = [
-  { fault: "5xx", directives: "error=500", stream: false, routes: ALL, expected: { chat: /^502 upstream_error$/, messages: /^502 api_error$/ } },
-  { fault: "5xx", directives: "error=503", stream: true, routes: ALL, expected: { chat: /^50[23] /, messages: /^5\d\d (api_error|overloaded_error)$/ } },
-  { fault: "429", directives: "error=429", stream: false, routes: ALL, expected: { chat: /^429 upstream_rate_limited$/, messages: /^429 rate_limit_error$/ } },
-  { fault: "429", directives: "error=429", stream: true, routes: [chatGemini, messagesAnthropic], expected: { chat: /^429 upstream_rate_limited$/, messages: /^429 rate_limit_error$/ } },
-  { fault: "timeout before headers", directives: "stall_ms=8000", stream: false, routes: [chatOpenAI, messagesGemini], expected: TIMEOUT_ANSWER },
-  { fault: "timeout before headers", directives: "stall_ms=8000", stream: true, routes: [chatAnthropic, messagesAnthropic], expected: TIMEOUT_ANSWER },
-  { fault: "stall after the first byte", directives: "chunks=4 stall_after=1", stream: true, routes: ALL, expected: STREAM_TIMEOUT },
-  { fault: "stall after the headers", directives: "stall_body=1", stream: false, routes: [chatOpenAI, chatGemini, messagesAnthropic], expected: TIMEOUT_ANSWER },
+  {
+    fault: "5xx",
+    directives: "error=500",
+    stream: false,
+    routes: ALL,
+    expected: { chat: /^502 upstream_error$/, messages: /^502 api_error$/ },
+  },
+  {
+    fault: "5xx",
+    directives: "error=503",
+    stream: true,
+    routes: ALL,
+    expected: { chat: /^50[23] /, messages: /^5\d\d (api_error|overloaded_error)$/ },
+  },
+  {
+    fault: "429",
+    directives: "error=429",
+    stream: false,
+    routes: ALL,
+    expected: { chat: /^429 upstream_rate_limited$/, messages: /^429 rate_limit_error$/ },
+  },
+  {
+    fault: "429",
+    directives: "error=429",
+    stream: true,
+    routes: [chatGemini, messagesAnthropic],
+    expected: { chat: /^429 upstream_rate_limited$/, messages: /^429 rate_limit_error$/ },
+  },
+  {
+    fault: "timeout before headers",
+    directives: "stall_ms=8000",
+    stream: false,
+    routes: [chatOpenAI, messagesGemini],
+    expected: TIMEOUT_ANSWER,
+  },
+  {
+    fault: "timeout before headers",
+    directives: "stall_ms=8000",
+    stream: true,
+    routes: [chatAnthropic, messagesAnthropic],
+    expected: TIMEOUT_ANSWER,
+  },
+  {
+    fault: "stall after the first byte",
+    directives: "chunks=4 stall_after=1",
+    stream: true,
+    routes: ALL,
+    expected: STREAM_TIMEOUT,
+  },
+  {
+    fault: "stall after the headers",
+    directives: "stall_body=1",
+    stream: false,
+    routes: [chatOpenAI, chatGemini, messagesAnthropic],
+    expected: TIMEOUT_ANSWER,
+  },
   {
     fault: "malformed SSE",
     directives: "chunks=6 delay_ms=20 malformed_after=1",
@@ -44,16 +105,37 @@ const CASES: FaultCase[] = [
     // The native forward passes the upstream's bytes on verbatim, the malformed event included.
     expected: { ...STREAM_FAILED, native: /^200 stream malformed event forwarded$/ },
   },
-  { fault: "cut mid-stream", directives: "chunks=6 disconnect_after=2", stream: true, routes: ALL, expected: STREAM_FAILED },
-  { fault: "cut before the answer", directives: "disconnect_after=0", stream: false, routes: ALL, expected: { chat: /^503 upstream_unavailable$/, messages: /^5\d\d (api_error|overloaded_error)$/ } },
+  {
+    fault: "cut mid-stream",
+    directives: "chunks=6 disconnect_after=2",
+    stream: true,
+    routes: ALL,
+    expected: STREAM_FAILED,
+  },
+  {
+    fault: "cut before the answer",
+    directives: "disconnect_after=0",
+    stream: false,
+    routes: ALL,
+    expected: { chat: /^503 upstream_unavailable$/, messages: /^5\d\d (api_error|overloaded_error)$/ },
+  },
   {
     fault: "in-stream error",
     directives: "chunks=4 error_after=1 error=500",
     stream: true,
     routes: ALL,
-    expected: { chat: /^200 stream error event upstream_(error|unavailable)$/, messages: /^200 stream error event (api_error|overloaded_error)$/ },
+    expected: {
+      chat: /^200 stream error event upstream_(error|unavailable)$/,
+      messages: /^200 stream error event (api_error|overloaded_error)$/,
+    },
   },
-  { fault: "slow drip", directives: "chunks=2 words=4 fragment=24 drip_ms=15", stream: true, routes: ALL, expected: { chat: /^200 stream complete$/, messages: /^200 stream complete$/ } },
+  {
+    fault: "slow drip",
+    directives: "chunks=2 words=4 fragment=24 drip_ms=15",
+    stream: true,
+    routes: ALL,
+    expected: { chat: /^200 stream complete$/, messages: /^200 stream complete$/ },
+  },
 ];
 
 const rows = resultsTable("Upstream faults (case -> client outcome, slots left after settlement)");
@@ -63,14 +145,25 @@ beforeAll(async () => {
 });
 
 describe.each(CASES)("$fault ($directives, stream=$stream)", (testCase) => {
-  it.each(testCase.routes.map((route) => [route.name, route] as const))("%s: answers within the bound and leaks no slot", async (_name, route) => {
-    const started = Date.now();
-    const outcome = await clientOutcome(sendTo(account.apiKey, route, `n${nonce()} [[sim ${testCase.directives}]]`, { stream: testCase.stream }));
-    const elapsedMs = Date.now() - started;
-    const slots = await slotsAfterSettlement(account);
-    rows.push({ case: `${testCase.fault} (${testCase.directives}${testCase.stream ? ", stream" : ""})`, route: route.name, client: outcome, "client ms": elapsedMs, "slots after": slots });
-    const isNative = route === messagesAnthropic;
-    expect(outcome).toMatch((isNative ? testCase.expected.native : undefined) ?? testCase.expected[route.surface]);
-    expect(slots).toBe(0);
-  });
+  it.each(testCase.routes.map((route) => [route.name, route] as const))(
+    "%s: answers within the bound and leaks no slot",
+    async (_name, route) => {
+      const started = Date.now();
+      const outcome = await clientOutcome(
+        sendTo(account.apiKey, route, `n${nonce()} [[sim ${testCase.directives}]]`, { stream: testCase.stream }),
+      );
+      const elapsedMs = Date.now() - started;
+      const slots = await slotsAfterSettlement(account);
+      rows.push({
+        case: `${testCase.fault} (${testCase.directives}${testCase.stream ? ", stream" : ""})`,
+        route: route.name,
+        client: outcome,
+        "client ms": elapsedMs,
+        "slots after": slots,
+      });
+      const isNative = route === messagesAnthropic;
+      expect(outcome).toMatch((isNative ? testCase.expected.native : undefined) ?? testCase.expected[route.surface]);
+      expect(slots).toBe(0);
+    },
+  );
 });

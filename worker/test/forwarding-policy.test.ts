@@ -54,20 +54,29 @@ describe("/v1/chat/completions", () => {
     const content = [{ type: "text", text: `Hi ${marker}`, cache_control: { type: "ephemeral", ttl: "1h" } }];
     const response = await chat(apiKey, { model: "qwen/qwen4-max", messages: [{ role: "user", content }] });
     expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: { param: string } }).error.param).toBe("messages[0].content[0].cache_control.ttl");
+    expect(((await response.json()) as { error: { param: string } }).error.param).toBe(
+      "messages[0].content[0].cache_control.ttl",
+    );
     expect(await simulatorEntries(marker)).toHaveLength(0);
   });
 
   it("OpenAI gets store false and the default tier whether or not the client sent them; stripped fields never arrive", async () => {
     const { apiKey } = await seedAccount();
     const silent = `n${nonce()}`;
-    expect((await chat(apiKey, { model: "openai/gpt-6-luna", messages: [{ role: "user", content: `Hi ${silent}` }] })).status).toBe(200);
+    expect(
+      (await chat(apiKey, { model: "openai/gpt-6-luna", messages: [{ role: "user", content: `Hi ${silent}` }] }))
+        .status,
+    ).toBe(200);
     expect((await onlyEntry(silent)).body).toMatchObject({ store: false, service_tier: "default" });
 
     const explicit = `n${nonce()}`;
     const response = await chat(apiKey, {
-      model: "openai/gpt-6-luna", messages: [{ role: "user", content: `Hi ${explicit}` }],
-      store: false, service_tier: "auto", metadata: { team: "a" }, modalities: ["text"],
+      model: "openai/gpt-6-luna",
+      messages: [{ role: "user", content: `Hi ${explicit}` }],
+      store: false,
+      service_tier: "auto",
+      metadata: { team: "a" },
+      modalities: ["text"],
     });
     expect(response.status).toBe(200);
     const { body } = await onlyEntry(explicit);
@@ -80,7 +89,10 @@ describe("/v1/chat/completions", () => {
     const { apiKey } = await seedAccount();
     const marker = `n${nonce()}`;
     const response = await chat(apiKey, {
-      model: "deepseek/deepseek-flash", messages: [{ role: "user", content: `Hi ${marker}` }], store: false, safety_identifier: "end-user-1",
+      model: "deepseek/deepseek-flash",
+      messages: [{ role: "user", content: `Hi ${marker}` }],
+      store: false,
+      safety_identifier: "end-user-1",
     });
     expect(response.status).toBe(200);
     const { body } = await onlyEntry(marker);
@@ -90,7 +102,10 @@ describe("/v1/chat/completions", () => {
 
 describe("/v1/messages", () => {
   const request = (marker: string, fields: Json = {}): Json => ({
-    model: "anthropic/claude-haiku-5-5", max_tokens: 64, messages: [{ role: "user", content: `Hi ${marker}` }], ...fields,
+    model: "anthropic/claude-haiku-5-5",
+    max_tokens: 64,
+    messages: [{ role: "user", content: `Hi ${marker}` }],
+    ...fields,
   });
 
   it.each([
@@ -132,7 +147,12 @@ describe("/v1/messages", () => {
     const marker = `n${nonce()}`;
     const response = await messages(
       apiKey,
-      request(marker, { service_tier: "auto", inference_geo: "global", speed: "standard", diagnostics: { cache: true } }),
+      request(marker, {
+        service_tier: "auto",
+        inference_geo: "global",
+        speed: "standard",
+        diagnostics: { cache: true },
+      }),
       { "anthropic-beta": "interleaved-thinking-2025-05-14, cache-diagnosis-2026-04-07, brand-new-beta-2027-01-01" },
     );
     expect(response.status).toBe(200);

@@ -37,23 +37,44 @@ async function check(request: FuzzRequest, shape: Shape): Promise<number> {
   for (const [name, value] of Object.entries(request.headers)) if (value !== "") headers.set(name, value);
   if (request.body && request.declaredLength !== "none") {
     const length = request.body.length;
-    headers.set("content-length", request.declaredLength === "exact" ? String(length) : request.declaredLength === "shorter" ? String(Math.max(0, length - 3)) : request.declaredLength === "longer" ? String(length + 100) : "12abc");
+    headers.set(
+      "content-length",
+      request.declaredLength === "exact"
+        ? String(length)
+        : request.declaredLength === "shorter"
+          ? String(Math.max(0, length - 3))
+          : request.declaredLength === "longer"
+            ? String(length + 100)
+            : "12abc",
+    );
   }
   const withBody = request.body !== null && request.method !== "GET" && request.method !== "HEAD";
   let outgoing: Request;
   try {
-    outgoing = new Request(`${GATEWAY}${request.path}`, { method: request.method, headers, ...(withBody && { body: request.body }) });
+    outgoing = new Request(`${GATEWAY}${request.path}`, {
+      method: request.method,
+      headers,
+      ...(withBody && { body: request.body }),
+    });
   } catch {
     return -1; // Not a request a client can send at all (e.g. a header fetch forbids).
   }
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no complete answer within ${RESPONSE_DEADLINE_MS} ms: ${request.method} ${request.path}`)), RESPONSE_DEADLINE_MS);
+    timer = setTimeout(
+      () =>
+        reject(new Error(`no complete answer within ${RESPONSE_DEADLINE_MS} ms: ${request.method} ${request.path}`)),
+      RESPONSE_DEADLINE_MS,
+    );
   });
   try {
-    const { response, text } = await Promise.race([SELF.fetch(outgoing).then(async (response) => ({ response, text: await response.text() })), deadline]);
+    const { response, text } = await Promise.race([
+      SELF.fetch(outgoing).then(async (response) => ({ response, text: await response.text() })),
+      deadline,
+    ]);
     expect(response.status, `${request.method} ${request.path} answered ${response.status}`).toBeLessThan(500);
-    if (response.status >= 400 && request.method !== "HEAD") expectErrorShape(text, shape, `${request.method} ${request.path} ${response.status}`);
+    if (response.status >= 400 && request.method !== "HEAD")
+      expectErrorShape(text, shape, `${request.method} ${request.path} ${response.status}`);
     return response.status;
   } finally {
     clearTimeout(timer);
@@ -73,12 +94,20 @@ function expectErrorShape(text: string, shape: Shape, what: string): void {
       },
     });
   } else {
-    expect(body, what).toEqual({ type: "error", error: { type: expect.any(String), message: expect.any(String) }, request_id: expect.stringMatching(/^req_/) });
+    expect(body, what).toEqual({
+      type: "error",
+      error: { type: expect.any(String), message: expect.any(String) },
+      request_id: expect.stringMatching(/^req_/),
+    });
   }
 }
 
 /** Mostly the endpoint's own method, sometimes another. */
-const method = (usual: string) => fc.oneof({ weight: 9, arbitrary: fc.constant(usual) }, { weight: 1, arbitrary: fc.constantFrom("GET", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "POST") });
+const method = (usual: string) =>
+  fc.oneof(
+    { weight: 9, arbitrary: fc.constant(usual) },
+    { weight: 1, arbitrary: fc.constantFrom("GET", "PUT", "DELETE", "PATCH", "OPTIONS", "HEAD", "POST") },
+  );
 
 function runsFor(share: number): number {
   return Math.max(5, Math.round(TOTAL_RUNS * share));
@@ -88,7 +117,12 @@ function runsFor(share: number): number {
  * Runs the property and returns how often each status answered (printed as counts only), so a run that never got past
  * the key check or the parser shows.
  */
-async function assertProperty<T>(arbitrary: fc.Arbitrary<T>, share: number, predicate: (value: T) => Promise<number>, examples: T[] = []): Promise<Map<number, number>> {
+async function assertProperty<T>(
+  arbitrary: fc.Arbitrary<T>,
+  share: number,
+  predicate: (value: T) => Promise<number>,
+  examples: T[] = [],
+): Promise<Map<number, number>> {
   const statuses = new Map<number, number>();
   await fc.assert(
     fc.asyncProperty(arbitrary, async (value) => {
@@ -96,7 +130,12 @@ async function assertProperty<T>(arbitrary: fc.Arbitrary<T>, share: number, pred
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
     }),
     // The examples (a valid request) run first: the coverage check below does not depend on luck.
-    { numRuns: runsFor(share), ...(configuredSeed && { seed: configuredSeed }), endOnFailure: true, examples: examples.map((example): [T] => [example]) },
+    {
+      numRuns: runsFor(share),
+      ...(configuredSeed && { seed: configuredSeed }),
+      endOnFailure: true,
+      examples: examples.map((example): [T] => [example]),
+    },
   );
   console.log(`fuzz statuses: ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}`);
   return statuses;
@@ -132,28 +171,61 @@ describe(`fuzzing the public endpoints (${TOTAL_RUNS} cases)`, () => {
   ] as const;
 
   for (const endpoint of v1Endpoints) {
-    it(`${endpoint.path}: never a 5xx or a hang, every error in the ${endpoint.shape} shape`, { timeout: timeoutFor(endpoint.share) }, async () => {
-      const arbitrary = fc.record({
-        method: method("POST"),
-        body: encodedBody(bodyText(validBody(endpoint.kind))),
-        content: contentHeaders,
-        credentials: fc.constant(null).chain(() => credentialHeaders(apiKey, "either")),
-      });
-      const valid = { method: "POST", body: new TextEncoder().encode(JSON.stringify(validBody(endpoint.kind))), content: { headers: {}, length: "exact" as const }, credentials: { authorization: `Bearer ${apiKey}` } };
-      const statuses = await assertProperty(
-        arbitrary,
-        endpoint.share,
-        ({ method, body, content, credentials }) => check({ method, path: endpoint.path, headers: { ...content.headers, ...credentials }, body, declaredLength: content.length }, endpoint.shape),
-        [valid],
-      );
-      expectCoverage(statuses, [200, 400, 401]);
-    });
+    it(
+      `${endpoint.path}: never a 5xx or a hang, every error in the ${endpoint.shape} shape`,
+      { timeout: timeoutFor(endpoint.share) },
+      async () => {
+        const arbitrary = fc.record({
+          method: method("POST"),
+          body: encodedBody(bodyText(validBody(endpoint.kind))),
+          content: contentHeaders,
+          credentials: fc.constant(null).chain(() => credentialHeaders(apiKey, "either")),
+        });
+        const valid = {
+          method: "POST",
+          body: new TextEncoder().encode(JSON.stringify(validBody(endpoint.kind))),
+          content: { headers: {}, length: "exact" as const },
+          credentials: { authorization: `Bearer ${apiKey}` },
+        };
+        const statuses = await assertProperty(
+          arbitrary,
+          endpoint.share,
+          ({ method, body, content, credentials }) =>
+            check(
+              {
+                method,
+                path: endpoint.path,
+                headers: { ...content.headers, ...credentials },
+                body,
+                declaredLength: content.length,
+              },
+              endpoint.shape,
+            ),
+          [valid],
+        );
+        expectCoverage(statuses, [200, 400, 401]);
+      },
+    );
   }
 
   it("/v1/models: never a 5xx or a hang, every error in the openai shape", { timeout: timeoutFor(0.06) }, async () => {
-    const arbitrary = fc.record({ method: method("GET"), query: fc.string({ maxLength: 30 }), content: contentHeaders, body: encodedBody(bodyText({})) });
+    const arbitrary = fc.record({
+      method: method("GET"),
+      query: fc.string({ maxLength: 30 }),
+      content: contentHeaders,
+      body: encodedBody(bodyText({})),
+    });
     await assertProperty(arbitrary, 0.06, ({ method, query, content, body }) =>
-      check({ method, path: `/v1/models${query ? `?${encodeURIComponent(query)}` : ""}`, headers: content.headers, body, declaredLength: content.length }, "openai"),
+      check(
+        {
+          method,
+          path: `/v1/models${query ? `?${encodeURIComponent(query)}` : ""}`,
+          headers: content.headers,
+          body,
+          declaredLength: content.length,
+        },
+        "openai",
+      ),
     );
   });
 
@@ -174,39 +246,105 @@ describe(`fuzzing the public endpoints (${TOTAL_RUNS} cases)`, () => {
   it("/api/*: never a 5xx or a hang, every error in the openai shape", { timeout: timeoutFor(0.2) }, async () => {
     const arbitrary = fc.record({
       route: fc.constantFrom(...apiRoutes),
-      id: fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }).map(encodeURIComponent), fc.constantFrom("..", "%00", "%E0%A4%A", "a".repeat(3000))),
+      id: fc.oneof(
+        fc.uuid(),
+        fc.string({ maxLength: 40 }).map(encodeURIComponent),
+        fc.constantFrom("..", "%00", "%E0%A4%A", "a".repeat(3000)),
+      ),
       method: fc.option(fc.constantFrom("GET", "PUT", "POST", "OPTIONS", "HEAD"), { freq: 9 }),
       body: fc.constantFrom("profile", "key", "webhook").chain((kind) => encodedBody(bodyText(validBody(kind)))),
       content: contentHeaders,
       tokenChoice: fc.nat(),
     });
-    const statuses = await assertProperty(arbitrary, 0.2, async ({ route, id, method, body, content, tokenChoice }) => {
-      const user = await dashboardUser();
-      const credentials = fc.sample(credentialHeaders(user.token, "bearer"), { numRuns: 1, seed: tokenChoice })[0] ?? {};
-      return check({ method: method ?? route.method, path: route.path(id), headers: { origin: "http://dashboard.test", ...content.headers, ...credentials }, body, declaredLength: content.length }, "openai");
-    }, [{ route: apiRoutes[0], id: "x", method: null, body: new Uint8Array(), content: { headers: {}, length: "none" }, tokenChoice: 0 }]);
+    const statuses = await assertProperty(
+      arbitrary,
+      0.2,
+      async ({ route, id, method, body, content, tokenChoice }) => {
+        const user = await dashboardUser();
+        const credentials =
+          fc.sample(credentialHeaders(user.token, "bearer"), { numRuns: 1, seed: tokenChoice })[0] ?? {};
+        return check(
+          {
+            method: method ?? route.method,
+            path: route.path(id),
+            headers: { origin: "http://dashboard.test", ...content.headers, ...credentials },
+            body,
+            declaredLength: content.length,
+          },
+          "openai",
+        );
+      },
+      [
+        {
+          route: apiRoutes[0],
+          id: "x",
+          method: null,
+          body: new Uint8Array(),
+          content: { headers: {}, length: "none" },
+          tokenChoice: 0,
+        },
+      ],
+    );
     expectCoverage(statuses, [200, 400, 401]);
   });
 
-  it("/webhooks/clerk: unsigned, badly signed and signed-but-malformed deliveries are never a 5xx", { timeout: timeoutFor(0.22) }, async () => {
-    const arbitrary = fc.record({
-      method: method("POST"),
-      path: fc.oneof({ weight: 8, arbitrary: fc.constant("/webhooks/clerk") }, { weight: 1, arbitrary: fc.constantFrom("/webhooks/clerk/", "/webhooks/stripe", "/webhooks/", "/webhooks/clerk/x") }),
-      text: bodyText(validBody("webhook")),
-      signing: fc.oneof({ weight: 4, arbitrary: fc.constant("valid") }, { weight: 5, arbitrary: fc.constantFrom("none", "wrong-secret", "stale", "other-body", "garbage-headers") }),
-      content: contentHeaders,
-    });
-    const statuses = await assertProperty(arbitrary, 0.22, async ({ method, path, text, signing, content }) => {
-      let signature: Record<string, string> = {};
-      if (signing === "valid") signature = await svixHeaders(text);
-      if (signing === "wrong-secret") signature = await svixHeaders(text, { secret: `whsec_${btoa("not the secret at all!!")}` });
-      if (signing === "stale") signature = await svixHeaders(text, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
-      if (signing === "other-body") signature = await svixHeaders(`${text} `);
-      if (signing === "garbage-headers") signature = { "svix-id": "", "svix-timestamp": "soon", "svix-signature": "v1,!!!,v2" };
-      // A signed body must be sent as signed: only the unsigned cases get odd encodings.
-      const body = new TextEncoder().encode(text);
-      return check({ method, path, headers: { ...content.headers, ...signature }, body, declaredLength: signing === "valid" ? "exact" : content.length }, "openai");
-    }, [{ method: "POST", path: "/webhooks/clerk", text: JSON.stringify(validBody("webhook")), signing: "valid", content: { headers: {}, length: "exact" } }]);
-    expectCoverage(statuses, [200, 400]);
-  });
+  it(
+    "/webhooks/clerk: unsigned, badly signed and signed-but-malformed deliveries are never a 5xx",
+    { timeout: timeoutFor(0.22) },
+    async () => {
+      const arbitrary = fc.record({
+        method: method("POST"),
+        path: fc.oneof(
+          { weight: 8, arbitrary: fc.constant("/webhooks/clerk") },
+          {
+            weight: 1,
+            arbitrary: fc.constantFrom("/webhooks/clerk/", "/webhooks/stripe", "/webhooks/", "/webhooks/clerk/x"),
+          },
+        ),
+        text: bodyText(validBody("webhook")),
+        signing: fc.oneof(
+          { weight: 4, arbitrary: fc.constant("valid") },
+          { weight: 5, arbitrary: fc.constantFrom("none", "wrong-secret", "stale", "other-body", "garbage-headers") },
+        ),
+        content: contentHeaders,
+      });
+      const statuses = await assertProperty(
+        arbitrary,
+        0.22,
+        async ({ method, path, text, signing, content }) => {
+          let signature: Record<string, string> = {};
+          if (signing === "valid") signature = await svixHeaders(text);
+          if (signing === "wrong-secret")
+            signature = await svixHeaders(text, { secret: `whsec_${btoa("not the secret at all!!")}` });
+          if (signing === "stale")
+            signature = await svixHeaders(text, { timestamp: Math.floor(Date.now() / 1000) - 3600 });
+          if (signing === "other-body") signature = await svixHeaders(`${text} `);
+          if (signing === "garbage-headers")
+            signature = { "svix-id": "", "svix-timestamp": "soon", "svix-signature": "v1,!!!,v2" };
+          // A signed body must be sent as signed: only the unsigned cases get odd encodings.
+          const body = new TextEncoder().encode(text);
+          return check(
+            {
+              method,
+              path,
+              headers: { ...content.headers, ...signature },
+              body,
+              declaredLength: signing === "valid" ? "exact" : content.length,
+            },
+            "openai",
+          );
+        },
+        [
+          {
+            method: "POST",
+            path: "/webhooks/clerk",
+            text: JSON.stringify(validBody("webhook")),
+            signing: "valid",
+            content: { headers: {}, length: "exact" },
+          },
+        ],
+      );
+      expectCoverage(statuses, [200, 400]);
+    },
+  );
 });

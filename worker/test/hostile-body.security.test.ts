@@ -15,8 +15,15 @@ type Endpoint = (typeof ENDPOINTS)[number];
 function bodyWith(endpoint: Endpoint, extraJson: string): string {
   const base =
     endpoint === "/v1/chat/completions"
-      ? { model: "deepseek/deepseek-flash", messages: [{ role: "user", content: [{ type: "text", text: "hi", extra: "__EXTRA__" }] }] }
-      : { model: "anthropic/claude-haiku-5-5", max_tokens: 16, messages: [{ role: "user", content: [{ type: "text", text: "hi", extra: "__EXTRA__" }] }] };
+      ? {
+          model: "deepseek/deepseek-flash",
+          messages: [{ role: "user", content: [{ type: "text", text: "hi", extra: "__EXTRA__" }] }],
+        }
+      : {
+          model: "anthropic/claude-haiku-5-5",
+          max_tokens: 16,
+          messages: [{ role: "user", content: [{ type: "text", text: "hi", extra: "__EXTRA__" }] }],
+        };
   return JSON.stringify(base).replace('"__EXTRA__"', extraJson);
 }
 
@@ -25,8 +32,17 @@ const deep = (levels: number) => "[".repeat(levels) + "]".repeat(levels);
 /** Nested far beyond the limit: before the fix, JSON.stringify of the messages overflowed the stack (a 500). */
 const DEEP = deep(200_000);
 
-function post(endpoint: Endpoint, apiKey: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
-  return gatewayFetch(endpoint, { method: "POST", headers: { ...bearer(apiKey), "anthropic-version": "2023-06-01", ...headers }, body });
+function post(
+  endpoint: Endpoint,
+  apiKey: string,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return gatewayFetch(endpoint, {
+    method: "POST",
+    headers: { ...bearer(apiKey), "anthropic-version": "2023-06-01", ...headers },
+    body,
+  });
 }
 
 /** The surface's error shape, asserted whole. */
@@ -34,10 +50,21 @@ async function expectError(response: Response, endpoint: Endpoint, status: numbe
   expect(response.status).toBe(status);
   const body = (await response.json()) as Record<string, unknown>;
   if (endpoint === "/v1/chat/completions") {
-    expect(body).toEqual({ error: { message: expect.any(String), type, param: expect.toSatisfy((value) => value === null || typeof value === "string"), code: expect.any(String) } });
+    expect(body).toEqual({
+      error: {
+        message: expect.any(String),
+        type,
+        param: expect.toSatisfy((value) => value === null || typeof value === "string"),
+        code: expect.any(String),
+      },
+    });
     return (body.error as { message: string }).message;
   }
-  expect(body).toEqual({ type: "error", error: { type, message: expect.any(String) }, request_id: expect.stringMatching(/^req_/) });
+  expect(body).toEqual({
+    type: "error",
+    error: { type, message: expect.any(String) },
+    request_id: expect.stringMatching(/^req_/),
+  });
   return (body.error as { message: string }).message;
 }
 
@@ -49,14 +76,22 @@ describe("a body is never looked at for an unknown key", () => {
 
       // A reported failure sent afterwards: once its report arrived, one for the request above would have too.
       const { apiKey } = await seedAccount();
-      const sentinel = await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(apiKey), body: chatBody({ messages: [{ role: "user", content: "[[sim error=500]]" }] }) });
+      const sentinel = await gatewayFetch("/v1/chat/completions", {
+        method: "POST",
+        headers: bearer(apiKey),
+        body: chatBody({ messages: [{ role: "user", content: "[[sim error=500]]" }] }),
+      });
       expect(sentinel.status).toBe(502);
       await waitForSentryEnvelope(sentinel.headers.get("x-request-id") ?? "");
       expect(await envelopesFor(response.headers.get("x-request-id") ?? "")).toEqual([]);
     });
 
     it(`${endpoint}: an unknown key gets 401 for malformed JSON, a wrong type and an unknown model`, async () => {
-      for (const body of ["{not json", '{"model": 5, "messages": "x"}', bodyWith(endpoint, "1").replace(/"model":"[^"]+"/, '"model":"nobody/no-model"')]) {
+      for (const body of [
+        "{not json",
+        '{"model": 5, "messages": "x"}',
+        bodyWith(endpoint, "1").replace(/"model":"[^"]+"/, '"model":"nobody/no-model"'),
+      ]) {
         await expectError(await post(endpoint, UNKNOWN_KEY, body), endpoint, 401, "authentication_error");
       }
     });
@@ -67,18 +102,33 @@ describe("a known key learns what is wrong with its body", () => {
   for (const endpoint of ENDPOINTS) {
     it(`${endpoint}: nesting beyond ${JSON_LIMITS.maxDepth} levels is a 400 in the surface's shape; at the limit it is served`, async () => {
       const { apiKey } = await seedAccount();
-      const message = await expectError(await post(endpoint, apiKey, bodyWith(endpoint, DEEP)), endpoint, 400, "invalid_request_error");
+      const message = await expectError(
+        await post(endpoint, apiKey, bodyWith(endpoint, DEEP)),
+        endpoint,
+        400,
+        "invalid_request_error",
+      );
       expect(message).toBe(`The request body is nested more than ${JSON_LIMITS.maxDepth} levels deep.`);
       // The root object, messages, the message, content and the block take 5 levels: the rest may be used.
       const atLimit = await post(endpoint, apiKey, bodyWith(endpoint, deep(JSON_LIMITS.maxDepth - 5)));
       expect(atLimit.status).toBe(200);
-      await expectError(await post(endpoint, apiKey, bodyWith(endpoint, deep(JSON_LIMITS.maxDepth - 4))), endpoint, 400, "invalid_request_error");
+      await expectError(
+        await post(endpoint, apiKey, bodyWith(endpoint, deep(JSON_LIMITS.maxDepth - 4))),
+        endpoint,
+        400,
+        "invalid_request_error",
+      );
     });
 
     it(`${endpoint}: an array of more than ${JSON_LIMITS.maxEntries} entries is a 400`, async () => {
       const { apiKey } = await seedAccount();
       const wide = `[${"0,".repeat(JSON_LIMITS.maxEntries)}0]`;
-      const message = await expectError(await post(endpoint, apiKey, bodyWith(endpoint, wide)), endpoint, 400, "invalid_request_error");
+      const message = await expectError(
+        await post(endpoint, apiKey, bodyWith(endpoint, wide)),
+        endpoint,
+        400,
+        "invalid_request_error",
+      );
       expect(message).toBe(`An array or object in the request body has more than ${JSON_LIMITS.maxEntries} entries.`);
     });
 
@@ -86,7 +136,12 @@ describe("a known key learns what is wrong with its body", () => {
       const { apiKey } = await seedAccount();
       const chunk = `[${"0,".repeat(JSON_LIMITS.maxEntries - 1)}0]`;
       const many = `[${Array.from({ length: JSON_LIMITS.maxValues / JSON_LIMITS.maxEntries + 1 }, () => chunk).join(",")}]`;
-      const message = await expectError(await post(endpoint, apiKey, bodyWith(endpoint, many)), endpoint, 400, "invalid_request_error");
+      const message = await expectError(
+        await post(endpoint, apiKey, bodyWith(endpoint, many)),
+        endpoint,
+        400,
+        "invalid_request_error",
+      );
       expect(message).toBe(`The request body holds more than ${JSON_LIMITS.maxValues} JSON values.`);
     });
   }
@@ -96,7 +151,12 @@ describe("a known key learns what is wrong with its body", () => {
     const huge = "x".repeat(11 * 1024 * 1024);
     for (const endpoint of ENDPOINTS) {
       await expectError(await post(endpoint, UNKNOWN_KEY, huge), endpoint, 401, "authentication_error");
-      await expectError(await post(endpoint, apiKey, huge), endpoint, 413, endpoint === "/v1/chat/completions" ? "invalid_request_error" : "request_too_large");
+      await expectError(
+        await post(endpoint, apiKey, huge),
+        endpoint,
+        413,
+        endpoint === "/v1/chat/completions" ? "invalid_request_error" : "request_too_large",
+      );
     }
   });
 

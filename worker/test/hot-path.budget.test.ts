@@ -11,7 +11,10 @@ import { nonce } from "./support/simulator.ts";
 import { standInCounters } from "./support/stand-ins.ts";
 
 type Counters = { upstash: number; neon: number };
-const difference = (after: Counters, before: Counters): Counters => ({ upstash: after.upstash - before.upstash, neon: after.neon - before.neon });
+const difference = (after: Counters, before: Counters): Counters => ({
+  upstash: after.upstash - before.upstash,
+  neon: after.neon - before.neon,
+});
 
 /** Counters once background work (settlements, usage rows) has stopped changing them. */
 async function quiet(): Promise<Counters> {
@@ -25,17 +28,28 @@ async function quiet(): Promise<Counters> {
 }
 
 const send = (apiKey: string, content: string) =>
-  gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(apiKey), body: chatBody({ messages: [{ role: "user", content }] }) });
+  gatewayFetch("/v1/chat/completions", {
+    method: "POST",
+    headers: bearer(apiKey),
+    body: chatBody({ messages: [{ role: "user", content }] }),
+  });
 
 /** Sends a request whose upstream stalls, and reads the counters while it waits upstream (before any byte). */
-async function measure(apiKey: string, content: string): Promise<{ beforeUpstream: Counters; total: Counters; cache: string | null }> {
+async function measure(
+  apiKey: string,
+  content: string,
+): Promise<{ beforeUpstream: Counters; total: Counters; cache: string | null }> {
   const start = await quiet();
   const pending = send(apiKey, `${content} [[sim stall_ms=800]]`);
   await new Promise((resolve) => setTimeout(resolve, 500));
   const during = await standInCounters();
   const response = await pending;
   await response.arrayBuffer();
-  return { beforeUpstream: difference(during, start), total: difference(await quiet(), start), cache: response.headers.get("x-omnizen-cache") };
+  return {
+    beforeUpstream: difference(during, start),
+    total: difference(await quiet(), start),
+    cache: response.headers.get("x-omnizen-cache"),
+  };
 }
 
 describe("round trips per gateway request", () => {

@@ -17,8 +17,16 @@ async function untilStored(userId: string, count: number): Promise<void> {
   throw new Error(`the cache never held ${count} entries`);
 }
 
-async function cacheStatus(path: string, headers: Record<string, string>, payload: Record<string, unknown>): Promise<string | null> {
-  const response = await gatewayFetch(path, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(payload) });
+async function cacheStatus(
+  path: string,
+  headers: Record<string, string>,
+  payload: Record<string, unknown>,
+): Promise<string | null> {
+  const response = await gatewayFetch(path, {
+    method: "POST",
+    headers: { ...headers, "content-type": "application/json" },
+    body: JSON.stringify(payload),
+  });
   expect(response.status).toBe(200);
   await response.arrayBuffer();
   return response.headers.get("x-omnizen-cache");
@@ -28,8 +36,12 @@ describe("prompt cache per end user", () => {
   for (const field of ["user", "safety_identifier"] as const) {
     it(`OpenAI surface, \`${field}\`: another end user is a MISS, the same one a HIT`, async () => {
       const { apiKey, userId } = await seedAccount();
-      const prompt = { model: "deepseek/deepseek-flash", messages: [{ role: "user", content: `n${nonce()} same prompt` }] };
-      const ask = (endUser: string) => cacheStatus("/v1/chat/completions", bearer(apiKey), { ...prompt, [field]: endUser });
+      const prompt = {
+        model: "deepseek/deepseek-flash",
+        messages: [{ role: "user", content: `n${nonce()} same prompt` }],
+      };
+      const ask = (endUser: string) =>
+        cacheStatus("/v1/chat/completions", bearer(apiKey), { ...prompt, [field]: endUser });
       expect(await ask("end-user-alice")).toBe("MISS");
       await untilStored(userId, 1);
       expect(await ask("end-user-bob")).toBe("MISS");
@@ -43,8 +55,13 @@ describe("prompt cache per end user", () => {
   it("Anthropic surface, `metadata.user_id`: another end user is a MISS, the same one a HIT", async () => {
     const { apiKey, userId } = await seedAccount();
     const headers = { "x-api-key": apiKey, "anthropic-version": "2023-06-01" };
-    const prompt = { model: "deepseek/deepseek-flash", max_tokens: 64, messages: [{ role: "user", content: `n${nonce()} same prompt` }] };
-    const ask = (endUser: string) => cacheStatus("/v1/messages", headers, { ...prompt, metadata: { user_id: endUser } });
+    const prompt = {
+      model: "deepseek/deepseek-flash",
+      max_tokens: 64,
+      messages: [{ role: "user", content: `n${nonce()} same prompt` }],
+    };
+    const ask = (endUser: string) =>
+      cacheStatus("/v1/messages", headers, { ...prompt, metadata: { user_id: endUser } });
     expect(await ask("end-user-alice")).toBe("MISS");
     await untilStored(userId, 1);
     expect(await ask("end-user-bob")).toBe("MISS");

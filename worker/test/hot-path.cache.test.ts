@@ -19,7 +19,11 @@ const body = (content: string, extra: Record<string, unknown> = {}) => ({
 });
 
 const ask = (apiKey: string, payload: Record<string, unknown>, headers: Record<string, string> = {}) =>
-  gatewayFetch("/v1/chat/completions", { method: "POST", headers: { ...bearer(apiKey), ...headers }, body: JSON.stringify(payload) });
+  gatewayFetch("/v1/chat/completions", {
+    method: "POST",
+    headers: { ...bearer(apiKey), ...headers },
+    body: JSON.stringify(payload),
+  });
 
 /** Waits until the settlement (waitUntil) stored the entry: the next identical request is a HIT. */
 async function untilHit(apiKey: string, payload: Record<string, unknown>): Promise<Response> {
@@ -68,7 +72,12 @@ describe("prompt cache", () => {
     const content = `n${nonce()} stream me [[sim chunks=5]]`;
     const collect = async () => {
       const { data, response } = await client.chat.completions
-        .create({ model: "deepseek/deepseek-flash", messages: [{ role: "user", content }], stream: true, stream_options: { include_usage: true } })
+        .create({
+          model: "deepseek/deepseek-flash",
+          messages: [{ role: "user", content }],
+          stream: true,
+          stream_options: { include_usage: true },
+        })
         .withResponse();
       let text = "";
       let usage: unknown;
@@ -85,7 +94,9 @@ describe("prompt cache", () => {
     expect(second).toEqual({ ...first, status: "HIT" });
     const json = await ask(apiKey, { model: "deepseek/deepseek-flash", messages: [{ role: "user", content }] });
     expect(json.headers.get("x-omnizen-cache")).toBe("HIT");
-    expect(((await json.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content).toBe(first.text);
+    expect(
+      ((await json.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content,
+    ).toBe(first.text);
   });
 
   it("never shares entries across accounts", async () => {
@@ -103,12 +114,16 @@ describe("prompt cache", () => {
     const marker = `n${nonce()}`;
     const payload = body(`${marker} secret-prompt-canary`);
     const miss = await ask(apiKey, payload);
-    const answer = ((await miss.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content ?? "";
+    const answer =
+      ((await miss.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content ?? "";
     await untilHit(apiKey, payload);
     const key = await cacheKey({
       secret: binding("PROMPT_CACHE_SECRET"),
       scope: await hashApiKey(apiKey),
-      canonical: canonicalRequest({ model: "deepseek/deepseek-flash", messages: [{ role: "user", content: `${marker} secret-prompt-canary` }] }, "openai"),
+      canonical: canonicalRequest(
+        { model: "deepseek/deepseek-flash", messages: [{ role: "user", content: `${marker} secret-prompt-canary` }] },
+        "openai",
+      ),
     });
     expect(key).toMatch(/^omz:pc:[0-9a-f]{64}$/);
     expect(key).not.toContain(marker);
@@ -134,7 +149,9 @@ describe("prompt cache", () => {
     expect((await ask(apiKey, payload)).headers.get("x-omnizen-cache")).toBe("MISS");
 
     const optedOut = await seedAccount();
-    await withDatabase((db) => db.update(users).set({ promptCacheEnabled: false }).where(eq(users.id, optedOut.userId)));
+    await withDatabase((db) =>
+      db.update(users).set({ promptCacheEnabled: false }).where(eq(users.id, optedOut.userId)),
+    );
     const again = body(`n${nonce()} account opted out`);
     expect((await ask(optedOut.apiKey, again)).headers.get("x-omnizen-cache")).toBe("BYPASS");
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -164,7 +181,8 @@ describe("prompt cache", () => {
     expect(retriedCancelled.headers.get("x-omnizen-cache")).toBe("MISS");
     await retriedCancelled.body?.cancel();
     // Every retry went upstream again.
-    for (const marker of [cutMarker, failedMarker, cancelledMarker]) expect(await simulatorEntries(marker)).toHaveLength(2);
+    for (const marker of [cutMarker, failedMarker, cancelledMarker])
+      expect(await simulatorEntries(marker)).toHaveLength(2);
   });
 });
 

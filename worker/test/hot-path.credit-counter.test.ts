@@ -15,23 +15,44 @@ const client = () => scriptClient(binding("UPSTASH_REDIS_REST_URL"), binding("UP
 function account(balanceMicroUsd: number) {
   const userId = `user-${crypto.randomUUID()}`;
   const record: AccountRecord = {
-    userId, keyId: `key-${crypto.randomUUID()}`, plan: "internal",
+    userId,
+    keyId: `key-${crypto.randomUUID()}`,
+    plan: "internal",
     limits: { requestsPerMinute: 1_000_000, tokensPerMinute: 1_000_000_000, concurrentRequests: 10_000 },
     keyLimits: { requestsPerMinute: 0, tokensPerMinute: 0, concurrentRequests: 0 },
-    allowedJurisdictions: null, promptCacheEnabled: true, balanceMicroUsd,
+    allowedJurisdictions: null,
+    promptCacheEnabled: true,
+    balanceMicroUsd,
   };
   const keyHash = crypto.randomUUID().replaceAll("-", "");
   let loads = 0;
-  const request = (reservationMicroUsd: number, requestId = `req-${crypto.randomUUID()}`, onLoad?: () => Promise<void>) =>
+  const request = (
+    reservationMicroUsd: number,
+    requestId = `req-${crypto.randomUUID()}`,
+    onLoad?: () => Promise<void>,
+  ) =>
     admit({
-      redis: client(), keyHash, requestId, clientIp: "", cacheKey: null, reservationMicroUsd, checkCredit: true,
+      redis: client(),
+      keyHash,
+      requestId,
+      clientIp: "",
+      cacheKey: null,
+      reservationMicroUsd,
+      checkCredit: true,
       loadRecord: async () => {
         loads += 1;
         await onLoad?.();
         return record;
       },
     });
-  return { record, userId, keyHash, request, loads: () => loads, credit: async () => Number(await testRedis().get(`omz:credit:${userId}`)) };
+  return {
+    record,
+    userId,
+    keyHash,
+    request,
+    loads: () => loads,
+    credit: async () => Number(await testRedis().get(`omz:credit:${userId}`)),
+  };
 }
 
 describe("credit counter", () => {
@@ -53,7 +74,12 @@ describe("credit counter", () => {
     const settledId = `req-${crypto.randomUUID()}`;
     // Settled at a cost of 1_000: the usage record is queued (undrained), the reservation released.
     await settle(client(), {
-      requestId: settledId, userId: a.userId, keyId: first.auth.keyId, creditDeltaMicroUsd: 2_000, tokens: 0, window: first.window,
+      requestId: settledId,
+      userId: a.userId,
+      keyId: first.auth.keyId,
+      creditDeltaMicroUsd: 2_000,
+      tokens: 0,
+      window: first.window,
       usage: { request_id: settledId, user_id: a.userId, cost_micro_usd: 1_000 } as never,
     });
     expect(await testRedis().get(`omz:undrained:${a.userId}`)).toBe("1000");
@@ -64,7 +90,11 @@ describe("credit counter", () => {
     await a.request(500);
     expect(await a.credit()).toBe(10_000 - 1_000 - 3_000 - 2_500 - 500);
     expect(await testRedis().hexists(`omz:resv:${a.userId}`, "crashed")).toBe(0);
-    await testRedis().lrem("omz:usage:queue", 0, JSON.stringify({ request_id: settledId, user_id: a.userId, cost_micro_usd: 1_000 }));
+    await testRedis().lrem(
+      "omz:usage:queue",
+      0,
+      JSON.stringify({ request_id: settledId, user_id: a.userId, cost_micro_usd: 1_000 }),
+    );
   });
 
   it("refuses a fill when a drain moved usage to Postgres during the Postgres read, and reads again", async () => {
@@ -97,6 +127,8 @@ describe("credit counter", () => {
     const again = await a.request(1_000, `twice-${a.userId}`);
     expect(again.rateLimit.remainingRequests).toBe(1_000_000 - 1);
     expect(await a.credit()).toBe(9_000);
-    expect(Number(await testRedis().zscore(`omz:cc:${a.userId}`, `twice-${a.userId}`))).toBeGreaterThan(Date.now() + SLOT_TTL_MS - 60_000);
+    expect(Number(await testRedis().zscore(`omz:cc:${a.userId}`, `twice-${a.userId}`))).toBeGreaterThan(
+      Date.now() + SLOT_TTL_MS - 60_000,
+    );
   });
 });

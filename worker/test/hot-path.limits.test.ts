@@ -7,14 +7,30 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { apiKeys, users } from "../../db/schema.ts";
 import { accountBalanceSql, postUsage } from "../src/services/usage/post-usage.ts";
-import { bearer, chatBody, gatewayFetch, openaiClient, seedAccount, waitForUsageRow, withDatabase } from "./support/gateway.ts";
+import {
+  bearer,
+  chatBody,
+  gatewayFetch,
+  openaiClient,
+  seedAccount,
+  waitForUsageRow,
+  withDatabase,
+} from "./support/gateway.ts";
 import { standInCounters, testRedis } from "./support/stand-ins.ts";
 
-async function limitKey(keyId: string, limits: Partial<{ requestsPerMinuteLimit: number; tokensPerMinuteLimit: number; concurrentRequestsLimit: number }>) {
+async function limitKey(
+  keyId: string,
+  limits: Partial<{ requestsPerMinuteLimit: number; tokensPerMinuteLimit: number; concurrentRequestsLimit: number }>,
+) {
   await withDatabase((db) => db.update(apiKeys).set(limits).where(eq(apiKeys.id, keyId)));
 }
 
-const post = (apiKey: string, content = "hello", extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+const post = (
+  apiKey: string,
+  content = "hello",
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) =>
   gatewayFetch("/v1/chat/completions", {
     method: "POST",
     headers: { ...bearer(apiKey), "cache-control": "no-store", ...headers },
@@ -70,7 +86,9 @@ describe("tokens per minute", () => {
   it("refuses once the minute's tokens are spent (counted at settlement)", async () => {
     const account = await seedAccount();
     await limitKey(account.keyId, { tokensPerMinuteLimit: 10 });
-    expect((await post(account.apiKey, "a prompt long enough to spend more than ten tokens in one go")).status).toBe(200);
+    expect((await post(account.apiKey, "a prompt long enough to spend more than ten tokens in one go")).status).toBe(
+      200,
+    );
     await eventually(async () => (await post(account.apiKey)).status === 429);
     const refused = await post(account.apiKey);
     expect(refused.headers.get("x-ratelimit-limit-tokens")).toBe("10");
@@ -82,7 +100,9 @@ describe("concurrent requests", () => {
   it("admits exactly the limit in flight at once", async () => {
     const account = await seedAccount();
     await limitKey(account.keyId, { concurrentRequestsLimit: 3 });
-    const statuses = await settled(await Promise.all(Array.from({ length: 12 }, () => post(account.apiKey, "[[sim stall_ms=800]]"))));
+    const statuses = await settled(
+      await Promise.all(Array.from({ length: 12 }, () => post(account.apiKey, "[[sim stall_ms=800]]"))),
+    );
     expect(statuses.filter((status) => status === 200)).toHaveLength(3);
     expect(statuses.filter((status) => status === 429)).toHaveLength(9);
   });
@@ -133,10 +153,14 @@ describe("credit guard", () => {
     const row = await waitForUsageRow(ok.headers.get("x-request-id") ?? "");
     expect(row.costMicroUsd).toBeGreaterThan(50);
     await eventually(async () => (await post(account.apiKey)).status === 402);
-    const [before] = await withDatabase((db) => db.select({ balance: accountBalanceSql }).from(users).where(eq(users.id, account.userId)));
+    const [before] = await withDatabase((db) =>
+      db.select({ balance: accountBalanceSql }).from(users).where(eq(users.id, account.userId)),
+    );
     expect(Number(before?.balance)).toBe(50 - row.costMicroUsd);
     await withDatabase((db) => postUsage(db));
-    const [after] = await withDatabase((db) => db.select({ balance: users.creditBalanceMicroUsd }).from(users).where(eq(users.id, account.userId)));
+    const [after] = await withDatabase((db) =>
+      db.select({ balance: users.creditBalanceMicroUsd }).from(users).where(eq(users.id, account.userId)),
+    );
     expect(after?.balance).toBe(50 - row.costMicroUsd);
   });
 });
@@ -176,7 +200,8 @@ describe("failed authentication", () => {
     const ip = `198.18.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
     expect((await post(key, "x", {}, { "cf-connecting-ip": ip })).status).toBe(401);
     const before = await standInCounters();
-    for (let attempt = 0; attempt < 5; attempt += 1) expect((await post(key, "x", {}, { "cf-connecting-ip": ip })).status).toBe(401);
+    for (let attempt = 0; attempt < 5; attempt += 1)
+      expect((await post(key, "x", {}, { "cf-connecting-ip": ip })).status).toBe(401);
     expect((await standInCounters()).neon).toBe(before.neon);
   });
 });

@@ -27,9 +27,13 @@ describe("hot-path script client (Upstash REST)", () => {
   });
 
   it("fails with a typed error for a wrong token and for an unreachable endpoint", async () => {
-    const wrongToken = await scriptClient(binding("UPSTASH_REDIS_REST_URL"), "wrong").eval("return 1", [], []).catch((caught: unknown) => caught);
+    const wrongToken = await scriptClient(binding("UPSTASH_REDIS_REST_URL"), "wrong")
+      .eval("return 1", [], [])
+      .catch((caught: unknown) => caught);
     expect(wrongToken).toMatchObject({ name: "UpstashCallError", code: "Unauthorized" });
-    const unreachable = await scriptClient("http://127.0.0.1:9", "token").eval("return 1", [], []).catch((caught: unknown) => caught);
+    const unreachable = await scriptClient("http://127.0.0.1:9", "token")
+      .eval("return 1", [], [])
+      .catch((caught: unknown) => caught);
     expect(unreachable).toMatchObject({ name: "UpstashCallError", code: "network" });
   });
 });

@@ -20,7 +20,12 @@ describe.each(MODELS)("%s through /v1/messages", (model) => {
     const { apiKey } = await seedAccount();
     const marker = `n${nonce()}`;
     const { data: message, response } = await anthropicClient(apiKey)
-      .messages.create({ model, max_tokens: 256, system: "Be brief.", messages: [{ role: "user", content: `${marker} [[sim cached=1]]` }] })
+      .messages.create({
+        model,
+        max_tokens: 256,
+        system: "Be brief.",
+        messages: [{ role: "user", content: `${marker} [[sim cached=1]]` }],
+      })
       .withResponse();
     expect(message.type).toBe("message");
     expect(message.role).toBe("assistant");
@@ -55,12 +60,14 @@ describe.each(MODELS)("%s through /v1/messages", (model) => {
   it("round-trips a tool call: tool_use, then tool_result back", async () => {
     const { apiKey } = await seedAccount();
     const client = anthropicClient(apiKey);
-    const first = await client.messages.stream({
-      model,
-      max_tokens: 256,
-      tools: [WEATHER],
-      messages: [{ role: "user", content: "Weather in Dhaka? [[sim tool=get_weather]]" }],
-    }).finalMessage();
+    const first = await client.messages
+      .stream({
+        model,
+        max_tokens: 256,
+        tools: [WEATHER],
+        messages: [{ role: "user", content: "Weather in Dhaka? [[sim tool=get_weather]]" }],
+      })
+      .finalMessage();
     expect(first.stop_reason).toBe("tool_use");
     const toolUse = first.content.find((block) => block.type === "tool_use");
     expect(toolUse?.type === "tool_use" && toolUse.name).toBe("get_weather");
@@ -85,17 +92,29 @@ describe.each(MODELS)("%s through /v1/messages", (model) => {
 describe("/v1/messages errors in Anthropic's shape, as the SDK's typed errors", () => {
   it("401 AuthenticationError for a bad key (x-api-key or Bearer)", async () => {
     const error = await anthropicClient(`sk-omni-${"B".repeat(40)}`)
-      .messages.create({ model: "anthropic/claude-haiku-5-5", max_tokens: 10, messages: [{ role: "user", content: "hi" }] })
+      .messages.create({
+        model: "anthropic/claude-haiku-5-5",
+        max_tokens: 10,
+        messages: [{ role: "user", content: "hi" }],
+      })
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Anthropic.AuthenticationError);
-    const raw = await gatewayFetch("/v1/messages", { method: "POST", headers: { "x-api-key": "nope", "anthropic-version": "2023-06-01" }, body: "{}" });
+    const raw = await gatewayFetch("/v1/messages", {
+      method: "POST",
+      headers: { "x-api-key": "nope", "anthropic-version": "2023-06-01" },
+      body: "{}",
+    });
     expect(raw.status).toBe(401);
     expect(await raw.json()).toMatchObject({ type: "error", error: { type: "authentication_error" } });
   });
 
   it("an unknown path or method under /v1/messages answers 404 in Anthropic's error shape", async () => {
     const { apiKey } = await seedAccount();
-    const unknown: Array<[string, string]> = [["POST", "/v1/messages/batches"], ["GET", "/v1/messages"], ["GET", "/v1/messages/x/y"]];
+    const unknown: Array<[string, string]> = [
+      ["POST", "/v1/messages/batches"],
+      ["GET", "/v1/messages"],
+      ["GET", "/v1/messages/x/y"],
+    ];
     for (const [method, path] of unknown) {
       const headers = { "x-api-key": apiKey, "anthropic-version": "2023-06-01" };
       const response = await gatewayFetch(path, { method, headers });
@@ -122,22 +141,38 @@ describe("/v1/messages errors in Anthropic's shape, as the SDK's typed errors", 
     const tooMany = await gatewayFetch("/v1/messages", {
       method: "POST",
       headers: { "x-api-key": apiKey, "anthropic-version": "2023-06-01", "content-type": "application/json" },
-      body: JSON.stringify({ model: "anthropic/claude-haiku-5-5", max_tokens: 10_000_000, stream: true, messages: [{ role: "user", content: "hi" }] }),
+      body: JSON.stringify({
+        model: "anthropic/claude-haiku-5-5",
+        max_tokens: 10_000_000,
+        stream: true,
+        messages: [{ role: "user", content: "hi" }],
+      }),
     });
     expect(tooMany.status).toBe(400);
-    expect(await tooMany.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error", message: expect.stringMatching(/max_tokens.*output limit/) } });
+    expect(await tooMany.json()).toMatchObject({
+      type: "error",
+      error: { type: "invalid_request_error", message: expect.stringMatching(/max_tokens.*output limit/) },
+    });
   });
 
   it("429 RateLimitError keeps Retry-After; 529 upstream overload becomes 503 overloaded", async () => {
     const { apiKey } = await seedAccount();
     const client = anthropicClient(apiKey);
     const limited = await client.messages
-      .create({ model: "anthropic/claude-haiku-5-5", max_tokens: 10, messages: [{ role: "user", content: "[[sim error=429 retry_after=3]]" }] })
+      .create({
+        model: "anthropic/claude-haiku-5-5",
+        max_tokens: 10,
+        messages: [{ role: "user", content: "[[sim error=429 retry_after=3]]" }],
+      })
       .catch((caught: unknown) => caught);
     expect(limited).toBeInstanceOf(Anthropic.RateLimitError);
     expect((limited as InstanceType<typeof Anthropic.RateLimitError>).headers?.get("retry-after")).toBe("3");
     const overloaded = await client.messages
-      .create({ model: "anthropic/claude-haiku-5-5", max_tokens: 10, messages: [{ role: "user", content: "[[sim error=529]]" }] })
+      .create({
+        model: "anthropic/claude-haiku-5-5",
+        max_tokens: 10,
+        messages: [{ role: "user", content: "[[sim error=529]]" }],
+      })
       .catch((caught: unknown) => caught);
     expect(overloaded).toBeInstanceOf(Anthropic.InternalServerError);
     expect((overloaded as InstanceType<typeof Anthropic.APIError>).status).toBe(503);
@@ -168,7 +203,13 @@ describe("native forwarding to Anthropic", () => {
         model: "anthropic/claude-haiku-5-5",
         max_tokens: 128,
         top_k: 5,
-        system: [{ type: "text" as const, text: `Long shared context ${marker}`, cache_control: { type: "ephemeral" as const } }],
+        system: [
+          {
+            type: "text" as const,
+            text: `Long shared context ${marker}`,
+            cache_control: { type: "ephemeral" as const },
+          },
+        ],
         messages: [{ role: "user" as const, content: "hi [[sim cached=2 cache_write=3]]" }],
       };
       const { data: message, response } = stream
@@ -177,11 +218,20 @@ describe("native forwarding to Anthropic", () => {
       expect(message.usage.cache_creation_input_tokens).toBe(3);
       const [entry] = await simulatorEntries(marker);
       expect(entry?.provider).toBe("anthropic");
-      expect(entry?.body).toMatchObject({ model: "claude-haiku-5-5", top_k: 5, system: [{ cache_control: { type: "ephemeral" } }] });
+      expect(entry?.body).toMatchObject({
+        model: "claude-haiku-5-5",
+        top_k: 5,
+        system: [{ cache_control: { type: "ephemeral" } }],
+      });
       if (response) {
         expect(message.model).toBe("anthropic/claude-haiku-5-5");
         const row = await waitForUsageRow(response.headers.get("x-request-id") ?? "");
-        expect(row).toMatchObject({ provider: "anthropic", cachedTokens: 2, cacheWriteTokens: 3, completionTokens: message.usage.output_tokens });
+        expect(row).toMatchObject({
+          provider: "anthropic",
+          cachedTokens: 2,
+          cacheWriteTokens: 3,
+          completionTokens: message.usage.output_tokens,
+        });
       }
     }
   });

@@ -20,15 +20,27 @@ describe("GET /v1/models", () => {
   });
 
   it("shows the pricing bands: off-peak, long-context and 1-hour cache writes", async () => {
-    const { data } = (await (await gatewayFetch("/v1/models")).json()) as { data: Array<{ id: string; pricing: Record<string, unknown> }> };
+    const { data } = (await (await gatewayFetch("/v1/models")).json()) as {
+      data: Array<{ id: string; pricing: Record<string, unknown> }>;
+    };
     const pricing = (id: string) => data.find((model) => model.id === id)?.pricing;
     expect(pricing("deepseek/deepseek-flash")?.off_peak).toMatchObject({
-      input: "0.15", cached_input: "0.003", output: "0.6",
+      input: "0.15",
+      cached_input: "0.003",
+      output: "0.6",
       outside_peak: { utc_offset_minutes: 480, iso_weekdays: [1, 2, 3, 4, 5], windows: ["09:00-12:00", "14:00-18:00"] },
     });
     expect(pricing("anthropic/claude-haiku-5-5")).toMatchObject({
-      cache_write: "0.125", cache_write_1h: "0.2",
-      long_context: { above_input_tokens: 100_000, input: "0.5", cached_input: "0.05", cache_write: "0.625", cache_write_1h: "1", output: "2.5" },
+      cache_write: "0.125",
+      cache_write_1h: "0.2",
+      long_context: {
+        above_input_tokens: 100_000,
+        input: "0.5",
+        cached_input: "0.05",
+        cache_write: "0.625",
+        cache_write_1h: "1",
+        output: "2.5",
+      },
     });
   });
 

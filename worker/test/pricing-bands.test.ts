@@ -45,7 +45,9 @@ describe("pricing bands in the usage row", () => {
     const usage = await reported(marker);
     const uncached = usage.prompt_tokens - usage.cache_write_tokens;
     expect(row).toMatchObject({ cacheWriteTokens: 50_000, cacheWrite1hTokens: 50_000, promptTokens: uncached });
-    expect(row.costMicroUsd).toBe(cost(uncached * 2_000_000 + 50_000 * 4_000_000 + usage.completion_tokens * 10_000_000));
+    expect(row.costMicroUsd).toBe(
+      cost(uncached * 2_000_000 + 50_000 * 4_000_000 + usage.completion_tokens * 10_000_000),
+    );
   });
 
   it("bills 1-hour cache writes asked for through /v1/chat/completions (the Anthropic adapter, streamed) the same way", async () => {
@@ -57,7 +59,9 @@ describe("pricing bands in the usage row", () => {
         model: "anthropic/claude-opus-5-5",
         stream: true,
         // cache_control is Anthropic's prompt-caching extension on a content part.
-        messages: [{ role: "user", content: [{ type: "text", text, cache_control: { type: "ephemeral", ttl: "1h" } } as never] }],
+        messages: [
+          { role: "user", content: [{ type: "text", text, cache_control: { type: "ephemeral", ttl: "1h" } } as never] },
+        ],
       })
       .withResponse();
     for await (const _chunk of data) {
@@ -68,7 +72,9 @@ describe("pricing bands in the usage row", () => {
     const uncached = usage.prompt_tokens - usage.cache_write_tokens;
     expect(row).toMatchObject({ cacheWriteTokens: 40_000, cacheWrite1hTokens: 40_000 });
     // Opus 5.5: 4.00 input, 1-hour write 8.00 (5-minute 5.00), 20.00 output USD/M
-    expect(row.costMicroUsd).toBe(cost(uncached * 4_000_000 + 40_000 * 8_000_000 + usage.completion_tokens * 20_000_000));
+    expect(row.costMicroUsd).toBe(
+      cost(uncached * 4_000_000 + 40_000 * 8_000_000 + usage.completion_tokens * 20_000_000),
+    );
   });
 
   it("bills a Claude Haiku 5.5 prompt above 100k tokens at the long-context band for every token", async () => {
@@ -96,7 +102,10 @@ describe("pricing bands in the usage row", () => {
     const response = await gatewayFetch("/v1/chat/completions", {
       method: "POST",
       headers: bearer(apiKey),
-      body: JSON.stringify({ model: "deepseek/deepseek-flash", messages: [{ role: "user", content: `Hi ${marker} [[sim cached=1000 extra_prompt=20000]]` }] }),
+      body: JSON.stringify({
+        model: "deepseek/deepseek-flash",
+        messages: [{ role: "user", content: `Hi ${marker} [[sim cached=1000 extra_prompt=20000]]` }],
+      }),
     });
     expect(response.status).toBe(200);
     vi.useRealTimers();
@@ -106,6 +115,8 @@ describe("pricing bands in the usage row", () => {
     expect(row.createdAt.toISOString()).toBe(`${today}T12:00:00.000Z`);
     expect(row.priceVersion).toMatch(/\+off-peak$/);
     // off-peak: 0.15 input, 0.003 cache hit, 0.60 output USD/M (peak: 0.30 / 0.006 / 1.20)
-    expect(row.costMicroUsd).toBe(cost(miss * 150_000 + usage.cached_tokens * 3_000 + usage.completion_tokens * 600_000));
+    expect(row.costMicroUsd).toBe(
+      cost(miss * 150_000 + usage.cached_tokens * 3_000 + usage.completion_tokens * 600_000),
+    );
   });
 });

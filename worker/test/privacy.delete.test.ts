@@ -24,7 +24,11 @@ import { nonce } from "./support/simulator.ts";
 import { binding, testRedis } from "./support/stand-ins.ts";
 
 async function ask(apiKey: string, content: string): Promise<Response> {
-  return gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(apiKey), body: chatBody({ messages: [{ role: "user", content }] }) });
+  return gatewayFetch("/v1/chat/completions", {
+    method: "POST",
+    headers: bearer(apiKey),
+    body: chatBody({ messages: [{ role: "user", content }] }),
+  });
 }
 
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
@@ -37,7 +41,11 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wha
 }
 
 function deleteRequest(headers: Record<string, string>, body: string | undefined): Promise<Response> {
-  return rawDashboardFetch("/api/account", { ...headers, "content-type": "application/json" }, { method: "DELETE", ...(body === undefined ? {} : { body }) });
+  return rawDashboardFetch(
+    "/api/account",
+    { ...headers, "content-type": "application/json" },
+    { method: "DELETE", ...(body === undefined ? {} : { body }) },
+  );
 }
 
 /** Redis keys that name the account, its key or the key's hash. */
@@ -59,7 +67,11 @@ describe("DELETE /api/account", () => {
     await first.arrayBuffer();
     const firstRequestId = first.headers.get("x-request-id") ?? "";
     await waitForUsageRow(firstRequestId);
-    const cacheEntries = await until(() => redis.smembers(`omz:pcidx:${account.userId}`), (members) => members.length > 0, "the cache index");
+    const cacheEntries = await until(
+      () => redis.smembers(`omz:pcidx:${account.userId}`),
+      (members) => members.length > 0,
+      "the cache index",
+    );
     // A request in flight holds concurrency slots.
     await redis.zadd(`omz:cc:${account.userId}`, { score: Date.now() + 60_000, member: "req_in_flight" });
     await redis.zadd(`omz:cck:${account.keyId}`, { score: Date.now() + 60_000, member: "req_in_flight" });
@@ -67,12 +79,23 @@ describe("DELETE /api/account", () => {
     const second = await ask(account.apiKey, `n${nonce()} still queued`);
     await second.arrayBuffer();
     const secondRequestId = second.headers.get("x-request-id") ?? "";
-    await until(() => redis.lrange("omz:usage:queue", 0, -1), (items) => items.some((item) => item.includes(secondRequestId)), "the queued record");
+    await until(
+      () => redis.lrange("omz:usage:queue", 0, -1),
+      (items) => items.some((item) => item.includes(secondRequestId)),
+      "the queued record",
+    );
 
     const before = await withDatabase((db) => rowsReferencingAccount(db, account.userId));
     for (const [table, rows] of Object.entries(before)) expect(rows, `${table} before`).toBeGreaterThan(0);
     const redisBefore = await redisKeysOf(account);
-    for (const expected of [`omz:key:${account.keyHash}`, `omz:credit:${account.userId}`, `omz:pcidx:${account.userId}`, `omz:cc:${account.userId}`, `omz:cck:${account.keyId}`, `omz:undrained:${account.userId}`]) {
+    for (const expected of [
+      `omz:key:${account.keyHash}`,
+      `omz:credit:${account.userId}`,
+      `omz:pcidx:${account.userId}`,
+      `omz:cc:${account.userId}`,
+      `omz:cck:${account.keyId}`,
+      `omz:undrained:${account.userId}`,
+    ]) {
       expect(redisBefore).toContain(expected);
     }
     expect(redisBefore.some((key) => key.startsWith(`omz:rl:${account.userId}:`))).toBe(true);
@@ -85,14 +108,19 @@ describe("DELETE /api/account", () => {
 
     // Postgres: nothing in any table that references users.
     const after = await withDatabase((db) => rowsReferencingAccount(db, account.userId));
-    expect(Object.values(after).every((rows) => rows === 0), JSON.stringify(after)).toBe(true);
+    expect(
+      Object.values(after).every((rows) => rows === 0),
+      JSON.stringify(after),
+    ).toBe(true);
     // Redis: nothing named after the account, its key or its hash but the tombstone that stops late settlements;
     // the cache entries are gone, and so is the usage record still queued (with its IP and user agent).
     expect(await redisKeysOf(account)).toEqual([`omz:deleted:${account.userId}`]);
     expect((await redis.lrange("omz:usage:queue", 0, -1)).some((item) => item.includes(account.userId))).toBe(false);
     expect(await redis.exists(...cacheEntries)).toBe(0);
     // Clerk: the user was deleted there.
-    expect(await clerkRequests(account.clerkUserId)).toContainEqual(expect.objectContaining({ method: "DELETE", path: `/v1/users/${account.clerkUserId}` }));
+    expect(await clerkRequests(account.clerkUserId)).toContainEqual(
+      expect.objectContaining({ method: "DELETE", path: `/v1/users/${account.clerkUserId}` }),
+    );
     // The record queued before the deletion never lands in Postgres.
     await withDatabase((db) => drainUsage(redis, db));
     const resurrected = await withDatabase((db) =>
@@ -109,7 +137,9 @@ describe("DELETE /api/account", () => {
     const again = await deleteRequest(session, JSON.stringify({ confirm: account.email }));
     expect(again.status).toBe(401);
     expect(((await again.json()) as { error: { code: string } }).error.code).toBe("unauthorized_session");
-    const recreated = await withDatabase((db) => db.select({ id: users.id }).from(users).where(eq(users.clerkUserId, account.clerkUserId)));
+    const recreated = await withDatabase((db) =>
+      db.select({ id: users.id }).from(users).where(eq(users.clerkUserId, account.clerkUserId)),
+    );
     expect(recreated).toEqual([]);
   });
 
@@ -137,7 +167,9 @@ describe("DELETE /api/account", () => {
     const after = await withDatabase((db) => rowsReferencingAccount(db, account.userId));
     expect(after.users).toBe(1);
     expect(after.api_keys).toBe(1);
-    const [key] = await withDatabase((db) => db.select({ revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, account.keyId)));
+    const [key] = await withDatabase((db) =>
+      db.select({ revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, account.keyId)),
+    );
     expect(key?.revokedAt).toBeNull();
     const stillServed = await ask(account.apiKey, "still here");
     expect(stillServed.status).toBe(200);
@@ -165,7 +197,9 @@ describe("deleteAccount", () => {
     expect((failing as GatewayError).code).toBe("identity_provider_error");
     const partial = await withDatabase((db) => rowsReferencingAccount(db, account.userId));
     expect(partial.users).toBe(1);
-    const [key] = await withDatabase((db) => db.select({ revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, account.keyId)));
+    const [key] = await withDatabase((db) =>
+      db.select({ revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, account.keyId)),
+    );
     expect(key?.revokedAt).not.toBeNull();
     expect(await testRedis().exists(`omz:key:${account.keyHash}`)).toBe(0);
     const refused = await ask(account.apiKey, "refused while half-deleted");
@@ -184,7 +218,11 @@ describe("deleteAccount", () => {
 
     // And once more: nothing to do.
     const repeated = await withDatabase((db) => deleteAccount(testPrivacyDeps(db), account.userId));
-    expect(repeated).toMatchObject({ found: false, access: null, rowsDeleted: { users: 0, api_keys: 0, usage_events: 0, request_logs: 0 } });
+    expect(repeated).toMatchObject({
+      found: false,
+      access: null,
+      rowsDeleted: { users: 0, api_keys: 0, usage_events: 0, request_logs: 0 },
+    });
   });
 
   it("counts a Clerk user that is already gone (404) as done, and skips Clerk when it is not configured", async () => {
@@ -198,7 +236,9 @@ describe("deleteAccount", () => {
     expect(report.access?.clerk).toBe("already-gone");
 
     const local = await seedLinkedAccount();
-    const withoutClerk = await withDatabase((db) => deleteAccount({ ...testPrivacyDeps(db), clerk: null }, local.userId));
+    const withoutClerk = await withDatabase((db) =>
+      deleteAccount({ ...testPrivacyDeps(db), clerk: null }, local.userId),
+    );
     expect(withoutClerk.access?.clerk).toBe("not-configured");
     expect(withoutClerk.rowsDeleted.users).toBe(1);
     expect(await clerkRequests(local.clerkUserId)).toEqual([]);
@@ -209,7 +249,10 @@ describe("deleteAccount", () => {
     const erased: string[] = [];
     const report = await withDatabase((db) =>
       deleteAccount(
-        { ...testPrivacyDeps(db), paymentCustomers: { eraseCustomer: async (userId) => (erased.push(userId), "deleted") } },
+        {
+          ...testPrivacyDeps(db),
+          paymentCustomers: { eraseCustomer: async (userId) => (erased.push(userId), "deleted") },
+        },
         account.userId,
       ),
     );

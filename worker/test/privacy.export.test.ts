@@ -7,7 +7,11 @@ import { eq } from "drizzle-orm";
 import { getTableConfig } from "drizzle-orm/pg-core";
 import { describe, expect, it } from "vitest";
 import { apiKeys } from "../../db/schema.ts";
-import { EXPORTED_TABLES, exportedTableEntries, type ExportedTableName } from "../src/services/privacy/exported-tables.ts";
+import {
+  EXPORTED_TABLES,
+  exportedTableEntries,
+  type ExportedTableName,
+} from "../src/services/privacy/exported-tables.ts";
 import { exportAccount, type ExportSummary } from "../src/services/privacy/export-account.ts";
 import { withDatabase } from "./support/gateway.ts";
 import {
@@ -30,7 +34,9 @@ interface ExportDocument {
   request_logs: Array<Record<string, unknown>>;
 }
 
-async function readAll(stream: ReadableStream<Uint8Array>): Promise<{ text: string; chunks: number; largestChunk: number }> {
+async function readAll(
+  stream: ReadableStream<Uint8Array>,
+): Promise<{ text: string; chunks: number; largestChunk: number }> {
   const reader = stream.getReader();
   const decoder = new TextDecoder();
   let text = "";
@@ -89,7 +95,11 @@ describe("exportAccount", () => {
     const document = JSON.parse(text) as ExportDocument;
     expect(document).toMatchObject({ format: "omnizen-account-export", version: 1, user_id: account.userId });
     expect(Object.keys(document.contents)).toEqual(Object.keys(EXPORTED_TABLES));
-    expect(document.users).toMatchObject({ id: account.userId, email: account.email, clerk_user_id: account.clerkUserId });
+    expect(document.users).toMatchObject({
+      id: account.userId,
+      email: account.email,
+      clerk_user_id: account.clerkUserId,
+    });
     expect(document.api_keys).toHaveLength(1);
     expect(document.api_keys[0]).toMatchObject({ id: account.keyId, name: "test" });
     expect(document.api_keys[0]).not.toHaveProperty("key_hash");
@@ -103,7 +113,11 @@ describe("exportAccount", () => {
     expect(ids).toEqual([...ids].sort((left, right) => left - right));
     const promptTokens = document.usage_events.reduce((total, row) => total + Number(row.prompt_tokens), 0);
     expect(promptTokens).toBe((usageRows * (usageRows + 1)) / 2);
-    expect(document.usage_events[0]).toMatchObject({ user_id: account.userId, api_key_id: account.keyId, model: "deepseek/deepseek-flash" });
+    expect(document.usage_events[0]).toMatchObject({
+      user_id: account.userId,
+      api_key_id: account.keyId,
+      model: "deepseek/deepseek-flash",
+    });
 
     // Pages: users 1, api_keys 1, usage 7 (6 x 500 + 456), logs 3 (2 x 500 + 234); none larger than asked.
     const perTable = (name: ExportedTableName) => pages.filter(([table]) => table === name).map(([, rows]) => rows);
@@ -187,7 +201,9 @@ describe("GET /api/account/export", () => {
     expect(withKey.status).toBe(401);
     expect(((await withKey.json()) as { error: { code: string } }).error.code).toBe("unauthorized_session");
     // The key's hash lookups are untouched by the refusal.
-    const [key] = await withDatabase((db) => db.select({ revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, account.keyId)));
+    const [key] = await withDatabase((db) =>
+      db.select({ revokedAt: apiKeys.revokedAt }).from(apiKeys).where(eq(apiKeys.id, account.keyId)),
+    );
     expect(key?.revokedAt).toBeNull();
   });
 });

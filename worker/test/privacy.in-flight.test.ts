@@ -20,25 +20,59 @@ import { testRedis } from "./support/stand-ins.ts";
 const LATE_USER_AGENT = "late-settlement-agent/1.0";
 
 /** The settlement of a request admitted before `at`: a cache entry to store and a usage record with IP and UA. */
-function lateSettlement(account: { userId: string; keyId: string }): Settlement & { cache: { key: string; entry: string } } {
+function lateSettlement(account: {
+  userId: string;
+  keyId: string;
+}): Settlement & { cache: { key: string; entry: string } } {
   const requestId = `req_late_${crypto.randomUUID().replaceAll("-", "")}`;
   const usage = {
-    request_id: requestId, user_id: account.userId, api_key_id: account.keyId, model: "deepseek/deepseek-flash", provider: "deepseek",
-    prompt_tokens: 5, completion_tokens: 7, cached_tokens: 0, cache_write_tokens: 0, cache_write_1h_tokens: 0, reasoning_tokens: 0, cost_micro_usd: 12,
-    price_version: "test", usage_source: "provider", status: "ok", http_status: 200, cache_hit: false, stream: false, latency_ms: 5,
-    time_to_first_token_ms: null, created_at: new Date().toISOString(), ip: "203.0.113.77", user_agent: LATE_USER_AGENT,
-    method: "POST", path: "/v1/chat/completions",
+    request_id: requestId,
+    user_id: account.userId,
+    api_key_id: account.keyId,
+    model: "deepseek/deepseek-flash",
+    provider: "deepseek",
+    prompt_tokens: 5,
+    completion_tokens: 7,
+    cached_tokens: 0,
+    cache_write_tokens: 0,
+    cache_write_1h_tokens: 0,
+    reasoning_tokens: 0,
+    cost_micro_usd: 12,
+    price_version: "test",
+    usage_source: "provider",
+    status: "ok",
+    http_status: 200,
+    cache_hit: false,
+    stream: false,
+    latency_ms: 5,
+    time_to_first_token_ms: null,
+    created_at: new Date().toISOString(),
+    ip: "203.0.113.77",
+    user_agent: LATE_USER_AGENT,
+    method: "POST",
+    path: "/v1/chat/completions",
   } satisfies QueuedUsage;
   return {
-    requestId, userId: account.userId, keyId: account.keyId, creditDeltaMicroUsd: 100, tokens: 12, window: Math.floor(Date.now() / 60_000),
-    cache: { key: `omz:pc:late-${crypto.randomUUID()}`, entry: "encrypted-entry" }, usage,
+    requestId,
+    userId: account.userId,
+    keyId: account.keyId,
+    creditDeltaMicroUsd: 100,
+    tokens: 12,
+    window: Math.floor(Date.now() / 60_000),
+    cache: { key: `omz:pc:late-${crypto.randomUUID()}`, entry: "encrypted-entry" },
+    usage,
   };
 }
 
 const scripts = () => createScriptClient(loadConfig(env as object));
-const queued = async () => [...(await testRedis().lrange("omz:usage:queue", 0, -1)), ...(await testRedis().lrange("omz:usage:draining", 0, -1))];
+const queued = async () => [
+  ...(await testRedis().lrange("omz:usage:queue", 0, -1)),
+  ...(await testRedis().lrange("omz:usage:draining", 0, -1)),
+];
 const keysNaming = async (account: LinkedAccount) =>
-  (await allRedisKeys()).filter((key) => [account.userId, account.keyId, account.keyHash].some((id) => key.includes(id)));
+  (await allRedisKeys()).filter((key) =>
+    [account.userId, account.keyId, account.keyHash].some((id) => key.includes(id)),
+  );
 
 describe("account deletion and requests in flight", () => {
   it("a request settling after the deletion stores no cache entry, queues no usage record and recreates no counter", async () => {
@@ -55,7 +89,8 @@ describe("account deletion and requests in flight", () => {
 
   it("removes the account's queued usage records (IP, user agent) at deletion, and keeps other accounts' records", async () => {
     const [leaving, staying] = [await seedLinkedAccount(), await seedLinkedAccount()];
-    for (const account of [leaving, staying]) await settle(scripts(), { ...lateSettlement(account), cache: { key: "", entry: "" } });
+    for (const account of [leaving, staying])
+      await settle(scripts(), { ...lateSettlement(account), cache: { key: "", entry: "" } });
     expect((await queued()).filter((item) => item.includes(LATE_USER_AGENT)).length).toBeGreaterThanOrEqual(2);
 
     await withDatabase((db) => deleteAccount(testPrivacyDeps(db), leaving.userId));
@@ -68,7 +103,9 @@ describe("account deletion and requests in flight", () => {
 describe("turning the prompt cache off", () => {
   it("deletes the account's entries at once, and a request settling after the switch stores none", async () => {
     const user = await seedDashboardUser();
-    const created = (await (await dashboardFetch("/api/keys", user.token, { method: "POST", body: { name: "k" } })).json()) as { id: string; secret: string };
+    const created = (await (
+      await dashboardFetch("/api/keys", user.token, { method: "POST", body: { name: "k" } })
+    ).json()) as { id: string; secret: string };
     const body = chatBody({ messages: [{ role: "user", content: `n${nonce()} cache me` }] });
     const first = await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(created.secret), body });
     expect(first.headers.get("x-omnizen-cache")).toBe("MISS");
@@ -83,7 +120,10 @@ describe("turning the prompt cache off", () => {
     expect(entries.length).toBeGreaterThan(0);
     expect(await redis.exists(...entries)).toBe(entries.length);
 
-    const off = await dashboardFetch("/api/account", user.token, { method: "PATCH", body: { promptCacheEnabled: false } });
+    const off = await dashboardFetch("/api/account", user.token, {
+      method: "PATCH",
+      body: { promptCacheEnabled: false },
+    });
     expect(off.status).toBe(200);
     expect(await redis.exists(...entries, index)).toBe(0);
 

@@ -16,7 +16,11 @@ const API_KEY = "AIzaSyTestKey0123456789abcdefghijklmn";
 
 function contextFor(request: Partial<ChatCompletionRequest>, baseUrl: string): ChatContext {
   return {
-    request: { model: "gemini/gemini-3.8-flash", messages: [{ role: "user", content: "Hi" }], ...request } as ChatCompletionRequest,
+    request: {
+      model: "gemini/gemini-3.8-flash",
+      messages: [{ role: "user", content: "Hi" }],
+      ...request,
+    } as ChatCompletionRequest,
     modelId: "gemini/gemini-3.8-flash",
     upstreamModel: "gemini-3.8-flash",
     target: { baseUrl, apiKey: API_KEY },
@@ -25,7 +29,13 @@ function contextFor(request: Partial<ChatCompletionRequest>, baseUrl: string): C
 
 describe("createGeminiAdapter against the provider simulator", () => {
   const simulatorBase = () => `${inject("simulatorUrl")}/gemini`;
-  const weatherTool = { type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } };
+  const weatherTool = {
+    type: "function",
+    function: {
+      name: "get_weather",
+      parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+    },
+  };
 
   async function send(context: ChatContext): Promise<Response> {
     const upstream = adapter.buildChatRequest(context);
@@ -35,20 +45,45 @@ describe("createGeminiAdapter against the provider simulator", () => {
   }
 
   it("round-trips a tool call: the call, then the tool result in the next request", async () => {
-    const first = contextFor({ messages: [{ role: "user", content: "Weather? [[sim tool=get_weather reasoning=1]]" }], tools: [weatherTool] }, simulatorBase());
+    const first = contextFor(
+      { messages: [{ role: "user", content: "Weather? [[sim tool=get_weather reasoning=1]]" }], tools: [weatherTool] },
+      simulatorBase(),
+    );
     const { body, usage } = adapter.parseChatResponse(await (await send(first)).json(), first);
-    const message = body.choices[0]?.message as { tool_calls: Array<{ id: string; function: { name: string; arguments: string } }> };
+    const message = body.choices[0]?.message as {
+      tool_calls: Array<{ id: string; function: { name: string; arguments: string } }>;
+    };
     expect(body.choices[0]?.finish_reason).toBe("tool_calls");
-    expect(JSON.parse(message.tool_calls[0]?.function.arguments ?? "")).toMatchObject({ city: "Dhaka", note: "café 🙂" });
+    expect(JSON.parse(message.tool_calls[0]?.function.arguments ?? "")).toMatchObject({
+      city: "Dhaka",
+      note: "café 🙂",
+    });
     expect(usage).toMatchObject({ source: "provider", reasoning: 2 });
 
-    const second = contextFor({
-      messages: [...first.request.messages, message, { role: "tool", tool_call_id: message.tool_calls[0]?.id, content: '{"celsius":31}' }] as ChatCompletionRequest["messages"],
-      tools: [weatherTool],
-    }, simulatorBase());
-    const sent = JSON.parse(adapter.buildChatRequest(second).body) as { contents: Array<{ role: string; parts: unknown[] }> };
+    const second = contextFor(
+      {
+        messages: [
+          ...first.request.messages,
+          message,
+          { role: "tool", tool_call_id: message.tool_calls[0]?.id, content: '{"celsius":31}' },
+        ] as ChatCompletionRequest["messages"],
+        tools: [weatherTool],
+      },
+      simulatorBase(),
+    );
+    const sent = JSON.parse(adapter.buildChatRequest(second).body) as {
+      contents: Array<{ role: string; parts: unknown[] }>;
+    };
     expect(sent.contents.slice(1)).toEqual([
-      { role: "model", parts: [{ functionCall: { name: "get_weather", args: expect.objectContaining({ city: "Dhaka" }) }, thoughtSignature: "skip_thought_signature_validator" }] },
+      {
+        role: "model",
+        parts: [
+          {
+            functionCall: { name: "get_weather", args: expect.objectContaining({ city: "Dhaka" }) },
+            thoughtSignature: "skip_thought_signature_validator",
+          },
+        ],
+      },
       { role: "user", parts: [{ functionResponse: { name: "get_weather", response: { content: { celsius: 31 } } } }] },
     ]);
     // The simulator accepts the follow-up (its marker still asks for the tool, so it calls it again).
@@ -58,19 +93,31 @@ describe("createGeminiAdapter against the provider simulator", () => {
 
   it("streams through the pipeline with usage equal to the non-streamed answer's", async () => {
     const marker = "Name a river. [[sim chunks=4 words=9 reasoning=2 cached=3]]";
-    const streamed = contextFor({ stream: true, messages: [{ role: "user", content: marker }], reasoning_effort: "low" }, simulatorBase());
+    const streamed = contextFor(
+      { stream: true, messages: [{ role: "user", content: marker }], reasoning_effort: "low" },
+      simulatorBase(),
+    );
     const response = await send(streamed);
     let outcome: StreamOutcome | undefined;
-    const text = await new Response(createTranslatedStreamBody({
-      upstreamBody: response.body ?? new ReadableStream(),
-      translator: adapter.createStreamTranslator(streamed),
-      encoder: openaiSurface.createStreamEncoder({ includeUsage: false, modelId: streamed.modelId, requestId: "req_test" }),
-      abortUpstream: () => undefined,
-      onEnd: (settled) => (outcome = settled),
-    })).text();
+    const text = await new Response(
+      createTranslatedStreamBody({
+        upstreamBody: response.body ?? new ReadableStream(),
+        translator: adapter.createStreamTranslator(streamed),
+        encoder: openaiSurface.createStreamEncoder({
+          includeUsage: false,
+          modelId: streamed.modelId,
+          requestId: "req_test",
+        }),
+        abortUpstream: () => undefined,
+        onEnd: (settled) => (outcome = settled),
+      }),
+    ).text();
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
 
-    const plain = contextFor({ messages: [{ role: "user", content: marker }], reasoning_effort: "low" }, simulatorBase());
+    const plain = contextFor(
+      { messages: [{ role: "user", content: marker }], reasoning_effort: "low" },
+      simulatorBase(),
+    );
     const { usage } = adapter.parseChatResponse(await (await send(plain)).json(), plain);
     expect(outcome).toMatchObject({ status: "ok" });
     expect(outcome?.usage).toEqual(usage);

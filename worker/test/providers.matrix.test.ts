@@ -127,13 +127,19 @@ describe.each(MODELS)("%s tool round trip with the openai client", (model) => {
   it("sends the tool result back and gets a final answer", async () => {
     const { apiKey } = await seedAccount();
     const client = openaiClient(apiKey);
-    const messages: OpenAI.ChatCompletionMessageParam[] = [{ role: "user", content: "Weather in Dhaka? [[sim tool=get_weather]]" }];
+    const messages: OpenAI.ChatCompletionMessageParam[] = [
+      { role: "user", content: "Weather in Dhaka? [[sim tool=get_weather]]" },
+    ];
     const first = await client.chat.completions.create({ model, messages, tools: [WEATHER_TOOL] });
     const assistant = first.choices[0]?.message;
     const call = assistant?.tool_calls?.[0];
     expect(call?.type === "function" && call.function.name).toBe("get_weather");
     if (!assistant || !call) return;
-    messages.push(assistant as OpenAI.ChatCompletionMessageParam, { role: "tool", tool_call_id: call.id, content: "31°C, humid" });
+    messages.push(assistant as OpenAI.ChatCompletionMessageParam, {
+      role: "tool",
+      tool_call_id: call.id,
+      content: "31°C, humid",
+    });
     // The follow-up has no tool directive: the model answers in text.
     messages[0] = { role: "user", content: "Weather in Dhaka?" };
     const second = await client.chat.completions.create({ model, messages, tools: [WEATHER_TOOL] });

@@ -10,7 +10,12 @@ import { UNCONFIRMED_AGE_REMOVAL_DAYS, runRetention } from "../src/cron/retentio
 import { markSubscriptionEnded, markSubscriptionRenewed } from "../src/services/billing/subscription-end.ts";
 import { clerkRequests } from "./support/dashboard.ts";
 import { withDatabase } from "./support/gateway.ts";
-import { rowsReferencingAccount, seedLinkedAccount, testPrivacyDeps, type LinkedAccount } from "./support/privacy-fixtures.ts";
+import {
+  rowsReferencingAccount,
+  seedLinkedAccount,
+  testPrivacyDeps,
+  type LinkedAccount,
+} from "./support/privacy-fixtures.ts";
 
 const NOW = new Date("2001-06-30T12:00:00Z");
 const DAY = 24 * 3600 * 1000;
@@ -18,11 +23,14 @@ const daysBefore = (days: number) => new Date(NOW.getTime() - days * DAY);
 const TEST_ERA_END = new Date("2002-01-01T00:00:00Z");
 
 beforeEach(async () => {
-  await withDatabase((db) => db.delete(users).where(or(lt(users.cancelledAt, TEST_ERA_END), lt(users.createdAt, TEST_ERA_END))));
+  await withDatabase((db) =>
+    db.delete(users).where(or(lt(users.cancelledAt, TEST_ERA_END), lt(users.createdAt, TEST_ERA_END))),
+  );
 });
 
 const cancelledAtOf = async (account: LinkedAccount) =>
-  (await withDatabase((db) => db.select({ at: users.cancelledAt }).from(users).where(eq(users.id, account.userId))))[0]?.at ?? null;
+  (await withDatabase((db) => db.select({ at: users.cancelledAt }).from(users).where(eq(users.id, account.userId))))[0]
+    ?.at ?? null;
 const retention = () => withDatabase((db) => runRetention(testPrivacyDeps(db), NOW));
 
 describe("subscription end (billing's hook)", () => {
@@ -58,7 +66,12 @@ describe("subscription end (billing's hook)", () => {
 describe(`accounts that never confirmed their age (policy 7): removed after ${UNCONFIRMED_AGE_REMOVAL_DAYS} days`, () => {
   async function unconfirmedAccount(createdDaysAgo: number): Promise<LinkedAccount> {
     const account = await seedLinkedAccount();
-    await withDatabase((db) => db.update(users).set({ ageConfirmedAt: null, createdAt: daysBefore(createdDaysAgo) }).where(eq(users.id, account.userId)));
+    await withDatabase((db) =>
+      db
+        .update(users)
+        .set({ ageConfirmedAt: null, createdAt: daysBefore(createdDaysAgo) })
+        .where(eq(users.id, account.userId)),
+    );
     return account;
   }
 
@@ -66,13 +79,24 @@ describe(`accounts that never confirmed their age (policy 7): removed after ${UN
     const old = await unconfirmedAccount(8);
     const young = await unconfirmedAccount(6);
     const confirmed = await seedLinkedAccount();
-    await withDatabase((db) => db.update(users).set({ createdAt: daysBefore(400) }).where(eq(users.id, confirmed.userId)));
+    await withDatabase((db) =>
+      db
+        .update(users)
+        .set({ createdAt: daysBefore(400) })
+        .where(eq(users.id, confirmed.userId)),
+    );
 
     const report = await retention();
     expect(report.expiredAccounts).toMatchObject({ due: 1, ageUnconfirmed: 1, completed: 1, failed: 0 });
-    expect(await withDatabase((db) => rowsReferencingAccount(db, old.userId))).toEqual({ users: 0, api_keys: 0, usage_events: 0, request_logs: 0 });
+    expect(await withDatabase((db) => rowsReferencingAccount(db, old.userId))).toEqual({
+      users: 0,
+      api_keys: 0,
+      usage_events: 0,
+      request_logs: 0,
+    });
     expect(await clerkRequests(old.clerkUserId)).toContainEqual(expect.objectContaining({ method: "DELETE" }));
-    for (const kept of [young, confirmed]) expect((await withDatabase((db) => rowsReferencingAccount(db, kept.userId))).users).toBe(1);
+    for (const kept of [young, confirmed])
+      expect((await withDatabase((db) => rowsReferencingAccount(db, kept.userId))).users).toBe(1);
 
     // The younger one goes once it is past 7 days too.
     const later = await withDatabase((db) => runRetention(testPrivacyDeps(db), new Date(NOW.getTime() + 2 * DAY)));

@@ -28,7 +28,12 @@ const NOW = new Date("2001-06-30T12:00:00Z");
 const DAY = 24 * 3600 * 1000;
 const daysBefore = (days: number) => new Date(NOW.getTime() - days * DAY);
 const TEST_ERA_END = new Date("2002-01-01T00:00:00Z");
-const GENEROUS: RetentionLimits = { rowsPerStatement: 1_000, operationalLogTimeBudgetMs: 60_000, accountRowsPerRun: 100_000, accountsPerRun: 50 };
+const GENEROUS: RetentionLimits = {
+  rowsPerStatement: 1_000,
+  operationalLogTimeBudgetMs: 60_000,
+  accountRowsPerRun: 100_000,
+  accountsPerRun: 50,
+};
 
 beforeEach(async () => {
   await withDatabase(async (db) => {
@@ -42,7 +47,13 @@ async function insertLogs(db: Database, userId: string, createdAt: Date[]): Prom
   await db.insert(requestLogs).values(
     createdAt.map((at, index) => ({
       requestId: `req_retention_${crypto.randomUUID().replaceAll("-", "")}_${index}`,
-      userId, ip: "198.51.100.4", userAgent: "retention-test", method: "POST", path: "/v1/chat/completions", status: 200, createdAt: at,
+      userId,
+      ip: "198.51.100.4",
+      userAgent: "retention-test",
+      method: "POST",
+      path: "/v1/chat/completions",
+      status: 200,
+      createdAt: at,
     })),
   );
 }
@@ -52,11 +63,15 @@ async function cancel(account: LinkedAccount, at: Date): Promise<void> {
 }
 
 async function logTimes(userId: string): Promise<number[]> {
-  const rows = await withDatabase((db) => db.select({ at: requestLogs.createdAt }).from(requestLogs).where(eq(requestLogs.userId, userId)));
+  const rows = await withDatabase((db) =>
+    db.select({ at: requestLogs.createdAt }).from(requestLogs).where(eq(requestLogs.userId, userId)),
+  );
   return rows.map((row) => row.at.getTime()).sort((left, right) => left - right);
 }
 
-async function usageOf(requestIdPrefix: string): Promise<Array<{ userId: string | null; apiKeyId: string | null; promptTokens: number }>> {
+async function usageOf(
+  requestIdPrefix: string,
+): Promise<Array<{ userId: string | null; apiKeyId: string | null; promptTokens: number }>> {
   return withDatabase((db) =>
     db
       .select({ userId: usageEvents.userId, apiKeyId: usageEvents.apiKeyId, promptTokens: usageEvents.promptTokens })
@@ -68,7 +83,11 @@ async function usageOf(requestIdPrefix: string): Promise<Array<{ userId: string 
 /** The request-id prefix of the bulk usage rows of an account (there is exactly one batch per account here). */
 async function bulkPrefix(userId: string): Promise<string> {
   const [row] = await withDatabase((db) =>
-    db.select({ requestId: usageEvents.requestId }).from(usageEvents).where(and(eq(usageEvents.userId, userId), sql`${usageEvents.requestId} LIKE 'req_bulk_%'`)).limit(1),
+    db
+      .select({ requestId: usageEvents.requestId })
+      .from(usageEvents)
+      .where(and(eq(usageEvents.userId, userId), sql`${usageEvents.requestId} LIKE 'req_bulk_%'`))
+      .limit(1),
   );
   return (row?.requestId ?? "").replace(/_\d+$/, "_");
 }
@@ -95,27 +114,39 @@ describe("operational logs (policy 1.4)", () => {
     expect(second.operationalLogs).toEqual({ deleted: 0, statements: 1, finished: true });
   });
 
-  it("keeps up with any volume: 120,000 due rows are gone after one run with the default limits", { timeout: 120_000 }, async () => {
-    const account = await seedLinkedAccount();
-    await withDatabase((db) =>
-      db.execute(sql`
+  it(
+    "keeps up with any volume: 120,000 due rows are gone after one run with the default limits",
+    { timeout: 120_000 },
+    async () => {
+      const account = await seedLinkedAccount();
+      await withDatabase((db) =>
+        db.execute(sql`
         INSERT INTO request_logs (request_id, user_id, ip, user_agent, method, path, status, created_at)
         SELECT 'req_volume_' || n, ${account.userId}, '198.51.100.4', 'retention-test', 'POST', '/v1/chat/completions', 200,
                ${daysBefore(40).toISOString()}::timestamptz + n * interval '1 millisecond'
         FROM generate_series(1, 120000) AS n`),
-    );
-    const report = await withDatabase((db) => runRetention(testPrivacyDeps(db), NOW, DEFAULT_RETENTION_LIMITS));
-    expect(report.operationalLogs).toMatchObject({ deleted: 120_000, finished: true });
-    expect(await logTimes(account.userId)).toEqual([]);
-  });
+      );
+      const report = await withDatabase((db) => runRetention(testPrivacyDeps(db), NOW, DEFAULT_RETENTION_LIMITS));
+      expect(report.operationalLogs).toMatchObject({ deleted: 120_000, finished: true });
+      expect(await logTimes(account.userId)).toEqual([]);
+    },
+  );
 
   it("stops only at its time budget, after at least one statement, and the next run continues", async () => {
     const account = await seedLinkedAccount();
-    await withDatabase((db) => insertLogs(db, account.userId, Array.from({ length: 10 }, (_, index) => new Date(daysBefore(60).getTime() + index))));
+    await withDatabase((db) =>
+      insertLogs(
+        db,
+        account.userId,
+        Array.from({ length: 10 }, (_, index) => new Date(daysBefore(60).getTime() + index)),
+      ),
+    );
     const limits: RetentionLimits = { ...GENEROUS, rowsPerStatement: 4, operationalLogTimeBudgetMs: 0 };
     const first = await withDatabase((db) => runRetention(testPrivacyDeps(db), NOW, limits));
     expect(first.operationalLogs).toEqual({ deleted: 4, statements: 1, finished: false });
-    const rest = await withDatabase((db) => runRetention(testPrivacyDeps(db), NOW, { ...limits, operationalLogTimeBudgetMs: 60_000 }));
+    const rest = await withDatabase((db) =>
+      runRetention(testPrivacyDeps(db), NOW, { ...limits, operationalLogTimeBudgetMs: 60_000 }),
+    );
     expect(rest.operationalLogs).toEqual({ deleted: 6, statements: 2, finished: true });
   });
 });
@@ -124,19 +155,32 @@ describe("expired accounts (policy 4.3)", () => {
   it("anonymises an account cancelled more than 30 days ago and leaves newer and active ones alone", async () => {
     const expired = await seedLinkedAccount();
     // Real traffic first: a usage row, a log row, the key record and counters in Redis.
-    const response = await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(expired.apiKey), body: chatBody() });
+    const response = await gatewayFetch("/v1/chat/completions", {
+      method: "POST",
+      headers: bearer(expired.apiKey),
+      body: chatBody(),
+    });
     await response.arrayBuffer();
     const liveRow = await waitForUsageRow(response.headers.get("x-request-id") ?? "");
-    await withDatabase((db) => insertBulkRows(db, expired, { usageRows: 9, logRows: 4, createdAt: "2001-06-20T00:00:00Z" }));
+    await withDatabase((db) =>
+      insertBulkRows(db, expired, { usageRows: 9, logRows: 4, createdAt: "2001-06-20T00:00:00Z" }),
+    );
     const prefix = await bulkPrefix(expired.userId);
     await cancel(expired, daysBefore(31));
 
     const cancelledRecently = await seedLinkedAccount();
-    await withDatabase((db) => insertBulkRows(db, cancelledRecently, { usageRows: 3, logRows: 2, createdAt: "2001-06-20T00:00:00Z" }));
+    await withDatabase((db) =>
+      insertBulkRows(db, cancelledRecently, { usageRows: 3, logRows: 2, createdAt: "2001-06-20T00:00:00Z" }),
+    );
     await cancel(cancelledRecently, daysBefore(29));
     const active = await seedLinkedAccount();
-    await withDatabase((db) => insertBulkRows(db, active, { usageRows: 3, logRows: 2, createdAt: "2001-06-20T00:00:00Z" }));
-    const untouchedBefore = await withDatabase(async (db) => [await rowsReferencingAccount(db, cancelledRecently.userId), await rowsReferencingAccount(db, active.userId)]);
+    await withDatabase((db) =>
+      insertBulkRows(db, active, { usageRows: 3, logRows: 2, createdAt: "2001-06-20T00:00:00Z" }),
+    );
+    const untouchedBefore = await withDatabase(async (db) => [
+      await rowsReferencingAccount(db, cancelledRecently.userId),
+      await rowsReferencingAccount(db, active.userId),
+    ]);
     expect((await allRedisKeys()).some((key) => key.includes(expired.keyHash))).toBe(true);
 
     const report = await withDatabase((db) => runRetention(testPrivacyDeps(db), NOW, GENEROUS));
@@ -151,11 +195,18 @@ describe("expired accounts (policy 4.3)", () => {
     });
 
     // Nothing references the person any more, anywhere.
-    expect(await withDatabase((db) => rowsReferencingAccount(db, expired.userId))).toEqual({ users: 0, api_keys: 0, usage_events: 0, request_logs: 0 });
+    expect(await withDatabase((db) => rowsReferencingAccount(db, expired.userId))).toEqual({
+      users: 0,
+      api_keys: 0,
+      usage_events: 0,
+      request_logs: 0,
+    });
     // Only the tombstone that keeps a late settlement from writing anything (2 hours, the random id alone).
-    expect((await allRedisKeys()).filter((key) => [expired.userId, expired.keyId, expired.keyHash].some((id) => key.includes(id)))).toEqual([
-      `omz:deleted:${expired.userId}`,
-    ]);
+    expect(
+      (await allRedisKeys()).filter((key) =>
+        [expired.userId, expired.keyId, expired.keyHash].some((id) => key.includes(id)),
+      ),
+    ).toEqual([`omz:deleted:${expired.userId}`]);
     expect(await clerkRequests(expired.clerkUserId)).toContainEqual(expect.objectContaining({ method: "DELETE" }));
     // The usage numbers stay, without user or key.
     const anonymous = await usageOf(prefix);
@@ -165,27 +216,43 @@ describe("expired accounts (policy 4.3)", () => {
     const [live] = await withDatabase((db) => db.select().from(usageEvents).where(eq(usageEvents.id, liveRow.id)));
     expect(live).toEqual({ ...liveRow, userId: null, apiKeyId: null, settled: live?.settled });
     // The key is refused.
-    const refused = await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(expired.apiKey), body: chatBody() });
+    const refused = await gatewayFetch("/v1/chat/completions", {
+      method: "POST",
+      headers: bearer(expired.apiKey),
+      body: chatBody(),
+    });
     expect(refused.status).toBe(401);
     await refused.arrayBuffer();
 
     // Newer cancellations and active accounts are untouched.
-    const untouchedAfter = await withDatabase(async (db) => [await rowsReferencingAccount(db, cancelledRecently.userId), await rowsReferencingAccount(db, active.userId)]);
+    const untouchedAfter = await withDatabase(async (db) => [
+      await rowsReferencingAccount(db, cancelledRecently.userId),
+      await rowsReferencingAccount(db, active.userId),
+    ]);
     expect(untouchedAfter).toEqual(untouchedBefore);
     expect(untouchedAfter[0]).toEqual({ users: 1, api_keys: 1, usage_events: 3, request_logs: 2 });
   });
 
   it("bounds the work per run, and the next runs finish it", async () => {
     const big = await seedLinkedAccount();
-    await withDatabase((db) => insertBulkRows(db, big, { usageRows: 25, logRows: 5, createdAt: "2001-06-20T00:00:00Z" }));
+    await withDatabase((db) =>
+      insertBulkRows(db, big, { usageRows: 25, logRows: 5, createdAt: "2001-06-20T00:00:00Z" }),
+    );
     const bigPrefix = await bulkPrefix(big.userId);
     await cancel(big, daysBefore(40));
     const small = [await seedLinkedAccount(), await seedLinkedAccount()];
     for (const [index, account] of small.entries()) {
-      await withDatabase((db) => insertBulkRows(db, account, { usageRows: 1, logRows: 0, createdAt: "2001-06-20T00:00:00Z" }));
+      await withDatabase((db) =>
+        insertBulkRows(db, account, { usageRows: 1, logRows: 0, createdAt: "2001-06-20T00:00:00Z" }),
+      );
       await cancel(account, daysBefore(35 - index));
     }
-    const limits: RetentionLimits = { rowsPerStatement: 4, operationalLogTimeBudgetMs: 60_000, accountRowsPerRun: 12, accountsPerRun: 2 };
+    const limits: RetentionLimits = {
+      rowsPerStatement: 4,
+      operationalLogTimeBudgetMs: 60_000,
+      accountRowsPerRun: 12,
+      accountsPerRun: 2,
+    };
     const run = () => withDatabase((db) => runRetention(testPrivacyDeps(db), NOW, limits));
 
     // Run 1: the big account's 5 logs, then 7 of its 25 usage rows; its users row stays, so it is due again.
@@ -194,9 +261,17 @@ describe("expired accounts (policy 4.3)", () => {
     expect(first.expiredAccounts.deleted.request_logs).toBe(5);
     expect(first.expiredAccounts.anonymised.usage_events).toBe(7);
     expect((await usageOf(bigPrefix)).filter((row) => row.userId === null)).toHaveLength(7);
-    expect(await withDatabase((db) => rowsReferencingAccount(db, big.userId))).toMatchObject({ users: 1, request_logs: 0, usage_events: 18 });
+    expect(await withDatabase((db) => rowsReferencingAccount(db, big.userId))).toMatchObject({
+      users: 1,
+      request_logs: 0,
+      usage_events: 18,
+    });
     // Its access is closed already: the key is revoked and refused.
-    const refused = await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(big.apiKey), body: chatBody() });
+    const refused = await gatewayFetch("/v1/chat/completions", {
+      method: "POST",
+      headers: bearer(big.apiKey),
+      body: chatBody(),
+    });
     expect(refused.status).toBe(401);
     await refused.arrayBuffer();
 
@@ -214,7 +289,9 @@ describe("expired accounts (policy 4.3)", () => {
     expect(fifth.expiredAccounts).toMatchObject({ due: 0, completed: 0, finished: true });
 
     for (const account of [big, ...small]) {
-      expect(Object.values(await withDatabase((db) => rowsReferencingAccount(db, account.userId)))).toEqual([0, 0, 0, 0]);
+      expect(Object.values(await withDatabase((db) => rowsReferencingAccount(db, account.userId)))).toEqual([
+        0, 0, 0, 0,
+      ]);
     }
     const bigRows = await usageOf(bigPrefix);
     expect(bigRows).toHaveLength(25);
@@ -231,7 +308,11 @@ describe("the cron trigger", () => {
 
     const trigger = async (cron: string) => {
       const context = createExecutionContext();
-      worker.scheduled(createScheduledController({ scheduledTime: NOW, cron }), env as unknown as Record<string, unknown>, context);
+      worker.scheduled(
+        createScheduledController({ scheduledTime: NOW, cron }),
+        env as unknown as Record<string, unknown>,
+        context,
+      );
       await waitOnExecutionContext(context);
     };
 
@@ -242,8 +323,18 @@ describe("the cron trigger", () => {
 
     await trigger("23 * * * *");
     expect(await logTimes(active.userId)).toEqual([daysBefore(2).getTime()]);
-    expect(await withDatabase((db) => rowsReferencingAccount(db, expired.userId))).toEqual({ users: 0, api_keys: 0, usage_events: 0, request_logs: 0 });
-    const remaining = await withDatabase((db) => db.select({ id: users.id }).from(users).where(inArray(users.id, [active.userId])));
+    expect(await withDatabase((db) => rowsReferencingAccount(db, expired.userId))).toEqual({
+      users: 0,
+      api_keys: 0,
+      usage_events: 0,
+      request_logs: 0,
+    });
+    const remaining = await withDatabase((db) =>
+      db
+        .select({ id: users.id })
+        .from(users)
+        .where(inArray(users.id, [active.userId])),
+    );
     expect(remaining).toHaveLength(1);
   });
 });

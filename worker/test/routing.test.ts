@@ -8,13 +8,19 @@ import { bearer, chatBody, gatewayFetch, openaiClient, seedAccount, waitForUsage
 import { nonce, simulatorEntries } from "./support/simulator.ts";
 
 const ask = (apiKey: string, model: string, content: string) =>
-  openaiClient(apiKey).chat.completions.create({ model, messages: [{ role: "user", content }] }).withResponse();
+  openaiClient(apiKey)
+    .chat.completions.create({ model, messages: [{ role: "user", content }] })
+    .withResponse();
 
 describe("fallback before the first byte", () => {
   it("tries the next route after a 5xx and answers from it", async () => {
     const { apiKey } = await seedAccount();
     const marker = `n${nonce()}`;
-    const { data, response } = await ask(apiKey, "qwen/qwen4-max", `${marker} [[sim error=503 error_times=1 nonce=${marker}]]`);
+    const { data, response } = await ask(
+      apiKey,
+      "qwen/qwen4-max",
+      `${marker} [[sim error=503 error_times=1 nonce=${marker}]]`,
+    );
     expect(data.choices[0]?.message.content).toBeTruthy();
     const entries = await simulatorEntries(marker);
     expect(entries.map((entry) => entry.outcome)).toEqual(["error", "completed"]);
@@ -80,7 +86,11 @@ describe("jurisdiction control (policy 8)", () => {
     const { apiKey } = await seedAccount({ accountJurisdictions: ["US"] });
     const marker = `n${nonce()}`;
     // qwen4-max is routed SG, then US: only the US route may be used, so its failure is final.
-    const error = await ask(apiKey, "qwen/qwen4-max", `${marker} [[sim error=503 error_times=1 nonce=${marker}]]`).catch((caught: unknown) => caught);
+    const error = await ask(
+      apiKey,
+      "qwen/qwen4-max",
+      `${marker} [[sim error=503 error_times=1 nonce=${marker}]]`,
+    ).catch((caught: unknown) => caught);
     expect((error as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
     expect(await simulatorEntries(marker)).toHaveLength(1);
     const { data } = await ask(apiKey, "qwen/qwen4-max", `${marker} again`);
@@ -89,7 +99,11 @@ describe("jurisdiction control (policy 8)", () => {
 
   it("refuses with 403 naming the reason when the model has no allowed route", async () => {
     const { apiKey } = await seedAccount({ accountJurisdictions: ["US", "EU"] });
-    const response = await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(apiKey), body: chatBody() });
+    const response = await gatewayFetch("/v1/chat/completions", {
+      method: "POST",
+      headers: bearer(apiKey),
+      body: chatBody(),
+    });
     expect(response.status).toBe(403);
     const { error } = (await response.json()) as { error: { code: string; type: string; message: string } };
     expect(error).toMatchObject({ code: "jurisdiction_not_allowed", type: "permission_error" });
@@ -114,7 +128,10 @@ describe("client disconnect", () => {
     const response = await gatewayFetch("/v1/chat/completions", {
       method: "POST",
       headers: bearer(apiKey),
-      body: chatBody({ stream: true, messages: [{ role: "user", content: `${marker} [[sim chunks=40 delay_ms=100]]` }] }),
+      body: chatBody({
+        stream: true,
+        messages: [{ role: "user", content: `${marker} [[sim chunks=40 delay_ms=100]]` }],
+      }),
     });
     const reader = response.body!.getReader();
     await reader.read();

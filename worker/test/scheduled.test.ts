@@ -9,19 +9,29 @@ import { bearer, chatBody, gatewayFetch, seedAccount, withDatabase } from "./sup
 describe("scheduled handler", () => {
   it("drains the usage queue into Postgres and settles the cost into the balance", async () => {
     const account = await seedAccount(1_000_000);
-    const response = await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(account.apiKey), body: chatBody() });
+    const response = await gatewayFetch("/v1/chat/completions", {
+      method: "POST",
+      headers: bearer(account.apiKey),
+      body: chatBody(),
+    });
     await response.arrayBuffer();
     const requestId = response.headers.get("x-request-id") ?? "";
     let row: typeof usageEvents.$inferSelect | undefined;
     for (let attempt = 0; attempt < 50 && !row?.settled; attempt += 1) {
       const context = createExecutionContext();
-      worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env as unknown as Record<string, unknown>, context);
+      worker.scheduled(
+        createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }),
+        env as unknown as Record<string, unknown>,
+        context,
+      );
       await waitOnExecutionContext(context);
       [row] = await withDatabase((db) => db.select().from(usageEvents).where(eq(usageEvents.requestId, requestId)));
       if (!row?.settled) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(row).toMatchObject({ userId: account.userId, status: "ok", settled: true });
-    const [user] = await withDatabase((db) => db.select({ credit: users.creditBalanceMicroUsd }).from(users).where(eq(users.id, account.userId)));
+    const [user] = await withDatabase((db) =>
+      db.select({ credit: users.creditBalanceMicroUsd }).from(users).where(eq(users.id, account.userId)),
+    );
     expect(user?.credit).toBe(1_000_000 - (row?.costMicroUsd ?? 0));
   });
 });

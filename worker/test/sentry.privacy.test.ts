@@ -7,7 +7,13 @@ import { describe, expect, it } from "vitest";
 import { GatewayError } from "../src/errors.ts";
 import { createErrorReporter } from "../src/services/error-reporter/create-error-reporter.ts";
 import { GATEWAY, bearer, chatBody, gatewayFetch, seedAccount } from "./support/gateway.ts";
-import { envelopesFor, eventOf, sentryEnvelopes, waitForSentryEnvelope, type ReceivedEnvelope } from "./support/sentry-fake.ts";
+import {
+  envelopesFor,
+  eventOf,
+  sentryEnvelopes,
+  waitForSentryEnvelope,
+  type ReceivedEnvelope,
+} from "./support/sentry-fake.ts";
 import { nonce } from "./support/simulator.ts";
 import { binding } from "./support/stand-ins.ts";
 
@@ -57,7 +63,12 @@ describe("Sentry error reports carry nothing the caller sent", () => {
     const envelope = await waitForSentryEnvelope(requestId);
     const event = eventOf(envelope);
     // It is the report of this failure, so the negative checks below are not vacuous.
-    expect(event?.tags).toMatchObject({ request_id: requestId, route: "POST /v1/chat/completions", status: "502", error_code: "upstream_error" });
+    expect(event?.tags).toMatchObject({
+      request_id: requestId,
+      route: "POST /v1/chat/completions",
+      status: "502",
+      error_code: "upstream_error",
+    });
     expect(event?.environment).toBe("test");
     const exception = event?.exception?.values?.at(-1);
     expect(exception?.type).toBe("GatewayError");
@@ -81,7 +92,11 @@ describe("Sentry error reports carry nothing the caller sent", () => {
       body: `{"model":"deepseek/deepseek-flash","messages":[{"role":"user","content":"${secrets.prompt}"}], broken`,
     });
     expect(badJson.status).toBe(400);
-    const badKey = await gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(`sk-omni-${"B".repeat(40)}`), body: chatBody() });
+    const badKey = await gatewayFetch("/v1/chat/completions", {
+      method: "POST",
+      headers: bearer(`sk-omni-${"B".repeat(40)}`),
+      body: chatBody(),
+    });
     expect(badKey.status).toBe(401);
 
     // A failure sent after the refusals: once its report has arrived, a report of the refusals (sent earlier, from
@@ -119,7 +134,12 @@ describe("the reporter keeps only our own messages", () => {
   function callerRequest(secrets: ReturnType<typeof callerSecrets>): Request {
     return new Request(`${GATEWAY}/v1/chat/completions?secret=${secrets.querySecret}`, {
       method: "POST",
-      headers: { authorization: secrets.authorization, "x-api-key": secrets.apiKey, cookie: `session=${secrets.cookieValue}`, "cf-connecting-ip": CALLER_IP },
+      headers: {
+        authorization: secrets.authorization,
+        "x-api-key": secrets.apiKey,
+        cookie: `session=${secrets.cookieValue}`,
+        "cf-connecting-ip": CALLER_IP,
+      },
       body: JSON.stringify({ messages: [{ role: "user", content: secrets.prompt }] }),
     });
   }
@@ -128,7 +148,9 @@ describe("the reporter keeps only our own messages", () => {
     const secrets = callerSecrets(`sk-omni-${"C".repeat(40)}`);
     const requestId = `req_${nonce()}`;
     const cause = new RangeError(`cause quoting ${secrets.prompt}`);
-    const error = new TypeError(`Unexpected token in "${secrets.prompt}"\n    at fake (${secrets.prompt}:1:1)`, { cause });
+    const error = new TypeError(`Unexpected token in "${secrets.prompt}"\n    at fake (${secrets.prompt}:1:1)`, {
+      cause,
+    });
     const envelope = await report(error, requestId, callerRequest(secrets));
 
     const exceptions = eventOf(envelope)?.exception?.values ?? [];
@@ -144,7 +166,11 @@ describe("the reporter keeps only our own messages", () => {
     const leakedKey = `sk-omni-${"D".repeat(40)}`;
     const secrets = callerSecrets(leakedKey);
     const requestId = `req_${nonce()}`;
-    const envelope = await report(new GatewayError("internal_error", `bug: quoted ${secrets.authorization} and ${leakedKey}`), requestId, callerRequest(secrets));
+    const envelope = await report(
+      new GatewayError("internal_error", `bug: quoted ${secrets.authorization} and ${leakedKey}`),
+      requestId,
+      callerRequest(secrets),
+    );
 
     expect(eventOf(envelope)?.exception?.values?.at(-1)?.value).toBe("bug: quoted Bearer [Filtered] and [Filtered]");
     expectNoneOf(envelope, secrets);
@@ -167,13 +193,21 @@ describe("the reporter keeps only our own messages", () => {
     const response = await gatewayFetch("/v1/chat/completions", {
       method: "POST",
       headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ model: "deepseek/deepseek-flash", stream: true, messages: [{ role: "user", content: "mid-stream-canary [[sim chunks=6 disconnect_after=2]]" }] }),
+      body: JSON.stringify({
+        model: "deepseek/deepseek-flash",
+        stream: true,
+        messages: [{ role: "user", content: "mid-stream-canary [[sim chunks=6 disconnect_after=2]]" }],
+      }),
     });
     const requestId = response.headers.get("x-request-id") ?? "";
     expect(response.status).toBe(200);
     await response.text();
     const envelope = await waitForSentryEnvelope(requestId);
-    expect(eventOf(envelope)?.tags).toMatchObject({ request_id: requestId, status: "502", error_code: "upstream_error" });
+    expect(eventOf(envelope)?.tags).toMatchObject({
+      request_id: requestId,
+      status: "502",
+      error_code: "upstream_error",
+    });
     expect(JSON.stringify(envelope)).not.toContain("mid-stream-canary");
   });
 });

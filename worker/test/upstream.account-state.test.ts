@@ -17,7 +17,10 @@ describe("omnizen's own provider account state", () => {
     const response = await gatewayFetch("/v1/chat/completions", {
       method: "POST",
       headers: bearer(apiKey),
-      body: chatBody({ model: "deepseek/deepseek-flash", messages: [{ role: "user", content: `${prompt} [[sim error=402 error_text=credit]]` }] }),
+      body: chatBody({
+        model: "deepseek/deepseek-flash",
+        messages: [{ role: "user", content: `${prompt} [[sim error=402 error_text=credit]]` }],
+      }),
     });
     expect(response.status).toBe(503);
     const text = await response.text();
@@ -37,7 +40,11 @@ describe("omnizen's own provider account state", () => {
     const response = await gatewayFetch("/v1/messages", {
       method: "POST",
       headers: { "x-api-key": apiKey, "anthropic-version": "2023-06-01", "content-type": "application/json" },
-      body: JSON.stringify({ model: "anthropic/claude-haiku-5-5", max_tokens: 32, messages: [{ role: "user", content: `n${nonce()} hi [[sim error=400 error_text=credit]]` }] }),
+      body: JSON.stringify({
+        model: "anthropic/claude-haiku-5-5",
+        max_tokens: 32,
+        messages: [{ role: "user", content: `n${nonce()} hi [[sim error=400 error_text=credit]]` }],
+      }),
     });
     expect(response.status).toBe(503);
     const text = await response.text();
@@ -51,7 +58,12 @@ describe("omnizen's own provider account state", () => {
     const response = await gatewayFetch("/v1/chat/completions", {
       method: "POST",
       headers: bearer(apiKey),
-      body: chatBody({ model: "qwen/qwen4-max", messages: [{ role: "user", content: `${marker} [[sim error=400 error_text=quota error_times=1 nonce=${marker}]]` }] }),
+      body: chatBody({
+        model: "qwen/qwen4-max",
+        messages: [
+          { role: "user", content: `${marker} [[sim error=400 error_text=quota error_times=1 nonce=${marker}]]` },
+        ],
+      }),
     });
     expect(response.status).toBe(200);
     const body = (await response.json()) as { choices: Array<{ message: { content: string } }> };

@@ -13,18 +13,29 @@ describe("usage posting", () => {
         SELECT 'settle-' || ${account.userId} || '-' || n, ${account.userId}, ${account.keyId}, 'm', 'p', 7, 'v', 'ok', 200, 1
         FROM generate_series(1, 25) AS n`);
       const balance = async () =>
-        Number((await db.select({ balance: accountBalanceSql }).from(users).where(eq(users.id, account.userId)))[0]?.balance);
+        Number(
+          (await db.select({ balance: accountBalanceSql }).from(users).where(eq(users.id, account.userId)))[0]?.balance,
+        );
       expect(await balance()).toBe(1_000_000 - 25 * 7);
       // Small batches: several runs are needed, each bounded, and the balance reads the same throughout.
       let posted = 0;
       for (let run = 0; run < 20; run += 1) posted += await postUsage(db, 1, 10);
       expect(posted).toBeGreaterThanOrEqual(25);
       expect(await balance()).toBe(1_000_000 - 25 * 7);
-      const [row] = await db.select({ credit: users.creditBalanceMicroUsd }).from(users).where(eq(users.id, account.userId));
+      const [row] = await db
+        .select({ credit: users.creditBalanceMicroUsd })
+        .from(users)
+        .where(eq(users.id, account.userId));
       expect(row?.credit).toBe(1_000_000 - 25 * 7);
-      const unsettled = await db.select().from(usageEvents).where(sql`${usageEvents.userId} = ${account.userId} AND NOT ${usageEvents.settled}`);
+      const unsettled = await db
+        .select()
+        .from(usageEvents)
+        .where(sql`${usageEvents.userId} = ${account.userId} AND NOT ${usageEvents.settled}`);
       expect(unsettled).toEqual([]);
-      const [key] = await db.select({ lastUsedAt: apiKeys.lastUsedAt }).from(apiKeys).where(eq(apiKeys.id, account.keyId));
+      const [key] = await db
+        .select({ lastUsedAt: apiKeys.lastUsedAt })
+        .from(apiKeys)
+        .where(eq(apiKeys.id, account.keyId));
       expect(key?.lastUsedAt).not.toBeNull();
       expect(await postUsage(db)).toBeGreaterThanOrEqual(0);
       expect(await balance()).toBe(1_000_000 - 25 * 7);

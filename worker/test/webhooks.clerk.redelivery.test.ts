@@ -29,10 +29,15 @@ function userUpdated(clerkUserId: string, firstName: string): string {
 }
 
 async function deliver(body: string, deliveryId: string): Promise<Response> {
-  return gatewayFetch("/webhooks/clerk", { method: "POST", headers: await svixHeaders(body, { id: deliveryId }), body });
+  return gatewayFetch("/webhooks/clerk", {
+    method: "POST",
+    headers: await svixHeaders(body, { id: deliveryId }),
+    body,
+  });
 }
 
-const nameOf = async (clerkUserId: string) => (await withDatabase((db) => db.select().from(users).where(eq(users.clerkUserId, clerkUserId))))[0]?.name;
+const nameOf = async (clerkUserId: string) =>
+  (await withDatabase((db) => db.select().from(users).where(eq(users.clerkUserId, clerkUserId))))[0]?.name;
 
 async function waitFor(condition: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;
@@ -71,7 +76,10 @@ describe("redelivery of a delivery that has not committed", () => {
     await lock.locked;
     // The first run claims the delivery, then blocks on the row: it has not committed anything.
     const first = deliver(body, deliveryId);
-    await waitFor(async () => (await redis.exists(webhookDeliveryKey("clerk", deliveryId))) === 1, "the first run's claim");
+    await waitFor(
+      async () => (await redis.exists(webhookDeliveryKey("clerk", deliveryId))) === 1,
+      "the first run's claim",
+    );
 
     const copy = await deliver(body, deliveryId);
     expect(copy.status).toBe(409);
@@ -84,7 +92,10 @@ describe("redelivery of a delivery that has not committed", () => {
 
     // Time passes as if the first run had died: its claim lapses, and Svix's next retry is processed again.
     await redis.pexpire(webhookDeliveryKey("clerk", deliveryId), 1);
-    await waitFor(async () => (await redis.exists(webhookDeliveryKey("clerk", deliveryId))) === 0, "the claim to lapse");
+    await waitFor(
+      async () => (await redis.exists(webhookDeliveryKey("clerk", deliveryId))) === 0,
+      "the claim to lapse",
+    );
     const retry = deliver(body, deliveryId);
     lock.release();
     await lock.done;

@@ -16,7 +16,10 @@ interface UserFields {
   updated_at?: number;
 }
 
-/** A Clerk `user.*` event envelope with `UserJSON` data (the fields Clerk sends that omnizen reads, and some it does not). */
+/**
+ * A Clerk `user.*` event envelope with `UserJSON` data (the fields Clerk sends that omnizen reads, and some it does
+ * not).
+ */
 function userEvent(type: string, clerkUserId: string, fields: UserFields = {}): string {
   const email = fields.email === undefined ? `${clerkUserId}@example.test` : fields.email;
   return JSON.stringify({
@@ -33,11 +36,37 @@ function userEvent(type: string, clerkUserId: string, fields: UserFields = {}): 
       image_url: "https://img.clerk.com/x",
       primary_email_address_id: email ? "idn_email_1" : null,
       email_addresses: [
-        { id: "idn_email_0", object: "email_address", email_address: "old@example.test", verification: { status: "verified" }, linked_to: [] },
-        ...(email ? [{ id: "idn_email_1", object: "email_address", email_address: email, verification: { status: "verified" }, linked_to: [] }] : []),
+        {
+          id: "idn_email_0",
+          object: "email_address",
+          email_address: "old@example.test",
+          verification: { status: "verified" },
+          linked_to: [],
+        },
+        ...(email
+          ? [
+              {
+                id: "idn_email_1",
+                object: "email_address",
+                email_address: email,
+                verification: { status: "verified" },
+                linked_to: [],
+              },
+            ]
+          : []),
       ],
       primary_phone_number_id: fields.phone ? "idn_phone_1" : null,
-      phone_numbers: fields.phone ? [{ id: "idn_phone_1", object: "phone_number", phone_number: fields.phone, verification: { status: "verified" }, linked_to: [] }] : [],
+      phone_numbers: fields.phone
+        ? [
+            {
+              id: "idn_phone_1",
+              object: "phone_number",
+              phone_number: fields.phone,
+              verification: { status: "verified" },
+              linked_to: [],
+            },
+          ]
+        : [],
       private_metadata: {},
       public_metadata: {},
       unsafe_metadata: {},
@@ -51,7 +80,8 @@ async function deliver(body: string, headers?: Record<string, string>): Promise<
   return gatewayFetch("/webhooks/clerk", { method: "POST", headers: headers ?? (await svixHeaders(body)), body });
 }
 
-const rowOf = async (clerkUserId: string) => (await withDatabase((db) => db.select().from(users).where(eq(users.clerkUserId, clerkUserId))))[0];
+const rowOf = async (clerkUserId: string) =>
+  (await withDatabase((db) => db.select().from(users).where(eq(users.clerkUserId, clerkUserId))))[0];
 
 describe("signature", () => {
   it("refuses a bad signature, a stale timestamp and missing headers with 400 in OpenAI's shape, before parsing", async () => {
@@ -70,7 +100,9 @@ describe("signature", () => {
     for (const [payload, headers] of cases) {
       const response = await deliver(payload, headers);
       expect(response.status).toBe(400);
-      expect(await response.json()).toMatchObject({ error: { code: "invalid_webhook_signature", type: "invalid_request_error", param: null } });
+      expect(await response.json()).toMatchObject({
+        error: { code: "invalid_webhook_signature", type: "invalid_request_error", param: null },
+      });
     }
     expect(await rowOf(clerkUserId)).toBeUndefined();
   });
@@ -79,12 +111,26 @@ describe("signature", () => {
 describe("user.created and user.updated", () => {
   it("creates the row with name, primary email and primary phone, then updates it", async () => {
     const clerkUserId = newClerkUserId();
-    const created = await deliver(userEvent("user.created", clerkUserId, { phone: "+8801711111111", updated_at: 1_000 }));
+    const created = await deliver(
+      userEvent("user.created", clerkUserId, { phone: "+8801711111111", updated_at: 1_000 }),
+    );
     expect(created.status).toBe(200);
     expect(await created.json()).toEqual({ received: true, outcome: "applied" });
-    expect(await rowOf(clerkUserId)).toMatchObject({ name: "Rahim Uddin", email: `${clerkUserId}@example.test`, phone: "+8801711111111" });
+    expect(await rowOf(clerkUserId)).toMatchObject({
+      name: "Rahim Uddin",
+      email: `${clerkUserId}@example.test`,
+      phone: "+8801711111111",
+    });
 
-    await deliver(userEvent("user.updated", clerkUserId, { first_name: "Rahima", last_name: null, email: "new@example.test", phone: null, updated_at: 2_000 }));
+    await deliver(
+      userEvent("user.updated", clerkUserId, {
+        first_name: "Rahima",
+        last_name: null,
+        email: "new@example.test",
+        phone: null,
+        updated_at: 2_000,
+      }),
+    );
     const row = await rowOf(clerkUserId);
     expect(row).toMatchObject({ name: "Rahima", email: "new@example.test", phone: null });
     // Nothing of the rest of the payload is stored (IP, user agent, metadata).
@@ -93,7 +139,10 @@ describe("user.created and user.updated", () => {
 
   it("fills in the row a first dashboard request created before the webhook arrived", async () => {
     const clerkUserId = newClerkUserId();
-    const first = (await (await dashboardFetch("/api/account", await sessionToken(clerkUserId))).json()) as { id: string; email: string | null };
+    const first = (await (await dashboardFetch("/api/account", await sessionToken(clerkUserId))).json()) as {
+      id: string;
+      email: string | null;
+    };
     expect(first.email).toBeNull();
     await deliver(userEvent("user.created", clerkUserId));
     const row = await rowOf(clerkUserId);
@@ -123,14 +172,22 @@ describe("user.created and user.updated", () => {
 
 describe("other events", () => {
   it("acknowledges unknown event types and ignores them", async () => {
-    const body = JSON.stringify({ type: "session.created", object: "event", data: { id: "sess_1", user_id: newClerkUserId() } });
+    const body = JSON.stringify({
+      type: "session.created",
+      object: "event",
+      data: { id: "sess_1", user_id: newClerkUserId() },
+    });
     const response = await deliver(body);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ received: true, outcome: "ignored" });
   });
 
   it("refuses a malformed user payload with 400 and never echoes it", async () => {
-    const body = JSON.stringify({ type: "user.updated", object: "event", data: { id: newClerkUserId(), first_name: "Secret Name" } });
+    const body = JSON.stringify({
+      type: "user.updated",
+      object: "event",
+      data: { id: newClerkUserId(), first_name: "Secret Name" },
+    });
     const response = await deliver(body);
     expect(response.status).toBe(400);
     expect(JSON.stringify(await response.json())).not.toContain("Secret Name");
@@ -141,14 +198,25 @@ describe("user.deleted", () => {
   it("deletes the account: its row goes and its API keys stop working at once", async () => {
     const clerkUserId = newClerkUserId();
     await deliver(userEvent("user.created", clerkUserId));
-    await withDatabase((db) => db.update(users).set({ creditBalanceMicroUsd: 1_000_000 }).where(eq(users.clerkUserId, clerkUserId)));
+    await withDatabase((db) =>
+      db.update(users).set({ creditBalanceMicroUsd: 1_000_000 }).where(eq(users.clerkUserId, clerkUserId)),
+    );
     const token = await sessionToken(clerkUserId);
     await dashboardFetch("/api/account/confirm-age", token, { method: "POST", body: { confirmed13OrOlder: true } });
-    const key = (await (await dashboardFetch("/api/keys", token, { method: "POST", body: { name: "k" } })).json()) as { secret: string };
-    const complete = () => gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(key.secret), body: chatBody() });
+    const key = (await (await dashboardFetch("/api/keys", token, { method: "POST", body: { name: "k" } })).json()) as {
+      secret: string;
+    };
+    const complete = () =>
+      gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(key.secret), body: chatBody() });
     expect((await complete()).status).toBe(200);
 
-    const response = await deliver(JSON.stringify({ type: "user.deleted", object: "event", data: { object: "user", id: clerkUserId, deleted: true } }));
+    const response = await deliver(
+      JSON.stringify({
+        type: "user.deleted",
+        object: "event",
+        data: { object: "user", id: clerkUserId, deleted: true },
+      }),
+    );
     expect(response.status).toBe(200);
     expect(await rowOf(clerkUserId)).toBeUndefined();
     expect((await complete()).status).toBe(401);
@@ -158,7 +226,13 @@ describe("user.deleted", () => {
   it("marks the user deleted: a still-valid session token and a late user.updated do not recreate it", async () => {
     const clerkUserId = newClerkUserId();
     const token = await sessionToken(clerkUserId);
-    const response = await deliver(JSON.stringify({ type: "user.deleted", object: "event", data: { object: "user", id: clerkUserId, deleted: true } }));
+    const response = await deliver(
+      JSON.stringify({
+        type: "user.deleted",
+        object: "event",
+        data: { object: "user", id: clerkUserId, deleted: true },
+      }),
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ received: true, outcome: "applied" });
 

@@ -205,7 +205,9 @@ describe("createApiClient: errors", () => {
   });
 
   it("has a null request id when the header is missing", async () => {
-    server.respondWith(() => jsonResponse(404, { error: { message: "Not found", type: null, param: null, code: null } }));
+    server.respondWith(() =>
+      jsonResponse(404, { error: { message: "Not found", type: null, param: null, code: null } }),
+    );
 
     const error = await rejectionOf(clientWithToken("t").revokeKey("missing"));
 

@@ -107,10 +107,8 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
   }
 
   return {
-    getAccount: (requestOptions) =>
-      request({ method: "GET", path: "/api/account", signal: requestOptions?.signal }),
-    listKeys: (requestOptions) =>
-      request({ method: "GET", path: "/api/keys", signal: requestOptions?.signal }),
+    getAccount: (requestOptions) => request({ method: "GET", path: "/api/account", signal: requestOptions?.signal }),
+    listKeys: (requestOptions) => request({ method: "GET", path: "/api/keys", signal: requestOptions?.signal }),
     createKey: (input, requestOptions) =>
       request({
         method: "POST",
@@ -140,8 +138,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         body: { confirm: input.confirm },
         signal: requestOptions?.signal,
       }),
-    getModels: (requestOptions) =>
-      request({ method: "GET", path: "/v1/models", signal: requestOptions?.signal }),
+    getModels: (requestOptions) => request({ method: "GET", path: "/v1/models", signal: requestOptions?.signal }),
   };
 }
 

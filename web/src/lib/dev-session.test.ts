@@ -17,7 +17,11 @@ describe("dev session", () => {
     let clock = Date.parse("2026-11-26T10:00:00Z");
     server.respondWith(() => {
       issued += 1;
-      return jsonResponse(200, { token: `token-${issued}`, expiresAt: new Date(clock + 600_000).toISOString(), clerkUserId: "local_dev_user" });
+      return jsonResponse(200, {
+        token: `token-${issued}`,
+        expiresAt: new Date(clock + 600_000).toISOString(),
+        clerkUserId: "local_dev_user",
+      });
     });
     const session = createDevSession({ baseUrl: server.url, now: () => clock });
     const [first, concurrent] = await Promise.all([session.getToken(), session.getToken()]);
@@ -29,7 +33,9 @@ describe("dev session", () => {
   });
 
   it("answers null when local sign-in is not available (production, or Clerk configured)", async () => {
-    server.respondWith(() => jsonResponse(404, { error: { message: "No route", type: "not_found_error", param: null, code: "not_found" } }));
+    server.respondWith(() =>
+      jsonResponse(404, { error: { message: "No route", type: "not_found_error", param: null, code: "not_found" } }),
+    );
     expect(await createDevSession({ baseUrl: server.url }).getToken()).toBeNull();
   });
 });

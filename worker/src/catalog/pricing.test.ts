@@ -6,7 +6,13 @@ import { computeCostMicroUsd, isPeak, priceAt } from "./pricing.ts";
 const price = { input: 300_000, cachedInput: 6_000, output: 1_200_000, version: "t", source: "t" };
 
 const usage = (fields: Partial<NormalizedUsage>): NormalizedUsage => ({
-  inputUncached: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0, source: "provider", ...fields,
+  inputUncached: 0,
+  cacheRead: 0,
+  cacheWrite: 0,
+  output: 0,
+  reasoning: 0,
+  source: "provider",
+  ...fields,
 });
 
 const model = (id: string) => {
@@ -18,7 +24,9 @@ const model = (id: string) => {
 describe("computeCostMicroUsd", () => {
   it("multiplies each token class by its price per 1M tokens, rounding up to a whole micro-USD", () => {
     // 1000 * 0.30 + 500 * 0.006 + 200 * 1.20 USD per 1M = 543 micro-USD exactly
-    expect(computeCostMicroUsd(usage({ inputUncached: 1000, cacheRead: 500, output: 200, reasoning: 50 }), price)).toBe(543);
+    expect(computeCostMicroUsd(usage({ inputUncached: 1000, cacheRead: 500, output: 200, reasoning: 50 }), price)).toBe(
+      543,
+    );
     expect(computeCostMicroUsd(usage({ inputUncached: 1 }), price)).toBe(1);
     expect(computeCostMicroUsd(usage({}), price)).toBe(0);
   });
@@ -32,20 +40,26 @@ describe("computeCostMicroUsd", () => {
   it("charges 1-hour cache writes at the 1-hour rate (Anthropic: 2x input) and the rest at the 5-minute rate", () => {
     const sonnet = priceAt(model("anthropic/claude-sonnet-5-5"), new Date("2026-12-05T12:00:00Z"));
     // 600k 5-minute writes at 2.50 + 400k 1-hour writes at 4.00 USD/M
-    expect(computeCostMicroUsd(usage({ cacheWrite: 1_000_000, cacheWrite1h: 400_000 }), sonnet)).toBe(1_500_000 + 1_600_000);
+    expect(computeCostMicroUsd(usage({ cacheWrite: 1_000_000, cacheWrite1h: 400_000 }), sonnet)).toBe(
+      1_500_000 + 1_600_000,
+    );
     expect(computeCostMicroUsd(usage({ cacheWrite: 1_000_000 }), sonnet)).toBe(2_500_000);
   });
 
   it("charges every token of a request above a long-context threshold at the band's rates, rounded once", () => {
     const haiku = priceAt(model("anthropic/claude-haiku-5-5"), new Date("2026-12-05T12:00:00Z"));
     // 100,000 prompt tokens: still the <= 100k band (0.10 / 0.01 / 0.50)
-    expect(computeCostMicroUsd(usage({ inputUncached: 90_000, cacheRead: 10_000, output: 1000 }), haiku)).toBe(9_000 + 100 + 500);
-    // 100,001 (cache reads and writes count toward the threshold): 0.50 / 0.05 / 0.625 / 2.50 for all of it
-    expect(computeCostMicroUsd(usage({ inputUncached: 90_000, cacheRead: 10_000, cacheWrite: 1, output: 1000 }), haiku)).toBe(
-      Math.ceil((90_000 * 500_000 + 10_000 * 50_000 + 1 * 625_000 + 1000 * 2_500_000) / 1_000_000),
+    expect(computeCostMicroUsd(usage({ inputUncached: 90_000, cacheRead: 10_000, output: 1000 }), haiku)).toBe(
+      9_000 + 100 + 500,
     );
+    // 100,001 (cache reads and writes count toward the threshold): 0.50 / 0.05 / 0.625 / 2.50 for all of it
+    expect(
+      computeCostMicroUsd(usage({ inputUncached: 90_000, cacheRead: 10_000, cacheWrite: 1, output: 1000 }), haiku),
+    ).toBe(Math.ceil((90_000 * 500_000 + 10_000 * 50_000 + 1 * 625_000 + 1000 * 2_500_000) / 1_000_000));
     const gemini = priceAt(model("gemini/gemini-3.1-pro-preview"), new Date("2026-12-05T12:00:00Z"));
-    expect(computeCostMicroUsd(usage({ inputUncached: 200_001, output: 10 }), gemini)).toBe(Math.ceil((200_001 * 4 + 10 * 18)));
+    expect(computeCostMicroUsd(usage({ inputUncached: 200_001, output: 10 }), gemini)).toBe(
+      Math.ceil(200_001 * 4 + 10 * 18),
+    );
     expect(computeCostMicroUsd(usage({ inputUncached: 200_000, output: 10 }), gemini)).toBe(200_000 * 2 + 10 * 12);
   });
 });
@@ -76,9 +90,16 @@ describe("DeepSeek time-of-day band", () => {
     const offPeak = priceAt(flash, new Date("2026-12-07T12:00:00Z"));
     expect(peak).toMatchObject({ input: 300_000, cachedInput: 6_000, output: 1_200_000 });
     expect(peak.version).not.toContain("off-peak");
-    expect(offPeak).toMatchObject({ input: 150_000, cachedInput: 3_000, output: 600_000, version: `${peak.version}+off-peak` });
+    expect(offPeak).toMatchObject({
+      input: 150_000,
+      cachedInput: 3_000,
+      output: 600_000,
+      version: `${peak.version}+off-peak`,
+    });
     const work = usage({ inputUncached: 1000, cacheRead: 1000, output: 1000 });
-    expect(computeCostMicroUsd(work, offPeak)).toBe(Math.ceil((1000 * 150_000 + 1000 * 3_000 + 1000 * 600_000) / 1_000_000));
+    expect(computeCostMicroUsd(work, offPeak)).toBe(
+      Math.ceil((1000 * 150_000 + 1000 * 3_000 + 1000 * 600_000) / 1_000_000),
+    );
     expect(computeCostMicroUsd(work, peak)).toBe(1000 * 0.3 + 1000 * 0.006 + 1000 * 1.2);
   });
 });
@@ -87,7 +108,9 @@ describe("the catalog", () => {
   it("every entry has a provider/model id, integer prices and a source", () => {
     for (const entry of MODELS) {
       expect(entry.id).toMatch(/^[a-z]+\/[\w.-]+$/);
-      const bands = [entry.price, entry.price.longContext?.rates, entry.price.timeOfDay?.offPeakRates].filter((band) => band !== undefined);
+      const bands = [entry.price, entry.price.longContext?.rates, entry.price.timeOfDay?.offPeakRates].filter(
+        (band) => band !== undefined,
+      );
       for (const band of bands) {
         for (const value of [band.input, band.cachedInput, band.output, band.cacheWrite ?? 0, band.cacheWrite1h ?? 0]) {
           expect(Number.isInteger(value)).toBe(true);

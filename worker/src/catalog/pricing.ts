@@ -35,7 +35,8 @@ export function priceAt(model: ModelEntry, at: Date): Price {
 }
 
 /** Every prompt token the provider counted: uncached, read from cache and written to cache. */
-export const promptTokensOf = (usage: NormalizedUsage): number => usage.inputUncached + usage.cacheRead + usage.cacheWrite;
+export const promptTokensOf = (usage: NormalizedUsage): number =>
+  usage.inputUncached + usage.cacheRead + usage.cacheWrite;
 
 /** The rates for a request whose prompt has `promptTokens` tokens: the long-context band's above its threshold. */
 export function ratesFor(price: Price, promptTokens: number): TokenRates {

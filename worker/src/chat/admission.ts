@@ -98,7 +98,8 @@ export async function admitChat(
           // Per key, and per end user when the request names one (user, safety_identifier, metadata.user_id).
           scope: cacheScope(scope.keyHash, request),
           canonical:
-            canonicalRequest(request, surface.name) + (nativeBody === undefined ? "" : `\n${canonicalJson(nativeBody)}`),
+            canonicalRequest(request, surface.name) +
+            (nativeBody === undefined ? "" : `\n${canonicalJson(nativeBody)}`),
         })
       : null;
   const admission = await admitRequest(scope, { cacheKey: key, reservationMicroUsd: reservation, checkCredit: true });

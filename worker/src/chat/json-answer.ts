@@ -14,12 +14,20 @@ export async function answerJson(run: ChatRun, chosen: ChosenRoute): Promise<Res
     // The body stalled past the upstream timeout (upstream-idle-guard.ts).
     const error = abort.signal.reason;
     const usage = estimateUsage(0, 0);
-    finisher.finish({ provider, usage, costMicroUsd: 0, status: "error", httpStatus: error.status, firstTokenAt: null });
+    finisher.finish({
+      provider,
+      usage,
+      costMicroUsd: 0,
+      status: "error",
+      httpStatus: error.status,
+      firstTokenAt: null,
+    });
     throw error;
   }
   const { body, usage } = candidate.adapter.parseChatResponse(json, chat);
   const billed =
-    usage ?? estimateUsage(run.promptCharacters(), generatedCharacters(body.choices), reasoningCharacters(body.choices));
+    usage ??
+    estimateUsage(run.promptCharacters(), generatedCharacters(body.choices), reasoningCharacters(body.choices));
   const entry = cache.key && usage ? { key: cache.key, entry: jsonEntry(body, usage) } : undefined;
   finisher.finish(
     { provider, usage: billed, costMicroUsd: run.cost(billed), status: "ok", httpStatus: 200, firstTokenAt: null },

@@ -32,14 +32,22 @@ export function createRequestFinisher(
   let finished = false;
   const { requestId } = scope.meta;
 
-  const settleInBackground = (costMicroUsd: number, tokens: number, usage?: () => QueuedUsage, cache?: { key: string; entry: CacheEntry }) => {
+  const settleInBackground = (
+    costMicroUsd: number,
+    tokens: number,
+    usage?: () => QueuedUsage,
+    cache?: { key: string; entry: CacheEntry },
+  ) => {
     const work = async () => {
       // A macrotask first: the response is handed to the runtime before any of this runs, so serializing,
       // encrypting and the settlement call add nothing to the client's latency.
       await new Promise((resolve) => setTimeout(resolve, 0));
       // A cache entry that fails to encrypt is not stored; the request is settled and billed all the same.
       const encrypted = cache
-        ? await encryptEntry(serializeEntry(cache.entry), scope.apiKey, cache.key).then((entry) => ({ key: cache.key, entry }), () => undefined)
+        ? await encryptEntry(serializeEntry(cache.entry), scope.apiKey, cache.key).then(
+            (entry) => ({ key: cache.key, entry }),
+            () => undefined,
+          )
         : undefined;
       await settleDurably(settlementPorts(scope), {
         requestId,
@@ -54,7 +62,13 @@ export function createRequestFinisher(
     };
     scope.waitUntil(
       work().catch((error: unknown) => {
-        console.error(JSON.stringify({ event: "settlement-crashed", requestId, error: error instanceof Error ? error.name : "unknown" }));
+        console.error(
+          JSON.stringify({
+            event: "settlement-crashed",
+            requestId,
+            error: error instanceof Error ? error.name : "unknown",
+          }),
+        );
       }),
     );
   };
@@ -64,7 +78,8 @@ export function createRequestFinisher(
       if (finished) return;
       finished = true;
       const endedAt = Date.now();
-      const usage = () => buildQueuedUsage(scope.meta, admission.auth, { ...fixed, cacheHit: false, ...outcome }, endedAt);
+      const usage = () =>
+        buildQueuedUsage(scope.meta, admission.auth, { ...fixed, cacheHit: false, ...outcome }, endedAt);
       settleInBackground(outcome.costMicroUsd, outcome.cacheHit ? 0 : totalTokens(outcome.usage), usage, cache);
     },
     fail() {

@@ -11,8 +11,7 @@ import type { RouteCandidate } from "../services/route-selection.ts";
 import { guardIdleBody } from "./upstream-idle-guard.ts";
 
 export type AttemptResult =
-  | { ok: true; response: Response; abort: AbortController }
-  | { ok: false; error: GatewayError; retryable: boolean };
+  { ok: true; response: Response; abort: AbortController } | { ok: false; error: GatewayError; retryable: boolean };
 
 export async function attemptUpstream(
   candidate: RouteCandidate,
@@ -27,7 +26,13 @@ export async function attemptUpstream(
   cancel?.addEventListener("abort", () => abort.abort(), { once: true });
   const timeoutMs = candidate.route.timeoutMs ?? defaultTimeoutMs;
   const timer = setTimeout(
-    () => abort.abort(new GatewayError("upstream_timeout", `The upstream provider (${candidate.route.provider}) did not answer within ${timeoutMs} ms.`)),
+    () =>
+      abort.abort(
+        new GatewayError(
+          "upstream_timeout",
+          `The upstream provider (${candidate.route.provider}) did not answer within ${timeoutMs} ms.`,
+        ),
+      ),
     timeoutMs,
   );
   try {
@@ -45,12 +50,20 @@ export async function attemptUpstream(
     const body = await response.text().catch(() => "");
     const error = candidate.adapter.mapError(response.status, response.headers, body, chat);
     // A failure of omnizen's own account with this provider (credit, quota, key) may not affect another route.
-    return { ok: false, error, retryable: response.status === 429 || response.status >= 500 || error.code === "upstream_account_error" };
+    return {
+      ok: false,
+      error,
+      retryable: response.status === 429 || response.status >= 500 || error.code === "upstream_account_error",
+    };
   } catch (cause) {
     const error =
       abort.signal.reason instanceof GatewayError
         ? abort.signal.reason
-        : new GatewayError("upstream_unavailable", `The upstream provider (${candidate.route.provider}) could not be reached.`, { cause });
+        : new GatewayError(
+            "upstream_unavailable",
+            `The upstream provider (${candidate.route.provider}) could not be reached.`,
+            { cause },
+          );
     return { ok: false, error, retryable: true };
   } finally {
     clearTimeout(timer);

@@ -18,7 +18,13 @@ export function guardIdleBody(
         let timer: ReturnType<typeof setTimeout> | undefined;
         const idle = new Promise<never>((_, reject) => {
           timer = setTimeout(
-            () => reject(new GatewayError("upstream_timeout", `The upstream provider (${provider}) sent nothing for ${timeoutMs} ms.`)),
+            () =>
+              reject(
+                new GatewayError(
+                  "upstream_timeout",
+                  `The upstream provider (${provider}) sent nothing for ${timeoutMs} ms.`,
+                ),
+              ),
             timeoutMs,
           );
         });

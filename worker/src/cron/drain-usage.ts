@@ -15,9 +15,13 @@ import { insertUsageRecords } from "../services/usage/insert-usage-records.ts";
 
 export const DRAIN_BATCH = 1_000;
 
-
 /** Drains up to `maxBatches` batches; returns the number of records written (or already present). */
-export async function drainUsage(redis: Redis, db: Database, maxBatches = 20, batchSize = DRAIN_BATCH): Promise<number> {
+export async function drainUsage(
+  redis: Redis,
+  db: Database,
+  maxBatches = 20,
+  batchSize = DRAIN_BATCH,
+): Promise<number> {
   let drained = 0;
   for (let batch = 0; batch < maxBatches; batch += 1) {
     const items = await runScript<string[]>(redis, DRAIN_CLAIM_SCRIPT, [], [String(batchSize)]);
@@ -33,7 +37,12 @@ export async function drainUsage(redis: Redis, db: Database, maxBatches = 20, ba
     await insertUsageRecords(db, records);
     // Releases only this run's own claim (its first record and length): an overlapping run that claimed the same
     // batch again releases nothing, so the batch's costs leave the undrained usage once.
-    await runScript<number>(redis, DRAIN_RELEASE_SCRIPT, [], [items[0] ?? "", intArg(items.length), ...drainedCosts(records)]);
+    await runScript<number>(
+      redis,
+      DRAIN_RELEASE_SCRIPT,
+      [],
+      [items[0] ?? "", intArg(items.length), ...drainedCosts(records)],
+    );
     drained += items.length;
     if (items.length < batchSize) break;
   }

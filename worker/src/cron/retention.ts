@@ -22,7 +22,12 @@ import type { PgColumn } from "drizzle-orm/pg-core";
 import type { Database } from "../../../db/client.ts";
 import { requestLogs, users } from "../../../db/schema.ts";
 import { closeAccountAccess } from "../services/privacy/close-account-access.ts";
-import { countsPerTable, tablesInDeletionOrder, type ExportedTable, type ExportedTableName } from "../services/privacy/exported-tables.ts";
+import {
+  countsPerTable,
+  tablesInDeletionOrder,
+  type ExportedTable,
+  type ExportedTableName,
+} from "../services/privacy/exported-tables.ts";
 import { loadAccountSnapshot } from "../services/privacy/load-account-snapshot.ts";
 import type { PrivacyDeps } from "../services/privacy/privacy-deps.ts";
 import { purgeAccountRedis } from "../services/privacy/purge-account-redis.ts";
@@ -75,7 +80,11 @@ export interface RetentionReport {
 }
 
 /** Runs one bounded retention pass as of `now`. */
-export async function runRetention(deps: PrivacyDeps, now: Date, limits: RetentionLimits = DEFAULT_RETENTION_LIMITS): Promise<RetentionReport> {
+export async function runRetention(
+  deps: PrivacyDeps,
+  now: Date,
+  limits: RetentionLimits = DEFAULT_RETENTION_LIMITS,
+): Promise<RetentionReport> {
   const cutoff = new Date(now.getTime() - RETENTION_PERIOD_DAYS * DAY_MS);
   const operationalLogs = await deleteExpiredOperationalLogs(deps.db, cutoff, limits);
   const expiredAccounts = await anonymiseExpiredAccounts(deps, now, cutoff, limits);
@@ -85,11 +94,21 @@ export async function runRetention(deps: PrivacyDeps, now: Date, limits: Retenti
 const DAY_MS = 24 * 3600 * 1000;
 
 /** Deletes every log row older than `cutoff`, batch after batch, until none is left or the time budget is spent. */
-async function deleteExpiredOperationalLogs(db: Database, cutoff: Date, limits: RetentionLimits): Promise<RetentionReport["operationalLogs"]> {
+async function deleteExpiredOperationalLogs(
+  db: Database,
+  cutoff: Date,
+  limits: RetentionLimits,
+): Promise<RetentionReport["operationalLogs"]> {
   const deadline = Date.now() + limits.operationalLogTimeBudgetMs;
   const report = { deleted: 0, statements: 0, finished: false };
   for (;;) {
-    const deleted = await deleteBatch(db, requestLogs, requestLogs.id, lt(requestLogs.createdAt, cutoff), limits.rowsPerStatement);
+    const deleted = await deleteBatch(
+      db,
+      requestLogs,
+      requestLogs.id,
+      lt(requestLogs.createdAt, cutoff),
+      limits.rowsPerStatement,
+    );
     report.deleted += deleted;
     report.statements += 1;
     if (deleted < limits.rowsPerStatement) return { ...report, finished: true };
@@ -100,7 +119,10 @@ async function deleteExpiredOperationalLogs(db: Database, cutoff: Date, limits: 
 /** The accounts retention removes: cancelled more than 30 days ago, or never age-confirmed 7 days after creation. */
 function expiredAccountCondition(now: Date, cutoff: Date): SQL {
   const unconfirmedCutoff = new Date(now.getTime() - UNCONFIRMED_AGE_REMOVAL_DAYS * DAY_MS);
-  return or(lt(users.cancelledAt, cutoff), and(isNull(users.ageConfirmedAt), lt(users.createdAt, unconfirmedCutoff))) as SQL;
+  return or(
+    lt(users.cancelledAt, cutoff),
+    and(isNull(users.ageConfirmedAt), lt(users.createdAt, unconfirmedCutoff)),
+  ) as SQL;
 }
 
 async function anonymiseExpiredAccounts(
@@ -118,7 +140,8 @@ async function anonymiseExpiredAccounts(
     .limit(limits.accountsPerRun);
   const report: RetentionReport["expiredAccounts"] = {
     due: due.length,
-    ageUnconfirmed: due.filter((row) => row.ageConfirmedAt === null && !(row.cancelledAt && row.cancelledAt < cutoff)).length,
+    ageUnconfirmed: due.filter((row) => row.ageConfirmedAt === null && !(row.cancelledAt && row.cancelledAt < cutoff))
+      .length,
     completed: 0,
     failed: 0,
     deleted: countsPerTable(),
@@ -134,7 +157,13 @@ async function anonymiseExpiredAccounts(
       await closeAccountAccess(deps, account, now);
     } catch (error) {
       report.failed += 1;
-      console.warn(JSON.stringify({ event: "retention-account-failed", userId, error: error instanceof Error ? error.name : "unknown" }));
+      console.warn(
+        JSON.stringify({
+          event: "retention-account-failed",
+          userId,
+          error: error instanceof Error ? error.name : "unknown",
+        }),
+      );
       continue;
     }
     if (!(await expireAccountRows(deps.db, userId, budget, report))) return report;
@@ -148,7 +177,9 @@ async function anonymiseExpiredAccounts(
   return report;
 }
 
-/** Applies each table's rule to the account's rows, children first (`users` excluded); false when the budget ran out. */
+/**
+ * Applies each table's rule to the account's rows, children first (`users` excluded); false when the budget ran out.
+ */
 async function expireAccountRows(
   db: Database,
   userId: string,
@@ -172,14 +203,26 @@ async function expireAccountRows(
 }
 
 /** Deletes at most `size` rows matching `where`; returns how many it deleted. */
-async function deleteBatch(db: Database, table: ExportedTable["table"], idColumn: PgColumn, where: SQL, size: number): Promise<number> {
+async function deleteBatch(
+  db: Database,
+  table: ExportedTable["table"],
+  idColumn: PgColumn,
+  where: SQL,
+  size: number,
+): Promise<number> {
   const batch = db.select({ id: idColumn }).from(table).where(where).limit(size);
   const result = await db.delete(table).where(inArray(idColumn, batch));
   return result.rowCount ?? 0;
 }
 
 /** Sets `columns` to null on at most `size` rows matching `where` (which must stop matching them). */
-async function anonymiseBatch(db: Database, entry: ExportedTable, columns: readonly PgColumn[], where: SQL, size: number): Promise<number> {
+async function anonymiseBatch(
+  db: Database,
+  entry: ExportedTable,
+  columns: readonly PgColumn[],
+  where: SQL,
+  size: number,
+): Promise<number> {
   const cleared = Object.fromEntries(
     Object.entries(getTableColumns(entry.table))
       .filter(([, column]) => columns.includes(column))

@@ -6,7 +6,11 @@ import type { NormalizedUsage } from "./usage.ts";
  * `usage_source = estimated`. `completionCharacters` counts everything generated (reasoning included, as `output`
  * includes reasoning tokens); `reasoningCharacters` is the reasoning part of it.
  */
-export function estimateUsage(promptCharacters: number, completionCharacters: number, reasoningCharacters = 0): NormalizedUsage {
+export function estimateUsage(
+  promptCharacters: number,
+  completionCharacters: number,
+  reasoningCharacters = 0,
+): NormalizedUsage {
   return {
     inputUncached: Math.ceil(promptCharacters / 4),
     cacheRead: 0,

@@ -11,7 +11,7 @@ describe("checkJsonLimits", () => {
 
   it("counts nesting of objects and arrays, not brackets inside strings (escaped quotes included)", () => {
     expect(checkJsonLimits(bytes('[[["x"]]]'), limits)).toBeNull();
-    expect(checkJsonLimits(bytes('[[[[]]]]'), limits)).toEqual({ kind: "depth", limit: 3 });
+    expect(checkJsonLimits(bytes("[[[[]]]]"), limits)).toEqual({ kind: "depth", limit: 3 });
     expect(checkJsonLimits(bytes('["[[[[\\"[[[[", "\\\\"]'), limits)).toBeNull();
     expect(checkJsonLimits(bytes('["\\\\", [[[]]]]'), limits)).toEqual({ kind: "depth", limit: 3 });
   });
@@ -25,7 +25,10 @@ describe("checkJsonLimits", () => {
   it("bounds the values (keys included) of the whole body", () => {
     expect(checkJsonLimits(bytes("[[1,2,3],[4,5,6],7]"), limits)).toBeNull();
     expect(checkJsonLimits(bytes("[[1,2,3],[4,5,6],[7]]"), limits)).toEqual({ kind: "values", limit: 10 });
-    expect(checkJsonLimits(bytes('{"a":{"b":1},"c":[true]}'), { ...limits, maxValues: 6 })).toEqual({ kind: "values", limit: 6 });
+    expect(checkJsonLimits(bytes('{"a":{"b":1},"c":[true]}'), { ...limits, maxValues: 6 })).toEqual({
+      kind: "values",
+      limit: 6,
+    });
   });
 
   it("leaves malformed input within the limits to JSON.parse, and never throws on any bytes", () => {

@@ -20,9 +20,7 @@ export interface JsonLimits {
 export const JSON_LIMITS: Readonly<JsonLimits> = { maxDepth: 128, maxEntries: 100_000, maxValues: 1_000_000 };
 
 export type JsonLimitViolation =
-  | { kind: "depth"; limit: number }
-  | { kind: "entries"; limit: number }
-  | { kind: "values"; limit: number };
+  { kind: "depth"; limit: number } | { kind: "entries"; limit: number } | { kind: "values"; limit: number };
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -39,7 +37,10 @@ const COLON = 0x3a;
  * limits is left for JSON.parse to refuse. Bytes of multi-byte UTF-8 characters never equal an ASCII delimiter, so
  * scanning bytes is exact.
  */
-export function checkJsonLimits(bytes: Uint8Array, limits: Readonly<JsonLimits> = JSON_LIMITS): JsonLimitViolation | null {
+export function checkJsonLimits(
+  bytes: Uint8Array,
+  limits: Readonly<JsonLimits> = JSON_LIMITS,
+): JsonLimitViolation | null {
   // entries[d] counts the commas seen at depth d (entries - 1), bounded by maxDepth levels.
   const entries = new Uint32Array(limits.maxDepth + 1);
   let depth = 0;

@@ -7,7 +7,12 @@ describe("throttleSubject", () => {
   });
 
   it("counts every address of one IPv6 /64 as one subject, however it is written", () => {
-    const subjects = ["2001:db8:1:2::1", "2001:0db8:0001:0002:ffff:ffff:ffff:ffff", "2001:DB8:1:2:0:0:0:abcd", "2001:db8:1:2::1.2.3.4"].map(throttleSubject);
+    const subjects = [
+      "2001:db8:1:2::1",
+      "2001:0db8:0001:0002:ffff:ffff:ffff:ffff",
+      "2001:DB8:1:2:0:0:0:abcd",
+      "2001:db8:1:2::1.2.3.4",
+    ].map(throttleSubject);
     expect(new Set(subjects)).toEqual(new Set(["2001:db8:1:2::/64"]));
     expect(throttleSubject("2001:db8:1:3::1")).toBe("2001:db8:1:3::/64");
     expect(throttleSubject("::1")).toBe("0:0:0:0::/64");

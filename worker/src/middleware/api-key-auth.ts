@@ -15,16 +15,24 @@ export const apiKeyAuth = () =>
     const bearer = context.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
     const key = bearer ?? context.req.header("x-api-key")?.trim();
     if (!key) {
-      throw new GatewayError("missing_api_key", "Missing API key: send 'Authorization: Bearer <your omnizen key>' (or 'x-api-key').");
+      throw new GatewayError(
+        "missing_api_key",
+        "Missing API key: send 'Authorization: Bearer <your omnizen key>' (or 'x-api-key').",
+      );
     }
     if (!isWellFormedApiKey(key)) {
       const ip = throttleSubject(context.get("meta").ip ?? undefined);
       if (ip) {
         const { redis } = context.get("services");
         const failures = `omz:authfail:${ip}:${Math.floor(Date.now() / 60_000)}`;
-        context.executionCtx.waitUntil(Promise.all([redis.incr(failures), redis.pexpire(failures, 121_000)]).catch(() => undefined));
+        context.executionCtx.waitUntil(
+          Promise.all([redis.incr(failures), redis.pexpire(failures, 121_000)]).catch(() => undefined),
+        );
       }
-      throw new GatewayError("invalid_api_key", "Invalid API key. Keys start with 'sk-omni-'; check it or create a new one.");
+      throw new GatewayError(
+        "invalid_api_key",
+        "Invalid API key. Keys start with 'sk-omni-'; check it or create a new one.",
+      );
     }
     context.set("apiKey", key);
     context.set("keyHash", await hashApiKey(key));

@@ -17,15 +17,26 @@ import { enforceDashboardLimits } from "../services/dashboard-limits.ts";
  * Routes open before the age confirmation (method and path under /api): reading the profile, confirming, and the
  * account's export and deletion, which a user who will not confirm must still be able to use (policy 5 and 7).
  */
-const OPEN_BEFORE_AGE_CONFIRMATION = new Set(["GET /api/account", "POST /api/account/confirm-age", "GET /api/account/export", "DELETE /api/account"]);
+const OPEN_BEFORE_AGE_CONFIRMATION = new Set([
+  "GET /api/account",
+  "POST /api/account/confirm-age",
+  "GET /api/account/export",
+  "DELETE /api/account",
+]);
 
 function bearerToken(header: string | undefined): string {
   const token = header?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
   if (!token) {
-    throw new GatewayError("unauthorized_session", "Missing session: send 'Authorization: Bearer <Clerk session token>' (the SPA's getToken()).");
+    throw new GatewayError(
+      "unauthorized_session",
+      "Missing session: send 'Authorization: Bearer <Clerk session token>' (the SPA's getToken()).",
+    );
   }
   if (token.startsWith(API_KEY_PREFIX)) {
-    throw new GatewayError("unauthorized_session", "API keys (sk-omni-...) work on /v1 only; the dashboard API takes a Clerk session token.");
+    throw new GatewayError(
+      "unauthorized_session",
+      "API keys (sk-omni-...) work on /v1 only; the dashboard API takes a Clerk session token.",
+    );
   }
   if (!looksLikeJwt(token)) throw new GatewayError("unauthorized_session", "The session token is invalid.");
   return token;

@@ -22,7 +22,11 @@ const key = { authorization: `Bearer sk-omni-${"a".repeat(40)}` };
 
 describe("plain http in production (policy 4.1)", () => {
   it("refuses http:// on /v1 in OpenAI's shape, before the key is looked at", async () => {
-    const response = await call("http://api.omnizen.ai/v1/chat/completions", production, { method: "POST", headers: key, body: "{}" });
+    const response = await call("http://api.omnizen.ai/v1/chat/completions", production, {
+      method: "POST",
+      headers: key,
+      body: "{}",
+    });
     expect(response.status).toBe(403);
     const body = (await response.json()) as { error: { code: string; type: string; message: string } };
     expect(body.error).toMatchObject({ code: "https_required", type: "permission_error" });
@@ -31,21 +35,32 @@ describe("plain http in production (policy 4.1)", () => {
   });
 
   it("answers /v1/messages in Anthropic's shape", async () => {
-    const response = await call("http://api.omnizen.ai/v1/messages", production, { method: "POST", headers: key, body: "{}" });
+    const response = await call("http://api.omnizen.ai/v1/messages", production, {
+      method: "POST",
+      headers: key,
+      body: "{}",
+    });
     expect(response.status).toBe(403);
     expect(await response.json()).toMatchObject({ type: "error", error: { type: "permission_error" } });
   });
 
   it("refuses http:// on /api, and an https URL whose visitor scheme was http (X-Forwarded-Proto)", async () => {
     expect((await call("http://api.omnizen.ai/api/account", production)).status).toBe(403);
-    const forwarded = await call("https://api.omnizen.ai/v1/chat/completions", production, { method: "POST", headers: { "x-forwarded-proto": "http" } });
+    const forwarded = await call("https://api.omnizen.ai/v1/chat/completions", production, {
+      method: "POST",
+      headers: { "x-forwarded-proto": "http" },
+    });
     expect(forwarded.status).toBe(403);
   });
 
   it("serves https:// as before (here: 401 without a key), and leaves local http alone", async () => {
     const secure = await call("https://api.omnizen.ai/v1/chat/completions", production, { method: "POST", body: "{}" });
     expect(secure.status).toBe(401);
-    const local = await call("http://127.0.0.1:8787/v1/chat/completions", { ...production, OMNIZEN_ENV: "development" }, { method: "POST", body: "{}" });
+    const local = await call(
+      "http://127.0.0.1:8787/v1/chat/completions",
+      { ...production, OMNIZEN_ENV: "development" },
+      { method: "POST", body: "{}" },
+    );
     expect(local.status).toBe(401);
     expect((await call("http://api.omnizen.ai/healthz", production)).status).toBe(200);
   });

@@ -12,7 +12,10 @@ import type { AppEnv } from "../app-env.ts";
 import { GatewayError } from "../errors.ts";
 
 export function isPlainHttp(request: Request): boolean {
-  return new URL(request.url).protocol === "http:" || request.headers.get("x-forwarded-proto")?.trim().toLowerCase() === "http";
+  return (
+    new URL(request.url).protocol === "http:" ||
+    request.headers.get("x-forwarded-proto")?.trim().toLowerCase() === "http"
+  );
 }
 
 export const requireHttps = () =>

@@ -21,7 +21,13 @@ const ACCOUNT_STATE_STATUSES = new Set([401, 402, 403]);
  */
 export function isAccountStateError(status: number, upstreamMessage: string | undefined): boolean {
   if (ACCOUNT_STATE_STATUSES.has(status)) return true;
-  return status >= 400 && status < 500 && status !== 413 && upstreamMessage !== undefined && ACCOUNT_STATE_PATTERN.test(upstreamMessage);
+  return (
+    status >= 400 &&
+    status < 500 &&
+    status !== 413 &&
+    upstreamMessage !== undefined &&
+    ACCOUNT_STATE_PATTERN.test(upstreamMessage)
+  );
 }
 
 /**
@@ -43,14 +49,23 @@ export function mapUpstreamError(options: {
       "upstream_account_error",
       `The upstream provider (${provider}) cannot serve this model for omnizen right now; retry later or use another model.`,
       // For the error report only (a linked exception of our own words, never the provider's text).
-      { cause: new GatewayError("upstream_account_error", `${provider} answered ${status}: ${accountStateKind(status, options.upstreamMessage)}`) },
+      {
+        cause: new GatewayError(
+          "upstream_account_error",
+          `${provider} answered ${status}: ${accountStateKind(status, options.upstreamMessage)}`,
+        ),
+      },
     );
   }
   if (status === 429) {
     const retryAfter = headers.get("retry-after");
-    return new GatewayError("upstream_rate_limited", `The upstream provider (${provider}) is rate limiting requests; retry later.`, {
-      headers: retryAfter ? { "retry-after": retryAfter } : {},
-    });
+    return new GatewayError(
+      "upstream_rate_limited",
+      `The upstream provider (${provider}) is rate limiting requests; retry later.`,
+      {
+        headers: retryAfter ? { "retry-after": retryAfter } : {},
+      },
+    );
   }
   if (status >= 400 && status < 500) {
     const detail = sanitize(options.upstreamMessage, options.apiKey);
@@ -61,15 +76,22 @@ export function mapUpstreamError(options: {
     );
   }
   if (status === 503 || status === 529) {
-    return new GatewayError("upstream_unavailable", `The upstream provider (${provider}) is overloaded or unavailable.`);
+    return new GatewayError(
+      "upstream_unavailable",
+      `The upstream provider (${provider}) is overloaded or unavailable.`,
+    );
   }
   return new GatewayError("upstream_error", `The upstream provider (${provider}) failed with status ${status}.`);
 }
 
 /** A coarse label for the report (never the provider's text): what is wrong with omnizen's account. */
-function accountStateKind(status: number, message: string | undefined): "credentials" | "credit-or-billing" | "account-disabled" {
+function accountStateKind(
+  status: number,
+  message: string | undefined,
+): "credentials" | "credit-or-billing" | "account-disabled" {
   if (message && /disabled|deactivated|suspended|not active/i.test(message)) return "account-disabled";
-  if (status === 401 || status === 403 || (message && /api[_ -]?key|access denied/i.test(message))) return "credentials";
+  if (status === 401 || status === 403 || (message && /api[_ -]?key|access denied/i.test(message)))
+    return "credentials";
   return "credit-or-billing";
 }
 
@@ -88,7 +110,8 @@ export function readUpstreamMessage(body: string): string | undefined {
     if (parsed && typeof parsed === "object" && "error" in parsed) {
       const error = (parsed as { error: unknown }).error;
       if (typeof error === "string") return error;
-      if (error && typeof error === "object" && "message" in error && typeof error.message === "string") return error.message;
+      if (error && typeof error === "object" && "message" in error && typeof error.message === "string")
+        return error.message;
     }
   } catch {
     // not JSON: say nothing rather than echo a raw body

@@ -1,6 +1,7 @@
 /**
  * GET /v1/models: OpenAI's list shape, each entry also carrying pricing (USD per 1M tokens, as strings to avoid
- * float noise; the default band, then `long_context` and `off_peak` bands where the model has them), context length, capabilities and where each route processes data. Lists the models that work here:
+ * float noise; the default band, then `long_context` and `off_peak` bands where the model has them), context length,
+ * capabilities and where each route processes data. Lists the models that work here:
  * those whose provider has an adapter.
  */
 import { Hono } from "hono";
@@ -24,7 +25,8 @@ function describeRates(rates: TokenRates) {
   };
 }
 
-const clock = (minutes: number): string => `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
+const clock = (minutes: number): string =>
+  `${String(Math.floor(minutes / 60)).padStart(2, "0")}:${String(minutes % 60).padStart(2, "0")}`;
 
 function describePeak(peak: PeakSchedule) {
   return {
@@ -48,12 +50,20 @@ function describe(model: ModelEntry) {
     pricing: {
       unit: "USD per 1M tokens",
       ...describeRates(model.price),
-      ...(longContext ? { long_context: { above_input_tokens: longContext.aboveInputTokens, ...describeRates(longContext.rates) } } : {}),
-      ...(timeOfDay ? { off_peak: { ...describeRates(timeOfDay.offPeakRates), outside_peak: describePeak(timeOfDay.peak) } } : {}),
+      ...(longContext
+        ? { long_context: { above_input_tokens: longContext.aboveInputTokens, ...describeRates(longContext.rates) } }
+        : {}),
+      ...(timeOfDay
+        ? { off_peak: { ...describeRates(timeOfDay.offPeakRates), outside_peak: describePeak(timeOfDay.peak) } }
+        : {}),
       version: model.price.version,
     },
     jurisdictions: [...new Set(model.routes.map((route) => route.jurisdiction))],
-    routes: model.routes.map((route) => ({ provider: route.provider, jurisdiction: route.jurisdiction, endpoint: route.endpoint })),
+    routes: model.routes.map((route) => ({
+      provider: route.provider,
+      jurisdiction: route.jurisdiction,
+      endpoint: route.endpoint,
+    })),
   };
 }
 

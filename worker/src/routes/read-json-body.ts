@@ -18,7 +18,9 @@ export async function readJsonBody<Schema extends z.ZodType>(
 
   // With a Content-Length within the limit, the HTTP framing bounds the body: read it in one call. Otherwise (a
   // chunked body) count the bytes as they arrive.
-  const bytes = Number.isFinite(declared) ? new Uint8Array(await request.arrayBuffer()) : await readBounded(request.body, maxBytes);
+  const bytes = Number.isFinite(declared)
+    ? new Uint8Array(await request.arrayBuffer())
+    : await readBounded(request.body, maxBytes);
 
   const violation = checkJsonLimits(bytes);
   if (violation) throw new GatewayError("invalid_request", describeJsonLimitViolation(violation));
@@ -37,7 +39,11 @@ export async function readJsonBody<Schema extends z.ZodType>(
   if (!result.success) {
     const issue = result.error.issues[0];
     const param = issue ? formatPath(issue.path) : null;
-    throw new GatewayError("invalid_request", issue ? `Invalid ${param || "body"}: ${issue.message}` : "Invalid body.", { param });
+    throw new GatewayError(
+      "invalid_request",
+      issue ? `Invalid ${param || "body"}: ${issue.message}` : "Invalid body.",
+      { param },
+    );
   }
   return result.data;
 }
@@ -70,5 +76,9 @@ function tooLarge(maxBytes: number): GatewayError {
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((text, segment) => (typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${String(segment)}` : String(segment)), "");
+  return path.reduce<string>(
+    (text, segment) =>
+      typeof segment === "number" ? `${text}[${segment}]` : text ? `${text}.${String(segment)}` : String(segment),
+    "",
+  );
 }

@@ -8,7 +8,8 @@
  * | `general` | every authenticated `/api` request | 120 per minute |
  * | `export` | `GET /api/account/export` | 5 per hour |
  * | `key-create` | `POST /api/keys` | 30 per hour |
- * | `key-change` | `PATCH` and `DELETE /api/keys/:id` (edit, revoke) | 60 per hour (revoking all 50 keys at once fits) |
+ * | `key-change` | `PATCH` and `DELETE /api/keys/:id` (edit, revoke) | 60 per hour (revoking all 50 keys at once fits)
+ * |
  * | `profile` | `PATCH /api/account`, `POST /api/account/confirm-age` | 20 per hour |
  * | `account-delete` | `DELETE /api/account` | 10 per hour (a mistyped confirmation is an attempt) |
  *
@@ -19,7 +20,6 @@
 import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { GatewayError } from "../errors.ts";
-
 
 export type DashboardBudget = "general" | "export" | "key-create" | "key-change" | "profile" | "account-delete";
 
@@ -41,7 +41,8 @@ export function sensitiveBudget(method: string, path: string): DashboardBudget |
   if (method === "GET" && path === "/api/account/export") return "export";
   if (method === "POST" && path === "/api/keys") return "key-create";
   if ((method === "PATCH" || method === "DELETE") && /^\/api\/keys\/[^/]+$/.test(path)) return "key-change";
-  if ((method === "PATCH" && path === "/api/account") || (method === "POST" && path === "/api/account/confirm-age")) return "profile";
+  if ((method === "PATCH" && path === "/api/account") || (method === "POST" && path === "/api/account/confirm-age"))
+    return "profile";
   if (method === "DELETE" && path === "/api/account") return "account-delete";
   return null;
 }
@@ -85,7 +86,13 @@ export async function enforceDashboardLimits(
     const result = await limiterFor(redis, budget)
       .limit(clerkUserId)
       .catch((error: unknown) => {
-        console.error(JSON.stringify({ event: "dashboard-limit-failed", budget, name: error instanceof Error ? error.name : typeof error }));
+        console.error(
+          JSON.stringify({
+            event: "dashboard-limit-failed",
+            budget,
+            name: error instanceof Error ? error.name : typeof error,
+          }),
+        );
         return null;
       });
     if (!result) return;
@@ -93,9 +100,13 @@ export async function enforceDashboardLimits(
     if (!result.success) {
       const { requests, what } = DASHBOARD_BUDGETS[budget];
       const retryAfter = String(Math.max(1, Math.ceil((result.reset - Date.now()) / 1000)));
-      throw new GatewayError("rate_limited", `Rate limit reached: ${requests} ${what} for this account; retry in ${retryAfter} s.`, {
-        headers: { "retry-after": retryAfter, "x-ratelimit-limit": String(requests), "x-ratelimit-remaining": "0" },
-      });
+      throw new GatewayError(
+        "rate_limited",
+        `Rate limit reached: ${requests} ${what} for this account; retry in ${retryAfter} s.`,
+        {
+          headers: { "retry-after": retryAfter, "x-ratelimit-limit": String(requests), "x-ratelimit-remaining": "0" },
+        },
+      );
     }
   }
 }

@@ -33,7 +33,10 @@ export interface Services {
 }
 
 /** Builds the services of one request; `close` ends what was opened (call it through `waitUntil`). */
-export function createServices(config: Config, errorReporter: RequestErrorReporter): { services: Services; close(): Promise<void> } {
+export function createServices(
+  config: Config,
+  errorReporter: RequestErrorReporter,
+): { services: Services; close(): Promise<void> } {
   const database = lazyDatabase(config);
   return {
     services: {

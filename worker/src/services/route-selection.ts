@@ -15,7 +15,11 @@ export interface RouteCandidate {
   target: UpstreamTarget;
 }
 
-export function selectRoutes(config: Config, model: ModelEntry, allowedJurisdictions: readonly string[] | null): RouteCandidate[] {
+export function selectRoutes(
+  config: Config,
+  model: ModelEntry,
+  allowedJurisdictions: readonly string[] | null,
+): RouteCandidate[] {
   const configured: RouteCandidate[] = [];
   for (const route of model.routes) {
     const adapter = getAdapter(route.provider);

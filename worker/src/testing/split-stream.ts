@@ -7,7 +7,8 @@ export function bodySplitAt(text: string, cuts: number[]): ReadableStream<Uint8A
   const points = [0, ...cuts.filter((cut) => cut > 0 && cut < bytes.length).sort((a, b) => a - b), bytes.length];
   return new ReadableStream({
     start(controller) {
-      for (let index = 0; index < points.length - 1; index += 1) controller.enqueue(bytes.slice(points[index], points[index + 1]));
+      for (let index = 0; index < points.length - 1; index += 1)
+        controller.enqueue(bytes.slice(points[index], points[index + 1]));
       controller.close();
     },
   });

@@ -48,7 +48,9 @@ export interface DashboardUser {
 }
 
 /** A users row linked to a fresh Clerk id (age confirmed unless told otherwise) and a valid session token for it. */
-export async function seedDashboardUser(options: { ageConfirmed?: boolean; creditMicroUsd?: number; plan?: string } = {}): Promise<DashboardUser> {
+export async function seedDashboardUser(
+  options: { ageConfirmed?: boolean; creditMicroUsd?: number; plan?: string } = {},
+): Promise<DashboardUser> {
   const clerkUserId = newClerkUserId();
   const [row] = await withDatabase((db) =>
     db
@@ -68,8 +70,15 @@ export async function seedDashboardUser(options: { ageConfirmed?: boolean; credi
 }
 
 /** Calls the dashboard API with a session token (JSON body when given). */
-export function dashboardFetch(path: string, token: string | null, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
-  const headers: Record<string, string> = { ...(token !== null && { authorization: `Bearer ${token}` }), ...init.headers };
+export function dashboardFetch(
+  path: string,
+  token: string | null,
+  init: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<Response> {
+  const headers: Record<string, string> = {
+    ...(token !== null && { authorization: `Bearer ${token}` }),
+    ...init.headers,
+  };
   if (init.body !== undefined) headers["content-type"] = "application/json";
   return gatewayFetch(path, {
     method: init.method ?? "GET",
@@ -94,14 +103,24 @@ export async function untrustedPrivateKeyPem(): Promise<string> {
  * Svix's signature by hand: `v1,` + base64(HMAC-SHA256(base64decode(secret without "whsec_"),
  * "<svix-id>.<svix-timestamp>.<body>")).
  */
-export async function svixHeaders(body: string, options: { id?: string; timestamp?: number; secret?: string } = {}): Promise<Record<string, string>> {
+export async function svixHeaders(
+  body: string,
+  options: { id?: string; timestamp?: number; secret?: string } = {},
+): Promise<Record<string, string>> {
   const id = options.id ?? `msg_${crypto.randomUUID().replaceAll("-", "")}`;
   const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
   const secret = (options.secret ?? bindings.CLERK_WEBHOOK_SIGNING_SECRET ?? "").replace(/^whsec_/, "");
   const keyBytes = Uint8Array.from(atob(secret), (character) => character.charCodeAt(0));
   const key = await crypto.subtle.importKey("raw", keyBytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${id}.${timestamp}.${body}`)));
-  return { "svix-id": id, "svix-timestamp": timestamp, "svix-signature": `v1,${btoa(String.fromCharCode(...mac))}`, "content-type": "application/json" };
+  const mac = new Uint8Array(
+    await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`${id}.${timestamp}.${body}`)),
+  );
+  return {
+    "svix-id": id,
+    "svix-timestamp": timestamp,
+    "svix-signature": `v1,${btoa(String.fromCharCode(...mac))}`,
+    "content-type": "application/json",
+  };
 }
 
 export interface RecordedClerkRequest {

@@ -24,13 +24,25 @@ export const FAULT_ROUTES = {
   messagesGemini: { name: "messages/gemini (translated)", surface: "messages", model: "gemini/gemini-3.8-flash" },
 } as const satisfies Record<string, FaultRoute>;
 
-export function sendTo(apiKey: string, route: FaultRoute, content: string, options: { stream: boolean; signal?: AbortSignal }): Promise<Response> {
+export function sendTo(
+  apiKey: string,
+  route: FaultRoute,
+  content: string,
+  options: { stream: boolean; signal?: AbortSignal },
+): Promise<Response> {
   const messages = [{ role: "user", content }];
   const chat = route.surface === "chat";
   const body = chat
-    ? { model: route.model, messages, stream: options.stream, ...(options.stream ? { stream_options: { include_usage: true } } : {}) }
+    ? {
+        model: route.model,
+        messages,
+        stream: options.stream,
+        ...(options.stream ? { stream_options: { include_usage: true } } : {}),
+      }
     : { model: route.model, max_tokens: 1024, messages, stream: options.stream };
-  const headers = chat ? bearer(apiKey) : { "x-api-key": apiKey, "anthropic-version": "2023-06-01", "content-type": "application/json" };
+  const headers = chat
+    ? bearer(apiKey)
+    : { "x-api-key": apiKey, "anthropic-version": "2023-06-01", "content-type": "application/json" };
   return gatewayFetch(chat ? "/v1/chat/completions" : "/v1/messages", {
     method: "POST",
     headers,
@@ -45,7 +57,10 @@ export const CLIENT_BOUND_MS = 12_000;
 function withinBound<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`client hung: ${what} not over after ${CLIENT_BOUND_MS} ms`)), CLIENT_BOUND_MS);
+    timer = setTimeout(
+      () => reject(new Error(`client hung: ${what} not over after ${CLIENT_BOUND_MS} ms`)),
+      CLIENT_BOUND_MS,
+    );
   });
   return Promise.race([work, bound]).finally(() => clearTimeout(timer));
 }
@@ -63,12 +78,23 @@ const errorCode = (payload: unknown): string | undefined => {
 export async function clientOutcome(pending: Promise<Response>): Promise<string> {
   const response = await withinBound(pending, "response");
   if (!(response.headers.get("content-type") ?? "").includes("text/event-stream")) {
-    const json: unknown = await withinBound(response.json().catch(() => null), "JSON body");
+    const json: unknown = await withinBound(
+      response.json().catch(() => null),
+      "JSON body",
+    );
     return `${response.status} ${response.ok ? "answer" : (errorCode(json) ?? "unreadable")}`;
   }
-  const text = await withinBound(response.text().catch(() => null), "stream");
+  const text = await withinBound(
+    response.text().catch(() => null),
+    "stream",
+  );
   if (text === null) return `${response.status} stream cut`;
-  const payloads = text.split("\n\n").flatMap((message) => message.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)));
+  const payloads = text.split("\n\n").flatMap((message) =>
+    message
+      .split("\n")
+      .filter((line) => line.startsWith("data: "))
+      .map((line) => line.slice(6)),
+  );
   for (const payload of payloads) {
     if (payload === "[DONE]") continue;
     let parsed: unknown;
@@ -114,10 +140,16 @@ export interface SimulatorRequest {
 }
 
 /** The simulator's entry for the request carrying `marker`, once `ready` holds for it (or the last seen). */
-export async function simulatorRequest(marker: string, ready: (entry: SimulatorRequest) => boolean, timeoutMs = 8_000): Promise<SimulatorRequest | undefined> {
+export async function simulatorRequest(
+  marker: string,
+  ready: (entry: SimulatorRequest) => boolean,
+  timeoutMs = 8_000,
+): Promise<SimulatorRequest | undefined> {
   let found: SimulatorRequest | undefined;
   await eventually(async () => {
-    const { requests } = (await (await fetch(`${simulatorUrl()}/_sim/requests?body=1`)).json()) as { requests: SimulatorRequest[] };
+    const { requests } = (await (await fetch(`${simulatorUrl()}/_sim/requests?body=1`)).json()) as {
+      requests: SimulatorRequest[];
+    };
     found = requests.find((entry) => JSON.stringify(entry.body ?? null).includes(marker));
     return found !== undefined && ready(found);
   }, timeoutMs);
@@ -130,7 +162,11 @@ export function resultsTable(title: string): Array<Record<string, string | numbe
   afterAll(() => {
     if (rows.length === 0) return;
     const columns = Object.keys(rows[0] ?? {});
-    const lines = [`| ${columns.join(" | ")} |`, `|${columns.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${columns.map((column) => row[column] ?? "").join(" | ")} |`)];
+    const lines = [
+      `| ${columns.join(" | ")} |`,
+      `|${columns.map(() => "---").join("|")}|`,
+      ...rows.map((row) => `| ${columns.map((column) => row[column] ?? "").join(" | ")} |`),
+    ];
     console.log(`\n${title}\n${lines.join("\n")}`);
   });
   return rows;

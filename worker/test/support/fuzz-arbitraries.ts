@@ -7,7 +7,9 @@ import fc from "fast-check";
 const encoder = new TextEncoder();
 
 /** A body that is valid for the surface, to be mutated. */
-export function validBody(kind: "chat" | "messages" | "count" | "profile" | "key" | "webhook"): Record<string, unknown> {
+export function validBody(
+  kind: "chat" | "messages" | "count" | "profile" | "key" | "webhook",
+): Record<string, unknown> {
   switch (kind) {
     case "chat":
       return { model: "deepseek/deepseek-flash", messages: [{ role: "user", content: "hi" }], max_tokens: 8 };
@@ -19,7 +21,16 @@ export function validBody(kind: "chat" | "messages" | "count" | "profile" | "key
     case "key":
       return { name: "fuzz" };
     case "webhook":
-      return { type: "user.updated", data: { id: `user_fuzz_${crypto.randomUUID().replaceAll("-", "")}`, first_name: "F", email_addresses: [], phone_numbers: [], updated_at: Date.now() } };
+      return {
+        type: "user.updated",
+        data: {
+          id: `user_fuzz_${crypto.randomUUID().replaceAll("-", "")}`,
+          first_name: "F",
+          email_addresses: [],
+          phone_numbers: [],
+          updated_at: Date.now(),
+        },
+      };
   }
 }
 
@@ -38,26 +49,64 @@ const oddValue: fc.Arbitrary<unknown> = fc.oneof(
 /** JSON text of a value, with `{__raw}` placeholders spliced in verbatim (deep nesting built as text). */
 function toJsonText(value: unknown): string {
   const raws: string[] = [];
-  const text = JSON.stringify(value, (_key, inner: unknown) => {
-    if (typeof inner === "object" && inner !== null && "__raw" in inner) {
-      raws.push(String((inner as { __raw: string }).__raw));
-      return `__RAW_${raws.length - 1}__`;
-    }
-    return inner;
-  }) ?? "null";
+  const text =
+    JSON.stringify(value, (_key, inner: unknown) => {
+      if (typeof inner === "object" && inner !== null && "__raw" in inner) {
+        raws.push(String((inner as { __raw: string }).__raw));
+        return `__RAW_${raws.length - 1}__`;
+      }
+      return inner;
+    }) ?? "null";
   return text.replace(/"__RAW_(\d+)__"/g, (_match, index: string) => raws[Number(index)] ?? "null");
 }
 
-const fieldNames = ["model", "messages", "max_tokens", "stream", "stream_options", "tools", "tool_choice", "system", "temperature", "metadata", "stop", "n", "thinking", "content", "role", "name", "limits", "allowedJurisdictions", "email", "phone", "confirm", "type", "data", "__proto__", "constructor", ""];
+const fieldNames = [
+  "model",
+  "messages",
+  "max_tokens",
+  "stream",
+  "stream_options",
+  "tools",
+  "tool_choice",
+  "system",
+  "temperature",
+  "metadata",
+  "stop",
+  "n",
+  "thinking",
+  "content",
+  "role",
+  "name",
+  "limits",
+  "allowedJurisdictions",
+  "email",
+  "phone",
+  "confirm",
+  "type",
+  "data",
+  "__proto__",
+  "constructor",
+  "",
+];
 
 /** A mutation of a valid body: a field (top level or in the first message) set to an odd value, or removed. */
 function mutatedBody(base: Record<string, unknown>): fc.Arbitrary<string> {
   return fc
-    .record({ where: fc.constantFrom("top", "message", "content-block"), field: fc.oneof(fc.constantFrom(...fieldNames), fc.string({ maxLength: 8 })), value: fc.option(oddValue, { nil: undefined }) })
+    .record({
+      where: fc.constantFrom("top", "message", "content-block"),
+      field: fc.oneof(fc.constantFrom(...fieldNames), fc.string({ maxLength: 8 })),
+      value: fc.option(oddValue, { nil: undefined }),
+    })
     .map(({ where, field, value }) => {
       const body = structuredClone(base);
       const messages = body.messages as Array<Record<string, unknown>> | undefined;
-      const target = where === "top" || !messages?.[0] ? body : where === "message" ? messages[0] : ((messages[0].content = [{ type: "text", text: "hi" }]), (messages[0].content as Array<Record<string, unknown>>)[0]!);
+      const target =
+        where === "top" || !messages?.[0]
+          ? body
+          : where === "message"
+            ? messages[0]
+            : ((messages[0].content = [{ type: "text", text: "hi" }]),
+              (messages[0].content as Array<Record<string, unknown>>)[0]!);
       if (value === undefined) delete target[field];
       else Object.defineProperty(target, field, { value, enumerable: true, configurable: true, writable: true });
       return toJsonText(body);
@@ -70,43 +119,67 @@ export function bodyText(base: Record<string, unknown>): fc.Arbitrary<string> {
     { weight: 5, arbitrary: mutatedBody(base) },
     { weight: 2, arbitrary: fc.jsonValue({ maxDepth: 5 }).map((value) => JSON.stringify(value) ?? "null") },
     { weight: 2, arbitrary: oddValue.map(toJsonText) },
-    { weight: 2, arbitrary: fc.tuple(mutatedBody(base), fc.nat()).map(([text, cut]) => text.slice(0, cut % (text.length + 1))) },
+    {
+      weight: 2,
+      arbitrary: fc.tuple(mutatedBody(base), fc.nat()).map(([text, cut]) => text.slice(0, cut % (text.length + 1))),
+    },
     { weight: 1, arbitrary: fc.string({ unit: "grapheme", maxLength: 200 }) },
-    { weight: 1, arbitrary: fc.constantFrom("", " ", "null", "[]", "{}", "{", "}", '{"a":1,}', "{'a':1}", "NaN", "1e999999", "\u0000") },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        "",
+        " ",
+        "null",
+        "[]",
+        "{}",
+        "{",
+        "}",
+        '{"a":1,}',
+        "{'a':1}",
+        "NaN",
+        "1e999999",
+        "\u0000",
+      ),
+    },
   );
 }
 
 /** Encodes body text into bytes: UTF-8, with a BOM, UTF-16, with invalid UTF-8 or NUL bytes spliced in. */
 export function encodedBody(text: fc.Arbitrary<string>): fc.Arbitrary<Uint8Array> {
-  const encodings = fc.oneof({ weight: 8, arbitrary: fc.constant("utf8") }, { weight: 4, arbitrary: fc.constantFrom("bom", "utf16le", "utf16be", "invalid-utf8", "nul", "random-bytes") });
-  return fc.tuple(text, encodings, fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 8 })).map(([body, encoding, position, bytes]) => {
-    const utf8 = encoder.encode(body);
-    const at = position % (utf8.length + 1);
-    switch (encoding) {
-      case "utf8":
-        return utf8;
-      case "bom":
-        return concat(new Uint8Array([0xef, 0xbb, 0xbf]), utf8);
-      case "utf16le":
-      case "utf16be": {
-        const out = new Uint8Array(body.length * 2 + 2);
-        out.set(encoding === "utf16le" ? [0xff, 0xfe] : [0xfe, 0xff]);
-        for (let index = 0; index < body.length; index++) {
-          const unit = body.charCodeAt(index);
-          const [first, second] = encoding === "utf16le" ? [unit & 0xff, unit >> 8] : [unit >> 8, unit & 0xff];
-          out[2 + index * 2] = first;
-          out[3 + index * 2] = second;
+  const encodings = fc.oneof(
+    { weight: 8, arbitrary: fc.constant("utf8") },
+    { weight: 4, arbitrary: fc.constantFrom("bom", "utf16le", "utf16be", "invalid-utf8", "nul", "random-bytes") },
+  );
+  return fc
+    .tuple(text, encodings, fc.nat(), fc.uint8Array({ minLength: 1, maxLength: 8 }))
+    .map(([body, encoding, position, bytes]) => {
+      const utf8 = encoder.encode(body);
+      const at = position % (utf8.length + 1);
+      switch (encoding) {
+        case "utf8":
+          return utf8;
+        case "bom":
+          return concat(new Uint8Array([0xef, 0xbb, 0xbf]), utf8);
+        case "utf16le":
+        case "utf16be": {
+          const out = new Uint8Array(body.length * 2 + 2);
+          out.set(encoding === "utf16le" ? [0xff, 0xfe] : [0xfe, 0xff]);
+          for (let index = 0; index < body.length; index++) {
+            const unit = body.charCodeAt(index);
+            const [first, second] = encoding === "utf16le" ? [unit & 0xff, unit >> 8] : [unit >> 8, unit & 0xff];
+            out[2 + index * 2] = first;
+            out[3 + index * 2] = second;
+          }
+          return out;
         }
-        return out;
+        case "invalid-utf8":
+          return concat(utf8.slice(0, at), new Uint8Array([0xc3, 0x28, 0xff, 0xed, 0xa0, 0x80]), utf8.slice(at));
+        case "nul":
+          return concat(utf8.slice(0, at), new Uint8Array([0]), utf8.slice(at));
+        default:
+          return concat(utf8.slice(0, at), bytes, utf8.slice(at));
       }
-      case "invalid-utf8":
-        return concat(utf8.slice(0, at), new Uint8Array([0xc3, 0x28, 0xff, 0xed, 0xa0, 0x80]), utf8.slice(at));
-      case "nul":
-        return concat(utf8.slice(0, at), new Uint8Array([0]), utf8.slice(at));
-      default:
-        return concat(utf8.slice(0, at), bytes, utf8.slice(at));
-    }
-  });
+    });
 }
 
 function concat(...parts: Uint8Array[]): Uint8Array {
@@ -120,10 +193,21 @@ function concat(...parts: Uint8Array[]): Uint8Array {
 }
 
 /** Content headers: type, encoding and a declared length that may not match the body. */
-export const contentHeaders: fc.Arbitrary<{ headers: Record<string, string>; length: "exact" | "shorter" | "longer" | "none" | "garbage" }> = fc.record({
+export const contentHeaders: fc.Arbitrary<{
+  headers: Record<string, string>;
+  length: "exact" | "shorter" | "longer" | "none" | "garbage";
+}> = fc.record({
   headers: fc.record(
     {
-      "content-type": fc.constantFrom("application/json", "application/json; charset=utf-16", "text/plain", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "*/*", "application/json; charset=latin1"),
+      "content-type": fc.constantFrom(
+        "application/json",
+        "application/json; charset=utf-16",
+        "text/plain",
+        "multipart/form-data; boundary=x",
+        "application/x-www-form-urlencoded",
+        "*/*",
+        "application/json; charset=latin1",
+      ),
       "content-encoding": fc.constantFrom("gzip", "br", "deflate", "identity", "x-garbage", "gzip, gzip"),
       "transfer-encoding": fc.constantFrom("chunked", "gzip"),
       accept: fc.constantFrom("text/event-stream", "*/*", "application/json", ""),
@@ -136,16 +220,27 @@ export const contentHeaders: fc.Arbitrary<{ headers: Record<string, string>; len
     },
     { requiredKeys: [] },
   ),
-  length: fc.oneof({ weight: 6, arbitrary: fc.constantFrom("exact" as const, "none" as const) }, { weight: 2, arbitrary: fc.constantFrom("shorter" as const, "longer" as const, "garbage" as const) }),
+  length: fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom("exact" as const, "none" as const) },
+    { weight: 2, arbitrary: fc.constantFrom("shorter" as const, "longer" as const, "garbage" as const) },
+  ),
 });
 
 /** Credentials: none, odd forms of a given key, or whatever the caller passes in. */
-export function credentialHeaders(goodCredential: string, scheme: "bearer" | "either"): fc.Arbitrary<Record<string, string>> {
+export function credentialHeaders(
+  goodCredential: string,
+  scheme: "bearer" | "either",
+): fc.Arbitrary<Record<string, string>> {
   const unknownKey = `sk-omni-${"Z".repeat(40)}`;
   const weighted = (weight: number, arbitrary: fc.Arbitrary<Record<string, string>>) => ({ weight, arbitrary });
   return fc.oneof(
     weighted(8, fc.constant({ authorization: `Bearer ${goodCredential}` })),
-    weighted(1, fc.constant<Record<string, string>>(scheme === "either" ? { "x-api-key": goodCredential } : { authorization: `bearer   ${goodCredential}  ` })),
+    weighted(
+      1,
+      fc.constant<Record<string, string>>(
+        scheme === "either" ? { "x-api-key": goodCredential } : { authorization: `bearer   ${goodCredential}  ` },
+      ),
+    ),
     weighted(2, fc.constant({ authorization: `Bearer ${unknownKey}` })),
     weighted(1, fc.constant({})),
     weighted(

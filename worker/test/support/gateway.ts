@@ -25,7 +25,8 @@ export function openaiClient(apiKey: string): OpenAI {
     apiKey,
     baseURL: `${GATEWAY}/v1`,
     maxRetries: 0,
-    fetch: (input: RequestInfo | URL, init?: RequestInit) => SELF.fetch(input instanceof URL ? input.href : input, init),
+    fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+      SELF.fetch(input instanceof URL ? input.href : input, init),
   });
 }
 
@@ -34,7 +35,8 @@ export function anthropicClient(apiKey: string): Anthropic {
     apiKey,
     baseURL: GATEWAY,
     maxRetries: 0,
-    fetch: (input: RequestInfo | URL, init?: RequestInit) => SELF.fetch(input instanceof URL ? input.href : input, init),
+    fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+      SELF.fetch(input instanceof URL ? input.href : input, init),
   });
 }
 
@@ -81,7 +83,13 @@ export async function seedAccount(creditOrOptions: number | SeedOptions = {}): P
     if (!user) throw new Error("user insert returned nothing");
     const [key] = await db
       .insert(apiKeys)
-      .values({ userId: user.id, name: "test", keyHash, prefix: displayPrefix(apiKey), allowedJurisdictions: options.keyJurisdictions ?? null })
+      .values({
+        userId: user.id,
+        name: "test",
+        keyHash,
+        prefix: displayPrefix(apiKey),
+        allowedJurisdictions: options.keyJurisdictions ?? null,
+      })
       .returning({ id: apiKeys.id });
     if (!key) throw new Error("key insert returned nothing");
     return { userId: user.id, keyId: key.id, apiKey };
@@ -106,7 +114,11 @@ export async function waitForUsageRow(requestId: string, timeoutMs = 10_000): Pr
 }
 
 export function chatBody(overrides: Record<string, unknown> = {}): string {
-  return JSON.stringify({ model: "deepseek/deepseek-flash", messages: [{ role: "user", content: "Hello" }], ...overrides });
+  return JSON.stringify({
+    model: "deepseek/deepseek-flash",
+    messages: [{ role: "user", content: "Hello" }],
+    ...overrides,
+  });
 }
 
 export function bearer(apiKey: string): Record<string, string> {

@@ -32,7 +32,10 @@ export async function seedLinkedAccount(options: SeedOptions = {}): Promise<Link
   const clerkUserId = `user_privacy_${suffix}`;
   const email = `privacy-${suffix}@omnizen.test`;
   await withDatabase((db) =>
-    db.update(schema.users).set({ clerkUserId, email, name: "Privacy Test", phone: "+8801712345678" }).where(eq(schema.users.id, seeded.userId)),
+    db
+      .update(schema.users)
+      .set({ clerkUserId, email, name: "Privacy Test", phone: "+8801712345678" })
+      .where(eq(schema.users.id, seeded.userId)),
   );
   return { ...seeded, keyHash: await hashApiKey(seeded.apiKey), clerkUserId, email };
 }
@@ -62,8 +65,10 @@ const schemaTables = (Object.values(schema) as unknown[]).filter((value): value 
  * the list (foreign keys, transitively), each with its direct `users.id` foreign-key columns.
  */
 export function userDataTablesFromSchema(): UserDataTable[] {
-  const found = new Map<string, UserDataTable>([["users", { name: "users", table: schema.users, userColumns: [schema.users.id] }]]);
-  for (let grew = true; grew; ) {
+  const found = new Map<string, UserDataTable>([
+    ["users", { name: "users", table: schema.users, userColumns: [schema.users.id] }],
+  ]);
+  for (let grew = true; grew;) {
     grew = false;
     for (const table of schemaTables) {
       const config = getTableConfig(table);
@@ -71,7 +76,9 @@ export function userDataTablesFromSchema(): UserDataTable[] {
       const references = config.foreignKeys.map((foreignKey) => foreignKey.reference());
       if (!references.some((reference) => found.has(getTableConfig(reference.foreignTable).name))) continue;
       const userColumns = references
-        .filter((reference) => reference.foreignTable === schema.users && reference.foreignColumns[0] === schema.users.id)
+        .filter(
+          (reference) => reference.foreignTable === schema.users && reference.foreignColumns[0] === schema.users.id,
+        )
         .flatMap((reference) => reference.columns);
       found.set(config.name, { name: config.name, table, userColumns });
       grew = true;
@@ -84,8 +91,14 @@ export function userDataTablesFromSchema(): UserDataTable[] {
 export async function rowsReferencingAccount(db: Database, userId: string): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const { name, table, userColumns } of userDataTablesFromSchema()) {
-    const matches = sql.join(userColumns.map((column) => sql`${column} = ${userId}`), sql` OR `);
-    const [row] = await db.select({ rows: sql<number>`count(*)::int` }).from(table).where(sql`${matches}`);
+    const matches = sql.join(
+      userColumns.map((column) => sql`${column} = ${userId}`),
+      sql` OR `,
+    );
+    const [row] = await db
+      .select({ rows: sql<number>`count(*)::int` })
+      .from(table)
+      .where(sql`${matches}`);
     counts[name] = row?.rows ?? 0;
   }
   return counts;
@@ -127,6 +140,13 @@ export async function allRedisKeys(): Promise<string[]> {
 }
 
 /** A request to the dashboard API with a raw body (malformed ones included). */
-export function rawDashboardFetch(path: string, headers: Record<string, string>, init: RequestInit = {}): Promise<Response> {
-  return gatewayFetch(path, { ...init, headers: { ...headers, ...(init.headers as Record<string, string> | undefined) } });
+export function rawDashboardFetch(
+  path: string,
+  headers: Record<string, string>,
+  init: RequestInit = {},
+): Promise<Response> {
+  return gatewayFetch(path, {
+    ...init,
+    headers: { ...headers, ...(init.headers as Record<string, string> | undefined) },
+  });
 }

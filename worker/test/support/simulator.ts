@@ -8,7 +8,13 @@ export interface SimulatorEntry {
   stream: boolean;
   stream_options: { include_usage?: boolean } | null;
   anthropic_beta: string | null;
-  usage: { prompt_tokens: number; cached_tokens: number; cache_write_tokens: number; completion_tokens: number; reasoning_tokens: number } | null;
+  usage: {
+    prompt_tokens: number;
+    cached_tokens: number;
+    cache_write_tokens: number;
+    completion_tokens: number;
+    reasoning_tokens: number;
+  } | null;
   outcome: string;
   body?: unknown;
 }

@@ -20,7 +20,9 @@ export function binding(name: string): string {
 /** Requests served by the Upstash stand-in and WebSocket connections bridged to Postgres, so far. */
 export async function standInCounters(): Promise<{ upstash: number; neon: number }> {
   const upstash = (await (
-    await fetch(`${bindings.UPSTASH_REDIS_REST_URL}/_omnizen/stats`, { headers: { authorization: `Bearer ${bindings.UPSTASH_REDIS_REST_TOKEN}` } })
+    await fetch(`${bindings.UPSTASH_REDIS_REST_URL}/_omnizen/stats`, {
+      headers: { authorization: `Bearer ${bindings.UPSTASH_REDIS_REST_TOKEN}` },
+    })
   ).json()) as { requests: number };
   const neon = (await (await fetch(`http://${bindings.NEON_WS_PROXY}/_stats`)).json()) as { connections: number };
   return { upstash: upstash.requests, neon: neon.connections };

@@ -70,7 +70,11 @@ export interface StreamProgress {
    * after the read `inFlight`, within the wait's bounds, and then `stop` runs. The stream then ends `cancelled`, with
    * the error `stop` returns, if any.
    */
-  clientGone(reading: { inFlight: Promise<unknown>; step: () => Promise<number>; stop: () => GatewayError | undefined | void }): void;
+  clientGone(reading: {
+    inFlight: Promise<unknown>;
+    step: () => Promise<number>;
+    stop: () => GatewayError | undefined | void;
+  }): void;
 }
 
 export function asGatewayError(error: unknown): GatewayError {
@@ -114,7 +118,9 @@ export function createStreamProgress(options: Pick<StreamBodyOptions, "onEnd" | 
           outcome.generatedCharacters += generatedCharacters(part.chunk.choices);
           outcome.reasoningCharacters += reasoningCharacters(part.chunk.choices);
           outcome.firstTokenAt ??= Date.now();
-          if (part.chunk.choices.some((choice) => choice.finish_reason !== null && choice.finish_reason !== undefined)) {
+          if (
+            part.chunk.choices.some((choice) => choice.finish_reason !== null && choice.finish_reason !== undefined)
+          ) {
             contentEnded = true;
           }
           options.tap?.chunk(part.chunk);
@@ -138,7 +144,9 @@ export function createStreamProgress(options: Pick<StreamBodyOptions, "onEnd" | 
       // `stop` may name why the stream had already failed (the pass-through's tap), for the usage row.
       const stopOnce = () => end("cancelled", stop() ?? undefined);
       if (!shouldWaitForUsage({ contentEnded, usageKnown: outcome.usage !== null, ended })) return stopOnce();
-      const waiting = keepReadingForUsage(inFlight, step, () => ended || endMarker || outcome.usage !== null).finally(stopOnce);
+      const waiting = keepReadingForUsage(inFlight, step, () => ended || endMarker || outcome.usage !== null).finally(
+        stopOnce,
+      );
       options.keepAlive?.(waiting);
     },
   };

@@ -7,7 +7,9 @@ import type { StreamOutcome } from "./stream-progress.ts";
 import { createTranslatedStreamBody } from "./translated-stream.ts";
 import { bodySplitAt } from "../../testing/split-stream.ts";
 
-const adapter = createOpenAICompatibleAdapter("deepseek", "https://upstream.invalid", { convertUsage: convertDeepSeekUsage });
+const adapter = createOpenAICompatibleAdapter("deepseek", "https://upstream.invalid", {
+  convertUsage: convertDeepSeekUsage,
+});
 const context: ChatContext = {
   request: { model: "deepseek/deepseek-flash", messages: [{ role: "user", content: "hi" }], stream: true },
   modelId: "deepseek/deepseek-flash",
@@ -18,11 +20,20 @@ const context: ChatContext = {
 const chunk = (content: string) =>
   `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "deepseek-flash", choices: [{ index: 0, delta: { content }, finish_reason: null }], usage: null })}\n\n`;
 const usageChunk = `data: ${JSON.stringify({
-  id: "c1", object: "chat.completion.chunk", created: 1, model: "deepseek-flash", choices: [],
-  usage: { prompt_tokens: 10, completion_tokens: 4, total_tokens: 14, prompt_cache_hit_tokens: 3, prompt_cache_miss_tokens: 7 },
+  id: "c1",
+  object: "chat.completion.chunk",
+  created: 1,
+  model: "deepseek-flash",
+  choices: [],
+  usage: {
+    prompt_tokens: 10,
+    completion_tokens: 4,
+    total_tokens: 14,
+    prompt_cache_hit_tokens: 3,
+    prompt_cache_miss_tokens: 7,
+  },
 })}\n\n`;
 const UPSTREAM = chunk("Héllo ") + chunk("wörld 🌏") + chunk("!") + usageChunk + "data: [DONE]\n\n";
-
 
 async function run(body: ReadableStream<Uint8Array>, includeUsage: boolean) {
   let outcome: StreamOutcome | undefined;
@@ -35,13 +46,19 @@ async function run(body: ReadableStream<Uint8Array>, includeUsage: boolean) {
     onEnd: (settled) => (outcome = settled),
   });
   const text = await new Response(stream).text();
-  const events = text.split("\n\n").filter(Boolean).map((event) => event.replace(/^data: /, ""));
+  const events = text
+    .split("\n\n")
+    .filter(Boolean)
+    .map((event) => event.replace(/^data: /, ""));
   return { events, outcome, aborted };
 }
 
 const contentOf = (events: string[]) =>
-  events.filter((event) => event !== "[DONE]").map((event) => JSON.parse(event) as { choices: Array<{ delta?: { content?: string } }> })
-    .map((parsed) => parsed.choices[0]?.delta?.content ?? "").join("");
+  events
+    .filter((event) => event !== "[DONE]")
+    .map((event) => JSON.parse(event) as { choices: Array<{ delta?: { content?: string } }> })
+    .map((parsed) => parsed.choices[0]?.delta?.content ?? "")
+    .join("");
 
 describe("streaming pipeline", () => {
   it("reassembles events split at every byte boundary, including inside multi-byte characters", async () => {
@@ -50,13 +67,22 @@ describe("streaming pipeline", () => {
       const { events, outcome } = await run(bodySplitAt(UPSTREAM, [cut, cut + 3, cut + 17]), true);
       expect(contentOf(events)).toBe("Héllo wörld 🌏!");
       expect(events.at(-1)).toBe("[DONE]");
-      expect(outcome?.usage).toEqual({ inputUncached: 7, cacheRead: 3, cacheWrite: 0, output: 4, reasoning: 0, source: "provider" });
+      expect(outcome?.usage).toEqual({
+        inputUncached: 7,
+        cacheRead: 3,
+        cacheWrite: 0,
+        output: 4,
+        reasoning: 0,
+        source: "provider",
+      });
     }
   });
 
   it("replaces the upstream model id and hides usage from clients that did not ask", async () => {
     const { events, outcome } = await run(bodySplitAt(UPSTREAM, []), false);
-    const parsed = events.filter((event) => event !== "[DONE]").map((event) => JSON.parse(event) as Record<string, unknown>);
+    const parsed = events
+      .filter((event) => event !== "[DONE]")
+      .map((event) => JSON.parse(event) as Record<string, unknown>);
     expect(parsed).toHaveLength(3);
     expect(parsed.every((event) => event.model === "deepseek/deepseek-flash" && !("usage" in event))).toBe(true);
     expect(outcome?.status).toBe("ok");
@@ -81,7 +107,11 @@ describe("streaming pipeline", () => {
     const stream = createTranslatedStreamBody({
       upstreamBody: endless,
       translator: adapter.createStreamTranslator(context),
-      encoder: openaiSurface.createStreamEncoder({ includeUsage: false, modelId: context.modelId, requestId: "req_test" }),
+      encoder: openaiSurface.createStreamEncoder({
+        includeUsage: false,
+        modelId: context.modelId,
+        requestId: "req_test",
+      }),
       abortUpstream: () => (aborted = true),
       onEnd: (settled) => (outcome = settled),
     });
@@ -100,11 +130,19 @@ describe("a client that leaves after the finish, before the usage", () => {
   /** An upstream the test writes to, and a pipeline in front of it. */
   function pipeline() {
     let upstream!: ReadableStreamDefaultController<Uint8Array>;
-    const state: { outcome?: StreamOutcome; aborts: number; settlements: number; kept: Array<Promise<unknown>> } = { aborts: 0, settlements: 0, kept: [] };
+    const state: { outcome?: StreamOutcome; aborts: number; settlements: number; kept: Array<Promise<unknown>> } = {
+      aborts: 0,
+      settlements: 0,
+      kept: [],
+    };
     const stream = createTranslatedStreamBody({
       upstreamBody: new ReadableStream<Uint8Array>({ start: (controller) => void (upstream = controller) }),
       translator: adapter.createStreamTranslator(context),
-      encoder: openaiSurface.createStreamEncoder({ includeUsage: false, modelId: context.modelId, requestId: "req_test" }),
+      encoder: openaiSurface.createStreamEncoder({
+        includeUsage: false,
+        modelId: context.modelId,
+        requestId: "req_test",
+      }),
       abortUpstream: () => (state.aborts += 1),
       onEnd: (settled) => {
         state.outcome = settled;

@@ -33,7 +33,16 @@ export async function keepReadingForUsage(
     timer = setTimeout(() => resolve("timeout"), limits.milliseconds);
   });
   try {
-    if ((await Promise.race([inFlight.then(() => 0, () => 0), timeout])) === "timeout") return;
+    if (
+      (await Promise.race([
+        inFlight.then(
+          () => 0,
+          () => 0,
+        ),
+        timeout,
+      ])) === "timeout"
+    )
+      return;
     let bytes = 0;
     while (!done() && bytes < limits.bytes) {
       const reading = step();

@@ -6,7 +6,11 @@ import { createAnthropicAdapter } from "./anthropic-adapter.ts";
 const API_KEY = "sk-ant-api03-secretsecretsecret";
 
 const contextFor = (request: Record<string, unknown>, baseUrl = "https://api.anthropic.com/"): ChatContext => ({
-  request: { model: "anthropic/claude-test", messages: [{ role: "user", content: "hi" }], ...request } as ChatCompletionRequest,
+  request: {
+    model: "anthropic/claude-test",
+    messages: [{ role: "user", content: "hi" }],
+    ...request,
+  } as ChatCompletionRequest,
   modelId: "anthropic/claude-test",
   upstreamModel: "claude-test-1",
   target: { baseUrl, apiKey: API_KEY },
@@ -46,37 +50,75 @@ describe("createAnthropicAdapter", () => {
   });
 
   it("lets the registry pick adaptive thinking per upstream model", () => {
-    const adaptive = createAnthropicAdapter({ thinkingStyle: (model) => (model === "claude-test-1" ? "adaptive" : "budget") });
+    const adaptive = createAnthropicAdapter({
+      thinkingStyle: (model) => (model === "claude-test-1" ? "adaptive" : "budget"),
+    });
     expect(JSON.parse(adaptive.buildChatRequest(contextFor({ reasoning_effort: "medium" })).body)).toMatchObject({
-      thinking: { type: "adaptive" }, output_config: { effort: "medium" },
+      thinking: { type: "adaptive" },
+      output_config: { effort: "medium" },
     });
   });
 
   it("parses a non-streamed Message with the catalog model id", () => {
-    const json = { id: "msg_1", type: "message", role: "assistant", content: [{ type: "text", text: "ok" }], stop_reason: "end_turn", usage: { input_tokens: 3, output_tokens: 1 } };
+    const json = {
+      id: "msg_1",
+      type: "message",
+      role: "assistant",
+      content: [{ type: "text", text: "ok" }],
+      stop_reason: "end_turn",
+      usage: { input_tokens: 3, output_tokens: 1 },
+    };
     const { body, usage } = adapter.parseChatResponse(json, contextFor({}));
-    expect(body).toMatchObject({ id: "msg_1", model: "anthropic/claude-test", choices: [{ message: { content: "ok" }, finish_reason: "stop" }] });
+    expect(body).toMatchObject({
+      id: "msg_1",
+      model: "anthropic/claude-test",
+      choices: [{ message: { content: "ok" }, finish_reason: "stop" }],
+    });
     expect(usage).toMatchObject({ inputUncached: 3, output: 1 });
   });
 
   describe("mapError", () => {
-    const anthropicError = (type: string, message: string) => JSON.stringify({ type: "error", error: { type, message } });
+    const anthropicError = (type: string, message: string) =>
+      JSON.stringify({ type: "error", error: { type, message } });
 
     it("maps 529 overloaded to 503 upstream_unavailable", () => {
-      const error = adapter.mapError(529, new Headers(), anthropicError("overloaded_error", "Overloaded"), contextFor({}));
+      const error = adapter.mapError(
+        529,
+        new Headers(),
+        anthropicError("overloaded_error", "Overloaded"),
+        contextFor({}),
+      );
       expect(error).toMatchObject({ code: "upstream_unavailable", status: 503 });
     });
 
     it("keeps Retry-After on 429", () => {
-      const error = adapter.mapError(429, new Headers({ "retry-after": "7" }), anthropicError("rate_limit_error", "slow down"), contextFor({}));
+      const error = adapter.mapError(
+        429,
+        new Headers({ "retry-after": "7" }),
+        anthropicError("rate_limit_error", "slow down"),
+        contextFor({}),
+      );
       expect(error).toMatchObject({ code: "upstream_rate_limited", status: 429, headers: { "retry-after": "7" } });
     });
 
     it("hides credential failures as a generic 503 and redacts the key from 400 messages", () => {
-      expect(adapter.mapError(401, new Headers(), anthropicError("authentication_error", `invalid x-api-key ${API_KEY}`), contextFor({}))).toMatchObject({
-        code: "upstream_account_error", status: 503,
+      expect(
+        adapter.mapError(
+          401,
+          new Headers(),
+          anthropicError("authentication_error", `invalid x-api-key ${API_KEY}`),
+          contextFor({}),
+        ),
+      ).toMatchObject({
+        code: "upstream_account_error",
+        status: 503,
       });
-      const invalid = adapter.mapError(400, new Headers(), anthropicError("invalid_request_error", `max_tokens: too large (key ${API_KEY})`), contextFor({}));
+      const invalid = adapter.mapError(
+        400,
+        new Headers(),
+        anthropicError("invalid_request_error", `max_tokens: too large (key ${API_KEY})`),
+        contextFor({}),
+      );
       expect(invalid).toMatchObject({ code: "invalid_request", status: 400 });
       expect(invalid.message).toContain("max_tokens: too large");
       expect(invalid.message).not.toContain(API_KEY);

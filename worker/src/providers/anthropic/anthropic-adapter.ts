@@ -53,7 +53,13 @@ export function createAnthropicAdapter(options: AnthropicAdapterOptions = {}): P
     },
 
     mapError(status, headers, body, { target }) {
-      return mapUpstreamError({ provider: "anthropic", status, headers, upstreamMessage: readUpstreamMessage(body), apiKey: target.apiKey });
+      return mapUpstreamError({
+        provider: "anthropic",
+        status,
+        headers,
+        upstreamMessage: readUpstreamMessage(body),
+        apiKey: target.apiKey,
+      });
     },
   };
 }

@@ -8,13 +8,18 @@ import { bodySplitAt } from "../../testing/split-stream.ts";
 
 const adapter = createAnthropicAdapter();
 const context: ChatContext = {
-  request: { model: "anthropic/claude-test", messages: [{ role: "user", content: "hi" }], stream: true } as ChatCompletionRequest,
+  request: {
+    model: "anthropic/claude-test",
+    messages: [{ role: "user", content: "hi" }],
+    stream: true,
+  } as ChatCompletionRequest,
   modelId: "anthropic/claude-test",
   upstreamModel: "claude-test-1",
   target: { baseUrl: "https://upstream.invalid", apiKey: "k" },
 };
 
-const sse = (type: string, payload: Record<string, unknown> = {}) => `event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`;
+const sse = (type: string, payload: Record<string, unknown> = {}) =>
+  `event: ${type}\ndata: ${JSON.stringify({ type, ...payload })}\n\n`;
 const delta = (index: number, body: Record<string, unknown>) => sse("content_block_delta", { index, delta: body });
 const TOOL_ARGUMENTS = '{"city":"Dhaka","note":"café 🙂"}';
 
@@ -22,7 +27,13 @@ const TOOL_ARGUMENTS = '{"city":"Dhaka","note":"café 🙂"}';
 const UPSTREAM = [
   sse("message_start", {
     message: {
-      id: "msg_01XYZ", type: "message", role: "assistant", model: "claude-test-1", content: [], stop_reason: null, stop_sequence: null,
+      id: "msg_01XYZ",
+      type: "message",
+      role: "assistant",
+      model: "claude-test-1",
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
       usage: { input_tokens: 20, cache_creation_input_tokens: 30, cache_read_input_tokens: 100, output_tokens: 1 },
     },
   }),
@@ -38,10 +49,16 @@ const UPSTREAM = [
   delta(1, { type: "text_delta", text: "wörld 🌏!" }),
   delta(1, { type: "citations_delta", citation: { type: "char_location" } }),
   sse("content_block_stop", { index: 1 }),
-  sse("content_block_start", { index: 2, content_block: { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: {} } }),
+  sse("content_block_start", {
+    index: 2,
+    content_block: { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: {} },
+  }),
   delta(2, { type: "input_json_delta", partial_json: '{"query":"x"}' }),
   sse("content_block_stop", { index: 2 }),
-  sse("content_block_start", { index: 3, content_block: { type: "tool_use", id: "toolu_01", name: "weather", input: {} } }),
+  sse("content_block_start", {
+    index: 3,
+    content_block: { type: "tool_use", id: "toolu_01", name: "weather", input: {} },
+  }),
   delta(3, { type: "input_json_delta", partial_json: "" }),
   delta(3, { type: "input_json_delta", partial_json: '{"city":' }),
   delta(3, { type: "input_json_delta", partial_json: '"Dhaka","no' }),
@@ -49,10 +66,12 @@ const UPSTREAM = [
   delta(3, { type: "input_json_delta", partial_json: '🙂"}' }),
   sse("content_block_stop", { index: 3 }),
   sse("message_delta", { delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { output_tokens: 30 } }),
-  sse("message_delta", { delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { output_tokens: 45, output_tokens_details: { thinking_tokens: 12 } } }),
+  sse("message_delta", {
+    delta: { stop_reason: "tool_use", stop_sequence: null },
+    usage: { output_tokens: 45, output_tokens_details: { thinking_tokens: 12 } },
+  }),
   sse("message_stop"),
 ].join("");
-
 
 interface Delta {
   role?: string;
@@ -79,14 +98,18 @@ async function run(body: ReadableStream<Uint8Array>, includeUsage: boolean) {
     onEnd: (settled) => (outcome = settled),
   });
   const text = await new Response(stream).text();
-  const raw = text.split("\n\n").filter(Boolean).map((event) => event.replace(/^data: /, ""));
+  const raw = text
+    .split("\n\n")
+    .filter(Boolean)
+    .map((event) => event.replace(/^data: /, ""));
   const events = raw.filter((event) => event !== "[DONE]").map((event) => JSON.parse(event) as Event);
   return { raw, events, outcome };
 }
 
 function reassemble(events: Event[]) {
   const deltas = events.flatMap((event) => event.choices ?? []).map((choice) => choice.delta);
-  const joined = (field: "content" | "reasoning_content" | "reasoning_signature") => deltas.map((part) => part[field] ?? "").join("");
+  const joined = (field: "content" | "reasoning_content" | "reasoning_signature") =>
+    deltas.map((part) => part[field] ?? "").join("");
   const calls = deltas.flatMap((part) => part.tool_calls ?? []);
   return {
     role: deltas[0]?.role,
@@ -94,12 +117,25 @@ function reassemble(events: Event[]) {
     reasoning: joined("reasoning_content"),
     signature: joined("reasoning_signature"),
     toolHeaders: calls.filter((call) => call.id !== undefined),
-    toolArguments: calls.filter((call) => call.index === 0).map((call) => call.function.arguments ?? "").join(""),
-    finishReasons: events.flatMap((event) => event.choices ?? []).map((choice) => choice.finish_reason).filter((reason) => reason !== null),
+    toolArguments: calls
+      .filter((call) => call.index === 0)
+      .map((call) => call.function.arguments ?? "")
+      .join(""),
+    finishReasons: events
+      .flatMap((event) => event.choices ?? [])
+      .map((choice) => choice.finish_reason)
+      .filter((reason) => reason !== null),
   };
 }
 
-const EXPECTED_USAGE = { inputUncached: 20, cacheRead: 100, cacheWrite: 30, output: 45, reasoning: 12, source: "provider" };
+const EXPECTED_USAGE = {
+  inputUncached: 20,
+  cacheRead: 100,
+  cacheWrite: 30,
+  output: 45,
+  reasoning: 12,
+  source: "provider",
+};
 
 describe("Anthropic stream translator through the streaming pipeline", () => {
   it("reassembles text, thinking and a split tool call at every byte boundary, with usage once at the end", async () => {
@@ -122,7 +158,12 @@ describe("Anthropic stream translator through the streaming pipeline", () => {
       expect(usageEvents).toHaveLength(1);
       expect(usageEvents[0]).toMatchObject({
         choices: [],
-        usage: { prompt_tokens: 150, completion_tokens: 45, total_tokens: 195, prompt_tokens_details: { cached_tokens: 100 } },
+        usage: {
+          prompt_tokens: 150,
+          completion_tokens: 45,
+          total_tokens: 195,
+          prompt_tokens_details: { cached_tokens: 100 },
+        },
       });
       expect(raw.at(-1)).toBe("[DONE]");
       expect(outcome).toMatchObject({ status: "ok", usage: EXPECTED_USAGE });
@@ -139,7 +180,8 @@ describe("Anthropic stream translator through the streaming pipeline", () => {
     ["overloaded_error", "upstream_unavailable"],
     ["api_error", "upstream_error"],
   ])("turns an in-stream %s event into a final %s error event", async (errorType, code) => {
-    const body = UPSTREAM.slice(0, UPSTREAM.indexOf("event: content_block_start")) +
+    const body =
+      UPSTREAM.slice(0, UPSTREAM.indexOf("event: content_block_start")) +
       sse("error", { error: { type: errorType, message: "Overloaded: upstream detail" } });
     const { events, outcome } = await run(bodySplitAt(body, []), true);
     expect(events.at(-1)?.error?.code).toBe(code);
@@ -148,7 +190,10 @@ describe("Anthropic stream translator through the streaming pipeline", () => {
   });
 
   it("treats a stream cut off before message_stop as failed", async () => {
-    const { events, outcome } = await run(bodySplitAt(UPSTREAM.slice(0, UPSTREAM.indexOf("event: message_stop")), []), true);
+    const { events, outcome } = await run(
+      bodySplitAt(UPSTREAM.slice(0, UPSTREAM.indexOf("event: message_stop")), []),
+      true,
+    );
     expect(events.at(-1)?.error?.code).toBe("upstream_error");
     expect(outcome?.status).toBe("error");
   });

@@ -6,7 +6,8 @@
  * |---|---|
  * | `message_start` | a chunk with `delta.role: "assistant"`, then `usage-partial` (input and cache usage, exact) |
  * | `content_block_start` text / thinking | their initial text, if any |
- * | `content_block_start` tool_use | a `tool_calls` delta: index (tool blocks counted from 0), id, type, name, arguments "" |
+ * | `content_block_start` tool_use | a `tool_calls` delta: index (tool blocks counted from 0), id, type, name,
+ * arguments "" |
  * | `text_delta` / `thinking_delta` | `delta.content` / `delta.reasoning_content` |
  * | `signature_delta` | `delta.reasoning_signature` (send it back with the reasoning to continue a tool loop) |
  * | `input_json_delta` of a tool_use block | a `tool_calls` arguments delta at that tool's index |
@@ -62,7 +63,10 @@ export function createAnthropicStreamTranslator(modelId: string): StreamTranslat
   let finishSent = false;
 
   const chunk = (delta: JsonObject, finishReason: string | null = null): ChatCompletionChunk => ({
-    id, object: "chat.completion.chunk", created, model: modelId,
+    id,
+    object: "chat.completion.chunk",
+    created,
+    model: modelId,
     choices: [{ index: 0, delta, finish_reason: finishReason }],
   });
   const emit = (delta: JsonObject): StreamPart[] => [{ type: "chunk-emit", chunk: chunk(delta) }];
@@ -80,7 +84,12 @@ export function createAnthropicStreamTranslator(modelId: string): StreamTranslat
     if (block.type === "tool_use") {
       const toolIndex = toolCount++;
       blocks.set(index, { kind: "tool", toolIndex });
-      const call = { index: toolIndex, id: String(block.id ?? ""), type: "function", function: { name: String(block.name ?? ""), arguments: "" } };
+      const call = {
+        index: toolIndex,
+        id: String(block.id ?? ""),
+        type: "function",
+        function: { name: String(block.name ?? ""), arguments: "" },
+      };
       return emit({ tool_calls: [call] });
     }
     return [];
@@ -90,7 +99,8 @@ export function createAnthropicStreamTranslator(modelId: string): StreamTranslat
     const block = blocks.get(index);
     if (delta.type === "text_delta" && nonEmpty(delta.text)) return emit({ content: delta.text });
     if (delta.type === "thinking_delta" && nonEmpty(delta.thinking)) return emit({ reasoning_content: delta.thinking });
-    if (delta.type === "signature_delta" && nonEmpty(delta.signature)) return emit({ reasoning_signature: delta.signature });
+    if (delta.type === "signature_delta" && nonEmpty(delta.signature))
+      return emit({ reasoning_signature: delta.signature });
     if (delta.type === "input_json_delta" && block?.kind === "tool" && nonEmpty(delta.partial_json)) {
       return emit({ tool_calls: [{ index: block.toolIndex, function: { arguments: delta.partial_json } }] });
     }
@@ -107,7 +117,10 @@ export function createAnthropicStreamTranslator(modelId: string): StreamTranslat
           const message = isJsonObject(payload.message) ? payload.message : {};
           if (typeof message.id === "string") id = message.id;
           mergeUsage(usage, message.usage);
-          return [...emit({ role: "assistant", content: "" }), { type: "usage-partial", usage: convertFromAnthropicUsage(usage) }];
+          return [
+            ...emit({ role: "assistant", content: "" }),
+            { type: "usage-partial", usage: convertFromAnthropicUsage(usage) },
+          ];
         }
         case "content_block_start":
           return isJsonObject(payload.content_block) ? startBlock(index, payload.content_block) : [];
@@ -123,7 +136,12 @@ export function createAnthropicStreamTranslator(modelId: string): StreamTranslat
         case "message_stop": {
           const normalized = convertFromAnthropicUsage(usage);
           const usageChunk: ChatCompletionChunk = {
-            id, object: "chat.completion.chunk", created, model: modelId, choices: [], usage: toOpenAIUsage(normalized),
+            id,
+            object: "chat.completion.chunk",
+            created,
+            model: modelId,
+            choices: [],
+            usage: toOpenAIUsage(normalized),
           };
           return [{ type: "usage-final", usage: normalized, chunk: usageChunk }, { type: "stream-end" }];
         }

@@ -21,8 +21,12 @@ const MESSAGE = {
   stop_reason: "tool_use",
   stop_sequence: null,
   usage: {
-    input_tokens: 20, cache_read_input_tokens: 100, cache_creation_input_tokens: 30, output_tokens: 45,
-    output_tokens_details: { thinking_tokens: 12 }, service_tier: "standard",
+    input_tokens: 20,
+    cache_read_input_tokens: 100,
+    cache_creation_input_tokens: 30,
+    output_tokens: 45,
+    output_tokens_details: { thinking_tokens: 12 },
+    service_tier: "standard",
   },
 };
 
@@ -31,29 +35,53 @@ describe("convertFromAnthropicResponse", () => {
     const { body, usage } = convertFromAnthropicResponse(MESSAGE, "anthropic/claude-test");
     expect(body).toMatchObject({ id: "msg_01ABC", object: "chat.completion", model: "anthropic/claude-test" });
     expect(typeof body.created).toBe("number");
-    expect(body.choices).toEqual([{
-      index: 0,
-      logprobs: null,
-      finish_reason: "tool_calls",
-      message: {
-        role: "assistant",
-        content: "Let me check Dhaka.",
-        reasoning_content: "The user wants weather.",
-        reasoning_signature: "c2ln",
-        tool_calls: [{ id: "toolu_01", type: "function", function: { name: "weather", arguments: '{"city":"Dhaka","note":"café 🙂"}' } }],
+    expect(body.choices).toEqual([
+      {
+        index: 0,
+        logprobs: null,
+        finish_reason: "tool_calls",
+        message: {
+          role: "assistant",
+          content: "Let me check Dhaka.",
+          reasoning_content: "The user wants weather.",
+          reasoning_signature: "c2ln",
+          tool_calls: [
+            {
+              id: "toolu_01",
+              type: "function",
+              function: { name: "weather", arguments: '{"city":"Dhaka","note":"café 🙂"}' },
+            },
+          ],
+        },
       },
-    }]);
+    ]);
     expect(body.usage).toEqual({
-      prompt_tokens: 150, completion_tokens: 45, total_tokens: 195,
+      prompt_tokens: 150,
+      completion_tokens: 45,
+      total_tokens: 195,
       prompt_tokens_details: { cached_tokens: 100, cache_write_tokens: 30 },
       completion_tokens_details: { reasoning_tokens: 12 },
     });
-    expect(usage).toEqual({ inputUncached: 20, cacheRead: 100, cacheWrite: 30, output: 45, reasoning: 12, source: "provider" });
+    expect(usage).toEqual({
+      inputUncached: 20,
+      cacheRead: 100,
+      cacheWrite: 30,
+      output: 45,
+      reasoning: 12,
+      source: "provider",
+    });
   });
 
   it("gives null content for a tool-only answer and no optional fields when absent", () => {
-    const { body } = convertFromAnthropicResponse({ ...MESSAGE, content: [{ type: "tool_use", id: "t", name: "f", input: {} }] }, "m");
-    expect(body.choices[0]?.message).toEqual({ role: "assistant", content: null, tool_calls: [{ id: "t", type: "function", function: { name: "f", arguments: "{}" } }] });
+    const { body } = convertFromAnthropicResponse(
+      { ...MESSAGE, content: [{ type: "tool_use", id: "t", name: "f", input: {} }] },
+      "m",
+    );
+    expect(body.choices[0]?.message).toEqual({
+      role: "assistant",
+      content: null,
+      tool_calls: [{ id: "t", type: "function", function: { name: "f", arguments: "{}" } }],
+    });
   });
 
   it("returns null usage when the upstream gave none", () => {
@@ -96,14 +124,26 @@ describe("mapAnthropicStopReason", () => {
 describe("convertFromAnthropicUsage", () => {
   it("keeps input_tokens as the uncached input (it excludes cache reads and writes) and reports reasoning only when given", () => {
     expect(convertFromAnthropicUsage({ input_tokens: 7, output_tokens: 3 })).toEqual({
-      inputUncached: 7, cacheRead: 0, cacheWrite: 0, output: 3, reasoning: 0, source: "provider",
+      inputUncached: 7,
+      cacheRead: 0,
+      cacheWrite: 0,
+      output: 3,
+      reasoning: 0,
+      source: "provider",
     });
-    expect(convertFromAnthropicUsage({ input_tokens: null, cache_read_input_tokens: -4, output_tokens: 2.9 })).toMatchObject({ inputUncached: 0, cacheRead: 0, output: 2 });
+    expect(
+      convertFromAnthropicUsage({ input_tokens: null, cache_read_input_tokens: -4, output_tokens: 2.9 }),
+    ).toMatchObject({ inputUncached: 0, cacheRead: 0, output: 2 });
   });
 
   it("sums input, cache reads and cache writes into OpenAI's prompt_tokens", () => {
-    expect(toOpenAIUsage({ inputUncached: 1, cacheRead: 2, cacheWrite: 3, output: 4, reasoning: 1, source: "provider" })).toMatchObject({
-      prompt_tokens: 6, completion_tokens: 4, total_tokens: 10, prompt_tokens_details: { cached_tokens: 2, cache_write_tokens: 3 },
+    expect(
+      toOpenAIUsage({ inputUncached: 1, cacheRead: 2, cacheWrite: 3, output: 4, reasoning: 1, source: "provider" }),
+    ).toMatchObject({
+      prompt_tokens: 6,
+      completion_tokens: 4,
+      total_tokens: 10,
+      prompt_tokens_details: { cached_tokens: 2, cache_write_tokens: 3 },
     });
   });
 });

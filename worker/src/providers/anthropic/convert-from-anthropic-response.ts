@@ -5,7 +5,8 @@
  * | Anthropic content block | OpenAI message field |
  * |---|---|
  * | `text` (joined) | `content` (null when there is no text) |
- * | `thinking` (joined) | `reasoning_content`; the last signature in `reasoning_signature` (send both back to continue a tool loop with thinking) |
+ * | `thinking` (joined) | `reasoning_content`; the last signature in `reasoning_signature` (send both back to continue
+ * a tool loop with thinking) |
  * | `tool_use` | `tool_calls[]` `{id, type:"function", function:{name, arguments: JSON.stringify(input)}}` |
  * | `redacted_thinking`, server tools, anything else | dropped |
  */
@@ -36,7 +37,11 @@ function convertContent(blocks: unknown[]): JsonObject {
       if (typeof block.signature === "string" && block.signature.length > 0) signature = block.signature;
     }
     if (block.type === "tool_use" && typeof block.id === "string" && typeof block.name === "string") {
-      toolCalls.push({ id: block.id, type: "function", function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) } });
+      toolCalls.push({
+        id: block.id,
+        type: "function",
+        function: { name: block.name, arguments: JSON.stringify(block.input ?? {}) },
+      });
     }
   }
   return {
@@ -52,7 +57,10 @@ function convertContent(blocks: unknown[]): JsonObject {
  * Converts a non-streamed answer. `model` is the catalog id the client asked for; `id` is Anthropic's message id.
  * Throws GatewayError `upstream_error` (without the body) when the answer is not a Message.
  */
-export function convertFromAnthropicResponse(json: unknown, modelId: string): { body: ChatCompletion; usage: NormalizedUsage | null } {
+export function convertFromAnthropicResponse(
+  json: unknown,
+  modelId: string,
+): { body: ChatCompletion; usage: NormalizedUsage | null } {
   if (!isJsonObject(json) || json.type !== "message" || !Array.isArray(json.content)) {
     throw new GatewayError("upstream_error", "The upstream provider (anthropic) sent an unreadable response.");
   }
@@ -62,7 +70,14 @@ export function convertFromAnthropicResponse(json: unknown, modelId: string): { 
     object: "chat.completion",
     created: Math.floor(Date.now() / 1000),
     model: modelId,
-    choices: [{ index: 0, message: convertContent(json.content), logprobs: null, finish_reason: mapAnthropicStopReason(json.stop_reason) }],
+    choices: [
+      {
+        index: 0,
+        message: convertContent(json.content),
+        logprobs: null,
+        finish_reason: mapAnthropicStopReason(json.stop_reason),
+      },
+    ],
     ...(usage ? { usage: toOpenAIUsage(usage) } : {}),
   };
   return { body, usage };

@@ -8,7 +8,8 @@
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import { isJsonObject, type AnthropicUsage } from "./anthropic-api-types.ts";
 
-const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0);
+const count = (value: unknown): number =>
+  typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 
 /**
  * `reasoning` is the reported thinking token count (`output_tokens_details.thinking_tokens`), else 0. Cache writes
@@ -19,7 +20,10 @@ export function convertFromAnthropicUsage(usage: AnthropicUsage): NormalizedUsag
   const details = isJsonObject(usage.output_tokens_details) ? usage.output_tokens_details : {};
   const creation = isJsonObject(usage.cache_creation) ? usage.cache_creation : {};
   const oneHour = count(creation.ephemeral_1h_input_tokens);
-  const cacheWrite = Math.max(count(usage.cache_creation_input_tokens), oneHour + count(creation.ephemeral_5m_input_tokens));
+  const cacheWrite = Math.max(
+    count(usage.cache_creation_input_tokens),
+    oneHour + count(creation.ephemeral_5m_input_tokens),
+  );
   return {
     inputUncached: count(usage.input_tokens),
     cacheRead: count(usage.cache_read_input_tokens),

@@ -61,7 +61,11 @@ function convertImagePart(part: JsonObject, param: string): AnthropicImageBlock 
     if (!IMAGE_MEDIA_TYPES.has(mediaType)) {
       throw refuse(`${param}.image_url`, `${param}: images must be JPEG, PNG, GIF or WebP for this model.`);
     }
-    return { type: "image", source: { type: "base64", media_type: mediaType, data: dataUrl[2] ?? "" }, ...cacheControlOf(part) };
+    return {
+      type: "image",
+      source: { type: "base64", media_type: mediaType, data: dataUrl[2] ?? "" },
+      ...cacheControlOf(part),
+    };
   }
   if (/^https?:\/\//i.test(url)) return { type: "image", source: { type: "url", url }, ...cacheControlOf(part) };
   throw refuse(`${param}.image_url`, `${param}.image_url.url must be an http(s) URL or a base64 data: URL.`);
@@ -71,7 +75,10 @@ function convertFilePart(part: JsonObject, param: string): AnthropicDocumentBloc
   const file = isJsonObject(part.file) ? part.file : {};
   const dataUrl = typeof file.file_data === "string" ? DATA_URL.exec(file.file_data) : null;
   if (!dataUrl || (dataUrl[1] ?? "").toLowerCase() !== "application/pdf") {
-    throw refuse(`${param}.file`, `${param}: only PDF files given inline as file_data (a base64 data: URL) are supported for this model.`);
+    throw refuse(
+      `${param}.file`,
+      `${param}: only PDF files given inline as file_data (a base64 data: URL) are supported for this model.`,
+    );
   }
   return {
     type: "document",

@@ -7,8 +7,10 @@
  * |---|---|
  * | `system` / `developer` (anywhere) | top-level `system` text blocks, in order |
  * | `user` | user message: text, image (data: URL -> base64, http(s) -> url), PDF `file` -> document |
- * | `assistant` content + `tool_calls` | assistant message: text blocks, then `tool_use` (arguments parsed; invalid JSON -> 400) |
- * | `assistant.reasoning_content` + `reasoning_signature` | a leading `thinking` block, only when thinking is on (unsigned reasoning is dropped: Anthropic rejects it) |
+ * | `assistant` content + `tool_calls` | assistant message: text blocks, then `tool_use` (arguments parsed; invalid
+ * JSON -> 400) |
+ * | `assistant.reasoning_content` + `reasoning_signature` | a leading `thinking` block, only when thinking is on
+ * (unsigned reasoning is dropped: Anthropic rejects it) |
  * | `tool` | user `tool_result` block with `tool_use_id` = `tool_call_id`, placed before other user blocks |
  * | `function` (deprecated) | refused (400, `messages[i].role`): it carries no call id to answer |
  * | consecutive same-role messages | merged into one message |
@@ -32,7 +34,9 @@ export interface AnthropicPrompt {
   messages: AnthropicMessage[];
 }
 
-/** Anthropic tool ids must match `^[a-zA-Z0-9_-]+$`; other upstreams' ids are made to fit, the same way on both sides. */
+/**
+ * Anthropic tool ids must match `^[a-zA-Z0-9_-]+$`; other upstreams' ids are made to fit, the same way on both sides.
+ */
 export function toAnthropicToolId(id: string): string {
   return id.replaceAll(/[^a-zA-Z0-9_-]/g, "_");
 }
@@ -55,8 +59,10 @@ function convertToolCalls(toolCalls: unknown, param: string): AnthropicToolUseBl
   if (!Array.isArray(toolCalls)) throw refuse(param, `${param} must be an array.`);
   return toolCalls.map((call: unknown, index) => {
     const callParam = `${param}[${index}]`;
-    if (!isJsonObject(call) || !isJsonObject(call.function)) throw refuse(callParam, `${callParam} must be a function tool call.`);
-    if (typeof call.id !== "string" || call.id.length === 0) throw refuse(`${callParam}.id`, `${callParam}.id is required.`);
+    if (!isJsonObject(call) || !isJsonObject(call.function))
+      throw refuse(callParam, `${callParam} must be a function tool call.`);
+    if (typeof call.id !== "string" || call.id.length === 0)
+      throw refuse(`${callParam}.id`, `${callParam}.id is required.`);
     if (typeof call.function.name !== "string" || call.function.name.length === 0) {
       throw refuse(`${callParam}.function.name`, `${callParam}.function.name is required.`);
     }
@@ -75,7 +81,11 @@ function convertReasoning(message: JsonObject): AnthropicThinkingBlock[] {
   return [{ type: "thinking", thinking, signature }];
 }
 
-function convertMessage(message: JsonObject, index: number, options: { includeThinking: boolean }): { role: "system" | "user" | "assistant"; blocks: AnthropicContentBlock[] } {
+function convertMessage(
+  message: JsonObject,
+  index: number,
+  options: { includeThinking: boolean },
+): { role: "system" | "user" | "assistant"; blocks: AnthropicContentBlock[] } {
   const param = `messages[${index}]`;
   switch (message.role) {
     case "system":
@@ -100,24 +110,39 @@ function convertMessage(message: JsonObject, index: number, options: { includeTh
       const onlyText = content.length === 1 && content[0] && !content[0].cache_control ? content[0].text : undefined;
       return {
         role: "user",
-        blocks: [{ type: "tool_result", tool_use_id: toAnthropicToolId(message.tool_call_id), content: onlyText ?? (content.length === 0 ? "" : content) }],
+        blocks: [
+          {
+            type: "tool_result",
+            tool_use_id: toAnthropicToolId(message.tool_call_id),
+            content: onlyText ?? (content.length === 0 ? "" : content),
+          },
+        ],
       };
     }
     default:
-      throw refuse(`${param}.role`, `${param}: the deprecated 'function' role is not supported for this model; use tools and tool messages.`);
+      throw refuse(
+        `${param}.role`,
+        `${param}: the deprecated 'function' role is not supported for this model; use tools and tool messages.`,
+      );
   }
 }
 
 /** Anthropic wants a user turn's tool results before anything else in it. Stable within each group. */
 function toolResultsFirst(blocks: AnthropicContentBlock[]): AnthropicContentBlock[] {
-  return [...blocks.filter((block) => block.type === "tool_result"), ...blocks.filter((block) => block.type !== "tool_result")];
+  return [
+    ...blocks.filter((block) => block.type === "tool_result"),
+    ...blocks.filter((block) => block.type !== "tool_result"),
+  ];
 }
 
 /**
  * Converts the OpenAI conversation. Guarantees: roles alternate, no message is empty, every tool_use id and
  * tool_use_id fits Anthropic's pattern. Throws GatewayError `invalid_request` (with `param`) for what cannot be sent.
  */
-export function convertToAnthropicMessages(messages: readonly unknown[], options: { includeThinking: boolean }): AnthropicPrompt {
+export function convertToAnthropicMessages(
+  messages: readonly unknown[],
+  options: { includeThinking: boolean },
+): AnthropicPrompt {
   const system: AnthropicTextBlock[] = [];
   const converted: AnthropicMessage[] = [];
   messages.forEach((message, index) => {
@@ -133,7 +158,11 @@ export function convertToAnthropicMessages(messages: readonly unknown[], options
     else converted.push({ role, content: blocks });
   });
   if (converted.length === 0) {
-    throw new GatewayError("invalid_request", "messages must contain at least one non-empty user or assistant message.", { param: "messages" });
+    throw new GatewayError(
+      "invalid_request",
+      "messages must contain at least one non-empty user or assistant message.",
+      { param: "messages" },
+    );
   }
   for (const message of converted) if (message.role === "user") message.content = toolResultsFirst(message.content);
   return { system, messages: converted };

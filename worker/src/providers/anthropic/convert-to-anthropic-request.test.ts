@@ -22,7 +22,10 @@ function refusalOf(action: () => unknown): GatewayError {
 describe("convertToAnthropicRequest: parameters", () => {
   it("sends the upstream model, the default max_tokens and nothing Anthropic would reject", () => {
     expect(convert()).toEqual({
-      model: "claude-test-1", max_tokens: 8192, messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }], service_tier: "standard_only",
+      model: "claude-test-1",
+      max_tokens: 8192,
+      messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }],
+      service_tier: "standard_only",
     });
   });
 
@@ -33,7 +36,10 @@ describe("convertToAnthropicRequest: parameters", () => {
 
   it("passes temperature 0-1, top_p, stream and stop (string or array) as stop_sequences", () => {
     expect(convert({ temperature: 0.7, top_p: 0.9, stream: true, stop: "END" })).toMatchObject({
-      temperature: 0.7, top_p: 0.9, stream: true, stop_sequences: ["END"],
+      temperature: 0.7,
+      top_p: 0.9,
+      stream: true,
+      stop_sequences: ["END"],
     });
     expect(convert({ stop: ["a", "b"] }).stop_sequences).toEqual(["a", "b"]);
     expect(convert({ stop: null, temperature: null, top_p: null })).not.toHaveProperty("stop_sequences");
@@ -41,7 +47,11 @@ describe("convertToAnthropicRequest: parameters", () => {
   });
 
   it("refuses temperature above 1 (Anthropic's range is 0-1)", () => {
-    expect(refusalOf(() => convert({ temperature: 1.2 }))).toMatchObject({ code: "invalid_request", param: "temperature", status: 400 });
+    expect(refusalOf(() => convert({ temperature: 1.2 }))).toMatchObject({
+      code: "invalid_request",
+      param: "temperature",
+      status: 400,
+    });
   });
 
   it("maps user to metadata.user_id", () => {
@@ -50,9 +60,20 @@ describe("convertToAnthropicRequest: parameters", () => {
 
   it("drops what is harmless to drop: n=1, logprobs false, penalties, seed, stream_options, text format, unknown fields", () => {
     const body = convert({
-      n: 1, logprobs: false, presence_penalty: 0.5, frequency_penalty: -0.5, seed: 7, stream_options: { include_usage: true },
-      response_format: { type: "text" }, store: true, metadata: { a: "b" }, service_tier: "auto", prediction: { type: "content", content: "x" },
-      prompt_cache_key: "k", safety_identifier: "s", some_vendor_field: 1,
+      n: 1,
+      logprobs: false,
+      presence_penalty: 0.5,
+      frequency_penalty: -0.5,
+      seed: 7,
+      stream_options: { include_usage: true },
+      response_format: { type: "text" },
+      store: true,
+      metadata: { a: "b" },
+      service_tier: "auto",
+      prediction: { type: "content", content: "x" },
+      prompt_cache_key: "k",
+      safety_identifier: "s",
+      some_vendor_field: 1,
     });
     expect(Object.keys(body).sort()).toEqual(["max_tokens", "messages", "model", "service_tier"]);
     // The client's tier never reaches Anthropic: Priority Tier is priced above the catalog.
@@ -87,7 +108,10 @@ describe("convertToAnthropicRequest: reasoning_effort", () => {
     ["medium", 4096],
     ["high", 16384],
   ])("%s -> thinking with a %i token budget added on top of max_tokens", (effort, budget) => {
-    expect(convert({ reasoning_effort: effort })).toMatchObject({ thinking: { type: "enabled", budget_tokens: budget }, max_tokens: 8192 + budget });
+    expect(convert({ reasoning_effort: effort })).toMatchObject({
+      thinking: { type: "enabled", budget_tokens: budget },
+      max_tokens: 8192 + budget,
+    });
     expect(convert({ reasoning_effort: effort, max_completion_tokens: 500 }).max_tokens).toBe(500 + budget);
   });
 
@@ -99,7 +123,9 @@ describe("convertToAnthropicRequest: reasoning_effort", () => {
 
   it("uses adaptive thinking with output_config.effort when the model needs it", () => {
     expect(convert({ reasoning_effort: "high" }, "adaptive")).toMatchObject({
-      thinking: { type: "adaptive" }, output_config: { effort: "high" }, max_tokens: 8192 + 16384,
+      thinking: { type: "adaptive" },
+      output_config: { effort: "high" },
+      max_tokens: 8192 + 16384,
     });
     expect(convert({ reasoning_effort: "minimal" }, "adaptive").output_config).toEqual({ effort: "low" });
   });
@@ -108,16 +134,27 @@ describe("convertToAnthropicRequest: reasoning_effort", () => {
     const tools = [{ type: "function", function: { name: "f" } }];
     expect(refusalOf(() => convert({ reasoning_effort: "low", temperature: 0.2 })).param).toBe("temperature");
     expect(refusalOf(() => convert({ reasoning_effort: "low", top_p: 0.5 })).param).toBe("top_p");
-    expect(refusalOf(() => convert({ reasoning_effort: "low", tools, tool_choice: "required" })).param).toBe("tool_choice");
-    expect(refusalOf(() => convert({ reasoning_effort: "low", tools, tool_choice: { type: "function", function: { name: "f" } } })).param).toBe("tool_choice");
-    expect(convert({ reasoning_effort: "low", temperature: 1, top_p: 0.95, tools, tool_choice: "auto" }).thinking).toBeDefined();
+    expect(refusalOf(() => convert({ reasoning_effort: "low", tools, tool_choice: "required" })).param).toBe(
+      "tool_choice",
+    );
+    expect(
+      refusalOf(() =>
+        convert({ reasoning_effort: "low", tools, tool_choice: { type: "function", function: { name: "f" } } }),
+      ).param,
+    ).toBe("tool_choice");
+    expect(
+      convert({ reasoning_effort: "low", temperature: 1, top_p: 0.95, tools, tool_choice: "auto" }).thinking,
+    ).toBeDefined();
   });
 
   it("sends signed reasoning back as a leading thinking block and keeps thinking on in a tool loop", () => {
     const messages = [
       { role: "user", content: "weather?" },
       {
-        role: "assistant", content: null, reasoning_content: "Let me look.", reasoning_signature: "sig==",
+        role: "assistant",
+        content: null,
+        reasoning_content: "Let me look.",
+        reasoning_signature: "sig==",
         tool_calls: [{ id: "call_1", type: "function", function: { name: "weather", arguments: "{}" } }],
       },
       { role: "tool", tool_call_id: "call_1", content: "sunny" },
@@ -129,16 +166,30 @@ describe("convertToAnthropicRequest: reasoning_effort", () => {
 
   it("omits thinking when the last tool-calling assistant turn has no signed reasoning, or is a prefill", () => {
     const call = { id: "call_1", type: "function", function: { name: "weather", arguments: "{}" } };
-    const loop = [{ role: "user", content: "weather?" }, { role: "assistant", tool_calls: [call] }, { role: "tool", tool_call_id: "call_1", content: "sunny" }];
+    const loop = [
+      { role: "user", content: "weather?" },
+      { role: "assistant", tool_calls: [call] },
+      { role: "tool", tool_call_id: "call_1", content: "sunny" },
+    ];
     const unsigned = convert({ reasoning_effort: "high", messages: loop });
     expect(unsigned).not.toHaveProperty("thinking");
     expect(unsigned.max_tokens).toBe(8192);
-    const prefill = convert({ reasoning_effort: "high", messages: [{ role: "user", content: "hi" }, { role: "assistant", content: "Sure" }] });
+    const prefill = convert({
+      reasoning_effort: "high",
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: "Sure" },
+      ],
+    });
     expect(prefill).not.toHaveProperty("thinking");
   });
 
   it("drops reasoning from history when thinking is off (Anthropic would reject unsigned or unused blocks)", () => {
-    const messages = [{ role: "user", content: "a" }, { role: "assistant", content: "b", reasoning_content: "r", reasoning_signature: "s" }, { role: "user", content: "c" }];
+    const messages = [
+      { role: "user", content: "a" },
+      { role: "assistant", content: "b", reasoning_content: "r", reasoning_signature: "s" },
+      { role: "user", content: "c" },
+    ];
     expect(convert({ messages }).messages[1]?.content).toEqual([{ type: "text", text: "b" }]);
   });
 });

@@ -7,7 +7,8 @@
  * | OpenAI field | Anthropic | rule |
  * |---|---|---|
  * | `model` | `model` = the route's upstream model | |
- * | `max_completion_tokens`, else `max_tokens` | `max_tokens` (required there) | default 8192; with thinking, the thinking budget is added on top |
+ * | `max_completion_tokens`, else `max_tokens` | `max_tokens` (required there) | default 8192; with thinking, the
+ * thinking budget is added on top |
  * | `temperature` 0–1 | `temperature` | **refuse** above 1 (`temperature`): Anthropic's range is 0–1 |
  * | `top_p` | `top_p` | |
  * | `stop` (string or array) | `stop_sequences` | |
@@ -15,25 +16,32 @@
  * | `stream_options` | – | drop: Anthropic streams always carry usage |
  * | `user` | `metadata.user_id` | |
  * | `reasoning_effort` none | – | no thinking |
- * | `reasoning_effort` minimal/low/medium/high | `thinking` | budget style: `{type:"enabled", budget_tokens}` 1024/1024/4096/16384; adaptive style: `{type:"adaptive"}` + `output_config.effort` |
+ * | `reasoning_effort` minimal/low/medium/high | `thinking` | budget style: `{type:"enabled", budget_tokens}`
+ * 1024/1024/4096/16384; adaptive style: `{type:"adaptive"}` + `output_config.effort` |
  * | `reasoning_effort` other | – | **refuse** (`reasoning_effort`) |
- * | thinking with `temperature` ≠ 1 / `top_p` < 0.95 / `tool_choice` required or a function | – | **refuse** (`temperature` / `top_p` / `tool_choice`): Anthropic rejects these with thinking |
- * | thinking when the last assistant turn has tool calls without signed reasoning, or is a prefill | – | thinking omitted for this request: Anthropic would reject the turn |
+ * | thinking with `temperature` ≠ 1 / `top_p` < 0.95 / `tool_choice` required or a function | – | **refuse**
+ * (`temperature` / `top_p` / `tool_choice`): Anthropic rejects these with thinking |
+ * | thinking when the last assistant turn has tool calls without signed reasoning, or is a prefill | – | thinking
+ * omitted for this request: Anthropic would reject the turn |
  * | `response_format` text | – | drop (the default) |
  * | `response_format` json_object / json_schema | – | **refuse** (`response_format`): no JSON mode on this adapter |
  * | `n` = 1 | – | drop (n > 1 is refused by the request schema) |
  * | `logprobs` false | – | drop |
- * | `logprobs` true, `top_logprobs` | – | **refuse** (`logprobs` / `top_logprobs`): Anthropic returns no log probabilities |
+ * | `logprobs` true, `top_logprobs` | – | **refuse** (`logprobs` / `top_logprobs`): Anthropic returns no log
+ * probabilities |
  * | `logit_bias` non-empty | – | **refuse** (`logit_bias`): token ids of another tokenizer |
  * | `presence_penalty`, `frequency_penalty` | – | drop: sampling hints; the answer stays valid |
  * | `seed` | – | drop: determinism is best-effort even at OpenAI |
  * | `modalities` with audio, `audio` | – | **refuse** (`modalities` / `audio`) |
  * | `functions`, `function_call` (deprecated) | – | **refuse** (`functions` / `function_call`): use `tools` |
  * | `web_search_options` | – | **refuse** (`web_search_options`) |
- * | `cache_control` on a content part or tool, `ttl` `5m` / `1h` | `cache_control` | priced: usage's `cache_creation` splits 5-minute and 1-hour writes, each billed at its rate |
+ * | `cache_control` on a content part or tool, `ttl` `5m` / `1h` | `cache_control` | priced: usage's `cache_creation`
+ * splits 5-minute and 1-hour writes, each billed at its rate |
  * | – | `service_tier: "standard_only"` | always: Priority Tier capacity ("auto") is priced higher than the catalog |
- * | `prediction`, `verbosity`, `prompt_cache_key`, `safety_identifier`, `seed`, `parallel_tool_calls` true | – | drop: Anthropic rejects unknown fields |
- * | `store`, `metadata`, `service_tier`, `modalities`, `audio`, `web_search_options`, unknown fields | – | stripped or refused by the surface (surfaces/openai/request-fields.ts) before this table |
+ * | `prediction`, `verbosity`, `prompt_cache_key`, `safety_identifier`, `seed`, `parallel_tool_calls` true | – | drop:
+ * Anthropic rejects unknown fields |
+ * | `store`, `metadata`, `service_tier`, `modalities`, `audio`, `web_search_options`, unknown fields | – | stripped or
+ * refused by the surface (surfaces/openai/request-fields.ts) before this table |
  */
 import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
 import { isJsonObject, type AnthropicMessage, type AnthropicMessagesRequest } from "./anthropic-api-types.ts";
@@ -48,7 +56,9 @@ export const THINKING_BUDGETS = { minimal: 1024, low: 1024, medium: 4096, high: 
 
 type ReasoningEffort = keyof typeof THINKING_BUDGETS;
 
-/** `budget`: extended thinking with `budget_tokens`. `adaptive`: `thinking.type: "adaptive"` + effort (newer models). */
+/**
+ * `budget`: extended thinking with `budget_tokens`. `adaptive`: `thinking.type: "adaptive"` + effort (newer models).
+ */
 export type ThinkingStyle = "budget" | "adaptive";
 
 const present = (value: unknown): boolean => value !== undefined && value !== null;
@@ -62,18 +72,25 @@ function readReasoningEffort(value: unknown): ReasoningEffort | null {
 function refuseUnsupported(request: Record<string, unknown>): void {
   const format = request.response_format;
   if (isJsonObject(format) && format.type !== "text") {
-    throw refuse("response_format", "response_format json_object / json_schema is not supported for this model; describe the JSON in the prompt or use a tool.");
+    throw refuse(
+      "response_format",
+      "response_format json_object / json_schema is not supported for this model; describe the JSON in the prompt or use a tool.",
+    );
   }
   if (request.logprobs === true) throw refuse("logprobs", "logprobs are not available for this model.");
   if (present(request.top_logprobs)) throw refuse("top_logprobs", "top_logprobs are not available for this model.");
   if (isJsonObject(request.logit_bias) && Object.keys(request.logit_bias).length > 0) {
     throw refuse("logit_bias", "logit_bias is not supported for this model.");
   }
-  if (Array.isArray(request.modalities) && request.modalities.includes("audio")) throw refuse("modalities", "audio output is not supported for this model.");
+  if (Array.isArray(request.modalities) && request.modalities.includes("audio"))
+    throw refuse("modalities", "audio output is not supported for this model.");
   if (present(request.audio)) throw refuse("audio", "audio output is not supported for this model.");
-  if (present(request.functions)) throw refuse("functions", "functions is deprecated and not supported for this model; use tools.");
-  if (present(request.function_call)) throw refuse("function_call", "function_call is deprecated and not supported for this model; use tool_choice.");
-  if (present(request.web_search_options)) throw refuse("web_search_options", "web_search_options is not supported for this model.");
+  if (present(request.functions))
+    throw refuse("functions", "functions is deprecated and not supported for this model; use tools.");
+  if (present(request.function_call))
+    throw refuse("function_call", "function_call is deprecated and not supported for this model; use tool_choice.");
+  if (present(request.web_search_options))
+    throw refuse("web_search_options", "web_search_options is not supported for this model.");
 }
 
 function refuseWithThinking(request: ChatCompletionRequest, toolChoiceType: string | undefined): void {
@@ -128,7 +145,8 @@ export function convertToAnthropicRequest(
   else if (Array.isArray(request.stop) && request.stop.length > 0) body.stop_sequences = request.stop;
   if (request.stream !== undefined) body.stream = request.stream;
   Object.assign(body, toolSettings);
-  if (thinking && options.thinkingStyle === "budget") body.thinking = { type: "enabled", budget_tokens: THINKING_BUDGETS[thinking] };
+  if (thinking && options.thinkingStyle === "budget")
+    body.thinking = { type: "enabled", budget_tokens: THINKING_BUDGETS[thinking] };
   if (thinking && options.thinkingStyle === "adaptive") {
     body.thinking = { type: "adaptive" };
     body.output_config = { effort: thinking === "minimal" ? "low" : thinking };

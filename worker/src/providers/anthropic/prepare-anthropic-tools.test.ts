@@ -4,7 +4,12 @@ import { prepareAnthropicTools } from "./prepare-anthropic-tools.ts";
 
 const weather = {
   type: "function",
-  function: { name: "weather", description: "Current weather", parameters: { type: "object", properties: { city: { type: "string" } } }, strict: true },
+  function: {
+    name: "weather",
+    description: "Current weather",
+    parameters: { type: "object", properties: { city: { type: "string" } } },
+    strict: true,
+  },
 };
 
 function refusalOf(action: () => unknown): GatewayError {
@@ -19,9 +24,17 @@ function refusalOf(action: () => unknown): GatewayError {
 
 describe("prepareAnthropicTools", () => {
   it("converts function tools to name / description / input_schema and drops strict", () => {
-    expect(prepareAnthropicTools({ tools: [weather, { type: "function", function: { name: "now" }, cache_control: { type: "ephemeral" } }] })).toEqual({
+    expect(
+      prepareAnthropicTools({
+        tools: [weather, { type: "function", function: { name: "now" }, cache_control: { type: "ephemeral" } }],
+      }),
+    ).toEqual({
       tools: [
-        { name: "weather", description: "Current weather", input_schema: { type: "object", properties: { city: { type: "string" } } } },
+        {
+          name: "weather",
+          description: "Current weather",
+          input_schema: { type: "object", properties: { city: { type: "string" } } },
+        },
         { name: "now", input_schema: { type: "object", properties: {} }, cache_control: { type: "ephemeral" } },
       ],
     });
@@ -31,15 +44,25 @@ describe("prepareAnthropicTools", () => {
     ["auto", { type: "auto" }],
     ["none", { type: "none" }],
     ["required", { type: "any" }],
-    [{ type: "function", function: { name: "weather" } }, { type: "tool", name: "weather" }],
+    [
+      { type: "function", function: { name: "weather" } },
+      { type: "tool", name: "weather" },
+    ],
   ])("maps tool_choice %j to %j", (choice, expected) => {
     expect(prepareAnthropicTools({ tools: [weather], tool_choice: choice }).tool_choice).toEqual(expected);
   });
 
   it("maps parallel_tool_calls: false to disable_parallel_tool_use", () => {
-    expect(prepareAnthropicTools({ tools: [weather], parallel_tool_calls: false }).tool_choice).toEqual({ type: "auto", disable_parallel_tool_use: true });
-    expect(prepareAnthropicTools({ tools: [weather], tool_choice: "required", parallel_tool_calls: false }).tool_choice).toEqual({ type: "any", disable_parallel_tool_use: true });
-    expect(prepareAnthropicTools({ tools: [weather], tool_choice: "none", parallel_tool_calls: false }).tool_choice).toEqual({ type: "none" });
+    expect(prepareAnthropicTools({ tools: [weather], parallel_tool_calls: false }).tool_choice).toEqual({
+      type: "auto",
+      disable_parallel_tool_use: true,
+    });
+    expect(
+      prepareAnthropicTools({ tools: [weather], tool_choice: "required", parallel_tool_calls: false }).tool_choice,
+    ).toEqual({ type: "any", disable_parallel_tool_use: true });
+    expect(
+      prepareAnthropicTools({ tools: [weather], tool_choice: "none", parallel_tool_calls: false }).tool_choice,
+    ).toEqual({ type: "none" });
     expect(prepareAnthropicTools({ tools: [weather], parallel_tool_calls: true })).not.toHaveProperty("tool_choice");
   });
 
@@ -55,6 +78,10 @@ describe("prepareAnthropicTools", () => {
     [{ tools: [weather], tool_choice: "sometimes" }, "tool_choice"],
     [{ tool_choice: "required" }, "tool_choice"],
   ])("refuses %j with param %s", (request, param) => {
-    expect(refusalOf(() => prepareAnthropicTools(request))).toMatchObject({ code: "invalid_request", param, status: 400 });
+    expect(refusalOf(() => prepareAnthropicTools(request))).toMatchObject({
+      code: "invalid_request",
+      param,
+      status: 400,
+    });
   });
 });

@@ -4,7 +4,8 @@
  *
  * | OpenAI | Anthropic |
  * |---|---|
- * | `{type:"function", function:{name, description, parameters}}` | `{name, description, input_schema}` (no parameters -> an empty object schema); `strict` dropped |
+ * | `{type:"function", function:{name, description, parameters}}` | `{name, description, input_schema}` (no parameters
+ * -> an empty object schema); `strict` dropped |
  * | other tool types (`custom`, ...) | refused (400, `tools[i].type`) |
  * | `tool_choice: "auto"` / `"none"` / `"required"` | `auto` / `none` / `any` |
  * | `tool_choice: {type:"function", function:{name}}` | `{type:"tool", name}` |
@@ -44,14 +45,23 @@ function convertToolChoice(choice: unknown): AnthropicToolChoice {
   if (choice === "auto") return { type: "auto" };
   if (choice === "none") return { type: "none" };
   if (choice === "required") return { type: "any" };
-  if (isJsonObject(choice) && choice.type === "function" && isJsonObject(choice.function) && typeof choice.function.name === "string") {
+  if (
+    isJsonObject(choice) &&
+    choice.type === "function" &&
+    isJsonObject(choice.function) &&
+    typeof choice.function.name === "string"
+  ) {
     return { type: "tool", name: choice.function.name };
   }
   throw refuse("tool_choice", "tool_choice must be 'auto', 'none', 'required' or {type:'function', function:{name}}.");
 }
 
 /** Converts the tool settings. Throws GatewayError `invalid_request` (with `param`) for what cannot be sent. */
-export function prepareAnthropicTools(request: { tools?: unknown; tool_choice?: unknown; parallel_tool_calls?: unknown }): AnthropicToolSettings {
+export function prepareAnthropicTools(request: {
+  tools?: unknown;
+  tool_choice?: unknown;
+  parallel_tool_calls?: unknown;
+}): AnthropicToolSettings {
   const tools = request.tools === undefined || request.tools === null ? [] : request.tools;
   if (!Array.isArray(tools)) throw refuse("tools", "tools must be an array.");
   const hasChoice = request.tool_choice !== undefined && request.tool_choice !== null;

@@ -20,8 +20,12 @@ export function readResponseId(response: JsonObject): string | undefined {
  * `reasoning_content`, function calls -> `tool_calls` with ids from `toolCallId`. A prompt blocked before any
  * candidate gives empty content with `finish_reason: "content_filter"`. `id` is the `responseId` when present.
  */
-export function convertFromGeminiResponse(json: unknown, modelId: string): { body: ChatCompletion; usage: NormalizedUsage | null } {
-  if (!isJsonObject(json)) throw new GatewayError("upstream_error", "The upstream provider (gemini) sent an unreadable response.");
+export function convertFromGeminiResponse(
+  json: unknown,
+  modelId: string,
+): { body: ChatCompletion; usage: NormalizedUsage | null } {
+  if (!isJsonObject(json))
+    throw new GatewayError("upstream_error", "The upstream provider (gemini) sent an unreadable response.");
   const responseId = readResponseId(json);
   const { pieces, finishReason, promptBlocked } = readGeminiCandidate(json);
   let content = "";
@@ -45,12 +49,14 @@ export function convertFromGeminiResponse(json: unknown, modelId: string): { bod
     object: "chat.completion",
     created: Math.floor(Date.now() / 1000),
     model: modelId,
-    choices: [{
-      index: 0,
-      message,
-      finish_reason: promptBlocked ? "content_filter" : mapGeminiFinishReason(finishReason, toolCalls.length > 0),
-      logprobs: null,
-    }],
+    choices: [
+      {
+        index: 0,
+        message,
+        finish_reason: promptBlocked ? "content_filter" : mapGeminiFinishReason(finishReason, toolCalls.length > 0),
+        logprobs: null,
+      },
+    ],
     ...(usageMetadata ? { usage: convertGeminiUsageToOpenAI(usageMetadata) } : {}),
   };
   return { body, usage: usageMetadata ? convertFromGeminiUsage(usageMetadata) : null };

@@ -10,7 +10,8 @@ import type { ChatCompletionUsage } from "../../lib/openai-types.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import { isJsonObject } from "./gemini-api-types.ts";
 
-const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0);
+const count = (value: unknown): number =>
+  typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 
 interface GeminiTokenCounts {
   prompt: number;

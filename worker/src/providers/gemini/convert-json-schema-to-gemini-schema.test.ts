@@ -6,22 +6,24 @@ const convert = (schema: unknown) => convertJsonSchemaToGeminiSchema(schema, "to
 
 describe("convertJsonSchemaToGeminiSchema", () => {
   it("keeps what Gemini's Schema supports and drops the JSON Schema keywords it rejects", () => {
-    expect(convert({
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      $id: "x",
-      type: "object",
-      title: "Query",
-      description: "A query",
-      additionalProperties: false,
-      properties: {
-        text: { type: "string", minLength: 1, maxLength: 10, pattern: "^a", format: "email", examples: ["a"] },
-        when: { type: "string", format: "date-time" },
-        count: { type: "integer", minimum: 0, maximum: 9, exclusiveMaximum: 10, multipleOf: 1, format: "int32" },
-        tags: { type: "array", items: { type: "string" }, minItems: 1, maxItems: 3, uniqueItems: true },
-      },
-      required: ["text"],
-      strict: true,
-    })).toEqual({
+    expect(
+      convert({
+        $schema: "https://json-schema.org/draft/2020-12/schema",
+        $id: "x",
+        type: "object",
+        title: "Query",
+        description: "A query",
+        additionalProperties: false,
+        properties: {
+          text: { type: "string", minLength: 1, maxLength: 10, pattern: "^a", format: "email", examples: ["a"] },
+          when: { type: "string", format: "date-time" },
+          count: { type: "integer", minimum: 0, maximum: 9, exclusiveMaximum: 10, multipleOf: 1, format: "int32" },
+          tags: { type: "array", items: { type: "string" }, minItems: 1, maxItems: 3, uniqueItems: true },
+        },
+        required: ["text"],
+        strict: true,
+      }),
+    ).toEqual({
       type: "object",
       title: "Query",
       description: "A query",
@@ -36,17 +38,19 @@ describe("convertJsonSchemaToGeminiSchema", () => {
   });
 
   it("turns nullable type arrays, oneOf, const and string enums into Gemini's forms", () => {
-    expect(convert({
-      type: "object",
-      properties: {
-        unit: { type: ["string", "null"], enum: ["c", "f"] },
-        mode: { const: "fast" },
-        level: { enum: [1, 2, 3], type: "integer" },
-        either: { oneOf: [{ type: "string" }, { type: "number" }] },
-        maybe: { anyOf: [{ type: "string" }, { type: "null" }] },
-        several: { type: ["string", "number"] },
-      },
-    })).toEqual({
+    expect(
+      convert({
+        type: "object",
+        properties: {
+          unit: { type: ["string", "null"], enum: ["c", "f"] },
+          mode: { const: "fast" },
+          level: { enum: [1, 2, 3], type: "integer" },
+          either: { oneOf: [{ type: "string" }, { type: "number" }] },
+          maybe: { anyOf: [{ type: "string" }, { type: "null" }] },
+          several: { type: ["string", "number"] },
+        },
+      }),
+    ).toEqual({
       type: "object",
       properties: {
         unit: { type: "string", nullable: true, enum: ["c", "f"] },
@@ -60,18 +64,30 @@ describe("convertJsonSchemaToGeminiSchema", () => {
   });
 
   it("inlines local $ref and single-member allOf (as pydantic writes them)", () => {
-    expect(convert({
+    expect(
+      convert({
+        type: "object",
+        $defs: { City: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } },
+        properties: {
+          home: { $ref: "#/$defs/City", description: "Where you live" },
+          work: { allOf: [{ $ref: "#/$defs/City" }], description: "Where you work" },
+        },
+      }),
+    ).toEqual({
       type: "object",
-      $defs: { City: { type: "object", properties: { name: { type: "string" } }, required: ["name"] } },
       properties: {
-        home: { $ref: "#/$defs/City", description: "Where you live" },
-        work: { allOf: [{ $ref: "#/$defs/City" }], description: "Where you work" },
-      },
-    })).toEqual({
-      type: "object",
-      properties: {
-        home: { type: "object", properties: { name: { type: "string" } }, required: ["name"], description: "Where you live" },
-        work: { type: "object", properties: { name: { type: "string" } }, required: ["name"], description: "Where you work" },
+        home: {
+          type: "object",
+          properties: { name: { type: "string" } },
+          required: ["name"],
+          description: "Where you live",
+        },
+        work: {
+          type: "object",
+          properties: { name: { type: "string" } },
+          required: ["name"],
+          description: "Where you work",
+        },
       },
     });
   });
@@ -83,7 +99,14 @@ describe("convertJsonSchemaToGeminiSchema", () => {
   });
 
   it.each([
-    ["a recursive $ref", { type: "object", $defs: { Node: { type: "object", properties: { next: { $ref: "#/$defs/Node" } } } }, properties: { root: { $ref: "#/$defs/Node" } } }],
+    [
+      "a recursive $ref",
+      {
+        type: "object",
+        $defs: { Node: { type: "object", properties: { next: { $ref: "#/$defs/Node" } } } },
+        properties: { root: { $ref: "#/$defs/Node" } },
+      },
+    ],
     ["an external $ref", { type: "object", properties: { a: { $ref: "https://example.com/schema.json" } } }],
     ["allOf with several members", { allOf: [{ type: "object" }, { type: "object" }] }],
     ["a false schema", { type: "object", properties: { a: false } }],

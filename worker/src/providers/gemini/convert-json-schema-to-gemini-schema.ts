@@ -5,7 +5,8 @@
  *
  * | JSON Schema | Gemini Schema |
  * |---|---|
- * | `type`, `title`, `description`, `nullable`, `required`, `minItems`, `maxItems`, `minLength`, `maxLength`, `pattern`, `minimum`, `maximum`, `minProperties`, `maxProperties`, `default`, `example`, `propertyOrdering` | kept |
+ * | `type`, `title`, `description`, `nullable`, `required`, `minItems`, `maxItems`, `minLength`, `maxLength`,
+ * `pattern`, `minimum`, `maximum`, `minProperties`, `maxProperties`, `default`, `example`, `propertyOrdering` | kept |
  * | `properties`, `items`, `anyOf` | kept, converted recursively (empty `properties` dropped) |
  * | `format` | kept only for `date-time`, `enum`, `int32`, `int64`, `float`, `double` (Gemini refuses others) |
  * | `enum` | kept when every value is a string (Gemini enums are strings), else dropped |
@@ -15,14 +16,29 @@
  * | `allOf` with one member | that member, inlined |
  * | `$ref` to `#/$defs/...` or `#/definitions/...` | the definition, inlined |
  * | recursive or external `$ref`, `allOf` with several members, `false` | refused (400 with `param`) |
- * | everything else: `$schema`, `$id`, `$defs`, `definitions`, `additionalProperties`, `strict`, `examples`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`, `uniqueItems`, `patternProperties`, `not`, `if`/`then`/`else`, `$comment`, ... | dropped |
+ * | everything else: `$schema`, `$id`, `$defs`, `definitions`, `additionalProperties`, `strict`, `examples`,
+ * `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`, `uniqueItems`, `patternProperties`, `not`, `if`/`then`/`else`,
+ * `$comment`, ... | dropped |
  */
 import { GatewayError } from "../../errors.ts";
 import { isJsonObject, type JsonObject } from "./gemini-api-types.ts";
 
 const KEPT_KEYWORDS = [
-  "title", "description", "nullable", "minItems", "maxItems", "minLength", "maxLength", "pattern", "minimum", "maximum",
-  "minProperties", "maxProperties", "default", "example", "propertyOrdering",
+  "title",
+  "description",
+  "nullable",
+  "minItems",
+  "maxItems",
+  "minLength",
+  "maxLength",
+  "pattern",
+  "minimum",
+  "maximum",
+  "minProperties",
+  "maxProperties",
+  "default",
+  "example",
+  "propertyOrdering",
 ] as const;
 const KEPT_FORMATS = new Set(["date-time", "enum", "int32", "int64", "float", "double"]);
 const MAX_DEPTH = 32;
@@ -35,7 +51,8 @@ interface Walk {
   depth: number;
 }
 
-const refuse = (param: string, message: string): GatewayError => new GatewayError("invalid_request", message, { param });
+const refuse = (param: string, message: string): GatewayError =>
+  new GatewayError("invalid_request", message, { param });
 
 function resolveRef(ref: string, walk: Walk): unknown {
   const match = /^#\/(\$defs|definitions)\/([^/]+)$/.exec(ref);
@@ -44,7 +61,8 @@ function resolveRef(ref: string, walk: Walk): unknown {
   if (!isJsonObject(definitions) || !(name in definitions)) {
     throw refuse(walk.param, "Only local $ref to #/$defs/... or #/definitions/... is supported for Gemini models.");
   }
-  if (walk.refs.includes(ref)) throw refuse(walk.param, "Recursive schemas ($ref cycles) are not supported for Gemini models.");
+  if (walk.refs.includes(ref))
+    throw refuse(walk.param, "Recursive schemas ($ref cycles) are not supported for Gemini models.");
   return definitions[name];
 }
 
@@ -68,8 +86,10 @@ function convertType(type: unknown): JsonObject {
 
 function convertNode(node: unknown, walk: Walk): JsonObject {
   if (node === true || node === undefined) return {};
-  if (!isJsonObject(node)) throw refuse(walk.param, "A schema must be an object (a `false` schema is not supported for Gemini).");
-  if (walk.depth > MAX_DEPTH) throw refuse(walk.param, `Schemas nested deeper than ${MAX_DEPTH} levels are not supported for Gemini.`);
+  if (!isJsonObject(node))
+    throw refuse(walk.param, "A schema must be an object (a `false` schema is not supported for Gemini).");
+  if (walk.depth > MAX_DEPTH)
+    throw refuse(walk.param, `Schemas nested deeper than ${MAX_DEPTH} levels are not supported for Gemini.`);
   const inner: Walk = { ...walk, depth: walk.depth + 1 };
   if (typeof node.$ref === "string") {
     const resolved = resolveRef(node.$ref, walk);
@@ -77,7 +97,8 @@ function convertNode(node: unknown, walk: Walk): JsonObject {
     return { ...convertNode(resolved, { ...inner, refs: [...walk.refs, node.$ref] }), ...convertNode(siblings, inner) };
   }
   if (Array.isArray(node.allOf)) {
-    if (node.allOf.length !== 1) throw refuse(walk.param, "allOf with several schemas is not supported for Gemini; merge them.");
+    if (node.allOf.length !== 1)
+      throw refuse(walk.param, "allOf with several schemas is not supported for Gemini; merge them.");
     const { allOf: _allOf, ...siblings } = node;
     return { ...convertNode(node.allOf[0], inner), ...convertNode(siblings, inner) };
   }

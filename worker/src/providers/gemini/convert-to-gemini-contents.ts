@@ -6,7 +6,13 @@
  */
 import { GatewayError } from "../../errors.ts";
 import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
-import { isJsonObject, type GeminiContent, type GeminiGenerateContentRequest, type GeminiPart, type JsonObject } from "./gemini-api-types.ts";
+import {
+  isJsonObject,
+  type GeminiContent,
+  type GeminiGenerateContentRequest,
+  type GeminiPart,
+  type JsonObject,
+} from "./gemini-api-types.ts";
 import { contentAsText, convertContentToGeminiParts } from "./convert-to-gemini-parts.ts";
 
 /**
@@ -17,13 +23,16 @@ export const SKIP_THOUGHT_SIGNATURE = "skip_thought_signature_validator";
 
 type GeminiContents = Pick<GeminiGenerateContentRequest, "contents" | "systemInstruction">;
 
-const refuse = (param: string, message: string): GatewayError => new GatewayError("invalid_request", message, { param });
+const refuse = (param: string, message: string): GatewayError =>
+  new GatewayError("invalid_request", message, { param });
 
 /** Reads `extra_content.google.thought_signature`, where Google's OpenAI compatibility layer puts it on a tool call. */
 export function readThoughtSignature(toolCall: JsonObject): string | undefined {
   const extra = isJsonObject(toolCall.extra_content) ? toolCall.extra_content : {};
   const google = isJsonObject(extra.google) ? extra.google : {};
-  return typeof google.thought_signature === "string" && google.thought_signature.length > 0 ? google.thought_signature : undefined;
+  return typeof google.thought_signature === "string" && google.thought_signature.length > 0
+    ? google.thought_signature
+    : undefined;
 }
 
 /** Tool-call arguments (a JSON text, or an already parsed object) -> the `args` object Gemini expects. */
@@ -109,7 +118,10 @@ export function convertToGeminiContents(messages: ChatCompletionRequest["message
       case "tool": {
         const name = typeof message.tool_call_id === "string" ? toolNamesById.get(message.tool_call_id) : undefined;
         if (!name) {
-          throw refuse(`${param}.tool_call_id`, "A tool message must answer a tool call made by an earlier assistant message.");
+          throw refuse(
+            `${param}.tool_call_id`,
+            "A tool message must answer a tool call made by an earlier assistant message.",
+          );
         }
         const response = toolResponse(contentAsText(message.content, `${param}.content`));
         append("user", [{ functionResponse: { name, response } }]);
@@ -121,7 +133,10 @@ export function convertToGeminiContents(messages: ChatCompletionRequest["message
   });
 
   if (contents.length === 0) {
-    throw refuse("messages", "Gemini needs at least one non-empty user, assistant or tool message besides system messages.");
+    throw refuse(
+      "messages",
+      "Gemini needs at least one non-empty user, assistant or tool message besides system messages.",
+    );
   }
   return { contents, ...(systemParts.length > 0 ? { systemInstruction: { parts: systemParts } } : {}) };
 }

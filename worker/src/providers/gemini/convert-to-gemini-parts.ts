@@ -19,7 +19,8 @@ const MIME_TYPES_BY_EXTENSION: Record<string, string> = {
 
 const AUDIO_MIME_TYPES: Record<string, string> = { wav: "audio/wav", mp3: "audio/mp3" };
 
-const refuse = (param: string, message: string): GatewayError => new GatewayError("invalid_request", message, { param });
+const refuse = (param: string, message: string): GatewayError =>
+  new GatewayError("invalid_request", message, { param });
 
 /** `data:<mime>;base64,<data>` -> inlineData; anything else is refused. */
 function inlineDataFromDataUrl(url: string, param: string): GeminiPart {
@@ -48,7 +49,11 @@ function fileDataFromUrl(url: string, param: string): GeminiPart {
   if (!mimeType) {
     throw refuse(
       param,
-      `Gemini needs the media type of a linked file, and it cannot be told from this URL; use a URL ending in ${Object.keys(MIME_TYPES_BY_EXTENSION).map((name) => `.${name}`).join(", ")}, or a data: URL.`,
+      `Gemini needs the media type of a linked file, and it cannot be told from this URL; use a URL ending in ${Object.keys(
+        MIME_TYPES_BY_EXTENSION,
+      )
+        .map((name) => `.${name}`)
+        .join(", ")}, or a data: URL.`,
     );
   }
   return { fileData: { mimeType, fileUri: url } };

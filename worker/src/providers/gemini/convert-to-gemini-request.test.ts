@@ -5,7 +5,11 @@ import { convertToGeminiRequest } from "./convert-to-gemini-request.ts";
 
 const user = (content: unknown) => ({ role: "user", content }) as ChatCompletionRequest["messages"][number];
 const convert = (fields: Record<string, unknown>) =>
-  convertToGeminiRequest({ model: "gemini/gemini-3.8-flash", messages: [user("Hi")], ...fields } as ChatCompletionRequest);
+  convertToGeminiRequest({
+    model: "gemini/gemini-3.8-flash",
+    messages: [user("Hi")],
+    ...fields,
+  } as ChatCompletionRequest);
 
 /** Runs `action` and returns the GatewayError it throws, failing if it throws anything else or nothing. */
 function refusal(action: () => unknown): GatewayError {
@@ -44,13 +48,21 @@ describe("convertToGeminiRequest: tools", () => {
   };
 
   it("declares function tools with cleaned parameters, and omits parameters that constrain nothing", () => {
-    const body = convert({ tools: [weather, { type: "function", function: { name: "now", parameters: { type: "object", properties: {} } } }] });
-    expect(body.tools).toEqual([{
-      functionDeclarations: [
-        { name: "get_weather", description: "Current weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } },
-        { name: "now" },
-      ],
-    }]);
+    const body = convert({
+      tools: [weather, { type: "function", function: { name: "now", parameters: { type: "object", properties: {} } } }],
+    });
+    expect(body.tools).toEqual([
+      {
+        functionDeclarations: [
+          {
+            name: "get_weather",
+            description: "Current weather",
+            parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+          },
+          { name: "now" },
+        ],
+      },
+    ]);
     expect(body).not.toHaveProperty("toolConfig");
   });
 
@@ -58,7 +70,10 @@ describe("convertToGeminiRequest: tools", () => {
     ["auto", { functionCallingConfig: { mode: "AUTO" } }],
     ["none", { functionCallingConfig: { mode: "NONE" } }],
     ["required", { functionCallingConfig: { mode: "ANY" } }],
-    [{ type: "function", function: { name: "get_weather" } }, { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["get_weather"] } }],
+    [
+      { type: "function", function: { name: "get_weather" } },
+      { functionCallingConfig: { mode: "ANY", allowedFunctionNames: ["get_weather"] } },
+    ],
   ])("maps tool_choice %j", (toolChoice, toolConfig) => {
     expect(convert({ tools: [weather], tool_choice: toolChoice }).toolConfig).toEqual(toolConfig);
   });
@@ -66,7 +81,10 @@ describe("convertToGeminiRequest: tools", () => {
   it("refuses tools Gemini cannot declare and tool choices it cannot honour", () => {
     expectRefused({ tools: [{ type: "custom", custom: { name: "x" } }] }, "tools[0].type");
     expectRefused({ tools: [{ type: "function", function: { description: "no name" } }] }, "tools[0].function.name");
-    expectRefused({ tools: [weather], tool_choice: { type: "function", function: { name: "other" } } }, "tool_choice.function.name");
+    expectRefused(
+      { tools: [weather], tool_choice: { type: "function", function: { name: "other" } } },
+      "tool_choice.function.name",
+    );
     expectRefused({ tools: [weather], tool_choice: { type: "allowed_tools", allowed_tools: {} } }, "tool_choice");
     expectRefused({ tool_choice: "required" }, "tool_choice");
     expect(convert({ tool_choice: "none" })).not.toHaveProperty("toolConfig");
@@ -80,20 +98,45 @@ describe("convertToGeminiRequest: tools", () => {
 describe("convertToGeminiRequest: generationConfig", () => {
   it("maps the sampling and length parameters", () => {
     const body = convert({
-      max_tokens: 100, max_completion_tokens: 200, temperature: 0.4, top_p: 0.9, stop: ["END", "STOP"],
-      seed: 7, presence_penalty: 0.5, frequency_penalty: -0.5,
+      max_tokens: 100,
+      max_completion_tokens: 200,
+      temperature: 0.4,
+      top_p: 0.9,
+      stop: ["END", "STOP"],
+      seed: 7,
+      presence_penalty: 0.5,
+      frequency_penalty: -0.5,
     });
     expect(body.generationConfig).toEqual({
-      maxOutputTokens: 200, temperature: 0.4, topP: 0.9, stopSequences: ["END", "STOP"], seed: 7, presencePenalty: 0.5, frequencyPenalty: -0.5,
+      maxOutputTokens: 200,
+      temperature: 0.4,
+      topP: 0.9,
+      stopSequences: ["END", "STOP"],
+      seed: 7,
+      presencePenalty: 0.5,
+      frequencyPenalty: -0.5,
     });
-    expect(convert({ max_tokens: 100, stop: "END" }).generationConfig).toEqual({ maxOutputTokens: 100, stopSequences: ["END"] });
+    expect(convert({ max_tokens: 100, stop: "END" }).generationConfig).toEqual({
+      maxOutputTokens: 100,
+      stopSequences: ["END"],
+    });
   });
 
   it("maps response_format to a JSON mime type and a converted response schema", () => {
     expect(convert({ response_format: { type: "text" } })).not.toHaveProperty("generationConfig");
-    expect(convert({ response_format: { type: "json_object" } }).generationConfig).toEqual({ responseMimeType: "application/json" });
-    const schema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"], additionalProperties: false };
-    expect(convert({ response_format: { type: "json_schema", json_schema: { name: "a", strict: true, schema } } }).generationConfig).toEqual({
+    expect(convert({ response_format: { type: "json_object" } }).generationConfig).toEqual({
+      responseMimeType: "application/json",
+    });
+    const schema = {
+      type: "object",
+      properties: { answer: { type: "string" } },
+      required: ["answer"],
+      additionalProperties: false,
+    };
+    expect(
+      convert({ response_format: { type: "json_schema", json_schema: { name: "a", strict: true, schema } } })
+        .generationConfig,
+    ).toEqual({
       responseMimeType: "application/json",
       responseSchema: { type: "object", properties: { answer: { type: "string" } }, required: ["answer"] },
     });
@@ -118,7 +161,11 @@ describe("convertToGeminiRequest: generationConfig", () => {
     ["high", { thinkingLevel: "high", includeThoughts: true }],
     ["xhigh", { thinkingLevel: "high", includeThoughts: true }],
   ])("maps reasoning_effort %s to a thinking level for models that take levels", (effort, thinkingConfig) => {
-    const request = { model: "gemini/gemini-3.8-flash", messages: [user("Hi")], reasoning_effort: effort } as ChatCompletionRequest;
+    const request = {
+      model: "gemini/gemini-3.8-flash",
+      messages: [user("Hi")],
+      reasoning_effort: effort,
+    } as ChatCompletionRequest;
     expect(convertToGeminiRequest(request, { thinkingStyle: "level" }).generationConfig).toEqual({ thinkingConfig });
   });
 
@@ -142,7 +189,18 @@ describe("convertToGeminiRequest: generationConfig", () => {
   });
 
   it("accepts and drops what Gemini has no use for", () => {
-    const body = convert({ n: 1, logprobs: false, logit_bias: {}, modalities: ["text"], user: "u1", metadata: { a: "b" }, store: false, service_tier: "auto", stream: true, stream_options: { include_usage: true } });
+    const body = convert({
+      n: 1,
+      logprobs: false,
+      logit_bias: {},
+      modalities: ["text"],
+      user: "u1",
+      metadata: { a: "b" },
+      store: false,
+      service_tier: "auto",
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     expect(body).toEqual({ contents: [{ role: "user", parts: [{ text: "Hi" }] }] });
   });
 });

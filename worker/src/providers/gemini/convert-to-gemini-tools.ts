@@ -5,11 +5,17 @@
  */
 import { GatewayError } from "../../errors.ts";
 import { convertJsonSchemaToGeminiSchema } from "./convert-json-schema-to-gemini-schema.ts";
-import { isJsonObject, type GeminiFunctionDeclaration, type GeminiGenerateContentRequest, type GeminiToolConfig } from "./gemini-api-types.ts";
+import {
+  isJsonObject,
+  type GeminiFunctionDeclaration,
+  type GeminiGenerateContentRequest,
+  type GeminiToolConfig,
+} from "./gemini-api-types.ts";
 
 type GeminiTools = Pick<GeminiGenerateContentRequest, "tools" | "toolConfig">;
 
-const refuse = (param: string, message: string): GatewayError => new GatewayError("invalid_request", message, { param });
+const refuse = (param: string, message: string): GatewayError =>
+  new GatewayError("invalid_request", message, { param });
 
 function convertDeclaration(tool: unknown, index: number): GeminiFunctionDeclaration {
   const param = `tools[${index}]`;
@@ -23,12 +29,17 @@ function convertDeclaration(tool: unknown, index: number): GeminiFunctionDeclara
   const parameters = convertJsonSchemaToGeminiSchema(definition.parameters, `${param}.function.parameters`);
   return {
     name: definition.name,
-    ...(typeof definition.description === "string" && definition.description.length > 0 ? { description: definition.description } : {}),
+    ...(typeof definition.description === "string" && definition.description.length > 0
+      ? { description: definition.description }
+      : {}),
     ...(parameters ? { parameters } : {}),
   };
 }
 
-/** `tool_choice` -> functionCallingConfig: auto -> AUTO, none -> NONE, required -> ANY, a named function -> ANY + that name. */
+/**
+ * `tool_choice` -> functionCallingConfig: auto -> AUTO, none -> NONE, required -> ANY, a named function -> ANY + that
+ * name.
+ */
 function convertToolChoice(toolChoice: unknown, declaredNames: string[]): GeminiToolConfig | undefined {
   if (toolChoice === undefined || toolChoice === null) return undefined;
   if (toolChoice === "auto") return { functionCallingConfig: { mode: "AUTO" } };
@@ -41,7 +52,10 @@ function convertToolChoice(toolChoice: unknown, declaredNames: string[]): Gemini
     }
     return { functionCallingConfig: { mode: "ANY", allowedFunctionNames: [name] } };
   }
-  throw refuse("tool_choice", "tool_choice must be 'auto', 'none', 'required' or {type: 'function', function: {name}} for Gemini models.");
+  throw refuse(
+    "tool_choice",
+    "tool_choice must be 'auto', 'none', 'required' or {type: 'function', function: {name}} for Gemini models.",
+  );
 }
 
 /** Converts the declared function tools and the caller's tool choice. No tools: nothing is sent. */
@@ -49,9 +63,13 @@ export function convertToGeminiTools(tools: unknown, toolChoice: unknown): Gemin
   if (tools !== undefined && tools !== null && !Array.isArray(tools)) throw refuse("tools", "tools must be an array.");
   const declarations = (tools ?? []).map(convertDeclaration);
   if (declarations.length === 0) {
-    if (toolChoice === "required" || isJsonObject(toolChoice)) throw refuse("tool_choice", "tool_choice needs tools to choose from.");
+    if (toolChoice === "required" || isJsonObject(toolChoice))
+      throw refuse("tool_choice", "tool_choice needs tools to choose from.");
     return {};
   }
-  const toolConfig = convertToolChoice(toolChoice, declarations.map((declaration) => declaration.name));
+  const toolConfig = convertToolChoice(
+    toolChoice,
+    declarations.map((declaration) => declaration.name),
+  );
   return { tools: [{ functionDeclarations: declarations }], ...(toolConfig ? { toolConfig } : {}) };
 }

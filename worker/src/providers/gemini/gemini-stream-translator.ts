@@ -18,14 +18,21 @@ import { readGeminiCandidate, toOpenAIToolCall, toolCallId, type CandidatePiece 
 /** An `error` object inside the stream -> a GatewayError. Only Gemini's status enum word is kept, never its message. */
 function midStreamError(error: unknown): GatewayError {
   const details = isJsonObject(error) ? error : {};
-  const status = typeof details.status === "string" && /^[A-Z_]{1,40}$/.test(details.status) ? details.status : undefined;
+  const status =
+    typeof details.status === "string" && /^[A-Z_]{1,40}$/.test(details.status) ? details.status : undefined;
   if (details.code === 429 || status === "RESOURCE_EXHAUSTED") {
-    return new GatewayError("upstream_rate_limited", "The upstream provider (gemini) is rate limiting requests; retry later.");
+    return new GatewayError(
+      "upstream_rate_limited",
+      "The upstream provider (gemini) is rate limiting requests; retry later.",
+    );
   }
   if (details.code === 503 || status === "UNAVAILABLE") {
     return new GatewayError("upstream_unavailable", "The upstream provider (gemini) is overloaded or unavailable.");
   }
-  return new GatewayError("upstream_error", `The upstream provider (gemini) reported an error mid-stream${status ? ` (${status})` : ""}.`);
+  return new GatewayError(
+    "upstream_error",
+    `The upstream provider (gemini) reported an error mid-stream${status ? ` (${status})` : ""}.`,
+  );
 }
 
 function parseEvent(data: string): unknown {
@@ -93,7 +100,12 @@ export function createGeminiStreamTranslator(modelId: string): StreamTranslator 
       parts.push({ type: "chunk-emit", chunk: chunk(roleSent ? {} : { content: "" }, reason) });
       if (lastUsage) {
         const usageChunk: ChatCompletionChunk = {
-          id, object: "chat.completion.chunk", created, model: modelId, choices: [], usage: convertGeminiUsageToOpenAI(lastUsage),
+          id,
+          object: "chat.completion.chunk",
+          created,
+          model: modelId,
+          choices: [],
+          usage: convertGeminiUsageToOpenAI(lastUsage),
         };
         parts.push({ type: "usage-final", usage: convertFromGeminiUsage(lastUsage), chunk: usageChunk });
       }

@@ -6,8 +6,10 @@
  * |---|---|
  * | `STOP` | `tool_calls` when the answer called functions, else `stop` |
  * | `MAX_TOKENS` | `length` |
- * | `SAFETY`, `RECITATION`, `BLOCKLIST`, `PROHIBITED_CONTENT`, `SPII`, `IMAGE_SAFETY`, `IMAGE_PROHIBITED_CONTENT`, `IMAGE_RECITATION`, a blocked prompt | `content_filter` |
- * | anything else (`OTHER`, `LANGUAGE`, `MALFORMED_FUNCTION_CALL`, ...) | `tool_calls` when the answer called functions, else `stop` |
+ * | `SAFETY`, `RECITATION`, `BLOCKLIST`, `PROHIBITED_CONTENT`, `SPII`, `IMAGE_SAFETY`, `IMAGE_PROHIBITED_CONTENT`,
+ * `IMAGE_RECITATION`, a blocked prompt | `content_filter` |
+ * | anything else (`OTHER`, `LANGUAGE`, `MALFORMED_FUNCTION_CALL`, ...) | `tool_calls` when the answer called
+ * functions, else `stop` |
  */
 export type OpenAIFinishReason = "stop" | "length" | "tool_calls" | "content_filter";
 

@@ -37,7 +37,12 @@ export function readGeminiCandidate(response: JsonObject): CandidateReading {
     if (!isJsonObject(part)) continue;
     if (isJsonObject(part.functionCall) && typeof part.functionCall.name === "string") {
       const signature = typeof part.thoughtSignature === "string" ? part.thoughtSignature : undefined;
-      pieces.push({ type: "tool-call", name: part.functionCall.name, args: part.functionCall.args ?? {}, thoughtSignature: signature });
+      pieces.push({
+        type: "tool-call",
+        name: part.functionCall.name,
+        args: part.functionCall.args ?? {},
+        thoughtSignature: signature,
+      });
     } else if (typeof part.text === "string" && part.text.length > 0) {
       pieces.push({ type: part.thought === true ? "reasoning" : "text", text: part.text });
     }

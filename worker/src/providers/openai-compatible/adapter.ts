@@ -18,7 +18,8 @@ export interface OpenAIDialectQuirks {
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** Usage may sit on the chunk (OpenAI) or, in older Kimi streams, on `choices[0].usage`. */
 function usageOf(chunk: Json): Json | undefined {
@@ -80,18 +81,33 @@ export function createOpenAICompatibleAdapter(
           if (chunk.choices.length === 0) return [{ type: "usage-final", usage, chunk }];
           // Usage riding on a content chunk: send the content, then an OpenAI-style usage chunk.
           const { usage: _dropped, ...content } = chunk;
-          const choices = content.choices.map(({ usage: _choiceUsage, ...choice }) => choice) as ChatCompletionChunk["choices"];
+          const choices = content.choices.map(
+            ({ usage: _choiceUsage, ...choice }) => choice,
+          ) as ChatCompletionChunk["choices"];
           const usageChunk: ChatCompletionChunk = {
-            id: chunk.id, object: "chat.completion.chunk", created: chunk.created, model: modelId, choices: [],
+            id: chunk.id,
+            object: "chat.completion.chunk",
+            created: chunk.created,
+            model: modelId,
+            choices: [],
             usage: rawUsage as unknown as ChatCompletionChunk["usage"],
           };
-          return [{ type: "chunk-emit", chunk: { ...content, choices } }, { type: "usage-final", usage, chunk: usageChunk }];
+          return [
+            { type: "chunk-emit", chunk: { ...content, choices } },
+            { type: "usage-final", usage, chunk: usageChunk },
+          ];
         },
       };
     },
 
     mapError(status, headers, body, { target }) {
-      return mapUpstreamError({ provider: id, status, headers, upstreamMessage: readUpstreamMessage(body), apiKey: target.apiKey });
+      return mapUpstreamError({
+        provider: id,
+        status,
+        headers,
+        upstreamMessage: readUpstreamMessage(body),
+        apiKey: target.apiKey,
+      });
     },
   };
 }

@@ -5,12 +5,15 @@
  * | field | `openai` | other OpenAI-dialect providers |
  * |---|---|---|
  * | `model` | the route's upstream model | same |
- * | `stream_options` (streams) | `include_usage: true` forced: every request is billed from the provider's usage | same |
+ * | `stream_options` (streams) | `include_usage: true` forced: every request is billed from the provider's usage | same
+ * |
  * | `store` | always `false`: OpenAI's default differs per endpoint; nothing is kept in omnizen's account | not sent |
  * | `service_tier` | always `default` (the standard tier the catalog prices) | not sent |
  * | `prediction`, `verbosity`, `safety_identifier`, `prompt_cache_key` | passed | stripped: OpenAI-only fields |
- * | `cache_control` on a message, content part or tool, `ttl` absent or `5m` | passed | passed (Qwen explicit cache: billed as cache writes) |
- * | `cache_control.ttl` anything else (`1h`) | refused | refused: the dialect's usage has no TTL split, so a 1-hour write could not be priced |
+ * | `cache_control` on a message, content part or tool, `ttl` absent or `5m` | passed | passed (Qwen explicit cache:
+ * billed as cache writes) |
+ * | `cache_control.ttl` anything else (`1h`) | refused | refused: the dialect's usage has no TTL split, so a 1-hour
+ * write could not be priced |
  * | every other field the surface passed | passed | passed |
  */
 import { GatewayError } from "../../errors.ts";
@@ -21,15 +24,20 @@ type Json = Record<string, unknown>;
 
 const OPENAI_ONLY = ["prediction", "verbosity", "safety_identifier", "prompt_cache_key"] as const;
 
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 function checkCacheTtl(holder: unknown, path: string): void {
   if (!isObject(holder) || !isObject(holder.cache_control)) return;
   const ttl = holder.cache_control.ttl;
   if (ttl !== undefined && ttl !== null && ttl !== "5m") {
-    throw new GatewayError("invalid_request", `${path}.cache_control.ttl: only 5-minute cache writes are available for this model.`, {
-      param: `${path}.cache_control.ttl`,
-    });
+    throw new GatewayError(
+      "invalid_request",
+      `${path}.cache_control.ttl: only 5-minute cache writes are available for this model.`,
+      {
+        param: `${path}.cache_control.ttl`,
+      },
+    );
   }
 }
 
@@ -37,7 +45,9 @@ function checkCacheControls(request: ChatCompletionRequest): void {
   request.messages.forEach((message, messageIndex) => {
     checkCacheTtl(message, `messages[${messageIndex}]`);
     if (Array.isArray(message.content)) {
-      message.content.forEach((part, partIndex) => checkCacheTtl(part, `messages[${messageIndex}].content[${partIndex}]`));
+      message.content.forEach((part, partIndex) =>
+        checkCacheTtl(part, `messages[${messageIndex}].content[${partIndex}]`),
+      );
     }
   });
   request.tools?.forEach((tool, toolIndex) => checkCacheTtl(tool, `tools[${toolIndex}]`));

@@ -2,7 +2,8 @@ import type { NormalizedUsage } from "../../lib/usage.ts";
 
 type RawUsage = Record<string, unknown>;
 
-const count = (value: unknown): number => (typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0);
+const count = (value: unknown): number =>
+  typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
 const nested = (usage: RawUsage, field: string): RawUsage =>
   usage[field] && typeof usage[field] === "object" ? (usage[field] as RawUsage) : {};
 
@@ -32,7 +33,10 @@ export function convertDeepSeekUsage(usage: RawUsage): NormalizedUsage {
   }
   const base = convertOpenAIUsage(usage);
   const hit = count(usage.prompt_cache_hit_tokens);
-  const miss = usage.prompt_cache_miss_tokens === undefined ? count(usage.prompt_tokens) - hit : count(usage.prompt_cache_miss_tokens);
+  const miss =
+    usage.prompt_cache_miss_tokens === undefined
+      ? count(usage.prompt_tokens) - hit
+      : count(usage.prompt_cache_miss_tokens);
   return { ...base, inputUncached: Math.max(0, miss), cacheRead: hit, cacheWrite: 0 };
 }
 

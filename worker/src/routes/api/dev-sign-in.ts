@@ -35,7 +35,8 @@ export function isLocalGatewayHost(host: string, config: Pick<Config, "DEV_GATEW
   } catch {
     return false;
   }
-  if (url.host !== host.trim().toLowerCase() || !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname)) return false;
+  if (url.host !== host.trim().toLowerCase() || !["localhost", "127.0.0.1", "[::1]"].includes(url.hostname))
+    return false;
   return config.DEV_GATEWAY_PORT === undefined || url.port === String(config.DEV_GATEWAY_PORT);
 }
 
@@ -43,16 +44,30 @@ devSignInRoutes.post("/sign-in", async (context) => {
   const config = context.get("config");
   // Browsers always send Host; a request without one (a service binding) is judged by its URL alone.
   const hostHeader = context.req.header("host");
-  if ((hostHeader !== undefined && !isLocalGatewayHost(hostHeader, config)) || !isLocalGatewayHost(new URL(context.req.url).host, config)) {
-    throw new GatewayError("forbidden", "The local sign-in answers only requests addressed to 127.0.0.1, localhost or [::1] on the gateway's port.");
+  if (
+    (hostHeader !== undefined && !isLocalGatewayHost(hostHeader, config)) ||
+    !isLocalGatewayHost(new URL(context.req.url).host, config)
+  ) {
+    throw new GatewayError(
+      "forbidden",
+      "The local sign-in answers only requests addressed to 127.0.0.1, localhost or [::1] on the gateway's port.",
+    );
   }
   const signingKey = config.DEV_SIGNING_KEY;
   const origin = context.req.header("origin");
-  const authorizedParty = origin && config.CLERK_AUTHORIZED_PARTIES.includes(origin) ? origin : config.CLERK_AUTHORIZED_PARTIES[0];
+  const authorizedParty =
+    origin && config.CLERK_AUTHORIZED_PARTIES.includes(origin) ? origin : config.CLERK_AUTHORIZED_PARTIES[0];
   if (!signingKey || !authorizedParty) {
-    throw new GatewayError("service_not_configured", "Local sign-in needs DEV_SIGNING_KEY and CLERK_AUTHORIZED_PARTIES.");
+    throw new GatewayError(
+      "service_not_configured",
+      "Local sign-in needs DEV_SIGNING_KEY and CLERK_AUTHORIZED_PARTIES.",
+    );
   }
   const session = await signSessionToken(signingKey, { clerkUserId: LOCAL_DEV_CLERK_USER_ID, authorizedParty });
   context.header("cache-control", "no-store");
-  return context.json({ token: session.token, expiresAt: session.expiresAt.toISOString(), clerkUserId: LOCAL_DEV_CLERK_USER_ID });
+  return context.json({
+    token: session.token,
+    expiresAt: session.expiresAt.toISOString(),
+    clerkUserId: LOCAL_DEV_CLERK_USER_ID,
+  });
 });

@@ -13,7 +13,13 @@ import { z } from "zod";
 import type { AppEnv } from "../../app-env.ts";
 import { GatewayError } from "../../errors.ts";
 import { readJsonBody } from "../read-json-body.ts";
-import { createApiKey, listApiKeys, revokeApiKey, toApiKeyView, updateApiKey } from "../../services/identity/api-keys.ts";
+import {
+  createApiKey,
+  listApiKeys,
+  revokeApiKey,
+  toApiKeyView,
+  updateApiKey,
+} from "../../services/identity/api-keys.ts";
 import { invalidateKeyRecords } from "../../services/identity/key-record-invalidation.ts";
 import { requireRecentSignIn } from "../../services/identity/session-token.ts";
 import {

@@ -1,7 +1,8 @@
 /**
- * The account's rights under policy 5, for the SPA's Settings → Danger zone (session auth: middleware/dashboard-auth.ts):
+ * The account's rights under policy 5, for the SPA's Settings → Danger zone (session auth:
+ * middleware/dashboard-auth.ts):
  * - `GET /api/account/export` → the whole account as one JSON document, streamed as it is read
- *   (`content-disposition: attachment; filename="omnizen-export-<YYYY-MM-DD>.json"`; services/privacy/export-account.ts).
+ * (`content-disposition: attachment; filename="omnizen-export-<YYYY-MM-DD>.json"`; services/privacy/export-account.ts).
  * - `DELETE /api/account` `{ "confirm": "<the account's primary email>" }` → `{ "deleted": true }` once everything is
  *   gone (services/privacy/delete-account.ts). A missing, wrong or non-string confirmation, or a body that is not
  *   JSON, is a 400 and deletes nothing. Safe to retry after a failure. Needs a recent sign-in (403
@@ -63,9 +64,13 @@ privacyRoutes.delete("/", async (context) => {
   const db = context.get("services").database();
   const check = await checkDeletionConfirmation(db, userId, confirm);
   if (check === "mismatch") {
-    throw new GatewayError("invalid_request", "The confirmation does not match: send {\"confirm\": \"<your account's primary email address>\"}.", {
-      param: "confirm",
-    });
+    throw new GatewayError(
+      "invalid_request",
+      'The confirmation does not match: send {"confirm": "<your account\'s primary email address>"}.',
+      {
+        param: "confirm",
+      },
+    );
   }
   // "no-account": a repeated request after the account is gone; there is nothing left to delete.
   if (check === "confirmed") {

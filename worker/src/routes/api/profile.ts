@@ -18,14 +18,21 @@ import { changeClerkProfile, type ClerkChangeOutcome } from "../../services/iden
 import { applyClerkProfile } from "../../services/identity/clerk-user-sync.ts";
 import { invalidateAccountKeyRecords } from "../../services/identity/key-record-invalidation.ts";
 import { readProfile, updateLocalProfile } from "../../services/identity/profile.ts";
-import { DASHBOARD_BODY_MAX_BYTES, hasAnyField, jurisdictionListSchema } from "../../services/identity/request-schemas.ts";
+import {
+  DASHBOARD_BODY_MAX_BYTES,
+  hasAnyField,
+  jurisdictionListSchema,
+} from "../../services/identity/request-schemas.ts";
 import { turnAccountCacheOff, turnAccountCacheOn } from "../../services/prompt-cache/account-cache-switch.ts";
 
 const updateProfileSchema = z
   .strictObject({
     name: z.string().trim().max(200, "must be at most 200 characters").optional(),
     email: z.email("must be an email address").max(254).optional(),
-    phone: z.string().regex(/^\+[1-9]\d{6,14}$/, "must be in international format, e.g. +8801712345678").optional(),
+    phone: z
+      .string()
+      .regex(/^\+[1-9]\d{6,14}$/, "must be in international format, e.g. +8801712345678")
+      .optional(),
     promptCacheEnabled: z.boolean().optional(),
     allowedJurisdictions: jurisdictionListSchema.optional(),
   })
@@ -50,10 +57,17 @@ profileRoutes.patch("/", async (context) => {
 
   let pendingVerification: ClerkChangeOutcome["pendingVerification"] = { email: null, phone: null };
   if (config.CLERK_SECRET_KEY) {
-    const outcome = await changeClerkProfile({ secretKey: config.CLERK_SECRET_KEY, apiUrl: config.CLERK_API_URL }, clerkUserId, { name, email, phone });
+    const outcome = await changeClerkProfile(
+      { secretKey: config.CLERK_SECRET_KEY, apiUrl: config.CLERK_API_URL },
+      clerkUserId,
+      { name, email, phone },
+    );
     if (outcome.profile) await applyClerkProfile(db, outcome.profile);
     pendingVerification = outcome.pendingVerification;
-    await updateLocalProfile(db, userId, { promptCacheEnabled: body.promptCacheEnabled, allowedJurisdictions: body.allowedJurisdictions });
+    await updateLocalProfile(db, userId, {
+      promptCacheEnabled: body.promptCacheEnabled,
+      allowedJurisdictions: body.allowedJurisdictions,
+    });
   } else {
     await updateLocalProfile(db, userId, { ...body, name, email, phone });
   }

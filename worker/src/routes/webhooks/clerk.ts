@@ -17,10 +17,18 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../app-env.ts";
 import { GatewayError } from "../../errors.ts";
-import { applyClerkProfile, clerkUserJsonSchema, profileFromClerkUser } from "../../services/identity/clerk-user-sync.ts";
+import {
+  applyClerkProfile,
+  clerkUserJsonSchema,
+  profileFromClerkUser,
+} from "../../services/identity/clerk-user-sync.ts";
 import { isClerkUserDeleted } from "../../services/identity/deleted-users.ts";
 import { onUserDeleted } from "../../services/identity/user-deleted.ts";
-import { claimWebhookDelivery, completeWebhookDelivery, releaseWebhookDelivery } from "../../services/identity/webhook-deliveries.ts";
+import {
+  claimWebhookDelivery,
+  completeWebhookDelivery,
+  releaseWebhookDelivery,
+} from "../../services/identity/webhook-deliveries.ts";
 
 const envelopeSchema = z.object({ type: z.string(), data: z.unknown() });
 const deletedUserSchema = z.object({ id: z.string().min(1) });
@@ -32,12 +40,19 @@ export const clerkWebhookRoutes = new Hono<AppEnv>();
 clerkWebhookRoutes.post("/", async (context) => {
   const config = context.get("config");
   const secret = config.CLERK_WEBHOOK_SIGNING_SECRET;
-  if (!secret) throw new GatewayError("service_not_configured", "Clerk webhooks are not configured on this gateway (CLERK_WEBHOOK_SIGNING_SECRET).");
+  if (!secret)
+    throw new GatewayError(
+      "service_not_configured",
+      "Clerk webhooks are not configured on this gateway (CLERK_WEBHOOK_SIGNING_SECRET).",
+    );
   let event: unknown;
   try {
     event = await verifyWebhook(context.req.raw, { signingSecret: secret });
   } catch {
-    throw new GatewayError("invalid_webhook_signature", "The webhook signature (svix-id, svix-timestamp, svix-signature) is missing, stale or wrong.");
+    throw new GatewayError(
+      "invalid_webhook_signature",
+      "The webhook signature (svix-id, svix-timestamp, svix-signature) is missing, stale or wrong.",
+    );
   }
   const envelope = envelopeSchema.safeParse(event);
   if (!envelope.success) throw new GatewayError("invalid_request", "The webhook payload is not a Clerk event.");
@@ -69,7 +84,10 @@ clerkWebhookRoutes.post("/", async (context) => {
     }
   } catch (error) {
     // A malformed payload will not improve on retry; anything else (Postgres, Redis) may.
-    const close = error instanceof GatewayError && error.code === "invalid_request" ? completeWebhookDelivery : releaseWebhookDelivery;
+    const close =
+      error instanceof GatewayError && error.code === "invalid_request"
+        ? completeWebhookDelivery
+        : releaseWebhookDelivery;
     await close(redis, "clerk", deliveryId).catch(() => undefined);
     throw error;
   }

@@ -10,7 +10,9 @@ describe("toReportableError", () => {
     const reportable = toReportableError(error);
     expect(reportable.name).toBe("GatewayError");
     expect(reportable.message).toBe(error.message);
-    expect(reportable.stack?.split("\n").slice(1)).toEqual(error.stack?.split("\n").filter((line) => /^\s+at\s/.test(line)));
+    expect(reportable.stack?.split("\n").slice(1)).toEqual(
+      error.stack?.split("\n").filter((line) => /^\s+at\s/.test(line)),
+    );
     expect(reportable.stack?.split("\n").length).toBeGreaterThan(1);
   });
 
@@ -20,7 +22,10 @@ describe("toReportableError", () => {
     const reportable = toReportableError(error);
     expect([reportable.name, reportable.message]).toEqual(["TypeError", "TypeError"]);
     expect(reportable.cause).toBeInstanceOf(Error);
-    expect([(reportable.cause as Error).name, (reportable.cause as Error).message]).toEqual(["SyntaxError", "SyntaxError"]);
+    expect([(reportable.cause as Error).name, (reportable.cause as Error).message]).toEqual([
+      "SyntaxError",
+      "SyntaxError",
+    ]);
     expect(JSON.stringify([reportable.stack, (reportable.cause as Error).stack])).not.toContain(CANARY);
     expect(reportable.stack?.split("\n").length).toBeGreaterThan(1);
   });
@@ -31,7 +36,8 @@ describe("toReportableError", () => {
     const looping = new Error(CANARY);
     (looping as { cause?: unknown }).cause = looping;
     let depth = 0;
-    for (let current: unknown = toReportableError(looping); current instanceof Error; current = current.cause) depth += 1;
+    for (let current: unknown = toReportableError(looping); current instanceof Error; current = current.cause)
+      depth += 1;
     expect(depth).toBeLessThanOrEqual(5);
   });
 

@@ -23,7 +23,8 @@ export function toReportableError(thrown: unknown, depth = 0): Error {
   }
   const name = errorName(thrown);
   const message = thrown instanceof GatewayError ? thrown.message : name;
-  const cause = depth < MAX_CAUSE_DEPTH && thrown.cause !== undefined ? toReportableError(thrown.cause, depth + 1) : undefined;
+  const cause =
+    depth < MAX_CAUSE_DEPTH && thrown.cause !== undefined ? toReportableError(thrown.cause, depth + 1) : undefined;
   const reportable = new Error(message, cause ? { cause } : undefined);
   reportable.name = name;
   reportable.stack = [`${name}: ${message}`, ...stackFrameLines(thrown)].join("\n");
@@ -38,7 +39,16 @@ export function toReportableError(thrown: unknown, depth = 0): Error {
 export function unknownErrorSummary(error: unknown): { name: string; where: string | undefined } {
   const reportable = toReportableError(error);
   const frames = reportable.stack?.split("\n").filter((line) => STACK_FRAME_LINE.test(line)) ?? [];
-  return { name: reportable.name, where: frames.length > 0 ? frames.slice(0, 3).map((line) => line.trim()).join(" | ") : undefined };
+  return {
+    name: reportable.name,
+    where:
+      frames.length > 0
+        ? frames
+            .slice(0, 3)
+            .map((line) => line.trim())
+            .join(" | ")
+        : undefined,
+  };
 }
 
 function errorName(error: Error): string {

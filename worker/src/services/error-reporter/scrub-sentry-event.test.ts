@@ -11,10 +11,23 @@ describe("scrubSentryEvent", () => {
         data: '{"messages":"prompt"}',
         cookies: { session: "s" },
         query_string: "secret=1",
-        headers: { Authorization: `Bearer ${KEY}`, "X-Api-Key": KEY, Cookie: "session=s", "cf-connecting-ip": "203.0.113.9", "x-forwarded-for": "203.0.113.9", "User-Agent": "ua", "cf-ray": "ray" },
+        headers: {
+          Authorization: `Bearer ${KEY}`,
+          "X-Api-Key": KEY,
+          Cookie: "session=s",
+          "cf-connecting-ip": "203.0.113.9",
+          "x-forwarded-for": "203.0.113.9",
+          "User-Agent": "ua",
+          "cf-ray": "ray",
+        },
       },
       user: { ip_address: "203.0.113.9" },
-      contexts: { browser: { name: "Chrome", version: "120" }, os: { name: "Windows" }, device: { family: "Desktop" }, runtime: { name: "cloudflare" } },
+      contexts: {
+        browser: { name: "Chrome", version: "120" },
+        os: { name: "Windows" },
+        device: { family: "Desktop" },
+        runtime: { name: "cloudflare" },
+      },
     });
     expect(event).toEqual({
       request: { url: "https://api.omnizen.test/v1/chat/completions", headers: { "cf-ray": "ray" } },
@@ -48,6 +61,8 @@ describe("scrubSentryEvent", () => {
   });
 
   it("leaves text without secrets unchanged", () => {
-    expect(maskSecrets("The upstream provider (deepseek) failed with status 500.")).toBe("The upstream provider (deepseek) failed with status 500.");
+    expect(maskSecrets("The upstream provider (deepseek) failed with status 500.")).toBe(
+      "The upstream provider (deepseek) failed with status 500.",
+    );
   });
 });

@@ -79,10 +79,17 @@ export function encodeRecord(record: AccountRecord | null): string {
   if (!record) return "missing";
   const jurisdictions = record.allowedJurisdictions === null ? "*" : record.allowedJurisdictions.join(",");
   return [
-    record.userId, record.keyId, record.plan,
-    record.limits.requestsPerMinute, record.limits.tokensPerMinute, record.limits.concurrentRequests,
-    record.keyLimits.requestsPerMinute, record.keyLimits.tokensPerMinute, record.keyLimits.concurrentRequests,
-    jurisdictions, record.promptCacheEnabled ? "1" : "0",
+    record.userId,
+    record.keyId,
+    record.plan,
+    record.limits.requestsPerMinute,
+    record.limits.tokensPerMinute,
+    record.limits.concurrentRequests,
+    record.keyLimits.requestsPerMinute,
+    record.keyLimits.tokensPerMinute,
+    record.keyLimits.concurrentRequests,
+    jurisdictions,
+    record.promptCacheEnabled ? "1" : "0",
   ].join("|");
 }
 

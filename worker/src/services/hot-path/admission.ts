@@ -60,17 +60,48 @@ export interface AdmissionInput {
   now?: number;
 }
 
-type ScriptReply = [string, string, string, string, string, number, number, number, number, number, string, string | number, string, string];
+type ScriptReply = [
+  string,
+  string,
+  string,
+  string,
+  string,
+  number,
+  number,
+  number,
+  number,
+  number,
+  string,
+  string | number,
+  string,
+  string,
+];
 
 export async function admit(input: AdmissionInput): Promise<Admission> {
   const now = input.now ?? Date.now();
   const run = (coldRecord: string, coldBalance: string, generation: string) =>
-    runScript<ScriptReply>(input.redis, ADMISSION_SCRIPT, [], [
-      intArg(now), input.requestId, input.keyHash, input.clientIp, input.cacheKey ?? "",
-      intArg(input.reservationMicroUsd), coldRecord, coldBalance, input.checkCredit ? "1" : "0",
-      intArg(SLOT_TTL_MS), intArg(KEY_RECORD_TTL_MS), intArg(CREDIT_COUNTER_TTL_MS), intArg(FAILED_AUTH_LIMIT),
-      generation, intArg(NEGATIVE_KEY_RECORD_TTL_MS),
-    ]).catch((error: unknown) => {
+    runScript<ScriptReply>(
+      input.redis,
+      ADMISSION_SCRIPT,
+      [],
+      [
+        intArg(now),
+        input.requestId,
+        input.keyHash,
+        input.clientIp,
+        input.cacheKey ?? "",
+        intArg(input.reservationMicroUsd),
+        coldRecord,
+        coldBalance,
+        input.checkCredit ? "1" : "0",
+        intArg(SLOT_TTL_MS),
+        intArg(KEY_RECORD_TTL_MS),
+        intArg(CREDIT_COUNTER_TTL_MS),
+        intArg(FAILED_AUTH_LIMIT),
+        generation,
+        intArg(NEGATIVE_KEY_RECORD_TTL_MS),
+      ],
+    ).catch((error: unknown) => {
       throw error instanceof UpstashCallError ? unavailable("admission store", error) : error;
     });
   let reply = await run("", "", "");
@@ -83,10 +114,27 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
     });
     reply = await run(encodeRecord(record), record ? intArg(record.balanceMicroUsd) : "", generation);
   }
-  const [status, userId, keyId, plan, jurisdictions, limitRequests, remainingRequests, resetMs, limitTokens, remainingTokens, cached, , promptCache] = reply;
+  const [
+    status,
+    userId,
+    keyId,
+    plan,
+    jurisdictions,
+    limitRequests,
+    remainingRequests,
+    resetMs,
+    limitTokens,
+    remainingTokens,
+    cached,
+    ,
+    promptCache,
+  ] = reply;
   const rateLimit: RateLimitState = {
-    limitRequests: Number(limitRequests), remainingRequests: Math.max(0, Number(remainingRequests)),
-    limitTokens: Number(limitTokens), remainingTokens: Math.max(0, Number(remainingTokens)), resetMs: Number(resetMs),
+    limitRequests: Number(limitRequests),
+    remainingRequests: Math.max(0, Number(remainingRequests)),
+    limitTokens: Number(limitTokens),
+    remainingTokens: Math.max(0, Number(remainingTokens)),
+    resetMs: Number(resetMs),
   };
   const retryAfter = String(Math.max(1, Math.ceil(rateLimit.resetMs / 1000)));
   switch (status) {
@@ -106,11 +154,18 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
         headers: { "retry-after": "1" },
       });
     case "invalid":
-      throw new GatewayError("invalid_api_key", "Invalid API key. Keys start with 'sk-omni-'; check it or create a new one.");
+      throw new GatewayError(
+        "invalid_api_key",
+        "Invalid API key. Keys start with 'sk-omni-'; check it or create a new one.",
+      );
     case "blocked":
-      throw new GatewayError("auth_throttled", "Too many failed authentication attempts from this address; retry later.", {
-        headers: { "retry-after": retryAfter },
-      });
+      throw new GatewayError(
+        "auth_throttled",
+        "Too many failed authentication attempts from this address; retry later.",
+        {
+          headers: { "retry-after": retryAfter },
+        },
+      );
     case "rate_requests":
     case "rate_tokens":
       throw new GatewayError(
@@ -121,11 +176,18 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
         { headers: { "retry-after": retryAfter, ...rateLimitHeaders(rateLimit) } },
       );
     case "concurrency":
-      throw new GatewayError("too_many_concurrent_requests", "Too many requests in flight at once for this plan or key; retry when one finishes.", {
-        headers: { "retry-after": "1", ...rateLimitHeaders(rateLimit) },
-      });
+      throw new GatewayError(
+        "too_many_concurrent_requests",
+        "Too many requests in flight at once for this plan or key; retry when one finishes.",
+        {
+          headers: { "retry-after": "1", ...rateLimitHeaders(rateLimit) },
+        },
+      );
     case "credit":
-      throw new GatewayError("insufficient_credit", "Your prepaid credit is used up. Top up or subscribe in the dashboard to continue.");
+      throw new GatewayError(
+        "insufficient_credit",
+        "Your prepaid credit is used up. Top up or subscribe in the dashboard to continue.",
+      );
     default:
       throw new GatewayError("internal_error", "Admission failed.");
   }
@@ -137,10 +199,14 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
  * the error report; the message names only which store.
  */
 function unavailable(store: "admission store" | "account database", cause: unknown): GatewayError {
-  return new GatewayError("service_unavailable", `The gateway cannot reach its ${store} right now; nothing was charged. Retry in a few seconds.`, {
-    headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
-    cause,
-  });
+  return new GatewayError(
+    "service_unavailable",
+    `The gateway cannot reach its ${store} right now; nothing was charged. Retry in a few seconds.`,
+    {
+      headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+      cause,
+    },
+  );
 }
 
 /** OpenAI's rate-limit headers. */

@@ -4,10 +4,23 @@ import { settleDurably, SettlementIncompleteError, type DurableSettlementPorts }
 import type { Settlement } from "./settlement.ts";
 
 const usage = { request_id: "req-1", user_id: "u", cost_micro_usd: 42 } as unknown as QueuedUsage;
-const settlement: Settlement = { requestId: "req-1", userId: "u", keyId: "k", creditDeltaMicroUsd: 10, tokens: 5, window: 1, usage };
+const settlement: Settlement = {
+  requestId: "req-1",
+  userId: "u",
+  keyId: "k",
+  creditDeltaMicroUsd: 10,
+  tokens: 5,
+  window: 1,
+  usage,
+};
 
 function ports(failures: { settle: number; write: number }) {
-  const calls = { settle: [] as Settlement[], write: 0, reports: [] as SettlementIncompleteError[], events: [] as unknown[] };
+  const calls = {
+    settle: [] as Settlement[],
+    write: 0,
+    reports: [] as SettlementIncompleteError[],
+    events: [] as unknown[],
+  };
   const left = { ...failures };
   const value: DurableSettlementPorts = {
     settle: async (given) => {

@@ -29,7 +29,10 @@ export type SettlementOutcome =
 /** Reported when a settlement could not be completed; it carries no request data, only what was left undone. */
 export class SettlementIncompleteError extends Error {
   override readonly name = "SettlementIncompleteError";
-  constructor(readonly undone: "usage-record" | "slots-and-reservation", options?: { cause?: unknown }) {
+  constructor(
+    readonly undone: "usage-record" | "slots-and-reservation",
+    options?: { cause?: unknown },
+  ) {
     super(`Settlement incomplete: ${undone}`, options);
   }
 }
@@ -99,4 +102,5 @@ function errorName(error: unknown): string {
 }
 
 /** `settle` bound to a script client, for the ports. */
-export const settleWith = (redis: Parameters<typeof settle>[0]) => (settlement: Settlement) => settle(redis, settlement);
+export const settleWith = (redis: Parameters<typeof settle>[0]) => (settlement: Settlement) =>
+  settle(redis, settlement);

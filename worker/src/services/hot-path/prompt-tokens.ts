@@ -21,7 +21,8 @@ export function estimatePromptTokens(...parts: unknown[]): number {
       for (let index = 0; index < value.length; index += 1) {
         const code = value.charCodeAt(index);
         if (code < 0x80) ascii += 1;
-        else if (code >= 0xdc00 && code <= 0xdfff) continue; // the second half of a surrogate pair
+        else if (code >= 0xdc00 && code <= 0xdfff)
+          continue; // the second half of a surrogate pair
         else other += 1;
       }
       return;
@@ -52,5 +53,11 @@ export function estimatePromptTokens(...parts: unknown[]): number {
 
 /** OpenAI's `image_url` part, Anthropic's `image` block, Gemini-style `inline_data`, an `input_image`. */
 function isImagePart(part: Record<string, unknown>): boolean {
-  return part.type === "image_url" || part.type === "image" || part.type === "input_image" || "inline_data" in part || "inlineData" in part;
+  return (
+    part.type === "image_url" ||
+    part.type === "image" ||
+    part.type === "input_image" ||
+    "inline_data" in part ||
+    "inlineData" in part
+  );
 }

@@ -68,9 +68,18 @@ describe("the reservation at a long-context band", () => {
     const entry = findModel("anthropic/claude-haiku-5-5")!;
     const haiku = priceAt(entry, new Date("2026-12-05T12:00:00Z"));
     const long = haiku.longContext!;
-    const request = (characters: number) => ({ model: entry.id, messages: [{ role: "user" as const, content: "x".repeat(characters) }], max_tokens: 1000 });
+    const request = (characters: number) => ({
+      model: entry.id,
+      messages: [{ role: "user" as const, content: "x".repeat(characters) }],
+      max_tokens: 1000,
+    });
     const expected = (characters: number, rates: typeof haiku) =>
-      Math.ceil((estimatePromptTokens(request(characters).messages, null) * Math.max(rates.input, rates.cacheWrite ?? 0, rates.cacheWrite1h ?? 0) + 1000 * rates.output) / 1_000_000);
+      Math.ceil(
+        (estimatePromptTokens(request(characters).messages, null) *
+          Math.max(rates.input, rates.cacheWrite ?? 0, rates.cacheWrite1h ?? 0) +
+          1000 * rates.output) /
+          1_000_000,
+      );
     // ASCII at 3 characters a token: 270,000 characters are about 90,000 tokens (short band), 330,000 about 110,000.
     expect(reservationMicroUsd(request(270_000), entry, haiku)).toBe(expected(270_000, haiku));
     expect(estimatePromptTokens(request(330_000).messages, null)).toBeGreaterThan(long.aboveInputTokens);

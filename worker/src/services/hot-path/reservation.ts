@@ -19,7 +19,11 @@ export function requestedOutputTokens(request: ChatCompletionRequest, model: Mod
   const asked = request.max_completion_tokens ?? request.max_tokens;
   if (asked == null) return limit;
   if (asked > limit) {
-    throw new GatewayError("invalid_request", `${param} is ${asked}, above ${model.id}'s output limit of ${limit} tokens.`, { param });
+    throw new GatewayError(
+      "invalid_request",
+      `${param} is ${asked}, above ${model.id}'s output limit of ${limit} tokens.`,
+      { param },
+    );
   }
   return asked;
 }
@@ -35,7 +39,10 @@ export function requestedOutputTokens(request: ChatCompletionRequest, model: Mod
  */
 export function reservationMicroUsd(request: ChatCompletionRequest, model: ModelEntry, price: Price): number {
   const inputTokens = estimatePromptTokens(request.messages, request.tools ?? null);
-  const thinking = typeof request.reasoning_effort === "string" && request.reasoning_effort !== "none" ? MAX_THINKING_BUDGET_TOKENS : 0;
+  const thinking =
+    typeof request.reasoning_effort === "string" && request.reasoning_effort !== "none"
+      ? MAX_THINKING_BUDGET_TOKENS
+      : 0;
   const outputTokens = requestedOutputTokens(request, model) + thinking;
   const rates = ratesFor(price, inputTokens);
   const inputPrice = Math.max(rates.input, rates.cacheWrite ?? 0, rates.cacheWrite1h ?? 0);

@@ -12,7 +12,12 @@ async function sha1Hex(source: string): Promise<string> {
  * EVALSHA, falling back to EVAL once when the server does not know the script yet (NOSCRIPT): one round trip in
  * the steady state. The digest is computed once per isolate (pure data).
  */
-export async function runScript<Result>(redis: ScriptClient, source: string, keys: string[], args: string[]): Promise<Result> {
+export async function runScript<Result>(
+  redis: ScriptClient,
+  source: string,
+  keys: string[],
+  args: string[],
+): Promise<Result> {
   let digest = digests.get(source);
   if (!digest) {
     digest = sha1Hex(source);

@@ -21,7 +21,10 @@ export interface ScriptClient {
 /** A failed REST call: `code` is the Redis error code, or `HTTP <status>`, or `network`. */
 export class UpstashCallError extends Error {
   override readonly name = "UpstashCallError";
-  constructor(readonly code: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: string,
+    options?: { cause?: unknown },
+  ) {
     super(`Upstash call failed: ${code}`, options);
   }
 }
@@ -49,7 +52,8 @@ export function scriptClient(url: string, token: string): ScriptClient {
       throw new UpstashCallError("network", { cause });
     }
     const reply = (await response.json().catch(() => null)) as { result?: unknown; error?: unknown } | null;
-    if (reply && typeof reply.error === "string") throw new UpstashCallError(reply.error.split(" ", 1)[0] || `HTTP ${response.status}`);
+    if (reply && typeof reply.error === "string")
+      throw new UpstashCallError(reply.error.split(" ", 1)[0] || `HTTP ${response.status}`);
     if (!response.ok || !reply || !("result" in reply)) throw new UpstashCallError(`HTTP ${response.status}`);
     return reply.result;
   };

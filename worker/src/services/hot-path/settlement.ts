@@ -35,9 +35,16 @@ export const SETTLEMENT_RETRY_DELAYS_MS = [50, 250];
  */
 export async function settle(redis: ScriptClient, settlement: Settlement): Promise<void> {
   const args = [
-    settlement.requestId, settlement.userId, settlement.keyId, intArg(settlement.creditDeltaMicroUsd),
-    intArg(settlement.tokens), intArg(settlement.window), settlement.cache?.key ?? "", settlement.cache?.entry ?? "",
-    intArg(PROMPT_CACHE_TTL_SECONDS), settlement.usage ? JSON.stringify(settlement.usage) : "",
+    settlement.requestId,
+    settlement.userId,
+    settlement.keyId,
+    intArg(settlement.creditDeltaMicroUsd),
+    intArg(settlement.tokens),
+    intArg(settlement.window),
+    settlement.cache?.key ?? "",
+    settlement.cache?.entry ?? "",
+    intArg(PROMPT_CACHE_TTL_SECONDS),
+    settlement.usage ? JSON.stringify(settlement.usage) : "",
     intArg(settlement.usage?.cost_micro_usd ?? 0),
   ];
   for (let attempt = 0; ; attempt += 1) {

@@ -13,7 +13,10 @@ import { displayPrefix, generateApiKey, hashApiKey } from "../../lib/api-key.ts"
 /** Active keys an account may hold at once. */
 export const MAX_ACTIVE_KEYS = 50;
 
-/** A key's own fair-use limits; null = the plan's. They can only lower the plan's (the admission script takes the minimum). */
+/**
+ * A key's own fair-use limits; null = the plan's. They can only lower the plan's (the admission script takes the
+ * minimum).
+ */
 export interface KeyLimits {
   requestsPerMinute: number | null;
   tokensPerMinute: number | null;

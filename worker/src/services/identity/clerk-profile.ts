@@ -43,11 +43,19 @@ function profileFromUser(user: User): ClerkProfile {
 
 /** Clerk's refusal as our error: a 4xx names Clerk's error code (never the submitted value), anything else is a 502. */
 function toGatewayError(error: unknown, param: string): GatewayError {
-  if (isClerkAPIResponseError(error) && error.status >= 400 && error.status < 500 && error.status !== 401 && error.status !== 403) {
+  if (
+    isClerkAPIResponseError(error) &&
+    error.status >= 400 &&
+    error.status < 500 &&
+    error.status !== 401 &&
+    error.status !== 403
+  ) {
     const code = error.errors[0]?.code ?? "unknown";
     return new GatewayError("invalid_request", `Clerk refused the change of '${param}' (${code}).`, { param });
   }
-  return new GatewayError("identity_provider_error", "Clerk could not be reached or failed; retry later.", { cause: error });
+  return new GatewayError("identity_provider_error", "Clerk could not be reached or failed; retry later.", {
+    cause: error,
+  });
 }
 
 async function call<T>(param: string, work: () => Promise<T>): Promise<T> {
@@ -59,16 +67,38 @@ async function call<T>(param: string, work: () => Promise<T>): Promise<T> {
 }
 
 /** Applies the changes in Clerk: email and phone first (the likelier refusals), then the name. */
-export async function changeClerkProfile(settings: ClerkApiSettings, clerkUserId: string, changes: ClerkProfileChanges): Promise<ClerkChangeOutcome> {
-  const clerk = createClerkClient({ secretKey: settings.secretKey, apiUrl: settings.apiUrl, telemetry: { disabled: true } });
+export async function changeClerkProfile(
+  settings: ClerkApiSettings,
+  clerkUserId: string,
+  changes: ClerkProfileChanges,
+): Promise<ClerkChangeOutcome> {
+  const clerk = createClerkClient({
+    secretKey: settings.secretKey,
+    apiUrl: settings.apiUrl,
+    telemetry: { disabled: true },
+  });
   const outcome: ClerkChangeOutcome = { profile: null, pendingVerification: { email: null, phone: null } };
   const { email, phone, name } = changes;
   if (email !== undefined) {
-    const created = await call("email", () => clerk.emailAddresses.createEmailAddress({ userId: clerkUserId, emailAddress: email, verified: false, primary: false }));
+    const created = await call("email", () =>
+      clerk.emailAddresses.createEmailAddress({
+        userId: clerkUserId,
+        emailAddress: email,
+        verified: false,
+        primary: false,
+      }),
+    );
     outcome.pendingVerification.email = created.emailAddress;
   }
   if (phone !== undefined) {
-    const created = await call("phone", () => clerk.phoneNumbers.createPhoneNumber({ userId: clerkUserId, phoneNumber: phone, verified: false, primary: false }));
+    const created = await call("phone", () =>
+      clerk.phoneNumbers.createPhoneNumber({
+        userId: clerkUserId,
+        phoneNumber: phone,
+        verified: false,
+        primary: false,
+      }),
+    );
     outcome.pendingVerification.phone = created.phoneNumber;
   }
   if (name !== undefined) {

@@ -33,21 +33,34 @@ export interface ClerkProfile {
 
 /** "First Last" from Clerk's two fields, the way Clerk's own `fullName` joins them. */
 export function joinName(firstName: string | null | undefined, lastName: string | null | undefined): string | null {
-  const joined = [firstName, lastName].map((part) => part?.trim() ?? "").filter((part) => part !== "").join(" ");
+  const joined = [firstName, lastName]
+    .map((part) => part?.trim() ?? "")
+    .filter((part) => part !== "")
+    .join(" ");
   return joined === "" ? null : joined;
 }
 
 /** Splits a full name for Clerk's two fields: the last word is the last name, so that `joinName` gives it back. */
 export function splitName(name: string): { firstName: string; lastName: string } {
-  const words = name.trim().split(/\s+/).filter((word) => word !== "");
+  const words = name
+    .trim()
+    .split(/\s+/)
+    .filter((word) => word !== "");
   if (words.length <= 1) return { firstName: words[0] ?? "", lastName: "" };
   return { firstName: words.slice(0, -1).join(" "), lastName: words.at(-1) ?? "" };
 }
 
 export function profileFromClerkUser(user: ClerkUserJson): ClerkProfile {
-  const email = user.email_addresses.find((address) => address.id === user.primary_email_address_id)?.email_address ?? null;
+  const email =
+    user.email_addresses.find((address) => address.id === user.primary_email_address_id)?.email_address ?? null;
   const phone = user.phone_numbers.find((number) => number.id === user.primary_phone_number_id)?.phone_number ?? null;
-  return { clerkUserId: user.id, name: joinName(user.first_name, user.last_name), email, phone, updatedAt: new Date(user.updated_at) };
+  return {
+    clerkUserId: user.id,
+    name: joinName(user.first_name, user.last_name),
+    email,
+    phone,
+    updatedAt: new Date(user.updated_at),
+  };
 }
 
 /**
@@ -57,10 +70,22 @@ export function profileFromClerkUser(user: ClerkUserJson): ClerkProfile {
 export async function applyClerkProfile(db: Database, profile: ClerkProfile): Promise<boolean> {
   const written = await db
     .insert(users)
-    .values({ clerkUserId: profile.clerkUserId, name: profile.name, email: profile.email, phone: profile.phone, clerkUpdatedAt: profile.updatedAt })
+    .values({
+      clerkUserId: profile.clerkUserId,
+      name: profile.name,
+      email: profile.email,
+      phone: profile.phone,
+      clerkUpdatedAt: profile.updatedAt,
+    })
     .onConflictDoUpdate({
       target: users.clerkUserId,
-      set: { name: profile.name, email: profile.email, phone: profile.phone, clerkUpdatedAt: profile.updatedAt, updatedAt: sql`now()` },
+      set: {
+        name: profile.name,
+        email: profile.email,
+        phone: profile.phone,
+        clerkUpdatedAt: profile.updatedAt,
+        updatedAt: sql`now()`,
+      },
       setWhere: sql`${users.clerkUpdatedAt} IS NULL OR ${users.clerkUpdatedAt} <= ${profile.updatedAt.toISOString()}::timestamptz`,
     })
     .returning({ id: users.id });

@@ -27,7 +27,11 @@ async function findUser(db: Database, clerkUserId: string): Promise<DashboardUse
 }
 
 /** The caller's row, created on first sight. Throws `unauthorized_session` for a user deleted in Clerk. */
-export async function findOrCreateDashboardUser(db: Database, redis: Redis, clerkUserId: string): Promise<DashboardUser> {
+export async function findOrCreateDashboardUser(
+  db: Database,
+  redis: Redis,
+  clerkUserId: string,
+): Promise<DashboardUser> {
   const existing = await findUser(db, clerkUserId);
   if (existing) return existing;
   if (await isClerkUserDeleted(redis, clerkUserId)) {

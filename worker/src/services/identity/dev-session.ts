@@ -1,6 +1,7 @@
 /**
  * Local sign-in without Clerk: mints session tokens shaped like Clerk's (RS256, `sub`, `sid`, `iss`, `azp`, `iat`,
- * `nbf`, `exp`, `fva`) with the generated private key `DEV_SIGNING_KEY`, so that `verifySessionToken` checks them exactly as it
+ * `nbf`, `exp`, `fva`) with the generated private key `DEV_SIGNING_KEY`, so that `verifySessionToken` checks them
+ * exactly as it
  * checks Clerk's. Only in `development` and `test`: env.ts refuses `DEV_SIGNING_KEY` in production, and
  * `isDevSignInEnabled` is false there whatever the bindings say.
  */
@@ -16,7 +17,9 @@ export const DEV_SESSION_ISSUER = "omnizen-local";
 export const DEV_SIGNING_KEY_ID = "omnizen-local";
 
 export function isDevSignInEnabled(config: Config): boolean {
-  return (config.OMNIZEN_ENV === "development" || config.OMNIZEN_ENV === "test") && config.DEV_SIGNING_KEY !== undefined;
+  return (
+    (config.OMNIZEN_ENV === "development" || config.OMNIZEN_ENV === "test") && config.DEV_SIGNING_KEY !== undefined
+  );
 }
 
 export interface MintedSession {
@@ -31,7 +34,9 @@ export interface MintOptions {
   /** Negative to mint an already expired token (tests). */
   ttlSeconds?: number;
   now?: Date;
-  /** Tests: another issuer, no session id, or the minutes since the first factor was verified (`fva[0]`; null: no fva). */
+  /**
+   * Tests: another issuer, no session id, or the minutes since the first factor was verified (`fva[0]`; null: no fva).
+   */
   issuer?: string;
   sessionId?: string | null;
   firstFactorAgeMinutes?: number | null;
@@ -41,7 +46,8 @@ export interface MintOptions {
 export async function signSessionToken(privateKeyPem: string, options: MintOptions): Promise<MintedSession> {
   const issuedAt = Math.floor((options.now ?? new Date()).getTime() / 1000);
   const expiresAt = issuedAt + (options.ttlSeconds ?? DEV_SESSION_TTL_SECONDS);
-  const sessionId = options.sessionId === undefined ? `sess_local_${crypto.randomUUID().replaceAll("-", "")}` : options.sessionId;
+  const sessionId =
+    options.sessionId === undefined ? `sess_local_${crypto.randomUUID().replaceAll("-", "")}` : options.sessionId;
   // Signing in is the first-factor verification: a fresh local session has fva [0, -1] (no second factor).
   const firstFactorAge = options.firstFactorAgeMinutes === undefined ? 0 : options.firstFactorAgeMinutes;
   const token = await signRs256(
@@ -65,11 +71,21 @@ export async function signSessionToken(privateKeyPem: string, options: MintOptio
  * and tests need tokens issued in the past.
  */
 async function signRs256(payload: Record<string, unknown>, privateKeyPem: string): Promise<string> {
-  const der = Uint8Array.from(atob(privateKeyPem.replace(/-----(BEGIN|END) PRIVATE KEY-----|\s/g, "")), (character) => character.charCodeAt(0));
-  const key = await crypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, ["sign"]);
-  const encode = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/=+$/, "").replaceAll("+", "-").replaceAll("/", "_");
+  const der = Uint8Array.from(atob(privateKeyPem.replace(/-----(BEGIN|END) PRIVATE KEY-----|\s/g, "")), (character) =>
+    character.charCodeAt(0),
+  );
+  const key = await crypto.subtle.importKey("pkcs8", der, { name: "RSASSA-PKCS1-v1_5", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
+  const encode = (bytes: Uint8Array) =>
+    btoa(String.fromCharCode(...bytes))
+      .replace(/=+$/, "")
+      .replaceAll("+", "-")
+      .replaceAll("/", "_");
   const text = (value: unknown) => encode(new TextEncoder().encode(JSON.stringify(value)));
   const signingInput = `${text({ alg: "RS256", kid: DEV_SIGNING_KEY_ID, typ: "JWT" })}.${text(payload)}`;
-  const signature = new Uint8Array(await crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, new TextEncoder().encode(signingInput)));
+  const signature = new Uint8Array(
+    await crypto.subtle.sign("RSASSA-PKCS1-v1_5", key, new TextEncoder().encode(signingInput)),
+  );
   return `${signingInput}.${encode(signature)}`;
 }

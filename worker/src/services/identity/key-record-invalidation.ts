@@ -21,7 +21,11 @@ export interface InvalidationScheduler {
 }
 
 /** Deletes the records now, and once more after `SECOND_INVALIDATION_DELAY_MS` in the background. */
-export async function invalidateKeyRecords(redis: Redis, keyHashes: readonly string[], background: InvalidationScheduler): Promise<void> {
+export async function invalidateKeyRecords(
+  redis: Redis,
+  keyHashes: readonly string[],
+  background: InvalidationScheduler,
+): Promise<void> {
   if (keyHashes.length === 0) return;
   const keys = keyHashes.map(keyRecordKey);
   await redis.del(...keys);
@@ -33,10 +37,19 @@ export async function invalidateKeyRecords(redis: Redis, keyHashes: readonly str
 }
 
 /** Invalidates the records of every active key of an account (account-wide settings changed). */
-export async function invalidateAccountKeyRecords(db: Database, redis: Redis, userId: string, background: InvalidationScheduler): Promise<void> {
+export async function invalidateAccountKeyRecords(
+  db: Database,
+  redis: Redis,
+  userId: string,
+  background: InvalidationScheduler,
+): Promise<void> {
   const rows = await db
     .select({ keyHash: apiKeys.keyHash })
     .from(apiKeys)
     .where(and(eq(apiKeys.userId, userId), isNull(apiKeys.revokedAt)));
-  await invalidateKeyRecords(redis, rows.map((row) => row.keyHash), background);
+  await invalidateKeyRecords(
+    redis,
+    rows.map((row) => row.keyHash),
+    background,
+  );
 }

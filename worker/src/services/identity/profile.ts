@@ -80,12 +80,19 @@ export async function updateLocalProfile(db: Database, userId: string, changes: 
     ...(changes.phone !== undefined && { phone: changes.phone }),
   };
   if (Object.keys(columns).length === 0) return;
-  await db.update(users).set({ ...columns, updatedAt: new Date() }).where(eq(users.id, userId));
+  await db
+    .update(users)
+    .set({ ...columns, updatedAt: new Date() })
+    .where(eq(users.id, userId));
 }
 
 /** Records the user's confirmation of being 13 or older (policy 7); the first confirmation's time is kept. */
 export async function confirmAge(db: Database, userId: string): Promise<void> {
-  const rows = await db.select({ ageConfirmedAt: users.ageConfirmedAt }).from(users).where(eq(users.id, userId)).limit(1);
+  const rows = await db
+    .select({ ageConfirmedAt: users.ageConfirmedAt })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
   if (rows[0]?.ageConfirmedAt) return;
   await db.update(users).set({ ageConfirmedAt: new Date(), updatedAt: new Date() }).where(eq(users.id, userId));
 }

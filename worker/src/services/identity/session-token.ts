@@ -60,15 +60,29 @@ function refusalMessage(reason: string | undefined): string {
  * `service_not_configured` (503) when the worker has no `CLERK_JWT_KEY`. Sessions Clerk marks `pending` (sign-in
  * tasks not finished) are refused, as Clerk's own `authenticateRequest` treats them as signed out.
  */
-export async function verifySessionToken(token: string, config: Config, now: Date = new Date()): Promise<SessionClaims> {
+export async function verifySessionToken(
+  token: string,
+  config: Config,
+  now: Date = new Date(),
+): Promise<SessionClaims> {
   if (!config.CLERK_JWT_KEY) {
-    throw new GatewayError("service_not_configured", "The dashboard API is not configured on this gateway (CLERK_JWT_KEY).");
+    throw new GatewayError(
+      "service_not_configured",
+      "The dashboard API is not configured on this gateway (CLERK_JWT_KEY).",
+    );
   }
   const issuer = expectedIssuer(config);
-  if (!issuer) throw new GatewayError("service_not_configured", "The dashboard API is not configured on this gateway (CLERK_ISSUER).");
+  if (!issuer)
+    throw new GatewayError(
+      "service_not_configured",
+      "The dashboard API is not configured on this gateway (CLERK_ISSUER).",
+    );
   let payload: Awaited<ReturnType<typeof verifyToken>>;
   try {
-    payload = await verifyToken(token, { jwtKey: config.CLERK_JWT_KEY, authorizedParties: config.CLERK_AUTHORIZED_PARTIES });
+    payload = await verifyToken(token, {
+      jwtKey: config.CLERK_JWT_KEY,
+      authorizedParties: config.CLERK_AUTHORIZED_PARTIES,
+    });
   } catch (error) {
     const reason = error instanceof Error && "reason" in error ? String(error.reason) : undefined;
     throw new GatewayError("unauthorized_session", refusalMessage(reason));
@@ -79,13 +93,20 @@ export async function verifySessionToken(token: string, config: Config, now: Dat
   if (typeof payload.iss !== "string" || withoutTrailingSlash(payload.iss) !== withoutTrailingSlash(issuer)) {
     throw new GatewayError("unauthorized_session", refusalMessage("token-invalid-issuer"));
   }
-  if (typeof payload.sid !== "string" || payload.sid === "") throw new GatewayError("unauthorized_session", refusalMessage("token-not-a-session"));
+  if (typeof payload.sid !== "string" || payload.sid === "")
+    throw new GatewayError("unauthorized_session", refusalMessage("token-not-a-session"));
   const nowSeconds = Math.floor(now.getTime() / 1000);
   if (typeof payload.iat !== "number" || payload.iat > nowSeconds + SESSION_CLOCK_SKEW_SECONDS) {
     throw new GatewayError("unauthorized_session", refusalMessage("token-iat-in-the-future"));
   }
-  if (nowSeconds - payload.iat > MAX_SESSION_TOKEN_AGE_SECONDS) throw new GatewayError("unauthorized_session", refusalMessage("token-too-old"));
-  return { clerkUserId: payload.sub, sessionId: payload.sid, firstFactorAgeMinutes: firstFactorAge(payload.fva), issuedAt: payload.iat };
+  if (nowSeconds - payload.iat > MAX_SESSION_TOKEN_AGE_SECONDS)
+    throw new GatewayError("unauthorized_session", refusalMessage("token-too-old"));
+  return {
+    clerkUserId: payload.sub,
+    sessionId: payload.sid,
+    firstFactorAgeMinutes: firstFactorAge(payload.fva),
+    issuedAt: payload.iat,
+  };
 }
 
 /**

@@ -19,7 +19,11 @@ export type ClerkDeletionOutcome = "deleted" | "already-gone";
 /** Clerk's Backend API from the config, or null when no secret key is set (local development without Clerk). */
 export function clerkBackendApiFromConfig(config: Config): ClerkBackendApi | null {
   if (!config.CLERK_SECRET_KEY) return null;
-  return { apiUrl: config.CLERK_API_URL, secretKey: config.CLERK_SECRET_KEY, fetch: (input, init) => fetch(input, init) };
+  return {
+    apiUrl: config.CLERK_API_URL,
+    secretKey: config.CLERK_SECRET_KEY,
+    fetch: (input, init) => fetch(input, init),
+  };
 }
 
 /** Deletes the Clerk user; throws `identity_provider_error` (502) when Clerk refuses or does not answer. */
@@ -29,11 +33,18 @@ export async function deleteClerkUser(clerk: ClerkBackendApi, clerkUserId: strin
   try {
     response = await clerk.fetch(url, { method: "DELETE", headers: { authorization: `Bearer ${clerk.secretKey}` } });
   } catch (error) {
-    throw new GatewayError("identity_provider_error", "The sign-in provider could not be reached to delete the account; nothing was lost, retry.", { cause: error });
+    throw new GatewayError(
+      "identity_provider_error",
+      "The sign-in provider could not be reached to delete the account; nothing was lost, retry.",
+      { cause: error },
+    );
   }
   // The body is Clerk's deleted-object summary or error list; it is not needed, only drained.
   await response.body?.cancel().catch(() => undefined);
   if (response.ok) return "deleted";
   if (response.status === 404) return "already-gone";
-  throw new GatewayError("identity_provider_error", `The sign-in provider refused to delete the account (HTTP ${response.status}); retry.`);
+  throw new GatewayError(
+    "identity_provider_error",
+    `The sign-in provider refused to delete the account (HTTP ${response.status}); retry.`,
+  );
 }

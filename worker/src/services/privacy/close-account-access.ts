@@ -22,7 +22,11 @@ export interface AccessClosure {
 }
 
 /** Throws when a step fails (Clerk: `identity_provider_error`); every step already done stays done. */
-export async function closeAccountAccess(deps: PrivacyDeps, account: AccountSnapshot, now: Date): Promise<AccessClosure> {
+export async function closeAccountAccess(
+  deps: PrivacyDeps,
+  account: AccountSnapshot,
+  now: Date,
+): Promise<AccessClosure> {
   await deps.db
     .update(apiKeys)
     .set({ revokedAt: now })
@@ -31,8 +35,11 @@ export async function closeAccountAccess(deps: PrivacyDeps, account: AccountSnap
   if (account.clerkUserId) await markClerkUserDeleted(deps.redis, account.clerkUserId);
 
   let clerk: AccessClosure["clerk"] = "no-clerk-user";
-  if (account.clerkUserId) clerk = deps.clerk ? await deleteClerkUser(deps.clerk, account.clerkUserId) : "not-configured";
+  if (account.clerkUserId)
+    clerk = deps.clerk ? await deleteClerkUser(deps.clerk, account.clerkUserId) : "not-configured";
 
-  const paymentCustomer = deps.paymentCustomers ? await deps.paymentCustomers.eraseCustomer(account.userId) : "no-billing";
+  const paymentCustomer = deps.paymentCustomers
+    ? await deps.paymentCustomers.eraseCustomer(account.userId)
+    : "no-billing";
   return { redisKeysDeleted, clerk, paymentCustomer };
 }

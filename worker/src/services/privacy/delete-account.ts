@@ -15,7 +15,12 @@
 import { count, eq } from "drizzle-orm";
 import type { Database } from "../../../../db/client.ts";
 import { closeAccountAccess, type AccessClosure } from "./close-account-access.ts";
-import { countsPerTable, exportedTableEntries, tablesInDeletionOrder, type ExportedTableName } from "./exported-tables.ts";
+import {
+  countsPerTable,
+  exportedTableEntries,
+  tablesInDeletionOrder,
+  type ExportedTableName,
+} from "./exported-tables.ts";
 import { loadAccountSnapshot } from "./load-account-snapshot.ts";
 import type { PrivacyDeps } from "./privacy-deps.ts";
 import { dashboardLimitKeys } from "../dashboard-limits.ts";
@@ -33,7 +38,11 @@ export class AccountDeletionIncompleteError extends Error {
 }
 
 /** Deletes the account; idempotent. Throws when a step failed: retrying is always safe. */
-export async function deleteAccount(deps: PrivacyDeps, userId: string, now: Date = new Date()): Promise<AccountDeletionReport> {
+export async function deleteAccount(
+  deps: PrivacyDeps,
+  userId: string,
+  now: Date = new Date(),
+): Promise<AccountDeletionReport> {
   const account = await loadAccountSnapshot(deps.db, userId);
   if (!account) return { found: false, access: null, rowsDeleted: countsPerTable() };
 
@@ -44,9 +53,23 @@ export async function deleteAccount(deps: PrivacyDeps, userId: string, now: Date
     // The dashboard API's rate-limit windows name the Clerk user id: none are left either.
     if (account.clerkUserId) await deps.redis.del(...dashboardLimitKeys(account.clerkUserId, new Date()));
   } catch (error) {
-    console.warn(JSON.stringify({ event: "account-deletion-final-purge-failed", userId, error: error instanceof Error ? error.name : "unknown" }));
+    console.warn(
+      JSON.stringify({
+        event: "account-deletion-final-purge-failed",
+        userId,
+        error: error instanceof Error ? error.name : "unknown",
+      }),
+    );
   }
-  console.log(JSON.stringify({ event: "account-deleted", userId, clerk: access.clerk, redisKeysDeleted: access.redisKeysDeleted, rowsDeleted }));
+  console.log(
+    JSON.stringify({
+      event: "account-deleted",
+      userId,
+      clerk: access.clerk,
+      redisKeysDeleted: access.redisKeysDeleted,
+      rowsDeleted,
+    }),
+  );
   return { found: true, access, rowsDeleted };
 }
 
@@ -59,8 +82,12 @@ export async function deleteAccountRows(db: Database, userId: string): Promise<R
       deleted[name] = result.rowCount ?? 0;
     }
     for (const [name, entry] of exportedTableEntries()) {
-      const [remaining] = await transaction.select({ rows: count() }).from(entry.table).where(eq(entry.userColumn, userId));
-      if ((remaining?.rows ?? 0) > 0) throw new AccountDeletionIncompleteError(`rows of the account are left in ${name}`);
+      const [remaining] = await transaction
+        .select({ rows: count() })
+        .from(entry.table)
+        .where(eq(entry.userColumn, userId));
+      if ((remaining?.rows ?? 0) > 0)
+        throw new AccountDeletionIncompleteError(`rows of the account are left in ${name}`);
     }
     return deleted;
   });

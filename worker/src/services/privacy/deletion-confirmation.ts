@@ -11,8 +11,16 @@ export type ConfirmationCheck = "confirmed" | "mismatch" | "no-account";
 
 const normalise = (value: string) => value.trim().toLowerCase();
 
-export async function checkDeletionConfirmation(db: Database, userId: string, confirmation: string): Promise<ConfirmationCheck> {
-  const [account] = await db.select({ email: users.email, phone: users.phone }).from(users).where(eq(users.id, userId)).limit(1);
+export async function checkDeletionConfirmation(
+  db: Database,
+  userId: string,
+  confirmation: string,
+): Promise<ConfirmationCheck> {
+  const [account] = await db
+    .select({ email: users.email, phone: users.phone })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
   if (!account) return "no-account";
   const expected = account.email || account.phone || userId;
   return normalise(confirmation) === normalise(expected) ? "confirmed" : "mismatch";

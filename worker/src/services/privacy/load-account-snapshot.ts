@@ -13,8 +13,15 @@ export interface AccountSnapshot {
 
 /** Null when there is no such account. */
 export async function loadAccountSnapshot(db: Database, userId: string): Promise<AccountSnapshot | null> {
-  const [account] = await db.select({ clerkUserId: users.clerkUserId }).from(users).where(eq(users.id, userId)).limit(1);
+  const [account] = await db
+    .select({ clerkUserId: users.clerkUserId })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
   if (!account) return null;
-  const keys = await db.select({ id: apiKeys.id, keyHash: apiKeys.keyHash }).from(apiKeys).where(eq(apiKeys.userId, userId));
+  const keys = await db
+    .select({ id: apiKeys.id, keyHash: apiKeys.keyHash })
+    .from(apiKeys)
+    .where(eq(apiKeys.userId, userId));
   return { userId, clerkUserId: account.clerkUserId, keys };
 }

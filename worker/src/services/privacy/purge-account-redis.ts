@@ -84,7 +84,17 @@ return deleted
 `;
 
 /** Deletes the account's Redis entries; safe to repeat (deleting what is gone is a no-op). Returns keys deleted. */
-export async function purgeAccountRedis(redis: Redis, userId: string, keys: readonly AccountKeyRef[], now: Date): Promise<number> {
-  const args = [userId, String(now.getTime()), String(COUNTER_WINDOWS_BACK), ...keys.flatMap((key) => [key.id, key.keyHash])];
+export async function purgeAccountRedis(
+  redis: Redis,
+  userId: string,
+  keys: readonly AccountKeyRef[],
+  now: Date,
+): Promise<number> {
+  const args = [
+    userId,
+    String(now.getTime()),
+    String(COUNTER_WINDOWS_BACK),
+    ...keys.flatMap((key) => [key.id, key.keyHash]),
+  ];
   return Number(await runScript<number>(redis, PURGE_ACCOUNT_SCRIPT, [], args));
 }

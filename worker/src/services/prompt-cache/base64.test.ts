@@ -15,7 +15,20 @@ describe("base64", () => {
   });
 
   it("rejects text that is not standard padded base64", () => {
-    for (const text of ["A", "AB", "ABC", "AB=C", "A===", "====", "ABC*", "AB-_", "ABCD\n", " ABCD", "ü123", "AB==AB=="]) {
+    for (const text of [
+      "A",
+      "AB",
+      "ABC",
+      "AB=C",
+      "A===",
+      "====",
+      "ABC*",
+      "AB-_",
+      "ABCD\n",
+      " ABCD",
+      "ü123",
+      "AB==AB==",
+    ]) {
       expect(decodeBase64(text), text).toBeNull();
     }
     expect(decodeBase64("")).toEqual(new Uint8Array(0));

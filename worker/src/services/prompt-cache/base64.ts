@@ -36,11 +36,14 @@ export function encodeBase64(bytes: Uint8Array): string {
   return asciiDecoder.decode(output);
 }
 
-/** The bytes of standard padded base64 `text`, or null for anything else (other characters, wrong length or padding). */
+/**
+ * The bytes of standard padded base64 `text`, or null for anything else (other characters, wrong length or padding).
+ */
 export function decodeBase64(text: string): Uint8Array | null {
   const input = textEncoder.encode(text);
   if (input.length % 4 !== 0) return null;
-  const padding = input.length === 0 ? 0 : input[input.length - 1] !== PADDING ? 0 : input[input.length - 2] === PADDING ? 2 : 1;
+  const padding =
+    input.length === 0 ? 0 : input[input.length - 1] !== PADDING ? 0 : input[input.length - 2] === PADDING ? 2 : 1;
   const output = new Uint8Array((input.length / 4) * 3 - padding);
   let out = 0;
   for (let index = 0; index < input.length; index += 4) {

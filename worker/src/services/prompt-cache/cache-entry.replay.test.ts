@@ -10,7 +10,15 @@ import { createTranslatedStreamBody } from "../../testing/stream-pipeline.ts";
 import { anthropicSurface } from "../../surfaces/anthropic/anthropic-surface.ts";
 import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
 import type { Surface } from "../../surfaces/types.ts";
-import { createStreamRecorder, jsonEntry, parseEntry, replayJson, replayStream, serializeEntry, type CacheEntry } from "./cache-entry.ts";
+import {
+  createStreamRecorder,
+  jsonEntry,
+  parseEntry,
+  replayJson,
+  replayStream,
+  serializeEntry,
+  type CacheEntry,
+} from "./cache-entry.ts";
 import { toCompletion } from "./completion-chunks.ts";
 import { decryptEntry, encryptEntry } from "./entry-crypto.ts";
 
@@ -19,13 +27,33 @@ const API_KEY = `sk-omni-${"Q".repeat(40)}`;
 const CACHE_KEY = `omz:pc:${"ab".repeat(32)}`;
 
 const sse = (events: Array<{ event?: string; data: unknown }>) =>
-  events.map(({ event, data }) => `${event ? `event: ${event}\n` : ""}data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`).join("");
+  events
+    .map(
+      ({ event, data }) =>
+        `${event ? `event: ${event}\n` : ""}data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`,
+    )
+    .join("");
 
-const openaiChunk = (delta: Record<string, unknown>, finishReason: string | null = null, extra: Record<string, unknown> = {}) => ({
-  id: "chatcmpl-up1", object: "chat.completion.chunk", created: 1_700_000_000, model: "deepseek-chat", system_fingerprint: "fp_x",
+const openaiChunk = (
+  delta: Record<string, unknown>,
+  finishReason: string | null = null,
+  extra: Record<string, unknown> = {},
+) => ({
+  id: "chatcmpl-up1",
+  object: "chat.completion.chunk",
+  created: 1_700_000_000,
+  model: "deepseek-chat",
+  system_fingerprint: "fp_x",
   choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason, ...extra }],
 });
-const UPSTREAM_USAGE = { prompt_tokens: 1200, completion_tokens: 80, total_tokens: 1280, prompt_cache_hit_tokens: 1000, prompt_cache_miss_tokens: 200, completion_tokens_details: { reasoning_tokens: 30 } };
+const UPSTREAM_USAGE = {
+  prompt_tokens: 1200,
+  completion_tokens: 80,
+  total_tokens: 1280,
+  prompt_cache_hit_tokens: 1000,
+  prompt_cache_miss_tokens: 200,
+  completion_tokens_details: { reasoning_tokens: 30 },
+};
 
 /** A DeepSeek stream: reasoning, multi-byte text, two tool calls with split arguments, the usage chunk, [DONE]. */
 const DEEPSEEK_STREAM = sse([
@@ -33,10 +61,20 @@ const DEEPSEEK_STREAM = sse([
   { data: openaiChunk({ reasoning_content: "Zürich first, then 東京." }) },
   { data: openaiChunk({ content: "Héllo 🌏, " }) },
   { data: openaiChunk({ content: "checking…" }) },
-  { data: openaiChunk({ tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "get_weather", arguments: "" } }] }) },
-  { data: openaiChunk({ tool_calls: [{ index: 0, function: { arguments: "{\"city\":\"Zü" } }] }) },
-  { data: openaiChunk({ tool_calls: [{ index: 0, function: { arguments: "rich 🌧\"}" } }] }) },
-  { data: openaiChunk({ tool_calls: [{ index: 1, id: "call_2", type: "function", function: { name: "get_time", arguments: "{\"tz\":\"Asia/Tokyo\"}" } }] }) },
+  {
+    data: openaiChunk({
+      tool_calls: [{ index: 0, id: "call_1", type: "function", function: { name: "get_weather", arguments: "" } }],
+    }),
+  },
+  { data: openaiChunk({ tool_calls: [{ index: 0, function: { arguments: '{"city":"Zü' } }] }) },
+  { data: openaiChunk({ tool_calls: [{ index: 0, function: { arguments: 'rich 🌧"}' } }] }) },
+  {
+    data: openaiChunk({
+      tool_calls: [
+        { index: 1, id: "call_2", type: "function", function: { name: "get_time", arguments: '{"tz":"Asia/Tokyo"}' } },
+      ],
+    }),
+  },
   { data: openaiChunk({}, "tool_calls") },
   { data: { ...openaiChunk({}), choices: [], usage: UPSTREAM_USAGE } },
   { data: "[DONE]" },
@@ -46,26 +84,84 @@ const DEEPSEEK_STREAM = sse([
 const MOONSHOT_STREAM = sse([
   { data: openaiChunk({ role: "assistant", content: "" }) },
   { data: openaiChunk({ content: "Hello from Kimi ✨" }) },
-  { data: openaiChunk({}, "stop", { usage: { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25, cached_tokens: 8 } }) },
-  { data: { ...openaiChunk({}), choices: [], usage: { prompt_tokens: 20, completion_tokens: 6, total_tokens: 26, cached_tokens: 8 } } },
+  {
+    data: openaiChunk({}, "stop", {
+      usage: { prompt_tokens: 20, completion_tokens: 5, total_tokens: 25, cached_tokens: 8 },
+    }),
+  },
+  {
+    data: {
+      ...openaiChunk({}),
+      choices: [],
+      usage: { prompt_tokens: 20, completion_tokens: 6, total_tokens: 26, cached_tokens: 8 },
+    },
+  },
   { data: "[DONE]" },
 ]);
 
 /** An Anthropic stream: thinking with a signature, text, a tool_use block with split input, the usage at the end. */
 const ANTHROPIC_STREAM = sse([
-  { event: "message_start", data: { type: "message_start", message: { id: "msg_01abc", type: "message", role: "assistant", model: "claude-x", content: [], usage: { input_tokens: 300, cache_read_input_tokens: 1000, cache_creation_input_tokens: 20, output_tokens: 1 } } } },
-  { event: "content_block_start", data: { type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "" } } },
-  { event: "content_block_delta", data: { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "Let me think… 🤔" } } },
-  { event: "content_block_delta", data: { type: "content_block_delta", index: 0, delta: { type: "signature_delta", signature: "c2lnbmF0dXJl" } } },
+  {
+    event: "message_start",
+    data: {
+      type: "message_start",
+      message: {
+        id: "msg_01abc",
+        type: "message",
+        role: "assistant",
+        model: "claude-x",
+        content: [],
+        usage: { input_tokens: 300, cache_read_input_tokens: 1000, cache_creation_input_tokens: 20, output_tokens: 1 },
+      },
+    },
+  },
+  {
+    event: "content_block_start",
+    data: { type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "" } },
+  },
+  {
+    event: "content_block_delta",
+    data: { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "Let me think… 🤔" } },
+  },
+  {
+    event: "content_block_delta",
+    data: { type: "content_block_delta", index: 0, delta: { type: "signature_delta", signature: "c2lnbmF0dXJl" } },
+  },
   { event: "content_block_stop", data: { type: "content_block_stop", index: 0 } },
-  { event: "content_block_start", data: { type: "content_block_start", index: 1, content_block: { type: "text", text: "" } } },
-  { event: "content_block_delta", data: { type: "content_block_delta", index: 1, delta: { type: "text_delta", text: "Grüß Gott! " } } },
+  {
+    event: "content_block_start",
+    data: { type: "content_block_start", index: 1, content_block: { type: "text", text: "" } },
+  },
+  {
+    event: "content_block_delta",
+    data: { type: "content_block_delta", index: 1, delta: { type: "text_delta", text: "Grüß Gott! " } },
+  },
   { event: "content_block_stop", data: { type: "content_block_stop", index: 1 } },
-  { event: "content_block_start", data: { type: "content_block_start", index: 2, content_block: { type: "tool_use", id: "toolu_01", name: "get_weather", input: {} } } },
-  { event: "content_block_delta", data: { type: "content_block_delta", index: 2, delta: { type: "input_json_delta", partial_json: "{\"city\": \"Wi" } } },
-  { event: "content_block_delta", data: { type: "content_block_delta", index: 2, delta: { type: "input_json_delta", partial_json: "en\"}" } } },
+  {
+    event: "content_block_start",
+    data: {
+      type: "content_block_start",
+      index: 2,
+      content_block: { type: "tool_use", id: "toolu_01", name: "get_weather", input: {} },
+    },
+  },
+  {
+    event: "content_block_delta",
+    data: { type: "content_block_delta", index: 2, delta: { type: "input_json_delta", partial_json: '{"city": "Wi' } },
+  },
+  {
+    event: "content_block_delta",
+    data: { type: "content_block_delta", index: 2, delta: { type: "input_json_delta", partial_json: 'en"}' } },
+  },
   { event: "content_block_stop", data: { type: "content_block_stop", index: 2 } },
-  { event: "message_delta", data: { type: "message_delta", delta: { stop_reason: "tool_use", stop_sequence: null }, usage: { output_tokens: 64 } } },
+  {
+    event: "message_delta",
+    data: {
+      type: "message_delta",
+      delta: { stop_reason: "tool_use", stop_sequence: null },
+      usage: { output_tokens: 64 },
+    },
+  },
   { event: "message_stop", data: { type: "message_stop" } },
 ]);
 
@@ -139,13 +235,17 @@ async function stored(entry: CacheEntry): Promise<CacheEntry> {
 }
 
 const replayText = (entry: CacheEntry, surface: Surface, includeUsage: boolean) =>
-  concat(replayStream(entry, surface.createStreamEncoder({ includeUsage, modelId: MODEL_ID, requestId: "req_replay" })));
+  concat(
+    replayStream(entry, surface.createStreamEncoder({ includeUsage, modelId: MODEL_ID, requestId: "req_replay" })),
+  );
 
 /** The Anthropic SDK's own SSE parser and message accumulator. */
 async function anthropicFinalMessage(text: string): Promise<Message> {
   const response = new Response(text, { headers: { "content-type": "text/event-stream" } });
   const events = Stream.fromSSEResponse<RawMessageStreamEvent>(response, new AbortController());
-  const message = await MessageStream.fromReadableStream(events.toReadableStream() as unknown as ReadableStream<Uint8Array>).finalMessage();
+  const message = await MessageStream.fromReadableStream(
+    events.toReadableStream() as unknown as ReadableStream<Uint8Array>,
+  ).finalMessage();
   // The SDK adds its own structured-output field to the messages it assembles.
   const { parsed_output: _parsedOutput, ...withoutParsedOutput } = message as Message & { parsed_output?: unknown };
   return withoutParsedOutput;
@@ -153,7 +253,10 @@ async function anthropicFinalMessage(text: string): Promise<Message> {
 
 /** OpenAI SSE `data:` payloads back to chunks (the usage chunk included), without [DONE]. */
 function openaiChunksOf(text: string): ChatCompletionChunk[] {
-  return text.split("\n\n").filter((event) => event.startsWith("data: {")).map((event) => JSON.parse(event.slice(6)) as ChatCompletionChunk);
+  return text
+    .split("\n\n")
+    .filter((event) => event.startsWith("data: {"))
+    .map((event) => JSON.parse(event.slice(6)) as ChatCompletionChunk);
 }
 
 describe("replayStream gives the bytes the live stream gave", () => {
@@ -177,8 +280,8 @@ describe("a stream entry replayed as JSON", () => {
     const body = replayJson(entry, openaiSurface, MODEL_ID) as ChatCompletion;
     expect(body).toEqual(toCompletion(openaiChunksOf(live.text)));
     expect(body.choices[0]?.message?.tool_calls).toEqual([
-      { id: "call_1", type: "function", function: { name: "get_weather", arguments: "{\"city\":\"Zürich 🌧\"}" } },
-      { id: "call_2", type: "function", function: { name: "get_time", arguments: "{\"tz\":\"Asia/Tokyo\"}" } },
+      { id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Zürich 🌧"}' } },
+      { id: "call_2", type: "function", function: { name: "get_time", arguments: '{"tz":"Asia/Tokyo"}' } },
     ]);
     expect(body.usage).toEqual(UPSTREAM_USAGE);
     expect(body.system_fingerprint).toBe("fp_x");
@@ -196,33 +299,61 @@ describe("a stream entry replayed as JSON", () => {
 
 describe("a json entry replayed as a stream", () => {
   const body: ChatCompletion = {
-    id: "chatcmpl-json1", object: "chat.completion", created: 1_700_000_123, model: MODEL_ID, system_fingerprint: "fp_y",
-    choices: [{
-      index: 0,
-      finish_reason: "tool_calls",
-      logprobs: null,
-      message: {
-        role: "assistant",
-        content: "Looking it up — 一瞬.",
-        reasoning_content: "Need the weather tool.",
-        tool_calls: [
-          { id: "call_a", type: "function", function: { name: "get_weather", arguments: "{\"city\":\"Zürich\",\"days\":[1,2]}" } },
-          { id: "call_b", type: "function", function: { name: "get_time", arguments: "{}" } },
-        ],
+    id: "chatcmpl-json1",
+    object: "chat.completion",
+    created: 1_700_000_123,
+    model: MODEL_ID,
+    system_fingerprint: "fp_y",
+    choices: [
+      {
+        index: 0,
+        finish_reason: "tool_calls",
+        logprobs: null,
+        message: {
+          role: "assistant",
+          content: "Looking it up — 一瞬.",
+          reasoning_content: "Need the weather tool.",
+          tool_calls: [
+            {
+              id: "call_a",
+              type: "function",
+              function: { name: "get_weather", arguments: '{"city":"Zürich","days":[1,2]}' },
+            },
+            { id: "call_b", type: "function", function: { name: "get_time", arguments: "{}" } },
+          ],
+        },
       },
-    }],
+    ],
     usage: { prompt_tokens: 50, completion_tokens: 20, total_tokens: 70, prompt_tokens_details: { cached_tokens: 10 } },
   };
-  const usage: NormalizedUsage = { inputUncached: 40, cacheRead: 10, cacheWrite: 0, output: 20, reasoning: 5, source: "provider" };
+  const usage: NormalizedUsage = {
+    inputUncached: 40,
+    cacheRead: 10,
+    cacheWrite: 0,
+    output: 20,
+    reasoning: 5,
+    source: "provider",
+  };
 
   it("streams, for OpenAI clients, chunks that accumulate back to the same completion, with the usage chunk", async () => {
     const entry = await stored(jsonEntry(body, usage));
     const text = replayText(entry, openaiSurface, true);
     expect(text.endsWith("data: [DONE]\n\n")).toBe(true);
     const chunks = openaiChunksOf(text);
-    expect(chunks.at(-1)).toEqual({ id: body.id, object: "chat.completion.chunk", created: body.created, model: MODEL_ID, choices: [], usage: body.usage });
+    expect(chunks.at(-1)).toEqual({
+      id: body.id,
+      object: "chat.completion.chunk",
+      created: body.created,
+      model: MODEL_ID,
+      choices: [],
+      usage: body.usage,
+    });
     expect(toCompletion(chunks)).toEqual(body);
-    expect(openaiChunksOf(replayText(entry, openaiSurface, false)).every((item) => item.usage === undefined && item.choices.length > 0)).toBe(true);
+    expect(
+      openaiChunksOf(replayText(entry, openaiSurface, false)).every(
+        (item) => item.usage === undefined && item.choices.length > 0,
+      ),
+    ).toBe(true);
   });
 
   it("streams, for Anthropic clients, the same message as the JSON answer", async () => {
@@ -232,7 +363,13 @@ describe("a json entry replayed as a stream", () => {
     expect(fromStream.content).toEqual([
       { type: "thinking", thinking: "Need the weather tool.", signature: "" },
       { type: "text", text: "Looking it up — 一瞬.", citations: null },
-      { type: "tool_use", id: "call_a", name: "get_weather", input: { city: "Zürich", days: [1, 2] }, caller: { type: "direct" } },
+      {
+        type: "tool_use",
+        id: "call_a",
+        name: "get_weather",
+        input: { city: "Zürich", days: [1, 2] },
+        caller: { type: "direct" },
+      },
       { type: "tool_use", id: "call_b", name: "get_time", input: {}, caller: { type: "direct" } },
     ]);
   });
@@ -242,8 +379,11 @@ describe("a json entry replayed as a stream", () => {
     const entry = await stored(jsonEntry(withoutUsage as ChatCompletion, usage));
     const last = openaiChunksOf(replayText(entry, openaiSurface, true)).at(-1);
     expect(last?.usage).toEqual({
-      prompt_tokens: 50, completion_tokens: 20, total_tokens: 70,
-      prompt_tokens_details: { cached_tokens: 10, cache_write_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 5 },
+      prompt_tokens: 50,
+      completion_tokens: 20,
+      total_tokens: 70,
+      prompt_tokens_details: { cached_tokens: 10, cache_write_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 5 },
     });
   });
 

@@ -1,10 +1,20 @@
 import { describe, expect, it } from "vitest";
 import type { ChatCompletion, ChatCompletionChunk } from "../../lib/openai-types.ts";
-import { createStreamRecorder, jsonEntry, parseEntry, serializeEntry, streamEntry, type CacheEntry } from "./cache-entry.ts";
+import {
+  createStreamRecorder,
+  jsonEntry,
+  parseEntry,
+  serializeEntry,
+  streamEntry,
+  type CacheEntry,
+} from "./cache-entry.ts";
 import { chunk, REALISTIC_CHUNKS, USAGE, USAGE_CHUNK } from "./test-streams.fixture.ts";
 
 const BODY: ChatCompletion = {
-  id: "chatcmpl-abc", object: "chat.completion", created: 1_700_000_000, model: "openai/gpt-5-mini",
+  id: "chatcmpl-abc",
+  object: "chat.completion",
+  created: 1_700_000_000,
+  model: "openai/gpt-5-mini",
   choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "Grüezi 🗻" } }],
   usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
 };
@@ -28,7 +38,11 @@ describe("serializeEntry / parseEntry", () => {
   });
 
   it("keeps the field order of the stored answer (replayed bytes depend on it)", () => {
-    const entry = streamEntry([{ ...USAGE_CHUNK, choices: [], object: "chat.completion.chunk", id: "z", system_fingerprint: "fp" }], USAGE, USAGE_CHUNK);
+    const entry = streamEntry(
+      [{ ...USAGE_CHUNK, choices: [], object: "chat.completion.chunk", id: "z", system_fingerprint: "fp" }],
+      USAGE,
+      USAGE_CHUNK,
+    );
     const bytes = serializeEntry(entry);
     expect(serializeEntry(parseEntry(bytes)!)).toEqual(bytes);
   });
@@ -39,12 +53,15 @@ describe("serializeEntry / parseEntry", () => {
   });
 
   it("returns null, never throwing, for anything that is not an entry of this version", () => {
-    const stream = JSON.parse(JSON.stringify(streamEntry(REALISTIC_CHUNKS, USAGE, USAGE_CHUNK))) as Record<string, unknown>;
+    const stream = JSON.parse(JSON.stringify(streamEntry(REALISTIC_CHUNKS, USAGE, USAGE_CHUNK))) as Record<
+      string,
+      unknown
+    >;
     const json = JSON.parse(JSON.stringify(jsonEntry(BODY, USAGE))) as Record<string, unknown>;
     const garbage: Uint8Array[] = [
       new Uint8Array(0),
       Uint8Array.of(0xff, 0xfe, 0x7b, 0x7d),
-      new TextEncoder().encode("{\"v\":1,"),
+      new TextEncoder().encode('{"v":1,'),
       encode(null),
       encode([]),
       encode("entry"),

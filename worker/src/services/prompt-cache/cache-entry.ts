@@ -19,14 +19,21 @@ export const CACHE_ENTRY_VERSION = 1;
 
 export type CacheEntry =
   | { v: typeof CACHE_ENTRY_VERSION; kind: "json"; body: ChatCompletion; usage: NormalizedUsage }
-  | { v: typeof CACHE_ENTRY_VERSION; kind: "stream"; chunks: ChatCompletionChunk[]; usage: NormalizedUsage; usageChunk: ChatCompletionChunk };
+  | {
+      v: typeof CACHE_ENTRY_VERSION;
+      kind: "stream";
+      chunks: ChatCompletionChunk[];
+      usage: NormalizedUsage;
+      usageChunk: ChatCompletionChunk;
+    };
 
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 type Json = Record<string, unknown>;
 
-const isRecord = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const isCount = (value: unknown): boolean => Number.isInteger(value) && (value as number) >= 0;
 const isNullableString = (value: unknown): boolean => value === null || typeof value === "string";
 
@@ -34,38 +41,73 @@ const isNullableString = (value: unknown): boolean => value === null || typeof v
 // 750 kB entry in workerd (these: about 1 ms beyond the JSON.parse itself), on the request path of every cache hit.
 
 function isNormalizedUsage(value: unknown): value is NormalizedUsage {
-  return isRecord(value)
-    && isCount(value.inputUncached) && isCount(value.cacheRead) && isCount(value.cacheWrite) && isCount(value.output) && isCount(value.reasoning)
-    && (value.source === "provider" || value.source === "estimated");
+  return (
+    isRecord(value) &&
+    isCount(value.inputUncached) &&
+    isCount(value.cacheRead) &&
+    isCount(value.cacheWrite) &&
+    isCount(value.output) &&
+    isCount(value.reasoning) &&
+    (value.source === "provider" || value.source === "estimated")
+  );
 }
 
-/** `id`, `created`, `model`, `object`, a `choices` array, and `usage` (the upstream's own object, as it came) if any. */
-function isAnswer(value: unknown, object: "chat.completion" | "chat.completion.chunk"): value is Json & { choices: unknown[] } {
-  return isRecord(value) && value.object === object && typeof value.id === "string" && typeof value.created === "number"
-    && typeof value.model === "string" && (value.usage === undefined || value.usage === null || isRecord(value.usage))
-    && Array.isArray(value.choices);
+/**
+ * `id`, `created`, `model`, `object`, a `choices` array, and `usage` (the upstream's own object, as it came) if any.
+ */
+function isAnswer(
+  value: unknown,
+  object: "chat.completion" | "chat.completion.chunk",
+): value is Json & { choices: unknown[] } {
+  return (
+    isRecord(value) &&
+    value.object === object &&
+    typeof value.id === "string" &&
+    typeof value.created === "number" &&
+    typeof value.model === "string" &&
+    (value.usage === undefined || value.usage === null || isRecord(value.usage)) &&
+    Array.isArray(value.choices)
+  );
 }
 
 function isCompletion(value: unknown): value is ChatCompletion {
-  return isAnswer(value, "chat.completion") && value.choices.every((choice) =>
-    isRecord(choice) && isCount(choice.index) && isRecord(choice.message) && isNullableString(choice.finish_reason));
+  return (
+    isAnswer(value, "chat.completion") &&
+    value.choices.every(
+      (choice) =>
+        isRecord(choice) && isCount(choice.index) && isRecord(choice.message) && isNullableString(choice.finish_reason),
+    )
+  );
 }
 
 /** Some upstreams leave `finish_reason` out of intermediate chunks; the encoders read a missing one as null. */
 function isChunk(value: unknown): value is ChatCompletionChunk {
-  return isAnswer(value, "chat.completion.chunk") && value.choices.every((choice) =>
-    isRecord(choice) && isCount(choice.index) && (choice.delta === undefined || isRecord(choice.delta))
-    && (choice.finish_reason === undefined || isNullableString(choice.finish_reason)));
+  return (
+    isAnswer(value, "chat.completion.chunk") &&
+    value.choices.every(
+      (choice) =>
+        isRecord(choice) &&
+        isCount(choice.index) &&
+        (choice.delta === undefined || isRecord(choice.delta)) &&
+        (choice.finish_reason === undefined || isNullableString(choice.finish_reason)),
+    )
+  );
 }
 
 function isEntry(value: unknown): value is CacheEntry {
   if (!isRecord(value) || value.v !== CACHE_ENTRY_VERSION || !isNormalizedUsage(value.usage)) return false;
   if (value.kind === "json") return isCompletion(value.body);
-  return value.kind === "stream" && Array.isArray(value.chunks) && value.chunks.every(isChunk) && isChunk(value.usageChunk);
+  return (
+    value.kind === "stream" && Array.isArray(value.chunks) && value.chunks.every(isChunk) && isChunk(value.usageChunk)
+  );
 }
 
 /** A stream entry with its fields in the order `serializeEntry` writes them (the recorder counts bytes in it). */
-export function streamEntry(chunks: ChatCompletionChunk[], usage: NormalizedUsage, usageChunk: ChatCompletionChunk): CacheEntry {
+export function streamEntry(
+  chunks: ChatCompletionChunk[],
+  usage: NormalizedUsage,
+  usageChunk: ChatCompletionChunk,
+): CacheEntry {
   return { v: CACHE_ENTRY_VERSION, kind: "stream", chunks, usage, usageChunk };
 }
 
@@ -103,13 +145,27 @@ export interface StreamRecorder {
   finish(): CacheEntry | null;
 }
 
-const placeholderUsage: NormalizedUsage = { inputUncached: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0, source: "provider" };
-const placeholderChunk: ChatCompletionChunk = { id: "", object: "chat.completion.chunk", created: 0, model: "", choices: [] };
+const placeholderUsage: NormalizedUsage = {
+  inputUncached: 0,
+  cacheRead: 0,
+  cacheWrite: 0,
+  output: 0,
+  reasoning: 0,
+  source: "provider",
+};
+const placeholderChunk: ChatCompletionChunk = {
+  id: "",
+  object: "chat.completion.chunk",
+  created: 0,
+  model: "",
+  choices: [],
+};
 const byteLength = (text: string): number => textEncoder.encode(text).byteLength;
 /** The bytes of a serialized stream entry around its chunks, usage and usage chunk, measured on the real serializer. */
-const ENVELOPE_BYTES = serializeEntry(streamEntry([], placeholderUsage, placeholderChunk)).byteLength
-  - byteLength(JSON.stringify(placeholderUsage))
-  - byteLength(JSON.stringify(placeholderChunk));
+const ENVELOPE_BYTES =
+  serializeEntry(streamEntry([], placeholderUsage, placeholderChunk)).byteLength -
+  byteLength(JSON.stringify(placeholderUsage)) -
+  byteLength(JSON.stringify(placeholderChunk));
 
 /**
  * Records a streamed answer while it is sent: the route calls `add` for each `chunk-emit` part, `setUsage` for each
@@ -178,13 +234,25 @@ export function replayJson(entry: CacheEntry, surface: Surface, modelId?: string
  * from its usage.
  */
 export function replayStream(entry: CacheEntry, encoder: StreamEncoder): Uint8Array[] {
-  const { chunks, usageChunk } = entry.kind === "stream"
-    ? entry
-    : { chunks: toChunks(entry.body), usageChunk: usageChunkOf(entry.body, entry.usage) };
-  return [...chunks.flatMap((chunk) => encoder.chunk(chunk)), ...encoder.usage(entry.usage, usageChunk), ...encoder.end()];
+  const { chunks, usageChunk } =
+    entry.kind === "stream"
+      ? entry
+      : { chunks: toChunks(entry.body), usageChunk: usageChunkOf(entry.body, entry.usage) };
+  return [
+    ...chunks.flatMap((chunk) => encoder.chunk(chunk)),
+    ...encoder.usage(entry.usage, usageChunk),
+    ...encoder.end(),
+  ];
 }
 
 /** The OpenAI usage chunk of a non-streamed answer: its own usage object, else one made from the normalised usage. */
 function usageChunkOf(body: ChatCompletion, usage: NormalizedUsage): ChatCompletionChunk {
-  return { id: body.id, object: "chat.completion.chunk", created: body.created, model: body.model, choices: [], usage: body.usage ?? toOpenAIUsage(usage) };
+  return {
+    id: body.id,
+    object: "chat.completion.chunk",
+    created: body.created,
+    model: body.model,
+    choices: [],
+    usage: body.usage ?? toOpenAIUsage(usage),
+  };
 }

@@ -1,12 +1,18 @@
 import { describe, expect, it } from "vitest";
 import { CACHE_KEY_PREFIX, cacheKey } from "./cache-key.ts";
 
-const options = { secret: "server-secret-1", scope: "a".repeat(64), canonical: '{"request":{},"surface":"openai","version":1}' };
+const options = {
+  secret: "server-secret-1",
+  scope: "a".repeat(64),
+  canonical: '{"request":{},"surface":"openai","version":1}',
+};
 
 /** HMAC-SHA256 computed independently of the module, over the documented message layout. */
 async function referenceHmac(secret: string, message: string): Promise<string> {
   const encoder = new TextEncoder();
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
   const signature = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
   return [...signature].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
@@ -26,10 +32,15 @@ describe("cacheKey", () => {
   });
 
   it("is the keyed HMAC of the length-prefixed scope and the canonical request, never a plain hash", async () => {
-    const expected = await referenceHmac(options.secret, `omnizen prompt cache key v1\n64:${options.scope}\n${options.canonical}`);
+    const expected = await referenceHmac(
+      options.secret,
+      `omnizen prompt cache key v1\n64:${options.scope}\n${options.canonical}`,
+    );
     expect(await cacheKey(options)).toBe(`omz:pc:${expected}`);
     const plain = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(options.canonical)));
-    expect(await cacheKey(options)).not.toContain([...plain].map((byte) => byte.toString(16).padStart(2, "0")).join(""));
+    expect(await cacheKey(options)).not.toContain(
+      [...plain].map((byte) => byte.toString(16).padStart(2, "0")).join(""),
+    );
   });
 
   it("differs per secret, per scope and per canonical request", async () => {

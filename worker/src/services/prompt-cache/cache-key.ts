@@ -21,7 +21,13 @@ function hmacKeyFor(secret: string): Promise<CryptoKey> {
   const cached = hmacKeys.get(secret);
   if (cached) return cached;
   if (hmacKeys.size >= MAX_CACHED_SECRETS) hmacKeys.clear();
-  const imported = crypto.subtle.importKey("raw", textEncoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const imported = crypto.subtle.importKey(
+    "raw",
+    textEncoder.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
   hmacKeys.set(secret, imported);
   imported.catch(() => hmacKeys.delete(secret));
   return imported;

@@ -2,7 +2,12 @@ import { describe, expect, it } from "vitest";
 import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
 import { canonicalJson, canonicalRequest, isCacheable, OUTPUT_NEUTRAL_FIELDS } from "./canonical-request.ts";
 
-const TOOLS = [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }];
+const TOOLS = [
+  {
+    type: "function",
+    function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } },
+  },
+];
 
 const base: ChatCompletionRequest = {
   model: "deepseek/deepseek-flash",
@@ -12,12 +17,16 @@ const base: ChatCompletionRequest = {
   ],
 };
 
-const canonical = (request: ChatCompletionRequest, surface: "openai" | "anthropic" = "openai") => canonicalRequest(request, surface);
-const parsed = (request: ChatCompletionRequest) => JSON.parse(canonical(request)) as { version: number; surface: string; request: Record<string, unknown> };
+const canonical = (request: ChatCompletionRequest, surface: "openai" | "anthropic" = "openai") =>
+  canonicalRequest(request, surface);
+const parsed = (request: ChatCompletionRequest) =>
+  JSON.parse(canonical(request)) as { version: number; surface: string; request: Record<string, unknown> };
 
 describe("canonicalJson", () => {
   it("sorts object keys at every depth and keeps array order", () => {
-    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe('{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [3, { z: 1, y: 2 }], c: null } })).toBe(
+      '{"a":{"c":null,"d":[3,{"y":2,"z":1}]},"b":1}',
+    );
   });
 
   it("leaves out undefined fields and writes undefined array items as null, like JSON.stringify", () => {
@@ -25,7 +34,7 @@ describe("canonicalJson", () => {
   });
 
   it("escapes strings as JSON does", () => {
-    const text = "quote \" backslash \\ newline \n ü 東京 🗼 \u0000";
+    const text = 'quote " backslash \\ newline \n ü 東京 🗼 \u0000';
     expect(canonicalJson({ text })).toBe(JSON.stringify({ text }));
   });
 });
@@ -56,14 +65,25 @@ describe("canonicalRequest", () => {
         { content: "Be brief.", role: "system" },
         { content: "Weather in Zürich? 🌧", role: "user" },
       ],
-      tools: [{ function: { parameters: { properties: { city: { type: "string" } }, type: "object" }, name: "get_weather" }, type: "function" }],
+      tools: [
+        {
+          function: { parameters: { properties: { city: { type: "string" } }, type: "object" }, name: "get_weather" },
+          type: "function",
+        },
+      ],
       model: "deepseek/deepseek-flash",
     };
     expect(canonical(reordered)).toBe(canonical({ ...base, tools: TOOLS }));
   });
 
   it("never mutates the request", () => {
-    const request: ChatCompletionRequest = structuredClone({ ...base, stop: "END", max_tokens: 10, tools: TOOLS, stream: true });
+    const request: ChatCompletionRequest = structuredClone({
+      ...base,
+      stop: "END",
+      max_tokens: 10,
+      tools: TOOLS,
+      stream: true,
+    });
     const copy = structuredClone(request);
     canonical(request);
     expect(request).toEqual(copy);
@@ -76,18 +96,36 @@ describe("canonicalRequest", () => {
       ["absent top_p and top_p 1", base, { ...base, top_p: 1 }],
       ["absent n and n 1", base, { ...base, n: 1 }],
       ["stop string and a one-item array", { ...base, stop: "END" }, { ...base, stop: ["END"] }],
-      ["stop arrays in another order, with duplicates", { ...base, stop: ["b", "a", "b"] }, { ...base, stop: ["a", "b"] }],
+      [
+        "stop arrays in another order, with duplicates",
+        { ...base, stop: ["b", "a", "b"] },
+        { ...base, stop: ["a", "b"] },
+      ],
       ["an empty stop array and no stop", { ...base, stop: [] }, base],
       ["null stop and no stop", { ...base, stop: null }, base],
       ["max_tokens and max_completion_tokens", { ...base, max_tokens: 100 }, { ...base, max_completion_tokens: 100 }],
-      ["both token limits equal and one of them", { ...base, max_tokens: 100, max_completion_tokens: 100 }, { ...base, max_tokens: 100 }],
-      ["tools without tool_choice and tool_choice auto", { ...base, tools: TOOLS }, { ...base, tools: TOOLS, tool_choice: "auto" }],
+      [
+        "both token limits equal and one of them",
+        { ...base, max_tokens: 100, max_completion_tokens: 100 },
+        { ...base, max_tokens: 100 },
+      ],
+      [
+        "tools without tool_choice and tool_choice auto",
+        { ...base, tools: TOOLS },
+        { ...base, tools: TOOLS, tool_choice: "auto" },
+      ],
       ["an empty tools array and no tools", { ...base, tools: [] }, base],
       ["tool_choice none without tools and nothing", { ...base, tool_choice: "none" }, base],
       [
         "string content and a single text part",
         base,
-        { ...base, messages: [{ role: "system", content: [{ type: "text", text: "Be brief." }] }, { role: "user", content: [{ type: "text", text: "Weather in Zürich? 🌧" }] }] },
+        {
+          ...base,
+          messages: [
+            { role: "system", content: [{ type: "text", text: "Be brief." }] },
+            { role: "user", content: [{ type: "text", text: "Weather in Zürich? 🌧" }] },
+          ],
+        },
       ],
       [
         "null content and no content",
@@ -112,24 +150,52 @@ describe("canonicalRequest", () => {
         prompt_cache_key: "abc",
         safety_identifier: "hash",
       };
-      expect(Object.keys(noisy).filter((key) => !(key in base)).sort()).toEqual([...OUTPUT_NEUTRAL_FIELDS].sort());
+      expect(
+        Object.keys(noisy)
+          .filter((key) => !(key in base))
+          .sort(),
+      ).toEqual([...OUTPUT_NEUTRAL_FIELDS].sort());
       expect(canonical(noisy)).toBe(canonical(base));
     });
   });
 
   describe("output-affecting changes", () => {
     const changed: Array<[string, ChatCompletionRequest]> = [
-      ["one character of a message", { ...base, messages: [base.messages[0]!, { role: "user", content: "Weather in Zürich? 🌦" }] }],
-      ["one more message", { ...base, messages: [...base.messages, { role: "user", content: "Weather in Zürich? 🌧" }] }],
+      [
+        "one character of a message",
+        { ...base, messages: [base.messages[0]!, { role: "user", content: "Weather in Zürich? 🌦" }] },
+      ],
+      [
+        "one more message",
+        { ...base, messages: [...base.messages, { role: "user", content: "Weather in Zürich? 🌧" }] },
+      ],
       ["a message's role", { ...base, messages: [{ role: "developer", content: "Be brief." }, base.messages[1]!] }],
       ["the message order", { ...base, messages: [base.messages[1]!, base.messages[0]!] }],
-      ["two text parts instead of one string", { ...base, messages: [base.messages[0]!, { role: "user", content: [{ type: "text", text: "Weather in " }, { type: "text", text: "Zürich? 🌧" }] }] }],
+      [
+        "two text parts instead of one string",
+        {
+          ...base,
+          messages: [
+            base.messages[0]!,
+            {
+              role: "user",
+              content: [
+                { type: "text", text: "Weather in " },
+                { type: "text", text: "Zürich? 🌧" },
+              ],
+            },
+          ],
+        },
+      ],
       ["the model", { ...base, model: "deepseek/deepseek-pro" }],
       ["the temperature", { ...base, temperature: 0.7 }],
       ["temperature 0", { ...base, temperature: 0 }],
       ["top_p", { ...base, top_p: 0.9 }],
       ["tools", { ...base, tools: TOOLS }],
-      ["a tool's schema", { ...base, tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object" } } }] }],
+      [
+        "a tool's schema",
+        { ...base, tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object" } } }] },
+      ],
       ["tool_choice", { ...base, tools: TOOLS, tool_choice: "required" }],
       ["the token limit", { ...base, max_tokens: 100 }],
       ["two different token limits", { ...base, max_tokens: 100, max_completion_tokens: 200 }],
@@ -144,8 +210,12 @@ describe("canonicalRequest", () => {
     });
 
     it("distinguishes the two token-limit pairs that differ", () => {
-      expect(canonical({ ...base, max_tokens: 100, max_completion_tokens: 200 })).not.toBe(canonical({ ...base, max_tokens: 200, max_completion_tokens: 100 }));
-      expect(canonical({ ...base, max_tokens: 100, max_completion_tokens: 200 })).not.toBe(canonical({ ...base, max_completion_tokens: 200 }));
+      expect(canonical({ ...base, max_tokens: 100, max_completion_tokens: 200 })).not.toBe(
+        canonical({ ...base, max_tokens: 200, max_completion_tokens: 100 }),
+      );
+      expect(canonical({ ...base, max_tokens: 100, max_completion_tokens: 200 })).not.toBe(
+        canonical({ ...base, max_completion_tokens: 200 }),
+      );
     });
 
     it("includes the surface", () => {

@@ -9,8 +9,10 @@
  * | any other top-level field (known or unknown: unknown ones reach OpenAI-dialect upstreams) | kept |
  * | a top-level field set to `null` | same as absent (OpenAI's "use the default") |
  * | `temperature`, `top_p`, `n` absent | `PARAMETER_DEFAULTS` (1, 1, 1) |
- * | `max_tokens`, `max_completion_tokens` | one `max_completion_tokens` (whichever is set; both kept only when both are set and differ) |
- * | `stop` string | `[string]`; arrays sorted and deduplicated (the first match of any stops the answer); `[]` same as absent |
+ * | `max_tokens`, `max_completion_tokens` | one `max_completion_tokens` (whichever is set; both kept only when both are
+ * set and differ) |
+ * | `stop` string | `[string]`; arrays sorted and deduplicated (the first match of any stops the answer); `[]` same as
+ * absent |
  * | `tools: []` | same as absent |
  * | `tool_choice` absent with tools | `"auto"`; `"none"` without tools is the default and left out |
  * | message `content` string | `[{type: "text", text}]`; `content: null` same as absent |
@@ -53,7 +55,8 @@ export const PARAMETER_DEFAULTS = { temperature: 1, top_p: 1, n: 1 } as const;
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const outputNeutral: ReadonlySet<string> = new Set(OUTPUT_NEUTRAL_FIELDS);
 
 /**
@@ -126,7 +129,8 @@ function normalizeMessage(message: ChatCompletionRequest["messages"][number]): J
  * `undefined` and writes `undefined` array items as `null`.
  */
 export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? "null" : canonicalJson(item))).join(",")}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? "null" : canonicalJson(item))).join(",")}]`;
   if (isObject(value)) {
     const fields = Object.keys(value)
       .filter((key) => value[key] !== undefined)

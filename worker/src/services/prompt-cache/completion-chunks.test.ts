@@ -24,19 +24,25 @@ describe("toCompletion", () => {
       object: "chat.completion",
       created: 1,
       model: "deepseek/deepseek-flash",
-      choices: [{
-        index: 0,
-        finish_reason: "tool_calls",
-        message: {
-          role: "assistant",
-          content: "Héllo wörld 🌏! Checking…",
-          reasoning_content: "Weather first, then the time in 東京 🗼.",
-          tool_calls: [
-            { id: "call_weather", type: "function", function: { name: "get_weather", arguments: "{\"city\": \"Zürich 🌧\", \"days\": [1, 2]}" } },
-            { id: "call_time", type: "function", function: { name: "get_time", arguments: "{\"tz\":\"Asia/Tokyo\"}" } },
-          ],
+      choices: [
+        {
+          index: 0,
+          finish_reason: "tool_calls",
+          message: {
+            role: "assistant",
+            content: "Héllo wörld 🌏! Checking…",
+            reasoning_content: "Weather first, then the time in 東京 🗼.",
+            tool_calls: [
+              {
+                id: "call_weather",
+                type: "function",
+                function: { name: "get_weather", arguments: '{"city": "Zürich 🌧", "days": [1, 2]}' },
+              },
+              { id: "call_time", type: "function", function: { name: "get_time", arguments: '{"tz":"Asia/Tokyo"}' } },
+            ],
+          },
         },
-      }],
+      ],
       usage: USAGE_CHUNK.usage,
     });
   });
@@ -68,14 +74,16 @@ describe("toCompletion", () => {
 
   it("starts a new tool call when a new id arrives at a used index, and stringifies object arguments", () => {
     const completion = toCompletion([
-      chunk(toolFragment(0, { id: "call_a", name: "a", arguments: "{\"x\":" })),
+      chunk(toolFragment(0, { id: "call_a", name: "a", arguments: '{"x":' })),
       chunk(toolFragment(0, { arguments: "1}" })),
-      chunk({ tool_calls: [{ index: 0, id: "call_b", type: "function", function: { name: "b", arguments: { y: [2] } } }] }),
+      chunk({
+        tool_calls: [{ index: 0, id: "call_b", type: "function", function: { name: "b", arguments: { y: [2] } } }],
+      }),
       chunk({}, "tool_calls"),
     ]);
     expect(completion.choices[0]?.message?.tool_calls).toEqual([
-      { id: "call_a", type: "function", function: { name: "a", arguments: "{\"x\":1}" } },
-      { id: "call_b", type: "function", function: { name: "b", arguments: "{\"y\":[2]}" } },
+      { id: "call_a", type: "function", function: { name: "a", arguments: '{"x":1}' } },
+      { id: "call_b", type: "function", function: { name: "b", arguments: '{"y":[2]}' } },
     ]);
   });
 
@@ -93,7 +101,12 @@ describe("toCompletion", () => {
       index: 0,
       finish_reason: "stop",
       matched_stop: "END",
-      logprobs: { content: [{ token: "a", logprob: -0.1 }, { token: "b", logprob: -0.2 }] },
+      logprobs: {
+        content: [
+          { token: "a", logprob: -0.1 },
+          { token: "b", logprob: -0.2 },
+        ],
+      },
       message: { role: "assistant", content: "ab", reasoning_signature: "sig-2" },
     });
   });
@@ -112,22 +125,28 @@ describe("toChunks", () => {
     created: 1_700_000_000,
     model: "openai/gpt-5-mini",
     system_fingerprint: "fp_2",
-    choices: [{
-      index: 0,
-      finish_reason: "tool_calls",
-      logprobs: null,
-      message: {
-        role: "assistant",
-        content: "Let me check. ✓",
-        refusal: null,
-        reasoning_content: "The user wants the weather.",
-        annotations: [],
-        tool_calls: [
-          { id: "call_1", type: "function", function: { name: "get_weather", arguments: "{\"city\":\"Zürich\",\"units\":\"°C\"}" } },
-          { id: "call_2", type: "function", function: { name: "get_time", arguments: "{}" } },
-        ],
+    choices: [
+      {
+        index: 0,
+        finish_reason: "tool_calls",
+        logprobs: null,
+        message: {
+          role: "assistant",
+          content: "Let me check. ✓",
+          refusal: null,
+          reasoning_content: "The user wants the weather.",
+          annotations: [],
+          tool_calls: [
+            {
+              id: "call_1",
+              type: "function",
+              function: { name: "get_weather", arguments: '{"city":"Zürich","units":"°C"}' },
+            },
+            { id: "call_2", type: "function", function: { name: "get_time", arguments: "{}" } },
+          ],
+        },
       },
-    }],
+    ],
     usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 },
   };
 
@@ -137,21 +156,41 @@ describe("toChunks", () => {
       { role: "assistant", content: "", refusal: null, annotations: [] },
       { reasoning_content: "The user wants the weather." },
       { content: "Let me check. ✓" },
-      { tool_calls: [
-        { index: 0, id: "call_1", type: "function", function: { name: "get_weather", arguments: "{\"city\":\"Zürich\",\"units\":\"°C\"}" } },
-        { index: 1, id: "call_2", type: "function", function: { name: "get_time", arguments: "{}" } },
-      ] },
+      {
+        tool_calls: [
+          {
+            index: 0,
+            id: "call_1",
+            type: "function",
+            function: { name: "get_weather", arguments: '{"city":"Zürich","units":"°C"}' },
+          },
+          { index: 1, id: "call_2", type: "function", function: { name: "get_time", arguments: "{}" } },
+        ],
+      },
       {},
     ]);
     expect(chunks.map((item) => item.choices[0]?.finish_reason)).toEqual([null, null, null, null, "tool_calls"]);
     for (const item of chunks) {
-      expect(item).toMatchObject({ id: "chatcmpl-abc", object: "chat.completion.chunk", created: 1_700_000_000, model: "openai/gpt-5-mini", system_fingerprint: "fp_2" });
+      expect(item).toMatchObject({
+        id: "chatcmpl-abc",
+        object: "chat.completion.chunk",
+        created: 1_700_000_000,
+        model: "openai/gpt-5-mini",
+        system_fingerprint: "fp_2",
+      });
       expect(item.usage).toBeUndefined();
     }
   });
 
   it("round-trips through toCompletion (with the usage chunk)", () => {
-    const usageChunk: ChatCompletionChunk = { id: completion.id, object: "chat.completion.chunk", created: completion.created, model: completion.model, choices: [], usage: completion.usage };
+    const usageChunk: ChatCompletionChunk = {
+      id: completion.id,
+      object: "chat.completion.chunk",
+      created: completion.created,
+      model: completion.model,
+      choices: [],
+      usage: completion.usage,
+    };
     expect(toCompletion([...toChunks(completion), usageChunk])).toEqual(completion);
   });
 
@@ -165,7 +204,13 @@ describe("toChunks", () => {
   it("keeps null content null and a refusal as its own chunk", () => {
     const refused: ChatCompletion = {
       ...completion,
-      choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: null, refusal: "I can't help with that." } }],
+      choices: [
+        {
+          index: 0,
+          finish_reason: "stop",
+          message: { role: "assistant", content: null, refusal: "I can't help with that." },
+        },
+      ],
     };
     const chunks = toChunks(refused);
     expect(chunks.map((item) => item.choices[0]?.delta)).toEqual([
@@ -178,7 +223,22 @@ describe("toChunks", () => {
   });
 
   it("streams array content as its joined text", () => {
-    const parts: ChatCompletion = { ...completion, choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] } }] };
+    const parts: ChatCompletion = {
+      ...completion,
+      choices: [
+        {
+          index: 0,
+          finish_reason: "stop",
+          message: {
+            role: "assistant",
+            content: [
+              { type: "text", text: "a" },
+              { type: "text", text: "b" },
+            ],
+          },
+        },
+      ],
+    };
     expect(toCompletion(toChunks(parts)).choices[0]?.message?.content).toBe("ab");
   });
 });

@@ -6,10 +6,13 @@
  *
  * | chunk field (per choice `index`) | accumulated into |
  * |---|---|
- * | `delta.content`, `delta.reasoning_content`, `delta.refusal` | concatenated; `content` and `refusal` null when no string came |
- * | `delta.tool_calls[]` | one tool call per `index` (a new non-empty `id` at a used index starts another): `arguments` concatenated, `id`, `type`, `name` and other fields last value wins |
+ * | `delta.content`, `delta.reasoning_content`, `delta.refusal` | concatenated; `content` and `refusal` null when no
+ * string came |
+ * | `delta.tool_calls[]` | one tool call per `index` (a new non-empty `id` at a used index starts another): `arguments`
+ * concatenated, `id`, `type`, `name` and other fields last value wins |
  * | other `delta` fields (`role`, `reasoning_signature`, ...) | the message, last non-null value wins |
- * | `finish_reason` and other choice fields (`stop_reason`, `matched_stop`, ...) | the choice, last non-null value wins |
+ * | `finish_reason` and other choice fields (`stop_reason`, `matched_stop`, ...) | the choice, last non-null value wins
+ * |
  * | `logprobs.content`, `logprobs.refusal` | concatenated |
  * | `usage` | the last non-null one |
  * | `id`, `created`, `model` and other top-level fields | from the first chunk, later ones fill what it lacked |
@@ -18,7 +21,8 @@ import type { ChatCompletion, ChatCompletionChoice, ChatCompletionChunk } from "
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const present = (value: unknown): boolean => value !== null && value !== undefined;
 
 /** Delta fields whose fragments are concatenated. */
@@ -54,7 +58,12 @@ export function toCompletion(chunks: readonly ChatCompletionChunk[]): ChatComple
     for (const choice of chunk.choices) {
       let state = choices.get(choice.index);
       if (!state) {
-        state = { choice: { index: choice.index, message: {}, finish_reason: null }, message: {}, toolCalls: [], openToolCalls: new Map() };
+        state = {
+          choice: { index: choice.index, message: {}, finish_reason: null },
+          message: {},
+          toolCalls: [],
+          openToolCalls: new Map(),
+        };
         choices.set(choice.index, state);
       }
       accumulateChoice(state, choice);
@@ -80,9 +89,11 @@ function accumulateChoice(state: ChoiceState, choice: ChatCompletionChoice): voi
   const delta = isObject(choice.delta) ? choice.delta : {};
   for (const [field, value] of Object.entries(delta)) {
     if (field === "tool_calls") {
-      if (Array.isArray(value)) for (const fragment of value) if (isObject(fragment)) accumulateToolCall(state, fragment);
+      if (Array.isArray(value))
+        for (const fragment of value) if (isObject(fragment)) accumulateToolCall(state, fragment);
     } else if (TEXT_FIELDS.has(field)) {
-      if (typeof value === "string") state.message[field] = (typeof state.message[field] === "string" ? state.message[field] : "") + value;
+      if (typeof value === "string")
+        state.message[field] = (typeof state.message[field] === "string" ? state.message[field] : "") + value;
       else if (!(field in state.message)) state.message[field] = null;
     } else if (value !== undefined && (value !== null || !(field in state.message))) {
       state.message[field] = value;
@@ -129,14 +140,16 @@ function mergeLogprobs(current: unknown, update: unknown): unknown {
   const merged: Json = isObject(current) ? { ...current } : {};
   for (const [field, value] of Object.entries(update)) {
     const previous = merged[field];
-    merged[field] = Array.isArray(value) && Array.isArray(previous) ? [...previous, ...value] : value ?? previous ?? null;
+    merged[field] =
+      Array.isArray(value) && Array.isArray(previous) ? [...previous, ...value] : (value ?? previous ?? null);
   }
   return merged;
 }
 
 /**
  * Chunks that stream `completion`, per choice: a role chunk (`content: ""`, or null when the message's content is
- * null, the same for `refusal`, plus the message's fields other than the streamed ones), then one chunk each for reasoning, content, refusal
+ * null, the same for `refusal`, plus the message's fields other than the streamed ones), then one chunk each for
+ * reasoning, content, refusal
  * and all tool calls (complete, with `index`), when present, then a finish chunk with `finish_reason` and the other
  * choice fields. Chunks keep the completion's `id`, `created`, `model` and other top-level fields except `usage`,
  * which the caller sends in its own usage chunk. `toCompletion` of the result gives `completion` back (without
@@ -160,14 +173,22 @@ export function toChunks(completion: ChatCompletion): ChatCompletionChunk[] {
     const content = contentText(message.content);
 
     const extraFields = Object.fromEntries(Object.entries(message).filter(([field]) => !MESSAGE_STREAMED.has(field)));
-    // The role chunk opens `content` and `refusal` as strings or nulls, so that `toCompletion` restores which they were.
+    // The role chunk opens `content` and `refusal` as strings or nulls, so that `toCompletion` restores which they
+    // were.
     const refusalField = "refusal" in message ? { refusal: typeof message.refusal === "string" ? "" : null } : {};
-    deltaChunk({ role: typeof message.role === "string" ? message.role : "assistant", content: content === null ? null : "", ...refusalField, ...extraFields });
-    if (typeof message.reasoning_content === "string" && message.reasoning_content !== "") deltaChunk({ reasoning_content: message.reasoning_content });
+    deltaChunk({
+      role: typeof message.role === "string" ? message.role : "assistant",
+      content: content === null ? null : "",
+      ...refusalField,
+      ...extraFields,
+    });
+    if (typeof message.reasoning_content === "string" && message.reasoning_content !== "")
+      deltaChunk({ reasoning_content: message.reasoning_content });
     if (content) deltaChunk({ content });
     if (typeof message.refusal === "string" && message.refusal !== "") deltaChunk({ refusal: message.refusal });
     const toolCalls = Array.isArray(message.tool_calls) ? message.tool_calls.filter(isObject) : [];
-    if (toolCalls.length > 0) deltaChunk({ tool_calls: toolCalls.map((call, callIndex) => ({ index: callIndex, ...call })) });
+    if (toolCalls.length > 0)
+      deltaChunk({ tool_calls: toolCalls.map((call, callIndex) => ({ index: callIndex, ...call })) });
     chunks.push(chunkOf({ index, delta: {}, ...choiceFields, finish_reason: finishReason }));
   }
   return chunks;
@@ -177,5 +198,8 @@ export function toChunks(completion: ChatCompletion): ChatCompletionChunk[] {
 function contentText(content: unknown): string | null {
   if (typeof content === "string") return content;
   if (!Array.isArray(content)) return null;
-  return content.filter(isObject).map((part) => (part.type === "text" && typeof part.text === "string" ? part.text : "")).join("");
+  return content
+    .filter(isObject)
+    .map((part) => (part.type === "text" && typeof part.text === "string" ? part.text : ""))
+    .join("");
 }

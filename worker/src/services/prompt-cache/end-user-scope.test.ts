@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { cacheScope } from "./end-user-scope.ts";
 
-const request = (extra: Record<string, unknown> = {}) => ({ model: "m", messages: [{ role: "user" as const, content: "hi" }], ...extra });
+const request = (extra: Record<string, unknown> = {}) => ({
+  model: "m",
+  messages: [{ role: "user" as const, content: "hi" }],
+  ...extra,
+});
 
 describe("cacheScope", () => {
   it("is the key hash alone when no end user is named (empty ids count as none)", () => {

@@ -5,7 +5,8 @@
  * | surface | field naming the end user |
  * |---|---|
  * | OpenAI Chat Completions | `user`, `safety_identifier` (its successor); both when both are sent |
- * | Anthropic Messages | `metadata.user_id` (converted to `user`: surfaces/anthropic/convert-from-anthropic-request.ts) |
+ * | Anthropic Messages | `metadata.user_id` (converted to `user`: surfaces/anthropic/convert-from-anthropic-request.ts)
+ * |
  *
  * A request without any of them shares the key's scope, as before. These fields stay out of the canonical request
  * (they do not change the answer); they change who may read it.

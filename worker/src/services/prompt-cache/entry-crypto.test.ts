@@ -23,9 +23,12 @@ describe("encryptEntry / decryptEntry", () => {
   });
 
   it("round-trips an empty and a large (multi-megabyte) plaintext", async () => {
-    expect(await decryptEntry(await encryptEntry(new Uint8Array(0), apiKey, context), apiKey, context)).toEqual(new Uint8Array(0));
+    expect(await decryptEntry(await encryptEntry(new Uint8Array(0), apiKey, context), apiKey, context)).toEqual(
+      new Uint8Array(0),
+    );
     const large = new Uint8Array(3 * 1024 * 1024 + 5);
-    for (let offset = 0; offset < large.length; offset += 65536) crypto.getRandomValues(large.subarray(offset, offset + 65536));
+    for (let offset = 0; offset < large.length; offset += 65536)
+      crypto.getRandomValues(large.subarray(offset, offset + 65536));
     const decrypted = await decryptEntry(await encryptEntry(large, apiKey, context), apiKey, context);
     expect(decrypted?.byteLength).toBe(large.byteLength);
     // A loop, not toEqual: deep equality over millions of elements takes seconds.
@@ -66,7 +69,7 @@ describe("encryptEntry / decryptEntry", () => {
     expect(await decryptEntry(textOf(otherVersion), apiKey, context)).toBeNull();
     expect(await decryptEntry(textOf(bytes.subarray(0, bytes.length - 1)), apiKey, context)).toBeNull();
     expect(await decryptEntry(textOf(bytes.subarray(0, 20)), apiKey, context)).toBeNull();
-    for (const garbage of ["", "not base64!", "AAAA", "A", "{\"v\":1}", "=".repeat(8)]) {
+    for (const garbage of ["", "not base64!", "AAAA", "A", '{"v":1}', "=".repeat(8)]) {
       expect(await decryptEntry(garbage, apiKey, context)).toBeNull();
     }
   });

@@ -43,7 +43,11 @@ export async function encryptEntry(plaintext: Uint8Array, apiKey: string, contex
   if (context === "") throw new Error("encryptEntry: the context must not be empty");
   const key = await deriveEntryKey(apiKey, context);
   const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-  const ciphertext = await crypto.subtle.encrypt({ name: "AES-GCM", iv, additionalData: VERSION_HEADER, tagLength: TAG_BYTES * 8 }, key, plaintext);
+  const ciphertext = await crypto.subtle.encrypt(
+    { name: "AES-GCM", iv, additionalData: VERSION_HEADER, tagLength: TAG_BYTES * 8 },
+    key,
+    plaintext,
+  );
   const sealed = new Uint8Array(1 + IV_BYTES + ciphertext.byteLength);
   sealed.set(VERSION_HEADER, 0);
   sealed.set(iv, 1);
@@ -61,7 +65,12 @@ export async function decryptEntry(ciphertext: string, apiKey: string, context: 
     if (!sealed || sealed.byteLength < 1 + IV_BYTES + TAG_BYTES || sealed[0] !== FORMAT_VERSION) return null;
     const key = await deriveEntryKey(apiKey, context);
     const plaintext = await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: sealed.subarray(1, 1 + IV_BYTES), additionalData: VERSION_HEADER, tagLength: TAG_BYTES * 8 },
+      {
+        name: "AES-GCM",
+        iv: sealed.subarray(1, 1 + IV_BYTES),
+        additionalData: VERSION_HEADER,
+        tagLength: TAG_BYTES * 8,
+      },
       key,
       sealed.subarray(1 + IV_BYTES),
     );

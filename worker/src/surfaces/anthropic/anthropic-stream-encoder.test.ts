@@ -10,23 +10,50 @@ import type { StreamEncoder } from "../types.ts";
 import { anthropicSurface } from "./anthropic-surface.ts";
 import { createAnthropicStreamEncoder } from "./anthropic-stream-encoder.ts";
 
-const usage: NormalizedUsage = { inputUncached: 90, cacheRead: 1000, cacheWrite: 50, output: 42, reasoning: 12, source: "provider" };
+const usage: NormalizedUsage = {
+  inputUncached: 90,
+  cacheRead: 1000,
+  cacheWrite: 50,
+  output: 42,
+  reasoning: 12,
+  source: "provider",
+};
 
-function chunk(delta: Record<string, unknown>, finishReason: string | null = null, choiceExtra: Record<string, unknown> = {}): ChatCompletionChunk {
+function chunk(
+  delta: Record<string, unknown>,
+  finishReason: string | null = null,
+  choiceExtra: Record<string, unknown> = {},
+): ChatCompletionChunk {
   return {
-    id: "chatcmpl-xyz", object: "chat.completion.chunk", created: 1, model: "deepseek/deepseek-flash",
-    choices: [{ index: 0, delta, finish_reason: finishReason, ...choiceExtra }], usage: null,
+    id: "chatcmpl-xyz",
+    object: "chat.completion.chunk",
+    created: 1,
+    model: "deepseek/deepseek-flash",
+    choices: [{ index: 0, delta, finish_reason: finishReason, ...choiceExtra }],
+    usage: null,
   };
 }
 const usageChunk: ChatCompletionChunk = {
-  id: "chatcmpl-xyz", object: "chat.completion.chunk", created: 1, model: "deepseek/deepseek-flash", choices: [],
+  id: "chatcmpl-xyz",
+  object: "chat.completion.chunk",
+  created: 1,
+  model: "deepseek/deepseek-flash",
+  choices: [],
   usage: { prompt_tokens: 1140, completion_tokens: 42, total_tokens: 1182 },
 };
 const toolFragment = (index: number, fields: { id?: string; name?: string; arguments?: string }) => ({
-  tool_calls: [{ index, ...(fields.id ? { id: fields.id, type: "function" } : {}), function: { ...(fields.name ? { name: fields.name } : {}), arguments: fields.arguments ?? "" } }],
+  tool_calls: [
+    {
+      index,
+      ...(fields.id ? { id: fields.id, type: "function" } : {}),
+      function: { ...(fields.name ? { name: fields.name } : {}), arguments: fields.arguments ?? "" },
+    },
+  ],
 });
 
-/** A realistic internal stream: role, reasoning, text with multi-byte characters, two tool calls with split arguments. */
+/**
+ * A realistic internal stream: role, reasoning, text with multi-byte characters, two tool calls with split arguments.
+ */
 const REALISTIC: ChatCompletionChunk[] = [
   chunk({ role: "assistant", content: "" }),
   chunk({ reasoning_content: "Weather first, " }),
@@ -35,16 +62,23 @@ const REALISTIC: ChatCompletionChunk[] = [
   chunk({ content: "wörld 🌏" }),
   chunk({ content: "! Checking…" }),
   chunk(toolFragment(0, { id: "call_weather", name: "get_weather" })),
-  chunk(toolFragment(0, { arguments: "{\"city\": \"Zü" })),
-  chunk(toolFragment(0, { arguments: "rich 🌧\", \"days\": [1," })),
+  chunk(toolFragment(0, { arguments: '{"city": "Zü' })),
+  chunk(toolFragment(0, { arguments: 'rich 🌧", "days": [1,' })),
   chunk(toolFragment(0, { arguments: " 2]}" })),
-  chunk(toolFragment(1, { id: "call_time", name: "get_time", arguments: "{\"tz\":\"Asia/" })),
-  chunk(toolFragment(1, { arguments: "Tokyo\"}" })),
+  chunk(toolFragment(1, { id: "call_time", name: "get_time", arguments: '{"tz":"Asia/' })),
+  chunk(toolFragment(1, { arguments: 'Tokyo"}' })),
   chunk({}, "tool_calls"),
 ];
 
-function encode(chunks: ChatCompletionChunk[], finish: (encoder: StreamEncoder) => Uint8Array[][] = (encoder) => [encoder.usage(usage, usageChunk), encoder.end()]): Uint8Array {
-  const encoder = anthropicSurface.createStreamEncoder({ includeUsage: false, modelId: "deepseek/deepseek-flash", requestId: "req_1" });
+function encode(
+  chunks: ChatCompletionChunk[],
+  finish: (encoder: StreamEncoder) => Uint8Array[][] = (encoder) => [encoder.usage(usage, usageChunk), encoder.end()],
+): Uint8Array {
+  const encoder = anthropicSurface.createStreamEncoder({
+    includeUsage: false,
+    modelId: "deepseek/deepseek-flash",
+    requestId: "req_1",
+  });
   const parts = [...chunks.flatMap((item) => encoder.chunk(item)), ...finish(encoder).flat()];
   const bytes = new Uint8Array(parts.reduce((total, part) => total + part.byteLength, 0));
   let offset = 0;
@@ -60,7 +94,8 @@ function responseOf(bytes: Uint8Array, cuts: number[] = []): Response {
   const points = [0, ...cuts.filter((cut) => cut > 0 && cut < bytes.length).sort((a, b) => a - b), bytes.length];
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
-      for (let index = 0; index < points.length - 1; index += 1) controller.enqueue(bytes.slice(points[index], points[index + 1]));
+      for (let index = 0; index < points.length - 1; index += 1)
+        controller.enqueue(bytes.slice(points[index], points[index + 1]));
       controller.close();
     },
   });
@@ -77,7 +112,8 @@ async function finalMessageOf(bytes: Uint8Array, cuts: number[] = []): Promise<M
 
 async function rawEventsOf(bytes: Uint8Array) {
   const events: Array<{ event: string | null; data: { type: string; index?: number } }> = [];
-  for await (const event of Stream.rawEvents(responseOf(bytes))) events.push({ event: event.event, data: JSON.parse(event.data) });
+  for await (const event of Stream.rawEvents(responseOf(bytes)))
+    events.push({ event: event.event, data: JSON.parse(event.data) });
   return events;
 }
 
@@ -91,12 +127,24 @@ describe("createAnthropicStreamEncoder", () => {
       model: "deepseek/deepseek-flash",
       stop_reason: "tool_use",
       stop_sequence: null,
-      usage: { input_tokens: 90, cache_creation_input_tokens: 50, cache_read_input_tokens: 1000, output_tokens: 42, output_tokens_details: { thinking_tokens: 12 } },
+      usage: {
+        input_tokens: 90,
+        cache_creation_input_tokens: 50,
+        cache_read_input_tokens: 1000,
+        output_tokens: 42,
+        output_tokens_details: { thinking_tokens: 12 },
+      },
     });
     expect(message.content).toEqual([
       { type: "thinking", thinking: "Weather first, then the time in 東京 🗼.", signature: "" },
       { type: "text", text: "Héllo wörld 🌏! Checking…", citations: null },
-      { type: "tool_use", id: "call_weather", name: "get_weather", input: { city: "Zürich 🌧", days: [1, 2] }, caller: { type: "direct" } },
+      {
+        type: "tool_use",
+        id: "call_weather",
+        name: "get_weather",
+        input: { city: "Zürich 🌧", days: [1, 2] },
+        caller: { type: "direct" },
+      },
       { type: "tool_use", id: "call_time", name: "get_time", input: { tz: "Asia/Tokyo" }, caller: { type: "direct" } },
     ]);
   });
@@ -112,18 +160,34 @@ describe("createAnthropicStreamEncoder", () => {
   it("writes each event as `event: <type>` + one `data:` line, in Anthropic's order, with block indexes from 0", async () => {
     const bytes = encode(REALISTIC);
     const text = new TextDecoder().decode(bytes);
-    expect(text.startsWith("event: message_start\ndata: {\"type\":\"message_start\",")).toBe(true);
-    expect(text.endsWith("event: message_stop\ndata: {\"type\":\"message_stop\"}\n\n")).toBe(true);
+    expect(text.startsWith('event: message_start\ndata: {"type":"message_start",')).toBe(true);
+    expect(text.endsWith('event: message_stop\ndata: {"type":"message_stop"}\n\n')).toBe(true);
     expect(text).not.toContain("[DONE]");
     const events = await rawEventsOf(bytes);
     for (const event of events) expect(event.event).toBe(event.data.type);
     expect(events.map((event) => `${event.data.type}${event.data.index ?? ""}`)).toEqual([
-      "message_start", "ping",
-      "content_block_start0", "content_block_delta0", "content_block_delta0", "content_block_stop0",
-      "content_block_start1", "content_block_delta1", "content_block_delta1", "content_block_delta1", "content_block_stop1",
-      "content_block_start2", "content_block_delta2", "content_block_delta2", "content_block_delta2", "content_block_stop2",
-      "content_block_start3", "content_block_delta3", "content_block_delta3", "content_block_stop3",
-      "message_delta", "message_stop",
+      "message_start",
+      "ping",
+      "content_block_start0",
+      "content_block_delta0",
+      "content_block_delta0",
+      "content_block_stop0",
+      "content_block_start1",
+      "content_block_delta1",
+      "content_block_delta1",
+      "content_block_delta1",
+      "content_block_stop1",
+      "content_block_start2",
+      "content_block_delta2",
+      "content_block_delta2",
+      "content_block_delta2",
+      "content_block_stop2",
+      "content_block_start3",
+      "content_block_delta3",
+      "content_block_delta3",
+      "content_block_stop3",
+      "message_delta",
+      "message_stop",
     ]);
     const start = events[0]?.data as unknown as { message: Message };
     expect(start.message.content).toEqual([]);
@@ -137,12 +201,14 @@ describe("createAnthropicStreamEncoder", () => {
   });
 
   it("opens a new block when text follows a tool call, and tells apart tool calls that share index 0 by id", async () => {
-    const message = await finalMessageOf(encode([
-      chunk(toolFragment(0, { id: "a", name: "one", arguments: "{}" })),
-      chunk(toolFragment(0, { id: "b", name: "two", arguments: "{\"x\":1}" })),
-      chunk({ content: "done" }),
-      chunk({}, "stop"),
-    ]));
+    const message = await finalMessageOf(
+      encode([
+        chunk(toolFragment(0, { id: "a", name: "one", arguments: "{}" })),
+        chunk(toolFragment(0, { id: "b", name: "two", arguments: '{"x":1}' })),
+        chunk({ content: "done" }),
+        chunk({}, "stop"),
+      ]),
+    );
     expect(message.content.map((block) => block.type)).toEqual(["tool_use", "tool_use", "text"]);
     expect(message.content[1]).toMatchObject({ id: "b", name: "two", input: { x: 1 } });
     expect(message.stop_reason).toBe("tool_use");
@@ -161,7 +227,11 @@ describe("createAnthropicStreamEncoder", () => {
 
   it("still produces a valid message when nothing arrived and no usage was reported", async () => {
     const message = await finalMessageOf(encode([], (encoder) => [encoder.end()]));
-    expect(message).toMatchObject({ content: [], stop_reason: "end_turn", usage: { input_tokens: 0, output_tokens: 0 } });
+    expect(message).toMatchObject({
+      content: [],
+      stop_reason: "end_turn",
+      usage: { input_tokens: 0, output_tokens: 0 },
+    });
     expect(message.id).toMatch(/^msg_/);
   });
 
@@ -173,9 +243,14 @@ describe("createAnthropicStreamEncoder", () => {
 
   it("sends an Anthropic error event that the SDK raises as an APIError of the right type, then nothing more", async () => {
     const encoder = createAnthropicStreamEncoder({ modelId: "m" });
-    const parts = [...encoder.chunk(chunk({ content: "partial" })), ...encoder.error(new GatewayError("upstream_rate_limited", "The upstream provider is rate limiting."))];
+    const parts = [
+      ...encoder.chunk(chunk({ content: "partial" })),
+      ...encoder.error(new GatewayError("upstream_rate_limited", "The upstream provider is rate limiting.")),
+    ];
     const last = new TextDecoder().decode(parts.at(-1));
-    expect(last).toBe("event: error\ndata: {\"type\":\"error\",\"error\":{\"type\":\"rate_limit_error\",\"message\":\"The upstream provider is rate limiting.\"}}\n\n");
+    expect(last).toBe(
+      'event: error\ndata: {"type":"error","error":{"type":"rate_limit_error","message":"The upstream provider is rate limiting."}}\n\n',
+    );
     expect(encoder.end()).toEqual([]);
     expect(encoder.chunk(chunk({ content: "late" }))).toEqual([]);
 
@@ -183,7 +258,11 @@ describe("createAnthropicStreamEncoder", () => {
     const seen: string[] = [];
     const failure = await (async () => {
       try {
-        for await (const event of Stream.fromSSEResponse<RawMessageStreamEvent>(responseOf(bytes), new AbortController())) seen.push(event.type);
+        for await (const event of Stream.fromSSEResponse<RawMessageStreamEvent>(
+          responseOf(bytes),
+          new AbortController(),
+        ))
+          seen.push(event.type);
       } catch (error) {
         return error;
       }

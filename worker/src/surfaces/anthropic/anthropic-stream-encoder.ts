@@ -10,7 +10,8 @@
  * |---|---|
  * | `delta.reasoning_content` | `thinking` block, `thinking_delta` (signature stays empty: omnizen cannot sign) |
  * | `delta.content` | `text` block, `text_delta` |
- * | `delta.tool_calls[]` (per OpenAI `index`, or a new `id` at the same index) | `tool_use` block `{id, name, input: {}}`, `input_json_delta` with the argument fragments |
+ * | `delta.tool_calls[]` (per OpenAI `index`, or a new `id` at the same index) | `tool_use` block `{id, name, input:
+ * {}}`, `input_json_delta` with the argument fragments |
  *
  * A block closes when a block of another kind (or another tool call) starts; indexes count from 0 in order of
  * appearance. Blocks cannot reopen, so an argument fragment for a tool call whose block already closed is dropped;
@@ -27,11 +28,20 @@ import { anthropicMessageId, renderAnthropicUsage, toolUseId } from "./render-an
 
 type Json = Record<string, unknown>;
 type OpenBlock = { kind: "thinking" | "text" | "tool"; index: number };
-type AnthropicStreamEvent = RawMessageStreamEvent | { type: "ping" } | { type: "error"; error: { type: string; message: string } };
+type AnthropicStreamEvent =
+  RawMessageStreamEvent | { type: "ping" } | { type: "error"; error: { type: string; message: string } };
 
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 const textEncoder = new TextEncoder();
-const ZERO_USAGE: NormalizedUsage = { inputUncached: 0, cacheRead: 0, cacheWrite: 0, output: 0, reasoning: 0, source: "estimated" };
+const ZERO_USAGE: NormalizedUsage = {
+  inputUncached: 0,
+  cacheRead: 0,
+  cacheWrite: 0,
+  output: 0,
+  reasoning: 0,
+  source: "estimated",
+};
 
 /** One SSE event with Anthropic's `event:` line; JSON has no raw newlines, so one `data:` line suffices. */
 function encodeEvent(event: AnthropicStreamEvent): Uint8Array {
@@ -42,7 +52,11 @@ function encodeEvent(event: AnthropicStreamEvent): Uint8Array {
  * A stateful encoder for one response. Anthropic always reports usage, so `includeUsage` is ignored; the route
  * should call `usage()` before `end()` (with the upstream's numbers), else `message_delta` reports zeros.
  */
-export function createAnthropicStreamEncoder(options: { modelId: string; requestId?: string; includeUsage?: boolean }): StreamEncoder {
+export function createAnthropicStreamEncoder(options: {
+  modelId: string;
+  requestId?: string;
+  includeUsage?: boolean;
+}): StreamEncoder {
   let started = false;
   let finished = false;
   let nextIndex = 0;
@@ -89,9 +103,10 @@ export function createAnthropicStreamEncoder(options: { modelId: string; request
     if (open?.kind === kind) return open.index;
     out.push(...close());
     open = { kind, index: nextIndex++ };
-    const contentBlock = kind === "thinking"
-      ? { type: "thinking" as const, thinking: "", signature: "" }
-      : { type: "text" as const, text: "", citations: null };
+    const contentBlock =
+      kind === "thinking"
+        ? { type: "thinking" as const, thinking: "", signature: "" }
+        : { type: "text" as const, text: "", citations: null };
     out.push(encodeEvent({ type: "content_block_start", index: open.index, content_block: contentBlock }));
     return open.index;
   };
@@ -107,20 +122,26 @@ export function createAnthropicStreamEncoder(options: { modelId: string; request
       tools.set(openaiIndex, tool);
       open = { kind: "tool", index: tool.index };
       const name = typeof functionCall.name === "string" ? functionCall.name : "";
-      out.push(encodeEvent({
-        type: "content_block_start",
-        index: tool.index,
-        content_block: { type: "tool_use", id: tool.id, name, input: {}, caller: { type: "direct" } },
-      }));
+      out.push(
+        encodeEvent({
+          type: "content_block_start",
+          index: tool.index,
+          content_block: { type: "tool_use", id: tool.id, name, input: {}, caller: { type: "direct" } },
+        }),
+      );
     }
     if (open?.index !== tool.index) return;
-    const argumentsFragment = isObject(functionCall.arguments) ? JSON.stringify(functionCall.arguments) : functionCall.arguments;
+    const argumentsFragment = isObject(functionCall.arguments)
+      ? JSON.stringify(functionCall.arguments)
+      : functionCall.arguments;
     if (typeof argumentsFragment === "string" && argumentsFragment !== "") {
-      out.push(encodeEvent({
-        type: "content_block_delta",
-        index: tool.index,
-        delta: { type: "input_json_delta", partial_json: argumentsFragment },
-      }));
+      out.push(
+        encodeEvent({
+          type: "content_block_delta",
+          index: tool.index,
+          delta: { type: "input_json_delta", partial_json: argumentsFragment },
+        }),
+      );
     }
   };
 
@@ -132,11 +153,19 @@ export function createAnthropicStreamEncoder(options: { modelId: string; request
         const delta = isObject(choice.delta) ? choice.delta : {};
         if (typeof delta.reasoning_content === "string" && delta.reasoning_content !== "") {
           const index = ensureBlock("thinking", out);
-          out.push(encodeEvent({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: delta.reasoning_content } }));
+          out.push(
+            encodeEvent({
+              type: "content_block_delta",
+              index,
+              delta: { type: "thinking_delta", thinking: delta.reasoning_content },
+            }),
+          );
         }
         if (typeof delta.content === "string" && delta.content !== "") {
           const index = ensureBlock("text", out);
-          out.push(encodeEvent({ type: "content_block_delta", index, delta: { type: "text_delta", text: delta.content } }));
+          out.push(
+            encodeEvent({ type: "content_block_delta", index, delta: { type: "text_delta", text: delta.content } }),
+          );
         }
         if (Array.isArray(delta.tool_calls)) {
           for (const fragment of delta.tool_calls) if (isObject(fragment)) toolFragment(fragment, out);
@@ -162,7 +191,12 @@ export function createAnthropicStreamEncoder(options: { modelId: string; request
       out.push(
         encodeEvent({
           type: "message_delta",
-          delta: { stop_reason: stop.stopReason, stop_sequence: stop.stopSequence, stop_details: null, container: null },
+          delta: {
+            stop_reason: stop.stopReason,
+            stop_sequence: stop.stopSequence,
+            stop_details: null,
+            container: null,
+          },
           usage: deltaUsage(finalUsage ?? ZERO_USAGE),
         }),
         encodeEvent({ type: "message_stop" }),
@@ -173,7 +207,9 @@ export function createAnthropicStreamEncoder(options: { modelId: string; request
     error(error: GatewayError) {
       if (finished) return [];
       finished = true;
-      return [encodeEvent({ type: "error", error: { type: anthropicErrorType(error.status), message: error.message } })];
+      return [
+        encodeEvent({ type: "error", error: { type: anthropicErrorType(error.status), message: error.message } }),
+      ];
     },
   };
 }

@@ -45,7 +45,8 @@ export function convertFromAnthropicMessages(messages: readonly AnthropicMessage
 
 function systemTexts(content: readonly AnthropicContentBlock[], param: string): string[] {
   return content.map((block, blockIndex) => {
-    if (block.type !== "text") throw invalidRequest(`${param}.content[${blockIndex}]`, "system messages may only hold text blocks");
+    if (block.type !== "text")
+      throw invalidRequest(`${param}.content[${blockIndex}]`, "system messages may only hold text blocks");
     return block.text;
   });
 }
@@ -129,13 +130,17 @@ function convertToolResult(block: AnthropicToolResultBlock): { message: OpenAIMe
 }
 
 function imagePart(block: ImageBlock): OpenAIContentPart {
-  const url = block.source.type === "base64" ? `data:${block.source.media_type};base64,${block.source.data}` : block.source.url;
+  const url =
+    block.source.type === "base64" ? `data:${block.source.media_type};base64,${block.source.data}` : block.source.url;
   return { type: "image_url", image_url: { url } };
 }
 
 function plainTextDocument(block: Extract<AnthropicContentBlock, { type: "document" }>, param: string): string {
   if (block.source.type !== "text" || typeof block.source.data !== "string") {
-    throw invalidRequest(`${param}.source`, "only plain-text documents (source.type \"text\") are supported on this route");
+    throw invalidRequest(
+      `${param}.source`,
+      'only plain-text documents (source.type "text") are supported on this route',
+    );
   }
   return block.source.data;
 }

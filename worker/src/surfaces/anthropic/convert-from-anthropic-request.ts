@@ -13,20 +13,26 @@
  * | `image` block, any other source (file) | refuse | 400 `messages[i].content[j].source.type` |
  * | `document` block, plain-text source | map | text |
  * | `document` block, PDF / url / file / content source | refuse | 400 `messages[i].content[j].source` |
- * | `tool_use` block (assistant) | map | `tool_calls[]` `{id, type: "function", function: {name, arguments: JSON.stringify(input)}}` |
- * | `tool_result` block (user) | map | one `tool` message per result (`tool_call_id`), before the user's remaining content |
+ * | `tool_use` block (assistant) | map | `tool_calls[]` `{id, type: "function", function: {name, arguments:
+ * JSON.stringify(input)}}` |
+ * | `tool_result` block (user) | map | one `tool` message per result (`tool_call_id`), before the user's remaining
+ * content |
  * | `tool_result.content` | map | text blocks joined; images move to the user message that follows the tool messages |
- * | `tool_result.content` other blocks (document, search_result, tool_reference, ...) | refuse | 400 `messages[i].content[j].content[k].type` |
+ * | `tool_result.content` other blocks (document, search_result, tool_reference, ...) | refuse | 400
+ * `messages[i].content[j].content[k].type` |
  * | `tool_result.is_error: true` | map | content prefixed with `Error: ` (OpenAI has no error flag) |
- * | `tool_use` in a user / `tool_result`, image or document in an assistant message | refuse | 400 `messages[i].content[j]` |
+ * | `tool_use` in a user / `tool_result`, image or document in an assistant message | refuse | 400
+ * `messages[i].content[j]` |
  * | `thinking` / `redacted_thinking` blocks in history | drop | signatures only mean something to Anthropic itself |
  * | other block types (server tool results, search results, ...) | refuse | 400 `messages[i].content[j].type` |
  * | `cache_control` (anywhere) | drop | no portable equivalent; the native Anthropic route keeps it |
- * | `tools[]` `{name, description, input_schema}` (type absent or `custom`) | map | `{type: "function", function: {name, description, parameters}}` |
+ * | `tools[]` `{name, description, input_schema}` (type absent or `custom`) | map | `{type: "function", function:
+ * {name, description, parameters}}` |
  * | `tools[]` other fields (`strict`, `defer_loading`, `input_examples`, ...) | drop | |
  * | `tools[]` without `input_schema` | refuse | 400 `tools[i].input_schema` |
  * | `tools[]` server tools (any other `type`: web search, bash, computer, ...) | refuse | 400 `tools[i]` |
- * | `tool_choice` auto / any / tool / none | map | `"auto"` / `"required"` / `{type: "function", function: {name}}` / `"none"` |
+ * | `tool_choice` auto / any / tool / none | map | `"auto"` / `"required"` / `{type: "function", function: {name}}` /
+ * `"none"` |
  * | `tool_choice` naming an undeclared tool, or any / tool without `tools` | refuse | 400 `tool_choice` (`.name`) |
  * | `tool_choice` auto / none without `tools` | drop | OpenAI refuses `tool_choice` without tools |
  * | `tool_choice.disable_parallel_tool_use: true` | map | `parallel_tool_calls: false` |
@@ -34,16 +40,25 @@
  * | `stop_sequences` (more than 4) | refuse | 400 `stop_sequences` (OpenAI's limit) |
  * | `temperature` (0..1), `top_p` | map | same |
  * | `top_k` | drop | not in Chat Completions |
- * | `thinking: {type: "enabled", budget_tokens}` | map | `reasoning_effort`: <= 2048 `low`, <= 8192 `medium`, else `high` |
+ * | `thinking: {type: "enabled", budget_tokens}` | map | `reasoning_effort`: <= 2048 `low`, <= 8192 `medium`, else
+ * `high` |
  * | `thinking` disabled / adaptive / between_tools | drop | the upstream's default |
- * | `output_config.effort` low / medium / high / xhigh / max | map | `reasoning_effort` low / medium / high / high / high (wins over `thinking`) |
- * | `output_config.format` `{type: "json_schema", schema}` | map | `response_format: {type: "json_schema", json_schema: {name: "output", schema}}` |
+ * | `output_config.effort` low / medium / high / xhigh / max | map | `reasoning_effort` low / medium / high / high /
+ * high (wins over `thinking`) |
+ * | `output_config.format` `{type: "json_schema", schema}` | map | `response_format: {type: "json_schema", json_schema:
+ * {name: "output", schema}}` |
  * | `metadata.user_id` | map | `user` |
  * | `stream` | map | `stream`; when true also `stream_options: {include_usage: true}` |
- * | anything else (`service_tier`, `speed`, `container`, `inference_geo`, `diagnostics`, top-level `cache_control`, ...) | drop | |
+ * | anything else (`service_tier`, `speed`, `container`, `inference_geo`, `diagnostics`, top-level `cache_control`,
+ * ...) | drop | |
  */
 import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
-import { convertFromAnthropicMessages, invalidRequest, joinText, type OpenAIMessage } from "./convert-from-anthropic-messages.ts";
+import {
+  convertFromAnthropicMessages,
+  invalidRequest,
+  joinText,
+  type OpenAIMessage,
+} from "./convert-from-anthropic-messages.ts";
 import type { AnthropicRequest } from "./parse-anthropic-request.ts";
 
 type ReasoningEffort = "low" | "medium" | "high";
@@ -70,7 +85,10 @@ export function convertFromAnthropicRequest(body: AnthropicRequest): ChatComplet
   if (body.top_p !== undefined) request.top_p = body.top_p;
   if (body.stop_sequences && body.stop_sequences.length > 0) {
     if (body.stop_sequences.length > MAX_STOP_SEQUENCES) {
-      throw invalidRequest("stop_sequences", `at most ${MAX_STOP_SEQUENCES} stop sequences are supported on this route`);
+      throw invalidRequest(
+        "stop_sequences",
+        `at most ${MAX_STOP_SEQUENCES} stop sequences are supported on this route`,
+      );
     }
     request.stop = body.stop_sequences;
   }
@@ -79,7 +97,10 @@ export function convertFromAnthropicRequest(body: AnthropicRequest): ChatComplet
   const reasoningEffort = convertReasoningEffort(body);
   if (reasoningEffort) request.reasoning_effort = reasoningEffort;
   if (body.output_config?.format) {
-    request.response_format = { type: "json_schema", json_schema: { name: "output", schema: body.output_config.format.schema } };
+    request.response_format = {
+      type: "json_schema",
+      json_schema: { name: "output", schema: body.output_config.format.schema },
+    };
   }
   Object.assign(request, convertTools(body));
   return request;
@@ -89,7 +110,10 @@ export function convertFromAnthropicRequest(body: AnthropicRequest): ChatComplet
 function convertTools(body: AnthropicRequest): Pick<ChatCompletionRequest, "tools"> & Record<string, unknown> {
   const tools = (body.tools ?? []).map((tool, toolIndex) => {
     if (tool.type !== undefined && tool.type !== null && tool.type !== "custom") {
-      throw invalidRequest(`tools[${toolIndex}]`, "server tools are not supported on this route; declare client tools with name, description and input_schema");
+      throw invalidRequest(
+        `tools[${toolIndex}]`,
+        "server tools are not supported on this route; declare client tools with name, description and input_schema",
+      );
     }
     if (!tool.input_schema) throw invalidRequest(`tools[${toolIndex}].input_schema`, "input_schema is required");
     const description = tool.description === undefined ? {} : { description: tool.description };
@@ -97,7 +121,8 @@ function convertTools(body: AnthropicRequest): Pick<ChatCompletionRequest, "tool
   });
   const choice = body.tool_choice;
   if (tools.length === 0) {
-    if (choice?.type === "any" || choice?.type === "tool") throw invalidRequest("tool_choice", "tool_choice requires tools");
+    if (choice?.type === "any" || choice?.type === "tool")
+      throw invalidRequest("tool_choice", "tool_choice requires tools");
     return {};
   }
   const converted: Pick<ChatCompletionRequest, "tools"> & Record<string, unknown> = { tools };

@@ -3,7 +3,8 @@
  *
  * | finish_reason | stop_reason |
  * |---|---|
- * | `stop` | `end_turn`; `stop_sequence` when the upstream names the matched stop sequence; `tool_use` if the answer has tool calls |
+ * | `stop` | `end_turn`; `stop_sequence` when the upstream names the matched stop sequence; `tool_use` if the answer
+ * has tool calls |
  * | `length` | `max_tokens` |
  * | `tool_calls`, `function_call` | `tool_use` |
  * | `content_filter` | `refusal` |
@@ -21,7 +22,10 @@ export interface AnthropicStop {
  * Some upstreams report a stop by tool call as `finish_reason: "stop"`; the tool calls decide then, because Anthropic
  * clients continue their agent loop on `tool_use`.
  */
-export function mapFinishReason(finishReason: string | null | undefined, options: { hasToolCalls: boolean; matchedStopSequence: string | null }): AnthropicStop {
+export function mapFinishReason(
+  finishReason: string | null | undefined,
+  options: { hasToolCalls: boolean; matchedStopSequence: string | null },
+): AnthropicStop {
   switch (finishReason) {
     case "length":
       return { stopReason: "max_tokens", stopSequence: null };

@@ -77,7 +77,10 @@ const contentBlockSchema = z.discriminatedUnion(
     z.looseObject({ type: z.literal("thinking") }),
     z.looseObject({ type: z.literal("redacted_thinking") }),
   ],
-  unsupported("content block type", "text, image, document (plain text), tool_use, tool_result, thinking, redacted_thinking"),
+  unsupported(
+    "content block type",
+    "text, image, document (plain text), tool_use, tool_result, thinking, redacted_thinking",
+  ),
 );
 
 const messageSchema = z.looseObject({

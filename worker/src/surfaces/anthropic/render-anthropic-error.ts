@@ -60,5 +60,9 @@ export function anthropicErrorType(status: number): AnthropicErrorType {
  * request content, upstream bodies or keys.
  */
 export function renderAnthropicError(error: GatewayError, requestId: string | null): AnthropicErrorBody {
-  return { type: "error", error: { type: anthropicErrorType(error.status), message: error.message }, request_id: requestId };
+  return {
+    type: "error",
+    error: { type: anthropicErrorType(error.status), message: error.message },
+    request_id: requestId,
+  };
 }

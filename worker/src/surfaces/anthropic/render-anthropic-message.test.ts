@@ -5,9 +5,20 @@ import type { NormalizedUsage } from "../../lib/usage.ts";
 import { anthropicSurface } from "./anthropic-surface.ts";
 import { renderAnthropicMessage } from "./render-anthropic-message.ts";
 
-const usage: NormalizedUsage = { inputUncached: 120, cacheRead: 800, cacheWrite: 64, output: 57, reasoning: 20, source: "provider" };
+const usage: NormalizedUsage = {
+  inputUncached: 120,
+  cacheRead: 800,
+  cacheWrite: 64,
+  output: 57,
+  reasoning: 20,
+  source: "provider",
+};
 
-function completion(message: Record<string, unknown>, finishReason: string | null, choiceExtra: Record<string, unknown> = {}): ChatCompletion {
+function completion(
+  message: Record<string, unknown>,
+  finishReason: string | null,
+  choiceExtra: Record<string, unknown> = {},
+): ChatCompletion {
   return {
     id: "chatcmpl-abc123",
     object: "chat.completion",
@@ -20,14 +31,21 @@ function completion(message: Record<string, unknown>, finishReason: string | nul
 
 describe("renderAnthropicMessage", () => {
   it("renders thinking, text and tool_use blocks in Anthropic's order with parsed inputs and the usage split", () => {
-    const body = completion({
-      content: "Let me check both.",
-      reasoning_content: "The user wants weather and time.",
-      tool_calls: [
-        { id: "call_1", type: "function", function: { name: "get_weather", arguments: "{\"city\":\"Zürich\",\"units\":[\"c\"]}" } },
-        { id: "call_2", type: "function", function: { name: "get_time", arguments: "{\"tz\": \"Asia/Dha" } },
-      ],
-    }, "tool_calls");
+    const body = completion(
+      {
+        content: "Let me check both.",
+        reasoning_content: "The user wants weather and time.",
+        tool_calls: [
+          {
+            id: "call_1",
+            type: "function",
+            function: { name: "get_weather", arguments: '{"city":"Zürich","units":["c"]}' },
+          },
+          { id: "call_2", type: "function", function: { name: "get_time", arguments: '{"tz": "Asia/Dha' } },
+        ],
+      },
+      "tool_calls",
+    );
     const expected: Message = {
       id: "msg_chatcmpl-abc123",
       type: "message",
@@ -36,7 +54,13 @@ describe("renderAnthropicMessage", () => {
       content: [
         { type: "thinking", thinking: "The user wants weather and time.", signature: "" },
         { type: "text", text: "Let me check both.", citations: null },
-        { type: "tool_use", id: "call_1", name: "get_weather", input: { city: "Zürich", units: ["c"] }, caller: { type: "direct" } },
+        {
+          type: "tool_use",
+          id: "call_1",
+          name: "get_weather",
+          input: { city: "Zürich", units: ["c"] },
+          caller: { type: "direct" },
+        },
         { type: "tool_use", id: "call_2", name: "get_time", input: {}, caller: { type: "direct" } },
       ],
       stop_reason: "tool_use",
@@ -61,7 +85,11 @@ describe("renderAnthropicMessage", () => {
   });
 
   it("maps every finish_reason to a stop_reason", () => {
-    const stopOf = (finishReason: string | null, extra: Record<string, unknown> = {}, message: Record<string, unknown> = { content: "ok" }) => {
+    const stopOf = (
+      finishReason: string | null,
+      extra: Record<string, unknown> = {},
+      message: Record<string, unknown> = { content: "ok" },
+    ) => {
       const rendered = renderAnthropicMessage(completion(message, finishReason, extra), usage, "m");
       return [rendered.stop_reason, rendered.stop_sequence];
     };
@@ -75,35 +103,76 @@ describe("renderAnthropicMessage", () => {
     expect(stopOf("stop", { stop_reason: 128_001 })).toEqual(["end_turn", null]);
     expect(stopOf("stop", { matched_stop: "END" })).toEqual(["stop_sequence", "END"]);
     // Some upstreams finish a tool call with "stop".
-    expect(stopOf("stop", {}, { content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] })).toEqual(["tool_use", null]);
+    expect(
+      stopOf(
+        "stop",
+        {},
+        { content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: "{}" } }] },
+      ),
+    ).toEqual(["tool_use", null]);
   });
 
   it("never throws on odd upstream content", () => {
-    const rendered = renderAnthropicMessage(completion({
-      content: null,
-      reasoning_content: "",
-      tool_calls: [{ type: "function", function: { name: "f", arguments: "[1,2]" } }, { id: "c2", function: { arguments: "not json" } }, "junk"],
-    }, "tool_calls"), usage, "m");
+    const rendered = renderAnthropicMessage(
+      completion(
+        {
+          content: null,
+          reasoning_content: "",
+          tool_calls: [
+            { type: "function", function: { name: "f", arguments: "[1,2]" } },
+            { id: "c2", function: { arguments: "not json" } },
+            "junk",
+          ],
+        },
+        "tool_calls",
+      ),
+      usage,
+      "m",
+    );
     expect(rendered.content).toHaveLength(2);
     expect(rendered.content[0]).toMatchObject({ type: "tool_use", name: "f", input: {} });
     expect(rendered.content[0]).toHaveProperty("id", expect.stringMatching(/^toolu_[0-9a-f]{32}$/));
     expect(rendered.content[1]).toMatchObject({ type: "tool_use", id: "c2", name: "", input: {} });
     expect(renderAnthropicMessage({ ...completion({}, "stop"), choices: [] }, usage, "m").content).toEqual([]);
-    expect(renderAnthropicMessage(completion({ content: null, refusal: "I can't help with that." }, "content_filter"), usage, "m").content)
-      .toEqual([{ type: "text", text: "I can't help with that.", citations: null }]);
-    expect(renderAnthropicMessage(completion({ content: [{ type: "text", text: "a" }, { type: "text", text: "b" }] }, "stop"), usage, "m").content)
-      .toEqual([{ type: "text", text: "ab", citations: null }]);
+    expect(
+      renderAnthropicMessage(
+        completion({ content: null, refusal: "I can't help with that." }, "content_filter"),
+        usage,
+        "m",
+      ).content,
+    ).toEqual([{ type: "text", text: "I can't help with that.", citations: null }]);
+    expect(
+      renderAnthropicMessage(
+        completion(
+          {
+            content: [
+              { type: "text", text: "a" },
+              { type: "text", text: "b" },
+            ],
+          },
+          "stop",
+        ),
+        usage,
+        "m",
+      ).content,
+    ).toEqual([{ type: "text", text: "ab", citations: null }]);
   });
 
   it("omits output_tokens_details without reasoning and does not double the msg_ prefix", () => {
-    const rendered = renderAnthropicMessage({ ...completion({ content: "hi" }, "stop"), id: "msg_01ABC" }, { ...usage, reasoning: 0 }, "m");
+    const rendered = renderAnthropicMessage(
+      { ...completion({ content: "hi" }, "stop"), id: "msg_01ABC" },
+      { ...usage, reasoning: 0 },
+      "m",
+    );
     expect(rendered.id).toBe("msg_01ABC");
     expect(rendered.usage.output_tokens_details).toBeNull();
   });
 
   it("is what anthropicSurface.renderJson returns, with the model from the body", () => {
     const body = completion({ content: "hi" }, "stop");
-    expect(anthropicSurface.renderJson(body, usage)).toEqual(renderAnthropicMessage(body, usage, "deepseek/deepseek-flash"));
+    expect(anthropicSurface.renderJson(body, usage)).toEqual(
+      renderAnthropicMessage(body, usage, "deepseek/deepseek-flash"),
+    );
     expect(anthropicSurface.name).toBe("anthropic");
   });
 });

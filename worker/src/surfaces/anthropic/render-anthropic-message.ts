@@ -9,7 +9,8 @@ import { mapFinishReason, matchedStopSequence } from "./map-finish-reason.ts";
 
 type Json = Record<string, unknown>;
 
-const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * `{type: "message", role: "assistant", id: "msg_" + body.id, model: modelId, content, stop_reason, usage}` with the

@@ -2,7 +2,11 @@ import { describe, expect, it } from "vitest";
 import { GatewayError } from "../../errors.ts";
 import { applyMessagesFieldPolicy, forwardedAnthropicBetas } from "./request-fields.ts";
 
-const base = { model: "anthropic/claude-haiku-5-5", max_tokens: 10, messages: [{ role: "user", content: [{ type: "text", text: "Hi" }] }] };
+const base = {
+  model: "anthropic/claude-haiku-5-5",
+  max_tokens: 10,
+  messages: [{ role: "user", content: [{ type: "text", text: "Hi" }] }],
+};
 
 function refusal(run: () => unknown): GatewayError {
   try {
@@ -17,7 +21,13 @@ function refusal(run: () => unknown): GatewayError {
 
 describe("applyMessagesFieldPolicy", () => {
   it("passes token-priced fields (1-hour cache_control included) and forces the standard tier", () => {
-    const body = { ...base, top_k: 5, thinking: { type: "enabled", budget_tokens: 2048 }, cache_control: { type: "ephemeral", ttl: "1h" }, service_tier: "auto" };
+    const body = {
+      ...base,
+      top_k: 5,
+      thinking: { type: "enabled", budget_tokens: 2048 },
+      cache_control: { type: "ephemeral", ttl: "1h" },
+      service_tier: "auto",
+    };
     expect(applyMessagesFieldPolicy(body)).toEqual({ ...body, service_tier: "standard_only" });
     expect(applyMessagesFieldPolicy(base)).toEqual({ ...base, service_tier: "standard_only" });
   });
@@ -38,31 +48,44 @@ describe("applyMessagesFieldPolicy", () => {
 
   it("strips harmless defaults and diagnostics, keeps clearing edits", () => {
     const edits = { edits: [{ type: "clear_tool_uses_20250919" }, { type: "clear_thinking_20251015" }] };
-    const body = applyMessagesFieldPolicy({ ...base, speed: "standard", inference_geo: "global", diagnostics: { cache: true }, context_management: edits });
+    const body = applyMessagesFieldPolicy({
+      ...base,
+      speed: "standard",
+      inference_geo: "global",
+      diagnostics: { cache: true },
+      context_management: edits,
+    });
     expect(body).toEqual({ ...base, context_management: edits, service_tier: "standard_only" });
   });
 });
 
 describe("forwardedAnthropicBetas", () => {
   it("strips an unknown beta rather than forwarding it", () => {
-    expect(forwardedAnthropicBetas("some-new-beta-2027-01-01, interleaved-thinking-2025-05-14")).toBe("interleaved-thinking-2025-05-14");
+    expect(forwardedAnthropicBetas("some-new-beta-2027-01-01, interleaved-thinking-2025-05-14")).toBe(
+      "interleaved-thinking-2025-05-14",
+    );
     expect(forwardedAnthropicBetas("some-new-beta-2027-01-01")).toBeNull();
   });
 
   it("forwards the token-priced betas and strips cache diagnosis", () => {
-    expect(forwardedAnthropicBetas("interleaved-thinking-2025-05-14, extended-cache-ttl-2025-04-11,cache-diagnosis-2026-04-07")).toBe(
-      "interleaved-thinking-2025-05-14,extended-cache-ttl-2025-04-11",
-    );
+    expect(
+      forwardedAnthropicBetas(
+        "interleaved-thinking-2025-05-14, extended-cache-ttl-2025-04-11,cache-diagnosis-2026-04-07",
+      ),
+    ).toBe("interleaved-thinking-2025-05-14,extended-cache-ttl-2025-04-11");
     expect(forwardedAnthropicBetas("cache-diagnosis-2026-04-07")).toBeNull();
     expect(forwardedAnthropicBetas(null)).toBeNull();
   });
 
-  it.each(["context-1m-2025-08-07", "mcp-client-2025-11-20", "code-execution-2025-08-25", "web-fetch-2025-09-10", "files-api-2025-04-14"])(
-    "refuses %s, naming it",
-    (beta) => {
-      const error = refusal(() => forwardedAnthropicBetas(`interleaved-thinking-2025-05-14,${beta}`));
-      expect(error.param).toBe("anthropic-beta");
-      expect(error.message).toContain(beta);
-    },
-  );
+  it.each([
+    "context-1m-2025-08-07",
+    "mcp-client-2025-11-20",
+    "code-execution-2025-08-25",
+    "web-fetch-2025-09-10",
+    "files-api-2025-04-14",
+  ])("refuses %s, naming it", (beta) => {
+    const error = refusal(() => forwardedAnthropicBetas(`interleaved-thinking-2025-05-14,${beta}`));
+    expect(error.param).toBe("anthropic-beta");
+    expect(error.message).toContain(beta);
+  });
 });

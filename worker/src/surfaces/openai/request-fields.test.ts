@@ -19,7 +19,16 @@ function refusal(request: Record<string, unknown>): { param: string | null | und
 
 describe("applyChatFieldPolicy", () => {
   it("passes the token-priced fields through unchanged", () => {
-    const request = { ...base, temperature: 0.2, n: 1, logprobs: true, prediction: { type: "content", content: "x" }, reasoning_effort: "low", user: "u1", parallel_tool_calls: false };
+    const request = {
+      ...base,
+      temperature: 0.2,
+      n: 1,
+      logprobs: true,
+      prediction: { type: "content", content: "x" },
+      reasoning_effort: "low",
+      user: "u1",
+      parallel_tool_calls: false,
+    };
     expect(applyChatFieldPolicy(request)).toEqual(request);
   });
 
@@ -40,24 +49,49 @@ describe("applyChatFieldPolicy", () => {
   });
 
   it("strips the harmless defaults and the OpenAI-account fields", () => {
-    const request = { ...base, store: false, metadata: { a: "b" }, service_tier: "auto", modalities: ["text"], prompt_cache_retention: "in_memory", audio: null };
+    const request = {
+      ...base,
+      store: false,
+      metadata: { a: "b" },
+      service_tier: "auto",
+      modalities: ["text"],
+      prompt_cache_retention: "in_memory",
+      audio: null,
+    };
     expect(applyChatFieldPolicy(request)).toEqual(base);
   });
 
   it("refuses audio input parts and provider file ids, naming the part", () => {
-    const audio = refusal({ messages: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "", format: "wav" } }] }] });
+    const audio = refusal({
+      messages: [{ role: "user", content: [{ type: "input_audio", input_audio: { data: "", format: "wav" } }] }],
+    });
     expect(audio.param).toBe("messages[0].content[0].type");
-    const file = refusal({ messages: [{ role: "user", content: [{ type: "text", text: "x" }, { type: "file", file: { file_id: "file-1" } }] }] });
+    const file = refusal({
+      messages: [
+        {
+          role: "user",
+          content: [
+            { type: "text", text: "x" },
+            { type: "file", file: { file_id: "file-1" } },
+          ],
+        },
+      ],
+    });
     expect(file.param).toBe("messages[0].content[1].file.file_id");
   });
 
   it("refuses provider-hosted tools, naming the tool's type", () => {
-    const tools = [{ type: "function", function: { name: "f" } }, { type: "builtin_function", function: { name: "$web_search" } }];
+    const tools = [
+      { type: "function", function: { name: "f" } },
+      { type: "builtin_function", function: { name: "$web_search" } },
+    ];
     expect(refusal({ tools }).param).toBe("tools[1].type");
     expect(refusal({ tools: [{ type: "web_search", web_search: { enable: true } }] }).param).toBe("tools[0].type");
   });
 
   it("does not treat prototype names as accepted fields", () => {
-    expect(refusal(JSON.parse('{"__proto__": {"x": 1}, "constructor": 1}') as Record<string, unknown>).param).toBe("__proto__");
+    expect(refusal(JSON.parse('{"__proto__": {"x": 1}, "constructor": 1}') as Record<string, unknown>).param).toBe(
+      "__proto__",
+    );
   });
 });

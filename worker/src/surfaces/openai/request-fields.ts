@@ -8,20 +8,27 @@
  *
  * | field | rule | why |
  * |---|---|---|
- * | `model`, `messages`, `stream`, `stream_options`, `max_tokens`, `max_completion_tokens`, `temperature`, `top_p`, `n` (= 1, the schema refuses more), `stop`, `seed`, `presence_penalty`, `frequency_penalty`, `logit_bias`, `logprobs`, `top_logprobs`, `response_format`, `reasoning_effort`, `verbosity`, `tools`, `tool_choice`, `parallel_tool_calls`, `functions`, `function_call`, `prediction`, `user`, `safety_identifier`, `prompt_cache_key` | pass | billed by tokens in the provider's usage (reasoning, rejected prediction tokens are inside `completion_tokens`) |
+ * | `model`, `messages`, `stream`, `stream_options`, `max_tokens`, `max_completion_tokens`, `temperature`, `top_p`, `n`
+ * (= 1, the schema refuses more), `stop`, `seed`, `presence_penalty`, `frequency_penalty`, `logit_bias`, `logprobs`,
+ * `top_logprobs`, `response_format`, `reasoning_effort`, `verbosity`, `tools`, `tool_choice`, `parallel_tool_calls`,
+ * `functions`, `function_call`, `prediction`, `user`, `safety_identifier`, `prompt_cache_key` | pass | billed by tokens
+ * in the provider's usage (reasoning, rejected prediction tokens are inside `completion_tokens`) |
  * | `store` false / null | strip | the OpenAI adapter always sends `store: false` itself |
  * | `store` true | refuse | it would keep the prompt and answer in omnizen's OpenAI account (privacy policy) |
  * | `metadata` | strip | only used with stored completions, which are off |
  * | `service_tier` null / `auto` / `default` | strip | the OpenAI adapter sends `default` (standard price) itself |
- * | `service_tier` `flex` / `priority` / `scale` / other | refuse | priced differently from the catalog's standard tier |
+ * | `service_tier` `flex` / `priority` / `scale` / other | refuse | priced differently from the catalog's standard tier
+ * |
  * | `prompt_cache_retention` null / `in_memory` | strip | the default |
  * | `prompt_cache_retention` `24h` / other | refuse | extended cache retention is not priced |
  * | `modalities` `["text"]` | strip | the default |
  * | `modalities` with `audio` / other, `audio` | refuse | audio output tokens are not priced |
  * | `web_search_options` | refuse | a server tool with a per-call fee |
- * | `tools[i].type` other than `function` / `custom` (Kimi `builtin_function`, Z.ai `web_search` / `retrieval`, ...) | refuse | provider-hosted tools bill per call |
+ * | `tools[i].type` other than `function` / `custom` (Kimi `builtin_function`, Z.ai `web_search` / `retrieval`, ...) |
+ * refuse | provider-hosted tools bill per call |
  * | `messages[i].content[j]` `input_audio` | refuse | audio input tokens are not priced |
- * | `messages[i].content[j]` `file` with `file_id` | refuse | the id names a file in omnizen's provider account; send `file_data` |
+ * | `messages[i].content[j]` `file` with `file_id` | refuse | the id names a file in omnizen's provider account; send
+ * `file_data` |
  * | any other field | refuse | unknown fields may switch on unpriced features |
  */
 import { GatewayError } from "../../errors.ts";
@@ -33,30 +40,64 @@ type FieldRule = (value: unknown) => Verdict;
 const pass: FieldRule = () => "pass";
 const strip: FieldRule = () => "strip";
 const absent = (value: unknown): boolean => value === undefined || value === null;
-const stripWhen = (accepted: readonly unknown[], refusal: string): FieldRule => (value) =>
-  absent(value) || accepted.includes(value) ? "strip" : { refuse: refusal };
+const stripWhen =
+  (accepted: readonly unknown[], refusal: string): FieldRule =>
+  (value) =>
+    absent(value) || accepted.includes(value) ? "strip" : { refuse: refusal };
 
 const PASSED = [
-  "model", "messages", "stream", "stream_options", "max_tokens", "max_completion_tokens", "temperature", "top_p", "n",
-  "stop", "seed", "presence_penalty", "frequency_penalty", "logit_bias", "logprobs", "top_logprobs", "response_format",
-  "reasoning_effort", "verbosity", "tools", "tool_choice", "parallel_tool_calls", "functions", "function_call",
-  "prediction", "user", "safety_identifier", "prompt_cache_key",
+  "model",
+  "messages",
+  "stream",
+  "stream_options",
+  "max_tokens",
+  "max_completion_tokens",
+  "temperature",
+  "top_p",
+  "n",
+  "stop",
+  "seed",
+  "presence_penalty",
+  "frequency_penalty",
+  "logit_bias",
+  "logprobs",
+  "top_logprobs",
+  "response_format",
+  "reasoning_effort",
+  "verbosity",
+  "tools",
+  "tool_choice",
+  "parallel_tool_calls",
+  "functions",
+  "function_call",
+  "prediction",
+  "user",
+  "safety_identifier",
+  "prompt_cache_key",
 ] as const;
 
 /** The rule of every accepted top-level field; `Object.hasOwn` guards against prototype names. */
 export const CHAT_FIELD_RULES: Readonly<Record<string, FieldRule>> = {
   ...Object.fromEntries(PASSED.map((field) => [field, pass])),
-  store: (value) => (value === true ? { refuse: "store: true is not available: omnizen never keeps prompts or answers at a provider." } : "strip"),
+  store: (value) =>
+    value === true
+      ? { refuse: "store: true is not available: omnizen never keeps prompts or answers at a provider." }
+      : "strip",
   metadata: strip,
   service_tier: stripWhen(["auto", "default"], "service_tier: only the standard tier (auto / default) is available."),
-  prompt_cache_retention: stripWhen(["in_memory"], "prompt_cache_retention: only in_memory is available; extended retention is not priced."),
+  prompt_cache_retention: stripWhen(
+    ["in_memory"],
+    "prompt_cache_retention: only in_memory is available; extended retention is not priced.",
+  ),
   modalities: (value) =>
     absent(value) || (Array.isArray(value) && value.every((modality) => modality === "text"))
       ? "strip"
       : { refuse: "modalities: only text output is available; audio output is not priced." },
   audio: (value) => (absent(value) ? "strip" : { refuse: "audio: audio output is not available; it is not priced." }),
   web_search_options: (value) =>
-    absent(value) ? "strip" : { refuse: "web_search_options: web search is not available; provider search fees are not priced." },
+    absent(value)
+      ? "strip"
+      : { refuse: "web_search_options: web search is not available; provider search fees are not priced." },
 };
 
 function refuse(param: string, message: string): GatewayError {
@@ -69,10 +110,14 @@ function checkContentParts(messages: ChatCompletionRequest["messages"]): void {
     if (!Array.isArray(message.content)) return;
     message.content.forEach((part, partIndex) => {
       const path = `messages[${messageIndex}].content[${partIndex}]`;
-      if (part.type === "input_audio") throw refuse(`${path}.type`, `${path}.type: input_audio is not available; audio input is not priced.`);
+      if (part.type === "input_audio")
+        throw refuse(`${path}.type`, `${path}.type: input_audio is not available; audio input is not priced.`);
       const file = part.file;
       if (part.type === "file" && typeof file === "object" && file !== null && "file_id" in file) {
-        throw refuse(`${path}.file.file_id`, `${path}.file.file_id: file ids are not available; send the file as file_data.`);
+        throw refuse(
+          `${path}.file.file_id`,
+          `${path}.file.file_id: file ids are not available; send the file as file_data.`,
+        );
       }
     });
   });
@@ -82,7 +127,10 @@ function checkContentParts(messages: ChatCompletionRequest["messages"]): void {
 function checkToolTypes(tools: ChatCompletionRequest["tools"]): void {
   tools?.forEach((tool, index) => {
     if (tool.type !== "function" && tool.type !== "custom") {
-      throw refuse(`tools[${index}].type`, `tools[${index}].type: only function (and custom) tools are available; provider-hosted tools bill per call.`);
+      throw refuse(
+        `tools[${index}].type`,
+        `tools[${index}].type: only function (and custom) tools are available; provider-hosted tools bill per call.`,
+      );
     }
   });
 }
@@ -95,7 +143,11 @@ export function applyChatFieldPolicy(request: ChatCompletionRequest): ChatComple
   const kept: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(request)) {
     const rule = Object.hasOwn(CHAT_FIELD_RULES, field) ? CHAT_FIELD_RULES[field] : undefined;
-    if (!rule) throw refuse(field.slice(0, 100), `Unrecognized request argument supplied: ${field.slice(0, 100)}. docs/forwarded-fields.md lists the accepted ones.`);
+    if (!rule)
+      throw refuse(
+        field.slice(0, 100),
+        `Unrecognized request argument supplied: ${field.slice(0, 100)}. docs/forwarded-fields.md lists the accepted ones.`,
+      );
     const verdict = rule(value);
     if (typeof verdict === "object") throw refuse(field, verdict.refuse);
     if (verdict === "pass") kept[field] = value;
