@@ -1,10 +1,13 @@
 import { Redis as UpstashRedis } from "@upstash/redis";
 import { Redis as IoRedis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { testInfrastructure } from "../test-environment.ts";
 import { startUpstashServer } from "./server.ts";
 import type { UpstashServer } from "./server.ts";
 
 const token = "test-token-upstash";
+// The tests' own Redis (OMNIZEN_TEST_REDIS_URL), never the developer's REDIS_URL.
+const { redisUrl } = testInfrastructure(process.env);
 const prefix = `omnizen-upstash-test:${process.pid}:${Date.now()}:`;
 const key = (name: string) => `${prefix}${name}`;
 const base64 = (text: string) => Buffer.from(text).toString("base64");
@@ -27,14 +30,14 @@ describe.each([
   const logLines: string[] = [];
 
   beforeAll(async () => {
-    server = await startUpstashServer({ token, forceEmbedded, log: (line) => logLines.push(line) });
+    server = await startUpstashServer({ token, redisUrl, forceEmbedded, log: (line) => logLines.push(line) });
     redis = new UpstashRedis({ url: server.url, token });
   });
 
   afterAll(async () => {
     await server.close();
     if (backend === "redis") {
-      const cleaner = new IoRedis(process.env.REDIS_URL ?? "redis://127.0.0.1:6379");
+      const cleaner = new IoRedis(redisUrl);
       const keys = await cleaner.keys(`${prefix}*`);
       if (keys.length > 0) await cleaner.del(...keys);
       await cleaner.quit();
