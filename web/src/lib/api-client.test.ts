@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { jsonResponse, startHttpTestServer, type HttpTestServer } from "../testing/http-test-server";
 import { createApiClient } from "./api-client";
 import { ApiError } from "./api-error";
-import type { Account, CreatedApiKey, ModelList, UsagePage } from "./api-types";
+import type { Account, CreatedApiKey, ModelList, UsageEventPage } from "./api-types";
 
 let server: HttpTestServer;
 
@@ -111,22 +111,23 @@ describe("createApiClient: success", () => {
     expect(server.requests[0]?.url).toBe("/api/keys/key%2F1");
   });
 
-  it("sends the usage range and cursor as query parameters, omitting an absent cursor", async () => {
-    const page: UsagePage = { data: [], nextCursor: null };
+  it("sends the usage filter and cursor as query parameters, omitting absent ones", async () => {
+    const page: UsageEventPage = { data: [], nextCursor: null };
     server.respondWith(() => jsonResponse(200, page));
     const client = clientWithToken("t");
 
-    await client.listUsage({ from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", cursor: "c_2" });
-    await client.listUsage({ from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z" });
+    await client.listUsageEvents({ from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", cursor: "c_2" });
+    await client.listUsageEvents({ from: "2026-01-01T00:00:00Z", to: "2026-02-01T00:00:00Z", model: null });
 
     const [withCursor, withoutCursor] = server.requests.map((request) => new URL(request.url, server.url));
-    expect(withCursor?.pathname).toBe("/api/usage");
+    expect(withCursor?.pathname).toBe("/api/usage/events");
     expect(Object.fromEntries(withCursor?.searchParams ?? [])).toEqual({
       from: "2026-01-01T00:00:00Z",
       to: "2026-02-01T00:00:00Z",
       cursor: "c_2",
     });
     expect(withoutCursor?.searchParams.has("cursor")).toBe(false);
+    expect(withoutCursor?.searchParams.has("model")).toBe(false);
   });
 
   it("hits the remaining endpoints with the right method and path", async () => {

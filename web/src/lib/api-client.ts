@@ -8,9 +8,15 @@ import type {
   CreatedApiKey,
   DeleteAccountInput,
   DeletedAccount,
+  ModelCatalog,
   ModelList,
-  UsagePage,
-  UsageQuery,
+  NoticeList,
+  ProfileUpdate,
+  UpdateKeyInput,
+  UpdatedProfile,
+  UsageEventPage,
+  UsageFilter,
+  UsageSummary,
 } from "./api-types";
 
 /** Returns the session token to send as `Authorization: Bearer`, or nothing when signed out. */
@@ -28,6 +34,12 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
+/** A file the API sent (export, CSV), with the name its `content-disposition` gave. */
+export interface Download {
+  blob: Blob;
+  filename: string;
+}
+
 export interface ApiClient {
   getAccount(options?: RequestOptions): Promise<Account>;
   listKeys(options?: RequestOptions): Promise<ApiKeyList>;
@@ -35,14 +47,30 @@ export interface ApiClient {
   createKey(input: CreateKeyInput, options?: RequestOptions): Promise<CreatedApiKey>;
   /** Returns the key with `revokedAt` set. */
   revokeKey(id: string, options?: RequestOptions): Promise<ApiKey>;
-  listUsage(query: UsageQuery, options?: RequestOptions): Promise<UsagePage>;
+  updateKey(id: string, input: UpdateKeyInput, options?: RequestOptions): Promise<ApiKey>;
+  /** PATCH /api/account. */
+  updateProfile(input: ProfileUpdate, options?: RequestOptions): Promise<UpdatedProfile>;
+  /** POST /api/account/confirm-age (policy 7). */
+  confirmAge(options?: RequestOptions): Promise<Account>;
+  getUsageSummary(filter: UsageFilter, options?: RequestOptions): Promise<UsageSummary>;
+  listUsageEvents(
+    filter: UsageFilter & { cursor?: string | null; limit?: number },
+    options?: RequestOptions,
+  ): Promise<UsageEventPage>;
+  /** The CSV of the filtered requests, as a file to save (`GET /api/usage/events.csv`). */
+  downloadUsageCsv(filter: UsageFilter, options?: RequestOptions): Promise<Download>;
+  /** The whole account as a JSON file (`GET /api/account/export`), read as it streams in. */
+  downloadExport(options?: RequestOptions & { onProgress?: (bytes: number) => void }): Promise<Download>;
   exportAccount(options?: RequestOptions): Promise<AccountExport>;
+  getNotices(options?: RequestOptions): Promise<NoticeList>;
+  /** The model catalog with prices (`GET /api/models`). */
+  getModelCatalog(options?: RequestOptions): Promise<ModelCatalog>;
   deleteAccount(input: DeleteAccountInput, options?: RequestOptions): Promise<DeletedAccount>;
   /** Public model list (OpenAI shape). */
   getModels(options?: RequestOptions): Promise<ModelList>;
 }
 
-type HttpMethod = "GET" | "POST" | "DELETE";
+type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
 type QueryValue = string | null | undefined;
 
 interface RequestSpec {
@@ -106,6 +134,51 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
     }
   }
 
+  /** GETs a file, reading the body as it arrives (progress in bytes), with the API's error on failure. */
+  async function download(spec: {
+    path: string;
+    query?: Record<string, QueryValue>;
+    signal?: AbortSignal | undefined;
+    onProgress?: ((bytes: number) => void) | undefined;
+  }): Promise<Download> {
+    const headers = new Headers();
+    const token = await options.getToken();
+    if (token) headers.set("Authorization", `Bearer ${token}`);
+    let response: Response;
+    try {
+      response = await fetchFunction(buildUrl(baseUrl, spec.path, spec.query), {
+        method: "GET",
+        headers,
+        signal: spec.signal ?? null,
+      });
+    } catch (error) {
+      if (spec.signal?.aborted) throw error;
+      throw new ApiError({
+        status: 0,
+        code: "network_error",
+        message: "Could not reach the omnizen API.",
+        cause: error,
+      });
+    }
+    if (!response.ok) {
+      throw apiErrorFromResponse(response.status, await response.text(), response.headers.get("x-request-id"));
+    }
+    const chunks: Uint8Array[] = [];
+    let received = 0;
+    const reader = response.body?.getReader();
+    while (reader) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      chunks.push(value);
+      received += value.byteLength;
+      spec.onProgress?.(received);
+    }
+    const type = response.headers.get("content-type") ?? "application/octet-stream";
+    const disposition = response.headers.get("content-disposition") ?? "";
+    const filename = /filename="([^"]+)"/.exec(disposition)?.[1] ?? "omnizen-download";
+    return { blob: new Blob(chunks as BlobPart[], { type }), filename };
+  }
+
   return {
     getAccount: (requestOptions) => request({ method: "GET", path: "/api/account", signal: requestOptions?.signal }),
     listKeys: (requestOptions) => request({ method: "GET", path: "/api/keys", signal: requestOptions?.signal }),
@@ -113,7 +186,7 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       request({
         method: "POST",
         path: "/api/keys",
-        body: { name: input.name },
+        body: input,
         signal: requestOptions?.signal,
       }),
     revokeKey: (id, requestOptions) =>
@@ -122,13 +195,46 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         path: `/api/keys/${encodeURIComponent(id)}`,
         signal: requestOptions?.signal,
       }),
-    listUsage: (query, requestOptions) =>
+    updateKey: (id, input, requestOptions) =>
       request({
-        method: "GET",
-        path: "/api/usage",
-        query: { from: query.from, to: query.to, cursor: query.cursor },
+        method: "PATCH",
+        path: `/api/keys/${encodeURIComponent(id)}`,
+        body: input,
         signal: requestOptions?.signal,
       }),
+    updateProfile: (input, requestOptions) =>
+      request({ method: "PATCH", path: "/api/account", body: input, signal: requestOptions?.signal }),
+    confirmAge: (requestOptions) =>
+      request({
+        method: "POST",
+        path: "/api/account/confirm-age",
+        body: { confirmed13OrOlder: true },
+        signal: requestOptions?.signal,
+      }),
+    getUsageSummary: (filter, requestOptions) =>
+      request({ method: "GET", path: "/api/usage/summary", query: usageQuery(filter), signal: requestOptions?.signal }),
+    listUsageEvents: (filter, requestOptions) =>
+      request({
+        method: "GET",
+        path: "/api/usage/events",
+        query: {
+          ...usageQuery(filter),
+          cursor: filter.cursor,
+          limit: filter.limit === undefined ? undefined : String(filter.limit),
+        },
+        signal: requestOptions?.signal,
+      }),
+    downloadUsageCsv: (filter, requestOptions) =>
+      download({ path: "/api/usage/events.csv", query: usageQuery(filter), signal: requestOptions?.signal }),
+    downloadExport: (requestOptions) =>
+      download({
+        path: "/api/account/export",
+        signal: requestOptions?.signal,
+        onProgress: requestOptions?.onProgress,
+      }),
+    getNotices: (requestOptions) => request({ method: "GET", path: "/api/notices", signal: requestOptions?.signal }),
+    getModelCatalog: (requestOptions) =>
+      request({ method: "GET", path: "/api/models", signal: requestOptions?.signal }),
     exportAccount: (requestOptions) =>
       request({ method: "GET", path: "/api/account/export", signal: requestOptions?.signal }),
     deleteAccount: (input, requestOptions) =>
@@ -140,6 +246,10 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
       }),
     getModels: (requestOptions) => request({ method: "GET", path: "/v1/models", signal: requestOptions?.signal }),
   };
+}
+
+function usageQuery(filter: UsageFilter): Record<string, QueryValue> {
+  return { from: filter.from, to: filter.to, model: filter.model, keyId: filter.keyId, status: filter.status };
 }
 
 function buildUrl(baseUrl: string, path: string, query: Record<string, QueryValue> | undefined): string {
