@@ -21,6 +21,13 @@ const workerZones = [
     message: "lib/ is the bottom layer: it imports nothing else in worker/src (docs/architecture.md, Layers).",
   },
   {
+    target: worker("contracts"),
+    from: ["./worker/src", "./db", "./web", "./local"],
+    except: ["./contracts"],
+    message:
+      "contracts/ (the dashboard API's schemas, read by the SPA too) imports nothing but zod (docs/architecture.md, Layers).",
+  },
+  {
     target: worker("providers"),
     from: ["routes", "chat", "services", "cron", "middleware"].map(worker),
     message: "providers/ imports no routes/, chat/, services/, cron/ or middleware/ (docs/architecture.md, Layers).",
@@ -70,6 +77,12 @@ const webZones = [
     target: "./web/src/features",
     from: "./web/src/app",
     message: "A feature imports nothing from app/ (web/src/features/README.md).",
+  },
+  {
+    target: "./web/src",
+    from: "./worker",
+    except: ["./src/contracts"],
+    message: "The SPA reads the worker's API contract (worker/src/contracts/) only, and as types only.",
   },
   {
     target: ["./web/src/components", "./web/src/config", "./web/src/lib"],
@@ -133,6 +146,24 @@ export default defineConfig(
     ignores: testFiles,
     rules: {
       "import-x/no-restricted-paths": ["error", { basePath: root, zones: [...workerZones, bundleZone] }],
+    },
+  },
+  {
+    // The SPA takes the API contract's types from the worker (worker/src/contracts/), never its code.
+    files: ["web/src/**"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/worker/**"],
+              allowTypeImports: true,
+              message: "The SPA imports the worker's contract as types only (`import type` / `export type`).",
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -118,12 +118,23 @@ export const usageEvents = pgTable(
     createdAt: createdAt(),
   },
   (table) => [
-    index("usage_events_user_created_idx").on(table.userId, table.createdAt),
+    // The dashboard's usage reads (services/usage/usage-queries.ts), newest first and keyset-paged over
+    // (created_at, id): one index per filter that narrows the rows, each ending in (created_at, id) so a page is a
+    // range scan. Export, account deletion and retention read one account's rows through the first.
+    // Plans at 1M rows: docs/benchmarks/2026-12-06-usage-queries.md. Migration 0007 also creates the extended
+    // statistics `usage_events_day_model_key_stats` (ndistinct of UTC day, model, key) for the summary's aggregate.
+    index("usage_events_user_created_id_idx").on(table.userId, table.createdAt, table.id),
+    index("usage_events_user_model_created_id_idx").on(table.userId, table.model, table.createdAt, table.id),
+    // Failed and cancelled requests are few: the status filter's pages read them alone.
+    index("usage_events_user_not_ok_created_id_idx")
+      .on(table.userId, table.createdAt, table.id)
+      .where(sql`status <> 'ok'`),
     index("usage_events_unsettled_idx")
       .on(table.userId)
       .where(sql`NOT settled`),
-    // Deleting an API key sets its usage rows' api_key_id to null (account deletion, retention): found by index.
-    index("usage_events_api_key_idx").on(table.apiKeyId),
+    // The key filter's pages; and deleting an API key sets its usage rows' api_key_id to null (account deletion,
+    // retention): found by this index's leading column.
+    index("usage_events_api_key_created_id_idx").on(table.apiKeyId, table.createdAt, table.id),
   ],
 );
 

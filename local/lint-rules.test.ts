@@ -91,6 +91,12 @@ const workerCases: ZoneCase[] = [
     right: ["web/src/lib", "web/src/components", "web/src/features/account"],
   },
   { file: "web/src/lib/x.ts", wrong: ["web/src/features", "web/src/app"], right: ["web/src/config"] },
+  {
+    file: "worker/src/contracts/x.ts",
+    wrong: ["worker/src/lib", "worker/src/catalog", "db"],
+    right: [],
+  },
+  { file: "web/src/lib/x.ts", wrong: ["worker/src/services", "worker/src/catalog"], right: ["worker/src/contracts"] },
 ];
 
 describe("lint: layer zones (eslint.config.js)", () => {
@@ -119,6 +125,21 @@ describe("lint: layer zones (eslint.config.js)", () => {
     expect(await messagesOf(importOf(support, "worker/src/lib/x.ts"), "worker/src/lib/x.ts", ZONE_RULE)).toHaveLength(
       1,
     );
+  });
+});
+
+describe("lint: the SPA reads the worker's contract as types only", () => {
+  const file = "web/src/lib/x.ts";
+  const contract = "../../../worker/src/contracts/dashboard-api";
+  const rule = "@typescript-eslint/no-restricted-imports";
+
+  it("import type and export type pass", async () => {
+    expect(await messagesOf(`import type { UsageSummary } from "${contract}";\n`, file, rule)).toEqual([]);
+    expect(await messagesOf(`export type { UsageSummary } from "${contract}";\n`, file, rule)).toEqual([]);
+  });
+
+  it("a value import fails", async () => {
+    expect(await messagesOf(`import { usageSummarySchema } from "${contract}";\n`, file, rule)).toHaveLength(1);
   });
 });
 

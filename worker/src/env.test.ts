@@ -97,4 +97,13 @@ describe("worker configuration", () => {
       "https://clerk.omnizen.ai",
     );
   });
+
+  it("reads BDT_PER_USD as an integer or decimal string, with a default, and refuses anything else by name", () => {
+    expect(loadConfig({ ...production }).BDT_PER_USD).toBe(122);
+    expect(loadConfig({ ...production, BDT_PER_USD: "121.75" }).BDT_PER_USD).toBe(121.75);
+    expect(loadConfig({ ...production, BDT_PER_USD: " 110 " }).BDT_PER_USD).toBe(110);
+    for (const bad of ["", "0", "-5", "1e3", "12,5", "taka", "0.0000001"]) {
+      expect(() => loadConfig({ ...production, BDT_PER_USD: bad }), bad).toThrow(/BDT_PER_USD/);
+    }
+  });
 });

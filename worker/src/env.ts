@@ -6,6 +6,9 @@ import { z } from "zod";
 import { ENDPOINT_FAMILIES, type EndpointFamily } from "./catalog/types.ts";
 import { PROVIDER_IDS, type ProviderId } from "./providers/provider-ids.ts";
 
+/** Taka per US dollar when `BDT_PER_USD` is unset: a round figure near recent interbank rates; set your own. */
+export const DEFAULT_BDT_PER_USD = "122";
+
 const optionalUrl = z.url().optional();
 const optionalSecret = z.string().min(1).optional();
 const optionalPem = (kind: "PUBLIC KEY" | "PRIVATE KEY") =>
@@ -85,6 +88,17 @@ const envSchema = z
     DEV_SIGNING_KEY: optionalPem("PRIVATE KEY"),
     /** Local only: the gateway's port; when set, POST /api/dev/sign-in answers only requests addressed to it. */
     DEV_GATEWAY_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+    /**
+     * Taka per US dollar, to show prices in BDT on the dashboard (`GET /api/models`): an integer or decimal string
+     * such as `122` or `121.75`, set by hand (configuration, not a live rate).
+     */
+    BDT_PER_USD: z
+      .string()
+      .trim()
+      .regex(/^\d{1,6}(\.\d{1,6})?$/, "must be a positive number of taka per US dollar, e.g. 122 or 121.75")
+      .default(DEFAULT_BDT_PER_USD)
+      .transform(Number)
+      .pipe(z.number().positive("must be greater than 0")),
     /** Sentry DSN; without it errors are not reported (worker/src/services/error-reporter). */
     SENTRY_DSN: optionalUrl,
     ...providerFields,

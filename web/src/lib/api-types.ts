@@ -1,5 +1,6 @@
 // Wire types of the worker's dashboard API (/api/*) and the public model list (/v1/models).
-// They mirror what worker/src/routes/api/* answer.
+// Usage, notices and the model catalog come from the worker's own zod schemas (worker/src/contracts/dashboard-api.ts,
+// types only: nothing of the worker is bundled); the others mirror what worker/src/routes/api/* answer.
 // Conventions: JSON, camelCase fields, timestamps as ISO 8601 strings in UTC, money as integer micro-USD
 // (1 USD = 1_000_000 micro-USD) in fields ending in `MicroUsd`, list endpoints return `{ data: [...] }`.
 
@@ -19,8 +20,31 @@ export interface ErrorBody {
   };
 }
 
-/** Where a request may be processed (policy section 8). */
-export type Jurisdiction = "CN" | "SG" | "US" | "EU" | "global";
+export type {
+  /** Where a request may be processed (policy section 8). */
+  Jurisdiction,
+  UsageStatus,
+  /** The filter of every /api/usage endpoint (query string). `from` is inclusive, `to` exclusive. */
+  UsageFilter,
+  /** Sums over the requests of a filter. */
+  UsageTotals,
+  /** GET /api/usage/summary?from&to[&model&keyId&status] */
+  UsageSummary,
+  /** One metered request: ids, model, counts, cost and timings. Never any prompt or response content. */
+  UsageEvent,
+  /** GET /api/usage/events?filter[&cursor&limit]: newest first, keyset-paged. */
+  UsageEventPage,
+  /** GET /api/notices: material changes and service notices, announced in the product ahead of time (policy). */
+  Notice,
+  NoticeList,
+  /** Prices in integer micro-USD per 1M tokens. */
+  ModelPrices,
+  /** One entry of GET /api/models: the catalog the dashboard's Models page shows. */
+  CatalogModel,
+  /** GET /api/models */
+  ModelCatalog,
+} from "../../../worker/src/contracts/dashboard-api";
+import type { Jurisdiction } from "../../../worker/src/contracts/dashboard-api";
 
 /** GET /api/account */
 export interface Account {
@@ -99,113 +123,6 @@ export interface UpdateKeyInput {
   name?: string;
   limits?: Partial<KeyLimits>;
   allowedJurisdictions?: Jurisdiction[] | null;
-}
-
-export type UsageStatus = "ok" | "error" | "cancelled";
-
-/** The filter of every /api/usage endpoint (query string). `from` is inclusive, `to` exclusive. */
-export interface UsageFilter {
-  from: IsoDateTime;
-  to: IsoDateTime;
-  model?: string | null;
-  keyId?: string | null;
-  status?: UsageStatus | null;
-}
-
-/** Sums over the requests of a filter. */
-export interface UsageTotals {
-  requests: number;
-  inputTokens: number;
-  outputTokens: number;
-  cachedTokens: number;
-  reasoningTokens: number;
-  costMicroUsd: MicroUsd;
-}
-
-/** GET /api/usage/summary?from&to[&model&keyId&status] */
-export interface UsageSummary {
-  totals: UsageTotals;
-  /** One row per UTC day and model with any request, oldest first (a chart stacks them by model). */
-  byDay: Array<{ day: string; model: string; requests: number; costMicroUsd: MicroUsd }>;
-  /** Most expensive first. */
-  byModel: Array<UsageTotals & { model: string }>;
-  /** Most expensive first; `keyId` null for requests of a deleted key. */
-  byKey: Array<UsageTotals & { keyId: string | null; keyName: string | null }>;
-}
-
-/** One metered request: ids, model, counts, cost and timings. Never any prompt or response content. */
-export interface UsageEvent {
-  /** The x-request-id the gateway returned. */
-  requestId: string;
-  createdAt: IsoDateTime;
-  model: string;
-  provider: string;
-  keyId: string | null;
-  keyName: string | null;
-  inputTokens: number;
-  outputTokens: number;
-  cachedTokens: number;
-  cacheWriteTokens: number;
-  reasoningTokens: number;
-  costMicroUsd: MicroUsd;
-  latencyMs: number;
-  timeToFirstTokenMs: number | null;
-  status: UsageStatus;
-  httpStatus: number;
-  cacheHit: boolean;
-  stream: boolean;
-}
-
-/** GET /api/usage/events?filter[&cursor&limit]: newest first, keyset-paged. */
-export interface UsageEventPage {
-  data: UsageEvent[];
-  /** Pass as `cursor` for the next (older) page; null on the last page. */
-  nextCursor: string | null;
-}
-
-/** GET /api/notices: material changes and service notices, announced in the product ahead of time (policy). */
-export interface Notice {
-  id: string;
-  kind: "policy" | "service";
-  title: { en: string; bn: string };
-  body: { en: string; bn: string };
-  publishedAt: IsoDateTime;
-  /** When the change takes effect (at least 30 days after publication for a policy change). */
-  effectiveAt: IsoDateTime | null;
-  /** For a policy notice: the version it announces. */
-  policyVersion: string | null;
-}
-
-export interface NoticeList {
-  data: Notice[];
-}
-
-/** Prices in integer micro-USD per 1M tokens. */
-export interface ModelPrices {
-  input: MicroUsd;
-  cachedInput: MicroUsd;
-  output: MicroUsd;
-  cacheWrite: MicroUsd | null;
-}
-
-/** One entry of GET /api/models: the catalog the dashboard's Models page shows. */
-export interface CatalogModel {
-  id: string;
-  name: string;
-  provider: string;
-  contextTokens: number;
-  maxOutputTokens: number;
-  capabilities: string[];
-  /** Where its routes process data (policy section 8), in routing order. */
-  jurisdictions: Jurisdiction[];
-  prices: ModelPrices;
-}
-
-/** GET /api/models */
-export interface ModelCatalog {
-  data: CatalogModel[];
-  /** BDT per USD used to show prices in taka (configuration, not a live rate). */
-  bdtPerUsd: number;
 }
 
 /** GET /api/account/export: everything stored about the account, as a JSON download. */

@@ -7,10 +7,12 @@ import type { AppEnv } from "../../app-env.ts";
 import { dashboardAuth } from "../../middleware/dashboard-auth.ts";
 import { dashboardCors } from "../../middleware/dashboard-cors.ts";
 import { accountRoutes } from "./account.ts";
+import { modelCatalogRoutes, noticeRoutes } from "./catalog.ts";
 import { devSignInRoutes } from "./dev-sign-in.ts";
 import { keyRoutes } from "./keys.ts";
 import { privacyRoutes } from "./privacy.ts";
 import { profileRoutes } from "./profile.ts";
+import { usageRoutes } from "./usage.ts";
 
 export const apiRoutes = new Hono<AppEnv>();
 // Order matters: CORS first (preflights carry no token), then the unauthenticated dev sign-in (404 unless enabled),
@@ -22,3 +24,6 @@ apiRoutes.route("/keys", keyRoutes);
 apiRoutes.route("/account", profileRoutes);
 apiRoutes.route("/account", accountRoutes);
 apiRoutes.route("/account", privacyRoutes);
+apiRoutes.route("/usage", usageRoutes);
+apiRoutes.route("/models", modelCatalogRoutes);
+apiRoutes.route("/notices", noticeRoutes);
