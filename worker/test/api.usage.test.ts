@@ -6,6 +6,7 @@
  * visible, a deleted key's rows with `keyId` null, and that a session is required.
  */
 import { eq } from "drizzle-orm";
+import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { apiKeys, usageEvents, type NewUsageEvent } from "../../db/schema.ts";
 import { usageEventPageSchema, usageSummarySchema, type UsageEvent } from "../src/contracts/dashboard-api.ts";
@@ -331,6 +332,8 @@ describe("validation and auth", () => {
     const cases: Array<[string, string, string]> = [
       ["/api/usage/summary", "to=2026-03-04T00:00:00Z", "from"],
       ["/api/usage/summary", query({ from: "yesterday" }), "from"],
+      ["/api/usage/summary", query({ from: "0000-01-01T00:00:00Z", to: "0000-02-01T00:00:00Z" }), "from"],
+      ["/api/usage/summary", query({ from: "2099-12-01T00:00:00Z", to: "2100-01-02T00:00:00Z" }), "to"],
       ["/api/usage/summary", query({ to: "2026-13-01T00:00:00Z" }), "to"],
       ["/api/usage/summary", query({ from: TO, to: FROM }), "to"],
       ["/api/usage/summary", query({ from: FROM, to: FROM }), "to"],
@@ -361,6 +364,35 @@ describe("validation and auth", () => {
       main.user.token,
     );
     expect(widest.status).toBe(200);
+  });
+
+  it("never answers a 5xx to any query string: 200 or a 400 in the error shape", async () => {
+    // A fresh account: the dashboard allows 120 requests per minute per account.
+    const fuzzer = await seedDashboardUser();
+    const names = ["from", "to", "model", "keyId", "status", "cursor", "limit", "x", "from[]", ""];
+    const value = fc.oneof(
+      fc.string({ unit: "binary", maxLength: 40 }),
+      fc.date({ noInvalidDate: true }).map((date) => date.toISOString()),
+      fc.constantFrom(FROM, TO, "ok", "error", "0", "-1", "1e3", "null", "NaN", main.keys[0]!.id, "%00"),
+    );
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom("/api/usage/summary", "/api/usage/events", "/api/usage/events.csv"),
+        fc.dictionary(fc.constantFrom(...names), value, { maxKeys: 6 }),
+        async (path, params) => {
+          const search = new URLSearchParams(params).toString();
+          const response = await dashboardFetch(`${path}?${search}`, fuzzer.token);
+          const text = await response.text();
+          expect([200, 400], `${path}?${search}`).toContain(response.status);
+          if (response.status === 400) {
+            const { error } = JSON.parse(text) as { error: { code: string; param: string | null } };
+            expect(error.code).toBe("invalid_request");
+            expect(error.param).not.toBeNull();
+          }
+        },
+      ),
+      { numRuns: 80 },
+    );
   });
 
   it("needs a session on every endpoint; an API key is refused", async () => {

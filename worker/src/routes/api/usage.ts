@@ -30,6 +30,9 @@ import {
 } from "../../services/usage/usage-queries.ts";
 
 const DAY_MS = 86_400_000;
+/** Dates outside these bounds are typing mistakes (and year 0 is no Postgres date). */
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
 
 function invalid(param: string, message: string): GatewayError {
   return new GatewayError("invalid_request", `Invalid ${param}: ${message}`, { param });
@@ -52,6 +55,8 @@ function parseQuery<Schema extends z.ZodObject>(context: Context<AppEnv>, schema
 function toUsageQuery(context: Context<AppEnv>, filter: z.infer<typeof usageFilterSchema>): UsageQuery {
   const from = new Date(filter.from);
   const to = new Date(filter.to);
+  if (from.getTime() < EARLIEST) throw invalid("from", "must be in the year 2000 or later");
+  if (to.getTime() > LATEST) throw invalid("to", "must be before the year 2100");
   if (from.getTime() >= to.getTime()) throw invalid("to", "must be later than from");
   if (to.getTime() - from.getTime() > USAGE_MAX_RANGE_DAYS * DAY_MS) {
     throw invalid("to", `the range may cover at most ${USAGE_MAX_RANGE_DAYS} days`);
