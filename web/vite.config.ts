@@ -42,7 +42,7 @@ export default defineConfig(({ mode }) => {
       strictPort: true,
       // The dev server needs an inline script (React Refresh), inline styles (CSS modules in dev) and its HMR
       // WebSocket; see CspOptions.dev. The build and the preview server get the strict policy.
-      headers: securityHeaders({ ...csp, dev: { origin: `http://127.0.0.1:${DEV_PORT}` } }),
+      headers: securityHeaders({ ...csp, dev: true }),
       proxy: {
         "/api/": { target: gatewayUrl, changeOrigin: true },
         "/v1/": { target: gatewayUrl, changeOrigin: true },

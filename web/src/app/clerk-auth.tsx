@@ -4,6 +4,7 @@ import { ClerkProvider, SignIn, useAuth } from "@clerk/react";
 import { useMemo, useState, type ReactNode } from "react";
 import { env } from "../config/env";
 import { paths } from "../config/paths";
+import type { SignedOutReason } from "../lib/auth";
 import type { AuthAdapter } from "./auth-adapter";
 
 function ClerkSignIn({ returnTo }: { returnTo: string }) {
@@ -16,7 +17,7 @@ function currentPage(): string {
 
 function ClerkBridge({ render }: { render: (auth: AuthAdapter) => ReactNode }) {
   const { isLoaded, isSignedIn, getToken, signOut } = useAuth();
-  const [reason, setReason] = useState<"expired" | null>(null);
+  const [reason, setReason] = useState<SignedOutReason>(null);
   const auth = useMemo<AuthAdapter>(() => {
     const expiredSignOut = () =>
       signOut({ redirectUrl: `${paths.signIn}?returnTo=${encodeURIComponent(currentPage())}` });
@@ -26,7 +27,7 @@ function ClerkBridge({ render }: { render: (auth: AuthAdapter) => ReactNode }) {
       getToken: async () => (await getToken()) ?? null,
       SignInForm: ClerkSignIn,
       signOut: async () => {
-        setReason(null);
+        setReason("signed-out");
         await signOut({ redirectUrl: paths.signIn });
       },
       expire: () => {

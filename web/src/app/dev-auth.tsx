@@ -1,6 +1,7 @@
 import { useMemo, useState, type ReactNode } from "react";
 import { env } from "../config/env";
 import { createDevSession, type DevSession } from "../lib/dev-session";
+import type { SignedOutReason } from "../lib/auth";
 import type { AuthAdapter } from "./auth-adapter";
 
 // The local sign-in (no Clerk publishable key): the worker's development-only route signs in the seeded user. The
@@ -28,7 +29,7 @@ export function DevAuth({ children }: { children: (auth: AuthAdapter) => ReactNo
   const [session, setSession] = useState<DevSession | null>(() =>
     remembered() ? createDevSession({ baseUrl: env.apiUrl }) : null,
   );
-  const [reason, setReason] = useState<"expired" | null>(null);
+  const [reason, setReason] = useState<SignedOutReason>(null);
 
   const auth = useMemo<AuthAdapter>(
     () => ({
@@ -44,7 +45,7 @@ export function DevAuth({ children }: { children: (auth: AuthAdapter) => ReactNo
       },
       signOut: async () => {
         remember(false);
-        setReason(null);
+        setReason("signed-out");
         setSession(null);
       },
       expire: () => {

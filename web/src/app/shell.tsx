@@ -9,9 +9,9 @@ import { NoticeBanner } from "../features/notices/components/notice-banner";
 import { useAuth } from "../lib/auth";
 
 /**
- * Everything behind sign-in: signed out → the sign-in page (back here afterwards when the session expired); then the
- * age gate (policy 7); then the shell with the balance, plan and notices. Composition happens here, so shared
- * layouts never import features.
+ * Everything behind sign-in: signed out → the sign-in page (back here afterwards, unless the user signed out
+ * themselves); then the age gate (policy 7); then the shell with the balance, plan and notices. Composition happens
+ * here, so shared layouts never import features.
  */
 export function Shell() {
   const auth = useAuth();
@@ -19,7 +19,7 @@ export function Shell() {
   if (auth.status === "loading") return <Loading />;
   if (auth.status === "signed-out") {
     const here = `${location.pathname}${location.search}`;
-    const query = auth.signedOutReason === "expired" && here !== "/" ? `?returnTo=${encodeURIComponent(here)}` : "";
+    const query = auth.signedOutReason !== "signed-out" && here !== "/" ? `?returnTo=${encodeURIComponent(here)}` : "";
     return <Navigate to={`${paths.signIn}${query}`} replace />;
   }
   const signOut = () => void auth.signOut();

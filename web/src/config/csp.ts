@@ -12,7 +12,7 @@ export interface CspOptions {
    * The Vite dev server only: its React Refresh preamble is an inline script, its CSS arrives as inline <style>
    * elements, and hot reload talks over a WebSocket to the dev server itself. Never for a build or preview.
    */
-  dev?: { origin: string } | undefined;
+  dev?: boolean | undefined;
 }
 
 /** The Frontend API origin a Clerk publishable key names (`pk_test_<base64 "host$">`), or null. */
@@ -42,7 +42,8 @@ export function contentSecurityPolicy(options: CspOptions): string {
   const api = originOf(options.apiUrl);
   const clerk = options.clerkPublishableKey ? clerkFrontendApiOrigin(options.clerkPublishableKey) : null;
   const dev = options.dev;
-  const devSocket = dev ? dev.origin.replace(/^http/, "ws") : null;
+  // Any port: `npx vite web --port <n>` works too (the dev server listens on loopback only).
+  const devSockets = dev ? "ws://127.0.0.1:* ws://localhost:*" : null;
   const list = (...sources: Array<string | null | false | undefined>) =>
     sources.filter((source): source is string => Boolean(source)).join(" ");
   const directives: Array<[string, string]> = [
@@ -50,10 +51,10 @@ export function contentSecurityPolicy(options: CspOptions): string {
     // clerk-js is loaded from the instance's Frontend API.
     ["script-src", list("'self'", clerk, dev && "'unsafe-inline'")],
     // Clerk's components style themselves with inline <style> elements.
-    ["style-src", list("'self'", (clerk !== null || dev !== undefined) && "'unsafe-inline'")],
+    ["style-src", list("'self'", (clerk !== null || dev === true) && "'unsafe-inline'")],
     ["img-src", list("'self'", "data:", clerk !== null && "https://img.clerk.com")],
     ["font-src", "'self'"],
-    ["connect-src", list("'self'", api, clerk, devSocket)],
+    ["connect-src", list("'self'", api, clerk, devSockets)],
     ["worker-src", list("'self'", clerk !== null && "blob:")],
     ["frame-src", clerk ? clerk : "'none'"],
     ["object-src", "'none'"],

@@ -4,6 +4,8 @@
  */
 import { createContext, useContext, type ComponentType } from "react";
 
+export type SignedOutReason = "expired" | "signed-out" | null;
+
 export type AuthStatus = "loading" | "signed-in" | "signed-out";
 
 export interface Auth {
@@ -16,8 +18,8 @@ export interface Auth {
   SignInForm?: ComponentType<{ returnTo: string }>;
   /** Signs out and clears every cached piece of data. */
   signOut(): Promise<void>;
-  /** Why the user is signed out, when it was not their choice. */
-  signedOutReason: "expired" | null;
+  /** Why the user is signed out: the session expired, they signed out themselves, or never signed in (null). */
+  signedOutReason: SignedOutReason;
 }
 
 const AuthContext = createContext<Auth | null>(null);

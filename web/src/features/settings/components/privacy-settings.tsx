@@ -45,9 +45,8 @@ function PromptCache({ account }: { account: Account }) {
   const t = useMessages(settingsMessages);
   const save = useSaveAccount();
   const [lastSaved, setLastSaved] = useState<boolean | null>(null);
-  const checked = save.isPending
-    ? (save.variables.promptCacheEnabled ?? account.promptCacheEnabled)
-    : account.promptCacheEnabled;
+  // Shown at once; put back if saving fails.
+  const [checked, setChecked] = useState(account.promptCacheEnabled);
   return (
     <section className="card" aria-labelledby="cache-title">
       <h2 id="cache-title">{t("cacheTitle")}</h2>
@@ -61,7 +60,11 @@ function PromptCache({ account }: { account: Account }) {
           disabled={save.isPending}
           onChange={(event) => {
             const enabled = event.target.checked;
-            save.mutate({ promptCacheEnabled: enabled }, { onSuccess: () => setLastSaved(enabled) });
+            setChecked(enabled);
+            save.mutate(
+              { promptCacheEnabled: enabled },
+              { onSuccess: () => setLastSaved(enabled), onError: () => setChecked(!enabled) },
+            );
           }}
         />
         {t("cacheLabel")}
