@@ -38,6 +38,19 @@ export function AppShell({ account, banner, onSignOut }: AppShellProps) {
   const { pathname } = useLocation();
   const previousPathname = useRef(pathname);
   const [menuOpen, setMenuOpen] = useState(false);
+  const menuButtonRef = useRef<HTMLButtonElement>(null);
+
+  // On a phone, Escape closes the open menu and puts focus back on its button.
+  useEffect(() => {
+    if (!menuOpen) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key !== "Escape") return;
+      setMenuOpen(false);
+      menuButtonRef.current?.focus();
+    };
+    document.addEventListener("keydown", onKeyDown);
+    return () => document.removeEventListener("keydown", onKeyDown);
+  }, [menuOpen]);
 
   // After a client-side navigation, move focus to the new content like a full page load would, and close the menu.
   useEffect(() => {
@@ -58,6 +71,7 @@ export function AppShell({ account, banner, onSignOut }: AppShellProps) {
           omnizen
         </Link>
         <button
+          ref={menuButtonRef}
           type="button"
           className="menu-button"
           aria-expanded={menuOpen}

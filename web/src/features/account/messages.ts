@@ -4,6 +4,10 @@ export const accountMessages = defineMessages({
   en: {
     balance: "Balance",
     plan: "Plan",
+    "plan.free": "Free",
+    "plan.pro": "Pro",
+    "plan.team": "Team",
+    "plan.internal": "Internal",
     ageTitle: "Confirm your age",
     ageBody: "omnizen is for people aged 13 or older. Please confirm your age to continue.",
     agePolicy: "Read the privacy policy",
@@ -25,6 +29,10 @@ export const accountMessages = defineMessages({
   bn: {
     balance: "ব্যালান্স",
     plan: "প্ল্যান",
+    "plan.free": "ফ্রি",
+    "plan.pro": "প্রো",
+    "plan.team": "টিম",
+    "plan.internal": "অভ্যন্তরীণ",
     ageTitle: "আপনার বয়স নিশ্চিত করুন",
     ageBody: "omnizen ১৩ বছর বা তার বেশি বয়সীদের জন্য। চালিয়ে যেতে আপনার বয়স নিশ্চিত করুন।",
     agePolicy: "গোপনীয়তা নীতি পড়ুন",

@@ -26,12 +26,13 @@ export function ProfilePage() {
 
 type FieldName = "name" | "email" | "phone";
 
-/** The changed fields only; an empty phone is not sent when there was none. */
+/** The changed fields only (an empty phone is never sent: the API cannot remove a number). */
 export function profileChanges(account: Account, values: Record<FieldName, string>): ProfileUpdate {
   const changes: ProfileUpdate = {};
   if (values.name.trim() !== (account.name ?? "")) changes.name = values.name.trim();
   if (values.email.trim() !== (account.email ?? "")) changes.email = values.email.trim();
-  if (values.phone.trim() !== (account.phone ?? "")) changes.phone = values.phone.trim();
+  const phone = values.phone.trim();
+  if (phone !== "" && phone !== (account.phone ?? "")) changes.phone = phone;
   return changes;
 }
 
@@ -61,7 +62,8 @@ function ProfileForm({ account }: { account: Account }) {
   const errors = {
     name: validateRequiredText(values.name, PROFILE_NAME_MAX),
     email: validateEmail(values.email),
-    phone: validatePhone(values.phone),
+    // The API takes a new number in E.164 but cannot remove one.
+    phone: values.phone.trim() === "" && account.phone ? "required" : validatePhone(values.phone),
   };
   const shown = (field: FieldName) => {
     const code = errors[field];
