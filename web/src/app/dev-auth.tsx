@@ -1,4 +1,4 @@
-import { useMemo, useState, type ReactNode } from "react";
+import { useMemo, useRef, useState, type ReactNode } from "react";
 import { env } from "../config/env";
 import { createDevSession, type DevSession } from "../lib/dev-session";
 import type { SignedOutReason } from "../lib/auth";
@@ -30,33 +30,39 @@ export function DevAuth({ children }: { children: (auth: AuthAdapter) => ReactNo
     remembered() ? createDevSession({ baseUrl: env.apiUrl }) : null,
   );
   const [reason, setReason] = useState<SignedOutReason>(null);
+  // The session in use right now: a retried call must see a new session before React re-renders.
+  const current = useRef(session);
+  const switchSession = (next: DevSession | null) => {
+    current.current = next;
+    setSession(next);
+  };
 
   const auth = useMemo<AuthAdapter>(
     () => ({
       status: session ? "signed-in" : "signed-out",
       signedOutReason: reason,
-      getToken: async () => (session ? session.getToken() : null),
+      getToken: async () => (current.current ? current.current.getToken() : null),
       signIn: async () => {
         const next = createDevSession({ baseUrl: env.apiUrl });
         if ((await next.getToken()) === null) throw new Error("The local sign-in failed.");
         remember(true);
         setReason(null);
-        setSession(next);
+        switchSession(next);
       },
       signOut: async () => {
         remember(false);
         setReason("signed-out");
-        setSession(null);
+        switchSession(null);
       },
       expire: () => {
         remember(false);
         setReason("expired");
-        setSession(null);
+        switchSession(null);
       },
       reauthenticate: async () => {
         const next = createDevSession({ baseUrl: env.apiUrl });
         if ((await next.getToken()) === null) return false;
-        setSession(next);
+        switchSession(next);
         return true;
       },
     }),
