@@ -1,7 +1,31 @@
-import { AccountBadge } from "../features/account/components/account-badge";
+import { Navigate, useLocation } from "react-router";
 import { AppShell } from "../components/layouts/app-shell";
+import { PublicLayout } from "../components/layouts/public-layout";
+import { Loading } from "../components/ui/states";
+import { paths } from "../config/paths";
+import { AccountSummary } from "../features/account/components/account-summary";
+import { AgeGate } from "../features/account/components/age-gate";
+import { NoticeBanner } from "../features/notices/components/notice-banner";
+import { useAuth } from "../lib/auth";
 
-/** The app's shell with the account badge: composition happens here, so shared layouts never import features. */
+/**
+ * Everything behind sign-in: signed out → the sign-in page (back here afterwards, unless the user signed out
+ * themselves); then the age gate (policy 7); then the shell with the balance, plan and notices. Composition happens
+ * here, so shared layouts never import features.
+ */
 export function Shell() {
-  return <AppShell account={<AccountBadge />} />;
+  const auth = useAuth();
+  const location = useLocation();
+  if (auth.status === "loading") return <Loading />;
+  if (auth.status === "signed-out") {
+    const here = `${location.pathname}${location.search}`;
+    const query = auth.signedOutReason !== "signed-out" && here !== "/" ? `?returnTo=${encodeURIComponent(here)}` : "";
+    return <Navigate to={`${paths.signIn}${query}`} replace />;
+  }
+  const signOut = () => void auth.signOut();
+  return (
+    <AgeGate onSignOut={signOut} frame={(content) => <PublicLayout>{content}</PublicLayout>}>
+      <AppShell account={<AccountSummary />} banner={<NoticeBanner />} onSignOut={signOut} />
+    </AgeGate>
+  );
 }

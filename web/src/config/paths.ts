@@ -3,8 +3,12 @@ export const paths = {
   overview: "/",
   keys: "/keys",
   usage: "/usage",
+  models: "/models",
   billing: "/billing",
   settings: "/settings",
   settingsProfile: "/settings/profile",
   settingsPrivacy: "/settings/privacy",
+  settingsDanger: "/settings/danger",
+  policy: "/policy",
+  signIn: "/sign-in",
 } as const;

@@ -1,11 +1,14 @@
 import { ComingSoon } from "../../components/ui/coming-soon";
 import { Page } from "../../components/ui/page";
+import { useMessages } from "../../lib/i18n";
+import { appMessages } from "../messages";
 
 export function BillingRoute() {
+  const t = useMessages(appMessages);
   return (
-    <Page title="Billing" description="Top up your prepaid credit and see your payments.">
+    <Page title={t("billingTitle")} description={t("billingDescription")}>
       <ComingSoon>
-        <p>Top-ups and payment history are not available yet.</p>
+        <p>{t("billingBody")}</p>
       </ComingSoon>
     </Page>
   );

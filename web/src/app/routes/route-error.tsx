@@ -1,9 +1,12 @@
 import { isRouteErrorResponse, Link, useRouteError } from "react-router";
 import { Page } from "../../components/ui/page";
 import { paths } from "../../config/paths";
+import { useMessages } from "../../lib/i18n";
+import { appMessages } from "../messages";
 
 /** Shown in place of a page that failed to render; the header and navigation stay usable. */
 export function RouteError() {
+  const t = useMessages(appMessages);
   const error = useRouteError();
   const detail = isRouteErrorResponse(error)
     ? `${error.status} ${error.statusText}`
@@ -11,14 +14,14 @@ export function RouteError() {
       ? error.message
       : null;
   return (
-    <Page title="Something went wrong" description="This page could not be shown. Reloading usually helps.">
+    <Page title={t("errorTitle")} description={t("errorDescription")}>
       {detail === null ? null : (
         <p>
           <code>{detail}</code>
         </p>
       )}
       <p>
-        <Link to={paths.overview}>Go to the overview</Link>
+        <Link to={paths.overview}>{t("toOverview")}</Link>
       </p>
     </Page>
   );
