@@ -92,7 +92,7 @@ export interface MoneyOptions {
 const RATE_DIGITS = 6;
 
 /**
- * Formats integer micro-USD as money in the locale: `formatMoney(1_500_000, "bn")` -> "US$১.৫০",
+ * Formats integer micro-USD as money in the locale: `formatMoney(1_500_000, "bn")` -> "১.৫০$",
  * `formatMoney(1_500_000, "en", { currency: "BDT", bdtPerUsd: 122 })` -> "৳183.00". Exact (decimal strings):
  * amounts of a cent or more round half away from zero to cents. Throws a RangeError for a non-integer amount or a
  * missing or non-positive rate for taka.
@@ -121,8 +121,8 @@ export function formatMoney(amount: MicroUsd, locale: Locale, options: MoneyOpti
   return numberFormat(locale, {
     style: "currency",
     currency,
-    // "৳" rather than "BDT"; US dollars keep "$" in English and "US$" in Bangla.
-    currencyDisplay: currency === "BDT" ? "narrowSymbol" : "symbol",
+    // "৳" rather than "BDT", and "$" rather than Bangla's "US$": no Latin letters on a Bangla page.
+    currencyDisplay: "narrowSymbol",
     minimumFractionDigits: 2,
     maximumFractionDigits,
   }).format(decimal);
@@ -151,8 +151,12 @@ export function formatTokens(count: number, locale: Locale, options: { compact?:
   return numberFormat(locale, { maximumFractionDigits: 0 }).format(count);
 }
 
-/** A duration in milliseconds: "1,234 ms". */
+/** Bangla's unit names where CLDR's are Latin ("ms"). */
+const BANGLA_MILLISECONDS = "মি.সে.";
+
+/** A duration in milliseconds: "1,234 ms" / "১,২৩৪ মি.সে.". */
 export function formatMilliseconds(milliseconds: number, locale: Locale): string {
+  if (locale === "bn") return `${formatNumber(Math.round(milliseconds), locale)} ${BANGLA_MILLISECONDS}`;
   return numberFormat(locale, { style: "unit", unit: "millisecond", maximumFractionDigits: 0 }).format(milliseconds);
 }
 
@@ -170,6 +174,8 @@ export function formatDateTime(value: string | Date, locale: Locale, options: { 
     hour: "numeric",
     minute: "2-digit",
     second: "2-digit",
+    // CLDR's Bangla 12-hour clock says "AM"/"PM" in Latin letters: Bangla gets the 24-hour clock.
+    ...(locale === "bn" ? { hourCycle: "h23" as const } : {}),
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
   }).format(date);
 }

@@ -28,6 +28,9 @@ export function StackedUsageChart({ data, title, formatValue, testId }: StackedU
   const captionId = useId();
   const seriesName = (entry: ChartSeries) => entry.model ?? t("other");
   const peak = peakDay(data);
+  // Legend and tooltip list the series in stacking order (largest first, "other" last), not alphabetically.
+  const order = new Map(data.series.map((entry, index) => [entry.key, index]));
+  const sortBySeries = (item: { dataKey?: unknown }) => order.get(String(item.dataKey)) ?? order.size;
   const summary =
     data.total === 0 || peak === null
       ? t("summaryEmpty", { title })
@@ -67,8 +70,9 @@ export function StackedUsageChart({ data, title, formatValue, testId }: StackedU
                   labelFormatter={(day) => formatDay(String(day), locale)}
                   formatter={(value) => (typeof value === "number" ? formatValue(value) : String(value))}
                   contentStyle={{ color: "#1b1d21" }}
+                  itemSorter={sortBySeries}
                 />
-                <Legend />
+                <Legend itemSorter={sortBySeries} />
                 {data.series.map((entry, index) => (
                   <Bar
                     key={entry.key}

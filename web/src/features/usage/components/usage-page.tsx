@@ -175,7 +175,9 @@ export function UsagePage() {
               {t("firstPage")}
             </button>
           ) : null}
-          {search.cursor !== null || events.data?.nextCursor ? (
+          {/* After a reload deep in the pages the way back is lost, and with it the page's number. */}
+          {(search.cursor !== null && !onFirstPageWithoutHistory) ||
+          (search.cursor === null && events.data?.nextCursor) ? (
             <span className="usage-page-number">{t("pageNumber", { page: formatNumber(pageNumber, locale) })}</span>
           ) : null}
           {events.data?.nextCursor && !events.isPlaceholderData ? (
