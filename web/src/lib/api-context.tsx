@@ -6,13 +6,20 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { createContext, useContext, type ReactNode } from "react";
 import type { ApiClient } from "./api-client";
+import { ApiError } from "./api-error";
 
 const ApiContext = createContext<ApiClient | null>(null);
 
 export function createQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
-      queries: { staleTime: 30_000, retry: 1, refetchOnWindowFocus: false },
+      queries: {
+        staleTime: 30_000,
+        // One retry for a network failure or a 5xx; a refusal (4xx) says the same the second time.
+        retry: (failures, error) =>
+          failures < 1 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
+        refetchOnWindowFocus: false,
+      },
       mutations: { retry: 0 },
     },
   });
