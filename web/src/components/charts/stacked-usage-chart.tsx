@@ -54,7 +54,7 @@ export function StackedUsageChart({ data, title, formatValue, testId }: StackedU
           </div>
           <details>
             <summary>{t("showTable")}</summary>
-            <div className="chart-table-scroll" role="region" aria-label={title} tabIndex={0}>
+            <div className="chart-table-scroll" role="region" aria-label={t("tableCaption", { title })} tabIndex={0}>
               <table>
                 <caption>{t("tableCaption", { title })}</caption>
                 <thead>
