@@ -1,13 +1,12 @@
-import { useId } from "react";
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { lazy, Suspense, useId } from "react";
 import { formatDay, formatNumber } from "../../lib/format";
 import { useLocale, useMessages } from "../../lib/i18n";
 import { peakDay, seriesValue, type ChartSeries, type StackedUsage } from "../../lib/usage-series";
 import { chartMessages } from "./messages";
 import "./usage-chart.css";
 
-const PALETTE = ["#2f5bd3", "#d9772b", "#23958a", "#c2417a", "#8a6fd1", "#7d8f2a", "#b35a3c", "#3d8fc6"];
-const OTHER_COLOR = "#8b929c";
+// Recharts is most of a chart's weight: it loads after the page, while the summary and the table need none of it.
+const UsageChartCanvas = lazy(() => import("./usage-chart-canvas"));
 
 interface StackedUsageChartProps {
   data: StackedUsage;
@@ -28,9 +27,6 @@ export function StackedUsageChart({ data, title, formatValue, testId }: StackedU
   const captionId = useId();
   const seriesName = (entry: ChartSeries) => entry.model ?? t("other");
   const peak = peakDay(data);
-  // Legend and tooltip list the series in stacking order (largest first, "other" last), not alphabetically.
-  const order = new Map(data.series.map((entry, index) => [entry.key, index]));
-  const sortBySeries = (item: { dataKey?: unknown }) => order.get(String(item.dataKey)) ?? order.size;
   const summary =
     data.total === 0 || peak === null
       ? t("summaryEmpty", { title })
@@ -52,43 +48,13 @@ export function StackedUsageChart({ data, title, formatValue, testId }: StackedU
       ) : (
         <>
           <div className="usage-chart-canvas" aria-hidden="true">
-            <ResponsiveContainer width="100%" height="100%">
-              <BarChart data={data.rows} accessibilityLayer={false} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
-                <CartesianGrid vertical={false} strokeOpacity={0.3} />
-                <XAxis
-                  dataKey="day"
-                  tickFormatter={(day: string) => formatDay(day, locale, { style: "short" })}
-                  minTickGap={12}
-                  tick={{ fill: "currentColor", fontSize: 12 }}
-                />
-                <YAxis
-                  tickFormatter={(value: number) => formatValue(value)}
-                  width={80}
-                  tick={{ fill: "currentColor", fontSize: 12 }}
-                />
-                <Tooltip
-                  labelFormatter={(day) => formatDay(String(day), locale)}
-                  formatter={(value) => (typeof value === "number" ? formatValue(value) : String(value))}
-                  contentStyle={{ color: "#1b1d21" }}
-                  itemSorter={sortBySeries}
-                />
-                <Legend itemSorter={sortBySeries} />
-                {data.series.map((entry, index) => (
-                  <Bar
-                    key={entry.key}
-                    dataKey={entry.key}
-                    name={seriesName(entry)}
-                    stackId="usage"
-                    fill={entry.model === null ? OTHER_COLOR : PALETTE[index % PALETTE.length]}
-                    isAnimationActive={false}
-                  />
-                ))}
-              </BarChart>
-            </ResponsiveContainer>
+            <Suspense fallback={null}>
+              <UsageChartCanvas data={data} formatValue={formatValue} seriesName={seriesName} />
+            </Suspense>
           </div>
           <details>
             <summary>{t("showTable")}</summary>
-            <div className="chart-table-scroll" role="region" aria-label={title} tabIndex={0}>
+            <div className="chart-table-scroll" role="region" aria-label={t("tableCaption", { title })} tabIndex={0}>
               <table>
                 <caption>{t("tableCaption", { title })}</caption>
                 <thead>

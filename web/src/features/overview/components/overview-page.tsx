@@ -54,6 +54,12 @@ export function OverviewPage() {
     queryKey: ["usage", "summary", filter],
     queryFn: ({ signal }) => api.getUsageSummary(filter, { signal }),
   });
+  // Only for the taka rate, configured with the catalog's prices.
+  const catalog = useQuery({
+    queryKey: ["models", "catalog"],
+    queryFn: ({ signal }) => api.getModelCatalog({ signal }),
+  });
+  const bdtPerUsd = catalog.data?.bdtPerUsd ?? null;
   const recent = useQuery({
     queryKey: ["usage", "events", filter, null, RECENT_COUNT],
     queryFn: ({ signal }) => api.listUsageEvents({ ...filter, limit: RECENT_COUNT }, { signal }),
@@ -73,6 +79,14 @@ export function OverviewPage() {
               <p className="overview-figure" data-testid="overview-balance">
                 {formatMoney(account.data.balanceMicroUsd, locale)}
               </p>
+              {bdtPerUsd === null ? null : (
+                <p className="overview-hint">
+                  {t("balanceTaka", {
+                    amount: formatMoney(account.data.balanceMicroUsd, locale, { currency: "BDT", bdtPerUsd }),
+                    rate: formatMoney(1_000_000, locale, { currency: "BDT", bdtPerUsd }),
+                  })}
+                </p>
+              )}
               <p className="overview-hint">{t("balanceHint")}</p>
             </>
           )}

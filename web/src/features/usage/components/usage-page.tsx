@@ -55,7 +55,7 @@ export function UsagePage() {
     queryKey: ["usage", "summary", rangeFilter],
     queryFn: ({ signal }) => api.getUsageSummary(rangeFilter, { signal }),
   });
-  const keys = useQuery({ queryKey: ["keys"], queryFn: ({ signal }) => api.listKeys({ signal }) });
+  const keys = useQuery({ queryKey: ["keys", "list"], queryFn: ({ signal }) => api.listKeys({ signal }) });
   const events = useQuery({
     queryKey: ["usage", "events", filter, search.cursor],
     queryFn: ({ signal }) => api.listUsageEvents({ ...filter, cursor: search.cursor, limit: PAGE_SIZE }, { signal }),
