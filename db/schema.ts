@@ -123,7 +123,21 @@ export const usageEvents = pgTable(
     // range scan. Export, account deletion and retention read one account's rows through the first.
     // Plans at 1M rows: docs/benchmarks/2026-12-06-usage-queries.md. Migration 0007 also creates the extended
     // statistics `usage_events_day_model_key_stats` (ndistinct of UTC day, model, key) for the summary's aggregate.
-    index("usage_events_user_created_id_idx").on(table.userId, table.createdAt, table.id),
+    // Its trailing columns are what the summary sums, so the summary reads this index alone (an index-only scan):
+    // Drizzle has no INCLUDE, and keys after the unique (created_at, id) change no order.
+    index("usage_events_user_created_id_idx").on(
+      table.userId,
+      table.createdAt,
+      table.id,
+      table.model,
+      table.apiKeyId,
+      table.status,
+      table.promptTokens,
+      table.completionTokens,
+      table.cachedTokens,
+      table.reasoningTokens,
+      table.costMicroUsd,
+    ),
     index("usage_events_user_model_created_id_idx").on(table.userId, table.model, table.createdAt, table.id),
     // Failed and cancelled requests are few: the status filter's pages read them alone.
     index("usage_events_user_not_ok_created_id_idx")

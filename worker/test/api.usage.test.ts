@@ -5,7 +5,7 @@
  * timestamp included), each filter, the CSV, every 400 naming its parameter, another account's rows never
  * visible, a deleted key's rows with `keyId` null, and that a session is required.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { apiKeys, usageEvents, type NewUsageEvent } from "../../db/schema.ts";
@@ -214,6 +214,23 @@ describe("GET /api/usage/events", () => {
     expect(first.data).toHaveLength(50);
     const odd = await allPages(main.user.token, {}, 7);
     expect(odd.events.map((event) => event.requestId)).toEqual(newestFirst(main.rows));
+  });
+
+  it("keeps microsecond order: rows within one millisecond page one by one, none skipped or repeated", async () => {
+    const user = await seedDashboardUser();
+    const tag = crypto.randomUUID().slice(0, 8);
+    // created_at as Postgres writes it (now() has microseconds): 6 rows inside 2026-03-02T00:00:00.123Z.
+    await withDatabase((db) =>
+      db.execute(sql`
+        INSERT INTO usage_events (request_id, user_id, model, provider, price_version, status, http_status, latency_ms,
+          created_at)
+        SELECT ${`req_${tag}_`} || n, ${user.userId}, 'deepseek/deepseek-flash', 'deepseek', 'v', 'ok', 200, 1,
+          '2026-03-02T00:00:00.123Z'::timestamptz + (n % 3) * interval '1 microsecond'
+        FROM generate_series(0, 5) n`),
+    );
+    const { events, pages } = await allPages(user.token, {}, 1);
+    expect(pages).toBe(6);
+    expect(events.map((event) => event.requestId)).toEqual([5, 2, 4, 1, 3, 0].map((n) => `req_${tag}_${n}`));
   });
 
   it("answers each row's fields, keyName of live keys, keyId null for a deleted key's rows, no content", async () => {

@@ -73,43 +73,39 @@ function whereFilter(query: UsageQuery): SQL {
 }
 
 /**
- * The summary in one pass over the filter's rows: a hash aggregate by (UTC day, model, key), whose few groups are
- * then rolled up with grouping sets into (day, model), (model), (key) and the total. Key names come from a join on
- * the grouped keys, after the aggregation.
+ * The summary in one statement of two hash aggregates over the filter's rows: by (UTC day, model) and by key (with
+ * the key's name, joined after the aggregation). Totals and the per-model rows are folded from the first here. Both
+ * groupings have few groups (days x models, keys), so each is a hash aggregate that fits in `work_mem`; one
+ * aggregate by (day, model, key) looks to the planner like tens of thousands of groups, and it sorts every row
+ * instead. Without a filter on the model or status, the rows are read from `usage_events_user_created_id_idx` alone
+ * (it carries the summed columns).
  */
 export function summarySql(query: UsageQuery): SQL {
-  return sql`
-    WITH base AS (
-      SELECT
-        (e.created_at AT TIME ZONE 'UTC')::date AS day,
-        e.model,
-        e.api_key_id,
+  const where = whereFilter(query);
+  const sums = sql`
         count(*) AS requests,
         sum(e.prompt_tokens) AS input_tokens,
         sum(e.completion_tokens) AS output_tokens,
         sum(e.cached_tokens) AS cached_tokens,
         sum(e.reasoning_tokens) AS reasoning_tokens,
-        sum(e.cost_micro_usd) AS cost_micro_usd
-      FROM usage_events e
-      WHERE ${whereFilter(query)}
-      GROUP BY 1, 2, 3
-    ), grouped AS (
-      SELECT
-        GROUPING(day, model, api_key_id) AS set_id,
-        to_char(day, 'YYYY-MM-DD') AS day,
-        model,
-        api_key_id,
-        coalesce(sum(requests), 0) AS requests,
-        coalesce(sum(input_tokens), 0) AS input_tokens,
-        coalesce(sum(output_tokens), 0) AS output_tokens,
-        coalesce(sum(cached_tokens), 0) AS cached_tokens,
-        coalesce(sum(reasoning_tokens), 0) AS reasoning_tokens,
-        coalesce(sum(cost_micro_usd), 0) AS cost_micro_usd
-      FROM base
-      GROUP BY GROUPING SETS ((day, model), (model), (api_key_id), ())
-    )
-    SELECT g.*, k.name AS key_name
-    FROM grouped g LEFT JOIN api_keys k ON k.id = g.api_key_id AND k.user_id = ${query.userId}`;
+        sum(e.cost_micro_usd) AS cost_micro_usd`;
+  return sql`
+    SELECT 'day' AS grouping, to_char(g.day, 'YYYY-MM-DD') AS day, g.model, NULL::uuid AS api_key_id,
+      NULL::text AS key_name, g.requests, g.input_tokens, g.output_tokens, g.cached_tokens, g.reasoning_tokens,
+      g.cost_micro_usd
+    FROM (
+      SELECT (e.created_at AT TIME ZONE 'UTC')::date AS day, e.model,${sums}
+      FROM usage_events e WHERE ${where}
+      GROUP BY 1, 2
+    ) g
+    UNION ALL
+    SELECT 'key', NULL, NULL, g.api_key_id, k.name, g.requests, g.input_tokens, g.output_tokens, g.cached_tokens,
+      g.reasoning_tokens, g.cost_micro_usd
+    FROM (
+      SELECT e.api_key_id,${sums}
+      FROM usage_events e WHERE ${where}
+      GROUP BY 1
+    ) g LEFT JOIN api_keys k ON k.id = g.api_key_id AND k.user_id = ${query.userId}`;
 }
 
 /** One page (plus one row, to know whether there is a next page), newest first, after `cursor`. */
@@ -134,7 +130,7 @@ export function eventsPageSql(query: UsageQuery, cursor: UsageCursor | null, lim
 type Numeric = string | number | bigint;
 
 interface SummaryRow extends Record<string, unknown> {
-  set_id: number;
+  grouping: "day" | "key";
   day: string | null;
   model: string | null;
   api_key_id: string | null;
@@ -195,33 +191,34 @@ const byCost = <T extends UsageTotals>(rows: T[], name: (row: T) => string): T[]
     (a, b) => b.costMicroUsd - a.costMicroUsd || b.requests - a.requests || name(a).localeCompare(name(b), "en"),
   );
 
-/** GROUPING() bits, in the order (day, model, key): a bit is 1 when that column is not grouped. */
-const SET_DAY_MODEL = 0b001;
-const SET_MODEL = 0b101;
-const SET_KEY = 0b110;
-const SET_TOTAL = 0b111;
+const addTotals = (into: UsageTotals, add: UsageTotals): void => {
+  into.requests += add.requests;
+  into.inputTokens += add.inputTokens;
+  into.outputTokens += add.outputTokens;
+  into.cachedTokens += add.cachedTokens;
+  into.reasoningTokens += add.reasoningTokens;
+  into.costMicroUsd += add.costMicroUsd;
+};
 
 export async function usageSummary(db: Database, query: UsageQuery): Promise<UsageSummary> {
   const { rows } = await db.execute<SummaryRow>(summarySql(query));
   const summary: UsageSummary = { totals: { ...EMPTY_TOTALS }, byDay: [], byModel: [], byKey: [] };
+  const byModel = new Map<string, UsageTotals & { model: string }>();
   for (const row of rows) {
-    const setId = Number(row.set_id);
-    if (setId === SET_TOTAL) summary.totals = totalsOf(row);
-    else if (setId === SET_DAY_MODEL) {
-      const totals = totalsOf(row);
-      summary.byDay.push({
-        day: row.day ?? "",
-        model: row.model ?? "",
-        requests: totals.requests,
-        costMicroUsd: totals.costMicroUsd,
-      });
-    } else if (setId === SET_MODEL) summary.byModel.push({ ...totalsOf(row), model: row.model ?? "" });
-    else if (setId === SET_KEY) {
-      summary.byKey.push({ ...totalsOf(row), keyId: row.api_key_id, keyName: row.api_key_id ? row.key_name : null });
+    const totals = totalsOf(row);
+    if (row.grouping === "key") {
+      summary.byKey.push({ ...totals, keyId: row.api_key_id, keyName: row.api_key_id ? row.key_name : null });
+      continue;
     }
+    const model = row.model ?? "";
+    summary.byDay.push({ day: row.day ?? "", model, requests: totals.requests, costMicroUsd: totals.costMicroUsd });
+    addTotals(summary.totals, totals);
+    const entry = byModel.get(model) ?? { ...EMPTY_TOTALS, model };
+    addTotals(entry, totals);
+    byModel.set(model, entry);
   }
   summary.byDay.sort((a, b) => a.day.localeCompare(b.day) || a.model.localeCompare(b.model, "en"));
-  byCost(summary.byModel, (row) => row.model);
+  summary.byModel = byCost([...byModel.values()], (row) => row.model);
   byCost(summary.byKey, (row) => row.keyName ?? "");
   return summary;
 }
