@@ -1,6 +1,6 @@
 import { useAccount } from "../../../lib/account-query";
-import { formatMicroUsd } from "../../../lib/format";
-import { useMessages } from "../../../lib/i18n";
+import { formatMoney } from "../../../lib/format";
+import { useLocale, useMessages } from "../../../lib/i18n";
 import { accountMessages } from "../messages";
 
 const KNOWN_PLANS = new Set(["free", "pro", "team", "internal"]);
@@ -9,6 +9,7 @@ type KnownPlan = "free" | "pro" | "team" | "internal";
 /** The balance and plan, always visible in the shell's header. */
 export function AccountSummary() {
   const t = useMessages(accountMessages);
+  const { locale } = useLocale();
   const account = useAccount();
   const data = account.data;
   const planName = (plan: string) => (KNOWN_PLANS.has(plan) ? t(`plan.${plan as KnownPlan}`) : plan);
@@ -16,7 +17,7 @@ export function AccountSummary() {
     <dl className="account-summary" aria-busy={account.isPending}>
       <div>
         <dt>{t("balance")}</dt>
-        <dd data-testid="shell-balance">{data ? formatMicroUsd(data.balanceMicroUsd) : "…"}</dd>
+        <dd data-testid="shell-balance">{data ? formatMoney(data.balanceMicroUsd, locale) : "…"}</dd>
       </div>
       <div>
         <dt>{t("plan")}</dt>
