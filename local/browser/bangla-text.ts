@@ -125,32 +125,39 @@ export function englishOnPage(
 }
 
 /**
- * Runs in the page (passed to `page.evaluate`, so it is self-contained): every visible text node's text and every
- * visible placeholder, outside `lang="en"` passages and the language switch's options.
+ * Runs in the page (`page.evaluate(COLLECT_VISIBLE_TEXTS)`): every visible text node's text and every visible
+ * placeholder, outside `lang="en"` passages and the language switch's options, as `VisibleText[]`. Plain JavaScript
+ * in a string, so no transpiler helper (such as esbuild's `__name`) ends up in code that runs in the browser.
  */
-export function collectVisibleTexts(): VisibleText[] {
-  const describe = (element: Element): string => {
+export const COLLECT_VISIBLE_TEXTS = `(() => {
+  const describe = (element) => {
     const testId = element.closest("[data-testid]")?.getAttribute("data-testid");
-    return `<${element.tagName.toLowerCase()}>${testId ? ` in [data-testid=${testId}]` : ""}`;
+    return "<" + element.tagName.toLowerCase() + ">" + (testId ? " in [data-testid=" + testId + "]" : "");
   };
-  const excluded = (element: Element): boolean =>
+  // A passage marked English inside the page; the document's own lang (the UI language) is not such a mark.
+  const markedEnglish = (element) => {
+    const marked = element.closest("[lang]");
+    return marked !== null && marked !== document.documentElement &&
+      (marked.getAttribute("lang") ?? "").toLowerCase().startsWith("en");
+  };
+  const excluded = (element) =>
     element.closest("script, style, noscript, template, [data-testid='language-switch'] option") !== null ||
-    (element.closest("[lang]")?.getAttribute("lang") ?? "").toLowerCase().startsWith("en");
-  const visible = (element: Element): boolean =>
+    markedEnglish(element);
+  const visible = (element) =>
     typeof element.checkVisibility === "function"
       ? element.checkVisibility({ checkOpacity: true, checkVisibilityCSS: true })
-      : (element as HTMLElement).offsetParent !== null;
-  const found: VisibleText[] = [];
+      : element.offsetParent !== null;
+  const found = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node !== null; node = walker.nextNode()) {
-    const text = node.textContent?.trim() ?? "";
+    const text = (node.textContent ?? "").trim();
     const parent = node.parentElement;
     if (text === "" || parent === null || excluded(parent) || !visible(parent)) continue;
     found.push({ text, where: describe(parent) });
   }
   for (const element of Array.from(document.querySelectorAll("[placeholder]"))) {
-    const text = element.getAttribute("placeholder")?.trim() ?? "";
+    const text = (element.getAttribute("placeholder") ?? "").trim();
     if (text !== "" && !excluded(element) && visible(element)) found.push({ text, where: describe(element) });
   }
   return found;
-}
+})()`;

@@ -206,7 +206,9 @@ describe("the dashboard flow", () => {
         await goTo(dashboard, null, "/settings/privacy");
         const cacheToggle = testId(page, "prompt-cache-toggle");
         expect(await cacheToggle.isChecked()).toBe(true);
-        await cacheToggle.click();
+        // A styled switch may hide the checkbox itself: then the click goes to it directly.
+        if (await cacheToggle.isVisible()) await cacheToggle.click();
+        else await cacheToggle.dispatchEvent("click");
         await clickConfirmIfAsked(page);
         await expect
           .poll(

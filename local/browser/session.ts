@@ -6,7 +6,7 @@
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { collectVisibleTexts, englishOnPage, type BanglaCheckOptions } from "./bangla-text.ts";
+import { COLLECT_VISIBLE_TEXTS, englishOnPage, type BanglaCheckOptions, type VisibleText } from "./bangla-text.ts";
 import { unexpectedOrigins } from "./origins.ts";
 
 export const CHROMIUM_PATH = process.env.OMNIZEN_CHROMIUM ?? "/usr/bin/chromium";
@@ -75,9 +75,9 @@ export async function openDashboard(
   });
   if (options.language) {
     // The first visit's language, before the language switch is reachable (the sign-in page); kept once chosen.
-    await context.addInitScript((language) => {
-      if (!localStorage.getItem("omnizen.locale")) localStorage.setItem("omnizen.locale", language);
-    }, options.language);
+    await context.addInitScript(
+      `if (!localStorage.getItem("omnizen.locale")) localStorage.setItem("omnizen.locale", ${JSON.stringify(options.language)});`,
+    );
   }
   const page = await context.newPage();
   const requests: string[] = [];
@@ -198,7 +198,7 @@ export async function seriousAxeViolations(page: Page): Promise<AxeFinding[]> {
 
 /** English left on a Bangla page (bangla-text.ts), with where it is. */
 export async function englishOnBanglaPage(page: Page, options: BanglaCheckOptions = {}) {
-  const texts = await page.evaluate(collectVisibleTexts);
+  const texts = (await page.evaluate(COLLECT_VISIBLE_TEXTS)) as VisibleText[];
   return englishOnPage(texts, options).map((entry) => `${entry.where}: "${entry.text}" (${entry.words.join(", ")})`);
 }
 
