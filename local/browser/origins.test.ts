@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isClerkOrigin, networkOrigin, unexpectedOrigins } from "./origins.ts";
+import { cspProblems, isClerkOrigin, networkOrigin, unexpectedOrigins } from "./origins.ts";
 
 const allowed = ["http://127.0.0.1:4000", "http://127.0.0.1:8000"];
 
@@ -45,5 +45,29 @@ describe("request origins of the dashboard", () => {
     expect(networkOrigin("about:blank")).toBeNull();
     expect(networkOrigin("wss://x.clerk.accounts.dev/socket")).toBe("wss://x.clerk.accounts.dev");
     expect(isClerkOrigin("https://notclerk.com")).toBe(false);
+  });
+});
+
+describe("the SPA's Content-Security-Policy", () => {
+  it("accepts a policy limited to the SPA, the gateway and Clerk", () => {
+    expect(cspProblems("default-src 'self'; img-src 'self' data: https://img.clerk.com; style-src 'self'")).toEqual([]);
+    expect(
+      cspProblems(
+        "default-src 'none'; script-src 'self' https://*.clerk.accounts.dev; connect-src 'self' https://api.omnizen.example",
+      ),
+    ).toEqual([]);
+  });
+
+  it("refuses none, any host, inline or evaluated scripts", () => {
+    expect(cspProblems(null)).toEqual(["no Content-Security-Policy header"]);
+    expect(cspProblems("img-src 'self'")).toEqual([
+      "script-src (or default-src) is missing",
+      "connect-src (or default-src) is missing",
+    ]);
+    expect(cspProblems("default-src 'self'; script-src 'self' 'unsafe-inline' https:; connect-src *")).toEqual([
+      "script-src allows https:",
+      "connect-src allows *",
+      "script-src allows 'unsafe-inline'",
+    ]);
   });
 });

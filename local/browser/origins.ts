@@ -33,3 +33,31 @@ export function unexpectedOrigins(requestUrls: Iterable<string>, allowed: readon
   }
   return [...found];
 }
+
+/**
+ * What is wrong with the SPA's Content-Security-Policy for a dashboard that loads nothing from third parties: scripts
+ * and connections must be limited (by their own directive or `default-src`) to listed sources, never any host
+ * (`*`, `http:`, `https:`), and scripts never inline or evaluated. Empty when fine.
+ */
+export function cspProblems(policy: string | null): string[] {
+  if (!policy) return ["no Content-Security-Policy header"];
+  const directives = new Map<string, string[]>();
+  for (const part of policy.split(";")) {
+    const [name, ...sources] = part.trim().split(/\s+/);
+    if (name && !directives.has(name.toLowerCase())) directives.set(name.toLowerCase(), sources);
+  }
+  const problems: string[] = [];
+  for (const directive of ["script-src", "connect-src"]) {
+    const sources = directives.get(directive) ?? directives.get("default-src");
+    if (!sources) {
+      problems.push(`${directive} (or default-src) is missing`);
+      continue;
+    }
+    const anyHost = directive === "script-src" ? ["*", "http:", "https:", "data:", "blob:"] : ["*", "http:", "https:"];
+    for (const source of sources)
+      if (anyHost.includes(source.toLowerCase())) problems.push(`${directive} allows ${source}`);
+  }
+  for (const source of directives.get("script-src") ?? directives.get("default-src") ?? [])
+    if (/^'unsafe-(inline|eval)'$/i.test(source)) problems.push(`script-src allows ${source}`);
+  return problems;
+}
