@@ -16,7 +16,8 @@ declare module "vitest" {
       spaUrl: string;
       gatewayUrl: string;
       databaseUrl: string;
-      redisUrl: string;
+      /** The Upstash stand-in (REST) in front of their Redis database. */
+      upstash: { url: string; token: string };
       /** Where screenshots go (.artifacts/browser, git-ignored). */
       artifactsDir: string;
     };

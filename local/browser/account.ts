@@ -2,7 +2,6 @@
  * The browser tests' account: the user `POST /api/dev/sign-in` signs in (`local_dev_user`), reset before each flow
  * to a fresh account with credit and no age confirmation yet, so the flow meets the age gate and can delete it.
  */
-import { Redis } from "ioredis";
 import pg from "pg";
 
 export const TEST_ACCOUNT = {
@@ -12,15 +11,27 @@ export const TEST_ACCOUNT = {
   creditMicroUsd: 10_000_000,
 } as const;
 
+/** The Upstash stand-in the worker uses (its REST API reaches Redis, or the embedded backend without one). */
+export interface UpstashEndpoint {
+  url: string;
+  token: string;
+}
+
+/** One Redis command through the Upstash REST API. */
+export async function redisCommand(upstash: UpstashEndpoint, command: string[]): Promise<unknown> {
+  const response = await fetch(upstash.url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${upstash.token}`, "content-type": "application/json" },
+    body: JSON.stringify(command),
+  });
+  const body = (await response.json()) as { result?: unknown; error?: string };
+  if (!response.ok || body.error) throw new Error(`${command[0]} failed: ${body.error ?? `HTTP ${response.status}`}`);
+  return body.result;
+}
+
 /** Deletes the account (rows cascade) and its Clerk tombstone, then inserts it afresh. */
-export async function resetAccount(databaseUrl: string, redisUrl: string): Promise<string> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    await redis.del(`omz:clerk-deleted:${TEST_ACCOUNT.clerkUserId}`);
-  } finally {
-    redis.disconnect();
-  }
+export async function resetAccount(databaseUrl: string, upstash: UpstashEndpoint): Promise<string> {
+  await redisCommand(upstash, ["DEL", `omz:clerk-deleted:${TEST_ACCOUNT.clerkUserId}`]);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
@@ -37,14 +48,8 @@ export async function resetAccount(databaseUrl: string, redisUrl: string): Promi
 }
 
 /** Empties the browser tests' own Redis database (browserTestInfrastructure), once per run. */
-export async function flushTestRedis(redisUrl: string): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    await redis.flushdb();
-  } finally {
-    redis.disconnect();
-  }
+export async function flushTestRedis(upstash: UpstashEndpoint): Promise<void> {
+  await redisCommand(upstash, ["FLUSHDB"]);
 }
 
 /** Runs the gateway's cron once (usage drain and settlement), as `npm run dev` does every 2 s. */

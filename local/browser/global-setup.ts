@@ -18,7 +18,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     },
   });
   try {
-    await flushTestRedis(stack.redisUrl);
+    await flushTestRedis(stack.upstash);
   } catch (error) {
     await stack.close();
     throw error;
@@ -28,7 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     spaUrl: stack.spaUrl,
     gatewayUrl: stack.gatewayUrl,
     databaseUrl: stack.databaseUrl,
-    redisUrl: stack.redisUrl,
+    upstash: stack.upstash,
     artifactsDir,
   });
   return () => stack.close();

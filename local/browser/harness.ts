@@ -86,7 +86,8 @@ export interface BrowserStack {
   spaUrl: string;
   gatewayUrl: string;
   databaseUrl: string;
-  redisUrl: string;
+  /** The Upstash stand-in in front of the tests' Redis database. */
+  upstash: { url: string; token: string };
   clerkFakeUrl: string;
   close(): Promise<void>;
 }
@@ -131,11 +132,12 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
     const built = runToEnd("vite build", bin("vite"), ["build", "web", "--outDir", spaDir, "--emptyOutDir"], childEnv);
     built.catch(() => undefined);
 
+    const upstashToken = randomBytes(16).toString("hex");
     stack = await startStack({
       database: infrastructure.database,
       env: infrastructure.env,
       dataDir: join(root, ".local-data", "pglite-browser"),
-      upstashToken: randomBytes(16).toString("hex"),
+      upstashToken,
       promptCacheSecret: randomBytes(32).toString("hex"),
       redisUrl: infrastructure.redisUrl,
       useRealProviderKeys: false,
@@ -200,7 +202,7 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
       spaUrl,
       gatewayUrl,
       databaseUrl: stack.databaseUrl,
-      redisUrl: infrastructure.redisUrl,
+      upstash: { url: stack.upstashUrl, token: upstashToken },
       clerkFakeUrl: clerk.url,
       close,
     };
