@@ -18,6 +18,8 @@ declare module "vitest" {
       databaseUrl: string;
       /** The Upstash stand-in (REST) in front of their Redis database. */
       upstash: { url: string; token: string };
+      /** The fake Clerk Backend API; `POST /_browser/reset` starts it over (local/browser/clerk-front.ts). */
+      clerkFakeUrl: string;
       /** Where screenshots go (.artifacts/browser, git-ignored). */
       artifactsDir: string;
     };

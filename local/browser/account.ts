@@ -29,8 +29,22 @@ export async function redisCommand(upstash: UpstashEndpoint, command: string[]):
   return body.result;
 }
 
-/** Deletes the account (rows cascade) and its Clerk tombstone, then inserts it afresh. */
-export async function resetAccount(databaseUrl: string, upstash: UpstashEndpoint): Promise<string> {
+/** Where the tests reach the account's stores. */
+export interface AccountStores {
+  databaseUrl: string;
+  upstash: UpstashEndpoint;
+  /** The resettable fake Clerk (clerk-front.ts). */
+  clerkFakeUrl: string;
+}
+
+/**
+ * Deletes the account (rows cascade) and its Clerk tombstone, then inserts it afresh; the fake Clerk starts over
+ * with the account's email.
+ */
+export async function resetAccount(stores: AccountStores): Promise<string> {
+  const { databaseUrl, upstash } = stores;
+  const reset = await fetch(`${stores.clerkFakeUrl}/_browser/reset`, { method: "POST" });
+  if (!reset.ok) throw new Error(`resetting the fake Clerk failed: HTTP ${reset.status} ${await reset.text()}`);
   await redisCommand(upstash, ["DEL", `omz:clerk-deleted:${TEST_ACCOUNT.clerkUserId}`]);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();

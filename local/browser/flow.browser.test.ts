@@ -104,7 +104,7 @@ const FLOWS: Array<{
 describe("the dashboard flow", () => {
   for (const flow of FLOWS) {
     it(`${flow.viewport}, ${flow.language}: keys, a request in Usage and Overview, export, profile, cache, revoke, delete`, async () => {
-      await resetAccount(target.databaseUrl, target.upstash);
+      await resetAccount(target);
       const dashboard = await openDashboard(browser, target, { viewport: flow.viewport });
       const { page } = dashboard;
       const prefix = `flow-${flow.viewport}-${flow.language}`;

@@ -29,6 +29,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     gatewayUrl: stack.gatewayUrl,
     databaseUrl: stack.databaseUrl,
     upstash: stack.upstash,
+    clerkFakeUrl: stack.clerkFakeUrl,
     artifactsDir,
   });
   return () => stack.close();

@@ -13,11 +13,11 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startClerkFake, type ClerkFake } from "../clerk-fake/server.ts";
 import { startProcess, stopAll, type ManagedProcess } from "../processes.ts";
 import { startSentryFake, type SentryFake } from "../sentry-fake/server.ts";
 import { startStack, type Stack } from "../stack.ts";
 import { testInfrastructure } from "../test-environment.ts";
+import { startClerkFront, type ClerkFront } from "./clerk-front.ts";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const bin = (name: string) => join(root, "node_modules", ".bin", name);
@@ -103,7 +103,7 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
   const workDir = mkdtempSync(join(tmpdir(), "omnizen-browser-"));
   const processes: ManagedProcess[] = [];
   let stack: Stack | undefined;
-  let clerk: ClerkFake | undefined;
+  let clerk: ClerkFront | undefined;
   let sentry: SentryFake | undefined;
   const close = async () => {
     await stopAll(processes);
@@ -127,6 +127,9 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
       VITE_API_URL: "",
       VITE_CLERK_PUBLISHABLE_KEY: "",
     };
+    // Vitest sets NODE_ENV=test: the worker bundle would be built for it (and @clerk/backend then fails every call),
+    // and so would the SPA. The children get what `npm run dev` gives them: none.
+    delete childEnv.NODE_ENV;
     // The SPA's build runs while the stack starts.
     const spaDir = join(workDir, "spa");
     const built = runToEnd("vite build", bin("vite"), ["build", "web", "--outDir", spaDir, "--emptyOutDir"], childEnv);
@@ -145,7 +148,7 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
     });
     sentry = await startSentryFake();
     const clerkSecretKey = `sk_test_${randomBytes(16).toString("hex")}`;
-    clerk = await startClerkFake({ secretKey: clerkSecretKey });
+    clerk = await startClerkFront(clerkSecretKey);
 
     const bindings: Record<string, string> = {
       OMNIZEN_ENV: "development",

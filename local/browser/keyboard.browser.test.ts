@@ -14,7 +14,7 @@ let dashboard: DashboardPage;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  await resetAccount(target.databaseUrl, target.upstash);
+  await resetAccount(target);
   dashboard = await openDashboard(browser, target, { viewport: "desktop", language: "en" });
   await dashboard.page.goto(`${target.spaUrl}/`);
   await signIn(dashboard.page);

@@ -41,7 +41,7 @@ describe("every page", () => {
   for (const { viewport, language } of COMBINATIONS) {
     const checks = [viewport === "desktop" || language === "en" ? "axe" : "", language === "bn" ? "no English" : ""];
     it(`${viewport}, ${language}: ${[...checks.filter(Boolean), "origins, screenshots"].join(", ")}`, async () => {
-      await resetAccount(target.databaseUrl, target.upstash);
+      await resetAccount(target);
       const dashboard = await openDashboard(browser, target, { viewport, language });
       const problems: string[] = [];
       const check = async (name: string) => {
