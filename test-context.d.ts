@@ -1,4 +1,5 @@
-// Values the global setup of the `integration-worker` project (local/test-global-setup.ts) provides to its tests.
+// Values the global setups of the `integration-worker` project (local/test-global-setup.ts) and the `browser` project
+// (local/browser/global-setup.ts) provide to their tests.
 import "vitest";
 
 declare module "vitest" {
@@ -10,5 +11,17 @@ declare module "vitest" {
     sentryFakeUrl: string;
     /** worker/test/fuzz.public-endpoints.test.ts: total cases (0: the short default) and seed (0: random). */
     fuzz: { runs: number; seed: number };
+    /** The `browser` project (local/browser/global-setup.ts): the SPA, the gateway and their stores. */
+    browserStack: {
+      spaUrl: string;
+      gatewayUrl: string;
+      databaseUrl: string;
+      /** The Upstash stand-in (REST) in front of their Redis database. */
+      upstash: { url: string; token: string };
+      /** The fake Clerk Backend API; `POST /_browser/reset` starts it over (local/browser/clerk-front.ts). */
+      clerkFakeUrl: string;
+      /** Where screenshots go (.artifacts/browser, git-ignored). */
+      artifactsDir: string;
+    };
   }
 }

@@ -18,6 +18,9 @@ const LOCAL_TESTS_WITH_SERVICES = [
   "local/test-environment.test.ts",
 ];
 
+// The real-browser tests (local/browser/): Debian's chromium drives the built SPA against the whole stack.
+const BROWSER_TESTS = ["local/browser/**/*.browser.test.ts"];
+
 // Three projects (docs/testing.md):
 // - `unit` (Node, files in parallel, no stand-ins): worker/src, web/src, db and the local/ tests above excepted.
 //   `npm run test:unit`.
@@ -26,6 +29,9 @@ const LOCAL_TESTS_WITH_SERVICES = [
 //   fake Clerk and Sentry) that its global setup (local/test-global-setup.ts) starts and `provide`s. The stack starts
 //   only when this project has files to run.
 // - `integration-node` (Node): the local/ tests above, against the real Postgres and Redis.
+// - `browser` (Node): local/browser/, Debian's chromium (playwright-core) driving the built SPA against the whole
+//   stack, which its global setup (local/browser/global-setup.ts) starts on free ports. It runs after the other three
+//   (groupOrder), one file at a time. `npm run test:browser`.
 export default defineConfig({
   test: {
     projects: [
@@ -40,7 +46,7 @@ export default defineConfig({
           name: "unit",
           environment: "node",
           include: ["worker/src/**/*.test.ts", "web/src/**/*.test.ts", "db/**/*.test.ts", "local/**/*.test.ts"],
-          exclude: ["**/node_modules/**", ...LOCAL_TESTS_WITH_SERVICES],
+          exclude: ["**/node_modules/**", ...LOCAL_TESTS_WITH_SERVICES, ...BROWSER_TESTS],
           // Files share a worker and its module cache (half the time of one fresh worker per file): unit tests patch
           // no globals and mock no modules, and the modules' own caches are keyed by their inputs. A test that must
           // patch a global restores it in afterEach/afterAll.
@@ -74,6 +80,19 @@ export default defineConfig({
           include: LOCAL_TESTS_WITH_SERVICES,
           testTimeout: 20_000,
           hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          name: "browser",
+          environment: "node",
+          include: BROWSER_TESTS,
+          globalSetup: ["local/browser/global-setup.ts"],
+          // After the other projects: a browser, workerd and Vite at once would starve a 2-core machine's tests.
+          sequence: { groupOrder: 1 },
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 150_000,
         },
       },
     ],
