@@ -31,7 +31,7 @@ export function CodeExample({ title, code }: { title: string; code: string }) {
           {t("copy")}
         </button>
       </div>
-      <pre tabIndex={0} translate="no">
+      <pre tabIndex={0} translate="no" lang="en">
         <code>{code}</code>
       </pre>
       <p className="code-example-status" role="status" aria-live="polite">

@@ -87,7 +87,7 @@ export function ModelsPage() {
               <select id={`${id}-provider`} value={provider} onChange={(event) => setProvider(event.target.value)}>
                 <option value="">{t("allProviders")}</option>
                 {providers.map((name) => (
-                  <option key={name} value={name}>
+                  <option key={name} value={name} lang="en">
                     {name}
                   </option>
                 ))}
@@ -169,7 +169,9 @@ function ModelTable({ models, bdtPerUsd, rate }: { models: CatalogModel[]; bdtPe
                 <span className="models-name">{model.name}</span>
                 <code>{model.id}</code>
               </th>
-              <td>{model.provider}</td>
+              <td lang="en" translate="no">
+                {model.provider}
+              </td>
               <td className="numeric">{price(model.prices.input)}</td>
               <td className="numeric">{price(model.prices.cachedInput)}</td>
               <td className="numeric">{price(model.prices.output)}</td>
