@@ -6,6 +6,7 @@ import { Page } from "../../../components/ui/page";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/states";
 import { useApi } from "../../../lib/api-context";
 import type { ApiKey, ApiKeyList, CreatedApiKey } from "../../../lib/api-types";
+import { formatDateTime } from "../../../lib/format";
 import { INTL_LOCALE, useLocale, useMessages } from "../../../lib/i18n";
 import { keysMessages } from "../messages";
 import { KeyForm, type KeyFormValues } from "./key-form";
@@ -170,7 +171,8 @@ function KeyTable({ keys, onRename, onEdit, onRevoke }: KeyTableProps) {
   const t = useMessages(keysMessages);
   const { locale } = useLocale();
   const jurisdictionLabel = useJurisdictionLabel();
-  const dateFormat = new Intl.DateTimeFormat(INTL_LOCALE[locale], { dateStyle: "medium", timeStyle: "short" });
+  // lib/format: Bengali digits and a 24-hour clock on Bangla pages (no Latin "AM"/"PM").
+  const dateFormat = { format: (date: Date) => formatDateTime(date, locale) };
   const numberFormat = new Intl.NumberFormat(INTL_LOCALE[locale]);
   const limit = (value: number | null) => (value === null ? t("plan") : numberFormat.format(value));
   return (
