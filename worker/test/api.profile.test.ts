@@ -22,7 +22,7 @@ async function userRow(userId: string) {
 }
 
 describe("read", () => {
-  it("shows the profile: Clerk fields, plan, credit, settings, age confirmation", async () => {
+  it("shows the profile: Clerk fields, plan and its limits, credit, settings, age confirmation", async () => {
     const user = await seedDashboardUser({ creditMicroUsd: 7_250_000, plan: "pro" });
     const response = await dashboardFetch("/api/account", user.token);
     expect(response.status).toBe(200);
@@ -33,6 +33,7 @@ describe("read", () => {
       email: `${user.clerkUserId}@omnizen.test`,
       phone: null,
       plan: "pro",
+      planLimits: { requestsPerMinute: 300, tokensPerMinute: 2_000_000, concurrentRequests: 20 },
       balanceMicroUsd: 7_250_000,
       paymentStatus: "none",
       promptCacheEnabled: true,

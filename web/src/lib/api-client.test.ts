@@ -24,6 +24,7 @@ const account: Account = {
   email: "ada@example.com",
   phone: null,
   plan: "free",
+  planLimits: { requestsPerMinute: 20, tokensPerMinute: 100_000, concurrentRequests: 2 },
   balanceMicroUsd: 12_500_000,
   paymentStatus: "none",
   promptCacheEnabled: true,

@@ -53,6 +53,8 @@ export interface Account {
   email: string | null;
   phone: string | null;
   plan: string;
+  /** The plan's fair-use limits (policy 2); a key may lower them. */
+  planLimits: { requestsPerMinute: number; tokensPerMinute: number; concurrentRequests: number };
   /** Prepaid credit left; requests are refused when it runs out. */
   balanceMicroUsd: MicroUsd;
   paymentStatus: string;

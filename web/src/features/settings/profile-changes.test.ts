@@ -8,6 +8,7 @@ const account: Account = {
   email: "rahim@example.com",
   phone: "+8801712345678",
   plan: "free",
+  planLimits: { requestsPerMinute: 20, tokensPerMinute: 100_000, concurrentRequests: 2 },
   balanceMicroUsd: 0,
   paymentStatus: "none",
   promptCacheEnabled: true,

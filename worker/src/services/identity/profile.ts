@@ -7,6 +7,7 @@ import type { Database } from "../../../../db/client.ts";
 import { users } from "../../../../db/schema.ts";
 import type { Jurisdiction } from "../../catalog/types.ts";
 import { accountBalanceSql } from "../usage/post-usage.ts";
+import { planLimits, type PlanLimits } from "../../catalog/plans.ts";
 import { GatewayError } from "../../errors.ts";
 
 /** GET /api/account. */
@@ -16,6 +17,8 @@ export interface ProfileView {
   email: string | null;
   phone: string | null;
   plan: string;
+  /** The plan's fair-use limits (policy 2); a key may lower them. */
+  planLimits: PlanLimits;
   /** Prepaid credit left, integer micro-USD (the posted balance minus usage not yet posted). */
   balanceMicroUsd: number;
   /** Billing state; `none` until subscriptions are wired. */
@@ -62,6 +65,7 @@ export async function readProfile(db: Database, userId: string): Promise<Profile
     email: row.email,
     phone: row.phone,
     plan: row.plan,
+    planLimits: planLimits(row.plan),
     balanceMicroUsd: Number(row.balance),
     paymentStatus: "none",
     promptCacheEnabled: row.promptCacheEnabled,

@@ -96,7 +96,16 @@ export function OverviewPage() {
           {account.isPending ? (
             <Loading />
           ) : account.isError ? null : (
-            <p className="overview-figure">{planLabel(t, account.data.plan)}</p>
+            <>
+              <p className="overview-figure">{planLabel(t, account.data.plan)}</p>
+              <p className="overview-hint" data-testid="overview-plan-limits">
+                {t("planLimits", {
+                  requests: formatNumber(account.data.planLimits.requestsPerMinute, locale),
+                  tokens: formatNumber(account.data.planLimits.tokensPerMinute, locale),
+                  concurrent: formatNumber(account.data.planLimits.concurrentRequests, locale),
+                })}
+              </p>
+            </>
           )}
         </div>
         <div className="overview-card">
