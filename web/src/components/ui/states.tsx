@@ -12,17 +12,24 @@ export function Loading({ label }: { label?: string }) {
   );
 }
 
-/** A failed load: the API's own message, its request id to quote, and a retry. */
-export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+/**
+ * A failed load: what failed (translated), the API's own message (in English, marked as such), its request id to
+ * quote, and a retry.
+ */
+export function ErrorState({ error, title, onRetry }: { error: unknown; title?: string; onRetry?: () => void }) {
   const t = useMessages(uiMessages);
+  const apiError = error instanceof ApiError ? error : null;
   return (
     <div className="state state-error" role="alert">
       <p>
-        <strong>{t("errorTitle")}</strong> {error instanceof Error ? error.message : null}
+        <strong>{title ?? t("errorTitle")}</strong>
       </p>
-      {error instanceof ApiError && error.requestId ? (
-        <p className="muted">{t("requestId", { id: error.requestId })}</p>
+      {apiError?.code === "network_error" ? (
+        <p>{t("network")}</p>
+      ) : apiError ? (
+        <p lang="en">{apiError.message}</p>
       ) : null}
+      {apiError?.requestId ? <p className="muted">{t("requestId", { id: apiError.requestId })}</p> : null}
       {onRetry ? (
         <button type="button" onClick={onRetry}>
           {t("retry")}

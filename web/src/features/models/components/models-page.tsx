@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import { useId, useMemo, useState } from "react";
-import { LoadError, Loading } from "../../../components/ui/load-state";
+import { ErrorState, Loading } from "../../../components/ui/states";
 import { Page } from "../../../components/ui/page";
 import { env } from "../../../config/env";
 import { useApi } from "../../../lib/api-context";
@@ -66,7 +66,7 @@ export function ModelsPage() {
       {catalog.isPending ? (
         <Loading />
       ) : catalog.isError ? (
-        <LoadError error={catalog.error} title={t("loadFailed")} onRetry={() => void catalog.refetch()} />
+        <ErrorState error={catalog.error} title={t("loadFailed")} onRetry={() => void catalog.refetch()} />
       ) : models.length === 0 ? (
         <p className="models-empty">{t("empty")}</p>
       ) : (

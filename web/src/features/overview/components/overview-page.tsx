@@ -1,8 +1,9 @@
+import type { ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Link } from "react-router";
 import { StackedUsageChart } from "../../../components/charts/stacked-usage-chart";
-import { LoadError, Loading } from "../../../components/ui/load-state";
+import { ErrorState, Loading } from "../../../components/ui/states";
 import { Page } from "../../../components/ui/page";
 import { paths } from "../../../config/paths";
 import { useApi } from "../../../lib/api-context";
@@ -73,7 +74,7 @@ export function OverviewPage() {
           {account.isPending ? (
             <Loading />
           ) : account.isError ? (
-            <LoadError error={account.error} title={t("accountFailed")} onRetry={() => void account.refetch()} />
+            <ErrorState error={account.error} title={t("accountFailed")} onRetry={() => void account.refetch()} />
           ) : (
             <>
               <p className="overview-figure" data-testid="overview-balance">
@@ -131,7 +132,7 @@ export function OverviewPage() {
         {summary.isPending ? (
           <Loading />
         ) : summary.isError ? (
-          <LoadError error={summary.error} title={t("loadFailed")} onRetry={() => void summary.refetch()} />
+          <ErrorState error={summary.error} title={t("loadFailed")} onRetry={() => void summary.refetch()} />
         ) : summary.data.totals.requests === 0 ? (
           <div className="overview-empty">
             <p>{t("noUsage")}</p>
@@ -152,7 +153,7 @@ export function OverviewPage() {
         {recent.isPending ? (
           <Loading />
         ) : recent.isError ? (
-          <LoadError error={recent.error} title={t("loadFailed")} onRetry={() => void recent.refetch()} />
+          <ErrorState error={recent.error} title={t("loadFailed")} onRetry={() => void recent.refetch()} />
         ) : recent.data.data.length === 0 ? (
           <p className="overview-hint">{t("noUsage")}</p>
         ) : (
@@ -189,76 +190,77 @@ function SummaryCharts({ summary, from, to }: { summary: UsageSummary; from: str
 
 function TopLists({ summary }: { summary: UsageSummary }) {
   const t = useMessages(overviewMessages);
-  const { locale } = useLocale();
   const models = topN(summary.byModel, TOP_COUNT, (entry) => entry.costMicroUsd);
   const keys = topN(summary.byKey, TOP_COUNT, (entry) => entry.costMicroUsd);
   return (
     <div className="overview-top">
-      <section className="overview-section" aria-labelledby="overview-top-models">
-        <h2 id="overview-top-models">{t("topModels")}</h2>
-        <div className="overview-table-scroll" role="region" aria-label={t("topModelsCaption")} tabIndex={0}>
-          <table className="overview-table">
-            <caption className="visually-hidden">{t("topModelsCaption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("colModel")}</th>
-                <th scope="col" className="numeric">
-                  {t("colRequests")}
-                </th>
-                <th scope="col" className="numeric">
-                  {t("colCost")}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {models.top.map((entry) => (
-                <tr key={entry.model}>
-                  <th scope="row">
-                    <code>{entry.model}</code>
-                  </th>
-                  <td className="numeric">{formatNumber(entry.requests, locale)}</td>
-                  <td className="numeric">{formatMoney(entry.costMicroUsd, locale)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {models.more > 0 ? (
-          <p className="overview-hint">{t("andMore", { count: formatNumber(models.more, locale) })}</p>
-        ) : null}
-      </section>
-      <section className="overview-section" aria-labelledby="overview-top-keys">
-        <h2 id="overview-top-keys">{t("topKeys")}</h2>
-        <div className="overview-table-scroll" role="region" aria-label={t("topKeysCaption")} tabIndex={0}>
-          <table className="overview-table">
-            <caption className="visually-hidden">{t("topKeysCaption")}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t("colKey")}</th>
-                <th scope="col" className="numeric">
-                  {t("colRequests")}
-                </th>
-                <th scope="col" className="numeric">
-                  {t("colCost")}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {keys.top.map((entry) => (
-                <tr key={entry.keyId ?? "deleted"}>
-                  <th scope="row">{keyLabel(t, entry.keyId, entry.keyName)}</th>
-                  <td className="numeric">{formatNumber(entry.requests, locale)}</td>
-                  <td className="numeric">{formatMoney(entry.costMicroUsd, locale)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-        {keys.more > 0 ? (
-          <p className="overview-hint">{t("andMore", { count: formatNumber(keys.more, locale) })}</p>
-        ) : null}
-      </section>
+      <TopTable
+        id="overview-top-models"
+        title={t("topModels")}
+        caption={t("topModelsCaption")}
+        nameColumn={t("colModel")}
+        rows={models.top.map((entry) => ({ key: entry.model, name: <code>{entry.model}</code>, ...entry }))}
+        more={models.more}
+      />
+      <TopTable
+        id="overview-top-keys"
+        title={t("topKeys")}
+        caption={t("topKeysCaption")}
+        nameColumn={t("colKey")}
+        rows={keys.top.map((entry) => ({
+          key: entry.keyId ?? "deleted",
+          name: keyLabel(t, entry.keyId, entry.keyName),
+          ...entry,
+        }))}
+        more={keys.more}
+      />
     </div>
+  );
+}
+
+/** One "top N" table (by cost) with its "and N more" line. */
+function TopTable(props: {
+  id: string;
+  title: string;
+  caption: string;
+  nameColumn: string;
+  rows: Array<{ key: string; name: ReactNode; requests: number; costMicroUsd: number }>;
+  more: number;
+}) {
+  const t = useMessages(overviewMessages);
+  const { locale } = useLocale();
+  return (
+    <section className="overview-section" aria-labelledby={props.id}>
+      <h2 id={props.id}>{props.title}</h2>
+      <div className="overview-table-scroll" role="region" aria-label={props.caption} tabIndex={0}>
+        <table className="overview-table">
+          <caption className="visually-hidden">{props.caption}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{props.nameColumn}</th>
+              <th scope="col" className="numeric">
+                {t("colRequests")}
+              </th>
+              <th scope="col" className="numeric">
+                {t("colCost")}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.rows.map((row) => (
+              <tr key={row.key}>
+                <th scope="row">{row.name}</th>
+                <td className="numeric">{formatNumber(row.requests, locale)}</td>
+                <td className="numeric">{formatMoney(row.costMicroUsd, locale)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {props.more > 0 ? (
+        <p className="overview-hint">{t("andMore", { count: formatNumber(props.more, locale) })}</p>
+      ) : null}
+    </section>
   );
 }
 

@@ -2,7 +2,7 @@ import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { useLocation, useSearchParams } from "react-router";
 import { StackedUsageChart } from "../../../components/charts/stacked-usage-chart";
-import { LoadError, Loading } from "../../../components/ui/load-state";
+import { ErrorState, Loading } from "../../../components/ui/states";
 import { Page } from "../../../components/ui/page";
 import { useApi } from "../../../lib/api-context";
 import type { UsageTotals } from "../../../lib/api-types";
@@ -104,7 +104,7 @@ export function UsagePage() {
         {summary.isPending ? (
           <Loading />
         ) : summary.isError ? (
-          <LoadError error={summary.error} title={t("loadFailed")} onRetry={() => void summary.refetch()} />
+          <ErrorState error={summary.error} title={t("loadFailed")} onRetry={() => void summary.refetch()} />
         ) : (
           <Totals totals={summary.data.totals} />
         )}
@@ -146,11 +146,11 @@ export function UsagePage() {
             {csv.isPending ? t("csvWorking") : t("csv")}
           </button>
         </div>
-        {csv.isError ? <LoadError error={csv.error} title={t("csvFailed")} /> : null}
+        {csv.isError ? <ErrorState error={csv.error} title={t("csvFailed")} /> : null}
         {events.isPending ? (
           <Loading />
         ) : events.isError ? (
-          <LoadError error={events.error} title={t("loadFailed")} onRetry={() => void events.refetch()} />
+          <ErrorState error={events.error} title={t("loadFailed")} onRetry={() => void events.refetch()} />
         ) : events.data.data.length === 0 ? (
           <p className="usage-empty">{hasNarrowingFilter(search) ? t("empty") : t("emptyNoFilter")}</p>
         ) : (
