@@ -7,25 +7,12 @@
 import { describe, expect, inject, it } from "vitest";
 import type { ChatCompletionRequest } from "../src/lib/openai-types.ts";
 import { createGeminiAdapter } from "../src/providers/gemini/gemini-adapter.ts";
+import { geminiChatContext } from "../src/providers/gemini/gemini-chat-context.fixture.ts";
 import type { ChatContext } from "../src/providers/types.ts";
 import { createTranslatedStreamBody, type StreamOutcome } from "../src/testing/stream-pipeline.ts";
 import { openaiSurface } from "../src/surfaces/openai/openai-surface.ts";
 
 const adapter = createGeminiAdapter();
-const API_KEY = "AIzaSyTestKey0123456789abcdefghijklmn";
-
-function contextFor(request: Partial<ChatCompletionRequest>, baseUrl: string): ChatContext {
-  return {
-    request: {
-      model: "gemini/gemini-3.8-flash",
-      messages: [{ role: "user", content: "Hi" }],
-      ...request,
-    } as ChatCompletionRequest,
-    modelId: "gemini/gemini-3.8-flash",
-    upstreamModel: "gemini-3.8-flash",
-    target: { baseUrl, apiKey: API_KEY },
-  };
-}
 
 describe("createGeminiAdapter against the provider simulator", () => {
   const simulatorBase = () => `${inject("simulatorUrl")}/gemini`;
@@ -45,7 +32,7 @@ describe("createGeminiAdapter against the provider simulator", () => {
   }
 
   it("round-trips a tool call: the call, then the tool result in the next request", async () => {
-    const first = contextFor(
+    const first = geminiChatContext(
       { messages: [{ role: "user", content: "Weather? [[sim tool=get_weather reasoning=1]]" }], tools: [weatherTool] },
       simulatorBase(),
     );
@@ -60,7 +47,7 @@ describe("createGeminiAdapter against the provider simulator", () => {
     });
     expect(usage).toMatchObject({ source: "provider", reasoning: 2 });
 
-    const second = contextFor(
+    const second = geminiChatContext(
       {
         messages: [
           ...first.request.messages,
@@ -93,7 +80,7 @@ describe("createGeminiAdapter against the provider simulator", () => {
 
   it("streams through the pipeline with usage equal to the non-streamed answer's", async () => {
     const marker = "Name a river. [[sim chunks=4 words=9 reasoning=2 cached=3]]";
-    const streamed = contextFor(
+    const streamed = geminiChatContext(
       { stream: true, messages: [{ role: "user", content: marker }], reasoning_effort: "low" },
       simulatorBase(),
     );
@@ -114,7 +101,7 @@ describe("createGeminiAdapter against the provider simulator", () => {
     ).text();
     expect(text.trimEnd().endsWith("data: [DONE]")).toBe(true);
 
-    const plain = contextFor(
+    const plain = geminiChatContext(
       { messages: [{ role: "user", content: marker }], reasoning_effort: "low" },
       simulatorBase(),
     );

@@ -1,26 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
-import type { ChatContext } from "../types.ts";
 import { createGeminiAdapter } from "./gemini-adapter.ts";
+import { GEMINI_TEST_API_KEY, geminiChatContext } from "./gemini-chat-context.fixture.ts";
 
 const adapter = createGeminiAdapter();
-const API_KEY = "AIzaSyTestKey0123456789abcdefghijklmn";
-
-function contextFor(
-  request: Partial<ChatCompletionRequest>,
-  baseUrl = "https://generativelanguage.googleapis.com/",
-): ChatContext {
-  return {
-    request: {
-      model: "gemini/gemini-3.8-flash",
-      messages: [{ role: "user", content: "Hi" }],
-      ...request,
-    } as ChatCompletionRequest,
-    modelId: "gemini/gemini-3.8-flash",
-    upstreamModel: "gemini-3.8-flash",
-    target: { baseUrl, apiKey: API_KEY },
-  };
-}
 
 describe("createGeminiAdapter", () => {
   it("has the gemini id and Google's base URL", () => {
@@ -29,40 +11,40 @@ describe("createGeminiAdapter", () => {
   });
 
   it("calls generateContent, or streamGenerateContent?alt=sse for streams, with the key in x-goog-api-key only", () => {
-    const plain = adapter.buildChatRequest(contextFor({}));
+    const plain = adapter.buildChatRequest(geminiChatContext({}));
     expect(plain.url).toBe("https://generativelanguage.googleapis.com/v1beta/models/gemini-3.8-flash:generateContent");
     expect(plain.headers).toEqual({
-      "x-goog-api-key": API_KEY,
+      "x-goog-api-key": GEMINI_TEST_API_KEY,
       "content-type": "application/json",
       accept: "application/json",
     });
     expect(JSON.parse(plain.body)).toEqual({ contents: [{ role: "user", parts: [{ text: "Hi" }] }] });
 
-    const streamed = adapter.buildChatRequest(contextFor({ stream: true }));
+    const streamed = adapter.buildChatRequest(geminiChatContext({ stream: true }));
     expect(streamed.url).toBe(
       "https://generativelanguage.googleapis.com/v1beta/models/gemini-3.8-flash:streamGenerateContent?alt=sse",
     );
     expect(streamed.headers.accept).toBe("text/event-stream");
-    expect(streamed.url).not.toContain(API_KEY);
-    expect(streamed.body).not.toContain(API_KEY);
+    expect(streamed.url).not.toContain(GEMINI_TEST_API_KEY);
+    expect(streamed.body).not.toContain(GEMINI_TEST_API_KEY);
   });
 
   it("asks each model for thinking in the style the registry gives it", () => {
     const levels = createGeminiAdapter({
       thinkingStyle: (model) => (model.startsWith("gemini-3") ? "level" : "budget"),
     });
-    const body = JSON.parse(levels.buildChatRequest(contextFor({ reasoning_effort: "low" })).body) as {
+    const body = JSON.parse(levels.buildChatRequest(geminiChatContext({ reasoning_effort: "low" })).body) as {
       generationConfig: unknown;
     };
     expect(body.generationConfig).toEqual({ thinkingConfig: { thinkingLevel: "low", includeThoughts: true } });
-    const budget = JSON.parse(adapter.buildChatRequest(contextFor({ reasoning_effort: "low" })).body) as {
+    const budget = JSON.parse(adapter.buildChatRequest(geminiChatContext({ reasoning_effort: "low" })).body) as {
       generationConfig: unknown;
     };
     expect(budget.generationConfig).toEqual({ thinkingConfig: { thinkingBudget: 1024, includeThoughts: true } });
   });
 
   it("maps Gemini error bodies without leaking the key, and an invalid key to a 502 that blames no caller", () => {
-    const context = contextFor({});
+    const context = geminiChatContext({});
     const body = (code: number, message: string, status: string, details: unknown[] = []) =>
       JSON.stringify({ error: { code, message, status, details } });
 
@@ -77,12 +59,12 @@ describe("createGeminiAdapter", () => {
     const invalid = adapter.mapError(
       400,
       new Headers(),
-      body(400, `Bad value near ${API_KEY}`, "INVALID_ARGUMENT"),
+      body(400, `Bad value near ${GEMINI_TEST_API_KEY}`, "INVALID_ARGUMENT"),
       context,
     );
     expect(invalid).toMatchObject({ code: "invalid_request", status: 400 });
     expect(invalid.message).toContain("Bad value near [redacted]");
-    expect(invalid.message).not.toContain(API_KEY);
+    expect(invalid.message).not.toContain(GEMINI_TEST_API_KEY);
 
     const badKey = adapter.mapError(
       400,
