@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import { fileURLToPath } from "node:url";
 import { generateApiKey, isWellFormedApiKey } from "../worker/src/lib/api-key.ts";
 import { PASSTHROUGH_VARIABLES, loadDevEnvironment } from "./dev-vars.ts";
-import { reapStale, startProcess, stopAll, writePidFile, type ManagedProcess } from "./processes.ts";
+import { reapStale, startProcess, stopAll, writeEnvFile, writePidFile, type ManagedProcess } from "./processes.ts";
 import { seedDevUser } from "./seed.ts";
 import { startStack, type Stack } from "./stack.ts";
 
@@ -125,15 +125,8 @@ async function main(): Promise<void> {
       delete bindings.DEV_SIGNING_KEY;
       for (const name of CLERK_VARIABLES) if (env[name]) bindings[name] = env[name] ?? "";
     }
-    // Bindings go through a private env file, not `--var`: secrets stay out of the process list.
     const envFile = `${dataDir}/worker-${GATEWAY_PORT}.env`;
-    writeFileSync(
-      envFile,
-      Object.entries(bindings)
-        .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
-        .join("\n") + "\n",
-      { mode: 0o600 },
-    );
+    writeEnvFile(envFile, bindings);
     const childEnv = {
       ...process.env,
       WRANGLER_SEND_METRICS: "false",

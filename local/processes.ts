@@ -90,6 +90,15 @@ function isOrchestrator(pid: number): boolean {
   }
 }
 
+/**
+ * Writes a worker's bindings as a private env file for `wrangler dev --env-file` (mode 0600): secrets stay out of the
+ * process list, where `--var` would put them.
+ */
+export function writeEnvFile(path: string, bindings: Record<string, string>): void {
+  const lines = Object.entries(bindings).map(([name, value]) => `${name}=${JSON.stringify(value)}`);
+  writeFileSync(path, `${lines.join("\n")}\n`, { mode: 0o600 });
+}
+
 export function writePidFile(pidFile: string, pids: number[]): void {
   mkdirSync(dirname(pidFile), { recursive: true });
   writeFileSync(pidFile, `${[process.pid, ...pids].join("\n")}\n`);

@@ -8,12 +8,12 @@
  * running at the same time never share a usage queue or an account with it.
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { startProcess, stopAll, type ManagedProcess } from "../processes.ts";
+import { startProcess, stopAll, writeEnvFile, type ManagedProcess } from "../processes.ts";
 import { startSentryFake, type SentryFake } from "../sentry-fake/server.ts";
 import { startStack, type Stack } from "../stack.ts";
 import { testInfrastructure } from "../test-environment.ts";
@@ -160,13 +160,7 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
       SENTRY_DSN: sentry.dsn("42"),
     };
     const envFile = join(workDir, "worker.env");
-    writeFileSync(
-      envFile,
-      Object.entries(bindings)
-        .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
-        .join("\n") + "\n",
-      { mode: 0o600 },
-    );
+    writeEnvFile(envFile, bindings);
     const gateway = startProcess(
       "gateway",
       bin("wrangler"),
