@@ -59,9 +59,9 @@ export function surfaceOf(path: string): "openai" | "anthropic" {
 }
 
 function renderError(context: Context<AppEnv>, known: GatewayError): Response {
-  const requestId = context.get("meta")?.requestId;
-  const anthropic = surfaceOf(new URL(context.req.url).pathname) === "anthropic";
-  const body = anthropic ? renderAnthropicError(known, requestId) : known.toJSON();
+  // The request's meta is set by the first middleware, before anything that can fail.
+  const { requestId, path } = context.get("meta");
+  const body = surfaceOf(path) === "anthropic" ? renderAnthropicError(known, requestId) : known.toJSON();
   const response = context.json(body, known.status);
   for (const [name, value] of Object.entries(known.headers)) response.headers.set(name, value);
   return response;

@@ -47,7 +47,7 @@ export const dashboardAuth = () =>
     const config = context.get("config");
     const claims = await verifySessionToken(bearerToken(context.req.header("authorization")), config);
     context.set("session", claims);
-    const path = new URL(context.req.url).pathname.replace(/\/+$/, "");
+    const path = context.get("meta").path.replace(/\/+$/, "");
     // Per-account limits (services/dashboard-limits.ts), before any Postgres work.
     const services = context.get("services");
     const waitUntil = (promise: Promise<unknown>) => context.executionCtx.waitUntil(promise);

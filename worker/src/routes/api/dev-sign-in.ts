@@ -22,7 +22,7 @@ export const devSignInRoutes = new Hono<AppEnv>();
 devSignInRoutes.use("*", async (context, next) => {
   // Not mounted unless enabled: the same 404 as an unknown route.
   if (!isDevSignInEnabled(context.get("config"))) {
-    throw new GatewayError("not_found", `No route for ${context.req.method} ${new URL(context.req.url).pathname}.`);
+    throw new GatewayError("not_found", `No route for ${context.req.method} ${context.get("meta").path}.`);
   }
   await next();
 });
