@@ -7,10 +7,23 @@ const tables = (Object.values(schema) as unknown[]).filter((value): value is PgT
 
 /** Free-text columns that are allowed, each bounded by what it holds: ids, names of things, enums, network metadata. */
 const ALLOWED_TEXT_COLUMNS: Record<string, string[]> = {
-  users: ["clerk_user_id", "email", "name", "phone", "plan"],
-  api_keys: ["name", "key_hash", "prefix"],
+  users: ["clerk_user_id", "email", "name", "phone", "plan", "stripe_customer_id", "auto_topup_pack_id"],
+  api_keys: ["name", "key_hash", "prefix", "spend_limit_period"],
   usage_events: ["request_id", "model", "provider", "price_version", "usage_source", "status"],
   request_logs: ["request_id", "ip", "user_agent", "method", "path"],
+  payments: [
+    "provider",
+    "purpose",
+    "product_id",
+    "merchant_reference",
+    "provider_reference",
+    "provider_payment_reference",
+    "currency",
+    "status",
+  ],
+  credit_ledger: ["kind", "reference"],
+  subscriptions: ["plan", "provider", "external_id", "status"],
+  stripe_events: ["id", "type"],
 };
 
 describe("schema privacy invariant (policy 1.2: no prompt or response content)", () => {

@@ -44,6 +44,17 @@ export const users = pgTable(
      * (worker/src/cron/retention.ts).
      */
     cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    /** Stripe's Customer (`cus_...`) of this account, created at its first card checkout; deleted with the account. */
+    stripeCustomerId: text("stripe_customer_id").unique(),
+    /**
+     * Auto top-up (billing): when the balance falls below the threshold, buy the pack once on the saved card.
+     * Turned off after `AUTO_TOPUP.maxDeclines` declines in a row (catalog/billing-catalog.ts).
+     */
+    autoTopupEnabled: boolean("auto_topup_enabled").notNull().default(false),
+    autoTopupThresholdMicroUsd: bigint("auto_topup_threshold_micro_usd", { mode: "number" }),
+    /** The credit pack auto top-up buys (catalog/billing-catalog.ts `AUTO_TOPUP.packIds`). */
+    autoTopupPackId: text("auto_topup_pack_id"),
+    autoTopupDeclines: integer("auto_topup_declines").notNull().default(0),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -77,6 +88,12 @@ export const apiKeys = pgTable(
     requestsPerMinuteLimit: integer("requests_per_minute_limit"),
     tokensPerMinuteLimit: integer("tokens_per_minute_limit"),
     concurrentRequestsLimit: integer("concurrent_requests_limit"),
+    /** Optional spend limit of this key in micro-USD per `spend_limit_period` (null = none). */
+    spendLimitMicroUsd: bigint("spend_limit_micro_usd", { mode: "number" }),
+    /** `daily`, `weekly`, `monthly` (calendar periods in UTC) or `none` (a lifetime limit); null with no limit. */
+    spendLimitPeriod: text("spend_limit_period"),
+    /** After this instant the key is refused like a revoked one (null = never expires). */
+    expiresAt: timestamp("expires_at", { withTimezone: true }),
   },
   (table) => [index("api_keys_user_id_idx").on(table.userId)],
 );
@@ -173,9 +190,122 @@ export const requestLogs = pgTable(
   ],
 );
 
+/**
+ * One purchase attempt with a payment provider: a credit pack, a plan period (EPS) or a plan checkout (Stripe), or an
+ * auto top-up. Holds our reference and the provider's references and amounts, never card or bank data (policy 1.3).
+ * Kept, anonymised, when the account is deleted: accounting law requires the record of a sale (docs/billing.md).
+ */
+export const payments = pgTable(
+  "payments",
+  {
+    id: uuid("id")
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
+    /** Null once the account is deleted or anonymised by retention. */
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** `stripe` or `eps`. */
+    provider: text("provider").notNull(),
+    /** `pack`, `plan` or `auto_topup`. */
+    purpose: text("purpose").notNull(),
+    /** The pack's or plan's catalog id (catalog/billing-catalog.ts). */
+    productId: text("product_id").notNull(),
+    /** Our unique reference: the EPS merchant transaction id, or the id Stripe gets as metadata and idempotency key. */
+    merchantReference: text("merchant_reference").notNull().unique(),
+    /** The provider's reference: Stripe Checkout Session or PaymentIntent id, or the EPS transaction id. */
+    providerReference: text("provider_reference"),
+    /** Stripe's PaymentIntent id once known (refunds and disputes name it). */
+    providerPaymentReference: text("provider_payment_reference"),
+    /** Price in the currency's minor unit: US cents for `usd`, paisa for `bdt`. */
+    amountMinor: bigint("amount_minor", { mode: "number" }).notNull(),
+    /** `usd` or `bdt`. */
+    currency: text("currency").notNull(),
+    /** Credit the payment grants once it succeeds (0 for a plan: its credit comes with each paid period). */
+    creditMicroUsd: bigint("credit_micro_usd", { mode: "number" }).notNull().default(0),
+    /** `pending`, `succeeded`, `failed`, `cancelled`, `refunded`, `partially_refunded` or `disputed`. */
+    status: text("status").notNull().default("pending"),
+    /** Minor units refunded so far (Stripe's `amount_refunded`). */
+    refundedMinor: bigint("refunded_minor", { mode: "number" }).notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    completedAt: timestamp("completed_at", { withTimezone: true }),
+  },
+  (table) => [
+    index("payments_user_created_idx").on(table.userId, table.createdAt),
+    index("payments_provider_reference_idx").on(table.provider, table.providerReference),
+    index("payments_provider_payment_reference_idx").on(table.providerPaymentReference),
+    index("payments_pending_idx")
+      .on(table.provider, table.createdAt)
+      .where(sql`status = 'pending'`),
+  ],
+);
+
+/**
+ * The append-only credit ledger: every change of an account's prepaid credit is one row with a unique reference, so
+ * each effect happens once. `users.credit_balance_micro_usd` is the sum of an account's rows (kept in the same
+ * transaction as each insert; the reconciliation job checks it). Usage debits come from the posting job in batches.
+ */
+export const creditLedger = pgTable(
+  "credit_ledger",
+  {
+    id: bigserial("id", { mode: "number" }).primaryKey(),
+    /** Null once the account is deleted or anonymised (the row is kept for the accounts). */
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    /**
+     * `purchase` (a pack or an auto top-up), `plan_credit` (a paid plan period), `promotion`, `usage` (a posted batch),
+     * `refund`, `dispute`, `dispute_reversal`, `adjustment` (manual) or `opening` (balances from before the ledger).
+     */
+    kind: text("kind").notNull(),
+    /** Signed: grants are positive, debits negative. */
+    amountMicroUsd: bigint("amount_micro_usd", { mode: "number" }).notNull(),
+    /** What caused it, unique: `payment:<id>`, `invoice:<id>`, `usage:<user>:<first usage id>`, `refund:<id>`... */
+    reference: text("reference").notNull().unique(),
+    paymentId: uuid("payment_id").references(() => payments.id, { onDelete: "set null" }),
+    createdAt: createdAt(),
+  },
+  (table) => [index("credit_ledger_user_created_idx").on(table.userId, table.createdAt)],
+);
+
+/** A plan subscription: Stripe's (recurring) or a paid EPS period (renewed by a new payment). */
+export const subscriptions = pgTable(
+  "subscriptions",
+  {
+    id: uuid("id")
+      .primaryKey()
+      .default(sql`gen_random_uuid()`),
+    userId: uuid("user_id").references(() => users.id, { onDelete: "set null" }),
+    /** The plan id (catalog/plans.ts). */
+    plan: text("plan").notNull(),
+    /** `stripe` or `eps`. */
+    provider: text("provider").notNull(),
+    /** Stripe's subscription id (`sub_...`), or for EPS the merchant reference of the payment that opened it. */
+    externalId: text("external_id").notNull().unique(),
+    /** `active`, `past_due`, `unpaid`, `canceled`, `incomplete` or `expired`. */
+    status: text("status").notNull(),
+    currentPeriodEnd: timestamp("current_period_end", { withTimezone: true }),
+    cancelAtPeriodEnd: boolean("cancel_at_period_end").notNull().default(false),
+    /** When it ended; starts the retention clock of policy 4.3 (users.cancelled_at). */
+    cancelledAt: timestamp("cancelled_at", { withTimezone: true }),
+    /** Past due: the plan holds until then, then the account falls back to free. */
+    graceUntil: timestamp("grace_until", { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [index("subscriptions_user_created_idx").on(table.userId, table.createdAt)],
+);
+
+/** Stripe webhook events applied, by id (never the payload): each is applied once, in its effect's transaction. */
+export const stripeEvents = pgTable("stripe_events", {
+  id: text("id").primaryKey(),
+  type: text("type").notNull(),
+  receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+});
+
 export type User = typeof users.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
 export type UsageEvent = typeof usageEvents.$inferSelect;
 export type NewUsageEvent = typeof usageEvents.$inferInsert;
 export type RequestLog = typeof requestLogs.$inferSelect;
+export type Payment = typeof payments.$inferSelect;
+export type CreditLedgerEntry = typeof creditLedger.$inferSelect;
+export type Subscription = typeof subscriptions.$inferSelect;
 export type NewRequestLog = typeof requestLogs.$inferInsert;

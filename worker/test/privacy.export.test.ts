@@ -127,8 +127,17 @@ describe("exportAccount", () => {
     expect(perTable("request_logs")).toEqual([500, 500, 234]);
     expect(summary).toEqual({
       status: "complete",
-      pages: 12,
-      rows: { users: 1, api_keys: 1, usage_events: usageRows, request_logs: logRows },
+      // The billing tables are empty here: one (empty) page each.
+      pages: 15,
+      rows: {
+        users: 1,
+        api_keys: 1,
+        usage_events: usageRows,
+        request_logs: logRows,
+        subscriptions: 0,
+        payments: 0,
+        credit_ledger: 0,
+      },
     });
     // One chunk per non-empty page, plus the closing brace; a chunk holds at most one page of rows.
     expect(chunks).toBe(12 + 1);

@@ -12,6 +12,7 @@ import { hashApiKey } from "../../src/lib/api-key.ts";
 import { createPrivacyDeps } from "../../src/services/privacy/create-privacy-deps.ts";
 import { createRedis } from "../../src/services/redis.ts";
 import type { PrivacyDeps } from "../../src/services/privacy/privacy-deps.ts";
+import { appendLedgerEntry } from "../../src/services/billing/ledger.ts";
 import { sessionToken } from "./dashboard.ts";
 import { gatewayFetch, seedAccount, withDatabase, type SeedOptions } from "./gateway.ts";
 import { testRedis } from "./stand-ins.ts";
@@ -148,5 +149,41 @@ export function rawDashboardFetch(
   return gatewayFetch(path, {
     ...init,
     headers: { ...headers, ...(init.headers as Record<string, string> | undefined) },
+  });
+}
+
+/** One row in each billing table for the account: a pack payment, its ledger grant and a plan subscription. */
+export async function insertBillingRows(db: Database, account: { userId: string }): Promise<void> {
+  const tag = crypto.randomUUID();
+  const [payment] = await db
+    .insert(schema.payments)
+    .values({
+      userId: account.userId,
+      provider: "stripe",
+      purpose: "pack",
+      productId: "pack-5",
+      merchantReference: `pay_test_${tag}`,
+      providerReference: `cs_test_${tag}`,
+      amountMinor: 500,
+      currency: "usd",
+      creditMicroUsd: 5_000_000,
+      status: "succeeded",
+      completedAt: new Date(),
+    })
+    .returning({ id: schema.payments.id });
+  await appendLedgerEntry(db, {
+    userId: account.userId,
+    kind: "purchase",
+    amountMicroUsd: 5_000_000,
+    reference: `payment:${payment?.id ?? tag}`,
+    paymentId: payment?.id ?? null,
+  });
+  await db.insert(schema.subscriptions).values({
+    userId: account.userId,
+    plan: "pro",
+    provider: "stripe",
+    externalId: `sub_test_${tag}`,
+    status: "active",
+    currentPeriodEnd: new Date(Date.now() + 30 * 86_400_000),
   });
 }

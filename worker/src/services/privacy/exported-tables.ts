@@ -8,7 +8,15 @@
  * (children first, `users` last).
  */
 import type { PgColumn, PgTable } from "drizzle-orm/pg-core";
-import { apiKeys, requestLogs, usageEvents, users } from "../../../../db/schema.ts";
+import {
+  apiKeys,
+  creditLedger,
+  payments,
+  requestLogs,
+  subscriptions,
+  usageEvents,
+  users,
+} from "../../../../db/schema.ts";
 
 /** What retention does to a table's rows of an account whose cancellation is older than the retention period. */
 export type AccountExpiryRule =
@@ -76,6 +84,39 @@ export const EXPORTED_TABLES = {
     omittedColumns: [],
     description: "Operational log of your requests (IP address, user agent, path, status), kept for 30 days.",
     onAccountExpiry: { action: "delete" },
+  },
+  subscriptions: {
+    table: subscriptions,
+    userColumn: subscriptions.userId,
+    createdAtColumn: subscriptions.createdAt,
+    idColumn: subscriptions.id,
+    shape: "rows",
+    omittedColumns: [],
+    description:
+      "Your plan subscriptions: plan, payment provider (Stripe or EPS) and its subscription reference, status, period end and cancellation dates.",
+    onAccountExpiry: { action: "anonymise", columns: [subscriptions.userId] },
+  },
+  payments: {
+    table: payments,
+    userColumn: payments.userId,
+    createdAtColumn: payments.createdAt,
+    idColumn: payments.id,
+    shape: "rows",
+    omittedColumns: [],
+    description:
+      "Your payments: what was bought, our reference and the provider's (Stripe or EPS), amount and currency, credit granted, status and refunds. No card numbers or bank credentials are ever stored.",
+    onAccountExpiry: { action: "anonymise", columns: [payments.userId] },
+  },
+  credit_ledger: {
+    table: creditLedger,
+    userColumn: creditLedger.userId,
+    createdAtColumn: creditLedger.createdAt,
+    idColumn: creditLedger.id,
+    shape: "rows",
+    omittedColumns: [],
+    description:
+      "Every change of your prepaid credit in micro-USD: purchases, plan credit, usage debits (in batches), refunds, disputes and adjustments, each with its reference.",
+    onAccountExpiry: { action: "anonymise", columns: [creditLedger.userId] },
   },
 } as const satisfies Record<string, ExportedTable>;
 
