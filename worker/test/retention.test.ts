@@ -17,6 +17,7 @@ import { clerkRequests } from "./support/dashboard.ts";
 import { bearer, chatBody, gatewayFetch, waitForUsageRow, withDatabase } from "./support/gateway.ts";
 import {
   allRedisKeys,
+  insertBillingRows,
   insertBulkRows,
   rowsReferencingAccount,
   seedLinkedAccount,
@@ -165,6 +166,8 @@ describe("expired accounts (policy 4.3)", () => {
     await withDatabase((db) =>
       insertBulkRows(db, expired, { usageRows: 9, logRows: 4, createdAt: "2001-06-20T00:00:00Z" }),
     );
+    // A payment, its ledger row and a subscription: kept for the accounts, anonymised (docs/billing.md).
+    await withDatabase((db) => insertBillingRows(db, expired));
     const prefix = await bulkPrefix(expired.userId);
     await cancel(expired, daysBefore(31));
 
@@ -189,8 +192,24 @@ describe("expired accounts (policy 4.3)", () => {
       ageUnconfirmed: 0,
       completed: 1,
       failed: 0,
-      deleted: { users: 1, api_keys: 1, usage_events: 0, request_logs: 5 },
-      anonymised: { users: 0, api_keys: 0, usage_events: 10, request_logs: 0 },
+      deleted: {
+        users: 1,
+        api_keys: 1,
+        usage_events: 0,
+        request_logs: 5,
+        subscriptions: 0,
+        payments: 0,
+        credit_ledger: 0,
+      },
+      anonymised: {
+        users: 0,
+        api_keys: 0,
+        usage_events: 10,
+        request_logs: 0,
+        subscriptions: 1,
+        payments: 1,
+        credit_ledger: 1,
+      },
       finished: true,
     });
 
@@ -200,6 +219,9 @@ describe("expired accounts (policy 4.3)", () => {
       api_keys: 0,
       usage_events: 0,
       request_logs: 0,
+      subscriptions: 0,
+      payments: 0,
+      credit_ledger: 0,
     });
     // Only the tombstone that keeps a late settlement from writing anything (2 hours, the random id alone).
     expect(
@@ -230,7 +252,15 @@ describe("expired accounts (policy 4.3)", () => {
       await rowsReferencingAccount(db, active.userId),
     ]);
     expect(untouchedAfter).toEqual(untouchedBefore);
-    expect(untouchedAfter[0]).toEqual({ users: 1, api_keys: 1, usage_events: 3, request_logs: 2 });
+    expect(untouchedAfter[0]).toEqual({
+      users: 1,
+      api_keys: 1,
+      usage_events: 3,
+      request_logs: 2,
+      subscriptions: 0,
+      payments: 0,
+      credit_ledger: 0,
+    });
   });
 
   it("bounds the work per run, and the next runs finish it", async () => {
@@ -289,9 +319,8 @@ describe("expired accounts (policy 4.3)", () => {
     expect(fifth.expiredAccounts).toMatchObject({ due: 0, completed: 0, finished: true });
 
     for (const account of [big, ...small]) {
-      expect(Object.values(await withDatabase((db) => rowsReferencingAccount(db, account.userId)))).toEqual([
-        0, 0, 0, 0,
-      ]);
+      const left = await withDatabase((db) => rowsReferencingAccount(db, account.userId));
+      for (const [table, rows] of Object.entries(left)) expect(rows, table).toBe(0);
     }
     const bigRows = await usageOf(bigPrefix);
     expect(bigRows).toHaveLength(25);
@@ -328,6 +357,9 @@ describe("the cron trigger", () => {
       api_keys: 0,
       usage_events: 0,
       request_logs: 0,
+      subscriptions: 0,
+      payments: 0,
+      credit_ledger: 0,
     });
     const remaining = await withDatabase((db) =>
       db
