@@ -44,6 +44,23 @@ const README_SCREENSHOTS: Record<string, string> = {
 
 const testId = (page: Page, id: string) => page.getByTestId(id).first();
 
+/**
+ * What scrolls sideways among the page and the tables of requests (the scrolling regions that hold a
+ * `[data-request-id]` row): their accessible names, or "page". Empty when everything fits the width.
+ */
+async function sidewaysScrollers(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const wider = (element: Element) => element.scrollWidth > element.clientWidth + 1;
+    const regions = Array.from(document.querySelectorAll('[role="region"]')).filter((region) =>
+      region.querySelector("[data-request-id]"),
+    );
+    return [
+      ...(wider(document.documentElement) ? ["page"] : []),
+      ...regions.filter(wider).map((region) => region.getAttribute("aria-label") ?? "region"),
+    ];
+  });
+}
+
 /** Follows a navigation link when it shows (desktop), else navigates in the app (the phone's menu is closed). */
 async function goTo(dashboard: DashboardPage, navId: string | null, path: string): Promise<void> {
   const link = navId ? testId(dashboard.page, navId) : null;
@@ -169,6 +186,9 @@ describe("the dashboard flow", () => {
           .locator(`[data-testid="usage-row"][data-request-id="${requestId}"]`)
           .first()
           .waitFor({ state: "visible", timeout: 10_000 });
+        expect(await page.locator(`[data-testid="usage-row"][data-request-id="${requestId}"]`).count()).toBe(1);
+        // On a phone the requests are cards: nothing scrolls sideways (a wide screen may scroll the wide table).
+        if (flow.viewport === "phone") expect(await sidewaysScrollers(page), "the requests fit").toEqual([]);
         await shot("usage");
         await checkBangla("usage");
         await goTo(dashboard, "nav-overview", "/");
@@ -182,6 +202,10 @@ describe("the dashboard flow", () => {
               .count(),
           )
           .toBeGreaterThan(0);
+        const recent = page.locator(`[data-request-id="${requestId}"]`);
+        await recent.first().waitFor({ state: "visible", timeout: 10_000 });
+        expect(await recent.count()).toBe(1);
+        if (flow.viewport === "phone") expect(await sidewaysScrollers(page), "the recent requests fit").toEqual([]);
         await shot("overview");
 
         // Export: the downloaded file holds the request.

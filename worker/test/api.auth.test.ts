@@ -8,7 +8,11 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { users } from "../../db/schema.ts";
 import { createApp } from "../src/app.ts";
+import { accountSchema } from "../src/contracts/account-api.ts";
+import { devSignInSchema } from "../src/contracts/dev-sign-in-api.ts";
+import { errorBodySchema } from "../src/contracts/error-api.ts";
 import { loadConfig } from "../src/env.ts";
+import { expectContract } from "./support/contract.ts";
 import { bearer, chatBody, gatewayFetch, seedAccount, withDatabase } from "./support/gateway.ts";
 import {
   DASHBOARD_ORIGIN,
@@ -125,15 +129,17 @@ describe("first sight and the age gate (policy 7)", () => {
       body: { confirmed13OrOlder: false },
     });
     expect(notTrue.status).toBe(400);
-    expect(await notTrue.json()).toMatchObject({ error: { code: "invalid_request", param: "confirmed13OrOlder" } });
+    expect(expectContract(errorBodySchema, await notTrue.json())).toMatchObject({
+      error: { code: "invalid_request", param: "confirmed13OrOlder" },
+    });
 
     const confirmed = await dashboardFetch("/api/account/confirm-age", user.token, {
       method: "POST",
       body: { confirmed13OrOlder: true },
     });
     expect(confirmed.status).toBe(200);
-    const { ageConfirmedAt } = (await confirmed.json()) as { ageConfirmedAt: string };
-    expect(Date.parse(ageConfirmedAt)).toBeGreaterThan(Date.now() - 60_000);
+    const { ageConfirmedAt } = expectContract(accountSchema, await confirmed.json());
+    expect(Date.parse(ageConfirmedAt ?? "")).toBeGreaterThan(Date.now() - 60_000);
     expect((await dashboardFetch("/api/keys", user.token)).status).toBe(200);
   });
 });
@@ -173,7 +179,7 @@ describe("dev sign-in", () => {
   it("mints a short-lived token for the local user in the test configuration", async () => {
     const response = await SELF.fetch("http://127.0.0.1:8787/api/dev/sign-in", { method: "POST" });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as { token: string; expiresAt: string; clerkUserId: string };
+    const body = expectContract(devSignInSchema, await response.json());
     expect(body.clerkUserId).toBe("local_dev_user");
     expect(Date.parse(body.expiresAt) - Date.now()).toBeLessThanOrEqual(600_000);
     const account = await dashboardFetch("/api/account", body.token);

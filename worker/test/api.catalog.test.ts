@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { modelCatalogSchema, noticeListSchema } from "../src/contracts/dashboard-api.ts";
 import { maxOutputTokens } from "../src/catalog/output-limits.ts";
+import { expectContract } from "./support/contract.ts";
 import { dashboardFetch, seedDashboardUser } from "./support/dashboard.ts";
 
 describe("GET /api/models", () => {
@@ -12,7 +13,7 @@ describe("GET /api/models", () => {
     const user = await seedDashboardUser();
     const response = await dashboardFetch("/api/models", user.token);
     expect(response.status).toBe(200);
-    const catalog = modelCatalogSchema.parse(await response.json());
+    const catalog = expectContract(modelCatalogSchema, await response.json());
     expect(catalog.bdtPerUsd).toBe(122);
     expect(catalog.data.length).toBeGreaterThanOrEqual(10);
     for (const model of catalog.data) {
@@ -34,7 +35,7 @@ describe("GET /api/notices", () => {
     const user = await seedDashboardUser();
     const response = await dashboardFetch("/api/notices", user.token);
     expect(response.status).toBe(200);
-    const { data } = noticeListSchema.parse(await response.json());
+    const { data } = expectContract(noticeListSchema, await response.json());
     const policy = data.find((notice) => notice.kind === "policy");
     expect(policy).toMatchObject({ id: "privacy-policy-2026-12-06", policyVersion: "2026-12-06" });
     expect(policy?.title.bn).not.toBe(policy?.title.en);

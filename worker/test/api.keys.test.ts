@@ -6,30 +6,29 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { apiKeys } from "../../db/schema.ts";
+import {
+  apiKeyListSchema,
+  apiKeySchema,
+  createdApiKeySchema,
+  type CreateKeyInput,
+  type CreatedApiKey,
+} from "../src/contracts/keys-api.ts";
+import { errorBodySchema } from "../src/contracts/error-api.ts";
 import { hashApiKey } from "../src/lib/api-key.ts";
+import { expectContract } from "./support/contract.ts";
 import { bearer, chatBody, gatewayFetch, withDatabase } from "./support/gateway.ts";
 import { dashboardFetch, seedDashboardUser } from "./support/dashboard.ts";
 import { testRedis } from "./support/stand-ins.ts";
 
-interface KeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  limits: { requestsPerMinute: number | null; tokensPerMinute: number | null; concurrentRequests: number | null };
-  allowedJurisdictions: string[] | null;
-  secret?: string;
-}
-
-async function createKey(
-  token: string,
-  body: Record<string, unknown> = { name: "ci" },
-): Promise<KeyView & { secret: string }> {
+async function createKey(token: string, body: CreateKeyInput = { name: "ci" }): Promise<CreatedApiKey> {
   const response = await dashboardFetch("/api/keys", token, { method: "POST", body });
   expect(response.status).toBe(201);
-  return (await response.json()) as KeyView & { secret: string };
+  return expectContract(createdApiKeySchema, await response.json());
+}
+
+/** The key list, checked against its contract. */
+async function listKeys(token: string) {
+  return expectContract(apiKeyListSchema, await (await dashboardFetch("/api/keys", token)).json());
 }
 
 const complete = (apiKey: string) =>
@@ -63,7 +62,7 @@ describe("create and list", () => {
 
     const list = await dashboardFetch("/api/keys", user.token);
     expect(list.status).toBe(200);
-    const { data } = (await list.json()) as { data: KeyView[] };
+    const { data } = expectContract(apiKeyListSchema, await list.json());
     expect(data.map((key) => key.id)).toEqual([created.id]);
     expect(data[0]).not.toHaveProperty("secret");
     expect(JSON.stringify(data)).not.toContain(created.secret);
@@ -87,7 +86,7 @@ describe("create and list", () => {
     for (const [body, param] of cases) {
       const response = await dashboardFetch("/api/keys", user.token, { method: "POST", body });
       expect(response.status, JSON.stringify(body)).toBe(400);
-      const error = ((await response.json()) as { error: { code: string; param: string | null } }).error;
+      const { error } = expectContract(errorBodySchema, await response.json());
       expect(error.code).toBe("invalid_request");
       if (param) expect(error.param).toBe(param);
     }
@@ -105,7 +104,10 @@ describe("change and revoke", () => {
       body: { name: "renamed", limits: { requestsPerMinute: 1 } },
     });
     expect(renamed.status).toBe(200);
-    expect(await renamed.json()).toMatchObject({ name: "renamed", limits: { requestsPerMinute: 1 } });
+    expect(expectContract(apiKeySchema, await renamed.json())).toMatchObject({
+      name: "renamed",
+      limits: { requestsPerMinute: 1 },
+    });
     expect(await testRedis().exists(`omz:key:${await hashApiKey(key.secret)}`)).toBe(0);
 
     expect((await complete(key.secret)).status).toBe(200);
@@ -129,7 +131,7 @@ describe("change and revoke", () => {
 
     const revoked = await dashboardFetch(`/api/keys/${key.id}`, user.token, { method: "DELETE" });
     expect(revoked.status).toBe(200);
-    const view = (await revoked.json()) as KeyView;
+    const view = expectContract(apiKeySchema, await revoked.json());
     expect(view.revokedAt).not.toBeNull();
 
     const refused = await complete(key.secret);
@@ -137,11 +139,12 @@ describe("change and revoke", () => {
     expect(await refused.json()).toMatchObject({ error: { code: "invalid_api_key" } });
 
     // Idempotent, listed as revoked, and no longer changeable.
-    const again = (await (
-      await dashboardFetch(`/api/keys/${key.id}`, user.token, { method: "DELETE" })
-    ).json()) as KeyView;
+    const again = expectContract(
+      apiKeySchema,
+      await (await dashboardFetch(`/api/keys/${key.id}`, user.token, { method: "DELETE" })).json(),
+    );
     expect(again.revokedAt).toBe(view.revokedAt);
-    const { data } = (await (await dashboardFetch("/api/keys", user.token)).json()) as { data: KeyView[] };
+    const { data } = await listKeys(user.token);
     expect(data.find((entry) => entry.id === key.id)?.revokedAt).toBe(view.revokedAt);
     const patch = await dashboardFetch(`/api/keys/${key.id}`, user.token, { method: "PATCH", body: { name: "back" } });
     expect(patch.status).toBe(409);
@@ -176,7 +179,7 @@ describe("isolation", () => {
       expect(await response.json()).toMatchObject({ error: { code: "not_found" } });
     }
     expect((await dashboardFetch("/api/keys/not-a-uuid", other.token, { method: "DELETE" })).status).toBe(404);
-    const { data } = (await (await dashboardFetch("/api/keys", other.token)).json()) as { data: KeyView[] };
+    const { data } = await listKeys(other.token);
     expect(data).toEqual([]);
     // The owner's key is untouched and still works.
     expect((await complete(key.secret)).status).toBe(200);

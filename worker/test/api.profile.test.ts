@@ -8,7 +8,11 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { users } from "../../db/schema.ts";
 import { createApp } from "../src/app.ts";
+import { accountSchema, updatedProfileSchema } from "../src/contracts/account-api.ts";
+import { errorBodySchema } from "../src/contracts/error-api.ts";
+import { createdApiKeySchema } from "../src/contracts/keys-api.ts";
 import { hashApiKey } from "../src/lib/api-key.ts";
+import { expectContract } from "./support/contract.ts";
 import { bearer, chatBody, gatewayFetch, withDatabase } from "./support/gateway.ts";
 import { clerkRequests, dashboardFetch, seedDashboardUser } from "./support/dashboard.ts";
 import { testRedis } from "./support/stand-ins.ts";
@@ -26,7 +30,9 @@ describe("read", () => {
     const user = await seedDashboardUser({ creditMicroUsd: 7_250_000, plan: "pro" });
     const response = await dashboardFetch("/api/account", user.token);
     expect(response.status).toBe(200);
-    const profile = (await response.json()) as Record<string, unknown>;
+    const raw: unknown = await response.json();
+    expect(raw).not.toHaveProperty("clerkUserId");
+    const profile = expectContract(accountSchema, raw);
     expect(profile).toMatchObject({
       id: user.userId,
       name: "Test User",
@@ -40,16 +46,16 @@ describe("read", () => {
       allowedJurisdictions: null,
     });
     expect(typeof profile.ageConfirmedAt).toBe("string");
-    expect(profile).not.toHaveProperty("clerkUserId");
   });
 });
 
 describe("local settings", () => {
   it("turns the prompt cache off and restricts jurisdictions; the account's keys see it on the next request", async () => {
     const user = await seedDashboardUser();
-    const created = (await (
-      await dashboardFetch("/api/keys", user.token, { method: "POST", body: { name: "k" } })
-    ).json()) as { secret: string };
+    const created = expectContract(
+      createdApiKeySchema,
+      await (await dashboardFetch("/api/keys", user.token, { method: "POST", body: { name: "k" } })).json(),
+    );
     const complete = () =>
       gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(created.secret), body: chatBody() });
     const first = await complete();
@@ -61,7 +67,7 @@ describe("local settings", () => {
       body: { promptCacheEnabled: false, allowedJurisdictions: ["CN", "SG"] },
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({
+    expect(expectContract(updatedProfileSchema, await response.json())).toMatchObject({
       promptCacheEnabled: false,
       allowedJurisdictions: ["CN", "SG"],
       pendingVerification: { email: null, phone: null },
@@ -94,7 +100,9 @@ describe("local settings", () => {
     ]) {
       const response = await dashboardFetch("/api/account", user.token, { method: "PATCH", body });
       expect(response.status, JSON.stringify(body)).toBe(400);
-      expect(await response.json()).toMatchObject({ error: { code: "invalid_request" } });
+      expect(expectContract(errorBodySchema, await response.json())).toMatchObject({
+        error: { code: "invalid_request" },
+      });
     }
     expect((await userRow(user.userId)).plan).toBe("internal");
   });
@@ -108,7 +116,9 @@ describe("Clerk-owned fields", () => {
       body: { name: "Nusrat Jahan Chowdhury" },
     });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ name: "Nusrat Jahan Chowdhury" });
+    expect(expectContract(updatedProfileSchema, await response.json())).toMatchObject({
+      name: "Nusrat Jahan Chowdhury",
+    });
     const received = await clerkRequests(user.clerkUserId);
     expect(received).toEqual([
       {
@@ -129,11 +139,7 @@ describe("Clerk-owned fields", () => {
       body: { email: `new-${user.clerkUserId}@omnizen.test`, phone: "+8801712345678" },
     });
     expect(response.status).toBe(200);
-    const body = (await response.json()) as {
-      email: string;
-      phone: string | null;
-      pendingVerification: Record<string, string | null>;
-    };
+    const body = expectContract(updatedProfileSchema, await response.json());
     expect(body.pendingVerification).toEqual({
       email: `new-${user.clerkUserId}@omnizen.test`,
       phone: "+8801712345678",
@@ -172,7 +178,7 @@ describe("Clerk-owned fields", () => {
       body: { email: "someone+taken@omnizen.test", name: "Not Applied", promptCacheEnabled: false },
     });
     expect(response.status).toBe(400);
-    const { error } = (await response.json()) as { error: { code: string; param: string; message: string } };
+    const { error } = expectContract(errorBodySchema, await response.json());
     expect(error).toMatchObject({ code: "invalid_request", param: "email" });
     expect(error.message).toContain("form_identifier_exists");
     expect(error.message).not.toContain("someone+taken");
@@ -195,7 +201,7 @@ describe("Clerk-owned fields", () => {
     );
     await waitOnExecutionContext(context);
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({
+    expect(expectContract(updatedProfileSchema, await response.json())).toMatchObject({
       name: "Local Name",
       email: "local@omnizen.test",
       phone: "+8801811111111",

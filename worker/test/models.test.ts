@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { publicModelListSchema } from "../src/contracts/models-api.ts";
+import { expectContract } from "./support/contract.ts";
 import { gatewayFetch, openaiClient } from "./support/gateway.ts";
 
 describe("GET /v1/models", () => {
@@ -6,7 +8,7 @@ describe("GET /v1/models", () => {
     const response = await gatewayFetch("/v1/models");
     expect(response.status).toBe(200);
     expect(response.headers.get("x-request-id")).toMatch(/^req_/);
-    const body = (await response.json()) as { object: string; data: Array<Record<string, unknown>> };
+    const body = expectContract(publicModelListSchema, await response.json());
     expect(body.object).toBe("list");
     const deepseek = body.data.find((model) => model.id === "deepseek/deepseek-flash");
     expect(deepseek).toMatchObject({
@@ -16,13 +18,11 @@ describe("GET /v1/models", () => {
       pricing: { input: "0.3", output: "1.2", unit: "USD per 1M tokens" },
       jurisdictions: ["CN"],
     });
-    expect(body.data.every((model) => typeof model.id === "string" && String(model.id).includes("/"))).toBe(true);
+    expect(body.data.every((model) => model.id.includes("/"))).toBe(true);
   });
 
   it("shows the pricing bands: off-peak, long-context and 1-hour cache writes", async () => {
-    const { data } = (await (await gatewayFetch("/v1/models")).json()) as {
-      data: Array<{ id: string; pricing: Record<string, unknown> }>;
-    };
+    const { data } = expectContract(publicModelListSchema, await (await gatewayFetch("/v1/models")).json());
     const pricing = (id: string) => data.find((model) => model.id === id)?.pricing;
     expect(pricing("deepseek/deepseek-flash")?.off_peak).toMatchObject({
       input: "0.15",

@@ -6,9 +6,12 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { apiKeys, usageEvents, users } from "../../db/schema.ts";
+import { errorBodySchema } from "../src/contracts/error-api.ts";
+import { deletedAccountSchema } from "../src/contracts/privacy-api.ts";
 import { drainUsage } from "../src/cron/drain-usage.ts";
 import { GatewayError } from "../src/errors.ts";
 import { deleteAccount } from "../src/services/privacy/delete-account.ts";
+import { expectContract } from "./support/contract.ts";
 import { clerkRequests } from "./support/dashboard.ts";
 import { bearer, chatBody, gatewayFetch, waitForUsageRow, withDatabase } from "./support/gateway.ts";
 import {
@@ -106,7 +109,7 @@ describe("DELETE /api/account", () => {
     const session = await sessionHeaders(account.clerkUserId);
     const response = await deleteRequest(session, JSON.stringify({ confirm: `  ${account.email.toUpperCase()} ` }));
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({ deleted: true });
+    expect(expectContract(deletedAccountSchema, await response.json())).toEqual({ deleted: true });
 
     // Postgres: nothing in any table that references users.
     const after = await withDatabase((db) => rowsReferencingAccount(db, account.userId));
@@ -161,7 +164,7 @@ describe("DELETE /api/account", () => {
     for (const [label, body, code] of cases) {
       const response = await deleteRequest(session, body);
       expect(response.status, label).toBe(400);
-      const error = ((await response.json()) as { error: Record<string, unknown> }).error;
+      const { error } = expectContract(errorBodySchema, await response.json());
       expect(error, label).toMatchObject({ type: "invalid_request_error", code });
       expect(Object.keys(error).sort(), label).toEqual(["code", "message", "param", "type"]);
       expect(String(error.message), label).not.toContain(account.email);

@@ -13,6 +13,8 @@ import {
   type ExportedTableName,
 } from "../src/services/privacy/exported-tables.ts";
 import { exportAccount, type ExportSummary } from "../src/services/privacy/export-account.ts";
+import { accountExportSchema } from "../src/contracts/privacy-api.ts";
+import { expectContract } from "./support/contract.ts";
 import { withDatabase } from "./support/gateway.ts";
 import {
   rawDashboardFetch,
@@ -21,18 +23,6 @@ import {
   sessionHeaders,
   userDataTablesFromSchema,
 } from "./support/privacy-fixtures.ts";
-
-interface ExportDocument {
-  format: string;
-  version: number;
-  exported_at: string;
-  user_id: string;
-  contents: Record<string, string>;
-  users: Record<string, unknown> | null;
-  api_keys: Array<Record<string, unknown>>;
-  usage_events: Array<Record<string, unknown>>;
-  request_logs: Array<Record<string, unknown>>;
-}
 
 async function readAll(
   stream: ReadableStream<Uint8Array>,
@@ -92,7 +82,7 @@ describe("exportAccount", () => {
       return readAll(stream);
     });
 
-    const document = JSON.parse(text) as ExportDocument;
+    const document = expectContract(accountExportSchema, JSON.parse(text));
     expect(document).toMatchObject({ format: "omnizen-account-export", version: 1, user_id: account.userId });
     expect(Object.keys(document.contents)).toEqual(Object.keys(EXPORTED_TABLES));
     expect(document.users).toMatchObject({
@@ -192,7 +182,7 @@ describe("GET /api/account/export", () => {
     expect(response.headers.get("content-disposition")).toBe(`attachment; filename="omnizen-export-${today}.json"`);
     expect(response.headers.get("x-request-id")).toMatch(/^req_/);
     const text = await response.text();
-    const document = JSON.parse(text) as ExportDocument;
+    const document = expectContract(accountExportSchema, JSON.parse(text));
     expect(document.user_id).toBe(account.userId);
     expect(document.usage_events).toHaveLength(2_345);
     expect(document.request_logs).toHaveLength(67);

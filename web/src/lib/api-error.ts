@@ -1,5 +1,3 @@
-import type { ErrorBody } from "./api-types";
-
 export interface ApiErrorInit {
   /** HTTP status; 0 when no response arrived (network failure). */
   status: number;
@@ -50,7 +48,13 @@ export function apiErrorFromResponse(status: number, bodyText: string, requestId
   });
 }
 
-function parseErrorBody(bodyText: string): ErrorBody["error"] | null {
+/**
+ * The error of a failing answer, read defensively: omnizen sends `ErrorBody` (api-types.ts), but a proxy in between
+ * may answer anything.
+ */
+function parseErrorBody(
+  bodyText: string,
+): { message: string; type: string | null; param: string | null; code: string | null } | null {
   let value: unknown;
   try {
     value = JSON.parse(bodyText);

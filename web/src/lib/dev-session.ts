@@ -1,5 +1,6 @@
 // Local sign-in for `npm run dev` without a Clerk publishable key: session tokens come from the worker's
 // development-only route POST /api/dev/sign-in (absent in production, where Clerk's own `getToken()` is used).
+import type { DevSignIn } from "./api-types";
 
 export interface DevSession {
   /** A dashboard session token for the local user, refreshed shortly before it expires; null when unavailable. */
@@ -17,7 +18,7 @@ export function createDevSession(options: { baseUrl: string; fetch?: typeof fetc
   async function signIn(): Promise<string | null> {
     const response = await fetchFunction(`${options.baseUrl.replace(/\/+$/, "")}/api/dev/sign-in`, { method: "POST" });
     if (!response.ok) return null;
-    const body = (await response.json()) as { token?: unknown; expiresAt?: unknown };
+    const body = (await response.json()) as { [Field in keyof DevSignIn]?: unknown };
     if (typeof body.token !== "string" || typeof body.expiresAt !== "string") return null;
     cached = { token: body.token, expiresAt: Date.parse(body.expiresAt) };
     return cached.token;

@@ -4,6 +4,15 @@ import type { ProviderId } from "../providers/provider-ids.ts";
 export const JURISDICTIONS = ["CN", "SG", "US", "EU", "global"] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
 
+/**
+ * A stored allow-list (a text[] column) as the dashboard API shows it: the lists are written through the API's
+ * validation, so every value is known; one that is not (a hand edit) is left out, as routing never matches it.
+ */
+export function knownJurisdictions(list: readonly string[] | null): Jurisdiction[] | null {
+  if (list === null) return null;
+  return list.filter((value): value is Jurisdiction => (JURISDICTIONS as readonly string[]).includes(value));
+}
+
 /** Rates in integer micro-USD per 1M tokens (1 USD/M = 1_000_000). */
 export interface TokenRates {
   input: number;

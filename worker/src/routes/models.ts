@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { MODELS } from "../catalog/models.ts";
+import type { PublicModel, PublicModelList } from "../contracts/models-api.ts";
 import type { ModelEntry, PeakSchedule, TokenRates } from "../catalog/types.ts";
 import { getAdapter } from "../providers/index.ts";
 
@@ -31,13 +32,13 @@ const clock = (minutes: number): string =>
 function describePeak(peak: PeakSchedule) {
   return {
     utc_offset_minutes: peak.offsetMinutes,
-    iso_weekdays: peak.weekdays,
+    iso_weekdays: [...peak.weekdays],
     windows: peak.windows.map(([start, end]) => `${clock(start)}-${clock(end)}`),
-    holidays: peak.holidays,
+    holidays: [...peak.holidays],
   };
 }
 
-function describe(model: ModelEntry) {
+function describe(model: ModelEntry): PublicModel {
   const { longContext, timeOfDay } = model.price;
   return {
     id: model.id,
@@ -70,7 +71,7 @@ function describe(model: ModelEntry) {
 const listed = MODELS.filter((model) => model.routes.some((route) => getAdapter(route.provider)));
 
 export const modelsRoute = new Hono<AppEnv>()
-  .get("/", (context) => context.json({ object: "list", data: listed.map(describe) }))
+  .get("/", (context) => context.json({ object: "list", data: listed.map(describe) } satisfies PublicModelList))
   .get("/:owner/:name", (context) => {
     const model = listed.find((entry) => entry.id === `${context.req.param("owner")}/${context.req.param("name")}`);
     return model ? context.json(describe(model)) : context.notFound();

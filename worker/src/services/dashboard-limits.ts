@@ -12,6 +12,7 @@
  * |
  * | `profile` | `PATCH /api/account`, `POST /api/account/confirm-age` | 20 per hour |
  * | `account-delete` | `DELETE /api/account` | 10 per hour (a mistyped confirmation is an attempt) |
+ * | `usage-csv` | `GET /api/usage/events.csv` | 5 per minute (each export streams up to 100,000 rows from Postgres) |
  *
  * The identifier is the verified Clerk user id, so the limit is per account and one account never spends another's
  * budget. If Redis cannot answer within 2 s (or fails), the request is let through: these limits guard against
@@ -21,7 +22,8 @@ import { Ratelimit } from "@upstash/ratelimit";
 import type { Redis } from "@upstash/redis/cloudflare";
 import { GatewayError } from "../errors.ts";
 
-export type DashboardBudget = "general" | "export" | "key-create" | "key-change" | "profile" | "account-delete";
+export type DashboardBudget =
+  "general" | "export" | "key-create" | "key-change" | "profile" | "account-delete" | "usage-csv";
 
 type Window = Parameters<typeof Ratelimit.slidingWindow>[1];
 
@@ -32,6 +34,7 @@ export const DASHBOARD_BUDGETS: Record<DashboardBudget, { requests: number; wind
   "key-change": { requests: 60, window: "1 h", what: "API key edits and revocations per hour" },
   profile: { requests: 20, window: "1 h", what: "profile changes per hour" },
   "account-delete": { requests: 10, window: "1 h", what: "account deletion attempts per hour" },
+  "usage-csv": { requests: 5, window: "1 m", what: "usage CSV exports per minute" },
 };
 
 const LIMIT_TIMEOUT_MS = 2_000;
@@ -44,6 +47,7 @@ export function sensitiveBudget(method: string, path: string): DashboardBudget |
   if ((method === "PATCH" && path === "/api/account") || (method === "POST" && path === "/api/account/confirm-age"))
     return "profile";
   if (method === "DELETE" && path === "/api/account") return "account-delete";
+  if (method === "GET" && path === "/api/usage/events.csv") return "usage-csv";
   return null;
 }
 

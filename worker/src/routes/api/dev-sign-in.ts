@@ -13,6 +13,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env.ts";
+import type { DevSignIn } from "../../contracts/dev-sign-in-api.ts";
 import type { Config } from "../../env.ts";
 import { GatewayError } from "../../errors.ts";
 import { LOCAL_DEV_CLERK_USER_ID, isDevSignInEnabled, signSessionToken } from "../../services/identity/dev-session.ts";
@@ -69,5 +70,5 @@ devSignInRoutes.post("/sign-in", async (context) => {
     token: session.token,
     expiresAt: session.expiresAt.toISOString(),
     clerkUserId: LOCAL_DEV_CLERK_USER_ID,
-  });
+  } satisfies DevSignIn);
 });

@@ -1,16 +1,25 @@
 /**
  * `/api/keys`: the caller's API keys.
- * - `GET /api/keys` → `{ data: ApiKeyView[] }`, newest first, revoked ones included (with `revokedAt`).
- * - `POST /api/keys` `{ name, limits?, allowedJurisdictions? }` → 201 `ApiKeyView & { secret }`: the only time the
- *   secret is sent. Needs a recent sign-in (403 `reverification_required` otherwise; session-token.ts).
- * - `PATCH /api/keys/:id` `{ name?, limits?, allowedJurisdictions? }` → `ApiKeyView`.
- * - `DELETE /api/keys/:id` → `ApiKeyView` with `revokedAt`; idempotent.
+ * - `GET /api/keys` → `ApiKeyList`, newest first, revoked ones included (with `revokedAt`).
+ * - `POST /api/keys` `CreateKeyInput` → 201 `CreatedApiKey`: the only time the secret is sent. Needs a recent sign-in
+ *   (403 `reverification_required` otherwise; session-token.ts).
+ * - `PATCH /api/keys/:id` `UpdateKeyInput` → `ApiKey`.
+ * - `DELETE /api/keys/:id` → `ApiKey` with `revokedAt`; idempotent.
+ * The shapes are contracts/keys-api.ts.
  * Another account's key is a 404, like an unknown one. Revoking, and changing limits or jurisdictions, deletes the
  * key's record at the edge, so the change applies to the very next request.
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../app-env.ts";
+import {
+  createKeyInputSchema,
+  updateKeyInputSchema,
+  type ApiKey,
+  type ApiKeyList,
+  type CreatedApiKey,
+} from "../../contracts/keys-api.ts";
+import { DASHBOARD_BODY_MAX_BYTES } from "../../contracts/request-fields.ts";
 import { GatewayError } from "../../errors.ts";
 import { readJsonBody } from "../read-json-body.ts";
 import {
@@ -22,27 +31,6 @@ import {
 } from "../../services/identity/api-keys.ts";
 import { invalidateKeyRecords } from "../../services/identity/key-record-invalidation.ts";
 import { requireRecentSignIn } from "../../services/identity/session-token.ts";
-import {
-  DASHBOARD_BODY_MAX_BYTES,
-  hasAnyField,
-  jurisdictionListSchema,
-  keyLimitsSchema,
-  keyNameSchema,
-} from "../../services/identity/request-schemas.ts";
-
-const createKeySchema = z.strictObject({
-  name: keyNameSchema,
-  limits: keyLimitsSchema.optional(),
-  allowedJurisdictions: jurisdictionListSchema.optional(),
-});
-
-const updateKeySchema = z
-  .strictObject({
-    name: keyNameSchema.optional(),
-    limits: keyLimitsSchema.optional(),
-    allowedJurisdictions: jurisdictionListSchema.optional(),
-  })
-  .refine(hasAnyField, "send at least one of name, limits, allowedJurisdictions");
 
 /** The `:id` parameter; anything but a UUID cannot be a key (404 without a query). */
 function keyId(context: Context<AppEnv>): string {
@@ -55,30 +43,30 @@ export const keyRoutes = new Hono<AppEnv>();
 
 keyRoutes.get("/", async (context) => {
   const data = await listApiKeys(context.get("services").database(), context.get("account").userId);
-  return context.json({ data });
+  return context.json({ data } satisfies ApiKeyList);
 });
 
 keyRoutes.post("/", async (context) => {
   // A new key is a lasting credential: a stolen session token alone must not mint one.
   requireRecentSignIn(context.get("session"));
-  const body = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, createKeySchema);
+  const body = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, createKeyInputSchema);
   const created = await createApiKey(context.get("services").database(), context.get("account").userId, body);
   context.header("cache-control", "no-store");
-  return context.json(created, 201);
+  return context.json(created satisfies CreatedApiKey, 201);
 });
 
 keyRoutes.patch("/:id", async (context) => {
   const id = keyId(context);
-  const body = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, updateKeySchema);
+  const body = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, updateKeyInputSchema);
   const row = await updateApiKey(context.get("services").database(), context.get("account").userId, id, body);
   if (body.limits !== undefined || body.allowedJurisdictions !== undefined) {
     await invalidateKeyRecords(context.get("services").redis, [row.keyHash], context.executionCtx);
   }
-  return context.json(toApiKeyView(row));
+  return context.json(toApiKeyView(row) satisfies ApiKey);
 });
 
 keyRoutes.delete("/:id", async (context) => {
   const row = await revokeApiKey(context.get("services").database(), context.get("account").userId, keyId(context));
   await invalidateKeyRecords(context.get("services").redis, [row.keyHash], context.executionCtx);
-  return context.json(toApiKeyView(row));
+  return context.json(toApiKeyView(row) satisfies ApiKey);
 });

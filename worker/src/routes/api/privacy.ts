@@ -1,28 +1,25 @@
 /**
  * The account's rights under policy 5, for the SPA's Settings → Danger zone (session auth:
  * middleware/dashboard-auth.ts):
- * - `GET /api/account/export` → the whole account as one JSON document, streamed as it is read
- * (`content-disposition: attachment; filename="omnizen-export-<YYYY-MM-DD>.json"`; services/privacy/export-account.ts).
+ * - `GET /api/account/export` → the whole account as one JSON document (`AccountExport`, contracts/privacy-api.ts),
+ *   streamed as it is read (`content-disposition: attachment; filename="omnizen-export-<YYYY-MM-DD>.json"`;
+ *   services/privacy/export-account.ts).
  * - `DELETE /api/account` `{ "confirm": "<the account's primary email>" }` → `{ "deleted": true }` once everything is
  *   gone (services/privacy/delete-account.ts). A missing, wrong or non-string confirmation, or a body that is not
  *   JSON, is a 400 and deletes nothing. Safe to retry after a failure. Needs a recent sign-in (403
  *   `reverification_required` otherwise; session-token.ts).
  */
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../../app-env.ts";
+import { deleteAccountInputSchema, type DeletedAccount } from "../../contracts/privacy-api.ts";
+import { DASHBOARD_BODY_MAX_BYTES } from "../../contracts/request-fields.ts";
 import { GatewayError } from "../../errors.ts";
 import { readJsonBody } from "../read-json-body.ts";
 import { requireRecentSignIn } from "../../services/identity/session-token.ts";
-import { DASHBOARD_BODY_MAX_BYTES } from "../../services/identity/request-schemas.ts";
 import { createPrivacyDeps } from "../../services/privacy/create-privacy-deps.ts";
 import { deleteAccount } from "../../services/privacy/delete-account.ts";
 import { checkDeletionConfirmation } from "../../services/privacy/deletion-confirmation.ts";
 import { exportAccount } from "../../services/privacy/export-account.ts";
-
-const deletionSchema = z.object({
-  confirm: z.string("must be the account's primary email address, as a string"),
-});
 
 export const privacyRoutes = new Hono<AppEnv>();
 
@@ -59,7 +56,7 @@ privacyRoutes.get("/export", async (context) => {
 
 privacyRoutes.delete("/", async (context) => {
   requireRecentSignIn(context.get("session"));
-  const { confirm } = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, deletionSchema);
+  const { confirm } = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, deleteAccountInputSchema);
   const { userId } = context.get("account");
   const db = context.get("services").database();
   const check = await checkDeletionConfirmation(db, userId, confirm);
@@ -77,5 +74,5 @@ privacyRoutes.delete("/", async (context) => {
     const deps = createPrivacyDeps(context.get("config"), db, context.get("services").redis);
     await deleteAccount(deps, userId);
   }
-  return context.json({ deleted: true });
+  return context.json({ deleted: true } satisfies DeletedAccount);
 });

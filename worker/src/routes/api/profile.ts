@@ -1,8 +1,8 @@
 /**
  * `/api/account`: the caller's profile (policy 1.1; policy 5 "Correct").
- * - `GET /api/account` → `ProfileView` (services/identity/profile.ts).
- * - `PATCH /api/account` `{ name?, email?, phone?, promptCacheEnabled?, allowedJurisdictions? }` →
- *   `ProfileView & { pendingVerification: { email, phone } }`.
+ * - `GET /api/account` → `Account` (contracts/account-api.ts).
+ * - `PATCH /api/account` `ProfileUpdate` (`{ name?, email?, phone?, promptCacheEnabled?, allowedJurisdictions? }`) →
+ *   `UpdatedProfile` (`Account & { pendingVerification: { email, phone } }`).
  *
  * Name, email and phone belong to Clerk: with `CLERK_SECRET_KEY` set they change through Clerk's Backend API, and our
  * row follows what Clerk answered (a new email or phone waits for the user to verify it in Clerk; see
@@ -11,41 +11,25 @@
  * request sees them. Turning the prompt cache off also deletes the account's cache entries at once.
  */
 import { Hono } from "hono";
-import { z } from "zod";
 import type { AppEnv } from "../../app-env.ts";
+import { profileUpdateSchema, type Account, type UpdatedProfile } from "../../contracts/account-api.ts";
+import { DASHBOARD_BODY_MAX_BYTES } from "../../contracts/request-fields.ts";
 import { readJsonBody } from "../read-json-body.ts";
 import { changeClerkProfile, type ClerkChangeOutcome } from "../../services/identity/clerk-profile.ts";
 import { applyClerkProfile } from "../../services/identity/clerk-user-sync.ts";
 import { invalidateAccountKeyRecords } from "../../services/identity/key-record-invalidation.ts";
 import { readProfile, updateLocalProfile } from "../../services/identity/profile.ts";
-import {
-  DASHBOARD_BODY_MAX_BYTES,
-  hasAnyField,
-  jurisdictionListSchema,
-} from "../../services/identity/request-schemas.ts";
 import { turnAccountCacheOff, turnAccountCacheOn } from "../../services/prompt-cache/account-cache-switch.ts";
-
-const updateProfileSchema = z
-  .strictObject({
-    name: z.string().trim().max(200, "must be at most 200 characters").optional(),
-    email: z.email("must be an email address").max(254).optional(),
-    phone: z
-      .string()
-      .regex(/^\+[1-9]\d{6,14}$/, "must be in international format, e.g. +8801712345678")
-      .optional(),
-    promptCacheEnabled: z.boolean().optional(),
-    allowedJurisdictions: jurisdictionListSchema.optional(),
-  })
-  .refine(hasAnyField, "send at least one field to change");
 
 export const profileRoutes = new Hono<AppEnv>();
 
 profileRoutes.get("/", async (context) => {
-  return context.json(await readProfile(context.get("services").database(), context.get("account").userId));
+  const profile: Account = await readProfile(context.get("services").database(), context.get("account").userId);
+  return context.json(profile);
 });
 
 profileRoutes.patch("/", async (context) => {
-  const body = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, updateProfileSchema);
+  const body = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, profileUpdateSchema);
   const config = context.get("config");
   const db = context.get("services").database();
   const { userId, clerkUserId } = context.get("account");
@@ -77,5 +61,5 @@ profileRoutes.patch("/", async (context) => {
   // Off means gone: the account's cached answers are deleted now, not left to expire within the hour.
   if (body.promptCacheEnabled === false) await turnAccountCacheOff(context.get("services").redis, userId);
   if (body.promptCacheEnabled === true) await turnAccountCacheOn(context.get("services").redis, userId);
-  return context.json({ ...(await readProfile(db, userId)), pendingVerification });
+  return context.json({ ...(await readProfile(db, userId)), pendingVerification } satisfies UpdatedProfile);
 });

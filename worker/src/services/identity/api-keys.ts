@@ -6,35 +6,13 @@
 import { and, count, desc, eq, isNull } from "drizzle-orm";
 import type { Database } from "../../../../db/client.ts";
 import { apiKeys, type ApiKey } from "../../../../db/schema.ts";
-import type { Jurisdiction } from "../../catalog/types.ts";
+import type { ApiKey as ApiKeyView, CreatedApiKey, KeyLimits } from "../../contracts/keys-api.ts";
+import { knownJurisdictions, type Jurisdiction } from "../../catalog/types.ts";
 import { GatewayError } from "../../errors.ts";
 import { displayPrefix, generateApiKey, hashApiKey } from "../../lib/api-key.ts";
 
 /** Active keys an account may hold at once. */
 export const MAX_ACTIVE_KEYS = 50;
-
-/**
- * A key's own fair-use limits; null = the plan's. They can only lower the plan's (the admission script takes the
- * minimum).
- */
-export interface KeyLimits {
-  requestsPerMinute: number | null;
-  tokensPerMinute: number | null;
-  concurrentRequests: number | null;
-}
-
-/** A key as the dashboard API shows it. Never the secret or its hash. */
-export interface ApiKeyView {
-  id: string;
-  name: string;
-  prefix: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-  revokedAt: string | null;
-  limits: KeyLimits;
-  /** Narrows the account's jurisdictions for this key; null = the account's. */
-  allowedJurisdictions: string[] | null;
-}
 
 export interface KeyChanges {
   name?: string | undefined;
@@ -42,6 +20,7 @@ export interface KeyChanges {
   allowedJurisdictions?: Jurisdiction[] | null | undefined;
 }
 
+/** A key as the dashboard API shows it (contracts/keys-api.ts). Never the secret or its hash. */
 export function toApiKeyView(row: ApiKey): ApiKeyView {
   return {
     id: row.id,
@@ -55,7 +34,7 @@ export function toApiKeyView(row: ApiKey): ApiKeyView {
       tokensPerMinute: row.tokensPerMinuteLimit,
       concurrentRequests: row.concurrentRequestsLimit,
     },
-    allowedJurisdictions: row.allowedJurisdictions,
+    allowedJurisdictions: knownJurisdictions(row.allowedJurisdictions),
   };
 }
 
@@ -79,7 +58,7 @@ export async function createApiKey(
   db: Database,
   userId: string,
   input: { name: string } & Omit<KeyChanges, "name">,
-): Promise<ApiKeyView & { secret: string }> {
+): Promise<CreatedApiKey> {
   const [active] = await db
     .select({ total: count() })
     .from(apiKeys)

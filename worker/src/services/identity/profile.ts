@@ -5,31 +5,14 @@
 import { eq } from "drizzle-orm";
 import type { Database } from "../../../../db/client.ts";
 import { users } from "../../../../db/schema.ts";
-import type { Jurisdiction } from "../../catalog/types.ts";
+import type { Account } from "../../contracts/account-api.ts";
+import { knownJurisdictions, type Jurisdiction } from "../../catalog/types.ts";
 import { accountBalanceSql } from "../usage/post-usage.ts";
-import { planLimits, type PlanLimits } from "../../catalog/plans.ts";
+import { planLimits } from "../../catalog/plans.ts";
 import { GatewayError } from "../../errors.ts";
 
-/** GET /api/account. */
-export interface ProfileView {
-  id: string;
-  name: string | null;
-  email: string | null;
-  phone: string | null;
-  plan: string;
-  /** The plan's fair-use limits (policy 2); a key may lower them. */
-  planLimits: PlanLimits;
-  /** Prepaid credit left, integer micro-USD (the posted balance minus usage not yet posted). */
-  balanceMicroUsd: number;
-  /** Billing state; `none` until subscriptions are wired. */
-  paymentStatus: "none";
-  promptCacheEnabled: boolean;
-  /** Where this account's prompts may be processed; null = everywhere the catalog routes (policy 8). */
-  allowedJurisdictions: string[] | null;
-  /** When the user confirmed being 13 or older (policy 7); null until then. */
-  ageConfirmedAt: string | null;
-  createdAt: string;
-}
+/** GET /api/account: the profile as contracts/account-api.ts describes it. */
+export type ProfileView = Account;
 
 /** Fields stored only in our row; `name`, `email` and `phone` too when no Clerk secret is configured (local dev). */
 export interface LocalProfileChanges {
@@ -69,7 +52,7 @@ export async function readProfile(db: Database, userId: string): Promise<Profile
     balanceMicroUsd: Number(row.balance),
     paymentStatus: "none",
     promptCacheEnabled: row.promptCacheEnabled,
-    allowedJurisdictions: row.allowedJurisdictions,
+    allowedJurisdictions: knownJurisdictions(row.allowedJurisdictions),
     ageConfirmedAt: row.ageConfirmedAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
   };

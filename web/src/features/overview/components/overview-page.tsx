@@ -3,6 +3,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useMemo, useState } from "react";
 import { Link } from "react-router";
 import { StackedUsageChart } from "../../../components/charts/stacked-usage-chart";
+import { DataTable, type DataColumn } from "../../../components/ui/data-table";
 import { ErrorState, Loading } from "../../../components/ui/states";
 import { Page } from "../../../components/ui/page";
 import { paths } from "../../../config/paths";
@@ -267,37 +268,24 @@ function TopTable(props: {
 function RecentRequests({ events }: { events: UsageEvent[] }) {
   const t = useMessages(overviewMessages);
   const { locale } = useLocale();
+  const columns: Array<DataColumn<UsageEvent>> = [
+    {
+      id: "time",
+      header: t("colTime"),
+      cell: (event) => <time dateTime={event.createdAt}>{formatDateTime(event.createdAt, locale)}</time>,
+    },
+    { id: "model", header: t("colModel"), cell: (event) => <code>{event.model}</code> },
+    { id: "key", header: t("colKey"), cell: (event) => keyLabel(t, event.keyId, event.keyName) },
+    { id: "status", header: t("colStatus"), cell: (event) => statusLabel(t, event.status) },
+    { id: "cost", header: t("colCost"), numeric: true, cell: (event) => formatMoney(event.costMicroUsd, locale) },
+  ];
   return (
-    <div className="overview-table-scroll" role="region" aria-label={t("recentCaption")} tabIndex={0}>
-      <table className="overview-table">
-        <caption className="visually-hidden">{t("recentCaption")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("colTime")}</th>
-            <th scope="col">{t("colModel")}</th>
-            <th scope="col">{t("colKey")}</th>
-            <th scope="col">{t("colStatus")}</th>
-            <th scope="col" className="numeric">
-              {t("colCost")}
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={event.requestId} data-request-id={event.requestId}>
-              <td>
-                <time dateTime={event.createdAt}>{formatDateTime(event.createdAt, locale)}</time>
-              </td>
-              <td>
-                <code>{event.model}</code>
-              </td>
-              <td>{keyLabel(t, event.keyId, event.keyName)}</td>
-              <td>{statusLabel(t, event.status)}</td>
-              <td className="numeric">{formatMoney(event.costMicroUsd, locale)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      caption={t("recentCaption")}
+      columns={columns}
+      rows={events}
+      rowKey={(event) => event.requestId}
+      rowAttributes={(event) => ({ "data-request-id": event.requestId })}
+    />
   );
 }

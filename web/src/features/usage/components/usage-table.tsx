@@ -1,3 +1,4 @@
+import { DataTable, type DataColumn } from "../../../components/ui/data-table";
 import type { UsageEvent, UsageStatus } from "../../../lib/api-types";
 import { formatDateTime, formatMilliseconds, formatMoney, formatTokens } from "../../../lib/format";
 import { useLocale, useMessages } from "../../../lib/i18n";
@@ -14,73 +15,60 @@ export function keyLabel(t: UsageT, event: Pick<UsageEvent, "keyId" | "keyName">
   return event.keyName ?? t("unnamedKey");
 }
 
-/** The requests of one page: ids, counts, cost and timings, never content. Scrolls sideways on a narrow screen. */
+/**
+ * The requests of one page: ids, counts, cost and timings, never content. A table on a wide screen, one card per
+ * request on a phone (components/ui/data-table.tsx).
+ */
 export function UsageTable({ events }: { events: UsageEvent[] }) {
   const t = useMessages(usageMessages);
   const { locale } = useLocale();
+  const columns: Array<DataColumn<UsageEvent>> = [
+    {
+      id: "time",
+      header: t("colTime"),
+      cell: (event) => <time dateTime={event.createdAt}>{formatDateTime(event.createdAt, locale)}</time>,
+    },
+    { id: "model", header: t("colModel"), cell: (event) => <code>{event.model}</code> },
+    { id: "provider", header: t("colProvider"), cell: (event) => event.provider },
+    { id: "key", header: t("colKey"), cell: (event) => keyLabel(t, event) },
+    { id: "input", header: t("colInput"), numeric: true, cell: (event) => formatTokens(event.inputTokens, locale) },
+    { id: "output", header: t("colOutput"), numeric: true, cell: (event) => formatTokens(event.outputTokens, locale) },
+    { id: "cached", header: t("colCached"), numeric: true, cell: (event) => formatTokens(event.cachedTokens, locale) },
+    {
+      id: "reasoning",
+      header: t("colReasoning"),
+      numeric: true,
+      cell: (event) => formatTokens(event.reasoningTokens, locale),
+    },
+    { id: "cost", header: t("colCost"), numeric: true, cell: (event) => formatMoney(event.costMicroUsd, locale) },
+    {
+      id: "latency",
+      header: t("colLatency"),
+      numeric: true,
+      cell: (event) => formatMilliseconds(event.latencyMs, locale),
+    },
+    {
+      id: "status",
+      header: t("colStatus"),
+      cellClassName: (event) => `usage-status usage-status-${event.status}`,
+      cell: (event) =>
+        event.status === "ok"
+          ? statusLabel(t, event.status)
+          : t("statusWithCode", { status: statusLabel(t, event.status), code: event.httpStatus }),
+    },
+    { id: "cache-hit", header: t("colCacheHit"), cell: (event) => (event.cacheHit ? t("yes") : t("no")) },
+    { id: "request-id", header: t("colRequestId"), cell: (event) => <code>{event.requestId}</code> },
+  ];
   return (
-    <div className="usage-table-scroll" role="region" aria-label={t("tableRegion")} tabIndex={0}>
-      <table className="usage-table">
-        <caption>{t("tableCaption")}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t("colTime")}</th>
-            <th scope="col">{t("colModel")}</th>
-            <th scope="col">{t("colProvider")}</th>
-            <th scope="col">{t("colKey")}</th>
-            <th scope="col" className="numeric">
-              {t("colInput")}
-            </th>
-            <th scope="col" className="numeric">
-              {t("colOutput")}
-            </th>
-            <th scope="col" className="numeric">
-              {t("colCached")}
-            </th>
-            <th scope="col" className="numeric">
-              {t("colReasoning")}
-            </th>
-            <th scope="col" className="numeric">
-              {t("colCost")}
-            </th>
-            <th scope="col" className="numeric">
-              {t("colLatency")}
-            </th>
-            <th scope="col">{t("colStatus")}</th>
-            <th scope="col">{t("colCacheHit")}</th>
-            <th scope="col">{t("colRequestId")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((event) => (
-            <tr key={event.requestId} data-testid="usage-row" data-request-id={event.requestId}>
-              <td>
-                <time dateTime={event.createdAt}>{formatDateTime(event.createdAt, locale)}</time>
-              </td>
-              <td>
-                <code>{event.model}</code>
-              </td>
-              <td>{event.provider}</td>
-              <td>{keyLabel(t, event)}</td>
-              <td className="numeric">{formatTokens(event.inputTokens, locale)}</td>
-              <td className="numeric">{formatTokens(event.outputTokens, locale)}</td>
-              <td className="numeric">{formatTokens(event.cachedTokens, locale)}</td>
-              <td className="numeric">{formatTokens(event.reasoningTokens, locale)}</td>
-              <td className="numeric">{formatMoney(event.costMicroUsd, locale)}</td>
-              <td className="numeric">{formatMilliseconds(event.latencyMs, locale)}</td>
-              <td className={`usage-status usage-status-${event.status}`}>
-                {event.status === "ok"
-                  ? statusLabel(t, event.status)
-                  : t("statusWithCode", { status: statusLabel(t, event.status), code: event.httpStatus })}
-              </td>
-              <td>{event.cacheHit ? t("yes") : t("no")}</td>
-              <td>
-                <code>{event.requestId}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      className="usage-table-scroll"
+      caption={t("tableCaption")}
+      captionVisible
+      regionLabel={t("tableRegion")}
+      columns={columns}
+      rows={events}
+      rowKey={(event) => event.requestId}
+      rowAttributes={(event) => ({ "data-testid": "usage-row", "data-request-id": event.requestId })}
+    />
   );
 }

@@ -1,0 +1,54 @@
+/**
+ * The public model list's contract (`GET /v1/models`, routes/models.ts): OpenAI's list shape, each entry also carrying
+ * its name, context length, capabilities, prices (USD per 1M tokens, as decimal strings) and where its routes process
+ * data. zod only (contracts/dashboard-api.ts explains why).
+ */
+import { z } from "zod";
+import { jurisdictionSchema } from "./dashboard-api.ts";
+
+/** A price in USD per 1M tokens, as a decimal string (no float noise). */
+const usdPerMillion = z.string().regex(/^\d+(\.\d+)?(e-\d+)?$/);
+
+const ratesSchema = z.object({
+  input: usdPerMillion,
+  cached_input: usdPerMillion,
+  /** Only where the provider prices cache writes apart. */
+  cache_write: usdPerMillion.optional(),
+  cache_write_1h: usdPerMillion.optional(),
+  output: usdPerMillion,
+});
+
+export const publicModelSchema = z.object({
+  id: z.string(),
+  object: z.literal("model"),
+  /** Unix time in seconds. */
+  created: z.number().int(),
+  owned_by: z.string(),
+  name: z.string(),
+  context_length: z.number().int().positive(),
+  capabilities: z.object({ tools: z.boolean(), vision: z.boolean(), reasoning: z.boolean() }),
+  pricing: ratesSchema.extend({
+    unit: z.literal("USD per 1M tokens"),
+    long_context: ratesSchema.extend({ above_input_tokens: z.number().int().positive() }).optional(),
+    off_peak: ratesSchema
+      .extend({
+        outside_peak: z.object({
+          utc_offset_minutes: z.number().int(),
+          iso_weekdays: z.array(z.number().int().min(1).max(7)),
+          /** "HH:MM-HH:MM" in the schedule's offset. */
+          windows: z.array(z.string().regex(/^\d\d:\d\d-\d\d:\d\d$/)),
+          holidays: z.array(z.string()),
+        }),
+      })
+      .optional(),
+    version: z.string(),
+  }),
+  jurisdictions: z.array(jurisdictionSchema),
+  routes: z.array(z.object({ provider: z.string(), jurisdiction: jurisdictionSchema, endpoint: z.string() })),
+});
+
+/** `GET /v1/models`. */
+export const publicModelListSchema = z.object({ object: z.literal("list"), data: z.array(publicModelSchema) });
+
+export type PublicModel = z.infer<typeof publicModelSchema>;
+export type PublicModelList = z.infer<typeof publicModelListSchema>;
