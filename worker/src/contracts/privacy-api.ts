@@ -19,6 +19,9 @@ export const accountExportSchema = z.object({
   api_keys: z.array(rowSchema),
   usage_events: z.array(rowSchema),
   request_logs: z.array(rowSchema),
+  subscriptions: z.array(rowSchema),
+  payments: z.array(rowSchema),
+  credit_ledger: z.array(rowSchema),
 });
 
 /** `DELETE /api/account` body: the account's primary email, typed by the user to confirm. */
