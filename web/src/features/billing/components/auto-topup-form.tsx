@@ -10,7 +10,10 @@ import { formatPrice, parseUsdInput, usdInputValue } from "../price";
 
 const FIELDS = ["enabled", "thresholdMicroUsd", "packId"] as const;
 
-/** Auto top-up: on or off, the balance that triggers it and the pack it buys. Checked here, then by the API. */
+/**
+ * Auto top-up: on or off, the balance that triggers it and the pack it buys. Checked here, then by the API. The
+ * fields start from the status when the form mounts; a save keeps what the user typed (the answer echoes it).
+ */
 export function AutoTopupForm({ catalog, status }: { catalog: BillingCatalog; status: BillingStatus }) {
   const t = useMessages(billingMessages);
   const { locale } = useLocale();

@@ -62,7 +62,7 @@ export function BillingPage() {
         <>
           <PacksSection catalog={catalog.data} providers={providers} />
           <PlansSection catalog={catalog.data} status={status.data} providers={providers} />
-          <AutoTopupForm key={JSON.stringify(status.data.autoTopup)} catalog={catalog.data} status={status.data} />
+          <AutoTopupForm catalog={catalog.data} status={status.data} />
         </>
       ) : null}
       <PaymentHistory />
