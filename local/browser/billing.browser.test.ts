@@ -2,8 +2,10 @@
  * The Billing page in a real browser. Desktop, English: the catalog with both currencies, the configured checkouts
  * (or the note that none is), the history of payments inserted for the test account (through the payments and
  * credit_ledger tables, as a confirmed payment leaves them), a receipt downloaded with both references, auto top-up
- * saved (and a bad threshold refused before any request). Phone, Bangla: the shell's low-balance warning leads to
- * Billing, whose history and labels hold no English.
+ * saved (and a bad threshold refused before any request). The return from a provider: a pending payment shown as
+ * such until it is confirmed in the database, then paid with the balance refreshed; an unknown one not found; a
+ * checkout the gateway refuses explained. Phone, Bangla: the shell's low-balance warning leads to Billing, whose
+ * history and labels hold no English.
  *
  * The purchases through the Stripe and EPS simulators slot in after `openBilling` (a step per provider: click
  * `pack-buy-<provider>`, pay on the simulator's page, come back to `payment-return`, see the balance and a new
@@ -118,19 +120,51 @@ async function seedPayments(
   }
 }
 
-async function autoTopupRow(userId: string) {
+/** One statement against the browser tests' database. */
+async function query<Row extends Record<string, unknown>>(text: string, params: unknown[]): Promise<Row[]> {
   const client = new pg.Client({ connectionString: target.databaseUrl });
   await client.connect();
   try {
-    const rows = await client.query<{ enabled: boolean; threshold: string | null; pack: string | null }>(
-      `SELECT auto_topup_enabled AS enabled, auto_topup_threshold_micro_usd AS threshold, auto_topup_pack_id AS pack
-       FROM users WHERE id = $1`,
-      [userId],
-    );
-    return rows.rows[0];
+    return (await client.query<Row>(text, params)).rows;
   } finally {
     await client.end();
   }
+}
+
+async function autoTopupRow(userId: string) {
+  const rows = await query<{ enabled: boolean; threshold: string | null; pack: string | null }>(
+    `SELECT auto_topup_enabled AS enabled, auto_topup_threshold_micro_usd AS threshold, auto_topup_pack_id AS pack
+     FROM users WHERE id = $1`,
+    [userId],
+  );
+  return rows[0];
+}
+
+/** A checkout the provider has not confirmed yet (what the checkout routes insert before the redirect). */
+async function pendingPayment(userId: string): Promise<string> {
+  const rows = await query<{ id: string }>(
+    `INSERT INTO payments (user_id, provider, purpose, product_id, merchant_reference, amount_minor, currency,
+       credit_micro_usd)
+     VALUES ($1, 'eps', 'pack', 'pack-5', $2, 60000, 'bdt', 5000000) RETURNING id`,
+    [userId, `omz_browser_${crypto.randomUUID().slice(0, 8)}_pending`],
+  );
+  return rows[0]?.id ?? "";
+}
+
+/** What a verified confirmation does: the payment succeeds and its credit is granted once, in one transaction. */
+async function confirmPayment(userId: string, paymentId: string): Promise<void> {
+  await query(
+    `WITH paid AS (
+       UPDATE payments SET status = 'succeeded', provider_reference = 'EPSCONFIRMED', completed_at = now()
+       WHERE id = $2 AND status = 'pending' RETURNING id, credit_micro_usd
+     ), granted AS (
+       INSERT INTO credit_ledger (user_id, kind, amount_micro_usd, reference, payment_id)
+       SELECT $1, 'purchase', credit_micro_usd, 'payment:' || id, id FROM paid RETURNING amount_micro_usd
+     )
+     UPDATE users SET credit_balance_micro_usd = credit_balance_micro_usd + (SELECT sum(amount_micro_usd) FROM granted)
+     WHERE id = $1 AND EXISTS (SELECT 1 FROM granted)`,
+    [userId, paymentId],
+  );
 }
 
 async function openBilling(dashboard: DashboardPage): Promise<void> {
@@ -223,6 +257,63 @@ describe("billing", () => {
 
       expect(dashboard.unexpectedOrigins()).toEqual([]);
       expect(dashboard.cspViolations).toEqual([]);
+    } finally {
+      await dashboard.close();
+    }
+  });
+
+  it("the return from a provider: pending until confirmed, then paid; a refused checkout says so", async () => {
+    const userId = await resetAccount(target);
+    const paymentId = await pendingPayment(userId);
+    const dashboard = await openDashboard(browser, target, { viewport: "desktop", language: "en" });
+    const page = dashboard.page;
+    try {
+      await page.goto(`${target.spaUrl}/billing?payment=${paymentId}`);
+      await signIn(page);
+      const outcome = testId(page, "payment-return");
+      await expect.poll(() => outcome.getAttribute("data-status"), { timeout: 10_000 }).toBe("pending");
+      expect(await outcome.textContent()).toBe("Waiting for EPS to confirm the payment…");
+      expect(await testId(page, "billing-balance").textContent()).toBe("$10.00");
+
+      // The page keeps asking; once the payment is confirmed it says so and the balance and history follow.
+      await confirmPayment(userId, paymentId);
+      await expect.poll(() => outcome.getAttribute("data-status"), { timeout: 10_000 }).toBe("succeeded");
+      expect(await outcome.textContent()).toBe("Payment received: $5.00 was added to your balance.");
+      await expect.poll(() => testId(page, "billing-balance").textContent(), { timeout: 10_000 }).toBe("$15.00");
+      await expect.poll(() => paymentRows(page), { timeout: 10_000 }).toEqual([paymentId]);
+      await testId(page, "payment-return-dismiss").click();
+      await page.waitForURL((url) => !url.search.includes("payment="));
+
+      // Another account's or a made-up payment is not found.
+      await page.goto(`${target.spaUrl}/billing?payment=${crypto.randomUUID()}`);
+      await signIn(page);
+      await expect
+        .poll(() => testId(page, "payment-return").getAttribute("data-status"), { timeout: 10_000 })
+        .toBe("not-found");
+
+      // A checkout the server refuses (its route not deployed yet: 404; its provider not configured: 503) is
+      // explained on the page. The catalog is made to offer Stripe; the click reaches the real gateway.
+      await page.route("**/api/billing/catalog", async (route) => {
+        const response = await route.fetch();
+        const catalog = (await response.json()) as { providers: { stripe: boolean; eps: boolean } };
+        await route.fulfill({ response, json: { ...catalog, providers: { ...catalog.providers, stripe: true } } });
+      });
+      const configured = await dashboardGet<{ providers: { stripe: boolean } }>(
+        target.gatewayUrl,
+        "/api/billing/catalog",
+      );
+      // With Stripe configured (its helper's harness), the purchase step covers its checkout instead.
+      if (!configured.body.providers.stripe) {
+        await page.goto(`${target.spaUrl}/billing`);
+        await signIn(page);
+        const pack = page.locator('[data-testid="pack-card"][data-pack-id="pack-10"]');
+        await pack.getByTestId("pack-buy-stripe").click();
+        await expect
+          .poll(() => pack.getByTestId("checkout-error").textContent(), { timeout: 10_000 })
+          .toBe("Payment through Stripe is not available yet. Please try again later.");
+        expect(new URL(page.url()).pathname).toBe("/billing");
+      }
+      expect(dashboard.unexpectedOrigins()).toEqual([]);
     } finally {
       await dashboard.close();
     }
