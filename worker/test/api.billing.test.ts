@@ -6,13 +6,14 @@
  */
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { payments, subscriptions, users } from "../../db/schema.ts";
+import { payments, subscriptions, usageEvents, users } from "../../db/schema.ts";
 import { AUTO_TOPUP, CREDIT_PACKS, LOW_BALANCE_MICRO_USD, PLAN_OFFERS } from "../src/catalog/billing-catalog.ts";
 import {
   billingCatalogSchema,
   billingStatusSchema,
   paymentListSchema,
   paymentResponseSchema,
+  paymentSchema,
 } from "../src/contracts/billing-api.ts";
 import { dashboardFetch, seedDashboardUser } from "./support/dashboard.ts";
 import { withDatabase } from "./support/gateway.ts";
@@ -84,6 +85,26 @@ describe("GET /api/billing", () => {
       subscription: null,
       autoTopup: { enabled: false, thresholdMicroUsd: null, packId: null, declines: 0, hasSavedCard: false },
     });
+  });
+
+  it("counts usage not yet posted against the balance, as the hot path does", async () => {
+    const user = await seedDashboardUser({ creditMicroUsd: 1_200_000 });
+    await withDatabase((db) =>
+      db.insert(usageEvents).values({
+        requestId: `req_${crypto.randomUUID()}`,
+        userId: user.userId,
+        model: "deepseek/deepseek-flash",
+        provider: "deepseek",
+        costMicroUsd: 250_000,
+        priceVersion: "test",
+        status: "ok",
+        httpStatus: 200,
+        latencyMs: 10,
+      }),
+    );
+    const status = billingStatusSchema.parse((await getJson("/api/billing", user.token)).body);
+    expect(status.balanceMicroUsd).toBe(950_000);
+    expect(status.lowBalance).toBe(true);
   });
 
   it("flags a low balance and a saved card", async () => {
@@ -180,6 +201,9 @@ describe("GET /api/billing/payments", () => {
       status: "succeeded",
     });
     expect(JSON.stringify(list)).not.toContain(foreign);
+    // Exactly the contract's fields (parsing alone would drop extra ones): references and amounts, nothing else.
+    const raw = (body as { data: Array<Record<string, unknown>> }).data;
+    for (const payment of raw) expect(Object.keys(payment).sort()).toEqual(Object.keys(paymentSchema.shape).sort());
 
     const empty = paymentListSchema.parse(
       (await getJson("/api/billing/payments", (await seedDashboardUser()).token)).body,
