@@ -66,10 +66,16 @@ describe("GET /api/billing/catalog", () => {
     expect(catalog.providers).toEqual({ stripe: false, eps: false });
   });
 
-  it("needs a session like every /api route", async () => {
+  it("needs a session, and a confirmed age (policy 7), like every /api route", async () => {
     const response = await dashboardFetch("/api/billing/catalog", null);
     expect(response.status).toBe(401);
     expect(((await response.json()) as { error: { code: string } }).error.code).toBe("unauthorized_session");
+    const young = await seedDashboardUser({ ageConfirmed: false });
+    for (const path of ["/api/billing", "/api/billing/payments"]) {
+      const refused = await dashboardFetch(path, young.token);
+      expect(refused.status, path).toBe(403);
+      expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("age_confirmation_required");
+    }
   });
 });
 
