@@ -57,6 +57,7 @@ describe("keyboard", () => {
     const primary: Array<[string, string[]]> = [
       ["/keys", ["key-create-open"]],
       ["/usage", ["usage-filter-model", "usage-csv"]],
+      ["/billing", ["auto-topup-enabled", "auto-topup-threshold", "auto-topup-save"]],
       ["/settings/profile", ["profile-name-input"]],
       ["/settings/privacy", ["prompt-cache-toggle"]],
       ["/settings/danger", ["export-button", "delete-open"]],

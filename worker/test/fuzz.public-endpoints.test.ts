@@ -240,6 +240,11 @@ describe(`fuzzing the public endpoints (${TOTAL_RUNS} cases)`, () => {
     { method: "PATCH", path: (id: string) => `/api/keys/${id}`, kind: "key" },
     { method: "DELETE", path: (id: string) => `/api/keys/${id}`, kind: null },
     { method: "POST", path: () => "/api/dev/sign-in", kind: null },
+    { method: "GET", path: () => "/api/billing", kind: null },
+    { method: "GET", path: () => "/api/billing/catalog", kind: null },
+    { method: "GET", path: () => "/api/billing/payments", kind: null },
+    { method: "GET", path: (id: string) => `/api/billing/payments/${id}`, kind: null },
+    { method: "PUT", path: () => "/api/billing/auto-topup", kind: null },
     { method: "GET", path: (id: string) => `/api/${id}`, kind: null },
   ] as const;
 

@@ -5,13 +5,14 @@ import { Loading } from "../components/ui/states";
 import { paths } from "../config/paths";
 import { AccountSummary } from "../features/account/components/account-summary";
 import { AgeGate } from "../features/account/components/age-gate";
+import { LowBalanceWarning } from "../features/billing/components/low-balance-warning";
 import { NoticeBanner } from "../features/notices/components/notice-banner";
 import { useAuth } from "../lib/auth";
 
 /**
  * Everything behind sign-in: signed out → the sign-in page (back here afterwards, unless the user signed out
- * themselves); then the age gate (policy 7); then the shell with the balance, plan and notices. Composition happens
- * here, so shared layouts never import features.
+ * themselves); then the age gate (policy 7); then the shell with the balance, plan, the low-balance warning and
+ * notices. Composition happens here, so shared layouts never import features.
  */
 export function Shell() {
   const auth = useAuth();
@@ -25,7 +26,16 @@ export function Shell() {
   const signOut = () => void auth.signOut();
   return (
     <AgeGate onSignOut={signOut} frame={(content) => <PublicLayout>{content}</PublicLayout>}>
-      <AppShell account={<AccountSummary />} banner={<NoticeBanner />} onSignOut={signOut} />
+      <AppShell
+        account={<AccountSummary />}
+        banner={
+          <>
+            <LowBalanceWarning />
+            <NoticeBanner />
+          </>
+        }
+        onSignOut={signOut}
+      />
     </AgeGate>
   );
 }

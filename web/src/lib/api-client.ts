@@ -2,6 +2,15 @@ import { ApiError, apiErrorFromResponse } from "./api-error";
 import type {
   Account,
   AccountExport,
+  AutoTopupRequest,
+  BillingCatalog,
+  BillingStatus,
+  CheckoutRequest,
+  CheckoutResponse,
+  Payment,
+  PaymentList,
+  PortalResponse,
+  Subscription,
   ApiKey,
   ApiKeyList,
   CreateKeyInput,
@@ -68,9 +77,32 @@ export interface ApiClient {
   deleteAccount(input: DeleteAccountInput, options?: RequestOptions): Promise<DeletedAccount>;
   /** Public model list (OpenAI shape). */
   getModels(options?: RequestOptions): Promise<ModelList>;
+  /** Plans, packs and which payment providers are configured (`GET /api/billing/catalog`). */
+  getBillingCatalog(options?: RequestOptions): Promise<BillingCatalog>;
+  /** Balance, plan, current subscription, auto top-up (`GET /api/billing`). */
+  getBillingStatus(options?: RequestOptions): Promise<BillingStatus>;
+  /** The account's payments, newest first (`GET /api/billing/payments`). */
+  listPayments(options?: RequestOptions): Promise<PaymentList>;
+  /** One payment of the account (`GET /api/billing/payments/:id`). */
+  getPayment(id: string, options?: RequestOptions): Promise<Payment>;
+  /** `PUT /api/billing/auto-topup`; answers the new status. */
+  saveAutoTopup(input: AutoTopupRequest, options?: RequestOptions): Promise<BillingStatus>;
+  /** Starts a checkout with a provider (`POST /api/billing/{stripe,eps}/checkout`): the page to send the browser to. */
+  startCheckout(
+    provider: "stripe" | "eps",
+    input: CheckoutRequest,
+    options?: RequestOptions,
+  ): Promise<CheckoutResponse>;
+  /** Stripe's Customer Portal for cards and plan changes (`POST /api/billing/stripe/portal`). */
+  openBillingPortal(options?: RequestOptions): Promise<PortalResponse>;
+  /** `POST /api/billing/subscription/cancel` (at the period's end) or `/resume`. */
+  changeSubscription(
+    action: "cancel" | "resume",
+    options?: RequestOptions,
+  ): Promise<{ subscription: Subscription | null }>;
 }
 
-type HttpMethod = "GET" | "POST" | "PATCH" | "DELETE";
+type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 type QueryValue = string | null | undefined;
 
 interface RequestSpec {
@@ -245,6 +277,36 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         signal: requestOptions?.signal,
       }),
     getModels: (requestOptions) => request({ method: "GET", path: "/v1/models", signal: requestOptions?.signal }),
+    getBillingCatalog: (requestOptions) =>
+      request({ method: "GET", path: "/api/billing/catalog", signal: requestOptions?.signal }),
+    getBillingStatus: (requestOptions) =>
+      request({ method: "GET", path: "/api/billing", signal: requestOptions?.signal }),
+    listPayments: (requestOptions) =>
+      request({ method: "GET", path: "/api/billing/payments", signal: requestOptions?.signal }),
+    getPayment: (id, requestOptions) =>
+      request({
+        method: "GET",
+        path: `/api/billing/payments/${encodeURIComponent(id)}`,
+        signal: requestOptions?.signal,
+      }),
+    saveAutoTopup: (input, requestOptions) =>
+      request({ method: "PUT", path: "/api/billing/auto-topup", body: input, signal: requestOptions?.signal }),
+    startCheckout: (provider, input, requestOptions) =>
+      request({
+        method: "POST",
+        path: `/api/billing/${provider}/checkout`,
+        body: input,
+        signal: requestOptions?.signal,
+      }),
+    openBillingPortal: (requestOptions) =>
+      request({ method: "POST", path: "/api/billing/stripe/portal", body: {}, signal: requestOptions?.signal }),
+    changeSubscription: (action, requestOptions) =>
+      request({
+        method: "POST",
+        path: `/api/billing/subscription/${action}`,
+        body: {},
+        signal: requestOptions?.signal,
+      }),
   };
 }
 

@@ -33,6 +33,25 @@ export type {
   /** GET /api/models */
   ModelCatalog,
 } from "../../../worker/src/contracts/dashboard-api";
+export type {
+  /** GET /api/billing/catalog: plans, packs, auto top-up bounds and the configured payment providers. */
+  BillingCatalog,
+  PlanOfferJson as PlanOffer,
+  CreditPackJson as CreditPack,
+  /** GET /api/billing: balance, plan, current subscription and auto top-up settings. */
+  BillingStatus,
+  SubscriptionJson as Subscription,
+  AutoTopupSettings,
+  /** PUT /api/billing/auto-topup body. */
+  AutoTopupRequest,
+  /** One payment: our and the provider's references, amount in minor units, never card data. */
+  PaymentJson as Payment,
+  PaymentList,
+  /** POST /api/billing/{stripe,eps}/checkout. */
+  CheckoutRequest,
+  CheckoutResponse,
+  PortalResponse,
+} from "../../../worker/src/contracts/billing-api";
 
 export type {
   /** GET /api/account (and POST /api/account/confirm-age). */

@@ -1,0 +1,348 @@
+/**
+ * The Billing page in a real browser. Desktop, English: the catalog with both currencies, the configured checkouts
+ * (or the note that none is), the history of payments inserted for the test account (through the payments and
+ * credit_ledger tables, as a confirmed payment leaves them), a receipt downloaded with both references, auto top-up
+ * saved (and a bad threshold refused before any request). The return from a provider: a pending payment shown as
+ * such until it is confirmed in the database, then paid with the balance refreshed; an unknown one not found; a
+ * checkout the gateway refuses explained. Phone, Bangla: the shell's low-balance warning leads to Billing, whose
+ * history and labels hold no English.
+ *
+ * The purchases through the Stripe and EPS simulators slot in after `openBilling` (a step per provider: click
+ * `pack-buy-<provider>`, pay on the simulator's page, come back to `payment-return`, see the balance and a new
+ * `payment-row`), reusing `paymentRows` and `downloadReceipt`.
+ */
+import { readFileSync } from "node:fs";
+import pg from "pg";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { TEST_ACCOUNT, dashboardGet, resetAccount } from "./account.ts";
+import {
+  englishOnBanglaPage,
+  launchChromium,
+  navigate,
+  openDashboard,
+  screenshot,
+  seriousAxeViolations,
+  settled,
+  signIn,
+  type DashboardPage,
+} from "./session.ts";
+
+const target = inject("browserStack");
+let browser: Browser;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+const testId = (page: Page, id: string) => page.getByTestId(id).first();
+
+interface SeededPayment {
+  id: string;
+  merchantReference: string;
+  providerReference: string;
+}
+
+/**
+ * Two confirmed pack payments an hour apart (Stripe in USD, then EPS in BDT), each with its ledger grant and the
+ * balance moved in the same transaction, as the ledger service does; `balanceMicroUsd` then sets the balance.
+ */
+async function seedPayments(
+  userId: string,
+  balanceMicroUsd?: number,
+): Promise<{ stripe: SeededPayment; eps: SeededPayment }> {
+  const client = new pg.Client({ connectionString: target.databaseUrl });
+  await client.connect();
+  const run = crypto.randomUUID().slice(0, 8);
+  const insert = async (values: {
+    provider: string;
+    reference: string;
+    providerReference: string;
+    amountMinor: number;
+    currency: string;
+    hoursAgo: number;
+  }): Promise<SeededPayment> => {
+    const inserted = await client.query<{ id: string }>(
+      `INSERT INTO payments (user_id, provider, purpose, product_id, merchant_reference, provider_reference, amount_minor,
+         currency, credit_micro_usd, status, created_at, completed_at)
+       VALUES ($1, $2, 'pack', 'pack-10', $3, $4, $5, $6, 10000000, 'succeeded',
+         now() - make_interval(hours => $7), now() - make_interval(hours => $7))
+       RETURNING id`,
+      [
+        userId,
+        values.provider,
+        values.reference,
+        values.providerReference,
+        values.amountMinor,
+        values.currency,
+        values.hoursAgo,
+      ],
+    );
+    const id = inserted.rows[0]?.id ?? "";
+    await client.query(
+      `INSERT INTO credit_ledger (user_id, kind, amount_micro_usd, reference, payment_id)
+       VALUES ($1, 'purchase', 10000000, $2, $3)`,
+      [userId, `payment:${id}`, id],
+    );
+    await client.query(
+      "UPDATE users SET credit_balance_micro_usd = credit_balance_micro_usd + 10000000 WHERE id = $1",
+      [userId],
+    );
+    return { id, merchantReference: values.reference, providerReference: values.providerReference };
+  };
+  try {
+    await client.query("BEGIN");
+    const stripe = await insert({
+      provider: "stripe",
+      reference: `omz_browser_${run}_usd`,
+      providerReference: `cs_test_browser_${run}`,
+      amountMinor: 10_00,
+      currency: "usd",
+      hoursAgo: 2,
+    });
+    const eps = await insert({
+      provider: "eps",
+      reference: `omz_browser_${run}_bdt`,
+      providerReference: `EPS${run}`,
+      amountMinor: 1_200_00,
+      currency: "bdt",
+      hoursAgo: 1,
+    });
+    if (balanceMicroUsd !== undefined)
+      await client.query("UPDATE users SET credit_balance_micro_usd = $2 WHERE id = $1", [userId, balanceMicroUsd]);
+    await client.query("COMMIT");
+    return { stripe, eps };
+  } finally {
+    await client.end();
+  }
+}
+
+/** One statement against the browser tests' database. */
+async function query<Row extends Record<string, unknown>>(text: string, params: unknown[]): Promise<Row[]> {
+  const client = new pg.Client({ connectionString: target.databaseUrl });
+  await client.connect();
+  try {
+    return (await client.query<Row>(text, params)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function autoTopupRow(userId: string) {
+  const rows = await query<{ enabled: boolean; threshold: string | null; pack: string | null }>(
+    `SELECT auto_topup_enabled AS enabled, auto_topup_threshold_micro_usd AS threshold, auto_topup_pack_id AS pack
+     FROM users WHERE id = $1`,
+    [userId],
+  );
+  return rows[0];
+}
+
+/** A checkout the provider has not confirmed yet (what the checkout routes insert before the redirect). */
+async function pendingPayment(userId: string): Promise<string> {
+  const rows = await query<{ id: string }>(
+    `INSERT INTO payments (user_id, provider, purpose, product_id, merchant_reference, amount_minor, currency,
+       credit_micro_usd)
+     VALUES ($1, 'eps', 'pack', 'pack-5', $2, 60000, 'bdt', 5000000) RETURNING id`,
+    [userId, `omz_browser_${crypto.randomUUID().slice(0, 8)}_pending`],
+  );
+  return rows[0]?.id ?? "";
+}
+
+/** What a verified confirmation does: the payment succeeds and its credit is granted once, in one transaction. */
+async function confirmPayment(userId: string, paymentId: string): Promise<void> {
+  await query(
+    `WITH paid AS (
+       UPDATE payments SET status = 'succeeded', provider_reference = 'EPSCONFIRMED', completed_at = now()
+       WHERE id = $2 AND status = 'pending' RETURNING id, credit_micro_usd
+     ), granted AS (
+       INSERT INTO credit_ledger (user_id, kind, amount_micro_usd, reference, payment_id)
+       SELECT $1, 'purchase', credit_micro_usd, 'payment:' || id, id FROM paid RETURNING amount_micro_usd
+     )
+     UPDATE users SET credit_balance_micro_usd = credit_balance_micro_usd + (SELECT sum(amount_micro_usd) FROM granted)
+     WHERE id = $1 AND EXISTS (SELECT 1 FROM granted)`,
+    [userId, paymentId],
+  );
+}
+
+async function openBilling(dashboard: DashboardPage): Promise<void> {
+  await navigate(dashboard.page, "/billing");
+  await testId(dashboard.page, "billing-balance").waitFor({ state: "visible", timeout: 10_000 });
+  await settled(dashboard);
+}
+
+const paymentRows = (page: Page) =>
+  page.getByTestId("payment-row").evaluateAll((rows) => rows.map((row) => row.getAttribute("data-payment-id")));
+
+async function downloadReceipt(page: Page, paymentId: string): Promise<{ name: string; text: string }> {
+  const row = page.locator(`[data-testid="payment-row"][data-payment-id="${paymentId}"]`);
+  const [download] = await Promise.all([
+    page.waitForEvent("download", { timeout: 10_000 }),
+    row.getByTestId("payment-receipt").click(),
+  ]);
+  return { name: download.suggestedFilename(), text: readFileSync(await download.path(), "utf8") };
+}
+
+describe("billing", () => {
+  it("desktop, English: catalog in both currencies, history, receipt, auto top-up", async () => {
+    const userId = await resetAccount(target);
+    const payments = await seedPayments(userId);
+    const dashboard = await openDashboard(browser, target, { viewport: "desktop", language: "en" });
+    const page = dashboard.page;
+    try {
+      await page.goto(`${target.spaUrl}/`);
+      await signIn(page);
+      await openBilling(dashboard);
+
+      // Balance: the account's 10 USD and the two packs' credit.
+      expect(await testId(page, "billing-balance").textContent()).toBe("$30.00");
+      const pro = page.locator('[data-testid="plan-card"][data-plan-id="pro"]');
+      expect(await pro.getByTestId("plan-price-usd").textContent()).toBe("$20.00 a month");
+      expect(await pro.getByTestId("plan-price-bdt").textContent()).toBe("৳2,400.00 a month");
+      expect(await page.getByTestId("plan-card").count()).toBe(3);
+      const pack = page.locator('[data-testid="pack-card"][data-pack-id="pack-25"]');
+      expect(await pack.getByTestId("pack-price-usd").textContent()).toBe("$25.00");
+      expect(await pack.getByTestId("pack-price-bdt").textContent()).toBe("৳3,000.00");
+
+      // The checkouts the deployment offers; a purchase step per provider goes here once the simulators run.
+      const catalog = await dashboardGet<{ providers: { stripe: boolean; eps: boolean } }>(
+        target.gatewayUrl,
+        "/api/billing/catalog",
+      );
+      expect(catalog.status).toBe(200);
+      for (const provider of ["stripe", "eps"] as const)
+        expect(await pack.getByTestId(`pack-buy-${provider}`).count(), provider).toBe(
+          catalog.body.providers[provider] ? 1 : 0,
+        );
+      const noneConfigured = !catalog.body.providers.stripe && !catalog.body.providers.eps;
+      expect(await page.getByTestId("billing-no-providers").isVisible()).toBe(noneConfigured);
+
+      // History: newest first, only what was inserted for this account.
+      expect(await paymentRows(page)).toEqual([payments.eps.id, payments.stripe.id]);
+      for (const finding of await seriousAxeViolations(page)) expect.fail(`axe ${finding.id}: ${finding.help}`);
+      await screenshot(dashboard, target, "billing-desktop-en");
+
+      const receipt = await downloadReceipt(page, payments.eps.id);
+      expect(receipt.name).toBe(`omnizen-receipt-${payments.eps.merchantReference}.txt`);
+      for (const expected of [
+        payments.eps.id,
+        payments.eps.merchantReference,
+        payments.eps.providerReference,
+        "৳1,200.00 BDT",
+        "$10.00",
+        "EPS",
+      ])
+        expect(receipt.text).toContain(expected);
+      expect(receipt.text).not.toContain(payments.stripe.merchantReference);
+
+      // Auto top-up: a threshold out of bounds is refused in the page; a valid one is saved and shown again.
+      await testId(page, "auto-topup-enabled").check();
+      await testId(page, "auto-topup-threshold").fill("0.50");
+      await testId(page, "auto-topup-save").click();
+      await expect.poll(() => page.getByText("Enter an amount between $1.00 and $100.00.").count()).toBe(1);
+      expect((await autoTopupRow(userId))?.enabled).toBe(false);
+      await testId(page, "auto-topup-threshold").fill("7.50");
+      await testId(page, "auto-topup-pack").selectOption("pack-25");
+      await testId(page, "auto-topup-save").click();
+      await testId(page, "auto-topup-saved").waitFor({ state: "visible", timeout: 10_000 });
+      expect(await autoTopupRow(userId)).toEqual({ enabled: true, threshold: "7500000", pack: "pack-25" });
+      await page.reload();
+      await signIn(page);
+      await testId(page, "auto-topup-threshold").waitFor({ state: "visible", timeout: 10_000 });
+      expect(await testId(page, "auto-topup-enabled").isChecked()).toBe(true);
+      expect(await testId(page, "auto-topup-threshold").inputValue()).toBe("7.50");
+      expect(await testId(page, "auto-topup-pack").inputValue()).toBe("pack-25");
+
+      expect(dashboard.unexpectedOrigins()).toEqual([]);
+      expect(dashboard.cspViolations).toEqual([]);
+    } finally {
+      await dashboard.close();
+    }
+  });
+
+  it("the return from a provider: pending until confirmed, then paid; a refused checkout says so", async () => {
+    const userId = await resetAccount(target);
+    const paymentId = await pendingPayment(userId);
+    const dashboard = await openDashboard(browser, target, { viewport: "desktop", language: "en" });
+    const page = dashboard.page;
+    try {
+      await page.goto(`${target.spaUrl}/billing?payment=${paymentId}`);
+      await signIn(page);
+      const outcome = testId(page, "payment-return");
+      await expect.poll(() => outcome.getAttribute("data-status"), { timeout: 10_000 }).toBe("pending");
+      expect(await outcome.textContent()).toBe("Waiting for EPS to confirm the payment…");
+      expect(await testId(page, "billing-balance").textContent()).toBe("$10.00");
+
+      // The page keeps asking; once the payment is confirmed it says so and the balance and history follow.
+      await confirmPayment(userId, paymentId);
+      await expect.poll(() => outcome.getAttribute("data-status"), { timeout: 10_000 }).toBe("succeeded");
+      expect(await outcome.textContent()).toBe("Payment received: $5.00 was added to your balance.");
+      await expect.poll(() => testId(page, "billing-balance").textContent(), { timeout: 10_000 }).toBe("$15.00");
+      await expect.poll(() => paymentRows(page), { timeout: 10_000 }).toEqual([paymentId]);
+      await testId(page, "payment-return-dismiss").click();
+      await page.waitForURL((url) => !url.search.includes("payment="));
+
+      // Another account's or a made-up payment is not found.
+      await page.goto(`${target.spaUrl}/billing?payment=${crypto.randomUUID()}`);
+      await signIn(page);
+      await expect
+        .poll(() => testId(page, "payment-return").getAttribute("data-status"), { timeout: 10_000 })
+        .toBe("not-found");
+
+      // A checkout the server refuses (its route not deployed yet: 404; its provider not configured: 503) is
+      // explained on the page. The catalog is made to offer Stripe; the click reaches the real gateway.
+      await page.route("**/api/billing/catalog", async (route) => {
+        const response = await route.fetch();
+        const catalog = (await response.json()) as { providers: { stripe: boolean; eps: boolean } };
+        await route.fulfill({ response, json: { ...catalog, providers: { ...catalog.providers, stripe: true } } });
+      });
+      const configured = await dashboardGet<{ providers: { stripe: boolean } }>(
+        target.gatewayUrl,
+        "/api/billing/catalog",
+      );
+      // With Stripe configured (its helper's harness), the purchase step covers its checkout instead.
+      if (!configured.body.providers.stripe) {
+        await page.goto(`${target.spaUrl}/billing`);
+        await signIn(page);
+        const pack = page.locator('[data-testid="pack-card"][data-pack-id="pack-10"]');
+        await pack.getByTestId("pack-buy-stripe").click();
+        await expect
+          .poll(() => pack.getByTestId("checkout-error").textContent(), { timeout: 10_000 })
+          .toBe("Payment through Stripe is not available yet. Please try again later.");
+        expect(new URL(page.url()).pathname).toBe("/billing");
+      }
+      expect(dashboard.unexpectedOrigins()).toEqual([]);
+    } finally {
+      await dashboard.close();
+    }
+  });
+
+  it("phone, Bangla: the low-balance warning leads to Billing, which shows no English", async () => {
+    const userId = await resetAccount(target);
+    const payments = await seedPayments(userId, 400_000);
+    const dashboard = await openDashboard(browser, target, { viewport: "phone", language: "bn" });
+    const page = dashboard.page;
+    try {
+      await page.goto(`${target.spaUrl}/`);
+      await signIn(page);
+      await testId(page, "low-balance-warning").waitFor({ state: "visible", timeout: 10_000 });
+      await testId(page, "low-balance-link").click();
+      await page.waitForURL((url) => url.pathname === "/billing");
+      await testId(page, "billing-balance").waitFor({ state: "visible", timeout: 10_000 });
+      await settled(dashboard);
+      expect(await testId(page, "billing-low-balance").isVisible()).toBe(true);
+      expect(await page.getByTestId("low-balance-warning").count()).toBe(0);
+      expect(await paymentRows(page)).toEqual([payments.eps.id, payments.stripe.id]);
+      expect(await testId(page, "plan-price-bdt").textContent()).toContain("৳");
+      expect(await englishOnBanglaPage(page, { userValues: [TEST_ACCOUNT.name] })).toEqual([]);
+      await screenshot(dashboard, target, "billing-phone-bn");
+      const receipt = await downloadReceipt(page, payments.stripe.id);
+      expect(receipt.text).toContain(payments.stripe.providerReference);
+      expect(receipt.text).toContain("পেমেন্টের রসিদ");
+    } finally {
+      await dashboard.close();
+    }
+  });
+});

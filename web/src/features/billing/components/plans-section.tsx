@@ -1,0 +1,90 @@
+import { formatMoney, formatNumber } from "../../../lib/format";
+import type { BillingCatalog, BillingStatus } from "../../../lib/api-types";
+import { useLocale, useMessages } from "../../../lib/i18n";
+import { usePortal } from "../api/billing-queries";
+import type { PaymentProvider } from "../checkout-order";
+import { billingMessages } from "../messages";
+import { formatPrice } from "../price";
+import { CheckoutButtons, CheckoutError } from "./checkout-buttons";
+import { planName } from "./labels";
+
+interface PlansSectionProps {
+  catalog: BillingCatalog;
+  status: BillingStatus;
+  providers: PaymentProvider[];
+}
+
+/**
+ * The plans with their monthly prices in both currencies, credit and limits. A paid plan is bought by card (a Stripe
+ * subscription) or a month at a time in taka (EPS); with a Stripe subscription, switching goes through Stripe's
+ * portal, which prorates.
+ */
+export function PlansSection({ catalog, status, providers }: PlansSectionProps) {
+  const t = useMessages(billingMessages);
+  const { locale } = useLocale();
+  const portal = usePortal();
+  const stripeSubscription = status.subscription?.provider === "stripe" ? status.subscription : null;
+  return (
+    <section className="card" aria-labelledby="plans-title">
+      <h2 id="plans-title">{t("plansTitle")}</h2>
+      <p className="muted">{t("plansExplain")}</p>
+      <ul className="billing-offers">
+        {catalog.plans.map((plan) => {
+          const current = plan.id === status.plan;
+          const nameId = `plan-name-${plan.id}`;
+          return (
+            <li key={plan.id} className="billing-offer" data-testid="plan-card" data-plan-id={plan.id}>
+              <h3 id={nameId}>{planName(t, plan.id)}</h3>
+              <p className="billing-price">
+                <span data-testid="plan-price-usd">
+                  {t("perMonth", { price: formatPrice(plan.monthlyPriceUsdCents, "usd", locale) })}
+                </span>
+                <span data-testid="plan-price-bdt">
+                  {t("perMonth", { price: formatPrice(plan.monthlyPriceBdtPaisa, "bdt", locale) })}
+                </span>
+              </p>
+              <p>
+                {plan.monthlyCreditMicroUsd > 0
+                  ? t("monthlyCredit", { credit: formatMoney(plan.monthlyCreditMicroUsd, locale) })
+                  : t("noMonthlyCredit")}
+              </p>
+              <p className="muted">
+                {t("limits", {
+                  rpm: formatNumber(plan.limits.requestsPerMinute, locale),
+                  tpm: formatNumber(plan.limits.tokensPerMinute, locale),
+                  concurrent: formatNumber(plan.limits.concurrentRequests, locale),
+                })}
+              </p>
+              {current ? (
+                <p className="billing-current" data-testid="plan-current">
+                  {t("currentPlan")}
+                </p>
+              ) : plan.id === "free" ? null : stripeSubscription ? (
+                <>
+                  <button
+                    type="button"
+                    data-testid="plan-change"
+                    aria-describedby={nameId}
+                    disabled={portal.isPending}
+                    onClick={() => portal.mutate()}
+                  >
+                    {t("changeStripe")}
+                  </button>
+                  {portal.isError ? <CheckoutError error={portal.error} provider="stripe" t={t} /> : null}
+                </>
+              ) : (
+                <CheckoutButtons
+                  request={{ kind: "plan", productId: plan.id }}
+                  providers={providers}
+                  labels={{ stripe: t("subscribeStripe"), eps: t("subscribeEps") }}
+                  testIds={{ stripe: "plan-subscribe-stripe", eps: "plan-subscribe-eps" }}
+                  describedBy={nameId}
+                />
+              )}
+            </li>
+          );
+        })}
+      </ul>
+    </section>
+  );
+}
