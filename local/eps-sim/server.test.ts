@@ -1,14 +1,32 @@
+import { createDecipheriv } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { epsHash } from "./eps-crypto.ts";
+import { epsHash, ipnKeyBytes } from "./eps-crypto.ts";
 import { generateEpsCredentials, startEpsSimulator, type EpsSimulator } from "./server.ts";
 
 let simulator: EpsSimulator;
 const credentials = generateEpsCredentials();
+/** The merchant's IPN receiver: what the simulator POSTed. */
+const received: string[] = [];
+const receiver = createServer((request, response) => {
+  let body = "";
+  request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+  request.on("end", () => {
+    received.push(body);
+    response.writeHead(200, { "content-type": "application/json" }).end('{"status":"OK"}');
+  });
+});
 
 beforeAll(async () => {
-  simulator = await startEpsSimulator({ credentials });
+  await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  const ipnUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/eps`;
+  simulator = await startEpsSimulator({ credentials, ipnUrl });
 });
-afterAll(() => simulator.close());
+afterAll(async () => {
+  await simulator.close();
+  await new Promise((resolve) => receiver.close(resolve));
+});
 
 async function token(): Promise<string> {
   const response = await fetch(`${simulator.url}/v1/Auth/GetToken`, {
@@ -80,5 +98,38 @@ describe("EPS simulator", () => {
     }
     await fetch(`${simulator.url}/_sim/tokens/expire`, { method: "POST" });
     expect((await initialize(bearer, order("TXN-0000000006"))).status).toBe(401);
+  });
+
+  it("sends the browser back with EPS's query and POSTs the encrypted IPN to the merchant", async () => {
+    const initialized = await initialize(await token(), order("TXN-0000000010"));
+    const { RedirectURL } = (await initialized.json()) as { RedirectURL: string };
+    const page = await (await fetch(RedirectURL)).text();
+    expect(page).toContain("100.50 BDT");
+    const paid = await fetch(RedirectURL, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: "method=nagad&outcome=pay",
+      redirect: "manual",
+    });
+    expect(paid.status).toBe(303);
+    const back = new URL(paid.headers.get("location") ?? "");
+    expect(back.pathname).toBe("/ok");
+    expect(back.searchParams.get("Status")).toBe("Success");
+    expect(back.searchParams.get("MerchantTransactionId")).toBe("TXN-0000000010");
+
+    await expect.poll(() => received.length).toBe(1);
+    const { Data } = JSON.parse(received[0] ?? "") as { Data: string };
+    const [iv, ciphertext] = Data.split(":").map((part) => Buffer.from(part, "base64"));
+    const decipher = createDecipheriv("aes-256-cbc", ipnKeyBytes(credentials.ipnSecret), iv ?? Buffer.alloc(0));
+    const plain = Buffer.concat([decipher.update(ciphertext ?? Buffer.alloc(0)), decipher.final()]).toString("utf8");
+    expect(JSON.parse(plain)).toMatchObject({
+      merchant_transaction_id: "TXN-0000000010",
+      status: "SUCCESS",
+      amount: "100.50",
+      payment_method: "Nagad",
+    });
+    // Paying twice is refused.
+    const again = await fetch(RedirectURL, { method: "POST", body: "method=card&outcome=pay", redirect: "manual" });
+    expect(again.status).toBe(409);
   });
 });

@@ -8,7 +8,7 @@
  * - `GET /pay/<EPS id>`: the payment page; its forms `POST /pay/<EPS id>` and the browser is sent (303) to the
  *   success, fail or cancel URL with `Status`, `MerchantTransactionId` and `EPSTransactionId`, while the IPN
  *   (`{ "Data": "IV:ciphertext" }`) goes to `ipnUrl` when one is configured.
- * Test controls under `/_sim/` (see `simControl`). Logs method, path and status only.
+ * Test controls under `/_sim/` (sim-controls.ts). Logs method, path and status only.
  */
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -18,6 +18,8 @@ import { encryptIpnPayload, epsHash } from "./eps-crypto.ts";
 import { initializeOrder } from "./initialize.ts";
 import { ipnPayload, OrderBook, statusView, type Order, type PaymentMethod } from "./orders.ts";
 import { paymentPage } from "./payment-page.ts";
+import { parseJson, reply, sendText } from "./replies.ts";
+import { simControl, type SimCounters } from "./sim-controls.ts";
 
 export interface EpsCredentials {
   userName: string;
@@ -64,7 +66,7 @@ export async function startEpsSimulator(options: EpsSimulatorOptions): Promise<E
   const tokenTtlMs = options.tokenTtlMs ?? 60 * 60 * 1000;
   const tokens = new Map<string, number>();
   const orders = new OrderBook();
-  const counters = { getToken: 0, unauthorized: 0, initialize: 0, status: 0, ipnDelivered: 0 };
+  const counters: SimCounters = { getToken: 0, unauthorized: 0, initialize: 0, status: 0, ipnDelivered: 0 };
   let baseUrl = "";
 
   const bearerValid = (request: IncomingMessage): boolean => {
@@ -213,49 +215,9 @@ export async function startEpsSimulator(options: EpsSimulatorOptions): Promise<E
       return 303;
     }
 
-    if (url.pathname.startsWith("/_sim/")) return simControl(method, url, body, response);
+    if (url.pathname.startsWith("/_sim/"))
+      return simControl({ orders, tokens, counters, deliverIpn }, method, url, body, response);
     return reply(response, 404, { ErrorMessage: "Not found", ErrorCode: "404" });
-  }
-
-  /**
-   * Test controls:
-   * - `GET /_sim/stats`: calls so far (getToken, unauthorized, initialize, status, ipnDelivered);
-   * - `POST /_sim/tokens/expire`: every issued token expires now (the next call with one is a 401);
-   * - `GET /_sim/orders/<merchantTransactionId>`: the order as the status check reports it;
-   * - `POST .../tamper {"amount":"1.00"}`: EPS reports another amount than the one initialised;
-   * - `POST .../delay`: paying leaves the order Processing, with no IPN; `POST .../complete` makes it a Success
-   *   later, again without an IPN (a lost notification: only the pending re-check can find it);
-   * - `GET .../ipn`: the last IPN body (`{"body": "..."}`), to post or replay; `POST .../ipn`: deliver it again.
-   */
-  async function simControl(method: string, url: URL, body: Buffer, response: ServerResponse): Promise<number> {
-    if (method === "GET" && url.pathname === "/_sim/stats") return reply(response, 200, counters);
-    if (method === "POST" && url.pathname === "/_sim/tokens/expire") {
-      for (const token of tokens.keys()) tokens.set(token, 0);
-      return reply(response, 200, { expired: tokens.size });
-    }
-    const match = /^\/_sim\/orders\/([^/]+)(?:\/(tamper|delay|complete|ipn))?$/.exec(url.pathname);
-    const order = match ? orders.byMerchant(decodeURIComponent(match[1] ?? "")) : undefined;
-    if (!order) return reply(response, 404, { error: "unknown order" });
-    const action = match?.[2];
-    if (!action && method === "GET") return reply(response, 200, statusView(order));
-    if (action === "tamper" && method === "POST") {
-      const amount = (parseJson(body) as { amount?: unknown } | null)?.amount;
-      if (typeof amount !== "string") return reply(response, 400, { error: "amount must be a decimal string" });
-      order.reportedAmount = amount;
-    } else if (action === "delay" && method === "POST") {
-      order.delayed = true;
-    } else if (action === "complete" && method === "POST") {
-      if (order.status !== "Processing") return reply(response, 409, { error: "order is not Processing" });
-      order.status = "Success";
-    } else if (action === "ipn" && method === "GET") {
-      return reply(response, order.ipnBody ? 200 : 404, { body: order.ipnBody });
-    } else if (action === "ipn" && method === "POST") {
-      const status = await deliverIpn(order);
-      return reply(response, 200, { deliveredStatus: status });
-    } else {
-      return reply(response, 405, { error: "method not allowed" });
-    }
-    return reply(response, 200, statusView(order));
   }
 
   const server = createServer((request, response) => {
@@ -282,25 +244,6 @@ export async function startEpsSimulator(options: EpsSimulatorOptions): Promise<E
         server.close(() => resolve());
       }),
   };
-}
-
-function parseJson(body: Buffer): unknown {
-  try {
-    return JSON.parse(body.toString("utf8"));
-  } catch {
-    return null;
-  }
-}
-
-function reply(response: ServerResponse, status: number, body: unknown): number {
-  sendJson(response, status, body);
-  return status;
-}
-
-function sendText(response: ServerResponse, status: number, contentType: string, text: string): number {
-  response.writeHead(status, { "content-type": contentType, "content-length": String(Buffer.byteLength(text)) });
-  response.end(text);
-  return status;
 }
 
 /** The worker's EPS_* bindings for a running simulator (docs/configuration.md). */
