@@ -117,4 +117,19 @@ describe("EPS plan periods", () => {
     expect(ended.cancelledAt?.getTime()).toBe(end);
     expect((await account(user.userId)).plan).toBe("free");
   });
+
+  it("a payment for another plan ends the current period at once and opens the new plan's", async () => {
+    const user = await seedDashboardUser({ plan: "free", creditMicroUsd: 0 });
+    const pro = await buyPlan(user, "pro");
+    const team = await buyPlan(user, "team");
+    const rows = await epsSubscriptions(user.userId);
+    expect(rows.map((row) => [row.externalId, row.plan, row.status]).sort()).toEqual(
+      [
+        [pro.merchantReference, "pro", "canceled"],
+        [team.merchantReference, "team", "active"],
+      ].sort(),
+    );
+    expect(rows.find((row) => row.plan === "pro")?.cancelledAt).not.toBeNull();
+    expect(await account(user.userId)).toMatchObject({ plan: "team", balance: 120_000_000 });
+  });
 });
