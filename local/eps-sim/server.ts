@@ -67,6 +67,7 @@ export async function startEpsSimulator(options: EpsSimulatorOptions): Promise<E
   const tokens = new Map<string, number>();
   const orders = new OrderBook();
   const counters: SimCounters = { getToken: 0, unauthorized: 0, initialize: 0, status: 0, ipnDelivered: 0 };
+  const faults = { refuseNextInitialize: false };
   let baseUrl = "";
 
   const bearerValid = (request: IncomingMessage): boolean => {
@@ -160,7 +161,10 @@ export async function startEpsSimulator(options: EpsSimulatorOptions): Promise<E
         });
         return 401;
       }
-      const result = initializeOrder(parseJson(body), credentials, orders, (id) => hashValid(request, id));
+      const result = faults.refuseNextInitialize
+        ? { ok: false as const, message: "Store is not active" }
+        : initializeOrder(parseJson(body), credentials, orders, (id) => hashValid(request, id));
+      faults.refuseNextInitialize = false;
       if (!result.ok) {
         sendJson(response, 400, {
           TransactionId: null,
@@ -216,7 +220,7 @@ export async function startEpsSimulator(options: EpsSimulatorOptions): Promise<E
     }
 
     if (url.pathname.startsWith("/_sim/"))
-      return simControl({ orders, tokens, counters, deliverIpn }, method, url, body, response);
+      return simControl({ orders, tokens, counters, faults, deliverIpn }, method, url, body, response);
     return reply(response, 404, { ErrorMessage: "Not found", ErrorCode: "404" });
   }
 

@@ -16,6 +16,8 @@ export interface SimState {
   orders: OrderBook;
   tokens: Map<string, number>;
   counters: SimCounters;
+  /** Set by `POST /_sim/initialize/refuse`: the next InitializeEPS is refused (400 with an ErrorMessage). */
+  faults: { refuseNextInitialize: boolean };
   /** Builds the order's IPN body and POSTs it when an IPN URL is configured; the receiver's status or null. */
   deliverIpn(order: Order): Promise<number | null>;
 }
@@ -24,6 +26,7 @@ export interface SimState {
  * Test controls:
  * - `GET /_sim/stats`: calls so far (getToken, unauthorized, initialize, status, ipnDelivered);
  * - `POST /_sim/tokens/expire`: every issued token expires now (the next call with one is a 401);
+ * - `POST /_sim/initialize/refuse`: the next InitializeEPS is refused, as EPS refuses an inactive store;
  * - `GET /_sim/orders/<merchantTransactionId>`: the order as the status check reports it;
  * - `POST .../tamper {"amount":"1.00"}`: EPS reports another amount than the one initialised;
  * - `POST .../delay`: paying leaves the order Processing, with no IPN; `POST .../complete` makes it a Success
@@ -37,11 +40,15 @@ export async function simControl(
   body: Buffer,
   response: ServerResponse,
 ): Promise<number> {
-  const { orders, tokens, counters, deliverIpn } = state;
+  const { orders, tokens, counters, faults, deliverIpn } = state;
   if (method === "GET" && url.pathname === "/_sim/stats") return reply(response, 200, counters);
   if (method === "POST" && url.pathname === "/_sim/tokens/expire") {
     for (const token of tokens.keys()) tokens.set(token, 0);
     return reply(response, 200, { expired: tokens.size });
+  }
+  if (method === "POST" && url.pathname === "/_sim/initialize/refuse") {
+    faults.refuseNextInitialize = true;
+    return reply(response, 200, { refuseNextInitialize: true });
   }
   const match = /^\/_sim\/orders\/([^/]+)(?:\/(tamper|delay|complete|ipn))?$/.exec(url.pathname);
   const order = match ? orders.byMerchant(decodeURIComponent(match[1] ?? "")) : undefined;

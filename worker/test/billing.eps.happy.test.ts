@@ -3,7 +3,9 @@
  * page, the return URL, the IPN, and the grant after server-side verification; the token cache and its refresh
  * after a 401.
  */
+import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
+import { payments } from "../../db/schema.ts";
 import { CREDIT_PACKS } from "../src/catalog/billing-catalog.ts";
 import { DASHBOARD_ORIGIN, dashboardFetch, seedDashboardUser } from "./support/dashboard.ts";
 import {
@@ -17,6 +19,7 @@ import {
   simIpnBody,
   simStats,
 } from "./support/eps.ts";
+import { withDatabase } from "./support/gateway.ts";
 import { testRedis } from "./support/stand-ins.ts";
 
 const pack = CREDIT_PACKS.find((candidate) => candidate.id === "pack-5");
@@ -60,6 +63,7 @@ describe("EPS checkout", () => {
     expect(Object.fromEntries(returned.searchParams)).toMatchObject({
       provider: "eps",
       payment: checkout.paymentId,
+      reference: checkout.merchantReference,
       outcome: "success",
       Status: "Success",
       MerchantTransactionId: checkout.merchantReference,
@@ -116,5 +120,20 @@ describe("EPS checkout", () => {
     expect(after.unauthorized).toBe((cached.unauthorized ?? 0) + 1);
     expect(after.getToken).toBe((cached.getToken ?? 0) + 1);
     expect(after.initialize).toBe((cached.initialize ?? 0) + 2);
+  });
+
+  it("answers 502 with EPS's reason when InitializeEPS refuses, and marks the order failed", async () => {
+    const user = await seedDashboardUser({ plan: "free" });
+    expect((await fetch(`${epsSimulatorUrl()}/_sim/initialize/refuse`, { method: "POST" })).status).toBe(200);
+    const response = await dashboardFetch("/api/billing/eps/checkout", user.token, {
+      method: "POST",
+      body: { kind: "pack", productId: "pack-5" },
+    });
+    expect(response.status).toBe(502);
+    const { error } = (await response.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe("upstream_error");
+    expect(error.message).toContain("Store is not active");
+    const rows = await withDatabase((db) => db.select().from(payments).where(eq(payments.userId, user.userId)));
+    expect(rows.map((row) => row.status)).toEqual(["failed"]);
   });
 });

@@ -90,6 +90,7 @@ export async function createEpsCheckout(
     const url = new URL(input.returnPageUrl);
     url.searchParams.set("provider", "eps");
     url.searchParams.set("payment", order.id);
+    url.searchParams.set("reference", merchantTransactionId);
     url.searchParams.set("outcome", outcome);
     return url.toString();
   };
