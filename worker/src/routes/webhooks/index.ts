@@ -1,4 +1,7 @@
-/** Inbound webhooks (`/webhooks/*`): each verifies its signature on the raw body before parsing (EPS's IPN is encrypted instead: it is decrypted first, and its order verified with EPS). */
+/**
+ * Inbound webhooks (`/webhooks/*`): each verifies its signature on the raw body before parsing. EPS's IPN is encrypted
+ * instead: it is decrypted first, and its order verified with EPS.
+ */
 import { Hono } from "hono";
 import type { AppEnv } from "../../app-env.ts";
 import { clerkWebhookRoutes } from "./clerk.ts";
