@@ -7,6 +7,8 @@ declare module "vitest" {
     workerBindings: Record<string, string>;
     databaseUrl: string;
     simulatorUrl: string;
+    /** The EPS simulator (local/eps-sim): its `/_sim/` controls drive payments in worker/test/billing.eps.*. */
+    epsSimulatorUrl: string;
     /** The fake Sentry (local/sentry-fake): `GET /_envelopes` lists what the worker reported. */
     sentryFakeUrl: string;
     /** worker/test/fuzz.public-endpoints.test.ts: total cases (0: the short default) and seed (0: random). */

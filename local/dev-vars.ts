@@ -25,7 +25,10 @@ export function loadDevEnvironment(path: string, processEnv: NodeJS.ProcessEnv):
   return { ...fromFile, ...processEnv };
 }
 
-/** The configuration variables the worker reads (docs/configuration.md), passed through when set. */
+/**
+ * The configuration variables the worker reads (docs/configuration.md), passed through when set. EPS_* are not here:
+ * local/dev.ts passes all of them or none (a real sandbox with EPS_BASE_URL, else the simulator's).
+ */
 export const PASSTHROUGH_VARIABLES = [
   "MAX_REQUEST_BYTES",
   "UPSTREAM_TIMEOUT_MS",
@@ -34,9 +37,4 @@ export const PASSTHROUGH_VARIABLES = [
   "CLERK_PUBLISHABLE_KEY",
   "STRIPE_SECRET_KEY",
   "STRIPE_WEBHOOK_SECRET",
-  "EPS_USERNAME",
-  "EPS_PASSWORD",
-  "EPS_HASH_KEY",
-  "EPS_MERCHANT_ID",
-  "EPS_STORE_ID",
 ] as const;

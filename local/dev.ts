@@ -30,6 +30,16 @@ const CLERK_VARIABLES = [
   "CLERK_API_URL",
 ] as const;
 
+const EPS_VARIABLES = [
+  "EPS_BASE_URL",
+  "EPS_USERNAME",
+  "EPS_PASSWORD",
+  "EPS_HASH_KEY",
+  "EPS_MERCHANT_ID",
+  "EPS_STORE_ID",
+  "EPS_IPN_SECRET",
+] as const;
+
 function devApiKey(env: NodeJS.ProcessEnv): string {
   const fixed = env.OMNIZEN_DEV_API_KEY;
   if (fixed) {
@@ -102,7 +112,9 @@ async function main(): Promise<void> {
         bridge: Number(env.NEON_BRIDGE_PORT ?? 5488),
         upstash: Number(env.UPSTASH_PORT ?? 8079),
         simulator: Number(env.PROVIDER_SIM_PORT ?? 8790),
+        eps: Number(env.EPS_SIM_PORT ?? 8791),
       },
+      epsIpnUrl: `http://127.0.0.1:${GATEWAY_PORT}/webhooks/eps`,
       database: env.OMNIZEN_DEV_DATABASE ?? "omnizen",
       useRealProviderKeys: true,
       env,
@@ -125,6 +137,8 @@ async function main(): Promise<void> {
       delete bindings.DEV_SIGNING_KEY;
       for (const name of CLERK_VARIABLES) if (env[name]) bindings[name] = env[name] ?? "";
     }
+    // A real EPS sandbox (EPS_BASE_URL and the other EPS_* in .dev.vars) replaces the simulator's credentials.
+    if (env.EPS_BASE_URL) for (const name of EPS_VARIABLES) bindings[name] = env[name] ?? "";
     const envFile = `${dataDir}/worker-${GATEWAY_PORT}.env`;
     writeEnvFile(envFile, bindings);
     const childEnv = {
@@ -195,6 +209,7 @@ async function main(): Promise<void> {
         `  dashboard (SPA)     http://127.0.0.1:${SPA_PORT}`,
         `  provider simulator  ${stack.simulatorUrl}   (answers for: ${simulated.join(", ") || "none"})`,
         ...(real.length ? [`  real providers      ${real.join(", ")}`] : []),
+        `  EPS                 ${env.EPS_BASE_URL ? "your EPS sandbox (.dev.vars)" : `simulator ${stack.epsSimulatorUrl}`}`,
         `  postgres            ${stack.postgresKind}: ${stack.databaseUrl.replace(/:[^:@/]+@/, ":***@")}`,
         `  upstash stand-in    ${stack.upstashUrl}   (backend: ${stack.upstashBackend})`,
         `  API key             ${apiKey}`,

@@ -5,6 +5,7 @@
  */
 import { migrateDatabase } from "../db/migrate-node.ts";
 import { generateSessionKeyPair } from "./clerk-fake/session-keys.ts";
+import { epsBindings, generateEpsCredentials, startEpsSimulator } from "./eps-sim/server.ts";
 import { startNeonBridge } from "./neon-bridge/server.ts";
 import { resolvePostgres } from "./postgres/resolve.ts";
 import { providerBindings, type ProviderBinding } from "./provider-routes.ts";
@@ -19,7 +20,9 @@ export interface StackOptions {
   redisUrl?: string;
   /** The prompt cache's HMAC secret (random per run locally). */
   promptCacheSecret: string;
-  ports?: { bridge?: number; upstash?: number; simulator?: number };
+  ports?: { bridge?: number; upstash?: number; simulator?: number; eps?: number };
+  /** Where the EPS simulator POSTs its IPN (the gateway's `/webhooks/eps`); unset in tests, which post it. */
+  epsIpnUrl?: string;
   useRealProviderKeys: boolean;
   env?: NodeJS.ProcessEnv;
   log: (line: string) => void;
@@ -31,6 +34,8 @@ export interface Stack {
   upstashUrl: string;
   upstashBackend: string;
   simulatorUrl: string;
+  /** The EPS simulator (local/eps-sim); the worker's EPS_* bindings point at it. */
+  epsSimulatorUrl: string;
   providers: ProviderBinding[];
   /** What the worker needs, as plain string bindings. */
   workerBindings: Record<string, string>;
@@ -65,6 +70,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     closers.push(upstash.close);
     const simulator = await startProviderSimulator({ port: options.ports?.simulator ?? 0, log: options.log });
     closers.push(simulator.close);
+    const eps = await startEpsSimulator({
+      port: options.ports?.eps ?? 0,
+      credentials: generateEpsCredentials(),
+      ...(options.epsIpnUrl ? { ipnUrl: options.epsIpnUrl } : {}),
+      log: (line) => options.log(`eps-sim: ${line}`),
+    });
+    closers.push(eps.close);
 
     const providers = providerBindings({ simulatorUrl: simulator.url, env, useRealKeys: options.useRealProviderKeys });
     // Local sign-in without Clerk: a fresh key pair per run stands in for the Clerk instance's signing key.
@@ -75,6 +87,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       upstashUrl: upstash.url,
       upstashBackend: upstash.backend,
       simulatorUrl: simulator.url,
+      epsSimulatorUrl: eps.url,
       providers: providers.summary,
       workerBindings: {
         DATABASE_URL: postgres.url,
@@ -85,6 +98,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         CLERK_JWT_KEY: sessionKeys.publicKeyPem,
         DEV_SIGNING_KEY: sessionKeys.privateKeyPem,
         ...providers.bindings,
+        ...epsBindings(eps),
       },
       close,
     };

@@ -106,4 +106,24 @@ describe("worker configuration", () => {
       expect(() => loadConfig({ ...production, BDT_PER_USD: bad }), bad).toThrow(/BDT_PER_USD/);
     }
   });
+
+  it("takes EPS's settings all or none, naming each missing one, and only over TLS in production", () => {
+    const eps = {
+      EPS_BASE_URL: "https://pgapi.eps.com.bd",
+      EPS_USERNAME: "merchant@example.com",
+      EPS_PASSWORD: "password",
+      EPS_HASH_KEY: "FHZxyzeps56789gfhg678ygu876o=",
+      EPS_MERCHANT_ID: "29e86e70-0ac6-45eb-ba04-9fcb0aaed12a",
+      EPS_STORE_ID: "d44e705f-9e3a-41de-98b1-1674631637da",
+      EPS_IPN_SECRET: "ipn-secret",
+    };
+    expect(loadConfig({ ...production, ...eps }).EPS_HASH_KEY).toBe(eps.EPS_HASH_KEY);
+    expect(loadConfig({ ...production }).EPS_BASE_URL).toBeUndefined();
+    const partial = { ...production, EPS_BASE_URL: eps.EPS_BASE_URL, EPS_USERNAME: eps.EPS_USERNAME };
+    expect(() => loadConfig(partial)).toThrow(/EPS_PASSWORD: is required when any EPS_\* variable is set/);
+    expect(() => loadConfig(partial)).toThrow(/EPS_IPN_SECRET/);
+    expect(() => loadConfig({ ...production, ...eps, EPS_BASE_URL: "http://pgapi.eps.com.bd" })).toThrow(
+      /EPS_BASE_URL: must be an https:\/\/ URL/,
+    );
+  });
 });

@@ -37,6 +37,17 @@ const originList = z
     ),
   );
 
+/** EPS's settings: all set (EPS checkout on) or none. */
+export const EPS_VARIABLES = [
+  "EPS_BASE_URL",
+  "EPS_USERNAME",
+  "EPS_PASSWORD",
+  "EPS_HASH_KEY",
+  "EPS_MERCHANT_ID",
+  "EPS_STORE_ID",
+  "EPS_IPN_SECRET",
+] as const;
+
 type CredentialPrefix = Uppercase<ProviderId> | EndpointFamily;
 const CREDENTIAL_PREFIXES: readonly CredentialPrefix[] = [
   ...PROVIDER_IDS.map((id) => id.toUpperCase() as Uppercase<ProviderId>),
@@ -99,6 +110,20 @@ const envSchema = z
       .default(DEFAULT_BDT_PER_USD)
       .transform(Number)
       .pipe(z.number().positive("must be greater than 0")),
+    /**
+     * EPS (BDT payments, docs/billing.md): the API base (`https://pgapi.eps.com.bd`, sandbox
+     * `https://sandboxpgapi.eps.com.bd`) and the merchant's credentials from EPS. All or none: without them the EPS
+     * checkout answers 503.
+     */
+    EPS_BASE_URL: optionalUrl,
+    EPS_USERNAME: optionalSecret,
+    EPS_PASSWORD: optionalSecret,
+    /** The "Hash Key", used as a raw UTF-8 string for the x-hash HMAC (never base64-decoded). */
+    EPS_HASH_KEY: optionalSecret,
+    EPS_MERCHANT_ID: optionalSecret,
+    EPS_STORE_ID: optionalSecret,
+    /** The IPN "Secret Key" that decrypts `POST /webhooks/eps` bodies. */
+    EPS_IPN_SECRET: optionalSecret,
     /** Sentry DSN; without it errors are not reported (worker/src/services/error-reporter). */
     SENTRY_DSN: optionalUrl,
     ...providerFields,
@@ -135,6 +160,11 @@ const envSchema = z
         path: ["DEV_SIGNING_KEY"],
         message: "is a local development setting (it would let anyone sign in)",
       });
+    }
+    const epsNames = EPS_VARIABLES.filter((name) => env[name] === undefined);
+    if (epsNames.length > 0 && epsNames.length < EPS_VARIABLES.length) {
+      for (const name of epsNames)
+        context.addIssue({ code: "custom", path: [name], message: "is required when any EPS_* variable is set" });
     }
     if (env.OMNIZEN_ENV === "production")
       productionIdentityIssues(env).forEach((issue) => context.addIssue({ code: "custom", ...issue }));

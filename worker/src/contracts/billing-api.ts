@@ -136,6 +136,17 @@ export const checkoutResponseSchema = z.object({
   merchantReference: z.string(),
 });
 
+/**
+ * `POST /api/billing/eps/verify`: the page EPS returns the browser to asks the server to check the order with EPS
+ * (its query is unsigned and grants nothing); answers the order's status after the check.
+ */
+export const epsVerifyRequestSchema = z.object({ merchantReference: z.string().min(10).max(64) });
+export const epsVerifyResponseSchema = z.object({
+  paymentId: z.uuid(),
+  merchantReference: z.string(),
+  status: paymentStatusSchema,
+});
+
 /** `POST /api/billing/stripe/portal`: Stripe's Customer Portal for cards, invoices and plan changes. */
 export const portalResponseSchema = z.object({ url: z.url() });
 
@@ -162,5 +173,7 @@ export type PaymentJson = z.infer<typeof paymentSchema>;
 export type PaymentList = z.infer<typeof paymentListSchema>;
 export type CheckoutRequest = z.infer<typeof checkoutRequestSchema>;
 export type CheckoutResponse = z.infer<typeof checkoutResponseSchema>;
+export type EpsVerifyRequest = z.infer<typeof epsVerifyRequestSchema>;
+export type EpsVerifyResponse = z.infer<typeof epsVerifyResponseSchema>;
 export type PortalResponse = z.infer<typeof portalResponseSchema>;
 export type AutoTopupRequest = z.infer<typeof autoTopupRequestSchema>;

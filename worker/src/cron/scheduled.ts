@@ -1,7 +1,8 @@
 /**
  * The cron triggers (wrangler.toml `[triggers] crons`; each expression here must be listed there, and vice versa):
  * - every minute: drain queued usage records into Postgres, then fold their costs into balances;
- * - hourly (minute 23): retention (policy 1.4 and 4.3, ./retention.ts).
+ * - every minute: re-check EPS orders left pending (services/billing/eps/eps-pending-recheck.ts);
+ * - hourly (minute 23): retention (policy 1.4 and 4.3, ./retention.ts); EPS plan periods (grace, end).
  * Bounded work per run; each job is independent, so one failing does not stop the others (failures are logged with
  * the job's name only). `now` is the trigger's scheduled time, so a run is reproducible.
  */
@@ -11,6 +12,9 @@ import { loadConfig, type Config } from "../env.ts";
 import { createPrivacyDeps } from "../services/privacy/create-privacy-deps.ts";
 import { withDatabase } from "../services/database.ts";
 import { createRedis } from "../services/redis.ts";
+import { epsPendingRechecked, epsPlanPeriods } from "../services/billing/eps/eps-jobs.ts";
+import type { RecheckReport } from "../services/billing/eps/eps-pending-recheck.ts";
+import type { PlanPeriodReport } from "../services/billing/eps/eps-plan-periods.ts";
 import { drainUsage } from "./drain-usage.ts";
 import { runRetention, type RetentionReport } from "./retention.ts";
 import { postUsage } from "../services/usage/post-usage.ts";
@@ -22,20 +26,22 @@ interface JobContext {
   now: Date;
 }
 
-type JobResult = number | RetentionReport;
+type JobResult = number | RetentionReport | RecheckReport | PlanPeriodReport;
 
 const JOBS = {
   "usage-drained": ({ redis, db }: JobContext) => drainUsage(redis, db),
   "usage-posted": ({ db }: JobContext) => postUsage(db),
   retention: ({ config, db, redis, now }: JobContext) => runRetention(createPrivacyDeps(config, db, redis), now),
+  "eps-pending-rechecked": epsPendingRechecked,
+  "eps-plan-periods": epsPlanPeriods,
 } as const satisfies Record<string, (context: JobContext) => Promise<JobResult>>;
 
 export type JobName = keyof typeof JOBS;
 
 /** Cron expression -> the jobs it runs, in order. */
 export const CRON_JOBS = {
-  "* * * * *": ["usage-drained", "usage-posted"],
-  "23 * * * *": ["retention"],
+  "* * * * *": ["usage-drained", "usage-posted", "eps-pending-rechecked"],
+  "23 * * * *": ["retention", "eps-plan-periods"],
 } as const satisfies Record<string, readonly JobName[]>;
 
 export type CronExpression = keyof typeof CRON_JOBS;
