@@ -13,6 +13,7 @@ export const EPS_REQUIRED_BINDINGS = [
   "EPS_HASH_KEY",
   "EPS_MERCHANT_ID",
   "EPS_STORE_ID",
+  "EPS_IPN_SECRET",
 ] as const;
 
 export interface ConfiguredProviders {
