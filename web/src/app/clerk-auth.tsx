@@ -1,5 +1,7 @@
 // Loaded only when VITE_CLERK_PUBLISHABLE_KEY is set (React.lazy in app/index.tsx), so the local build carries none
-// of Clerk's SDK. ClerkProvider loads clerk-js from the instance's own Frontend API origin (allowed by the CSP).
+// of Clerk's SDK. ClerkProvider loads clerk-js and @clerk/ui from the instance's Frontend API origin, or through the
+// Frontend API proxy (VITE_CLERK_PROXY_URL) when one is configured; the CSP allows exactly that origin.
+// Clerk's telemetry is off: the dashboard contacts no host but its own, the API's and Clerk's Frontend API.
 import { ClerkProvider, SignIn, useAuth } from "@clerk/react";
 import { useMemo, useState, type ReactNode } from "react";
 import { env } from "../config/env";
@@ -47,7 +49,11 @@ function ClerkBridge({ render }: { render: (auth: AuthAdapter) => ReactNode }) {
 
 export default function ClerkAuth({ children }: { children: (auth: AuthAdapter) => ReactNode }) {
   return (
-    <ClerkProvider publishableKey={env.clerkPublishableKey}>
+    <ClerkProvider
+      publishableKey={env.clerkPublishableKey}
+      {...(env.clerkProxyUrl ? { proxyUrl: env.clerkProxyUrl } : {})}
+      telemetry={false}
+    >
       <ClerkBridge render={children} />
     </ClerkProvider>
   );
