@@ -2,8 +2,10 @@
  * The dashboard in Clerk mode (the SPA built with a publishable key and the Frontend API proxy `/__clerk`;
  * harness.ts): the real clerk-js and @clerk/ui, loaded through the proxy from the fake Clerk (local/clerk-fake), render
  * Clerk's own sign-in form; the user signs in with email and password, confirms the age, sees the account's balance
- * (the API accepted the session token `getToken()` gave), creates a key, signs out, and nothing of the account is
- * shown any more. The page contacts its own origin (the SPA, and Clerk through the proxy) and the gateway only.
+ * (the API accepted the session token `getToken()` gave), creates a key; with a first factor verified too long ago
+ * (a stale `fva`) creates another, which the API refuses with 403 `reverification_required`, Clerk's verification
+ * modal asks for the password, and the retried call passes; signs out, and nothing of the account is shown any more.
+ * The page contacts its own origin (the SPA, and Clerk through the proxy) and the gateway only.
  */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -29,6 +31,18 @@ const testId = (page: Page, id: string) => page.getByTestId(id).first();
 function claimsOf(token: string): Record<string, unknown> {
   const payload = token.split(".")[1] ?? "";
   return JSON.parse(Buffer.from(payload, "base64url").toString("utf8")) as Record<string, unknown>;
+}
+
+/** Creates a key on the Keys page and returns its secret, as shown once. */
+async function createKey(page: Page, name: string, beforeSecret?: () => Promise<void>): Promise<string> {
+  await testId(page, "key-create-open").click();
+  await testId(page, "key-name-input").fill(name);
+  await testId(page, "key-create-submit").click();
+  await beforeSecret?.();
+  const secret = (await testId(page, "key-secret").textContent({ timeout: 15_000 }))?.trim() ?? "";
+  await testId(page, "key-secret-done").click();
+  await expect.poll(() => page.getByTestId("key-row").filter({ hasText: name }).count()).toBe(1);
+  return secret;
 }
 
 /** Clerk's sign-in card (rendered by @clerk/ui): email, then password. */
@@ -85,12 +99,29 @@ describe("Clerk mode", () => {
       }
 
       await navigate(page, "/keys");
-      await testId(page, "key-create-open").click();
-      await testId(page, "key-name-input").fill("clerk laptop");
-      await testId(page, "key-create-submit").click();
-      expect((await testId(page, "key-secret").textContent())?.trim()).toMatch(/^sk-omni-[A-Za-z0-9]{40}$/);
-      await testId(page, "key-secret-done").click();
-      await expect.poll(() => page.getByTestId("key-row").filter({ hasText: "clerk laptop" }).count()).toBe(1);
+      expect(await createKey(page, "clerk laptop")).toMatch(/^sk-omni-[A-Za-z0-9]{40}$/);
+
+      // A first factor verified 30 minutes ago: the reloaded page's token says so (fva), the API refuses the key
+      // (403 with Clerk's hint), Clerk's modal asks for the password, and the same call is retried and passes.
+      const aged = await fetch(`${stack.clerkFakeUrl}/_fake/sessions/age?minutes=30`, { method: "POST" });
+      expect(aged.status).toBe(204);
+      await page.reload();
+      await testId(page, "key-create-open").waitFor({ state: "visible", timeout: 15_000 });
+      const refusals: number[] = [];
+      page.on("response", (response) => {
+        if (response.request().method() === "POST" && new URL(response.url()).pathname === "/api/keys")
+          refusals.push(response.status());
+      });
+      const secret = await createKey(page, "clerk server", async () => {
+        const password = page.locator(".cl-modalContent input[type=password]");
+        await password.waitFor({ state: "visible", timeout: 15_000 });
+        await screenshot(dashboard, target, "clerk-reverification");
+        await password.fill(TEST_ACCOUNT.password);
+        await page.locator(".cl-modalContent .cl-formButtonPrimary").click();
+      });
+      expect(secret).toMatch(/^sk-omni-[A-Za-z0-9]{40}$/);
+      expect(refusals).toEqual([403, 201]);
+      expect(await page.getByTestId("confirm-dialog-confirm").count(), "no second prompt of our own").toBe(0);
       await settled(dashboard);
 
       // Sign out: Clerk ends the session; going back to /keys (in the app, then by reloading) shows sign-in only.

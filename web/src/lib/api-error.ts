@@ -8,6 +8,8 @@ export interface ApiErrorInit {
   type?: string | null;
   param?: string | null;
   requestId?: string | null;
+  /** The body's fields beside `error` (e.g. Clerk's reverification hint `clerk_error`). */
+  bodyExtras?: Record<string, unknown>;
   cause?: unknown;
 }
 
@@ -23,6 +25,8 @@ export class ApiError extends Error {
   readonly param: string | null;
   /** The response's x-request-id header, to quote in a support request. */
   readonly requestId: string | null;
+  /** The error body's fields beside `error`: the gateway adds Clerk's reverification hint (`clerk_error`) there. */
+  readonly bodyExtras: Record<string, unknown>;
 
   constructor(init: ApiErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -31,6 +35,7 @@ export class ApiError extends Error {
     this.type = init.type ?? null;
     this.param = init.param ?? null;
     this.requestId = init.requestId ?? null;
+    this.bodyExtras = init.bodyExtras ?? {};
   }
 }
 
@@ -47,10 +52,11 @@ export function apiErrorFromResponse(status: number, bodyText: string, requestId
     type: body.type,
     param: body.param,
     requestId,
+    bodyExtras: body.extras,
   });
 }
 
-function parseErrorBody(bodyText: string): ErrorBody["error"] | null {
+function parseErrorBody(bodyText: string): (ErrorBody["error"] & { extras: Record<string, unknown> }) | null {
   let value: unknown;
   try {
     value = JSON.parse(bodyText);
@@ -60,11 +66,13 @@ function parseErrorBody(bodyText: string): ErrorBody["error"] | null {
   if (!isRecord(value) || !isRecord(value.error) || typeof value.error.message !== "string") {
     return null;
   }
+  const { error, ...extras } = value;
   return {
     message: value.error.message,
-    type: stringOrNull(value.error.type),
-    param: stringOrNull(value.error.param),
-    code: stringOrNull(value.error.code),
+    type: stringOrNull(error.type),
+    param: stringOrNull(error.param),
+    code: stringOrNull(error.code),
+    extras,
   };
 }
 
