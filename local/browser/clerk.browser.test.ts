@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { TEST_ACCOUNT, resetAccount } from "./account.ts";
 import { CLERK_FRONTEND_API_HOST, CLERK_PROXY_PATH } from "./harness.ts";
-import { networkOrigin } from "./origins.ts";
+import { cspProblems, networkOrigin } from "./origins.ts";
 import { firstScreen, launchChromium, navigate, openDashboard, screenshot, settled } from "./session.ts";
 
 const stack = inject("browserStack");
@@ -58,6 +58,16 @@ async function signInWithClerk(page: Page): Promise<void> {
 }
 
 describe("Clerk mode", () => {
+  it("serves a strict Content-Security-Policy: behind the same-origin proxy, scripts and calls go to 'self' only", async () => {
+    const response = await fetch(`${target.spaUrl}/`);
+    await response.arrayBuffer();
+    const policy = response.headers.get("content-security-policy");
+    expect(cspProblems(policy)).toEqual([]);
+    expect(policy).toContain("script-src 'self';");
+    expect(policy).toContain("connect-src 'self';");
+    expect(policy).not.toContain(CLERK_FRONTEND_API_HOST);
+  });
+
   it("signs in with Clerk's own form, calls the API with Clerk's token, signs out and forgets the account", async () => {
     await resetAccount(stack);
     const dashboard = await openDashboard(browser, target, { viewport: "desktop" });
