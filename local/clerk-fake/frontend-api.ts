@@ -19,9 +19,7 @@
  * Session tokens carry what the worker checks (worker/src/services/identity/session-token.ts): `sub`, `sid`, `iss`,
  * `azp` (the page's origin), `iat`/`nbf`/`exp` and `fva`, signed with the stack's session key pair.
  */
-import { readFile } from "node:fs/promises";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { fileURLToPath } from "node:url";
 import { signSessionToken } from "../../worker/src/services/identity/dev-session.ts";
 import { fakeId, type FakeUser } from "./clerk-users.ts";
 import {
@@ -36,6 +34,7 @@ import {
   type FapiSessionVerification,
   type FapiSignIn,
 } from "./frontend-json.ts";
+import { FapiError, readForm, send, serveClerkScript } from "./frontend-http.ts";
 
 export interface FrontendApiOptions {
   /** PKCS#8 PEM that signs session tokens (the private half of the worker's `CLERK_JWT_KEY`). */
@@ -50,47 +49,6 @@ export interface FrontendApiOptions {
 
 /** Session tokens live 60 s, as Clerk's do; clerk-js refreshes them before they expire. */
 const TOKEN_TTL_SECONDS = 60;
-
-export class FapiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly paramName?: string,
-  ) {
-    super(code);
-  }
-}
-
-/** Clerk's error body: `{ errors: [{ code, message, long_message, meta }], clerk_trace_id }`. */
-export function fapiErrorBody(error: FapiError) {
-  return {
-    errors: [
-      {
-        code: error.code,
-        message: error.code,
-        long_message: error.code,
-        meta: error.paramName ? { param_name: error.paramName } : {},
-      },
-    ],
-    clerk_trace_id: fakeId("trace"),
-  };
-}
-
-const scriptDirs: Record<string, string> = {
-  "clerk-js": fileURLToPath(new URL("../../node_modules/@clerk/clerk-js/dist/", import.meta.url)),
-  ui: fileURLToPath(new URL("../../node_modules/@clerk/ui/dist/", import.meta.url)),
-};
-
-async function readForm(request: IncomingMessage): Promise<URLSearchParams> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
-}
-
-function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store", ...headers });
-  response.end(JSON.stringify(body));
-}
 
 export interface FrontendApi {
   /** True when `path` is the Frontend API's (or its scripts'); the caller then lets `handle` answer. */
@@ -304,23 +262,6 @@ export function createFrontendApi(options: FrontendApiOptions): FrontendApi {
     }
   }
 
-  async function serveScript(response: ServerResponse, packageName: string, file: string): Promise<number> {
-    const dir = scriptDirs[packageName];
-    if (!dir || !/^[\w.-]+\.js$/.test(file)) throw new FapiError(404, "resource_not_found");
-    let body: Buffer;
-    try {
-      body = await readFile(`${dir}${file}`);
-    } catch {
-      throw new FapiError(404, "resource_not_found");
-    }
-    response.writeHead(200, {
-      "content-type": "application/javascript; charset=utf-8",
-      "cache-control": "public, max-age=300",
-    });
-    response.end(body);
-    return 200;
-  }
-
   return {
     owns: (path) =>
       path.startsWith("/npm/@clerk/") ||
@@ -339,7 +280,7 @@ export function createFrontendApi(options: FrontendApiOptions): FrontendApi {
       }
       const path = url.pathname;
       const script = /^\/npm\/@clerk\/(clerk-js|ui)@[\w.-]+\/dist\/([^/]+)$/.exec(path);
-      if (script?.[1] && script[2]) return serveScript(response, script[1], script[2]);
+      if (script?.[1] && script[2]) return serveClerkScript(response, script[1], script[2]);
       const override = url.searchParams.get("_method");
       const method = (request.method === "POST" && override ? override : (request.method ?? "GET")).toUpperCase();
       if (path === "/v1/dev_browser" && method === "POST") {

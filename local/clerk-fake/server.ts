@@ -24,7 +24,8 @@ import {
   type FakeIdentifier,
   type FakeUser,
 } from "./clerk-users.ts";
-import { createFrontendApi, fapiErrorBody, FapiError, type FrontendApiOptions } from "./frontend-api.ts";
+import { createFrontendApi, type FrontendApiOptions } from "./frontend-api.ts";
+import { fapiErrorBody, FapiError } from "./frontend-http.ts";
 
 export interface ClerkFakeOptions {
   /** The secret key the fake accepts (`CLERK_SECRET_KEY` of the worker). */
