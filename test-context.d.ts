@@ -16,11 +16,13 @@ declare module "vitest" {
     /** The `browser` project (local/browser/global-setup.ts): the SPA, the gateway and their stores. */
     browserStack: {
       spaUrl: string;
+      /** The same SPA in Clerk mode (a publishable key, Clerk's Frontend API through the proxy `/__clerk`). */
+      clerkSpaUrl: string;
       gatewayUrl: string;
       databaseUrl: string;
       /** The Upstash stand-in (REST) in front of their Redis database. */
       upstash: { url: string; token: string };
-      /** The fake Clerk Backend API; `POST /_browser/reset` starts it over (local/browser/clerk-front.ts). */
+      /** The fake Clerk (Backend and Frontend API); `POST /_browser/reset` starts it over (clerk-front.ts). */
       clerkFakeUrl: string;
       /** Where screenshots go (.artifacts/browser, git-ignored). */
       artifactsDir: string;

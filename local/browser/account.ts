@@ -1,12 +1,15 @@
 /**
- * The browser tests' account: the user `POST /api/dev/sign-in` signs in (`local_dev_user`), reset before each flow
- * to a fresh account with credit and no age confirmation yet, so the flow meets the age gate and can delete it.
+ * The browser tests' account: the user `POST /api/dev/sign-in` signs in (`local_dev_user`), and the fake Clerk's
+ * user with the same id, email and password (local/browser/clerk-front.ts), reset before each flow to a fresh account
+ * with credit and no age confirmation yet, so the flow meets the age gate and can delete it.
  */
 import pg from "pg";
 
 export const TEST_ACCOUNT = {
   clerkUserId: "local_dev_user",
   email: "browser@omnizen.test",
+  /** The fake Clerk's password for the account (a test value, never a real one). */
+  password: "omnizen-browser-test-password",
   name: "Nusrat Jahan",
   creditMicroUsd: 10_000_000,
 } as const;

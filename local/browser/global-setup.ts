@@ -26,6 +26,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   console.log(`[browser] stack and SPA up in ${((Date.now() - started) / 1000).toFixed(1)} s: ${stack.spaUrl}`);
   project.provide("browserStack", {
     spaUrl: stack.spaUrl,
+    clerkSpaUrl: stack.clerkSpaUrl,
     gatewayUrl: stack.gatewayUrl,
     databaseUrl: stack.databaseUrl,
     upstash: stack.upstash,

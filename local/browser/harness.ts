@@ -3,6 +3,10 @@
  * it (Postgres through the Neon bridge, Redis through the Upstash stand-in, the provider simulator; local/stack.ts),
  * the fake Clerk Backend API and Sentry, the gateway in workerd through `wrangler dev`, and the SPA as users get it: a
  * `vite build` served by `vite preview`, whose proxy (web/vite.config.ts) sends `/api` and `/v1` to that gateway.
+ * Twice: once with the local sign-in, once in Clerk mode (`clerkSpaUrl`: a publishable key of a development instance
+ * and the Frontend API proxy `/__clerk`, which its preview server forwards to the fake Clerk's Frontend API, as a
+ * deployment forwards it to Clerk). Both talk to the same gateway: it accepts the fake's tokens (`CLERK_ISSUER`) and
+ * the local sign-in's alike.
  *
  * Its own Postgres database and Redis database (browserTestInfrastructure), so the worker tests and a `npm run dev`
  * running at the same time never share a usage queue or an account with it.
@@ -82,8 +86,17 @@ function runToEnd(name: string, command: string, args: string[], env: NodeJS.Pro
   });
 }
 
+/** The fake Clerk instance's Frontend API host, as its publishable key names it (a development instance). */
+export const CLERK_FRONTEND_API_HOST = "omnizen-local.clerk.accounts.dev";
+/** The Clerk-mode SPA's publishable key: `pk_test_` + base64 of the Frontend API host and `$`, as Clerk's are. */
+export const CLERK_PUBLISHABLE_KEY = `pk_test_${Buffer.from(`${CLERK_FRONTEND_API_HOST}$`).toString("base64")}`;
+/** The Frontend API proxy path of the Clerk-mode SPA (Clerk's default proxy path). */
+export const CLERK_PROXY_PATH = "/__clerk";
+
 export interface BrowserStack {
   spaUrl: string;
+  /** The same SPA built in Clerk mode. */
+  clerkSpaUrl: string;
   gatewayUrl: string;
   databaseUrl: string;
   /** The Upstash stand-in in front of the tests' Redis database. */
@@ -113,8 +126,14 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
     rmSync(workDir, { recursive: true, force: true });
   };
   try {
-    const [gatewayPort, spaPort, inspectorPort] = [await freePort(), await freePort(), await freePort()];
+    const [gatewayPort, spaPort, clerkSpaPort, inspectorPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const spaUrl = `http://127.0.0.1:${spaPort}`;
+    const clerkSpaUrl = `http://127.0.0.1:${clerkSpaPort}`;
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     const childEnv: NodeJS.ProcessEnv = {
       ...infrastructure.env,
@@ -130,9 +149,21 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
     // Vitest sets NODE_ENV=test: the worker bundle would be built for it (and @clerk/backend then fails every call),
     // and so would the SPA. The children get what `npm run dev` gives them: none.
     delete childEnv.NODE_ENV;
-    // The SPA's build runs while the stack starts.
+    const clerkSecretKey = `sk_test_${randomBytes(16).toString("hex")}`;
+    const clerkEnv: NodeJS.ProcessEnv = {
+      ...childEnv,
+      VITE_CLERK_PUBLISHABLE_KEY: CLERK_PUBLISHABLE_KEY,
+      VITE_CLERK_PROXY_URL: CLERK_PROXY_PATH,
+      OMNIZEN_CLERK_PROXY_SECRET_KEY: clerkSecretKey,
+    };
+    // The SPA's two builds run while the stack starts.
     const spaDir = join(workDir, "spa");
-    const built = runToEnd("vite build", bin("vite"), ["build", "web", "--outDir", spaDir, "--emptyOutDir"], childEnv);
+    const clerkSpaDir = join(workDir, "spa-clerk");
+    const buildArgs = (outDir: string) => ["build", "web", "--outDir", outDir, "--emptyOutDir"];
+    const built = Promise.all([
+      runToEnd("vite build", bin("vite"), buildArgs(spaDir), childEnv),
+      runToEnd("vite build (Clerk)", bin("vite"), buildArgs(clerkSpaDir), clerkEnv),
+    ]);
     built.catch(() => undefined);
 
     const upstashToken = randomBytes(16).toString("hex");
@@ -147,13 +178,18 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
       log: options.log,
     });
     sentry = await startSentryFake();
-    const clerkSecretKey = `sk_test_${randomBytes(16).toString("hex")}`;
-    clerk = await startClerkFront(clerkSecretKey);
+    const clerkIssuer = `https://${CLERK_FRONTEND_API_HOST}`;
+    clerk = await startClerkFront(clerkSecretKey, {
+      signingKeyPem: stack.workerBindings.DEV_SIGNING_KEY ?? "",
+      issuer: clerkIssuer,
+      proxySecretKey: clerkSecretKey,
+    });
 
     const bindings: Record<string, string> = {
       OMNIZEN_ENV: "development",
       ...stack.workerBindings,
-      CLERK_AUTHORIZED_PARTIES: spaUrl,
+      CLERK_AUTHORIZED_PARTIES: `${spaUrl},${clerkSpaUrl}`,
+      CLERK_ISSUER: clerkIssuer,
       DEV_GATEWAY_PORT: String(gatewayPort),
       CLERK_SECRET_KEY: clerkSecretKey,
       CLERK_API_URL: clerk.url,
@@ -193,10 +229,30 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
       (line) => options.log(`[spa] ${line}`),
     );
     processes.push(spa);
+    const clerkSpa = startProcess(
+      "spa (Clerk)",
+      bin("vite"),
+      [
+        "preview",
+        "web",
+        "--outDir",
+        clerkSpaDir,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(clerkSpaPort),
+        "--strictPort",
+      ],
+      { ...clerkEnv, OMNIZEN_CLERK_FAPI_URL: clerk.url },
+      (line) => options.log(`[spa-clerk] ${line}`),
+    );
+    processes.push(clerkSpa);
     await waitForHttp(`${gatewayUrl}/healthz`, 90_000, () => gateway.child.exitCode === null);
     await waitForHttp(`${spaUrl}/`, 30_000, () => spa.child.exitCode === null);
+    await waitForHttp(`${clerkSpaUrl}/`, 30_000, () => clerkSpa.child.exitCode === null);
     return {
       spaUrl,
+      clerkSpaUrl,
       gatewayUrl,
       databaseUrl: stack.databaseUrl,
       upstash: { url: stack.upstashUrl, token: upstashToken },

@@ -18,6 +18,8 @@ export interface FakeUser {
   phones: FakeIdentifier[];
   primaryEmailId: string | null;
   primaryPhoneId: string | null;
+  /** Set through `PATCH /v1/users/{id}` (`password`); the Frontend API fake signs in with it. */
+  password: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -34,6 +36,7 @@ export function blankUser(id: string): FakeUser {
     phones: [],
     primaryEmailId: null,
     primaryPhoneId: null,
+    password: null,
     createdAt: now,
     updatedAt: now,
   };
@@ -83,7 +86,7 @@ export function userJson(user: FakeUser) {
     primary_email_address_id: user.primaryEmailId,
     primary_phone_number_id: user.primaryPhoneId,
     primary_web3_wallet_id: null,
-    password_enabled: false,
+    password_enabled: user.password !== null,
     two_factor_enabled: false,
     totp_enabled: false,
     backup_code_enabled: false,

@@ -1,13 +1,17 @@
 /**
  * A fake of Clerk's Backend API for tests (`CLERK_API_URL` points at it), speaking the endpoints omnizen uses:
- * - `GET /v1/users/{id}`, `PATCH /v1/users/{id}` (`first_name`, `last_name`), `DELETE /v1/users/{id}`;
+ * - `GET /v1/users/{id}`, `PATCH /v1/users/{id}` (`first_name`, `last_name`, `password`), `DELETE /v1/users/{id}`;
  * - `POST /v1/email_addresses`, `POST /v1/phone_numbers` (`user_id`, the value, `verified`, `primary`).
  * Users appear on first use. `/v1/*` needs `Authorization: Bearer <secretKey>` (401 otherwise). Errors use Clerk's
  * shape `{ errors: [{ code, message, long_message }] }`: an address already taken, or whose local part ends in
  * `+taken`, is a 422 `form_identifier_exists`.
  *
- * Every `/v1` request is recorded; `GET /_fake/requests?user=<id>` returns those about one user (path or `user_id`),
- * so tests can assert what the worker sent. It logs method, path and status only, never bodies.
+ * With `frontendApi`, the same server also answers Clerk's Frontend API for the same users (frontend-api.ts: the
+ * browser's side, no secret key; `POST /_fake/sessions/age?minutes=<n>` makes every session's first-factor
+ * verification that much older).
+ *
+ * Every Backend API request is recorded; `GET /_fake/requests?user=<id>` returns those about one user (path or
+ * `user_id`), so tests can assert what the worker sent. It logs method, path and status only, never bodies.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -20,12 +24,16 @@ import {
   type FakeIdentifier,
   type FakeUser,
 } from "./clerk-users.ts";
+import { createFrontendApi, type FrontendApiOptions } from "./frontend-api.ts";
+import { fapiErrorBody, FapiError } from "./frontend-http.ts";
 
 export interface ClerkFakeOptions {
   /** The secret key the fake accepts (`CLERK_SECRET_KEY` of the worker). */
   secretKey: string;
   port?: number;
   log?: (line: string) => void;
+  /** Also serve the Frontend API (signing key and issuer of its session tokens). */
+  frontendApi?: Omit<FrontendApiOptions, "users">;
 }
 
 export interface RecordedClerkRequest {
@@ -43,14 +51,8 @@ export interface ClerkFake {
 /** The oldest records are dropped beyond this, so a long run cannot grow without bound. */
 const MAX_RECORDED = 2_000;
 
-class ClerkError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-  ) {
-    super(code);
-  }
-}
+/** The Backend API's errors have the Frontend API's shape. */
+const ClerkError = FapiError;
 
 async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
   const chunks: Buffer[] = [];
@@ -83,6 +85,18 @@ export async function startClerkFake(options: ClerkFakeOptions): Promise<ClerkFa
     }
     return user;
   };
+  const frontendApi =
+    options.frontendApi &&
+    createFrontendApi({
+      ...options.frontendApi,
+      users: {
+        byId: (id) => (deleted.has(id) ? undefined : users.get(id)),
+        byEmail: (email) =>
+          [...users.values()].find((user) =>
+            user.emails.some((entry) => entry.verified && entry.value.toLowerCase() === email.toLowerCase()),
+          ),
+      },
+    });
   const taken = (value: string, pick: (user: FakeUser) => FakeIdentifier[]) =>
     /\+taken@/.test(value) ||
     [...users.values()].some((user) => pick(user).some((identifier) => identifier.value === value));
@@ -116,6 +130,7 @@ export async function startClerkFake(options: ClerkFakeOptions): Promise<ClerkFa
         const user = userFor(id);
         if (typeof body.first_name === "string") user.firstName = body.first_name === "" ? null : body.first_name;
         if (typeof body.last_name === "string") user.lastName = body.last_name === "" ? null : body.last_name;
+        if (typeof body.password === "string") user.password = body.password;
         user.updatedAt = Date.now();
         return userJson(user);
       }
@@ -143,6 +158,14 @@ export async function startClerkFake(options: ClerkFakeOptions): Promise<ClerkFa
       sendJson(response, 200, { requests: recorded.filter(matches) });
       return 200;
     }
+    if (url.pathname === "/_fake/sessions/age" && method === "POST" && frontendApi) {
+      request.resume();
+      frontendApi.ageSessions(Number(url.searchParams.get("minutes") ?? "0"));
+      response.writeHead(204).end();
+      return 204;
+    }
+    if (frontendApi?.owns(url.pathname) && request.headers.authorization === undefined)
+      return frontendApi.handle(request, response, url);
     if (!url.pathname.startsWith("/v1/")) throw new ClerkError(404, "resource_not_found");
     if (request.headers.authorization !== `Bearer ${options.secretKey}`)
       throw new ClerkError(401, "authentication_invalid");
@@ -159,14 +182,9 @@ export async function startClerkFake(options: ClerkFakeOptions): Promise<ClerkFa
         log(`${request.method} ${new URL(request.url ?? "/", "http://clerk.local").pathname} ${status}`),
       )
       .catch((error: unknown) => {
-        const known = error instanceof ClerkError ? error : new ClerkError(500, "internal_clerk_error");
-        log(`${request.method} ${request.url} ${known.status}`);
-        if (!response.headersSent) {
-          sendJson(response, known.status, {
-            errors: [{ code: known.code, message: known.code, long_message: known.code, meta: {} }],
-            clerk_trace_id: fakeId("trace"),
-          });
-        }
+        const known = error instanceof FapiError ? error : new FapiError(500, "internal_clerk_error");
+        log(`${request.method} ${new URL(request.url ?? "/", "http://clerk.local").pathname} ${known.status}`);
+        if (!response.headersSent) sendJson(response, known.status, fapiErrorBody(known));
       });
   });
   await new Promise<void>((resolve, reject) => {

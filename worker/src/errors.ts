@@ -105,6 +105,11 @@ export class GatewayError extends Error {
   readonly headers: Record<string, string>;
   /** Overrides the code's default status where the upstream's own status is more precise (e.g. 500 vs 502). */
   readonly statusOverride: ErrorShape["status"] | undefined;
+  /**
+   * Fields sent beside `error` for clients that understand them (Clerk's reverification hint `clerk_error`); OpenAI's
+   * clients read `error` only. Never request content.
+   */
+  readonly bodyExtras: Record<string, unknown>;
 
   constructor(
     code: ErrorCode,
@@ -114,6 +119,7 @@ export class GatewayError extends Error {
       headers?: Record<string, string>;
       status?: ErrorShape["status"];
       cause?: unknown;
+      bodyExtras?: Record<string, unknown>;
     } = {},
   ) {
     super(message, { cause: options.cause });
@@ -122,15 +128,17 @@ export class GatewayError extends Error {
     this.param = options.param ?? null;
     this.headers = options.headers ?? {};
     this.statusOverride = options.status;
+    this.bodyExtras = options.bodyExtras ?? {};
   }
 
   get status(): ErrorShape["status"] {
     return this.statusOverride ?? describeErrorCode(this.code).status;
   }
 
-  /** OpenAI's error body. Never contains upstream bodies, keys or request content. */
+  /** OpenAI's error body (plus `bodyExtras`). Never contains upstream bodies, keys or request content. */
   toJSON(): { error: { message: string; type: OpenAIErrorType; param: string | null; code: ErrorCode } } {
     return {
+      ...this.bodyExtras,
       error: { message: this.message, type: describeErrorCode(this.code).type, param: this.param, code: this.code },
     };
   }

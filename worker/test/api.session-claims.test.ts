@@ -58,6 +58,14 @@ describe("recent sign-in for sensitive actions", () => {
     for (const firstFactorAgeMinutes of [30, null]) {
       const token = await sessionToken(user.clerkUserId, { firstFactorAgeMinutes });
       const refused = await dashboardFetch("/api/keys", token, { method: "POST", body: { name: "ci" } });
+      // OpenAI's error, and beside it the hint Clerk's useReverification acts on (@clerk/shared isReverificationHint).
+      expect(await refused.clone().json()).toMatchObject({
+        clerk_error: {
+          type: "forbidden",
+          reason: "reverification-error",
+          metadata: { reverification: { level: "first_factor", afterMinutes: 10 } },
+        },
+      });
       await expectRefused(refused, 403, "reverification_required", /recent sign-in/);
     }
     // Reading keys needs no reverification.

@@ -59,6 +59,7 @@ export function DevAuth({ children }: { children: (auth: AuthAdapter) => ReactNo
         setReason("expired");
         switchSession(null);
       },
+      verifiesInPlace: false,
       reauthenticate: async () => {
         const next = createDevSession({ baseUrl: env.apiUrl });
         if ((await next.getToken()) === null) return false;

@@ -48,14 +48,17 @@ function SignedInApp({ adapter }: { adapter: AuthAdapter }) {
         onExpired: () => {
           if (adapterRef.current.status === "signed-in") adapterRef.current.expire();
         },
-        onReverify: () =>
-          new Promise<boolean>((resolve) => {
+        onReverify: (refusal) => {
+          // Clerk's own verification modal asks the user; the local sign-in needs our confirmation first.
+          if (adapterRef.current.verifiesInPlace) return adapterRef.current.reauthenticate(refusal).catch(() => false);
+          return new Promise<boolean>((resolve) => {
             setReverify(() => (confirmed: boolean) => {
               setReverify(null);
               if (!confirmed) resolve(false);
-              else adapterRef.current.reauthenticate().then(resolve, () => resolve(false));
+              else adapterRef.current.reauthenticate(refusal).then(resolve, () => resolve(false));
             });
-          }),
+          });
+        },
       }),
     [],
   );

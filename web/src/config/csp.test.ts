@@ -42,6 +42,26 @@ describe("Content-Security-Policy", () => {
     expect(policy.get("script-src")).not.toContain("'unsafe-inline'");
   });
 
+  it("allows no other host behind a same-origin Clerk proxy, and the proxy's origin behind an absolute one", () => {
+    const relative = directives(
+      contentSecurityPolicy({ apiUrl: "", clerkPublishableKey: clerkKey, clerkProxyUrl: "/__clerk" }),
+    );
+    expect(relative.get("script-src")).toEqual(["'self'"]);
+    expect(relative.get("connect-src")).toEqual(["'self'"]);
+    expect(relative.get("frame-src")).toEqual(["'self'"]);
+    expect(relative.get("style-src")).toEqual(["'self'", "'unsafe-inline'"]);
+    const absolute = directives(
+      contentSecurityPolicy({
+        apiUrl: "",
+        clerkPublishableKey: clerkKey,
+        clerkProxyUrl: "https://auth.omnizen.ai/__clerk",
+      }),
+    );
+    expect(absolute.get("script-src")).toEqual(["'self'", "https://auth.omnizen.ai"]);
+    expect(absolute.get("connect-src")).toEqual(["'self'", "https://auth.omnizen.ai"]);
+    expect(contentSecurityPolicy({ ...none, clerkProxyUrl: "/__clerk" })).toBe(contentSecurityPolicy(none));
+  });
+
   it("relaxes only the dev server (inline React Refresh preamble, inline styles, its HMR socket)", () => {
     const policy = directives(contentSecurityPolicy({ ...none, dev: true }));
     expect(policy.get("script-src")).toEqual(["'self'", "'unsafe-inline'"]);

@@ -1,13 +1,17 @@
 /**
  * The SPA's Content-Security-Policy and security headers (policy 3.3: nothing from third parties). One source for
  * the static build's `_headers` (Cloudflare Pages) and the Vite dev and preview servers (web/vite.config.ts).
- * Allowed: the SPA itself, the gateway API's origin, and Clerk's Frontend API when a publishable key is configured.
+ * Allowed: the SPA itself, the gateway API's origin, and Clerk's Frontend API when a publishable key is configured:
+ * the key's own FAPI host, or the proxy's origin when `VITE_CLERK_PROXY_URL` is set (a relative proxy such as
+ * `/__clerk` is the SPA's own origin, so nothing is added).
  */
 export interface CspOptions {
   /** VITE_API_URL: "" when the API is same-origin. */
   apiUrl: string;
   /** VITE_CLERK_PUBLISHABLE_KEY: "" without Clerk. */
   clerkPublishableKey: string;
+  /** VITE_CLERK_PROXY_URL: "" when clerk-js talks to the key's Frontend API host directly. */
+  clerkProxyUrl?: string | undefined;
   /**
    * The Vite dev server only: its React Refresh preamble is an inline script, its CSS arrives as inline <style>
    * elements, and hot reload talks over a WebSocket to the dev server itself. Never for a build or preview.
@@ -38,9 +42,24 @@ function originOf(url: string): string | null {
   }
 }
 
+/**
+ * Where clerk-js and the Frontend API are served from: null without a key; "'self'" behind a relative (same-origin)
+ * proxy; the proxy's origin for an absolute one; else the key's Frontend API host.
+ */
+export function clerkOrigin(options: Pick<CspOptions, "clerkPublishableKey" | "clerkProxyUrl">): string | null {
+  if (!options.clerkPublishableKey) return null;
+  const proxy = (options.clerkProxyUrl ?? "").trim();
+  if (proxy.startsWith("/")) return "'self'";
+  if (proxy !== "") return originOf(proxy);
+  return clerkFrontendApiOrigin(options.clerkPublishableKey);
+}
+
 export function contentSecurityPolicy(options: CspOptions): string {
   const api = originOf(options.apiUrl);
-  const clerk = options.clerkPublishableKey ? clerkFrontendApiOrigin(options.clerkPublishableKey) : null;
+  const clerkSource = clerkOrigin(options);
+  const clerkEnabled = clerkSource !== null;
+  // 'self' is already listed wherever Clerk is allowed.
+  const clerk = clerkSource === "'self'" ? null : clerkSource;
   const dev = options.dev;
   // Any port: `npx vite web --port <n>` works too (the dev server listens on loopback only).
   const devSockets = dev ? "ws://127.0.0.1:* ws://localhost:*" : null;
@@ -48,15 +67,15 @@ export function contentSecurityPolicy(options: CspOptions): string {
     sources.filter((source): source is string => Boolean(source)).join(" ");
   const directives: Array<[string, string]> = [
     ["default-src", "'self'"],
-    // clerk-js is loaded from the instance's Frontend API.
+    // clerk-js is loaded from the instance's Frontend API (or its proxy).
     ["script-src", list("'self'", clerk, dev && "'unsafe-inline'")],
     // Clerk's components style themselves with inline <style> elements.
-    ["style-src", list("'self'", (clerk !== null || dev === true) && "'unsafe-inline'")],
-    ["img-src", list("'self'", "data:", clerk !== null && "https://img.clerk.com")],
+    ["style-src", list("'self'", (clerkEnabled || dev === true) && "'unsafe-inline'")],
+    ["img-src", list("'self'", "data:", clerkEnabled && "https://img.clerk.com")],
     ["font-src", "'self'"],
     ["connect-src", list("'self'", api, clerk, devSockets)],
-    ["worker-src", list("'self'", clerk !== null && "blob:")],
-    ["frame-src", clerk ? clerk : "'none'"],
+    ["worker-src", list("'self'", clerkEnabled && "blob:")],
+    ["frame-src", clerkSource ?? "'none'"],
     ["object-src", "'none'"],
     ["base-uri", "'self'"],
     ["form-action", "'self'"],

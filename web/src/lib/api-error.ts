@@ -6,6 +6,8 @@ export interface ApiErrorInit {
   type?: string | null;
   param?: string | null;
   requestId?: string | null;
+  /** The body's fields beside `error` (e.g. Clerk's reverification hint `clerk_error`). */
+  bodyExtras?: Record<string, unknown>;
   cause?: unknown;
 }
 
@@ -21,6 +23,8 @@ export class ApiError extends Error {
   readonly param: string | null;
   /** The response's x-request-id header, to quote in a support request. */
   readonly requestId: string | null;
+  /** The error body's fields beside `error`: the gateway adds Clerk's reverification hint (`clerk_error`) there. */
+  readonly bodyExtras: Record<string, unknown>;
 
   constructor(init: ApiErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -29,6 +33,7 @@ export class ApiError extends Error {
     this.type = init.type ?? null;
     this.param = init.param ?? null;
     this.requestId = init.requestId ?? null;
+    this.bodyExtras = init.bodyExtras ?? {};
   }
 }
 
@@ -45,6 +50,7 @@ export function apiErrorFromResponse(status: number, bodyText: string, requestId
     type: body.type,
     param: body.param,
     requestId,
+    bodyExtras: body.extras,
   });
 }
 
@@ -54,7 +60,13 @@ export function apiErrorFromResponse(status: number, bodyText: string, requestId
  */
 function parseErrorBody(
   bodyText: string,
-): { message: string; type: string | null; param: string | null; code: string | null } | null {
+): {
+  message: string;
+  type: string | null;
+  param: string | null;
+  code: string | null;
+  extras: Record<string, unknown>;
+} | null {
   let value: unknown;
   try {
     value = JSON.parse(bodyText);
@@ -64,11 +76,13 @@ function parseErrorBody(
   if (!isRecord(value) || !isRecord(value.error) || typeof value.error.message !== "string") {
     return null;
   }
+  const { error, ...extras } = value;
   return {
     message: value.error.message,
-    type: stringOrNull(value.error.type),
-    param: stringOrNull(value.error.param),
-    code: stringOrNull(value.error.code),
+    type: stringOrNull(error.type),
+    param: stringOrNull(error.param),
+    code: stringOrNull(error.code),
+    extras,
   };
 }
 

@@ -10,15 +10,18 @@ export function isSessionExpired(error: unknown): boolean {
   return error instanceof ApiError && error.status === 401 && error.code === "unauthorized_session";
 }
 
-export function isReverificationRequired(error: unknown): boolean {
+export function isReverificationRequired(error: unknown): error is ApiError {
   return error instanceof ApiError && error.status === 403 && error.code === "reverification_required";
 }
 
 export interface SessionHandlers {
   /** The session is gone: sign out locally and go to sign-in. */
   onExpired(): void;
-  /** Asks the user to sign in again; resolves true when they did (the call is then retried), false otherwise. */
-  onReverify(): Promise<boolean>;
+  /**
+   * Asks the user to sign in again (or re-verify) for `refusal`; resolves true when they did (the call is then
+   * retried), false otherwise.
+   */
+  onReverify(refusal: ApiError): Promise<boolean>;
 }
 
 /** Wraps every method of `client` with the handling above. */
@@ -30,7 +33,7 @@ export function withSessionHandling(client: ApiClient, handlers: SessionHandlers
         return await method(...args);
       } catch (error) {
         if (isSessionExpired(error)) handlers.onExpired();
-        else if (isReverificationRequired(error) && (await handlers.onReverify())) return method(...args);
+        else if (isReverificationRequired(error) && (await handlers.onReverify(error))) return method(...args);
         throw error;
       }
     };

@@ -5,6 +5,8 @@
  * and `isDevSignInEnabled` is false for `OMNIZEN_ENV=production` whatever the bindings.
  *
  * The token's `azp` is the request's `Origin` when it is one of `CLERK_AUTHORIZED_PARTIES`, else the first of them.
+ * Its `iss` is `CLERK_ISSUER` when that is set (a local Clerk instance, such as the browser tests' fake Frontend API,
+ * and the local sign-in then share one gateway), else the local issuer.
  *
  * DNS rebinding: a web page on `evil.example` whose name is made to resolve to 127.0.0.1 could call this route from
  * the developer's browser as a same-origin request. So the request must be addressed to a loopback name
@@ -64,7 +66,11 @@ devSignInRoutes.post("/sign-in", async (context) => {
       "Local sign-in needs DEV_SIGNING_KEY and CLERK_AUTHORIZED_PARTIES.",
     );
   }
-  const session = await signSessionToken(signingKey, { clerkUserId: LOCAL_DEV_CLERK_USER_ID, authorizedParty });
+  const session = await signSessionToken(signingKey, {
+    clerkUserId: LOCAL_DEV_CLERK_USER_ID,
+    authorizedParty,
+    ...(config.CLERK_ISSUER !== undefined && { issuer: config.CLERK_ISSUER }),
+  });
   context.header("cache-control", "no-store");
   return context.json({
     token: session.token,

@@ -110,9 +110,23 @@ export async function verifySessionToken(
 }
 
 /**
+ * Clerk's reverification hint (`@clerk/shared` `reverificationError`, what its `useReverification` recognises with
+ * `isReverificationHint`): a first factor verified within `RECENT_SIGN_IN_MINUTES`.
+ * https://clerk.com/docs/guides/secure/reverification
+ */
+export const REVERIFICATION_HINT = {
+  clerk_error: {
+    type: "forbidden",
+    reason: "reverification-error",
+    metadata: { reverification: { level: "first_factor", afterMinutes: RECENT_SIGN_IN_MINUTES } },
+  },
+} as const;
+
+/**
  * Throws 403 `reverification_required` unless the session's first factor was verified within
- * `RECENT_SIGN_IN_MINUTES` (counted from the token's `iat`, when Clerk stamped `fva`). The SPA answers it by asking
- * the user to sign in again (Clerk's reverification), then retries.
+ * `RECENT_SIGN_IN_MINUTES` (counted from the token's `iat`, when Clerk stamped `fva`). The body is OpenAI's error with
+ * Clerk's reverification hint beside it (`REVERIFICATION_HINT`): the SPA in Clerk mode re-verifies in place with
+ * Clerk's modal, then retries; locally it signs in again.
  */
 export function requireRecentSignIn(claims: SessionClaims, now: Date = new Date()): void {
   const age = claims.firstFactorAgeMinutes;
@@ -121,6 +135,7 @@ export function requireRecentSignIn(claims: SessionClaims, now: Date = new Date(
     throw new GatewayError(
       "reverification_required",
       `This action needs a recent sign-in: verify your password or sign-in factor again (within ${RECENT_SIGN_IN_MINUTES} minutes), then retry.`,
+      { bodyExtras: REVERIFICATION_HINT },
     );
   }
 }
