@@ -58,9 +58,7 @@ export function apiErrorFromResponse(status: number, bodyText: string, requestId
  * The error of a failing answer, read defensively: omnizen sends `ErrorBody` (api-types.ts), but a proxy in between
  * may answer anything.
  */
-function parseErrorBody(
-  bodyText: string,
-): {
+function parseErrorBody(bodyText: string): {
   message: string;
   type: string | null;
   param: string | null;
