@@ -24,6 +24,8 @@ declare module "vitest" {
       upstash: { url: string; token: string };
       /** The fake Clerk (Backend and Frontend API); `POST /_browser/reset` starts it over (clerk-front.ts). */
       clerkFakeUrl: string;
+      /** The payment providers' hosted pages (simulators) the SPA sends the browser to for a checkout. */
+      paymentPageUrls: { eps: string };
       /** Where screenshots go (.artifacts/browser, git-ignored). */
       artifactsDir: string;
     };

@@ -319,6 +319,60 @@ describe("billing", () => {
     }
   });
 
+  it("buys a pack in BDT through EPS: its payment page, back to Billing, verified, credited once", async () => {
+    const userId = await resetAccount(target);
+    const dashboard = await openDashboard(browser, target, { viewport: "desktop", language: "en" });
+    const page = dashboard.page;
+    try {
+      await page.goto(`${target.spaUrl}/`);
+      await signIn(page);
+      await openBilling(dashboard);
+      expect(await testId(page, "billing-balance").textContent()).toBe("$10.00");
+
+      const pack = page.locator('[data-testid="pack-card"][data-pack-id="pack-5"]');
+      await pack.getByTestId("pack-buy-eps").click();
+      // EPS's page (the simulator): the order's amount in BDT, then bKash's "pay".
+      await page.waitForURL((url) => url.origin === new URL(target.paymentPageUrls.eps).origin, { timeout: 15_000 });
+      expect(await testId(page, "eps-amount").textContent()).toBe("600.00 BDT");
+      await testId(page, "eps-bkash-pay").click();
+
+      // Back on Billing: the return URL proves nothing; the page asks the gateway, which asks EPS.
+      await page.waitForURL((url) => url.origin === target.spaUrl && url.pathname === "/billing", { timeout: 15_000 });
+      await signIn(page);
+      const outcome = testId(page, "payment-return");
+      await expect.poll(() => outcome.getAttribute("data-status"), { timeout: 20_000 }).toBe("succeeded");
+      expect(await outcome.textContent()).toBe("Payment received: $5.00 was added to your balance.");
+      await expect.poll(() => testId(page, "billing-balance").textContent(), { timeout: 10_000 }).toBe("$15.00");
+
+      const paymentId = new URL(page.url()).searchParams.get("payment") ?? "";
+      expect(await paymentRows(page)).toEqual([paymentId]);
+      const [payment] = await query<{ status: string; provider_reference: string | null; merchant_reference: string }>(
+        "SELECT status, provider_reference, merchant_reference FROM payments WHERE id = $1",
+        [paymentId],
+      );
+      expect(payment?.status).toBe("succeeded");
+      // Granted once, whatever told the gateway first (the return page's check, EPS's IPN, a reload).
+      await page.reload();
+      await signIn(page);
+      await expect.poll(() => testId(page, "payment-return").getAttribute("data-status")).toBe("succeeded");
+      const ledger = await query<{ amount_micro_usd: string }>(
+        "SELECT amount_micro_usd FROM credit_ledger WHERE payment_id = $1",
+        [paymentId],
+      );
+      expect(ledger.map((row) => Number(row.amount_micro_usd))).toEqual([5_000_000]);
+      const receipt = await downloadReceipt(page, paymentId);
+      for (const expected of [payment?.merchant_reference ?? "-", payment?.provider_reference ?? "-", "৳600.00 BDT"])
+        expect(receipt.text).toContain(expected);
+
+      // Only the SPA, the gateway and EPS's own page were contacted.
+      const epsOrigin = new URL(target.paymentPageUrls.eps).origin;
+      expect(dashboard.unexpectedOrigins().filter((origin) => origin !== epsOrigin)).toEqual([]);
+      expect(dashboard.cspViolations).toEqual([]);
+    } finally {
+      await dashboard.close();
+    }
+  });
+
   it("phone, Bangla: the low-balance warning leads to Billing, which shows no English", async () => {
     const userId = await resetAccount(target);
     const payments = await seedPayments(userId, 400_000);

@@ -31,6 +31,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     databaseUrl: stack.databaseUrl,
     upstash: stack.upstash,
     clerkFakeUrl: stack.clerkFakeUrl,
+    paymentPageUrls: stack.paymentPageUrls,
     artifactsDir,
   });
   return () => stack.close();

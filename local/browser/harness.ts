@@ -102,6 +102,8 @@ export interface BrowserStack {
   /** The Upstash stand-in in front of the tests' Redis database. */
   upstash: { url: string; token: string };
   clerkFakeUrl: string;
+  /** The payment providers' hosted pages the browser is sent to (the EPS simulator's; Stripe's when it runs). */
+  paymentPageUrls: { eps: string };
   close(): Promise<void>;
 }
 
@@ -175,6 +177,8 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
       promptCacheSecret: randomBytes(32).toString("hex"),
       redisUrl: infrastructure.redisUrl,
       useRealProviderKeys: false,
+      // The EPS simulator tells the gateway about payments as EPS does (IPN), besides the return page's check.
+      epsIpnUrl: `${gatewayUrl}/webhooks/eps`,
       log: options.log,
     });
     sentry = await startSentryFake();
@@ -257,6 +261,7 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
       databaseUrl: stack.databaseUrl,
       upstash: { url: stack.upstashUrl, token: upstashToken },
       clerkFakeUrl: clerk.url,
+      paymentPageUrls: { eps: stack.epsSimulatorUrl },
       close,
     };
   } catch (error) {

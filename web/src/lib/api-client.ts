@@ -7,6 +7,7 @@ import type {
   BillingStatus,
   CheckoutRequest,
   CheckoutResponse,
+  EpsVerifyResponse,
   Payment,
   PaymentList,
   PortalResponse,
@@ -93,6 +94,8 @@ export interface ApiClient {
     input: CheckoutRequest,
     options?: RequestOptions,
   ): Promise<CheckoutResponse>;
+  /** Asks the gateway to check an EPS payment with EPS now (`POST /api/billing/eps/verify`); never grants by itself. */
+  verifyEpsPayment(merchantReference: string, options?: RequestOptions): Promise<EpsVerifyResponse>;
   /** Stripe's Customer Portal for cards and plan changes (`POST /api/billing/stripe/portal`). */
   openBillingPortal(options?: RequestOptions): Promise<PortalResponse>;
   /** `POST /api/billing/subscription/cancel` (at the period's end) or `/resume`. */
@@ -296,6 +299,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         method: "POST",
         path: `/api/billing/${provider}/checkout`,
         body: input,
+        signal: requestOptions?.signal,
+      }),
+    verifyEpsPayment: (merchantReference, requestOptions) =>
+      request({
+        method: "POST",
+        path: "/api/billing/eps/verify",
+        body: { merchantReference },
         signal: requestOptions?.signal,
       }),
     openBillingPortal: (requestOptions) =>

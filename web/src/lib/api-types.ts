@@ -50,6 +50,7 @@ export type {
   /** POST /api/billing/{stripe,eps}/checkout. */
   CheckoutRequest,
   CheckoutResponse,
+  EpsVerifyResponse,
   PortalResponse,
 } from "../../../worker/src/contracts/billing-api";
 

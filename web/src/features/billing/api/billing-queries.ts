@@ -50,12 +50,22 @@ export function useRefreshBilling() {
     ]);
 }
 
-/** One payment, asked about every `PAYMENT_POLL_MS` while pending, until `PAYMENT_POLL_LIMIT_MS` after `since`. */
+/**
+ * One payment, asked about every `PAYMENT_POLL_MS` while pending, until `PAYMENT_POLL_LIMIT_MS` after `since`. EPS
+ * tells the gateway nothing the browser can be trusted with (its return URL is unsigned) and its IPN may come late,
+ * so while an EPS payment is pending each poll first asks the gateway to check it with EPS itself.
+ */
 export function usePolledPayment(id: string, since: number) {
   const api = useApi();
   return useQuery({
     queryKey: billingQueryKeys.payment(id),
-    queryFn: ({ signal }) => api.getPayment(id, { signal }),
+    queryFn: async ({ signal }) => {
+      const payment = await api.getPayment(id, { signal });
+      if (payment.provider !== "eps" || payment.status !== "pending") return payment;
+      // A check that fails (EPS unreachable, the gateway's rate limit) leaves the payment as it was: asked again later.
+      const checked = await api.verifyEpsPayment(payment.merchantReference, { signal }).catch(() => null);
+      return checked === null || checked.status === "pending" ? payment : api.getPayment(id, { signal });
+    },
     refetchInterval: (query) => {
       const payment: Payment | undefined = query.state.data;
       if (query.state.status === "error") return false;
