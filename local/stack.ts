@@ -1,14 +1,17 @@
 /**
  * Starts the services the worker needs on one machine, shared by `npm run dev` and the test setup: Postgres (chosen
- * by local/postgres), migrations, the Neon wsproxy bridge, the Upstash REST stand-in and the provider simulator.
+ * by local/postgres), migrations, the Neon wsproxy bridge, the Upstash REST stand-in, the provider simulator and the
+ * Stripe simulator.
  * Returns the worker's bindings pointing at them.
  */
+import { randomBytes } from "node:crypto";
 import { migrateDatabase } from "../db/migrate-node.ts";
 import { generateSessionKeyPair } from "./clerk-fake/session-keys.ts";
 import { startNeonBridge } from "./neon-bridge/server.ts";
 import { resolvePostgres } from "./postgres/resolve.ts";
 import { providerBindings, type ProviderBinding } from "./provider-routes.ts";
 import { startProviderSimulator } from "./provider-sim/server.ts";
+import { startStripeSim } from "./stripe-sim/server.ts";
 import { startUpstashServer } from "./upstash/server.ts";
 
 export interface StackOptions {
@@ -19,7 +22,9 @@ export interface StackOptions {
   redisUrl?: string;
   /** The prompt cache's HMAC secret (random per run locally). */
   promptCacheSecret: string;
-  ports?: { bridge?: number; upstash?: number; simulator?: number };
+  ports?: { bridge?: number; upstash?: number; simulator?: number; stripe?: number };
+  /** Where the Stripe simulator POSTs webhooks (the gateway's /webhooks/stripe); unset: its outbox (tests). */
+  stripeWebhookUrl?: string;
   useRealProviderKeys: boolean;
   env?: NodeJS.ProcessEnv;
   log: (line: string) => void;
@@ -31,6 +36,8 @@ export interface Stack {
   upstashUrl: string;
   upstashBackend: string;
   simulatorUrl: string;
+  /** The Stripe simulator (local/stripe-sim): API, hosted pages and `/_sim` controls. */
+  stripeSimUrl: string;
   providers: ProviderBinding[];
   /** What the worker needs, as plain string bindings. */
   workerBindings: Record<string, string>;
@@ -65,6 +72,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     closers.push(upstash.close);
     const simulator = await startProviderSimulator({ port: options.ports?.simulator ?? 0, log: options.log });
     closers.push(simulator.close);
+    // Stripe's stand-in, with a fresh key and signing secret per run (the worker gets both).
+    const stripeSecretKey = `sk_test_${randomBytes(12).toString("hex")}`;
+    const stripeWebhookSecret = `whsec_${randomBytes(24).toString("base64url")}`;
+    const stripe = await startStripeSim({
+      secretKey: stripeSecretKey,
+      webhookSecret: stripeWebhookSecret,
+      webhookUrl: options.stripeWebhookUrl ?? null,
+      port: options.ports?.stripe ?? 0,
+      log: (line) => options.log(`stripe-sim: ${line}`),
+    });
+    closers.push(stripe.close);
 
     const providers = providerBindings({ simulatorUrl: simulator.url, env, useRealKeys: options.useRealProviderKeys });
     // Local sign-in without Clerk: a fresh key pair per run stands in for the Clerk instance's signing key.
@@ -75,6 +93,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       upstashUrl: upstash.url,
       upstashBackend: upstash.backend,
       simulatorUrl: simulator.url,
+      stripeSimUrl: stripe.url,
       providers: providers.summary,
       workerBindings: {
         DATABASE_URL: postgres.url,
@@ -84,6 +103,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         PROMPT_CACHE_SECRET: options.promptCacheSecret,
         CLERK_JWT_KEY: sessionKeys.publicKeyPem,
         DEV_SIGNING_KEY: sessionKeys.privateKeyPem,
+        STRIPE_SECRET_KEY: stripeSecretKey,
+        STRIPE_WEBHOOK_SECRET: stripeWebhookSecret,
+        STRIPE_API_BASE: stripe.url,
         ...providers.bindings,
       },
       close,
