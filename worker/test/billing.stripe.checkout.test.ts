@@ -7,6 +7,7 @@
 import { count, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { stripeEvents } from "../../db/schema.ts";
+import { dashboardFetch } from "./support/dashboard.ts";
 import { bearer, chatBody, gatewayFetch, withDatabase } from "./support/gateway.ts";
 import { binding } from "./support/stand-ins.ts";
 import {
@@ -18,6 +19,7 @@ import {
   relayTripleReordered,
   seedBillingAccount,
   signAs,
+  simControl,
   startCheckout,
   submitCheckout,
   takeDeliveries,
@@ -148,7 +150,6 @@ describe("Stripe pack checkout", () => {
 
   it("answers a bad product with a 400 in the API's error shape", async () => {
     const account = await seedBillingAccount();
-    const { dashboardFetch } = await import("./support/dashboard.ts");
     for (const body of [
       { kind: "pack", productId: "pack-7" },
       { kind: "plan", productId: "free" },
@@ -163,6 +164,5 @@ describe("Stripe pack checkout", () => {
 });
 
 async function simControlAsync(sessionId: string, outcome: "succeed" | "fail"): Promise<void> {
-  const { simControl } = await import("./support/stripe.ts");
   await simControl(`/checkout/sessions/${sessionId}/async`, { outcome });
 }

@@ -35,9 +35,9 @@ const JOBS = {
   "usage-drained": ({ redis, db }: JobContext) => drainUsage(redis, db),
   "usage-posted": ({ db }: JobContext) => postUsage(db),
   retention: ({ config, db, redis, now }: JobContext) => runRetention(createPrivacyDeps(config, db, redis), now),
-  "auto-topup": ({ config, db }: JobContext) => {
+  "auto-topup": ({ config, db, now }: JobContext) => {
     const stripe = createStripeClient(config);
-    return stripe ? runAutoTopups({ db, stripe }) : Promise.resolve(0);
+    return stripe ? runAutoTopups({ db, stripe }, now) : Promise.resolve(0);
   },
   "stripe-past-due": ({ config, db, redis, now, background }: JobContext) => {
     const stripe = createStripeClient(config);

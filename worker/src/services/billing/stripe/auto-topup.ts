@@ -6,12 +6,13 @@
  * - Once per crossing: the attempt is our `payments` row with the merchant reference `omz_at_<account>_<n>`, where
  *   `n` counts the account's finished auto top-ups; it is inserted only while none is pending, and the reference is
  *   unique, so concurrent calls insert one row; the reference is also Stripe's idempotency key, so a retried call
- *   makes one PaymentIntent.
+ *   makes one PaymentIntent. After an attempt, the next waits `ATTEMPT_SPACING_MS`: a call that read the balance
+ *   before the credit landed, or just after a decline, does not start a second one for the same crossing.
  * - The credit comes with `payment_intent.succeeded` (payment-events.ts), which also resets the declines.
  * - A decline (`card_declined`, or no saved card) fails the row and counts one decline; `AUTO_TOPUP.maxDeclines` in a
  *   row turn auto top-up off.
  */
-import { and, asc, count, eq, isNotNull, lt, ne, sql } from "drizzle-orm";
+import { and, asc, count, eq, gt, isNotNull, lt, ne, sql } from "drizzle-orm";
 import Stripe from "stripe";
 import type { Database } from "../../../../../db/client.ts";
 import { payments, users } from "../../../../../db/schema.ts";
@@ -20,10 +21,13 @@ import { countAutoTopupDecline, failPayment } from "./payment-records.ts";
 
 export type AutoTopupOutcome = "not-needed" | "pending" | "requested" | "declined";
 
+/** The least time between two auto top-ups of an account (the next after a decline is retried then too). */
+export const ATTEMPT_SPACING_MS = 10 * 60 * 1000;
+
 /** Accounts looked at per run (the rest wait for the next minute). */
 const ACCOUNTS_PER_RUN = 50;
 
-export async function runAutoTopups(deps: { db: Database; stripe: Stripe }): Promise<number> {
+export async function runAutoTopups(deps: { db: Database; stripe: Stripe }, now = new Date()): Promise<number> {
   const due = await deps.db
     .select({ id: users.id })
     .from(users)
@@ -38,11 +42,15 @@ export async function runAutoTopups(deps: { db: Database; stripe: Stripe }): Pro
     .orderBy(asc(users.updatedAt))
     .limit(ACCOUNTS_PER_RUN);
   let requested = 0;
-  for (const user of due) if ((await topUpAccount(deps, user.id)) === "requested") requested += 1;
+  for (const user of due) if ((await topUpAccount(deps, user.id, now)) === "requested") requested += 1;
   return requested;
 }
 
-export async function topUpAccount(deps: { db: Database; stripe: Stripe }, userId: string): Promise<AutoTopupOutcome> {
+export async function topUpAccount(
+  deps: { db: Database; stripe: Stripe },
+  userId: string,
+  now = new Date(),
+): Promise<AutoTopupOutcome> {
   const [user] = await deps.db.select().from(users).where(eq(users.id, userId));
   const pack = findCreditPack(user?.autoTopupPackId ?? "");
   const below =
@@ -50,7 +58,12 @@ export async function topUpAccount(deps: { db: Database; stripe: Stripe }, userI
   if (!user?.autoTopupEnabled || !user.stripeCustomerId || !pack || !below) return "not-needed";
   if (user.autoTopupDeclines >= AUTO_TOPUP.maxDeclines) return "not-needed";
 
-  const payment = await claimAttempt(deps.db, userId, pack.id, pack.priceUsdCents, pack.creditMicroUsd);
+  const payment = await claimAttempt(
+    deps.db,
+    userId,
+    { id: pack.id, cents: pack.priceUsdCents, credit: pack.creditMicroUsd },
+    now,
+  );
   if (!payment) return "pending";
   const [method] = (await deps.stripe.customers.listPaymentMethods(user.stripeCustomerId, { limit: 1 })).data;
   if (!method) return decline(deps.db, userId, payment.id, null);
@@ -91,15 +104,26 @@ export async function topUpAccount(deps: { db: Database; stripe: Stripe }, userI
 async function claimAttempt(
   db: Database,
   userId: string,
-  productId: string,
-  amountCents: number,
-  creditMicroUsd: number,
+  pack: { id: string; cents: number; credit: number },
+  now: Date,
 ): Promise<{ id: string; merchantReference: string } | null> {
   const [pending] = await db
     .select({ id: payments.id, merchantReference: payments.merchantReference, intent: payments.providerReference })
     .from(payments)
     .where(and(eq(payments.userId, userId), eq(payments.purpose, "auto_topup"), eq(payments.status, "pending")));
   if (pending) return pending.intent ? null : pending;
+  const [recent] = await db
+    .select({ id: payments.id })
+    .from(payments)
+    .where(
+      and(
+        eq(payments.userId, userId),
+        eq(payments.purpose, "auto_topup"),
+        gt(payments.createdAt, new Date(now.getTime() - ATTEMPT_SPACING_MS)),
+      ),
+    )
+    .limit(1);
+  if (recent) return null;
   const [finished] = await db
     .select({ attempts: count() })
     .from(payments)
@@ -111,11 +135,12 @@ async function claimAttempt(
       userId,
       provider: "stripe",
       purpose: "auto_topup",
-      productId,
+      productId: pack.id,
       merchantReference,
-      amountMinor: amountCents,
+      amountMinor: pack.cents,
       currency: "usd",
-      creditMicroUsd,
+      creditMicroUsd: pack.credit,
+      createdAt: now,
     })
     .onConflictDoNothing({ target: payments.merchantReference })
     .returning({ id: payments.id, merchantReference: payments.merchantReference });
