@@ -2,7 +2,7 @@
  * The Stripe part of the billing API (contracts/billing-api.ts), mounted under `/api/billing`:
  * - `POST /stripe/checkout` `{ kind, productId }` → `{ url, paymentId, merchantReference }`: a Checkout Session for a
  *   pack or a plan (services/billing/stripe/checkout.ts); the SPA sends the browser to `url`.
- * - `POST /stripe/portal` → `{ url }`: Stripe's Customer Portal (cards, invoices, plan changes, prorated by Stripe).
+ * - `POST /stripe/portal` → `{ url }`: Stripe's Customer Portal (cards, invoices, cancellation).
  * - `POST /subscription/cancel` and `/resume` → `{ subscription }`: cancel at period end, or undo it.
  * Stripe not configured: 503 `service_not_configured`. The browser comes back to the SPA origin that called (one of
  * CLERK_AUTHORIZED_PARTIES).

@@ -121,6 +121,6 @@ async function refuseSecondSubscription(db: Database, userId: string): Promise<v
   if (live)
     throw new GatewayError(
       "conflict",
-      "The account already has a Stripe subscription: change the plan in the customer portal, or cancel it first.",
+      "The account already has a live Stripe subscription: cancel it (it ends with its period) before another plan.",
     );
 }
