@@ -2,6 +2,8 @@
  * The simulator through the official `stripe` SDK (Node build, fetch client): requests, idempotency, errors and
  * webhook signatures as the SDK expects them.
  */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStripeSim, type StripeSim } from "./server.ts";
@@ -174,5 +176,47 @@ describe("stripe simulator", () => {
     expect(after.items.data[0]?.current_period_end).toBeGreaterThan(before.items.data[0]?.current_period_end ?? 0);
     const types = (await take(customer.id)).map((delivery) => delivery.type);
     expect(types).toEqual(expect.arrayContaining(["invoice.paid", "customer.subscription.updated"]));
+  });
+
+  it("POSTs signed webhooks to the configured endpoint (npm run dev's gateway)", async () => {
+    const received: Array<{ body: string; signature: string }> = [];
+    const receiver = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on("data", (chunk: Buffer) => chunks.push(chunk));
+      request.on("end", () => {
+        received.push({
+          body: Buffer.concat(chunks).toString("utf8"),
+          signature: String(request.headers["stripe-signature"]),
+        });
+        response.end("{}");
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/webhooks/stripe`;
+    try {
+      await control("/webhook-endpoint", { url: endpoint });
+      const customer = await stripe.customers.create({});
+      const session = await packSession(customer.id, "key-push");
+      await control(`/checkout/sessions/${session.id}/submit`, { outcome: "pay" });
+      for (let wait = 0; wait < 50 && received.length < 3; wait += 1) await new Promise((r) => setTimeout(r, 20));
+      expect(received).toHaveLength(3);
+      const crypto = Stripe.createSubtleCryptoProvider();
+      const types = [];
+      for (const delivery of received) {
+        const event = await stripe.webhooks.constructEventAsync(
+          delivery.body,
+          delivery.signature,
+          WEBHOOK_SECRET,
+          undefined,
+          crypto,
+        );
+        types.push(event.type);
+      }
+      expect(types).toContain("checkout.session.completed");
+      expect(await take(customer.id)).toEqual([]);
+    } finally {
+      await control("/webhook-endpoint", { url: null });
+      await new Promise((resolve) => receiver.close(resolve));
+    }
   });
 });

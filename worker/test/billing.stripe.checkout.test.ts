@@ -148,6 +148,25 @@ describe("Stripe pack checkout", () => {
     expect(await balanceOf(account.userId)).toBe(5_000_000);
   });
 
+  it("answers signed but malformed or foreign events without a 5xx, and records none of them", async () => {
+    const secret = binding("STRIPE_WEBHOOK_SECRET");
+    const now = Math.floor(Date.now() / 1000);
+    const event = (type: string, object: unknown) =>
+      JSON.stringify({ id: `evt_test_${crypto.randomUUID().slice(0, 8)}`, object: "event", type, data: { object } });
+    const cases: Array<[string, number, string]> = [
+      ["not json", 400, "invalid_request"],
+      [JSON.stringify({ id: "evt_x", type: "invoice.paid" }), 400, "invalid_request"],
+      [event("invoice.paid", { id: "in_missing", object: "invoice" }), 200, "ignored"],
+      [event("customer.created", { id: "cus_whatever", object: "customer" }), 200, "ignored"],
+    ];
+    for (const [payload, status, expected] of cases) {
+      const response = await postWebhook(payload, await signAs(payload, secret, now));
+      expect(response.status, payload).toBe(status);
+      const body = (await response.json()) as { outcome?: string; error?: { code: string } };
+      expect(body.outcome ?? body.error?.code).toBe(expected);
+    }
+  });
+
   it("answers a bad product with a 400 in the API's error shape", async () => {
     const account = await seedBillingAccount();
     for (const body of [

@@ -32,12 +32,15 @@ stripeWebhookRoutes.post("/", async (context) => {
   let event: Stripe.Event;
   try {
     event = await stripe.webhooks.constructEventAsync(body, signature, secret, undefined, cryptoProvider);
-  } catch {
-    throw new GatewayError(
-      "invalid_webhook_signature",
-      "The Stripe-Signature header is missing, stale or does not match the body.",
-    );
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripeSignatureVerificationError)
+      throw new GatewayError(
+        "invalid_webhook_signature",
+        "The Stripe-Signature header is missing, stale or does not match the body.",
+      );
+    throw new GatewayError("invalid_request", "The webhook body is not JSON.");
   }
+  if (!isEventEnvelope(event)) throw new GatewayError("invalid_request", "The webhook body is not a Stripe event.");
   const services = context.get("services");
   const outcome = await applyStripeEvent(
     {
@@ -52,3 +55,10 @@ stripeWebhookRoutes.post("/", async (context) => {
   console.log(JSON.stringify({ event: "stripe-webhook", id: event.id, type: event.type, outcome }));
   return context.json({ received: true, outcome });
 });
+
+/** What every handler relies on: an event id, a type, and the object with its id. */
+function isEventEnvelope(event: unknown): event is Stripe.Event {
+  if (typeof event !== "object" || event === null) return false;
+  const { id, type, data } = event as { id?: unknown; type?: unknown; data?: { object?: { id?: unknown } } };
+  return typeof id === "string" && typeof type === "string" && typeof data?.object?.id === "string";
+}

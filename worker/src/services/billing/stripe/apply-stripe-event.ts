@@ -5,7 +5,8 @@
  *    subscription and plan changes; a duplicate id ends it with nothing done;
  * 3. after commit, each new ledger entry reaches the hot path's credit counter (ledger.ts, once per reference).
  * Every effect is also keyed on its object (`payment:`, `invoice:`, `refund:`, `dispute:`), because one change at
- * Stripe can produce several events. Types not in the table are acknowledged and ignored (not recorded).
+ * Stripe can produce several events. Types not in the table, and events about an object Stripe does not have, are
+ * acknowledged and ignored (not recorded).
  */
 import type Stripe from "stripe";
 import type { Database } from "../../../../../db/client.ts";
@@ -58,7 +59,15 @@ export async function applyStripeEvent(deps: ApplyStripeEventDeps, event: Stripe
     context: EventContext,
     event: Stripe.Event,
   ) => Promise<TransactionWork>;
-  const work = await handler(deps, event);
+  let work: TransactionWork;
+  try {
+    work = await handler(deps, event);
+  } catch (error) {
+    // Signed by Stripe but about an object Stripe no longer has (or never had in this mode): nothing to apply, and a
+    // retry would not change that.
+    if ((error as { code?: string }).code === "resource_missing") return "ignored";
+    throw error;
+  }
   const entries = await deps.db.transaction(async (transaction): Promise<LedgerEntryInput[] | null> => {
     const inserted = await transaction
       .insert(stripeEvents)
