@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 import { stripeEvents } from "../../db/schema.ts";
 import { dashboardFetch } from "./support/dashboard.ts";
 import { bearer, chatBody, gatewayFetch, withDatabase } from "./support/gateway.ts";
-import { binding } from "./support/stand-ins.ts";
+import { creditCounterKey } from "../src/services/billing/ledger.ts";
+import { binding, testRedis } from "./support/stand-ins.ts";
 import {
   balanceOf,
   ledgerOf,
@@ -78,6 +79,8 @@ describe("Stripe pack checkout", () => {
     expect(await paymentRow(checkout.paymentId)).toMatchObject({ status: "succeeded" });
     expect((await paymentRow(checkout.paymentId))?.providerPaymentReference).toMatch(/^pi_/);
 
+    // The hot path's counter (loaded from Postgres by the refused request) moved with the grant, once.
+    expect(Number(await testRedis().get(creditCounterKey(account.userId)))).toBe(10_000_000);
     const admitted = await chat(account.apiKey);
     expect(admitted.status).toBe(200);
     await admitted.arrayBuffer();
