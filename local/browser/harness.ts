@@ -144,6 +144,8 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
       promptCacheSecret: randomBytes(32).toString("hex"),
       redisUrl: infrastructure.redisUrl,
       useRealProviderKeys: false,
+      // The Stripe simulator delivers its signed webhooks to this gateway, as under npm run dev.
+      stripeWebhookUrl: `${gatewayUrl}/webhooks/stripe`,
       log: options.log,
     });
     sentry = await startSentryFake();
