@@ -9,6 +9,8 @@ declare module "vitest" {
     simulatorUrl: string;
     /** The EPS simulator (local/eps-sim): its `/_sim/` controls drive payments in worker/test/billing.eps.*. */
     epsSimulatorUrl: string;
+    /** The Stripe simulator (local/stripe-sim): webhooks wait in its outbox (`POST /_sim/outbox/take`). */
+    stripeSimUrl: string;
     /** The fake Sentry (local/sentry-fake): `GET /_envelopes` lists what the worker reported. */
     sentryFakeUrl: string;
     /** worker/test/fuzz.public-endpoints.test.ts: total cases (0: the short default) and seed (0: random). */

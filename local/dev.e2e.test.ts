@@ -10,7 +10,15 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { scrubbedEnvironment } from "./test-environment.ts";
 
-const PORTS = { gateway: 18787, spa: 15173, bridge: 15488, upstash: 18079, simulator: 18790, eps: 18791 };
+const PORTS = {
+  gateway: 18787,
+  spa: 15173,
+  bridge: 15488,
+  upstash: 18079,
+  simulator: 18790,
+  eps: 18791,
+  stripe: 22111,
+};
 const API_KEY = `sk-omni-${"E2e4".repeat(10)}`;
 const running: ChildProcess[] = [];
 
@@ -28,6 +36,7 @@ function startDev(): { child: ChildProcess; output: () => string; ready: Promise
       UPSTASH_PORT: String(PORTS.upstash),
       PROVIDER_SIM_PORT: String(PORTS.simulator),
       EPS_SIM_PORT: String(PORTS.eps),
+      STRIPE_SIM_PORT: String(PORTS.stripe),
       OMNIZEN_DEV_API_KEY: API_KEY,
       OMNIZEN_DEV_DATABASE: "omnizen_dev_e2e",
     },

@@ -113,8 +113,10 @@ async function main(): Promise<void> {
         upstash: Number(env.UPSTASH_PORT ?? 8079),
         simulator: Number(env.PROVIDER_SIM_PORT ?? 8790),
         eps: Number(env.EPS_SIM_PORT ?? 8791),
+        stripe: Number(env.STRIPE_SIM_PORT ?? 12111),
       },
       epsIpnUrl: `http://127.0.0.1:${GATEWAY_PORT}/webhooks/eps`,
+      stripeWebhookUrl: `http://127.0.0.1:${GATEWAY_PORT}/webhooks/stripe`,
       database: env.OMNIZEN_DEV_DATABASE ?? "omnizen",
       useRealProviderKeys: true,
       env,
@@ -132,6 +134,8 @@ async function main(): Promise<void> {
       DEV_GATEWAY_PORT: String(GATEWAY_PORT),
     };
     for (const name of PASSTHROUGH_VARIABLES) if (env[name]) bindings[name] = env[name] ?? "";
+    // A real Stripe test key in .dev.vars replaces the simulator (its webhooks come through `stripe listen`).
+    if (env.STRIPE_SECRET_KEY) delete bindings.STRIPE_API_BASE;
     // A real Clerk development instance (CLERK_JWT_KEY in .dev.vars) replaces the local key pair and dev sign-in.
     if (env.CLERK_JWT_KEY) {
       delete bindings.DEV_SIGNING_KEY;
@@ -208,6 +212,7 @@ async function main(): Promise<void> {
         `  gateway             http://127.0.0.1:${GATEWAY_PORT}/v1   (OpenAI-compatible; GET /v1/models)`,
         `  dashboard (SPA)     http://127.0.0.1:${SPA_PORT}`,
         `  provider simulator  ${stack.simulatorUrl}   (answers for: ${simulated.join(", ") || "none"})`,
+        `  stripe simulator    ${env.STRIPE_SECRET_KEY ? "off (STRIPE_SECRET_KEY set: real Stripe)" : stack.stripeSimUrl}`,
         ...(real.length ? [`  real providers      ${real.join(", ")}`] : []),
         `  EPS                 ${env.EPS_BASE_URL ? "your EPS sandbox (.dev.vars)" : `simulator ${stack.epsSimulatorUrl}`}`,
         `  postgres            ${stack.postgresKind}: ${stack.databaseUrl.replace(/:[^:@/]+@/, ":***@")}`,

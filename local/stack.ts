@@ -1,8 +1,10 @@
 /**
  * Starts the services the worker needs on one machine, shared by `npm run dev` and the test setup: Postgres (chosen
- * by local/postgres), migrations, the Neon wsproxy bridge, the Upstash REST stand-in and the provider simulator.
+ * by local/postgres), migrations, the Neon wsproxy bridge, the Upstash REST stand-in, the provider simulator and the
+ * Stripe simulator.
  * Returns the worker's bindings pointing at them.
  */
+import { randomBytes } from "node:crypto";
 import { migrateDatabase } from "../db/migrate-node.ts";
 import { generateSessionKeyPair } from "./clerk-fake/session-keys.ts";
 import { epsBindings, generateEpsCredentials, startEpsSimulator } from "./eps-sim/server.ts";
@@ -10,6 +12,7 @@ import { startNeonBridge } from "./neon-bridge/server.ts";
 import { resolvePostgres } from "./postgres/resolve.ts";
 import { providerBindings, type ProviderBinding } from "./provider-routes.ts";
 import { startProviderSimulator } from "./provider-sim/server.ts";
+import { startStripeSim } from "./stripe-sim/server.ts";
 import { startUpstashServer } from "./upstash/server.ts";
 
 export interface StackOptions {
@@ -20,9 +23,11 @@ export interface StackOptions {
   redisUrl?: string;
   /** The prompt cache's HMAC secret (random per run locally). */
   promptCacheSecret: string;
-  ports?: { bridge?: number; upstash?: number; simulator?: number; eps?: number };
+  ports?: { bridge?: number; upstash?: number; simulator?: number; eps?: number; stripe?: number };
   /** Where the EPS simulator POSTs its IPN (the gateway's `/webhooks/eps`); unset in tests, which post it. */
   epsIpnUrl?: string;
+  /** Where the Stripe simulator POSTs webhooks (the gateway's /webhooks/stripe); unset: its outbox (tests). */
+  stripeWebhookUrl?: string;
   useRealProviderKeys: boolean;
   env?: NodeJS.ProcessEnv;
   log: (line: string) => void;
@@ -36,6 +41,8 @@ export interface Stack {
   simulatorUrl: string;
   /** The EPS simulator (local/eps-sim); the worker's EPS_* bindings point at it. */
   epsSimulatorUrl: string;
+  /** The Stripe simulator (local/stripe-sim): API, hosted pages and `/_sim` controls. */
+  stripeSimUrl: string;
   providers: ProviderBinding[];
   /** What the worker needs, as plain string bindings. */
   workerBindings: Record<string, string>;
@@ -77,6 +84,17 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       log: (line) => options.log(`eps-sim: ${line}`),
     });
     closers.push(eps.close);
+    // Stripe's stand-in, with a fresh key and signing secret per run (the worker gets both).
+    const stripeSecretKey = `sk_test_${randomBytes(12).toString("hex")}`;
+    const stripeWebhookSecret = `whsec_${randomBytes(24).toString("base64url")}`;
+    const stripe = await startStripeSim({
+      secretKey: stripeSecretKey,
+      webhookSecret: stripeWebhookSecret,
+      webhookUrl: options.stripeWebhookUrl ?? null,
+      port: options.ports?.stripe ?? 0,
+      log: (line) => options.log(`stripe-sim: ${line}`),
+    });
+    closers.push(stripe.close);
 
     const providers = providerBindings({ simulatorUrl: simulator.url, env, useRealKeys: options.useRealProviderKeys });
     // Local sign-in without Clerk: a fresh key pair per run stands in for the Clerk instance's signing key.
@@ -88,6 +106,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       upstashBackend: upstash.backend,
       simulatorUrl: simulator.url,
       epsSimulatorUrl: eps.url,
+      stripeSimUrl: stripe.url,
       providers: providers.summary,
       workerBindings: {
         DATABASE_URL: postgres.url,
@@ -97,6 +116,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         PROMPT_CACHE_SECRET: options.promptCacheSecret,
         CLERK_JWT_KEY: sessionKeys.publicKeyPem,
         DEV_SIGNING_KEY: sessionKeys.privateKeyPem,
+        STRIPE_SECRET_KEY: stripeSecretKey,
+        STRIPE_WEBHOOK_SECRET: stripeWebhookSecret,
+        STRIPE_API_BASE: stripe.url,
         ...providers.bindings,
         ...epsBindings(eps),
       },

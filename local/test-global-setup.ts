@@ -65,6 +65,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   });
   project.provide("simulatorUrl", stack.simulatorUrl);
   project.provide("epsSimulatorUrl", stack.epsSimulatorUrl);
+  project.provide("stripeSimUrl", stack.stripeSimUrl);
   project.provide("databaseUrl", stack.databaseUrl);
   project.provide("sentryFakeUrl", sentry.url);
   // The fuzz harness's case count and seed (npm run fuzz sets them; npm test uses the short default).

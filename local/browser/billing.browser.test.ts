@@ -320,7 +320,7 @@ describe("billing", () => {
   });
 
   it("buys a pack in BDT through EPS: its payment page, back to Billing, verified, credited once", async () => {
-    const userId = await resetAccount(target);
+    await resetAccount(target);
     const dashboard = await openDashboard(browser, target, { viewport: "desktop", language: "en" });
     const page = dashboard.page;
     try {

@@ -179,6 +179,8 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
       useRealProviderKeys: false,
       // The EPS simulator tells the gateway about payments as EPS does (IPN), besides the return page's check.
       epsIpnUrl: `${gatewayUrl}/webhooks/eps`,
+      // The Stripe simulator delivers its signed webhooks to this gateway, as under npm run dev.
+      stripeWebhookUrl: `${gatewayUrl}/webhooks/stripe`,
       log: options.log,
     });
     sentry = await startSentryFake();

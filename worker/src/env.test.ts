@@ -31,6 +31,20 @@ describe("worker configuration", () => {
     expect(() => loadConfig({ ...production, NEON_WS_PROXY: "127.0.0.1:5488" })).toThrow(/NEON_WS_PROXY/);
   });
 
+  it("takes Stripe's keys in their own formats, and refuses the simulator's base URL in production", () => {
+    const stripe = { STRIPE_SECRET_KEY: "sk_live_abc123", STRIPE_WEBHOOK_SECRET: "whsec_abc" };
+    expect(loadConfig({ ...production, ...stripe }).STRIPE_SECRET_KEY).toBe("sk_live_abc123");
+    expect(() => loadConfig({ ...production, STRIPE_SECRET_KEY: "pk_live_abc" })).toThrow(/STRIPE_SECRET_KEY/);
+    expect(() => loadConfig({ ...production, STRIPE_WEBHOOK_SECRET: "secret" })).toThrow(/STRIPE_WEBHOOK_SECRET/);
+    expect(() => loadConfig({ ...production, ...stripe, STRIPE_API_BASE: "https://127.0.0.1:12111" })).toThrow(
+      /STRIPE_API_BASE/,
+    );
+    expect(
+      loadConfig({ ...production, ...stripe, OMNIZEN_ENV: "development", STRIPE_API_BASE: "http://127.0.0.1:12111" })
+        .STRIPE_API_BASE,
+    ).toBe("http://127.0.0.1:12111");
+  });
+
   it("allows local plaintext endpoints outside production", () => {
     expect(
       loadConfig({ ...production, OMNIZEN_ENV: "development", UPSTASH_REDIS_REST_URL: "http://127.0.0.1:8079" })

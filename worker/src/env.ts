@@ -124,6 +124,15 @@ const envSchema = z
     EPS_STORE_ID: optionalSecret,
     /** The IPN "Secret Key" that decrypts `POST /webhooks/eps` bodies. */
     EPS_IPN_SECRET: optionalSecret,
+    /** Stripe secret (or restricted) key; without it the Stripe checkouts answer 503 (docs/billing.md). */
+    STRIPE_SECRET_KEY: z
+      .string()
+      .regex(/^(sk|rk)_(test|live)_\w+$/, "must be a Stripe secret key (sk_test_..., sk_live_... or rk_...)")
+      .optional(),
+    /** `whsec_...` signing secret of the Stripe webhook endpoint (`/webhooks/stripe`); without it that answers 503. */
+    STRIPE_WEBHOOK_SECRET: z.string().startsWith("whsec_", "must start with whsec_").optional(),
+    /** Local only: the Stripe simulator's base URL (local/stripe-sim), e.g. http://127.0.0.1:12111. */
+    STRIPE_API_BASE: optionalUrl,
     /** Sentry DSN; without it errors are not reported (worker/src/services/error-reporter). */
     SENTRY_DSN: optionalUrl,
     ...providerFields,
@@ -153,6 +162,9 @@ const envSchema = z
           message: "must not disable TLS in production (policy 4.1)",
         });
       }
+    }
+    if (env.OMNIZEN_ENV === "production" && env.STRIPE_API_BASE) {
+      context.addIssue({ code: "custom", path: ["STRIPE_API_BASE"], message: "is a local development setting" });
     }
     if (env.OMNIZEN_ENV === "production" && env.DEV_SIGNING_KEY) {
       context.addIssue({

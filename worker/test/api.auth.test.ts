@@ -188,7 +188,13 @@ describe("dev sign-in", () => {
 
   /** The test bindings with production's: no local-only settings. */
   function productionBindings(overrides: Record<string, string | undefined> = {}): Record<string, string> {
-    const { NEON_WS_PROXY: _proxy, DEV_SIGNING_KEY: _key, SENTRY_DSN: _sentry, ...rest } = bindings;
+    const {
+      NEON_WS_PROXY: _proxy,
+      DEV_SIGNING_KEY: _key,
+      SENTRY_DSN: _sentry,
+      STRIPE_API_BASE: _stripeSimulator,
+      ...rest
+    } = bindings;
     // Production refuses plaintext endpoints (policy 4.1): give the same endpoints as https (never called here).
     const secured = Object.fromEntries(
       Object.entries(rest).map(([name, value]) => [

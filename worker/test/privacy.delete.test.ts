@@ -215,7 +215,7 @@ describe("deleteAccount", () => {
     const report = await withDatabase((db) => deleteAccount(testPrivacyDeps(db), account.userId));
     expect(report.found).toBe(true);
     expect(report.access?.clerk).toBe("deleted");
-    expect(report.access?.paymentCustomer).toBe("no-billing");
+    expect(report.access?.paymentCustomer).toBe("already-gone");
     expect(report.rowsDeleted).toMatchObject({ users: 1, api_keys: 1, usage_events: 1, request_logs: 1 });
     const left = await withDatabase((db) => rowsReferencingAccount(db, account.userId));
     for (const [table, rows] of Object.entries(left)) expect(rows, table).toBe(0);

@@ -1,14 +1,19 @@
 /**
  * The cron triggers (wrangler.toml `[triggers] crons`; each expression here must be listed there, and vice versa):
- * - every minute: drain queued usage records into Postgres, then fold their costs into balances;
- * - every minute: re-check EPS orders left pending (services/billing/eps/eps-pending-recheck.ts);
- * - hourly (minute 23): retention (policy 1.4 and 4.3, ./retention.ts); EPS plan periods (grace, end).
+ * - every minute: drain queued usage records into Postgres, then fold their costs into balances, then buy the auto
+ *   top-ups of accounts now below their threshold (services/billing/stripe/auto-topup.ts); re-check EPS orders left
+ *   pending (services/billing/eps/eps-pending-recheck.ts);
+ * - hourly (minute 23): retention (policy 1.4 and 4.3, ./retention.ts); EPS plan periods (grace, end); Stripe
+ *   subscriptions past due beyond their grace fall back to free (services/billing/stripe/past-due-expiry.ts).
  * Bounded work per run; each job is independent, so one failing does not stop the others (failures are logged with
  * the job's name only). `now` is the trigger's scheduled time, so a run is reproducible.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Database } from "../../../db/client.ts";
 import { loadConfig, type Config } from "../env.ts";
+import { runAutoTopups } from "../services/billing/stripe/auto-topup.ts";
+import { expirePastDueSubscriptions } from "../services/billing/stripe/past-due-expiry.ts";
+import { createStripeClient } from "../services/billing/stripe/stripe-client.ts";
 import { createPrivacyDeps } from "../services/privacy/create-privacy-deps.ts";
 import { withDatabase } from "../services/database.ts";
 import { createRedis } from "../services/redis.ts";
@@ -24,6 +29,8 @@ interface JobContext {
   db: Database;
   redis: Redis;
   now: Date;
+  /** Work a job leaves behind (a second key-record invalidation); awaited before the run ends. */
+  background: { waitUntil(promise: Promise<unknown>): void };
 }
 
 type JobResult = number | RetentionReport | RecheckReport | PlanPeriodReport;
@@ -34,14 +41,22 @@ const JOBS = {
   retention: ({ config, db, redis, now }: JobContext) => runRetention(createPrivacyDeps(config, db, redis), now),
   "eps-pending-rechecked": epsPendingRechecked,
   "eps-plan-periods": epsPlanPeriods,
+  "auto-topup": ({ config, db, now }: JobContext) => {
+    const stripe = createStripeClient(config);
+    return stripe ? runAutoTopups({ db, stripe }, now) : Promise.resolve(0);
+  },
+  "stripe-past-due": ({ config, db, redis, now, background }: JobContext) => {
+    const stripe = createStripeClient(config);
+    return stripe ? expirePastDueSubscriptions({ db, stripe, redis, background }, now) : Promise.resolve(0);
+  },
 } as const satisfies Record<string, (context: JobContext) => Promise<JobResult>>;
 
 export type JobName = keyof typeof JOBS;
 
 /** Cron expression -> the jobs it runs, in order. */
 export const CRON_JOBS = {
-  "* * * * *": ["usage-drained", "usage-posted", "eps-pending-rechecked"],
-  "23 * * * *": ["retention", "eps-plan-periods"],
+  "* * * * *": ["usage-drained", "usage-posted", "auto-topup", "eps-pending-rechecked"],
+  "23 * * * *": ["retention", "eps-plan-periods", "stripe-past-due"],
 } as const satisfies Record<string, readonly JobName[]>;
 
 export type CronExpression = keyof typeof CRON_JOBS;
@@ -59,16 +74,19 @@ export async function runScheduled(env: object, now: Date, cron: string): Promis
   const config = loadConfig(env);
   const redis = createRedis(config);
   const results: Partial<Record<JobName, JobResult>> = {};
+  const leftovers: Promise<unknown>[] = [];
+  const background = { waitUntil: (promise: Promise<unknown>) => void leftovers.push(promise.catch(() => undefined)) };
   await withDatabase(config, async (db) => {
     for (const name of CRON_JOBS[cron]) {
       try {
-        results[name] = await JOBS[name]({ config, db, redis, now });
+        results[name] = await JOBS[name]({ config, db, redis, now, background });
       } catch (error) {
         const kind = error instanceof Error ? error.name : "unknown";
         console.error(JSON.stringify({ event: "scheduled-job-failed", job: name, at: now.toISOString(), error: kind }));
       }
     }
   });
+  await Promise.all(leftovers);
   console.log(JSON.stringify({ event: "scheduled-run", cron, at: now.toISOString(), results }));
   return results;
 }

@@ -6,7 +6,9 @@ import { Hono } from "hono";
 import type { AppEnv } from "../../app-env.ts";
 import { clerkWebhookRoutes } from "./clerk.ts";
 import { epsWebhookRoutes } from "./eps.ts";
+import { stripeWebhookRoutes } from "./stripe.ts";
 
 export const webhookRoutes = new Hono<AppEnv>();
 webhookRoutes.route("/clerk", clerkWebhookRoutes);
 webhookRoutes.route("/eps", epsWebhookRoutes);
+webhookRoutes.route("/stripe", stripeWebhookRoutes);

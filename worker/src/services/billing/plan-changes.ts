@@ -11,7 +11,8 @@ import { invalidateAccountKeyRecords, type InvalidationScheduler } from "../iden
 import { markSubscriptionEnded, markSubscriptionRenewed } from "./subscription-end.ts";
 
 export interface PlanChangeDeps {
-  db: Database;
+  /** A database handle or a transaction of one (the Stripe webhook changes the plan in its event's transaction). */
+  db: Pick<Database, "update" | "select">;
   redis: Redis;
   background: InvalidationScheduler;
 }

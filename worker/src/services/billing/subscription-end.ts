@@ -6,12 +6,15 @@ import { and, eq, gt, isNotNull, isNull, or } from "drizzle-orm";
 import type { Database } from "../../../../db/client.ts";
 import { users } from "../../../../db/schema.ts";
 
+/** A database handle or a transaction of one (a webhook changes the plan in its event's transaction). */
+export type UserUpdateDatabase = Pick<Database, "update">;
+
 /**
  * Records that the account's subscription ended (cancelled, or lapsed without renewal) at `at`. An account already
  * marked keeps the earlier time, so a repeated or late "ended" event never pushes retention back. Returns whether
  * the row changed.
  */
-export async function markSubscriptionEnded(db: Database, userId: string, at: Date): Promise<boolean> {
+export async function markSubscriptionEnded(db: UserUpdateDatabase, userId: string, at: Date): Promise<boolean> {
   const changed = await db
     .update(users)
     .set({ cancelledAt: at })
@@ -21,7 +24,7 @@ export async function markSubscriptionEnded(db: Database, userId: string, at: Da
 }
 
 /** Records that the account is subscribed again: retention no longer counts down. Returns whether the row changed. */
-export async function markSubscriptionRenewed(db: Database, userId: string): Promise<boolean> {
+export async function markSubscriptionRenewed(db: UserUpdateDatabase, userId: string): Promise<boolean> {
   const changed = await db
     .update(users)
     .set({ cancelledAt: null })

@@ -38,7 +38,7 @@ export async function invalidateKeyRecords(
 
 /** Invalidates the records of every active key of an account (account-wide settings changed). */
 export async function invalidateAccountKeyRecords(
-  db: Database,
+  db: Pick<Database, "select">,
   redis: Redis,
   userId: string,
   background: InvalidationScheduler,

@@ -39,6 +39,11 @@ export interface ExportedTable {
   /** One sentence for the reader of the export document. */
   description: string;
   onAccountExpiry: AccountExpiryRule;
+  /**
+   * Set for the records accounting law makes us keep (docs/billing.md): account deletion sets these columns to null
+   * instead of deleting the rows, so nothing links them to the person.
+   */
+  anonymiseOnDeletion?: readonly PgColumn[];
 }
 
 export const EXPORTED_TABLES = {
@@ -95,6 +100,7 @@ export const EXPORTED_TABLES = {
     description:
       "Your plan subscriptions: plan, payment provider (Stripe or EPS) and its subscription reference, status, period end and cancellation dates.",
     onAccountExpiry: { action: "anonymise", columns: [subscriptions.userId] },
+    anonymiseOnDeletion: [subscriptions.userId],
   },
   payments: {
     table: payments,
@@ -106,6 +112,7 @@ export const EXPORTED_TABLES = {
     description:
       "Your payments: what was bought, our reference and the provider's (Stripe or EPS), amount and currency, credit granted, status and refunds. No card numbers or bank credentials are ever stored.",
     onAccountExpiry: { action: "anonymise", columns: [payments.userId] },
+    anonymiseOnDeletion: [payments.userId],
   },
   credit_ledger: {
     table: creditLedger,
@@ -117,6 +124,7 @@ export const EXPORTED_TABLES = {
     description:
       "Every change of your prepaid credit in micro-USD: purchases, plan credit, usage debits (in batches), refunds, disputes and adjustments, each with its reference.",
     onAccountExpiry: { action: "anonymise", columns: [creditLedger.userId] },
+    anonymiseOnDeletion: [creditLedger.userId],
   },
 } as const satisfies Record<string, ExportedTable>;
 

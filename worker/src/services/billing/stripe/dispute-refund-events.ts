@@ -1,0 +1,115 @@
+/**
+ * Money going back (https://docs.stripe.com/refunds, https://docs.stripe.com/disputes):
+ * - `charge.refunded`: for each refund of the re-read charge, `refund:<id>` claws back its share of the credit
+ *   (money.ts `proportionalCredit`, on the cumulative amount, so the parts add up exactly); the payment's
+ *   `refunded_minor` and status follow.
+ * - `charge.dispute.created`: `dispute:<id>` debits the disputed share of the credit; the payment is `disputed`.
+ * - `charge.dispute.closed`: won, `dispute_reversal:<id>` gives it back (the debit is appended first if its event has
+ *   not come yet); lost, the debit stands.
+ * Payments are found by their PaymentIntent (`payments.provider_payment_reference`). Charges of plan invoices carry
+ * no credit of their own: the month's credit stays (a refunded month ends with the subscription).
+ */
+import { and, eq, ne } from "drizzle-orm";
+import type Stripe from "stripe";
+import { payments, type Payment } from "../../../../../db/schema.ts";
+import { proportionalCredit } from "../../../lib/money.ts";
+import { appendLedgerEntry, type LedgerEntryInput } from "../ledger.ts";
+import { idOf, type EventContext, type Transaction, type TransactionWork } from "./event-context.ts";
+import { paymentByIntent } from "./payment-records.ts";
+
+export async function onChargeRefunded(
+  context: EventContext,
+  event: Stripe.ChargeRefundedEvent,
+): Promise<TransactionWork> {
+  const charge = await context.stripe.charges.retrieve(event.data.object.id);
+  const refunds = await context.stripe.refunds.list({ charge: charge.id, limit: 100 });
+  const succeeded = refunds.data
+    .filter((refund) => refund.status === "succeeded" || refund.status === "pending")
+    .sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
+  return async (transaction) => {
+    const payment = await paymentByIntent(transaction, idOf(charge.payment_intent));
+    if (!payment) return [];
+    const entries: LedgerEntryInput[] = [];
+    let before = 0;
+    for (const refund of succeeded) {
+      const after = before + refund.amount;
+      const share =
+        proportionalCredit(payment.creditMicroUsd, after, payment.amountMinor) -
+        proportionalCredit(payment.creditMicroUsd, before, payment.amountMinor);
+      before = after;
+      if (share === 0 || !payment.userId) continue;
+      const entry: LedgerEntryInput = {
+        userId: payment.userId,
+        kind: "refund",
+        amountMicroUsd: -share,
+        reference: `refund:${refund.id}`,
+        paymentId: payment.id,
+      };
+      if (await appendLedgerEntry(transaction, entry)) entries.push(entry);
+    }
+    const status = charge.amount_refunded >= payment.amountMinor ? "refunded" : "partially_refunded";
+    await transaction
+      .update(payments)
+      .set({ refundedMinor: charge.amount_refunded, status, updatedAt: context.now })
+      .where(and(eq(payments.id, payment.id), ne(payments.status, "disputed")));
+    await transaction
+      .update(payments)
+      .set({ refundedMinor: charge.amount_refunded, updatedAt: context.now })
+      .where(eq(payments.id, payment.id));
+    return entries;
+  };
+}
+
+export async function onDispute(
+  context: EventContext,
+  event: Stripe.ChargeDisputeCreatedEvent | Stripe.ChargeDisputeClosedEvent,
+): Promise<TransactionWork> {
+  const dispute = await context.stripe.disputes.retrieve(event.data.object.id);
+  return async (transaction) => {
+    const payment = await paymentByIntent(transaction, idOf(dispute.payment_intent));
+    if (!payment?.userId) return [];
+    const entries: LedgerEntryInput[] = [];
+    const debit = disputeDebit(payment, dispute);
+    if (debit && (await appendLedgerEntry(transaction, debit))) entries.push(debit);
+    if (dispute.status === "won" && debit) {
+      const reversal: LedgerEntryInput = {
+        ...debit,
+        kind: "dispute_reversal",
+        amountMicroUsd: -debit.amountMicroUsd,
+        reference: `dispute_reversal:${dispute.id}`,
+      };
+      if (await appendLedgerEntry(transaction, reversal)) entries.push(reversal);
+    }
+    await setDisputeStatus(transaction, payment, dispute.status === "won" ? "closed-won" : "open-or-lost");
+    return entries;
+  };
+}
+
+function disputeDebit(payment: Payment, dispute: Stripe.Dispute): LedgerEntryInput | null {
+  const share = proportionalCredit(payment.creditMicroUsd, dispute.amount, payment.amountMinor);
+  if (share === 0 || !payment.userId) return null;
+  return {
+    userId: payment.userId,
+    kind: "dispute",
+    amountMicroUsd: -share,
+    reference: `dispute:${dispute.id}`,
+    paymentId: payment.id,
+  };
+}
+
+async function setDisputeStatus(
+  transaction: Transaction,
+  payment: Payment,
+  state: "closed-won" | "open-or-lost",
+): Promise<void> {
+  const settled =
+    payment.refundedMinor === 0
+      ? "succeeded"
+      : payment.refundedMinor >= payment.amountMinor
+        ? "refunded"
+        : "partially_refunded";
+  await transaction
+    .update(payments)
+    .set({ status: state === "closed-won" ? settled : "disputed", updatedAt: new Date() })
+    .where(eq(payments.id, payment.id));
+}
