@@ -1,12 +1,15 @@
 /**
  * `/api/keys`: the caller's API keys.
  * - `GET /api/keys` → `{ data: ApiKeyView[] }`, newest first, revoked ones included (with `revokedAt`).
- * - `POST /api/keys` `{ name, limits?, allowedJurisdictions? }` → 201 `ApiKeyView & { secret }`: the only time the
- *   secret is sent. Needs a recent sign-in (403 `reverification_required` otherwise; session-token.ts).
- * - `PATCH /api/keys/:id` `{ name?, limits?, allowedJurisdictions? }` → `ApiKeyView`.
+ * - `POST /api/keys` `{ name, limits?, allowedJurisdictions?, spendLimit?, expiresAt? }` → 201
+ *   `ApiKeyView & { secret }`: the only time the secret is sent. Needs a recent sign-in (403
+ *   `reverification_required` otherwise; session-token.ts).
+ * - `PATCH /api/keys/:id` `{ name?, limits?, allowedJurisdictions?, spendLimit?, expiresAt? }` → `ApiKeyView`.
+ *   `spendLimit` is `{ amountMicroUsd, period: daily | weekly | monthly | none }` or null; `expiresAt` an ISO instant
+ *   in the future or null.
  * - `DELETE /api/keys/:id` → `ApiKeyView` with `revokedAt`; idempotent.
  * Another account's key is a 404, like an unknown one. Revoking, and changing limits or jurisdictions, deletes the
- * key's record at the edge, so the change applies to the very next request.
+ * key's record at the edge, so the change applies to the very next request (spend limits and expiry too).
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
@@ -26,14 +29,18 @@ import {
   DASHBOARD_BODY_MAX_BYTES,
   hasAnyField,
   jurisdictionListSchema,
+  keyExpirySchema,
   keyLimitsSchema,
   keyNameSchema,
+  keySpendLimitSchema,
 } from "../../services/identity/request-schemas.ts";
 
 const createKeySchema = z.strictObject({
   name: keyNameSchema,
   limits: keyLimitsSchema.optional(),
   allowedJurisdictions: jurisdictionListSchema.optional(),
+  spendLimit: keySpendLimitSchema.optional(),
+  expiresAt: keyExpirySchema.optional(),
 });
 
 const updateKeySchema = z
@@ -41,8 +48,10 @@ const updateKeySchema = z
     name: keyNameSchema.optional(),
     limits: keyLimitsSchema.optional(),
     allowedJurisdictions: jurisdictionListSchema.optional(),
+    spendLimit: keySpendLimitSchema.optional(),
+    expiresAt: keyExpirySchema.optional(),
   })
-  .refine(hasAnyField, "send at least one of name, limits, allowedJurisdictions");
+  .refine(hasAnyField, "send at least one of name, limits, allowedJurisdictions, spendLimit, expiresAt");
 
 /** The `:id` parameter; anything but a UUID cannot be a key (404 without a query). */
 function keyId(context: Context<AppEnv>): string {
@@ -71,7 +80,8 @@ keyRoutes.patch("/:id", async (context) => {
   const id = keyId(context);
   const body = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, updateKeySchema);
   const row = await updateApiKey(context.get("services").database(), context.get("account").userId, id, body);
-  if (body.limits !== undefined || body.allowedJurisdictions !== undefined) {
+  const { name: _name, ...edgeFields } = body;
+  if (hasAnyField(edgeFields)) {
     await invalidateKeyRecords(context.get("services").redis, [row.keyHash], context.executionCtx);
   }
   return context.json(toApiKeyView(row));
