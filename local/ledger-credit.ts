@@ -8,7 +8,10 @@ import type pg from "pg";
 import { appendLedgerEntry, type LedgerEntryInput } from "../worker/src/services/billing/ledger.ts";
 
 /** Appends the entry (idempotent on its reference) over a plain `pg` client or pool; returns whether it is new. */
-export function appendLocalLedgerEntry(client: pg.Client | pg.PoolClient | pg.Pool, entry: LedgerEntryInput): Promise<boolean> {
+export function appendLocalLedgerEntry(
+  client: pg.Client | pg.PoolClient | pg.Pool,
+  entry: LedgerEntryInput,
+): Promise<boolean> {
   return appendLedgerEntry(drizzle({ client }), entry);
 }
 
