@@ -1,6 +1,7 @@
 /**
  * The cron triggers (wrangler.toml `[triggers] crons`; each expression here must be listed there, and vice versa):
- * - every minute: drain queued usage records into Postgres, then fold their costs into balances;
+ * - every minute: drain queued usage records into Postgres, then fold their costs into balances (and the ledger),
+ *   then reconcile one page of accounts' credit (./reconcile-credit.ts; drift goes to the error reporter);
  * - hourly (minute 23): retention (policy 1.4 and 4.3, ./retention.ts).
  * Bounded work per run; each job is independent, so one failing does not stop the others (failures are logged with
  * the job's name only). `now` is the trigger's scheduled time, so a run is reproducible.
@@ -11,7 +12,9 @@ import { loadConfig, type Config } from "../env.ts";
 import { createPrivacyDeps } from "../services/privacy/create-privacy-deps.ts";
 import { withDatabase } from "../services/database.ts";
 import { createRedis } from "../services/redis.ts";
+import { createErrorReporter } from "../services/error-reporter/create-error-reporter.ts";
 import { drainUsage } from "./drain-usage.ts";
+import { reconcileCredit, type ReconcileCreditReport } from "./reconcile-credit.ts";
 import { runRetention, type RetentionReport } from "./retention.ts";
 import { postUsage } from "../services/usage/post-usage.ts";
 
@@ -20,13 +23,17 @@ interface JobContext {
   db: Database;
   redis: Redis;
   now: Date;
+  /** Reports a failure that is not an exception of the job itself (e.g. drift found by reconciliation). */
+  report(error: Error): void;
 }
 
-type JobResult = number | RetentionReport;
+type JobResult = number | RetentionReport | ReconcileCreditReport;
 
 const JOBS = {
   "usage-drained": ({ redis, db }: JobContext) => drainUsage(redis, db),
   "usage-posted": ({ db }: JobContext) => postUsage(db),
+  "credit-reconciled": ({ db, redis, now, report }: JobContext) =>
+    reconcileCredit({ db, redis, reportDrift: report, now: now.getTime() }),
   retention: ({ config, db, redis, now }: JobContext) => runRetention(createPrivacyDeps(config, db, redis), now),
 } as const satisfies Record<string, (context: JobContext) => Promise<JobResult>>;
 
@@ -34,7 +41,7 @@ export type JobName = keyof typeof JOBS;
 
 /** Cron expression -> the jobs it runs, in order. */
 export const CRON_JOBS = {
-  "* * * * *": ["usage-drained", "usage-posted"],
+  "* * * * *": ["usage-drained", "usage-posted", "credit-reconciled"],
   "23 * * * *": ["retention"],
 } as const satisfies Record<string, readonly JobName[]>;
 
@@ -53,16 +60,31 @@ export async function runScheduled(env: object, now: Date, cron: string): Promis
   const config = loadConfig(env);
   const redis = createRedis(config);
   const results: Partial<Record<JobName, JobResult>> = {};
+  // Reports are sent in the background and awaited before the run ends (the cron's own waitUntil holds it).
+  const reports: Promise<unknown>[] = [];
+  const reporter = createErrorReporter({
+    dsn: config.SENTRY_DSN,
+    environment: config.OMNIZEN_ENV,
+    executionContext: { waitUntil: (promise) => reports.push(promise) },
+    request: new Request("https://scheduled.omnizen.invalid/"),
+  });
   await withDatabase(config, async (db) => {
     for (const name of CRON_JOBS[cron]) {
+      const report = (error: Error) =>
+        reporter.captureException(error, {
+          requestId: `cron:${now.toISOString()}`,
+          route: `cron ${name}`,
+          status: 500,
+        });
       try {
-        results[name] = await JOBS[name]({ config, db, redis, now });
+        results[name] = await JOBS[name]({ config, db, redis, now, report });
       } catch (error) {
         const kind = error instanceof Error ? error.name : "unknown";
         console.error(JSON.stringify({ event: "scheduled-job-failed", job: name, at: now.toISOString(), error: kind }));
       }
     }
   });
+  await Promise.allSettled(reports);
   console.log(JSON.stringify({ event: "scheduled-run", cron, at: now.toISOString(), results }));
   return results;
 }
