@@ -73,6 +73,15 @@ export interface KeyLimits {
   concurrentRequests: number | null;
 }
 
+/** Calendar periods (UTC) of a key's spend limit; `none` never resets. */
+export type SpendPeriod = "daily" | "weekly" | "monthly" | "none";
+
+/** At most `amountMicroUsd` of spend per `period` through one key. */
+export interface KeySpendLimit {
+  amountMicroUsd: MicroUsd;
+  period: SpendPeriod;
+}
+
 /** An API key as listed. The secret is never returned after creation. */
 export interface ApiKey {
   id: string;
@@ -84,6 +93,10 @@ export interface ApiKey {
   revokedAt: IsoDateTime | null;
   limits: KeyLimits;
   allowedJurisdictions: Jurisdiction[] | null;
+  /** null: only the account's credit limits this key. */
+  spendLimit: KeySpendLimit | null;
+  /** After this instant the key is refused; null: never. */
+  expiresAt: IsoDateTime | null;
 }
 
 /** GET /api/keys */
@@ -96,6 +109,9 @@ export interface CreateKeyInput {
   name: string;
   limits?: Partial<KeyLimits>;
   allowedJurisdictions?: Jurisdiction[] | null;
+  spendLimit?: KeySpendLimit | null;
+  /** In the future; null: never expires. */
+  expiresAt?: IsoDateTime | null;
 }
 
 /** POST /api/keys response: the only time the full secret is sent. */
@@ -125,6 +141,8 @@ export interface UpdateKeyInput {
   name?: string;
   limits?: Partial<KeyLimits>;
   allowedJurisdictions?: Jurisdiction[] | null;
+  spendLimit?: KeySpendLimit | null;
+  expiresAt?: IsoDateTime | null;
 }
 
 /** GET /api/account/export: everything stored about the account, as a JSON download. */
