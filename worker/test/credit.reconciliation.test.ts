@@ -86,7 +86,7 @@ describe("credit reconciliation", () => {
     // One promotion (the seed), one purchase, and usage debits, one per account per posted batch.
     expect(state.rows.filter((row) => row.kind === "usage").length).toBeGreaterThanOrEqual(1);
     for (const row of state.rows.filter((entry) => entry.kind === "usage")) {
-      expect(row.reference).toMatch(new RegExp(`^usage:${account.userId}:\\d+$`));
+      expect(row.reference).toMatch(/^usage:\d+$/);
       expect(row.amount).toBeLessThan(0);
     }
 
