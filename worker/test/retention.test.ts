@@ -189,8 +189,25 @@ describe("expired accounts (policy 4.3)", () => {
       ageUnconfirmed: 0,
       completed: 1,
       failed: 0,
-      deleted: { users: 1, api_keys: 1, usage_events: 0, request_logs: 5 },
-      anonymised: { users: 0, api_keys: 0, usage_events: 10, request_logs: 0 },
+      deleted: {
+        users: 1,
+        api_keys: 1,
+        usage_events: 0,
+        request_logs: 5,
+        subscriptions: 0,
+        payments: 0,
+        credit_ledger: 0,
+      },
+      // The seed's credit came as one ledger grant: kept, without the account.
+      anonymised: {
+        users: 0,
+        api_keys: 0,
+        usage_events: 10,
+        request_logs: 0,
+        subscriptions: 0,
+        payments: 0,
+        credit_ledger: 1,
+      },
       finished: true,
     });
 
@@ -200,6 +217,10 @@ describe("expired accounts (policy 4.3)", () => {
       api_keys: 0,
       usage_events: 0,
       request_logs: 0,
+      // Billing rows are kept anonymised (docs/billing.md): the seed's ledger grant no longer names the person.
+      subscriptions: 0,
+      payments: 0,
+      credit_ledger: 0,
     });
     // Only the tombstone that keeps a late settlement from writing anything (2 hours, the random id alone).
     expect(
@@ -230,17 +251,26 @@ describe("expired accounts (policy 4.3)", () => {
       await rowsReferencingAccount(db, active.userId),
     ]);
     expect(untouchedAfter).toEqual(untouchedBefore);
-    expect(untouchedAfter[0]).toEqual({ users: 1, api_keys: 1, usage_events: 3, request_logs: 2 });
+    expect(untouchedAfter[0]).toEqual({
+      users: 1,
+      api_keys: 1,
+      usage_events: 3,
+      request_logs: 2,
+      subscriptions: 0,
+      payments: 0,
+      credit_ledger: 1,
+    });
   });
 
   it("bounds the work per run, and the next runs finish it", async () => {
-    const big = await seedLinkedAccount();
+    // No credit, so no ledger row: the row counts below are the usage and log rows alone.
+    const big = await seedLinkedAccount({ creditMicroUsd: 0 });
     await withDatabase((db) =>
       insertBulkRows(db, big, { usageRows: 25, logRows: 5, createdAt: "2001-06-20T00:00:00Z" }),
     );
     const bigPrefix = await bulkPrefix(big.userId);
     await cancel(big, daysBefore(40));
-    const small = [await seedLinkedAccount(), await seedLinkedAccount()];
+    const small = [await seedLinkedAccount({ creditMicroUsd: 0 }), await seedLinkedAccount({ creditMicroUsd: 0 })];
     for (const [index, account] of small.entries()) {
       await withDatabase((db) =>
         insertBulkRows(db, account, { usageRows: 1, logRows: 0, createdAt: "2001-06-20T00:00:00Z" }),
@@ -290,7 +320,7 @@ describe("expired accounts (policy 4.3)", () => {
 
     for (const account of [big, ...small]) {
       expect(Object.values(await withDatabase((db) => rowsReferencingAccount(db, account.userId)))).toEqual([
-        0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0,
       ]);
     }
     const bigRows = await usageOf(bigPrefix);
@@ -328,6 +358,10 @@ describe("the cron trigger", () => {
       api_keys: 0,
       usage_events: 0,
       request_logs: 0,
+      // Billing rows are kept anonymised (docs/billing.md): the seed's ledger grant no longer names the person.
+      subscriptions: 0,
+      payments: 0,
+      credit_ledger: 0,
     });
     const remaining = await withDatabase((db) =>
       db
