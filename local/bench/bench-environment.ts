@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { topUpLocalAccount } from "../ledger-credit.ts";
 import { generateApiKey } from "../../worker/src/lib/api-key.ts";
 import { seedDevUser } from "../seed.ts";
 import { startStack, type Stack } from "../stack.ts";
@@ -34,10 +35,7 @@ async function topUpCredit(databaseUrl: string, userId: string): Promise<void> {
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query("UPDATE users SET credit_balance_micro_usd = $2 WHERE id = $1", [
-      userId,
-      BENCH_CREDIT_MICRO_USD,
-    ]);
+    await topUpLocalAccount(client, userId, BENCH_CREDIT_MICRO_USD, "bench");
   } finally {
     await client.end();
   }

@@ -4,6 +4,7 @@
  * with credit and no age confirmation yet, so the flow meets the age gate and can delete it.
  */
 import pg from "pg";
+import { topUpLocalAccount } from "../ledger-credit.ts";
 
 export const TEST_ACCOUNT = {
   clerkUserId: "local_dev_user",
@@ -54,11 +55,12 @@ export async function resetAccount(stores: AccountStores): Promise<string> {
   try {
     await client.query("DELETE FROM users WHERE clerk_user_id = $1", [TEST_ACCOUNT.clerkUserId]);
     const inserted = await client.query<{ id: string }>(
-      `INSERT INTO users (clerk_user_id, email, name, plan, credit_balance_micro_usd)
-       VALUES ($1, $2, $3, 'internal', $4) RETURNING id`,
-      [TEST_ACCOUNT.clerkUserId, TEST_ACCOUNT.email, TEST_ACCOUNT.name, TEST_ACCOUNT.creditMicroUsd],
+      `INSERT INTO users (clerk_user_id, email, name, plan) VALUES ($1, $2, $3, 'internal') RETURNING id`,
+      [TEST_ACCOUNT.clerkUserId, TEST_ACCOUNT.email, TEST_ACCOUNT.name],
     );
-    return inserted.rows[0]?.id ?? "";
+    const userId = inserted.rows[0]?.id ?? "";
+    if (userId) await topUpLocalAccount(client, userId, TEST_ACCOUNT.creditMicroUsd, "browser");
+    return userId;
   } finally {
     await client.end();
   }

@@ -141,12 +141,16 @@ describe("the dashboard flow", () => {
         await chooseLanguage(page, flow.language);
         await settled(dashboard);
 
-        // Two keys; the secret is shown once.
+        // Two keys; the secret is shown once. The second gets a spend limit of 5 USD a day.
         await goTo(dashboard, "nav-keys", "/keys");
         const secrets: string[] = [];
         for (const name of flow.keyNames) {
           await testId(page, "key-create-open").click();
           await testId(page, "key-name-input").fill(name);
+          if (name === flow.keyNames[1]) {
+            await testId(page, "key-spend-amount").fill("5");
+            await testId(page, "key-spend-period").selectOption("daily");
+          }
           await checkBangla("key dialog");
           await testId(page, "key-create-submit").click();
           const secret = (await testId(page, "key-secret").textContent())?.trim() ?? "";
@@ -156,6 +160,8 @@ describe("the dashboard flow", () => {
           await testId(page, "key-secret-done").click();
         }
         await expect.poll(() => page.getByTestId("key-row").count()).toBeGreaterThanOrEqual(2);
+        // Newest first: the limited key is the first row; its limit is shown in the list.
+        expect(await page.getByTestId("key-spend").first().textContent()).toMatch(/[5৫]\.[0০][0০]/);
         await settled(dashboard);
         await shot("keys");
         const [usedKey, keptKey] = secrets as [string, string];

@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import pg from "pg";
+import { topUpLocalAccount } from "../ledger-credit.ts";
 import { displayPrefix, generateApiKey, hashApiKey } from "../../worker/src/lib/api-key.ts";
 import { REPOSITORY_ROOT } from "../bench/bench-environment.ts";
 import { startGatewayRuntime, type GatewayRuntime } from "../bench/gateway-runtime.ts";
@@ -137,12 +138,12 @@ export async function startLoadEnvironment(options: LoadEnvironmentOptions): Pro
 
 async function seedUser(postgres: pg.Pool, apiKey: string): Promise<string> {
   const user = await postgres.query<{ id: string }>(
-    `INSERT INTO users (email, name, plan, credit_balance_micro_usd, age_confirmed_at)
-     VALUES ($1, 'Load test', 'internal', $2, now()) RETURNING id`,
-    [`load-${randomBytes(6).toString("hex")}@omnizen.local`, CREDIT_MICRO_USD],
+    `INSERT INTO users (email, name, plan, age_confirmed_at) VALUES ($1, 'Load test', 'internal', now()) RETURNING id`,
+    [`load-${randomBytes(6).toString("hex")}@omnizen.local`],
   );
   const userId = user.rows[0]?.id;
   if (!userId) throw new Error("seeding the load-test user returned no row");
+  await topUpLocalAccount(postgres, userId, CREDIT_MICRO_USD, "load");
   await postgres.query(`INSERT INTO api_keys (user_id, name, key_hash, prefix) VALUES ($1, 'load test', $2, $3)`, [
     userId,
     await hashApiKey(apiKey),

@@ -6,13 +6,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { apiKeys } from "../../db/schema.ts";
-import {
-  apiKeyListSchema,
-  apiKeySchema,
-  createdApiKeySchema,
-  type CreateKeyInput,
-  type CreatedApiKey,
-} from "../src/contracts/keys-api.ts";
+import { apiKeyListSchema, apiKeySchema, createdApiKeySchema, type CreatedApiKey } from "../src/contracts/keys-api.ts";
 import { errorBodySchema } from "../src/contracts/error-api.ts";
 import { hashApiKey } from "../src/lib/api-key.ts";
 import { expectContract } from "./support/contract.ts";
@@ -20,7 +14,7 @@ import { bearer, chatBody, gatewayFetch, withDatabase } from "./support/gateway.
 import { dashboardFetch, seedDashboardUser } from "./support/dashboard.ts";
 import { testRedis } from "./support/stand-ins.ts";
 
-async function createKey(token: string, body: CreateKeyInput = { name: "ci" }): Promise<CreatedApiKey> {
+async function createKey(token: string, body: Record<string, unknown> = { name: "ci" }): Promise<CreatedApiKey> {
   const response = await dashboardFetch("/api/keys", token, { method: "POST", body });
   expect(response.status).toBe(201);
   return expectContract(createdApiKeySchema, await response.json());
@@ -90,6 +84,65 @@ describe("create and list", () => {
       expect(error.code).toBe("invalid_request");
       if (param) expect(error.param).toBe(param);
     }
+  });
+});
+
+describe("spend limit and expiry", () => {
+  it("validates them with errors naming the field", async () => {
+    const user = await seedDashboardUser();
+    const past = new Date(Date.now() - 60_000).toISOString();
+    const cases: Array<[unknown, string]> = [
+      [{ name: "x", spendLimit: { amountMicroUsd: 0, period: "daily" } }, "spendLimit.amountMicroUsd"],
+      [{ name: "x", spendLimit: { amountMicroUsd: 1.5, period: "daily" } }, "spendLimit.amountMicroUsd"],
+      [{ name: "x", spendLimit: { amountMicroUsd: 2e12, period: "daily" } }, "spendLimit.amountMicroUsd"],
+      [{ name: "x", spendLimit: { amountMicroUsd: 5, period: "yearly" } }, "spendLimit.period"],
+      [{ name: "x", spendLimit: { amountMicroUsd: 5 } }, "spendLimit.period"],
+      [{ name: "x", expiresAt: past }, "expiresAt"],
+      [{ name: "x", expiresAt: "next tuesday" }, "expiresAt"],
+      [{ name: "x", expiresAt: "2099-01-01T00:00:00Z" }, "expiresAt"],
+    ];
+    for (const [body, param] of cases) {
+      const response = await dashboardFetch("/api/keys", user.token, { method: "POST", body });
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      const error = ((await response.json()) as { error: { code: string; param: string | null; message: string } })
+        .error;
+      expect(error.code).toBe("invalid_request");
+      expect(error.param, JSON.stringify(body)).toBe(param);
+    }
+  });
+
+  it("sets, shows, changes and clears them; each change reaches the edge at once", async () => {
+    const user = await seedDashboardUser();
+    const expiresAt = new Date(Date.now() + 30 * 86_400_000);
+    const created = await createKey(user.token, {
+      name: "budgeted",
+      spendLimit: { amountMicroUsd: 5_000_000, period: "weekly" },
+      expiresAt: expiresAt.toISOString(),
+    });
+    expect(created).toMatchObject({
+      spendLimit: { amountMicroUsd: 5_000_000, period: "weekly" },
+      expiresAt: expiresAt.toISOString(),
+    });
+    const [row] = await withDatabase((db) => db.select().from(apiKeys).where(eq(apiKeys.id, created.id)));
+    expect(row).toMatchObject({ spendLimitMicroUsd: 5_000_000, spendLimitPeriod: "weekly" });
+
+    expect((await complete(created.secret)).status).toBe(200);
+    const changed = await dashboardFetch(`/api/keys/${created.id}`, user.token, {
+      method: "PATCH",
+      body: { spendLimit: { amountMicroUsd: 1_000_000, period: "daily" } },
+    });
+    expect(await changed.json()).toMatchObject({ spendLimit: { amountMicroUsd: 1_000_000, period: "daily" } });
+    expect(await testRedis().exists(`omz:key:${await hashApiKey(created.secret)}`)).toBe(0);
+
+    const cleared = await dashboardFetch(`/api/keys/${created.id}`, user.token, {
+      method: "PATCH",
+      body: { spendLimit: null, expiresAt: null },
+    });
+    expect(await cleared.json()).toMatchObject({ name: "budgeted", spendLimit: null, expiresAt: null });
+    const listed = await listKeys(user.token);
+    expect(listed.data.find((key) => key.id === created.id)).toMatchObject({ spendLimit: null, expiresAt: null });
+    // A key created without them has neither.
+    expect(await createKey(user.token)).toMatchObject({ spendLimit: null, expiresAt: null });
   });
 });
 

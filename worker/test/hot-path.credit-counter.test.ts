@@ -23,6 +23,9 @@ function account(balanceMicroUsd: number) {
     allowedJurisdictions: null,
     promptCacheEnabled: true,
     balanceMicroUsd,
+    spendLimit: null,
+    periodSpendMicroUsd: 0,
+    expiresAtMs: null,
   };
   const keyHash = crypto.randomUUID().replaceAll("-", "");
   let loads = 0;

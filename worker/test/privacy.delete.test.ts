@@ -4,6 +4,7 @@
  * confirmation is required; and deleteAccount is safe to retry after a partial failure and a no-op once done.
  */
 import { eq } from "drizzle-orm";
+import { periodStart, spendBucket } from "../src/lib/spend-period.ts";
 import { describe, expect, it } from "vitest";
 import { apiKeys, usageEvents, users } from "../../db/schema.ts";
 import { errorBodySchema } from "../src/contracts/error-api.ts";
@@ -79,6 +80,12 @@ describe("DELETE /api/account", () => {
     // A request in flight holds concurrency slots.
     await redis.zadd(`omz:cc:${account.userId}`, { score: Date.now() + 60_000, member: "req_in_flight" });
     await redis.zadd(`omz:cck:${account.keyId}`, { score: Date.now() + 60_000, member: "req_in_flight" });
+    // The key's spend counters (a key with a spend limit): this month's and last month's.
+    const spendCounters = [
+      `omz:spend:${account.keyId}:${spendBucket("monthly", Date.now())}`,
+      `omz:spend:${account.keyId}:${spendBucket("monthly", (periodStart("monthly", Date.now())?.getTime() ?? 0) - 1)}`,
+    ];
+    for (const counter of spendCounters) await redis.set(counter, "1234", { px: 60_000 });
     // A usage record still queued (not drained yet) when the account goes.
     const second = await ask(account.apiKey, `n${nonce()} still queued`);
     await second.arrayBuffer();
@@ -100,6 +107,7 @@ describe("DELETE /api/account", () => {
       `omz:cc:${account.userId}`,
       `omz:cck:${account.keyId}`,
       `omz:undrained:${account.userId}`,
+      ...spendCounters,
     ]) {
       expect(redisBefore).toContain(expected);
     }

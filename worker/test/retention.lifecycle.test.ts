@@ -93,6 +93,7 @@ describe(`accounts that never confirmed their age (policy 7): removed after ${UN
       api_keys: 0,
       usage_events: 0,
       request_logs: 0,
+      // Billing rows are kept anonymised (docs/billing.md): the seed's ledger grant no longer names the account.
       subscriptions: 0,
       payments: 0,
       credit_ledger: 0,

@@ -201,6 +201,7 @@ describe("expired accounts (policy 4.3)", () => {
         payments: 0,
         credit_ledger: 0,
       },
+      // Billing rows are kept, without the account: the seed's credit (one ledger grant) and the purchase.
       anonymised: {
         users: 0,
         api_keys: 0,
@@ -208,7 +209,8 @@ describe("expired accounts (policy 4.3)", () => {
         request_logs: 0,
         subscriptions: 1,
         payments: 1,
-        credit_ledger: 1,
+        // The seed's grant and the purchase inserted above.
+        credit_ledger: 2,
       },
       finished: true,
     });
@@ -219,6 +221,7 @@ describe("expired accounts (policy 4.3)", () => {
       api_keys: 0,
       usage_events: 0,
       request_logs: 0,
+      // Billing rows are kept anonymised (docs/billing.md): the seed's ledger grant no longer names the person.
       subscriptions: 0,
       payments: 0,
       credit_ledger: 0,
@@ -259,18 +262,19 @@ describe("expired accounts (policy 4.3)", () => {
       request_logs: 2,
       subscriptions: 0,
       payments: 0,
-      credit_ledger: 0,
+      credit_ledger: 1,
     });
   });
 
   it("bounds the work per run, and the next runs finish it", async () => {
-    const big = await seedLinkedAccount();
+    // No credit, so no ledger row: the row counts below are the usage and log rows alone.
+    const big = await seedLinkedAccount({ creditMicroUsd: 0 });
     await withDatabase((db) =>
       insertBulkRows(db, big, { usageRows: 25, logRows: 5, createdAt: "2001-06-20T00:00:00Z" }),
     );
     const bigPrefix = await bulkPrefix(big.userId);
     await cancel(big, daysBefore(40));
-    const small = [await seedLinkedAccount(), await seedLinkedAccount()];
+    const small = [await seedLinkedAccount({ creditMicroUsd: 0 }), await seedLinkedAccount({ creditMicroUsd: 0 })];
     for (const [index, account] of small.entries()) {
       await withDatabase((db) =>
         insertBulkRows(db, account, { usageRows: 1, logRows: 0, createdAt: "2001-06-20T00:00:00Z" }),
@@ -357,6 +361,7 @@ describe("the cron trigger", () => {
       api_keys: 0,
       usage_events: 0,
       request_logs: 0,
+      // Billing rows are kept anonymised (docs/billing.md): the seed's ledger grant no longer names the person.
       subscriptions: 0,
       payments: 0,
       credit_ledger: 0,

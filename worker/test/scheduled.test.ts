@@ -4,6 +4,7 @@ import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { usageEvents, users } from "../../db/schema.ts";
 import worker from "../src/index.ts";
+import { runScheduled } from "../src/cron/scheduled.ts";
 import { bearer, chatBody, gatewayFetch, seedAccount, withDatabase } from "./support/gateway.ts";
 
 describe("scheduled handler", () => {
@@ -33,5 +34,13 @@ describe("scheduled handler", () => {
       db.select({ credit: users.creditBalanceMicroUsd }).from(users).where(eq(users.id, account.userId)),
     );
     expect(user?.credit).toBe(1_000_000 - (row?.costMicroUsd ?? 0));
+  });
+
+  it("reconciles a page of accounts' credit in the every-minute run, after the drain and the posting", async () => {
+    await seedAccount(1_000_000);
+    const results = await runScheduled(env, new Date(), "* * * * *");
+    expect(Object.keys(results)).toEqual(["usage-drained", "usage-posted", "credit-reconciled"]);
+    expect(results["credit-reconciled"]).toMatchObject({ ledgerDrifts: 0, generationMoved: expect.any(Boolean) });
+    expect((results["credit-reconciled"] as { accounts: number }).accounts).toBeGreaterThan(0);
   });
 });

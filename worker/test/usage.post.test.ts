@@ -1,6 +1,6 @@
 import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { apiKeys, usageEvents, users } from "../../db/schema.ts";
+import { apiKeys, creditLedger, usageEvents, users } from "../../db/schema.ts";
 import { seedAccount, withDatabase } from "./support/gateway.ts";
 import { accountBalanceSql, postUsage } from "../src/services/usage/post-usage.ts";
 
@@ -27,6 +27,15 @@ describe("usage posting", () => {
         .from(users)
         .where(eq(users.id, account.userId));
       expect(row?.credit).toBe(1_000_000 - 25 * 7);
+      // The ledger moved with it: the seed's grant, then one usage debit per batch (each 10 rows or fewer).
+      const ledger = await db
+        .select({ kind: creditLedger.kind, amount: creditLedger.amountMicroUsd, reference: creditLedger.reference })
+        .from(creditLedger)
+        .where(eq(creditLedger.userId, account.userId));
+      expect(ledger.reduce((sum, entry) => sum + entry.amount, 0)).toBe(1_000_000 - 25 * 7);
+      const debits = ledger.filter((entry) => entry.kind === "usage");
+      expect(debits.length).toBeGreaterThanOrEqual(3);
+      expect(debits.every((entry) => entry.amount < 0 && /^usage:\d+$/.test(entry.reference))).toBe(true);
       const unsettled = await db
         .select()
         .from(usageEvents)

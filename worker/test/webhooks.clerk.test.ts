@@ -5,7 +5,7 @@
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { users } from "../../db/schema.ts";
-import { bearer, chatBody, gatewayFetch, withDatabase } from "./support/gateway.ts";
+import { bearer, chatBody, gatewayFetch, grantTestCredit, withDatabase } from "./support/gateway.ts";
 import { dashboardFetch, newClerkUserId, sessionToken, svixHeaders } from "./support/dashboard.ts";
 
 interface UserFields {
@@ -198,9 +198,10 @@ describe("user.deleted", () => {
   it("deletes the account: its row goes and its API keys stop working at once", async () => {
     const clerkUserId = newClerkUserId();
     await deliver(userEvent("user.created", clerkUserId));
-    await withDatabase((db) =>
-      db.update(users).set({ creditBalanceMicroUsd: 1_000_000 }).where(eq(users.clerkUserId, clerkUserId)),
-    );
+    await withDatabase(async (db) => {
+      const [row] = await db.select({ id: users.id }).from(users).where(eq(users.clerkUserId, clerkUserId));
+      await grantTestCredit(db, row?.id ?? "", 1_000_000);
+    });
     const token = await sessionToken(clerkUserId);
     await dashboardFetch("/api/account/confirm-age", token, { method: "POST", body: { confirmed13OrOlder: true } });
     const key = (await (await dashboardFetch("/api/keys", token, { method: "POST", body: { name: "k" } })).json()) as {

@@ -89,6 +89,8 @@ describe("createApiClient: success", () => {
       revokedAt: null,
       limits: { requestsPerMinute: null, tokensPerMinute: null, concurrentRequests: null },
       allowedJurisdictions: null,
+      spendLimit: { amountMicroUsd: 5_000_000, period: "daily" },
+      expiresAt: null,
       secret: "oz-4f9a-secret",
     };
     server.respondWith(() => jsonResponse(201, created));

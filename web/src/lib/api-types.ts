@@ -76,6 +76,10 @@ export type {
   CreatedApiKey,
   /** PATCH /api/keys/:id body: at least one field. */
   UpdateKeyInput,
+  /** Calendar periods (UTC) of a key's spend limit; `none` never resets. */
+  SpendPeriod,
+  /** At most `amountMicroUsd` of spend per `period` through one key. */
+  KeySpendLimit,
 } from "../../../worker/src/contracts/keys-api";
 
 export type {

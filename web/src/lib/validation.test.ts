@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
+  dateToUtcInstant,
+  parseUsdToMicroUsd,
+  validateFutureDate,
+  validateUsdAmount,
   KEY_NAME_MAX,
   parseLimit,
   validateDeleteConfirmation,
@@ -56,5 +60,32 @@ describe("form validation", () => {
     expect(validateDeleteConfirmation("other@example.com", "me@example.com")).toBe("confirmMismatch");
     expect(validateDeleteConfirmation(" Me@Example.com ", "me@example.com")).toBeNull();
     expect(validateDeleteConfirmation("me@example.com", null)).toBe("confirmMismatch");
+  });
+});
+
+describe("key spend limit and expiry", () => {
+  it("reads dollars exactly as micro-USD, refusing what the API would refuse", () => {
+    expect(parseUsdToMicroUsd("5")).toBe(5_000_000);
+    expect(parseUsdToMicroUsd(" 2.5 ")).toBe(2_500_000);
+    expect(parseUsdToMicroUsd("0.000001")).toBe(1);
+    expect(parseUsdToMicroUsd("0.1")).toBe(100_000);
+    expect(parseUsdToMicroUsd("1.0000001")).toBeNull();
+    expect(parseUsdToMicroUsd("1e3")).toBeNull();
+    expect(parseUsdToMicroUsd("-1")).toBeNull();
+    expect(validateUsdAmount("")).toBeNull();
+    expect(validateUsdAmount("0")).toBe("usdAmount");
+    expect(validateUsdAmount("1000000")).toBeNull();
+    expect(validateUsdAmount("1000000.01")).toBe("usdAmount");
+    expect(validateUsdAmount("five")).toBe("usdAmount");
+  });
+
+  it("takes an expiry date after today (00:00 UTC that day), or none", () => {
+    const now = Date.parse("2026-12-06T10:00:00Z");
+    expect(validateFutureDate("", now)).toBeNull();
+    expect(validateFutureDate("2026-12-07", now)).toBeNull();
+    expect(validateFutureDate("2026-12-06", now)).toBe("futureDate");
+    expect(validateFutureDate("2026-02-30", now)).toBe("futureDate");
+    expect(dateToUtcInstant("2027-01-31")).toBe("2027-01-31T00:00:00.000Z");
+    expect(dateToUtcInstant("31/01/2027")).toBeNull();
   });
 });

@@ -3,7 +3,15 @@
  * through its messages (components/ui/messages.ts `validation.*`).
  */
 export type ValidationError =
-  "required" | "tooLong" | "email" | "phone" | "positiveInteger" | "jurisdictionsEmpty" | "confirmMismatch";
+  | "required"
+  | "tooLong"
+  | "email"
+  | "phone"
+  | "positiveInteger"
+  | "jurisdictionsEmpty"
+  | "confirmMismatch"
+  | "usdAmount"
+  | "futureDate";
 
 export const KEY_NAME_MAX = 100;
 export const PROFILE_NAME_MAX = 200;
@@ -54,4 +62,37 @@ export function validateJurisdictions(restricted: boolean, selected: readonly st
 export function validateDeleteConfirmation(typed: string, email: string | null): ValidationError | null {
   if (typed.trim() === "") return "required";
   return email !== null && typed.trim().toLowerCase() === email.trim().toLowerCase() ? null : "confirmMismatch";
+}
+
+/** The largest spend limit a key may carry (the API's bound): 1,000,000 USD. */
+export const SPEND_LIMIT_MAX_USD = 1_000_000;
+
+/** A key's spend limit in US dollars: empty (none), or above zero with at most 6 decimals, up to the maximum. */
+export function validateUsdAmount(value: string): ValidationError | null {
+  const trimmed = value.trim();
+  if (trimmed === "") return null;
+  const microUsd = parseUsdToMicroUsd(trimmed);
+  return microUsd !== null && microUsd >= 1 && microUsd <= SPEND_LIMIT_MAX_USD * 1_000_000 ? null : "usdAmount";
+}
+
+/** "5", "5.5", "0.000001" as integer micro-USD, exactly (string arithmetic, no float); null when not such a number. */
+export function parseUsdToMicroUsd(value: string): number | null {
+  const match = /^(\d{1,7})(?:\.(\d{1,6}))?$/.exec(value.trim());
+  if (!match) return null;
+  return Number(match[1]) * 1_000_000 + Number((match[2] ?? "").padEnd(6, "0"));
+}
+
+/** An expiry date ("YYYY-MM-DD", the key stops at 00:00 UTC that day): empty (never), or after today in UTC. */
+export function validateFutureDate(value: string, now = Date.now()): ValidationError | null {
+  const trimmed = value.trim();
+  if (trimmed === "") return null;
+  const instant = dateToUtcInstant(trimmed);
+  return instant !== null && Date.parse(instant) > now ? null : "futureDate";
+}
+
+/** "2027-01-31" as "2027-01-31T00:00:00.000Z"; null when not a real calendar date. */
+export function dateToUtcInstant(value: string): string | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+  const date = new Date(`${value}T00:00:00.000Z`);
+  return Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value ? null : date.toISOString();
 }

@@ -54,6 +54,7 @@ export function createRequestFinisher(
         userId: admission.auth.userId,
         keyId: admission.auth.keyId,
         creditDeltaMicroUsd: admission.reservationMicroUsd - costMicroUsd,
+        spendKey: admission.spendKey,
         tokens,
         window: admission.window,
         ...(encrypted ? { cache: encrypted } : {}),

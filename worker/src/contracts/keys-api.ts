@@ -20,11 +20,45 @@ export const keyLimitsInputSchema = z.strictObject({
 
 export const keyNameSchema = z.string().trim().min(1, "must not be empty").max(100, "must be at most 100 characters");
 
+/** Calendar periods (UTC) of a key's spend limit; `none` never resets (lib/spend-period.ts has the buckets). */
+export const spendPeriodSchema = z.enum(["daily", "weekly", "monthly", "none"]);
+
+/** The largest spend limit a key may carry: 1,000,000 USD per period, in micro-USD. */
+export const KEY_SPEND_LIMIT_MAX_MICRO_USD = 1_000_000_000_000;
+
+/** A key's spend limit in a request (micro-USD per calendar period in UTC), or null for none. */
+export const keySpendLimitInputSchema = z
+  .strictObject({
+    amountMicroUsd: z
+      .number()
+      .int("must be a whole number of micro-USD")
+      .positive("must be above zero (send null for no limit)")
+      .max(KEY_SPEND_LIMIT_MAX_MICRO_USD, "must be at most 1,000,000 USD"),
+    period: z.enum(spendPeriodSchema.options, "must be one of daily, weekly, monthly, none"),
+  })
+  .nullable();
+
+/** The latest expiry a key may be given, from now. */
+export const KEY_EXPIRY_MAX_DAYS = 3 * 366;
+
+/** When a key stops working: an ISO 8601 instant in the future (at most KEY_EXPIRY_MAX_DAYS away), or null. */
+export const keyExpiryInputSchema = z.iso
+  .datetime({ offset: true, message: "must be an ISO 8601 date and time, e.g. 2027-01-31T00:00:00Z" })
+  .refine((value) => Date.parse(value) > Date.now(), "must be in the future")
+  .refine(
+    (value) => Date.parse(value) <= Date.now() + KEY_EXPIRY_MAX_DAYS * 86_400_000,
+    `must be at most ${KEY_EXPIRY_MAX_DAYS} days from now`,
+  )
+  .transform((value) => new Date(value))
+  .nullable();
+
 /** `POST /api/keys` body. */
 export const createKeyInputSchema = z.strictObject({
   name: keyNameSchema,
   limits: keyLimitsInputSchema.optional(),
   allowedJurisdictions: jurisdictionListSchema.optional(),
+  spendLimit: keySpendLimitInputSchema.optional(),
+  expiresAt: keyExpiryInputSchema.optional(),
 });
 
 /** `PATCH /api/keys/:id` body: at least one field. */
@@ -33,8 +67,10 @@ export const updateKeyInputSchema = z
     name: keyNameSchema.optional(),
     limits: keyLimitsInputSchema.optional(),
     allowedJurisdictions: jurisdictionListSchema.optional(),
+    spendLimit: keySpendLimitInputSchema.optional(),
+    expiresAt: keyExpiryInputSchema.optional(),
   })
-  .refine(hasAnyField, "send at least one of name, limits, allowedJurisdictions");
+  .refine(hasAnyField, "send at least one of name, limits, allowedJurisdictions, spendLimit, expiresAt");
 
 /** A key's own fair-use limits; null = the plan's. They can only lower the plan's. */
 export const keyLimitsSchema = z.object({
@@ -56,6 +92,10 @@ export const apiKeySchema = z.object({
   limits: keyLimitsSchema,
   /** Narrows the account's jurisdictions for this key; null = the account's. */
   allowedJurisdictions: z.array(jurisdictionSchema).nullable(),
+  /** At most this much spend per calendar period (UTC) through this key; null = only the account's credit. */
+  spendLimit: z.object({ amountMicroUsd: z.number().int().positive(), period: spendPeriodSchema }).nullable(),
+  /** After this instant the key is refused like a revoked one; null = never. */
+  expiresAt: isoDateTime.nullable(),
 });
 
 /** `GET /api/keys`: newest first, revoked ones included. */
@@ -68,6 +108,8 @@ export type KeyLimitsInput = z.input<typeof keyLimitsInputSchema>;
 export type CreateKeyInput = z.input<typeof createKeyInputSchema>;
 export type UpdateKeyInput = z.input<typeof updateKeyInputSchema>;
 export type KeyLimits = z.infer<typeof keyLimitsSchema>;
+export type SpendPeriod = z.infer<typeof spendPeriodSchema>;
+export type KeySpendLimit = NonNullable<z.infer<typeof apiKeySchema>["spendLimit"]>;
 export type ApiKey = z.infer<typeof apiKeySchema>;
 export type ApiKeyList = z.infer<typeof apiKeyListSchema>;
 export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;

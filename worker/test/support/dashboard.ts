@@ -7,7 +7,7 @@
 import { env } from "cloudflare:test";
 import { users } from "../../../db/schema.ts";
 import { signSessionToken } from "../../src/services/identity/dev-session.ts";
-import { gatewayFetch, withDatabase } from "./gateway.ts";
+import { gatewayFetch, grantTestCredit, withDatabase } from "./gateway.ts";
 
 const bindings = env as unknown as Record<string, string>;
 
@@ -52,19 +52,20 @@ export async function seedDashboardUser(
   options: { ageConfirmed?: boolean; creditMicroUsd?: number; plan?: string } = {},
 ): Promise<DashboardUser> {
   const clerkUserId = newClerkUserId();
-  const [row] = await withDatabase((db) =>
-    db
+  const [row] = await withDatabase(async (db) => {
+    const inserted = await db
       .insert(users)
       .values({
         clerkUserId,
         email: `${clerkUserId}@omnizen.test`,
         name: "Test User",
         plan: options.plan ?? "internal",
-        creditBalanceMicroUsd: options.creditMicroUsd ?? 5_000_000,
         ageConfirmedAt: options.ageConfirmed === false ? null : new Date(),
       })
-      .returning({ id: users.id }),
-  );
+      .returning({ id: users.id });
+    if (inserted[0]) await grantTestCredit(db, inserted[0].id, options.creditMicroUsd ?? 5_000_000);
+    return inserted;
+  });
   if (!row) throw new Error("user insert returned nothing");
   return { userId: row.id, clerkUserId, token: await sessionToken(clerkUserId) };
 }

@@ -10,6 +10,7 @@ import { createDb, type Database } from "../../../db/client.ts";
 import { apiKeys, usageEvents, users, type UsageEvent } from "../../../db/schema.ts";
 import { drainUsage } from "../../src/cron/drain-usage.ts";
 import { displayPrefix, generateApiKey, hashApiKey } from "../../src/lib/api-key.ts";
+import { appendLedgerEntry, type LedgerDatabase } from "../../src/services/billing/ledger.ts";
 import { testRedis } from "./stand-ins.ts";
 
 export const GATEWAY = "http://gateway.test";
@@ -74,13 +75,13 @@ export async function seedAccount(creditOrOptions: number | SeedOptions = {}): P
       .insert(users)
       .values({
         email: `test-${crypto.randomUUID()}@omnizen.test`,
-        creditBalanceMicroUsd: creditMicroUsd,
         plan: options.plan ?? "internal",
         ageConfirmedAt: new Date(),
         allowedJurisdictions: options.accountJurisdictions ?? null,
       })
       .returning({ id: users.id });
     if (!user) throw new Error("user insert returned nothing");
+    await grantTestCredit(db, user.id, creditMicroUsd);
     const [key] = await db
       .insert(apiKeys)
       .values({
@@ -93,6 +94,20 @@ export async function seedAccount(creditOrOptions: number | SeedOptions = {}): P
       .returning({ id: apiKeys.id });
     if (!key) throw new Error("key insert returned nothing");
     return { userId: user.id, keyId: key.id, apiKey };
+  });
+}
+
+/**
+ * Gives an account credit the way every grant is given: one ledger row (a promotion, unique reference) that moves the
+ * balance column in the same statement, so the balance stays the sum of the account's ledger rows.
+ */
+export async function grantTestCredit(db: LedgerDatabase, userId: string, amountMicroUsd: number): Promise<void> {
+  if (amountMicroUsd === 0) return;
+  await appendLedgerEntry(db, {
+    userId,
+    kind: amountMicroUsd > 0 ? "promotion" : "adjustment",
+    amountMicroUsd,
+    reference: `test:${userId}:${crypto.randomUUID()}`,
   });
 }
 

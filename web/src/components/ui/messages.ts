@@ -18,6 +18,9 @@ export const uiMessages = defineMessages({
     "validation.positiveInteger": "Enter a whole number from 1, or leave empty for your plan's limit.",
     "validation.jurisdictionsEmpty": "Choose at least one jurisdiction, or allow all.",
     "validation.confirmMismatch": "This is not your account's primary email address.",
+    "validation.usdAmount":
+      "Enter an amount in US dollars above 0, e.g. 5 or 2.50 (at most 1,000,000), or leave empty.",
+    "validation.futureDate": "Choose a date after today, or leave empty for a key that never expires.",
     jurisdictionsLegend: "Where requests may be processed",
     jurisdictionsAll: "Anywhere the catalog routes to",
     jurisdictionsOnly: "Only in the jurisdictions I choose",
@@ -43,6 +46,9 @@ export const uiMessages = defineMessages({
     "validation.positiveInteger": "১ বা তার বেশি একটি পূর্ণসংখ্যা লিখুন, অথবা প্ল্যানের সীমার জন্য খালি রাখুন।",
     "validation.jurisdictionsEmpty": "অন্তত একটি অঞ্চল বেছে নিন, অথবা সব অনুমতি দিন।",
     "validation.confirmMismatch": "এটি আপনার অ্যাকাউন্টের প্রধান ইমেইল ঠিকানা নয়।",
+    "validation.usdAmount":
+      "০-এর বেশি মার্কিন ডলারের একটি পরিমাণ লিখুন, যেমন 5 বা 2.50 (সর্বোচ্চ 1,000,000), অথবা খালি রাখুন।",
+    "validation.futureDate": "আজকের পরের একটি তারিখ বেছে নিন, অথবা কখনো মেয়াদ শেষ না হওয়া কী-এর জন্য খালি রাখুন।",
     jurisdictionsLegend: "অনুরোধ কোথায় প্রক্রিয়া করা যাবে",
     jurisdictionsAll: "ক্যাটালগ যেখানে পাঠায় সেখানেই",
     jurisdictionsOnly: "শুধু আমার বেছে নেওয়া অঞ্চলে",

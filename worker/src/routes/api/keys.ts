@@ -5,9 +5,10 @@
  *   (403 `reverification_required` otherwise; session-token.ts).
  * - `PATCH /api/keys/:id` `UpdateKeyInput` → `ApiKey`.
  * - `DELETE /api/keys/:id` → `ApiKey` with `revokedAt`; idempotent.
- * The shapes are contracts/keys-api.ts.
+ * `spendLimit` is `{ amountMicroUsd, period: daily | weekly | monthly | none }` or null; `expiresAt` an ISO instant
+ *   in the future or null. The shapes are contracts/keys-api.ts.
  * Another account's key is a 404, like an unknown one. Revoking, and changing limits or jurisdictions, deletes the
- * key's record at the edge, so the change applies to the very next request.
+ * key's record at the edge, so the change applies to the very next request (spend limits and expiry too).
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
@@ -19,7 +20,7 @@ import {
   type ApiKeyList,
   type CreatedApiKey,
 } from "../../contracts/keys-api.ts";
-import { DASHBOARD_BODY_MAX_BYTES } from "../../contracts/request-fields.ts";
+import { DASHBOARD_BODY_MAX_BYTES, hasAnyField } from "../../contracts/request-fields.ts";
 import { GatewayError } from "../../errors.ts";
 import { readJsonBody } from "../read-json-body.ts";
 import {
@@ -59,7 +60,8 @@ keyRoutes.patch("/:id", async (context) => {
   const id = keyId(context);
   const body = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, updateKeyInputSchema);
   const row = await updateApiKey(context.get("services").database(), context.get("account").userId, id, body);
-  if (body.limits !== undefined || body.allowedJurisdictions !== undefined) {
+  const { name: _name, ...edgeFields } = body;
+  if (hasAnyField(edgeFields)) {
     await invalidateKeyRecords(context.get("services").redis, [row.keyHash], context.executionCtx);
   }
   return context.json(toApiKeyView(row) satisfies ApiKey);

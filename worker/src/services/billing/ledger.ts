@@ -2,14 +2,14 @@
  * The credit ledger (db `credit_ledger`): every change of an account's prepaid credit is one row with a unique
  * reference, appended once. `users.credit_balance_micro_usd` moves in the same statement, so it always equals the sum
  * of the account's rows (the reconciliation job checks it). A grant then reaches the hot path's credit counter in
- * Redis (docs/credit.md) through `applyGrantToCounter`, at most once per reference.
+ * Redis (docs/credit.md) through `applyGrantToCounter`, which makes the counter be derived again from Postgres.
  *
  * Callers: the payment webhooks and checks (Stripe, EPS), plan periods, refunds and disputes, manual adjustments,
  * and the usage posting job (services/usage/post-usage.ts) for usage debits.
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../../../../db/client.ts";
-import { intArg, runScript } from "../hot-path/run-script.ts";
+import { runScript } from "../hot-path/run-script.ts";
 import type { ScriptClient } from "../hot-path/script-client.ts";
 
 export const LEDGER_KINDS = [
@@ -58,42 +58,46 @@ export async function appendLedgerEntry(db: LedgerDatabase, entry: LedgerEntryIn
   return result.rows.length > 0;
 }
 
-/** Marks a grant as applied to the counter; kept longer than any redelivery window. */
-export const GRANT_MARKER_TTL_MS = 7 * 24 * 60 * 60 * 1000;
-
 /**
- * KEYS: 1 credit counter `omz:credit:<user>`, 2 the grant's marker `omz:grant:<reference>`.
- * ARGV: 1 amount (micro-USD, signed), 2 marker TTL (ms).
- * Moves the counter by the amount once per reference, and only when the counter exists: a missing counter is created
- * from Postgres, which already holds the entry. Returns 1 when the counter moved, 0 otherwise.
+ * KEYS: 1 credit counter `omz:credit:<user>`, 2 the drain generation `omz:usage:gen`.
+ * Drops the account's counter and bumps the generation. The next credit-checked request creates the counter again
+ * from Postgres, which holds the committed entry (docs/credit.md, "Grants"): a counter is never moved by a grant, so
+ * a grant can be counted neither twice (a fill that read Postgres after the commit, then an INCRBY) nor never (a fill
+ * that read Postgres before the commit: its generation is older than the bump, so the fill is refused and read again).
+ * Idempotent: running it again for the same entry (a redelivered webhook) costs one more fill, nothing else.
+ * Returns 1 when a counter was dropped, 0 when there was none.
  */
 export const GRANT_COUNTER_SCRIPT = `
-if redis.call("SET", KEYS[2], "1", "NX", "PX", ARGV[2]) == false then return 0 end
-if redis.call("EXISTS", KEYS[1]) == 0 then return 0 end
-redis.call("INCRBY", KEYS[1], ARGV[1])
-return 1
+local dropped = redis.call("DEL", KEYS[1])
+redis.call("INCR", KEYS[2])
+return dropped
 `;
 
 export const creditCounterKey = (userId: string) => `omz:credit:${userId}`;
-export const grantMarkerKey = (reference: string) => `omz:grant:${reference}`;
+const DRAIN_GENERATION_KEY = "omz:usage:gen";
 
-/** Applies a committed ledger entry to the hot path's counter (idempotent per reference). */
+/**
+ * Makes a committed ledger entry visible to the hot path at once: the account's next request admits against
+ * `Postgres balance - undrained usage - live reservations`, which includes the entry exactly once. Call it after the
+ * commit, never before. Returns whether a live counter was dropped.
+ */
 export async function applyGrantToCounter(
   scripts: ScriptClient,
   entry: Pick<LedgerEntryInput, "userId" | "amountMicroUsd" | "reference">,
 ): Promise<boolean> {
-  const moved = await runScript<number>(
+  const dropped = await runScript<number>(
     scripts,
     GRANT_COUNTER_SCRIPT,
-    [creditCounterKey(entry.userId), grantMarkerKey(entry.reference)],
-    [intArg(entry.amountMicroUsd), intArg(GRANT_MARKER_TTL_MS)],
+    [creditCounterKey(entry.userId), DRAIN_GENERATION_KEY],
+    [],
   );
-  return Number(moved) === 1;
+  return Number(dropped) === 1;
 }
 
 /**
  * Appends the entry, then applies it to the counter. The counter step runs again on a repeated call (a redelivered
- * webhook after a failure between the two), and the marker keeps it to once. Returns whether the entry is new.
+ * webhook after a failure between the two), which is harmless (it only drops the counter). Returns whether the entry
+ * is new.
  */
 export async function postCreditEntry(
   deps: { db: LedgerDatabase; scripts: ScriptClient },

@@ -2,10 +2,11 @@
  * The account record the edge keeps per API key (Redis hash `omz:key:<sha256>`), loaded from Postgres only on a cold
  * miss. It carries everything the admission script needs, so a warm request never touches Postgres.
  */
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database } from "../../../../db/client.ts";
 import { apiKeys, users } from "../../../../db/schema.ts";
 import { planLimits } from "../../catalog/plans.ts";
+import { isSpendPeriod, SPEND_PERIOD_CODE, type SpendPeriod } from "../../lib/spend-period.ts";
 import { accountBalanceSql } from "../usage/post-usage.ts";
 
 /** Who the admission script let in. */
@@ -34,9 +35,27 @@ export interface AccountRecord {
   allowedJurisdictions: string[] | null;
   promptCacheEnabled: boolean;
   balanceMicroUsd: number;
+  /** The key's own spend limit per calendar period (UTC), or null. */
+  spendLimit: { amountMicroUsd: number; period: SpendPeriod } | null;
+  /** The key's usage cost already in Postgres for the current period (a floor for the Redis spend counter). */
+  periodSpendMicroUsd: number;
+  /** When the key stops working (epoch ms), or null. */
+  expiresAtMs: number | null;
 }
 
-/** Null when no active key has this hash (unknown or revoked). */
+/**
+ * The key's usage cost in Postgres since the start of its current spend period (UTC, as lib/spend-period.ts); 0
+ * without a limit, and then not even read (CASE evaluates the subquery only when needed).
+ */
+const periodSpendSql = sql<number>`(CASE WHEN api_keys.spend_limit_micro_usd IS NULL THEN 0 ELSE coalesce((
+  SELECT sum(cost_micro_usd) FROM usage_events WHERE usage_events.api_key_id = api_keys.id
+  AND usage_events.created_at >= CASE api_keys.spend_limit_period
+    WHEN 'daily' THEN date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+    WHEN 'weekly' THEN date_trunc('week', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+    WHEN 'monthly' THEN date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
+    ELSE '-infinity'::timestamptz END), 0) END)::bigint`;
+
+/** Null when no active key has this hash (unknown or revoked). An expired key has a record: admission refuses it. */
 export async function loadAccountRecord(db: Database, keyHash: string): Promise<AccountRecord | null> {
   const rows = await db
     .select({
@@ -51,6 +70,10 @@ export async function loadAccountRecord(db: Database, keyHash: string): Promise<
       keyRequestsPerMinute: apiKeys.requestsPerMinuteLimit,
       keyTokensPerMinute: apiKeys.tokensPerMinuteLimit,
       keyConcurrentRequests: apiKeys.concurrentRequestsLimit,
+      spendLimit: apiKeys.spendLimitMicroUsd,
+      spendPeriod: apiKeys.spendLimitPeriod,
+      periodSpend: periodSpendSql,
+      expiresAt: apiKeys.expiresAt,
     })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
@@ -71,6 +94,12 @@ export async function loadAccountRecord(db: Database, keyHash: string): Promise<
     allowedJurisdictions: narrowJurisdictions(row.accountJurisdictions, row.keyJurisdictions),
     promptCacheEnabled: row.promptCacheEnabled,
     balanceMicroUsd: Number(row.balance),
+    spendLimit:
+      row.spendLimit !== null && row.spendLimit > 0
+        ? { amountMicroUsd: row.spendLimit, period: isSpendPeriod(row.spendPeriod) ? row.spendPeriod : "none" }
+        : null,
+    periodSpendMicroUsd: Number(row.periodSpend),
+    expiresAtMs: row.expiresAt?.getTime() ?? null,
   };
 }
 
@@ -90,6 +119,10 @@ export function encodeRecord(record: AccountRecord | null): string {
     record.keyLimits.concurrentRequests,
     jurisdictions,
     record.promptCacheEnabled ? "1" : "0",
+    record.spendLimit?.amountMicroUsd ?? 0,
+    record.spendLimit ? SPEND_PERIOD_CODE[record.spendLimit.period] : "",
+    record.expiresAtMs ?? 0,
+    record.periodSpendMicroUsd,
   ].join("|");
 }
 

@@ -4,6 +4,14 @@
  * key record (or of the credit counter), after which the script runs once more with the record to store.
  */
 import { GatewayError } from "../../errors.ts";
+import {
+  describeSpendLimit,
+  periodEnd,
+  SPEND_COUNTER_TTL_MS,
+  SPEND_PERIODS,
+  spendBucket,
+  spendPeriodOfCode,
+} from "../../lib/spend-period.ts";
 import { decodeJurisdictions, encodeRecord, type AccountRecord, type AuthenticatedKey } from "./account-record.ts";
 import { ADMISSION_SCRIPT } from "./lua-scripts.ts";
 import { intArg, runScript } from "./run-script.ts";
@@ -45,6 +53,8 @@ export interface Admission {
   /** The minute window of admission (token usage is added to it at settlement). */
   window: number;
   reservationMicroUsd: number;
+  /** The key's spend counter the reservation went to ("" = the key has no spend limit); settlement squares it. */
+  spendKey: string;
 }
 
 export interface AdmissionInput {
@@ -75,6 +85,9 @@ type ScriptReply = [
   string | number,
   string,
   string,
+  string,
+  string,
+  string,
 ];
 
 export async function admit(input: AdmissionInput): Promise<Admission> {
@@ -100,6 +113,8 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
         intArg(FAILED_AUTH_LIMIT),
         generation,
         intArg(NEGATIVE_KEY_RECORD_TTL_MS),
+        ...SPEND_PERIODS.map((period) => spendBucket(period, now)),
+        ...SPEND_PERIODS.map((period) => intArg(SPEND_COUNTER_TTL_MS[period])),
       ],
     ).catch((error: unknown) => {
       throw error instanceof UpstashCallError ? unavailable("admission store", error) : error;
@@ -128,6 +143,10 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
     cached,
     ,
     promptCache,
+    ,
+    spendKey,
+    spendLimit,
+    spendPeriodCode,
   ] = reply;
   const rateLimit: RateLimitState = {
     limitRequests: Number(limitRequests),
@@ -147,6 +166,7 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
         window: Math.floor(now / 60_000),
         // A cache hit reserves too: its settlement squares the reservation with the hit's price.
         reservationMicroUsd: input.checkCredit ? input.reservationMicroUsd : 0,
+        spendKey: spendKey ?? "",
       };
     case "cold":
       // Still cold after every try: a drain landed during each Postgres read (rare); the client retries shortly.
@@ -183,6 +203,13 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
           headers: { "retry-after": "1", ...rateLimitHeaders(rateLimit) },
         },
       );
+    case "expired":
+      throw new GatewayError(
+        "invalid_api_key",
+        "This API key has expired. Create a new key or extend it in the dashboard.",
+      );
+    case "key_spend":
+      throw keySpendLimitReached(Number(spendLimit), spendPeriodOfCode(spendPeriodCode ?? "") ?? "none", now);
     case "credit":
       throw new GatewayError(
         "insufficient_credit",
@@ -191,6 +218,22 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
     default:
       throw new GatewayError("internal_error", "Admission failed.");
   }
+}
+
+/** 402 naming the key's limit and when it resets (the account's credit may be fine: the message says which). */
+function keySpendLimitReached(
+  limitMicroUsd: number,
+  period: (typeof SPEND_PERIODS)[number],
+  now: number,
+): GatewayError {
+  const resets = periodEnd(period, now);
+  return new GatewayError(
+    "insufficient_credit",
+    `This API key's spend limit of ${describeSpendLimit(limitMicroUsd, period)} is reached` +
+      (resets ? `; it resets at ${resets.toISOString()}.` : ".") +
+      " Raise the key's limit in the dashboard or use another key.",
+    { param: "spend_limit" },
+  );
 }
 
 /**

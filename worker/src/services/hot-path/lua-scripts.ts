@@ -17,11 +17,18 @@
  *       ("" = no lookup), 6 credit reservation (micro-USD), 7 cold-fill record ("" = none; fields joined by "|"),
  *       8 Postgres balance read for the fill ("" = none), 9 check credit ("1"/"0"), 10 slot TTL (ms), 11 key record
  *       TTL (ms), 12 credit counter TTL (ms), 13 failed-auth limit per subject per two minutes, 14 the drain
- *       generation seen before the Postgres read ("" = none), 15 negative key record TTL (ms).
+ *       generation seen before the Postgres read ("" = none), 15 negative key record TTL (ms), 16-19 the key spend
+ *       buckets of now (daily, weekly, monthly, none: lib/spend-period.ts), 20-23 their counters' TTLs (ms).
+ * A key past its expiry (record field "exp", epoch ms) is refused ("expired"). A key with a spend limit ("sl"
+ * micro-USD per period "sp") keeps a spend counter `omz:spend:<key>:<bucket>` moved like the credit counter: the
+ * reservation is added at admission (refused when the counter has reached the limit), settlement adds cost minus
+ * reservation. A record fill raises the counter to the key's cost already in Postgres for the period ("ss"), so a
+ * counter lost in Redis comes back at the next fill instead of starting from zero.
  * The same request id admitted twice (a cache entry that failed to decrypt is admitted again without the lookup)
  * is counted and reserved once.
  * Returns: { status, userId, keyId, plan, jurisdictions, limitRequests, remainingRequests, resetMs, limitTokens,
- *            remainingTokens, cachedEntry, balance, promptCacheEnabled ("1"/"0"), drain generation }.
+ *            remainingTokens, cachedEntry, balance, promptCacheEnabled ("1"/"0"), drain generation, spend counter key
+ *            ("" = no limit), spend limit, spend period code }.
  */
 export const ADMISSION_SCRIPT = `
 local now = tonumber(ARGV[1])
@@ -31,11 +38,16 @@ local reset_ms = (window + 1) * 60000.0 - now
 local ip = ARGV[4]
 local fail_key = "omz:authfail:" .. ip .. ":" .. window
 local pc = ""
+local spend_key, spend_limit, spend_period = "", "0", ""
 local function int(n) return string.format("%.0f", n) end
+-- A record field that may be absent (a record stored before the field existed) as a number, 0 when absent.
+local function num(v) return tonumber(v or "") or 0 end
 local function reply(status, r1, r2, r3, r4, lr, rr, lt, rt, cached, balance)
   return { status, r1 or "", r2 or "", r3 or "", r4 or "", lr or 0, rr or 0, reset_ms, lt or 0, rt or 0, cached or "", balance or "", pc,
-    redis.call("GET", "omz:usage:gen") or "0" }
+    redis.call("GET", "omz:usage:gen") or "0", spend_key, spend_limit, spend_period }
 end
+local spend_slot = { d = 16, w = 17, m = 18, n = 19 }
+local function spend_key_of(key, period) return "omz:spend:" .. key .. ":" .. ARGV[spend_slot[period]] end
 -- Failures of this and the previous minute both count, so a burst across a minute boundary is not split in two.
 local function throttled()
   if ip == "" then return false end
@@ -52,15 +64,24 @@ if ARGV[7] ~= "" then
     redis.call("PEXPIRE", rec_key, ARGV[15])
   else
     redis.call("HSET", rec_key, "u", f[1], "k", f[2], "p", f[3], "rpm", f[4], "tpm", f[5], "cc", f[6],
-      "krpm", f[7], "ktpm", f[8], "kcc", f[9], "j", f[10], "pc", f[11])
+      "krpm", f[7], "ktpm", f[8], "kcc", f[9], "j", f[10], "pc", f[11], "sl", f[12] or "0", "sp", f[13] or "",
+      "exp", f[14] or "0")
     redis.call("PEXPIRE", rec_key, ARGV[11])
+    -- The spend counter never falls below the key's cost already in Postgres for the period (it may be above:
+    -- reservations in flight and usage not yet drained count too).
+    if num(f[12]) > 0 and spend_slot[f[13] or ""] then
+      local sk = spend_key_of(f[2], f[13])
+      if tonumber(redis.call("GET", sk) or "0") < num(f[15]) then
+        redis.call("SET", sk, f[15], "PX", ARGV[spend_slot[f[13]] + 4])
+      end
+    end
   end
 elseif not redis.call("HGET", rec_key, "u") and throttled() then
   -- A valid key already known at the edge is never refused for others' failures from its address; only cold
   -- lookups (which would reach Postgres) and unknown keys are throttled.
   return reply("blocked")
 end
-local r = redis.call("HMGET", rec_key, "missing", "u", "k", "p", "rpm", "tpm", "cc", "krpm", "ktpm", "kcc", "j", "pc")
+local r = redis.call("HMGET", rec_key, "missing", "u", "k", "p", "rpm", "tpm", "cc", "krpm", "ktpm", "kcc", "j", "pc", "sl", "sp", "exp")
 if r[1] == "1" then
   if ip ~= "" then
     redis.call("INCR", fail_key)
@@ -71,6 +92,11 @@ end
 if not r[2] then return reply("cold") end
 local user, key, plan, jur = r[2], r[3], r[4], r[11]
 pc = r[12] or ""
+-- An expired key is refused like a revoked one (not counted as a failed authentication: the key is genuine).
+if num(r[15]) > 0 and now >= num(r[15]) then return reply("expired") end
+if num(r[13]) > 0 and spend_slot[r[14] or ""] then
+  spend_key, spend_limit, spend_period = spend_key_of(key, r[14]), r[13], r[14]
+end
 local credit_key = "omz:credit:" .. user
 local resv_key = "omz:resv:" .. user
 local balance = redis.call("GET", credit_key)
@@ -111,6 +137,10 @@ if tok_left <= 0 then return reply("rate_tokens", user, key, plan, jur, req_limi
 if ARGV[9] == "1" and not readmit and tonumber(balance) <= 0 then
   return reply("credit", user, key, plan, jur, req_limit, req_left, tok_limit, tok_left, "", balance)
 end
+-- The key's spend limit, like the credit: admitted while the period's spend is below the limit.
+if ARGV[9] == "1" and not readmit and spend_key ~= "" and tonumber(redis.call("GET", spend_key) or "0") >= tonumber(spend_limit) then
+  return reply("key_spend", user, key, plan, jur, req_limit, req_left, tok_limit, tok_left, "", balance)
+end
 local cached = false
 if ARGV[5] ~= "" and r[12] == "1" then cached = redis.call("GET", ARGV[5]) end
 if not cached then
@@ -130,6 +160,10 @@ end
 -- Every credit-checked request, a cache hit too, reserves its credit (settlement squares it with the real cost).
 if ARGV[9] == "1" and not readmit then
   if tonumber(ARGV[6]) > 0 then balance = int(redis.call("DECRBY", credit_key, ARGV[6])) end
+  if spend_key ~= "" then
+    redis.call("INCRBY", spend_key, ARGV[6])
+    redis.call("PEXPIRE", spend_key, ARGV[spend_slot[spend_period] + 4])
+  end
   redis.call("HSET", resv_key, ARGV[2], ARGV[6] .. ":" .. int(now + tonumber(ARGV[10])))
   redis.call("PEXPIRE", resv_key, ARGV[10])
 end
@@ -155,7 +189,8 @@ return reply("ok", user, key, plan, jur, req_limit, req_left - 1, tok_limit, tok
  * cache off meanwhile (`omz:pcoff:<user>`).
  * ARGV: 1 request id, 2 user id, 3 key id, 4 credit delta (reservation - cost), 5 tokens, 6 admission window,
  *       7 cache key ("" = none), 8 cache entry, 9 cache TTL (s), 10 queued usage record (JSON, "" = none),
- *       11 the record's cost (micro-USD) added to the undrained usage.
+ *       11 the record's cost (micro-USD) added to the undrained usage, 12 the key's spend counter ("" = none),
+ *       13 what it moves by (cost - reservation), only while it exists (a counter rebuilt later holds the cost).
  */
 export const SETTLEMENT_SCRIPT = `
 -- A deleted account (tombstone of privacy/purge-account-redis.ts): nothing of it is written again.
@@ -167,6 +202,9 @@ redis.call("ZREM", "omz:cck:" .. ARGV[3], ARGV[1])
 redis.call("HDEL", "omz:resv:" .. ARGV[2], ARGV[1])
 local credit_key = "omz:credit:" .. ARGV[2]
 if ARGV[4] ~= "0" and redis.call("EXISTS", credit_key) == 1 then redis.call("INCRBY", credit_key, ARGV[4]) end
+if (ARGV[12] or "") ~= "" and ARGV[13] ~= "0" and redis.call("EXISTS", ARGV[12]) == 1 then
+  redis.call("INCRBY", ARGV[12], ARGV[13])
+end
 if ARGV[5] ~= "0" then
   local tok_key = "omz:rl:" .. ARGV[2] .. ":t:" .. ARGV[6]
   redis.call("INCRBY", tok_key, ARGV[5])

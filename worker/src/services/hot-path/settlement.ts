@@ -23,6 +23,8 @@ export interface Settlement {
   cache?: { key: string; entry: string };
   /** The usage record to queue for the usage drain (absent when nothing was routed). */
   usage?: QueuedUsage;
+  /** The key's spend counter of the admission (Admission.spendKey; absent or "" = no limit). */
+  spendKey?: string;
 }
 
 /** Delays before the second and third try of a settlement whose call failed (network error or 5xx). */
@@ -46,6 +48,9 @@ export async function settle(redis: ScriptClient, settlement: Settlement): Promi
     intArg(PROMPT_CACHE_TTL_SECONDS),
     settlement.usage ? JSON.stringify(settlement.usage) : "",
     intArg(settlement.usage?.cost_micro_usd ?? 0),
+    settlement.spendKey ?? "",
+    // Cost minus reservation: the reservation was added to the key's spend at admission.
+    intArg(-settlement.creditDeltaMicroUsd),
   ];
   for (let attempt = 0; ; attempt += 1) {
     try {

@@ -6,8 +6,9 @@
 import { and, count, desc, eq, isNull } from "drizzle-orm";
 import type { Database } from "../../../../db/client.ts";
 import { apiKeys, type ApiKey } from "../../../../db/schema.ts";
-import type { ApiKey as ApiKeyView, CreatedApiKey, KeyLimits } from "../../contracts/keys-api.ts";
+import type { ApiKey as ApiKeyView, CreatedApiKey, KeyLimits, KeySpendLimit } from "../../contracts/keys-api.ts";
 import { knownJurisdictions, type Jurisdiction } from "../../catalog/types.ts";
+import { isSpendPeriod } from "../../lib/spend-period.ts";
 import { GatewayError } from "../../errors.ts";
 import { displayPrefix, generateApiKey, hashApiKey } from "../../lib/api-key.ts";
 
@@ -18,6 +19,8 @@ export interface KeyChanges {
   name?: string | undefined;
   limits?: Partial<KeyLimits> | undefined;
   allowedJurisdictions?: Jurisdiction[] | null | undefined;
+  spendLimit?: KeySpendLimit | null | undefined;
+  expiresAt?: Date | null | undefined;
 }
 
 /** A key as the dashboard API shows it (contracts/keys-api.ts). Never the secret or its hash. */
@@ -35,6 +38,25 @@ export function toApiKeyView(row: ApiKey): ApiKeyView {
       concurrentRequests: row.concurrentRequestsLimit,
     },
     allowedJurisdictions: knownJurisdictions(row.allowedJurisdictions),
+    spendLimit:
+      row.spendLimitMicroUsd !== null
+        ? {
+            amountMicroUsd: row.spendLimitMicroUsd,
+            period: isSpendPeriod(row.spendLimitPeriod) ? row.spendLimitPeriod : "none",
+          }
+        : null,
+    expiresAt: row.expiresAt?.toISOString() ?? null,
+  };
+}
+
+/** Column values of the spend limit and expiry, when given (null clears them). */
+function spendColumns(changes: Pick<KeyChanges, "spendLimit" | "expiresAt">): Partial<ApiKey> {
+  return {
+    ...(changes.spendLimit !== undefined && {
+      spendLimitMicroUsd: changes.spendLimit?.amountMicroUsd ?? null,
+      spendLimitPeriod: changes.spendLimit?.period ?? null,
+    }),
+    ...(changes.expiresAt !== undefined && { expiresAt: changes.expiresAt }),
   };
 }
 
@@ -76,6 +98,7 @@ export async function createApiKey(
       prefix: displayPrefix(secret),
       allowedJurisdictions: input.allowedJurisdictions ?? null,
       ...limitColumns(input.limits),
+      ...spendColumns(input),
     })
     .returning();
   if (!row) throw new Error("the key insert returned no row");
@@ -94,7 +117,10 @@ export async function findOwnApiKey(db: Database, userId: string, keyId: string)
   return row;
 }
 
-/** Renames a key or changes its limits or jurisdictions. A revoked key cannot change (`conflict`). */
+/**
+ * Renames a key or changes its limits, jurisdictions, spend limit or expiry. A revoked key cannot change
+ * (`conflict`); an expired one can (extending its expiry brings it back).
+ */
 export async function updateApiKey(db: Database, userId: string, keyId: string, changes: KeyChanges): Promise<ApiKey> {
   const current = await findOwnApiKey(db, userId, keyId);
   if (current.revokedAt) throw new GatewayError("conflict", "This key is revoked and can no longer be changed.");
@@ -102,6 +128,7 @@ export async function updateApiKey(db: Database, userId: string, keyId: string, 
     ...(changes.name !== undefined && { name: changes.name }),
     ...(changes.allowedJurisdictions !== undefined && { allowedJurisdictions: changes.allowedJurisdictions }),
     ...limitColumns(changes.limits),
+    ...spendColumns(changes),
   };
   if (Object.keys(columns).length === 0) return current;
   const [row] = await db

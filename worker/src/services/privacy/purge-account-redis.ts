@@ -3,7 +3,8 @@
  * - `omz:key:<hash>` of each of its keys, so the edge stops serving them at once (the next request is a cold miss,
  *   and Postgres no longer admits the key);
  * - the fair-use counters `omz:rl:<userId>:{r,t}:<window>` and `omz:rl:k:<keyId>:{r,t}:<window>`;
- * - the concurrency sets `omz:cc:<userId>` and `omz:cck:<keyId>`, the credit counter `omz:credit:<userId>`, its
+ * - the concurrency sets `omz:cc:<userId>` and `omz:cck:<keyId>`, the keys' spend counters `omz:spend:<keyId>:*`
+ *   (this period's and the previous one's; older ones expired), the credit counter `omz:credit:<userId>`, its
  *   reservations `omz:resv:<userId>` and undrained usage `omz:undrained:<userId>`;
  * - the prompt-cache entries listed in `omz:pcidx:<userId>` (maintained by the settlement script), and that set;
  * - the account's usage records still queued for the usage drain (`omz:usage:queue`, and `omz:usage:draining` of a
@@ -21,6 +22,7 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { USAGE_DRAINING_KEY, USAGE_QUEUE_KEY } from "../hot-path/lua-scripts.ts";
 import { runScript } from "../hot-path/run-script.ts";
+import { periodStart, SPEND_PERIODS, spendBucket } from "../../lib/spend-period.ts";
 
 /** How long the tombstone of a deleted account stops late settlements (slot TTL: 15 min). */
 export const ACCOUNT_TOMBSTONE_SECONDS = 2 * 3600;
@@ -35,7 +37,8 @@ export interface AccountKeyRef {
 }
 
 /**
- * ARGV: 1 user id, 2 now (ms), 3 windows back, then pairs of (key id, key hash). Returns the number of keys deleted.
+ * ARGV: 1 user id, 2 now (ms), 3 windows back, 4 the spend buckets to clear (comma-separated: this period's and the
+ * previous one's, lib/spend-period.ts), then pairs of (key id, key hash). Returns the number of keys deleted.
  * Only index members under `omz:pc:` are deleted, so a corrupted index cannot delete anything else.
  */
 export const PURGE_ACCOUNT_SCRIPT = `
@@ -55,11 +58,12 @@ drop("omz:resv:" .. user)
 drop("omz:undrained:" .. user)
 drop("omz:cc:" .. user)
 drop_windows("omz:rl:" .. user)
-for i = 4, #ARGV - 1, 2 do
+for i = 5, #ARGV - 1, 2 do
   local key, hash = ARGV[i], ARGV[i + 1]
   drop("omz:key:" .. hash)
   drop("omz:cck:" .. key)
   drop_windows("omz:rl:k:" .. key)
+  for bucket in string.gmatch(ARGV[4], "[^,]+") do drop("omz:spend:" .. key .. ":" .. bucket) end
 end
 local index = "omz:pcidx:" .. user
 local entries = redis.call("SMEMBERS", index)
@@ -94,7 +98,17 @@ export async function purgeAccountRedis(
     userId,
     String(now.getTime()),
     String(COUNTER_WINDOWS_BACK),
+    spendBucketsToClear(now.getTime()).join(","),
     ...keys.flatMap((key) => [key.id, key.keyHash]),
   ];
   return Number(await runScript<number>(redis, PURGE_ACCOUNT_SCRIPT, [], args));
+}
+
+/** The per-key spend counters' buckets that can still exist: this period's and the previous one's, per period. */
+function spendBucketsToClear(nowMs: number): string[] {
+  return SPEND_PERIODS.flatMap((period) => {
+    const start = periodStart(period, nowMs);
+    const current = spendBucket(period, nowMs);
+    return start ? [current, spendBucket(period, start.getTime() - 1)] : [current];
+  });
 }

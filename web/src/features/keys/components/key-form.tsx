@@ -2,15 +2,19 @@ import { useState, type FormEvent } from "react";
 import { Field } from "../../../components/ui/field";
 import { JurisdictionPicker, type JurisdictionChoice } from "../../../components/ui/jurisdiction-picker";
 import { uiMessages } from "../../../components/ui/messages";
-import type { ApiKey, KeyLimits } from "../../../lib/api-types";
+import type { ApiKey, KeyLimits, KeySpendLimit, SpendPeriod } from "../../../lib/api-types";
 import { fieldError, formError } from "../../../lib/form-errors";
 import { useMessages } from "../../../lib/i18n";
 import {
+  dateToUtcInstant,
   KEY_NAME_MAX,
   parseLimit,
+  parseUsdToMicroUsd,
+  validateFutureDate,
   validateJurisdictions,
   validateLimit,
   validateRequiredText,
+  validateUsdAmount,
   type ValidationError,
 } from "../../../lib/validation";
 import { keysMessages } from "../messages";
@@ -19,9 +23,21 @@ export interface KeyFormValues {
   name: string;
   limits: KeyLimits;
   allowedJurisdictions: JurisdictionChoice;
+  spendLimit: KeySpendLimit | null;
+  /** Absent when the expiry was left as it was (an expired key can still be edited otherwise). */
+  expiresAt?: string | null;
 }
 
 const LIMIT_FIELDS = ["requestsPerMinute", "tokensPerMinute", "concurrentRequests"] as const;
+const SPEND_PERIODS: readonly SpendPeriod[] = ["daily", "weekly", "monthly", "none"];
+
+/** Integer micro-USD as the dollars a person types: 5000000 → "5", 2500000 → "2.5". */
+function microUsdToInput(amount: number): string {
+  const cents = String(amount % 1_000_000)
+    .padStart(6, "0")
+    .replace(/0+$/, "");
+  return cents === "" ? String(Math.floor(amount / 1_000_000)) : `${Math.floor(amount / 1_000_000)}.${cents}`;
+}
 
 interface KeyFormProps {
   /** Which parts the form edits. */
@@ -47,6 +63,12 @@ export function KeyForm({ parts, initial, submitLabel, submitTestId, busy, error
     concurrentRequests: String(initial?.limits.concurrentRequests ?? ""),
   }));
   const [jurisdictions, setJurisdictions] = useState<JurisdictionChoice>(initial?.allowedJurisdictions ?? null);
+  const [spendAmount, setSpendAmount] = useState(
+    initial?.spendLimit ? microUsdToInput(initial.spendLimit.amountMicroUsd) : "",
+  );
+  const [spendPeriod, setSpendPeriod] = useState<SpendPeriod>(initial?.spendLimit?.period ?? "monthly");
+  const initialExpiry = initial?.expiresAt?.slice(0, 10) ?? "";
+  const [expiresOn, setExpiresOn] = useState(initialExpiry);
   const [touched, setTouched] = useState<Record<string, boolean>>({});
   const [submitted, setSubmitted] = useState(false);
 
@@ -56,14 +78,18 @@ export function KeyForm({ parts, initial, submitLabel, submitTestId, busy, error
     tokensPerMinute: parts.limits ? validateLimit(limits.tokensPerMinute) : null,
     concurrentRequests: parts.limits ? validateLimit(limits.concurrentRequests) : null,
     allowedJurisdictions: parts.limits ? validateJurisdictions(jurisdictions !== null, jurisdictions ?? []) : null,
+    spendLimit: parts.limits ? validateUsdAmount(spendAmount) : null,
+    expiresAt: parts.limits && expiresOn !== initialExpiry ? validateFutureDate(expiresOn) : null,
   };
   const shown = (field: string): string | null => {
     const code = errors[field];
     if (code && (touched[field] || submitted)) return tu(`validation.${code}`);
-    const apiField = field === "name" || field === "allowedJurisdictions" ? field : `limits.${field}`;
+    const apiField = ["name", "allowedJurisdictions", "spendLimit", "expiresAt"].includes(field)
+      ? field
+      : `limits.${field}`;
     return fieldError(error, apiField);
   };
-  const topError = formError(error, ["name", "limits", "allowedJurisdictions"]);
+  const topError = formError(error, ["name", "limits", "allowedJurisdictions", "spendLimit", "expiresAt"]);
 
   function submit(event: FormEvent) {
     event.preventDefault();
@@ -77,6 +103,11 @@ export function KeyForm({ parts, initial, submitLabel, submitTestId, busy, error
         concurrentRequests: parseLimit(limits.concurrentRequests),
       },
       allowedJurisdictions: jurisdictions,
+      spendLimit:
+        spendAmount.trim() === ""
+          ? null
+          : { amountMicroUsd: parseUsdToMicroUsd(spendAmount) ?? 0, period: spendPeriod },
+      ...(expiresOn !== initialExpiry && { expiresAt: expiresOn.trim() === "" ? null : dateToUtcInstant(expiresOn) }),
     });
   }
 
@@ -125,6 +156,57 @@ export function KeyForm({ parts, initial, submitLabel, submitTestId, busy, error
                 )}
               </Field>
             ))}
+          </fieldset>
+          <fieldset className="limits">
+            <legend>{t("spendLegend")}</legend>
+            <p className="field-hint">{t("spendHint")}</p>
+            <Field label={t("spendAmount")} error={shown("spendLimit")}>
+              {(props) => (
+                <input
+                  {...props}
+                  inputMode="decimal"
+                  name="spendAmount"
+                  data-testid="key-spend-amount"
+                  value={spendAmount}
+                  onChange={(event) => {
+                    setSpendAmount(event.target.value);
+                    setTouched((value) => ({ ...value, spendLimit: true }));
+                  }}
+                />
+              )}
+            </Field>
+            <Field label={t("spendPeriod")} error={null}>
+              {(props) => (
+                <select
+                  {...props}
+                  name="spendPeriod"
+                  data-testid="key-spend-period"
+                  value={spendPeriod}
+                  onChange={(event) => setSpendPeriod(event.target.value as SpendPeriod)}
+                >
+                  {SPEND_PERIODS.map((period) => (
+                    <option key={period} value={period}>
+                      {t(`period_${period}`)}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label={t("expiresOn")} hint={t("expiresHint")} error={shown("expiresAt")}>
+              {(props) => (
+                <input
+                  {...props}
+                  type="date"
+                  name="expiresOn"
+                  data-testid="key-expires-on"
+                  value={expiresOn}
+                  onChange={(event) => {
+                    setExpiresOn(event.target.value);
+                    setTouched((value) => ({ ...value, expiresAt: true }));
+                  }}
+                />
+              )}
+            </Field>
           </fieldset>
           <JurisdictionPicker
             name="key-jurisdictions"

@@ -6,7 +6,7 @@ import { Page } from "../../../components/ui/page";
 import { EmptyState, ErrorState, Loading } from "../../../components/ui/states";
 import { useApi } from "../../../lib/api-context";
 import type { ApiKey, ApiKeyList, CreatedApiKey } from "../../../lib/api-types";
-import { formatDateTime } from "../../../lib/format";
+import { formatDateTime, formatMoney } from "../../../lib/format";
 import { INTL_LOCALE, useLocale, useMessages } from "../../../lib/i18n";
 import { keysMessages } from "../messages";
 import { KeyForm, type KeyFormValues } from "./key-form";
@@ -37,6 +37,8 @@ export function KeysPage() {
         name: values.name,
         limits: values.limits,
         allowedJurisdictions: values.allowedJurisdictions,
+        spendLimit: values.spendLimit,
+        ...(values.expiresAt !== undefined && { expiresAt: values.expiresAt }),
       }),
     onSuccess: (key) => {
       const { secret: _secret, ...listed } = key;
@@ -52,7 +54,12 @@ export function KeysPage() {
         id,
         mode === "rename"
           ? { name: values.name }
-          : { limits: values.limits, allowedJurisdictions: values.allowedJurisdictions },
+          : {
+              limits: values.limits,
+              allowedJurisdictions: values.allowedJurisdictions,
+              spendLimit: values.spendLimit,
+              ...(values.expiresAt !== undefined && { expiresAt: values.expiresAt }),
+            },
       ),
     onSuccess: (key) => {
       replaceKey(key);
@@ -175,6 +182,22 @@ function KeyTable({ keys, onRename, onEdit, onRevoke }: KeyTableProps) {
   const dateFormat = { format: (date: Date) => formatDateTime(date, locale) };
   const numberFormat = new Intl.NumberFormat(INTL_LOCALE[locale]);
   const limit = (value: number | null) => (value === null ? t("plan") : numberFormat.format(value));
+  const spend = (key: ApiKey) => {
+    if (!key.spendLimit) return t("noSpendLimit");
+    const amount = formatMoney(key.spendLimit.amountMicroUsd, locale);
+    return key.spendLimit.period === "none"
+      ? t("spendSummaryTotal", { amount })
+      : t("spendSummary", { amount, period: t(`period_${key.spendLimit.period}`) });
+  };
+  const now = Date.now();
+  const status = (key: ApiKey) => {
+    if (key.revokedAt) return t("revokedOn", { date: dateFormat.format(new Date(key.revokedAt)) });
+    if (!key.expiresAt) return t("active");
+    const date = dateFormat.format(new Date(key.expiresAt));
+    return Date.parse(key.expiresAt) <= now
+      ? t("expiredOn", { date })
+      : `${t("active")} · ${t("expiresOnDate", { date })}`;
+  };
   return (
     <div className="table-scroll">
       <table className="table">
@@ -185,6 +208,7 @@ function KeyTable({ keys, onRename, onEdit, onRevoke }: KeyTableProps) {
             <th scope="col">{t("created")}</th>
             <th scope="col">{t("lastUsed")}</th>
             <th scope="col">{t("limits")}</th>
+            <th scope="col">{t("spendLimit")}</th>
             <th scope="col">{t("jurisdictions")}</th>
             <th scope="col">{t("status")}</th>
             <th scope="col">{t("actions")}</th>
@@ -211,10 +235,9 @@ function KeyTable({ keys, onRename, onEdit, onRevoke }: KeyTableProps) {
                         concurrent: limit(concurrentRequests),
                       })}
                 </td>
+                <td data-testid="key-spend">{spend(key)}</td>
                 <td>{jurisdictionLabel(key.allowedJurisdictions, t("anywhere"))}</td>
-                <td>
-                  {key.revokedAt ? t("revokedOn", { date: dateFormat.format(new Date(key.revokedAt)) }) : t("active")}
-                </td>
+                <td data-testid="key-status">{status(key)}</td>
                 <td>
                   {key.revokedAt ? null : (
                     <div className="row-actions" role="group" aria-label={t("actionsFor", { name: key.name })}>
