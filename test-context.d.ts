@@ -27,7 +27,7 @@ declare module "vitest" {
       /** The fake Clerk (Backend and Frontend API); `POST /_browser/reset` starts it over (clerk-front.ts). */
       clerkFakeUrl: string;
       /** The payment providers' hosted pages (simulators) the SPA sends the browser to for a checkout. */
-      paymentPageUrls: { eps: string };
+      paymentPageUrls: { eps: string; stripe: string };
       /** Where screenshots go (.artifacts/browser, git-ignored). */
       artifactsDir: string;
     };

@@ -15,6 +15,7 @@ import { readFileSync } from "node:fs";
 import pg from "pg";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { appendLocalLedgerEntry } from "../ledger-credit.ts";
 import { TEST_ACCOUNT, dashboardGet, resetAccount } from "./account.ts";
 import {
   englishOnBanglaPage,
@@ -111,8 +112,19 @@ async function seedPayments(
       currency: "bdt",
       hoursAgo: 1,
     });
-    if (balanceMicroUsd !== undefined)
-      await client.query("UPDATE users SET credit_balance_micro_usd = $2 WHERE id = $1", [userId, balanceMicroUsd]);
+    if (balanceMicroUsd !== undefined) {
+      // Down to the balance asked for, through the ledger (an adjustment), so the balance stays its sum.
+      const current = await client.query<{ balance: string }>(
+        "SELECT credit_balance_micro_usd AS balance FROM users WHERE id = $1",
+        [userId],
+      );
+      await appendLocalLedgerEntry(client, {
+        userId,
+        kind: "adjustment",
+        amountMicroUsd: balanceMicroUsd - Number(current.rows[0]?.balance ?? 0),
+        reference: `local:browser-balance:${userId}:${run}`,
+      });
+    }
     await client.query("COMMIT");
     return { stripe, eps };
   } finally {
@@ -291,28 +303,30 @@ describe("billing", () => {
         .poll(() => testId(page, "payment-return").getAttribute("data-status"), { timeout: 10_000 })
         .toBe("not-found");
 
-      // A checkout the server refuses (its route not deployed yet: 404; its provider not configured: 503) is
-      // explained on the page. The catalog is made to offer Stripe; the click reaches the real gateway.
-      await page.route("**/api/billing/catalog", async (route) => {
-        const response = await route.fetch();
-        const catalog = (await response.json()) as { providers: { stripe: boolean; eps: boolean } };
-        await route.fulfill({ response, json: { ...catalog, providers: { ...catalog.providers, stripe: true } } });
-      });
-      const configured = await dashboardGet<{ providers: { stripe: boolean } }>(
-        target.gatewayUrl,
-        "/api/billing/catalog",
+      // A checkout the gateway refuses (here Stripe's key is missing on the deployment: 503 in the API's error shape)
+      // is explained on the page, and the browser stays on Billing.
+      await page.route("**/api/billing/stripe/checkout", (route) =>
+        route.fulfill({
+          status: 503,
+          contentType: "application/json",
+          json: {
+            error: {
+              message: "Stripe is not configured on this deployment.",
+              type: "service_unavailable",
+              param: null,
+              code: "payment_provider_unavailable",
+            },
+          },
+        }),
       );
-      // With Stripe configured (its helper's harness), the purchase step covers its checkout instead.
-      if (!configured.body.providers.stripe) {
-        await page.goto(`${target.spaUrl}/billing`);
-        await signIn(page);
-        const pack = page.locator('[data-testid="pack-card"][data-pack-id="pack-10"]');
-        await pack.getByTestId("pack-buy-stripe").click();
-        await expect
-          .poll(() => pack.getByTestId("checkout-error").textContent(), { timeout: 10_000 })
-          .toBe("Payment through Stripe is not available yet. Please try again later.");
-        expect(new URL(page.url()).pathname).toBe("/billing");
-      }
+      await page.goto(`${target.spaUrl}/billing`);
+      await signIn(page);
+      const refused = page.locator('[data-testid="pack-card"][data-pack-id="pack-10"]');
+      await refused.getByTestId("pack-buy-stripe").click();
+      await expect
+        .poll(() => refused.getByTestId("checkout-error").textContent(), { timeout: 10_000 })
+        .toBe("Payment through Stripe is not available yet. Please try again later.");
+      expect(new URL(page.url()).pathname).toBe("/billing");
       expect(dashboard.unexpectedOrigins()).toEqual([]);
     } finally {
       await dashboard.close();
@@ -367,6 +381,67 @@ describe("billing", () => {
       // Only the SPA, the gateway and EPS's own page were contacted.
       const epsOrigin = new URL(target.paymentPageUrls.eps).origin;
       expect(dashboard.unexpectedOrigins().filter((origin) => origin !== epsOrigin)).toEqual([]);
+      expect(dashboard.cspViolations).toEqual([]);
+    } finally {
+      await dashboard.close();
+    }
+  });
+
+  it("buys a pack and the Pro plan in USD through Stripe's checkout; credit and plan follow the webhooks", async () => {
+    const userId = await resetAccount(target);
+    const dashboard = await openDashboard(browser, target, { viewport: "desktop", language: "en" });
+    const page = dashboard.page;
+    const stripeOrigin = new URL(target.paymentPageUrls.stripe).origin;
+    const payOnStripe = async (amount: string) => {
+      await page.waitForURL((url) => url.origin === stripeOrigin, { timeout: 15_000 });
+      expect(await testId(page, "stripe-sim-amount").textContent()).toBe(amount);
+      await testId(page, "stripe-sim-pay").click();
+      await page.waitForURL((url) => url.origin === target.spaUrl && url.pathname === "/billing", { timeout: 15_000 });
+      await signIn(page);
+      const outcome = testId(page, "payment-return");
+      await expect.poll(() => outcome.getAttribute("data-status"), { timeout: 20_000 }).toBe("succeeded");
+      return new URL(page.url()).searchParams.get("payment") ?? "";
+    };
+    try {
+      await page.goto(`${target.spaUrl}/`);
+      await signIn(page);
+      await openBilling(dashboard);
+      expect(await testId(page, "billing-balance").textContent()).toBe("$10.00");
+
+      // A pack: Stripe's checkout (the simulator's hosted page), pay, back to Billing; the credit comes with the
+      // signed webhook, once.
+      await page.locator('[data-testid="pack-card"][data-pack-id="pack-10"]').getByTestId("pack-buy-stripe").click();
+      const packPayment = await payOnStripe("10.00 USD");
+      await expect.poll(() => testId(page, "billing-balance").textContent(), { timeout: 10_000 }).toBe("$20.00");
+
+      // The Pro plan: a subscription checkout; its first invoice grants the month's credit and the plan follows.
+      await testId(page, "payment-return-dismiss").click();
+      await page.locator('[data-testid="plan-card"][data-plan-id="pro"]').getByTestId("plan-subscribe-stripe").click();
+      const planPayment = await payOnStripe("20.00 USD");
+      await expect.poll(() => testId(page, "billing-balance").textContent(), { timeout: 15_000 }).toBe("$40.00");
+      await expect
+        .poll(async () => (await query<{ plan: string }>("SELECT plan FROM users WHERE id = $1", [userId]))[0]?.plan)
+        .toBe("pro");
+
+      const ledger = await query<{ kind: string; amount_micro_usd: string; reference: string }>(
+        "SELECT kind, amount_micro_usd, reference FROM credit_ledger WHERE user_id = $1 AND kind <> 'adjustment' ORDER BY id",
+        [userId],
+      );
+      expect(ledger.map((row) => [row.kind, Number(row.amount_micro_usd)])).toEqual([
+        ["purchase", 10_000_000],
+        ["plan_credit", 20_000_000],
+      ]);
+      expect(ledger[0]?.reference).toBe(`payment:${packPayment}`);
+      expect(await paymentRows(page)).toEqual([planPayment, packPayment]);
+      const [pack] = await query<{ merchant_reference: string; provider_reference: string | null }>(
+        "SELECT merchant_reference, provider_reference FROM payments WHERE id = $1",
+        [packPayment],
+      );
+      const receipt = await downloadReceipt(page, packPayment);
+      for (const expected of [pack?.merchant_reference ?? "-", pack?.provider_reference ?? "-", "$10.00"])
+        expect(receipt.text).toContain(expected);
+
+      expect(dashboard.unexpectedOrigins().filter((origin) => origin !== stripeOrigin)).toEqual([]);
       expect(dashboard.cspViolations).toEqual([]);
     } finally {
       await dashboard.close();

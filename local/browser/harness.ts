@@ -102,8 +102,8 @@ export interface BrowserStack {
   /** The Upstash stand-in in front of the tests' Redis database. */
   upstash: { url: string; token: string };
   clerkFakeUrl: string;
-  /** The payment providers' hosted pages the browser is sent to (the EPS simulator's; Stripe's when it runs). */
-  paymentPageUrls: { eps: string };
+  /** The payment providers' hosted pages the browser is sent to (the EPS and Stripe simulators'). */
+  paymentPageUrls: { eps: string; stripe: string };
   close(): Promise<void>;
 }
 
@@ -263,7 +263,7 @@ export async function startBrowserStack(options: BrowserStackOptions): Promise<B
       databaseUrl: stack.databaseUrl,
       upstash: { url: stack.upstashUrl, token: upstashToken },
       clerkFakeUrl: clerk.url,
-      paymentPageUrls: { eps: stack.epsSimulatorUrl },
+      paymentPageUrls: { eps: stack.epsSimulatorUrl, stripe: stack.stripeSimUrl },
       close,
     };
   } catch (error) {

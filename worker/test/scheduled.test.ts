@@ -1,6 +1,6 @@
 /** The cron trigger through the worker's own `scheduled` handler: queued usage reaches Postgres and is settled. */
 import { createExecutionContext, createScheduledController, env, waitOnExecutionContext } from "cloudflare:test";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { usageEvents, users } from "../../db/schema.ts";
 import worker from "../src/index.ts";
@@ -37,10 +37,27 @@ describe("scheduled handler", () => {
   });
 
   it("reconciles a page of accounts' credit in the every-minute run, after the drain and the posting", async () => {
-    await seedAccount(1_000_000);
+    const account = await seedAccount(1_000_000);
     const results = await runScheduled(env, new Date(), "* * * * *");
-    expect(Object.keys(results)).toEqual(["usage-drained", "usage-posted", "credit-reconciled"]);
-    expect(results["credit-reconciled"]).toMatchObject({ ledgerDrifts: 0, generationMoved: expect.any(Boolean) });
+    expect(Object.keys(results)).toEqual([
+      "usage-drained",
+      "usage-posted",
+      "credit-reconciled",
+      "auto-topup",
+      "eps-pending-rechecked",
+    ]);
+    expect(results["credit-reconciled"]).toMatchObject({
+      ledgerDrifts: expect.any(Number),
+      generationMoved: expect.any(Boolean),
+    });
     expect((results["credit-reconciled"] as { accounts: number }).accounts).toBeGreaterThan(0);
+    // The seed gave its credit through the ledger: no drift to find for it. (Drift in the shared test database, left
+    // by older runs, is not this test's business; credit.reconciliation.test.ts proves detection and repair.)
+    const drift = await withDatabase((db) =>
+      db.execute<{ drift: string }>(sql`
+        SELECT (users.credit_balance_micro_usd - coalesce((SELECT sum(amount_micro_usd) FROM credit_ledger
+          WHERE credit_ledger.user_id = users.id), 0))::text AS drift FROM users WHERE id = ${account.userId}`),
+    );
+    expect(drift.rows[0]?.drift).toBe("0");
   });
 });
