@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { EPS_VARIABLES } from "../worker/src/env.ts";
 import { generateApiKey, isWellFormedApiKey } from "../worker/src/lib/api-key.ts";
 import { PASSTHROUGH_VARIABLES, loadDevEnvironment } from "./dev-vars.ts";
 import { reapStale, startProcess, stopAll, writeEnvFile, writePidFile, type ManagedProcess } from "./processes.ts";
@@ -28,16 +29,6 @@ const CLERK_VARIABLES = [
   "CLERK_AUTHORIZED_PARTIES",
   "CLERK_WEBHOOK_SIGNING_SECRET",
   "CLERK_API_URL",
-] as const;
-
-const EPS_VARIABLES = [
-  "EPS_BASE_URL",
-  "EPS_USERNAME",
-  "EPS_PASSWORD",
-  "EPS_HASH_KEY",
-  "EPS_MERCHANT_ID",
-  "EPS_STORE_ID",
-  "EPS_IPN_SECRET",
 ] as const;
 
 function devApiKey(env: NodeJS.ProcessEnv): string {

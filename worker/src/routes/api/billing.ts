@@ -13,6 +13,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../../app-env.ts";
+import type { Config } from "../../env.ts";
 import { AUTO_TOPUP, CREDIT_PACKS, LOW_BALANCE_MICRO_USD, PLAN_OFFERS } from "../../catalog/billing-catalog.ts";
 import type { BillingCatalog } from "../../contracts/billing-api.ts";
 import { GatewayError } from "../../errors.ts";
@@ -22,7 +23,7 @@ import { configuredProviders } from "../../services/billing/configured-providers
 import { DASHBOARD_BODY_MAX_BYTES } from "../../contracts/request-fields.ts";
 import { readJsonBody } from "../read-json-body.ts";
 
-function catalog(bindings: Record<string, unknown>): BillingCatalog {
+function catalog(config: Config): BillingCatalog {
   return {
     plans: PLAN_OFFERS.map((offer) => ({ ...offer, limits: { ...offer.limits } })),
     packs: CREDIT_PACKS.map((pack) => ({ ...pack })),
@@ -33,13 +34,13 @@ function catalog(bindings: Record<string, unknown>): BillingCatalog {
       maxDeclines: AUTO_TOPUP.maxDeclines,
     },
     lowBalanceMicroUsd: LOW_BALANCE_MICRO_USD,
-    providers: configuredProviders(bindings),
+    providers: configuredProviders(config),
   };
 }
 
 export const billingRoutes = new Hono<AppEnv>();
 
-billingRoutes.get("/catalog", (context) => context.json(catalog(context.env)));
+billingRoutes.get("/catalog", (context) => context.json(catalog(context.get("config"))));
 
 billingRoutes.get("/", async (context) => {
   context.header("cache-control", "no-store");
