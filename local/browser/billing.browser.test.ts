@@ -448,14 +448,22 @@ describe("billing", () => {
     }
   });
 
-  it("phone, Bangla: the low-balance warning leads to Billing, which shows no English", async () => {
+  it("phone, Bangla: the low-balance warning and the EPS renewal reminder lead to Billing, which shows no English", async () => {
     const userId = await resetAccount(target);
     const payments = await seedPayments(userId, 400_000);
+    // A Pro month paid through EPS that ends in two days: the shell reminds the user to pay for the next one.
+    await query(
+      `INSERT INTO subscriptions (user_id, plan, provider, external_id, status, current_period_end)
+       VALUES ($1, 'pro', 'eps', $2, 'active', now() + interval '2 days')`,
+      [userId, `omz_browser_${crypto.randomUUID().slice(0, 8)}_plan`],
+    );
     const dashboard = await openDashboard(browser, target, { viewport: "phone", language: "bn" });
     const page = dashboard.page;
     try {
       await page.goto(`${target.spaUrl}/`);
       await signIn(page);
+      await testId(page, "renewal-reminder").waitFor({ state: "visible", timeout: 10_000 });
+      expect(await englishOnBanglaPage(page, { userValues: [TEST_ACCOUNT.name] })).toEqual([]);
       await testId(page, "low-balance-warning").waitFor({ state: "visible", timeout: 10_000 });
       await testId(page, "low-balance-link").click();
       await page.waitForURL((url) => url.pathname === "/billing");
@@ -463,6 +471,8 @@ describe("billing", () => {
       await settled(dashboard);
       expect(await testId(page, "billing-low-balance").isVisible()).toBe(true);
       expect(await page.getByTestId("low-balance-warning").count()).toBe(0);
+      expect(await page.getByTestId("renewal-reminder").count()).toBe(0);
+      expect(await testId(page, "subscription-renew").count()).toBeGreaterThan(0);
       expect(await paymentRows(page)).toEqual([payments.eps.id, payments.stripe.id]);
       expect(await testId(page, "plan-price-bdt").textContent()).toContain("৳");
       expect(await englishOnBanglaPage(page, { userValues: [TEST_ACCOUNT.name] })).toEqual([]);

@@ -5,7 +5,7 @@ import { Loading } from "../components/ui/states";
 import { paths } from "../config/paths";
 import { AccountSummary } from "../features/account/components/account-summary";
 import { AgeGate } from "../features/account/components/age-gate";
-import { LowBalanceWarning } from "../features/billing/components/low-balance-warning";
+import { LowBalanceWarning, RenewalReminder } from "../features/billing/components/low-balance-warning";
 import { NoticeBanner } from "../features/notices/components/notice-banner";
 import { useAuth } from "../lib/auth";
 
@@ -31,6 +31,7 @@ export function Shell() {
         banner={
           <>
             <LowBalanceWarning />
+            <RenewalReminder />
             <NoticeBanner />
           </>
         }

@@ -4,6 +4,34 @@ import { formatMoney } from "../../../lib/format";
 import { useLocale, useMessages } from "../../../lib/i18n";
 import { useBillingStatus } from "../api/billing-queries";
 import { billingMessages } from "../messages";
+import { formatDate } from "./labels";
+
+/**
+ * The shell's reminder that an EPS plan month is ending (or ended, in its grace): EPS has no recurring billing, so the
+ * next month is a new payment (policy: announced in the product before the period ends). Links to Billing, where the
+ * "pay for the next month" button is; not shown there.
+ */
+export function RenewalReminder() {
+  const t = useMessages(billingMessages);
+  const { locale } = useLocale();
+  const { pathname } = useLocation();
+  const status = useBillingStatus();
+  const subscription = status.data?.subscription;
+  const end = subscription?.currentPeriodEnd;
+  if (!subscription || subscription.provider !== "eps" || !subscription.renewalDue || !end) return null;
+  if (pathname === paths.billing) return null;
+  const lapsed = new Date(end).getTime() < Date.now();
+  return (
+    <section className="notices" aria-label={t("renewPlan")}>
+      <div className="notice-banner billing-low-balance" data-testid="renewal-reminder" role="status">
+        <p>{t(lapsed ? "renewalLapsed" : "renewalDue", { date: formatDate(end, locale) })}</p>
+        <Link to={paths.billing} data-testid="renewal-reminder-link">
+          {t("renewPlan")}
+        </Link>
+      </div>
+    </section>
+  );
+}
 
 /**
  * The shell's warning when the balance falls below the catalog's low-balance mark, linking to Billing. Not shown on
