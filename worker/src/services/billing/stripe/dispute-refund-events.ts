@@ -6,12 +6,13 @@
  * - `charge.dispute.created`: `dispute:<id>` debits the disputed share of the credit; the payment is `disputed`.
  * - `charge.dispute.closed`: won, `dispute_reversal:<id>` gives it back (the debit is appended first if its event has
  *   not come yet); lost, the debit stands.
- * Payments are found by their PaymentIntent (`payments.provider_payment_reference`). Charges of plan invoices carry
- * no credit of their own: the month's credit stays (a refunded month ends with the subscription).
+ * Payments are found by their PaymentIntent (`payments.provider_payment_reference`). A plan invoice's charge has no
+ * payment row: its invoice is found through the invoice payment made with the intent, and a refund claws back the
+ * credit that invoice granted (`invoice:<id>`: the month's, or an upgrade's) in the same proportion.
  */
 import { and, eq, ne } from "drizzle-orm";
 import type Stripe from "stripe";
-import { payments, type Payment } from "../../../../../db/schema.ts";
+import { creditLedger, payments, type Payment } from "../../../../../db/schema.ts";
 import { proportionalCredit } from "../../../lib/money.ts";
 import { appendLedgerEntry, type LedgerEntryInput } from "../ledger.ts";
 import { idOf, type EventContext, type Transaction, type TransactionWork } from "./event-context.ts";
@@ -22,31 +23,25 @@ export async function onChargeRefunded(
   event: Stripe.ChargeRefundedEvent,
 ): Promise<TransactionWork> {
   const charge = await context.stripe.charges.retrieve(event.data.object.id);
+  const intentId = idOf(charge.payment_intent);
   const refunds = await context.stripe.refunds.list({ charge: charge.id, limit: 100 });
   const succeeded = refunds.data
     .filter((refund) => refund.status === "succeeded" || refund.status === "pending")
     .sort((a, b) => a.created - b.created || a.id.localeCompare(b.id));
+  // Basil API: a charge no longer names its invoice; the invoice payment made with its intent does.
+  const invoicePayments = intentId
+    ? await context.stripe.invoicePayments.list({ payment: { type: "payment_intent", payment_intent: intentId } })
+    : null;
+  const invoiceId = idOf(invoicePayments?.data[0]?.invoice);
   return async (transaction) => {
-    const payment = await paymentByIntent(transaction, idOf(charge.payment_intent));
-    if (!payment) return [];
-    const entries: LedgerEntryInput[] = [];
-    let before = 0;
-    for (const refund of succeeded) {
-      const after = before + refund.amount;
-      const share =
-        proportionalCredit(payment.creditMicroUsd, after, payment.amountMinor) -
-        proportionalCredit(payment.creditMicroUsd, before, payment.amountMinor);
-      before = after;
-      if (share === 0 || !payment.userId) continue;
-      const entry: LedgerEntryInput = {
-        userId: payment.userId,
-        kind: "refund",
-        amountMicroUsd: -share,
-        reference: `refund:${refund.id}`,
-        paymentId: payment.id,
-      };
-      if (await appendLedgerEntry(transaction, entry)) entries.push(entry);
-    }
+    const payment = await paymentByIntent(transaction, intentId);
+    if (!payment) return invoiceId ? clawBackPlanCredit(transaction, invoiceId, charge.amount, succeeded) : [];
+    const entries = await clawBack(transaction, succeeded, {
+      userId: payment.userId,
+      creditMicroUsd: payment.creditMicroUsd,
+      paidMinor: payment.amountMinor,
+      paymentId: payment.id,
+    });
     const status = charge.amount_refunded >= payment.amountMinor ? "refunded" : "partially_refunded";
     await transaction
       .update(payments)
@@ -58,6 +53,53 @@ export async function onChargeRefunded(
       .where(eq(payments.id, payment.id));
     return entries;
   };
+}
+
+/** A plan invoice's charge refunded: the credit its invoice granted (`invoice:<id>`) is clawed back in proportion. */
+async function clawBackPlanCredit(
+  transaction: Transaction,
+  invoiceId: string,
+  paidMinor: number,
+  refunds: Stripe.Refund[],
+): Promise<LedgerEntryInput[]> {
+  const [grant] = await transaction
+    .select({ userId: creditLedger.userId, amount: creditLedger.amountMicroUsd })
+    .from(creditLedger)
+    .where(eq(creditLedger.reference, `invoice:${invoiceId}`));
+  if (!grant) return [];
+  return clawBack(transaction, refunds, {
+    userId: grant.userId,
+    creditMicroUsd: grant.amount,
+    paidMinor,
+    paymentId: null,
+  });
+}
+
+/** `refund:<id>` for each refund, its share computed on the cumulative amount so the parts add up exactly. */
+async function clawBack(
+  transaction: Transaction,
+  refunds: Stripe.Refund[],
+  paid: { userId: string | null; creditMicroUsd: number; paidMinor: number; paymentId: string | null },
+): Promise<LedgerEntryInput[]> {
+  const entries: LedgerEntryInput[] = [];
+  let before = 0;
+  for (const refund of refunds) {
+    const after = before + refund.amount;
+    const share =
+      proportionalCredit(paid.creditMicroUsd, after, paid.paidMinor) -
+      proportionalCredit(paid.creditMicroUsd, before, paid.paidMinor);
+    before = after;
+    if (share === 0 || !paid.userId) continue;
+    const entry: LedgerEntryInput = {
+      userId: paid.userId,
+      kind: "refund",
+      amountMicroUsd: -share,
+      reference: `refund:${refund.id}`,
+      paymentId: paid.paymentId,
+    };
+    if (await appendLedgerEntry(transaction, entry)) entries.push(entry);
+  }
+  return entries;
 }
 
 export async function onDispute(

@@ -1,7 +1,11 @@
 /**
  * Subscription billing (https://docs.stripe.com/billing/subscriptions/webhooks):
- * - `invoice.paid`: the month's credit (`invoice:<id>`, the plan's `monthlyCreditMicroUsd`), and the subscription
- *   synced (plan active, grace cleared).
+ * - `invoice.paid`: the subscription synced (plan active, grace cleared) and the invoice's credit, `invoice:<id>`:
+ *   a month's (`subscription_create`, `subscription_cycle`) is the plan's `monthlyCreditMicroUsd`; a plan change's
+ *   proration (`subscription_update`) grants the new plan's monthly credit × `amount_paid` ÷ its monthly price
+ *   (money.ts `proportionalCredit`, at most one month's): pro to team with half the period left pays
+ *   (100 − 20) ÷ 2 = 40 USD and gets 100 × 40 ÷ 100 = 40 USD of credit; a downgrade pays nothing, so it grants
+ *   nothing, and it takes nothing back (the month's credit was paid for).
  * - `invoice.payment_failed`: the subscription synced: past due, the grace period starts (Stripe retries meanwhile).
  * - `customer.subscription.created` / `updated` / `deleted`: the subscription synced (status, period end, cancel at
  *   period end; deleted: the free plan and `cancelled_at`).
@@ -9,7 +13,8 @@
  * events arriving in any order leave the state Stripe has now.
  */
 import type Stripe from "stripe";
-import { findPlanOffer } from "../../../catalog/billing-catalog.ts";
+import { findPlanOffer, type SoldPlanId } from "../../../catalog/billing-catalog.ts";
+import { proportionalCredit } from "../../../lib/money.ts";
 import { appendLedgerEntry, type LedgerEntryInput } from "../ledger.ts";
 import { NOTHING, idOf, type EventContext, type TransactionWork } from "./event-context.ts";
 import { planOf, syncSubscription } from "./subscription-sync.ts";
@@ -24,8 +29,7 @@ export async function onInvoice(
   const subscription = await context.stripe.subscriptions.retrieve(subscriptionId);
   return async (transaction) => {
     const userId = await syncSubscription(context, transaction, subscription);
-    const plan = planOf(subscription);
-    const credit = plan ? (findPlanOffer(plan)?.monthlyCreditMicroUsd ?? 0) : 0;
+    const credit = invoiceCredit(invoice, planOf(subscription));
     if (!userId || invoice.status !== "paid" || credit === 0) return [];
     const entry: LedgerEntryInput = {
       userId,
@@ -35,6 +39,24 @@ export async function onInvoice(
     };
     return (await appendLedgerEntry(transaction, entry)) ? [entry] : [];
   };
+}
+
+/** The credit a paid subscription invoice grants (see the header); 0 for other billing reasons. */
+export function invoiceCredit(
+  invoice: Pick<Stripe.Invoice, "billing_reason" | "amount_paid">,
+  plan: SoldPlanId | null,
+): number {
+  const offer = plan ? findPlanOffer(plan) : undefined;
+  if (!offer) return 0;
+  switch (invoice.billing_reason) {
+    case "subscription_create":
+    case "subscription_cycle":
+      return offer.monthlyCreditMicroUsd;
+    case "subscription_update":
+      return proportionalCredit(offer.monthlyCreditMicroUsd, invoice.amount_paid, offer.monthlyPriceUsdCents);
+    default:
+      return 0;
+  }
 }
 
 export async function onSubscription(
