@@ -20,7 +20,11 @@ export const STALE_AFTER_MS = 60 * 60 * 1000;
 const RECHECK_MS = 60 * 60 * 1000;
 const PER_RUN = 20;
 
-export async function closeStaleCheckouts(deps: { db: Database; stripe: Stripe }, now: Date): Promise<number> {
+export async function closeStaleCheckouts(
+  deps: { db: Database; stripe: Stripe },
+  now: Date,
+  perRun = PER_RUN,
+): Promise<number> {
   const stale = await deps.db
     .select({ id: payments.id, sessionId: payments.providerReference })
     .from(payments)
@@ -34,7 +38,7 @@ export async function closeStaleCheckouts(deps: { db: Database; stripe: Stripe }
       ),
     )
     .orderBy(asc(payments.updatedAt))
-    .limit(PER_RUN);
+    .limit(perRun);
   let closed = 0;
   for (const payment of stale) {
     const status = payment.sessionId ? await sessionStatus(deps.stripe, payment.sessionId) : "missing";
