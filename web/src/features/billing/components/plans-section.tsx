@@ -1,12 +1,12 @@
 import { formatMoney, formatNumber } from "../../../lib/format";
 import type { BillingCatalog, BillingStatus } from "../../../lib/api-types";
 import { useLocale, useMessages } from "../../../lib/i18n";
-import { usePortal } from "../api/billing-queries";
 import type { PaymentProvider } from "../checkout-order";
 import { billingMessages } from "../messages";
 import { formatPrice } from "../price";
-import { CheckoutButtons, CheckoutError } from "./checkout-buttons";
+import { CheckoutButtons } from "./checkout-buttons";
 import { planName } from "./labels";
+import { PlanChangeButton } from "./plan-change-button";
 
 interface PlansSectionProps {
   catalog: BillingCatalog;
@@ -16,13 +16,12 @@ interface PlansSectionProps {
 
 /**
  * The plans with their monthly prices in both currencies, credit and limits. A paid plan is bought by card (a Stripe
- * subscription) or a month at a time in taka (EPS); with a Stripe subscription, switching goes through Stripe's
- * portal, which prorates.
+ * subscription) or a month at a time in taka (EPS); with a Stripe subscription, switching is a plan change that
+ * Stripe prorates (plan-change-button.tsx).
  */
 export function PlansSection({ catalog, status, providers }: PlansSectionProps) {
   const t = useMessages(billingMessages);
   const { locale } = useLocale();
-  const portal = usePortal();
   const stripeSubscription = status.subscription?.provider === "stripe" ? status.subscription : null;
   return (
     <section className="card" aria-labelledby="plans-title">
@@ -60,18 +59,12 @@ export function PlansSection({ catalog, status, providers }: PlansSectionProps) 
                   {t("currentPlan")}
                 </p>
               ) : plan.id === "free" ? null : stripeSubscription ? (
-                <>
-                  <button
-                    type="button"
-                    data-testid="plan-change"
-                    aria-describedby={nameId}
-                    disabled={portal.isPending}
-                    onClick={() => portal.mutate()}
-                  >
-                    {t("changeStripe")}
-                  </button>
-                  {portal.isError ? <CheckoutError error={portal.error} provider="stripe" t={t} /> : null}
-                </>
+                <PlanChangeButton
+                  target={plan}
+                  current={catalog.plans.find((offer) => offer.id === stripeSubscription.plan)}
+                  subscription={stripeSubscription}
+                  describedBy={nameId}
+                />
               ) : (
                 <CheckoutButtons
                   request={{ kind: "plan", productId: plan.id }}
