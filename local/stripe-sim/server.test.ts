@@ -242,6 +242,68 @@ describe("stripe simulator", () => {
     expect(types.filter((type) => type === "invoice.paid")).toHaveLength(3);
   });
 
+  it("switches plans in the portal among the Prices that name a plan, prorated and invoiced at once", async () => {
+    const customer = await stripe.customers.create({});
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer: customer.id,
+      line_items: [
+        {
+          quantity: 1,
+          price_data: {
+            currency: "usd",
+            unit_amount: 2000,
+            recurring: { interval: "month" },
+            product_data: { name: "Pro" },
+          },
+        },
+      ],
+      success_url: "http://app.test/billing",
+    });
+    await control(`/checkout/sessions/${session.id}/submit`, { outcome: "pay" });
+    const subscriptionId = (await stripe.checkout.sessions.retrieve(session.id)).subscription as string;
+    const recurring = { interval: "month" as const };
+    const named = await stripe.prices.create({
+      currency: "usd",
+      unit_amount: 10_000,
+      recurring,
+      metadata: { plan: "team" },
+      product_data: { name: "Team" },
+    });
+    const unnamed = await stripe.prices.create({
+      currency: "usd",
+      unit_amount: 500,
+      recurring,
+      product_data: { name: "x" },
+    });
+    const portal = await stripe.billingPortal.sessions.create({ customer: customer.id });
+    const page = await (await fetch(portal.url)).text();
+    expect(page).toContain(`${subscriptionId}:${named.id}`);
+    expect(page).not.toContain(unnamed.id);
+    await take(customer.id);
+
+    const refused = await fetch(portal.url, {
+      method: "POST",
+      body: `switch=${subscriptionId}:${unnamed.id}`,
+      redirect: "manual",
+    });
+    expect(refused.status).toBe(303);
+    expect((await stripe.subscriptions.retrieve(subscriptionId)).items.data[0]?.price.unit_amount).toBe(2000);
+    const switched = await fetch(portal.url, {
+      method: "POST",
+      body: `switch=${subscriptionId}:${named.id}`,
+      redirect: "manual",
+    });
+    expect(switched.status).toBe(303);
+    const after = await stripe.subscriptions.retrieve(subscriptionId);
+    expect(after.items.data[0]?.price).toMatchObject({ id: named.id, metadata: { plan: "team" } });
+    const invoice = await stripe.invoices.retrieve(String(after.latest_invoice));
+    expect(invoice.billing_reason).toBe("subscription_update");
+    expect(invoice.amount_paid).toBeGreaterThan(7_990);
+    const types = (await take(customer.id)).map((delivery) => delivery.type);
+    expect(types).toEqual(expect.arrayContaining(["customer.subscription.updated", "invoice.paid"]));
+  });
+
   it("POSTs signed webhooks to the configured endpoint (npm run dev's gateway)", async () => {
     const received: Array<{ body: string; signature: string }> = [];
     const receiver = createServer((request, response) => {
