@@ -62,9 +62,9 @@ describe("GET /api/billing/catalog", () => {
     expect(catalog.packs).toEqual(CREDIT_PACKS);
     expect(catalog.autoTopup.packIds).toEqual([...AUTO_TOPUP.packIds]);
     expect(catalog.lowBalanceMicroUsd).toBe(LOW_BALANCE_MICRO_USD);
-    // The test stack points the worker at the EPS simulator (local/stack.ts) and sets no Stripe key
+    // The test stack points the worker at both simulators (local/stack.ts: EPS, and Stripe's key and API base)
     // (configured-providers.test.ts covers the other cases).
-    expect(catalog.providers).toEqual({ stripe: false, eps: true });
+    expect(catalog.providers).toEqual({ stripe: true, eps: true });
   });
 
   it("needs a session, and a confirmed age (policy 7), like every /api route", async () => {
