@@ -2,8 +2,8 @@
  * Plan changes of a Stripe subscription through the worker and the simulator: an upgrade is charged now with
  * Stripe's proration and grants the new plan's credit in proportion to what was paid, once per invoice; a downgrade
  * charges and grants nothing (the unused time is credit at Stripe for the next invoice); a change made at Stripe
- * (the portal's way: only the item's price moves) reaches the plan through the same webhooks; refunds of a plan
- * invoice claw back that invoice's credit in proportion. Every batch of events is delivered three times, reordered.
+ * (the portal's way: only the item's price moves) reaches the plan through the same webhooks; refunds and disputes
+ * of a plan invoice's charge take back that invoice's credit in proportion. Every batch of events is delivered three times, reordered.
  */
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
@@ -174,7 +174,7 @@ describe("Stripe plan changes", () => {
   });
 });
 
-describe("Stripe plan invoice refunds", () => {
+describe("Stripe plan invoice refunds and disputes", () => {
   it("claw back the invoice's credit in proportion, once per refund, for a month and for an upgrade", async () => {
     const account = await seedBillingAccount();
     const { subscriptionId, customer } = await subscribePro(account);
@@ -200,5 +200,23 @@ describe("Stripe plan invoice refunds", () => {
     expect(refunds).toHaveLength(3);
     expect(new Set(refunds.map((row) => row.reference)).size).toBe(3);
     expect(await balanceOf(account.userId)).toBe(0);
+  });
+
+  it("a dispute of a plan invoice's charge takes its credit back; a won dispute returns it", async () => {
+    const account = await seedBillingAccount();
+    const { subscriptionId, customer } = await subscribePro(account);
+    const invoice = String((await testStripe().subscriptions.retrieve(subscriptionId)).latest_invoice);
+    const charge = await chargeOfInvoice(invoice);
+    const dispute = await simControl<{ id: string }>(`/charges/${charge}/dispute`, { amount: 5_00 });
+    await relayTripleReordered(customer);
+    expect(await balanceOf(account.userId)).toBe(PRO_CREDIT - 5_000_000);
+    await simControl(`/disputes/${dispute.id}/close`, { status: "won" });
+    await relayTripleReordered(customer);
+    expect(await balanceOf(account.userId)).toBe(PRO_CREDIT);
+    expect((await ledgerOf(account.userId)).map((row) => row.kind).sort()).toEqual([
+      "dispute",
+      "dispute_reversal",
+      "plan_credit",
+    ]);
   });
 });
