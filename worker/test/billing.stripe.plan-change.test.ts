@@ -3,7 +3,8 @@
  * Stripe's proration and grants the new plan's credit in proportion to what was paid, once per invoice; a downgrade
  * charges and grants nothing (the unused time is credit at Stripe for the next invoice); a change made at Stripe
  * (the portal's way: only the item's price moves) reaches the plan through the same webhooks; refunds and disputes
- * of a plan invoice's charge take back that invoice's credit in proportion. Every batch of events is delivered three times, reordered.
+ * of a plan invoice's charge take back that invoice's credit in proportion. Every batch of events is delivered
+ * three times, reordered.
  */
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";

@@ -14,6 +14,8 @@ interface PlanChangeButtonProps {
   current: PlanOffer | undefined;
   subscription: Subscription;
   describedBy: string;
+  /** Called with the gateway's answer (the new plan and what was charged now) once the change is made. */
+  onChanged: (response: SubscriptionChangeResponse) => void;
 }
 
 /**
@@ -21,12 +23,11 @@ interface PlanChangeButtonProps {
  * that says what is charged now: for an upgrade, at most the price difference for the rest of the period (Stripe
  * prorates to the second, so the exact amount is shown after the change); for a downgrade, nothing.
  */
-export function PlanChangeButton({ target, current, subscription, describedBy }: PlanChangeButtonProps) {
+export function PlanChangeButton({ target, current, subscription, describedBy, onChanged }: PlanChangeButtonProps) {
   const t = useMessages(billingMessages);
   const { locale } = useLocale();
   const change = usePlanChange();
   const [confirming, setConfirming] = useState(false);
-  const [done, setDone] = useState<SubscriptionChangeResponse | null>(null);
   const plan = target.id;
   if (plan === "free") return null;
   const difference = target.monthlyPriceUsdCents - (current?.monthlyPriceUsdCents ?? 0);
@@ -44,20 +45,11 @@ export function PlanChangeButton({ target, current, subscription, describedBy }:
         aria-describedby={describedBy}
         onClick={() => {
           change.reset();
-          setDone(null);
           setConfirming(true);
         }}
       >
         {t("changeStripe")}
       </button>
-      {done ? (
-        <p role="status" data-testid="plan-change-done">
-          {t("planChangeDone", {
-            plan: planName(t, done.subscription.plan),
-            amount: formatPrice(done.chargedNowMinor, "usd", locale),
-          })}
-        </p>
-      ) : null}
       <ConfirmDialog
         open={confirming}
         title={t("planChangeTitle", { plan: values.plan })}
@@ -70,8 +62,8 @@ export function PlanChangeButton({ target, current, subscription, describedBy }:
             { plan },
             {
               onSuccess: (response) => {
-                setDone(response);
                 setConfirming(false);
+                onChanged(response);
               },
             },
           )

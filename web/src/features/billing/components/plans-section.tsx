@@ -1,5 +1,6 @@
+import { useState } from "react";
 import { formatMoney, formatNumber } from "../../../lib/format";
-import type { BillingCatalog, BillingStatus } from "../../../lib/api-types";
+import type { BillingCatalog, BillingStatus, SubscriptionChangeResponse } from "../../../lib/api-types";
 import { useLocale, useMessages } from "../../../lib/i18n";
 import type { PaymentProvider } from "../checkout-order";
 import { billingMessages } from "../messages";
@@ -22,11 +23,21 @@ interface PlansSectionProps {
 export function PlansSection({ catalog, status, providers }: PlansSectionProps) {
   const t = useMessages(billingMessages);
   const { locale } = useLocale();
+  // Kept here: once the status refreshes, the new plan's card shows "current plan" instead of the button.
+  const [changed, setChanged] = useState<SubscriptionChangeResponse | null>(null);
   const stripeSubscription = status.subscription?.provider === "stripe" ? status.subscription : null;
   return (
     <section className="card" aria-labelledby="plans-title">
       <h2 id="plans-title">{t("plansTitle")}</h2>
       <p className="muted">{t("plansExplain")}</p>
+      {changed ? (
+        <p role="status" data-testid="plan-change-done">
+          {t("planChangeDone", {
+            plan: planName(t, changed.subscription.plan),
+            amount: formatPrice(changed.chargedNowMinor, "usd", locale),
+          })}
+        </p>
+      ) : null}
       <ul className="billing-offers">
         {catalog.plans.map((plan) => {
           const current = plan.id === status.plan;
@@ -64,6 +75,7 @@ export function PlansSection({ catalog, status, providers }: PlansSectionProps) 
                   current={catalog.plans.find((offer) => offer.id === stripeSubscription.plan)}
                   subscription={stripeSubscription}
                   describedBy={nameId}
+                  onChanged={setChanged}
                 />
               ) : (
                 <CheckoutButtons
