@@ -61,6 +61,7 @@ export const API_ROUTES: Route[] = [
   route("POST", "/v1/checkout/sessions/:id/expire", (state, [id]) => expireCheckoutSession(state, id ?? "", "now")),
   route("POST", "/v1/prices", (state, _params, form) => createPrice(state, form)),
   route("GET", "/v1/prices", (state, _params, query) => listPrices(state, query)),
+  route("GET", "/v1/prices/:id", (state, [id]) => state.price(id ?? "")),
   route("POST", "/v1/payment_intents", (state, _params, form) => createPaymentIntent(state, form)),
   route("GET", "/v1/payment_intents/:id", (state, [id]) => state.paymentIntent(id ?? "")),
   route("GET", "/v1/charges/:id", (state, [id]) => state.charge(id ?? "")),

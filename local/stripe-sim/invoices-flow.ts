@@ -9,33 +9,71 @@ import {
   newId,
   nowSeconds,
   type Invoice,
+  type InvoiceLine,
   type InvoicePayment,
   type ListOf,
   type Subscription,
+  type SubscriptionPrice,
 } from "./objects.ts";
 import type { FormObject } from "./form-body.ts";
 import { formObject, formString } from "./form-body.ts";
 import type { StripeState } from "./state.ts";
 
+/** A line of an invoice to be: an amount of a price, prorated or a whole period. */
+export interface LineInput {
+  amount: number;
+  price: SubscriptionPrice;
+  proration: boolean;
+}
+
 /**
- * An invoice for the subscription, charged (`paid`) or left open. `total` defaults to the item's price; it is set
- * against the customer's balance first (Stripe's `starting_balance`), and only the rest is charged.
+ * An invoice for the subscription, charged (`paid`) or left open. Its lines default to the item's price for the
+ * period; the total is set against the customer's balance first (Stripe's `starting_balance`), and only the rest is
+ * charged.
  */
 export function chargeInvoice(
   state: StripeState,
   subscription: Subscription,
   reason: Invoice["billing_reason"],
   paid: boolean,
-  total?: number,
+  lineInputs?: LineInput[],
 ): Invoice {
   const item = subscription.items.data[0];
-  const invoiceTotal = total ?? item?.price.unit_amount ?? 0;
+  const inputs = lineInputs ?? (item ? [{ amount: item.price.unit_amount, price: item.price, proration: false }] : []);
+  const invoiceTotal = inputs.reduce((sum, line) => sum + line.amount, 0);
+  const invoiceId = newId("in");
+  const period = { start: item?.current_period_start ?? nowSeconds(), end: item?.current_period_end ?? nowSeconds() };
+  const lines = inputs.map((line): InvoiceLine => ({
+    id: newId("il"),
+    object: "line_item",
+    amount: line.amount,
+    currency: subscription.currency,
+    description: line.proration ? "Proration" : null,
+    invoice: invoiceId,
+    quantity: 1,
+    period,
+    pricing: {
+      type: "price_details",
+      price_details: { price: line.price.id, product: line.price.product },
+      unit_amount_decimal: String(line.price.unit_amount),
+    },
+    parent: {
+      type: "subscription_item_details",
+      subscription_item_details: {
+        subscription: subscription.id,
+        subscription_item: item?.id ?? "",
+        proration: line.proration,
+        invoice_item: null,
+        proration_details: null,
+      },
+    },
+  }));
   const customer = state.customer(subscription.customer);
   const combined = invoiceTotal + customer.balance;
   const amount = Math.max(0, combined);
   if (paid) customer.balance = Math.min(0, combined);
   const invoice: Invoice = {
-    id: newId("in"),
+    id: invoiceId,
     object: "invoice",
     customer: subscription.customer,
     status: paid ? "paid" : "open",
@@ -44,6 +82,7 @@ export function chargeInvoice(
     amount_paid: paid ? amount : 0,
     amount_remaining: paid ? 0 : amount,
     total: invoiceTotal,
+    lines: listOf(`/v1/invoices/${invoiceId}/lines`, lines),
     attempt_count: 1,
     attempted: true,
     currency: subscription.currency,

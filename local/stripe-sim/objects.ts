@@ -162,6 +162,7 @@ export interface SubscriptionPrice {
   recurring: { interval: string };
   lookup_key: string | null;
   metadata: Record<string, string>;
+  product: string;
 }
 
 /** A Price created with `POST /v1/prices` (recurring or one-time), findable by its `lookup_key`. */
@@ -225,6 +226,7 @@ export interface Invoice {
   amount_paid: number;
   /** Before the customer's balance: negative for a downgrade's proration (the unused time, credited). */
   total: number;
+  lines: ListOf<InvoiceLine>;
   amount_remaining: number;
   attempt_count: number;
   attempted: boolean;
@@ -239,6 +241,29 @@ export interface Invoice {
   metadata: Record<string, string>;
   created: number;
   livemode: false;
+}
+
+/** One invoice line: a period of a price, or a proration of one (Stripe's basil-era `pricing` and `parent`). */
+export interface InvoiceLine {
+  id: string;
+  object: "line_item";
+  amount: number;
+  currency: string;
+  description: string | null;
+  invoice: string;
+  quantity: number;
+  period: { start: number; end: number };
+  pricing: { type: "price_details"; price_details: { price: string; product: string }; unit_amount_decimal: string };
+  parent: {
+    type: "subscription_item_details";
+    subscription_item_details: {
+      subscription: string;
+      subscription_item: string;
+      proration: boolean;
+      invoice_item: null;
+      proration_details: null;
+    };
+  };
 }
 
 export interface PortalSession {

@@ -8,8 +8,9 @@
  *   `none` changes the price from the next cycle; `create_prorations` (pending invoice items) is not simulated.
  *   `payment_behavior: error_if_incomplete`: a declined card is a 402 and nothing changes.
  * Proration, simplified from Stripe's (per second, one line per price, each rounded to the cent; no tax, discounts or
- * quantity): `round(new × left ÷ period) − round(old × left ÷ period)`, where `left` is the time from now to the
- * period's end. A negative total (a downgrade) is credited to the customer's balance and used by the next invoices.
+ * quantity): a line `+round(new × left ÷ period)` and a line `−round(old × left ÷ period)`, where `left` is the time
+ * from now to the period's end. A negative total (a downgrade) is credited to the customer's balance and used by the
+ * next invoices.
  * Events: `customer.subscription.updated` (previous `items` and `metadata`), then the invoice's (`invoice.paid`).
  */
 import { formBoolean, formObject, formString, formStringMap, type FormObject } from "./form-body.ts";
@@ -98,8 +99,9 @@ export function changeSubscriptionPrice(
   const period = item.current_period_end - item.current_period_start;
   const left = Math.min(Math.max(item.current_period_end - now, 0), period);
   const prorate = (amount: number) => (period > 0 ? Math.round((amount * left) / period) : 0);
-  const total = behavior === "always_invoice" ? prorate(price.unit_amount) - prorate(item.price.unit_amount) : 0;
-  const due = total + state.customer(subscription.customer).balance;
+  const charged = behavior === "always_invoice" ? prorate(price.unit_amount) : 0;
+  const credited = behavior === "always_invoice" ? prorate(item.price.unit_amount) : 0;
+  const due = charged - credited + state.customer(subscription.customer).balance;
   const declined = state.cardOutcomes.get(subscription.customer) === "decline";
   if (due > 0 && declined && formString(form, "payment_behavior") === "error_if_incomplete")
     throw new StripeSimError(402, "card_error", "Your card was declined.", {
@@ -107,6 +109,7 @@ export function changeSubscriptionPrice(
       decline_code: "generic_decline",
     });
   const previous = { items: structuredClone(subscription.items), metadata: { ...subscription.metadata } };
+  const oldPrice = item.price;
   Object.assign(subscription.metadata, formStringMap(form, "metadata"));
   item.price = {
     id: price.id,
@@ -116,8 +119,13 @@ export function changeSubscriptionPrice(
     recurring: price.recurring,
     lookup_key: price.lookup_key,
     metadata: { ...price.metadata },
+    product: price.product,
   };
   state.emit("customer.subscription.updated", subscription, { previous });
-  if (behavior === "always_invoice") chargeInvoice(state, subscription, "subscription_update", true, total);
+  if (behavior === "always_invoice")
+    chargeInvoice(state, subscription, "subscription_update", true, [
+      { amount: -credited, price: oldPrice, proration: true },
+      { amount: charged, price: item.price, proration: true },
+    ]);
   return subscription;
 }

@@ -216,6 +216,7 @@ describe("stripe simulator", () => {
     ]);
     const pro = await stripe.prices.create({ ...params, unit_amount: 2000, product_data: { name: "Pro" } });
 
+    const inlinePrice = item.price.id;
     const upgrade = await stripe.subscriptions.update(subscriptionId, {
       items: [{ id: item.id, price: team.id }],
       proration_behavior: "always_invoice",
@@ -225,6 +226,10 @@ describe("stripe simulator", () => {
     // round(10000 × ½) − round(2000 × ½): the second or two the test takes rounds away.
     expect(charged).toMatchObject({ billing_reason: "subscription_update", status: "paid", total: 4000 });
     expect(charged.amount_paid).toBe(4000);
+    expect(charged.lines.data.map((line) => [line.amount, line.pricing?.price_details?.price])).toEqual([
+      [-1000, inlinePrice],
+      [5000, team.id],
+    ]);
     const [payment] = (await stripe.invoicePayments.list({ invoice: charged.id ?? "" })).data;
     expect(payment?.amount_paid).toBe(4000);
 

@@ -46,6 +46,7 @@ export function startSubscription(
           unit_amount: options.price.unit_amount,
           recurring: { interval: options.price.recurring?.interval ?? "month" },
           lookup_key: null,
+          product: newId("prod"),
           metadata: options.price.metadata,
         },
       },

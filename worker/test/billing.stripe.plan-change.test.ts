@@ -132,6 +132,22 @@ describe("Stripe plan changes", () => {
     expect(await balanceOf(account.userId)).toBe(upgraded + PRO_CREDIT);
   });
 
+  it("two quick changes whose events come late credit the upgrade at the plan it paid for", async () => {
+    const account = await seedBillingAccount();
+    const { subscriptionId, customer } = await subscribePro(account);
+    const upgrade = (await (await changePlan(account, "team")).json()) as { chargedNowMinor: number };
+    const upgradeInvoice = String((await testStripe().subscriptions.retrieve(subscriptionId)).latest_invoice);
+    expect((await changePlan(account, "pro")).status).toBe(200);
+    // Every event of both changes arrives only now, three times and reordered: the subscription is on pro again.
+    await relayTripleReordered(customer);
+    expect(await planState(account.userId)).toMatchObject({ plan: "pro", rowPlan: "pro" });
+    const upgradeCredit = proportionalCredit(TEAM_CREDIT, upgrade.chargedNowMinor, 100_00);
+    expect(upgradeCredit).toBeGreaterThan(PRO_CREDIT);
+    const ledger = await ledgerOf(account.userId);
+    expect(ledger.find((row) => row.reference === `invoice:${upgradeInvoice}`)?.amountMicroUsd).toBe(upgradeCredit);
+    expect(await balanceOf(account.userId)).toBe(PRO_CREDIT + upgradeCredit);
+  });
+
   it("a change made at Stripe (the portal's: only the price moves) sets the plan through the webhooks", async () => {
     const account = await seedBillingAccount();
     const { subscriptionId, customer } = await subscribePro(account);
