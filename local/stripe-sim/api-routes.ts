@@ -2,9 +2,11 @@
  * The `/v1` endpoints omnizen calls, each `[method, path pattern, handler]`; handlers take the decoded form (or query)
  * and answer the object as Stripe does.
  */
-import { createCheckoutSession } from "./checkout-flow.ts";
+import { createCheckoutSession, expireCheckoutSession } from "./checkout-flow.ts";
 import { formString, formStringMap, type FormObject } from "./form-body.ts";
 import { listOf, newId, nowSeconds, type Customer, type PortalSession } from "./objects.ts";
+import { listInvoicePayments } from "./invoices-flow.ts";
+import { createPrice, listPrices } from "./plan-change-flow.ts";
 import { closeDispute, createPaymentIntent, createRefund } from "./payments-flow.ts";
 import { StripeSimError, type StripeState } from "./state.ts";
 import { cancelSubscription, updateSubscription } from "./subscriptions-flow.ts";
@@ -30,6 +32,7 @@ export const API_ROUTES: Route[] = [
       metadata: formStringMap(form, "metadata"),
       livemode: false,
       invoice_settings: { default_payment_method: null },
+      balance: 0,
     };
     state.customers.set(customer.id, customer);
     return customer;
@@ -54,7 +57,11 @@ export const API_ROUTES: Route[] = [
     return listOf(`/v1/customers/${customer.id}/payment_methods`, methods);
   }),
   route("POST", "/v1/checkout/sessions", (state, _params, form) => createCheckoutSession(state, form)),
-  route("GET", "/v1/checkout/sessions/:id", (state, [id]) => state.session(id ?? "")),
+  route("GET", "/v1/checkout/sessions/:id", (state, [id]) => expireCheckoutSession(state, id ?? "", "if-due")),
+  route("POST", "/v1/checkout/sessions/:id/expire", (state, [id]) => expireCheckoutSession(state, id ?? "", "now")),
+  route("POST", "/v1/prices", (state, _params, form) => createPrice(state, form)),
+  route("GET", "/v1/prices", (state, _params, query) => listPrices(state, query)),
+  route("GET", "/v1/prices/:id", (state, [id]) => state.price(id ?? "")),
   route("POST", "/v1/payment_intents", (state, _params, form) => createPaymentIntent(state, form)),
   route("GET", "/v1/payment_intents/:id", (state, [id]) => state.paymentIntent(id ?? "")),
   route("GET", "/v1/charges/:id", (state, [id]) => state.charge(id ?? "")),
@@ -73,6 +80,7 @@ export const API_ROUTES: Route[] = [
   route("POST", "/v1/subscriptions/:id", (state, [id], form) => updateSubscription(state, id ?? "", form)),
   route("DELETE", "/v1/subscriptions/:id", (state, [id]) => cancelSubscription(state, id ?? "")),
   route("GET", "/v1/invoices/:id", (state, [id]) => state.invoice(id ?? "")),
+  route("GET", "/v1/invoice_payments", (state, _params, query) => listInvoicePayments(state, query)),
   route("POST", "/v1/billing_portal/sessions", (state, _params, form) => {
     const customer = state.customer(formString(form, "customer") ?? "").id;
     const id = newId("bps");

@@ -136,6 +136,21 @@ export function submitCheckout(state: StripeState, sessionId: string, outcome: P
   return session.success_url?.replace("{CHECKOUT_SESSION_ID}", session.id) ?? null;
 }
 
+/**
+ * Expires an open session (https://docs.stripe.com/api/checkout/sessions/expire): `now` as the API call does (an
+ * error if it is not open), `if-due` as Stripe does by itself once `expires_at` has passed (on reading it here).
+ * Sends `checkout.session.expired`.
+ */
+export function expireCheckoutSession(state: StripeState, sessionId: string, when: "now" | "if-due"): CheckoutSession {
+  const session = state.session(sessionId);
+  if (when === "if-due" && (session.status !== "open" || session.expires_at > nowSeconds())) return session;
+  if (session.status !== "open")
+    throw new StripeSimError(400, "invalid_request_error", "Only open Checkout Sessions can be expired.");
+  session.status = "expired";
+  state.emit("checkout.session.expired", session);
+  return session;
+}
+
 /** Ends a delayed payment: `succeed` charges it, `fail` refuses it. */
 export function completeAsync(state: StripeState, sessionId: string, outcome: "succeed" | "fail"): CheckoutSession {
   const session = state.session(sessionId);
@@ -175,6 +190,7 @@ function createGuestCustomer(state: StripeState, session: CheckoutSession): stri
     metadata: {},
     livemode: false,
     invoice_settings: { default_payment_method: null },
+    balance: 0,
   });
   return id;
 }

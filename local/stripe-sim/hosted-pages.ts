@@ -1,9 +1,11 @@
 /**
  * The hosted pages a browser is sent to: Checkout (`/pay/<session>`: pay, decline, or a delayed "3-D Secure-style"
  * payment that completes later through `/_sim/checkout/sessions/<id>/async`) and the Customer Portal
- * (`/portal/<session>`: cancel at period end, resume, back to the return URL). Plain HTML forms, no scripts.
+ * (`/portal/<session>`: cancel at period end, resume, switch to another plan's Price, back to the return URL). Plain
+ * HTML forms, no scripts. The portal offers the active recurring Prices that carry `metadata.plan` (the ones the
+ * gateway creates for plan changes), prorated and invoiced at once, as a portal configured that way does.
  */
-import type { CheckoutSession, PortalSession } from "./objects.ts";
+import type { CheckoutSession, PortalSession, Subscription } from "./objects.ts";
 import type { StripeState } from "./state.ts";
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -51,6 +53,7 @@ export function portalPage(state: StripeState, portal: PortalSession): string {
         `<li>${escapeHtml(subscription.id)}: ${subscription.status}` +
         `${subscription.cancel_at_period_end ? " (ends at period end)" : ""}` +
         button(action, next, subscription.id, label, `stripe-sim-portal-${next}`) +
+        switchButtons(state, action, subscription) +
         `</li>`
       );
     })
@@ -59,4 +62,26 @@ export function portalPage(state: StripeState, portal: PortalSession): string {
     ? `<p><a href="${escapeHtml(portal.return_url)}" data-testid="stripe-sim-return">Return</a></p>`
     : "";
   return page("Customer portal", `<h1>Your subscriptions</h1><ul>${rows || "<li>None</li>"}</ul>${back}`);
+}
+
+/** The plans a subscription can switch to: other active recurring Prices in its currency that name a plan. */
+export function portalPlanPrices(state: StripeState, subscription: Subscription) {
+  const current = subscription.items.data[0]?.price.id;
+  return [...state.prices.values()].filter(
+    (price) =>
+      price.active &&
+      price.recurring &&
+      price.metadata.plan &&
+      price.id !== current &&
+      price.currency === subscription.currency,
+  );
+}
+
+function switchButtons(state: StripeState, action: string, subscription: Subscription): string {
+  return portalPlanPrices(state, subscription)
+    .map((price) => {
+      const label = `Switch to ${price.metadata.plan ?? ""} (${(price.unit_amount / 100).toFixed(2)} ${price.currency.toUpperCase()} a month)`;
+      return button(action, "switch", `${subscription.id}:${price.id}`, label, "stripe-sim-portal-switch");
+    })
+    .join("");
 }

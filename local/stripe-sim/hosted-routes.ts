@@ -1,7 +1,7 @@
 /** Serves the hosted pages (hosted-pages.ts): `GET` shows one, a form `POST` acts and redirects or shows it again. */
 import type { ServerResponse } from "node:http";
 import { submitCheckout, type PageOutcome } from "./checkout-flow.ts";
-import { checkoutPage, portalPage } from "./hosted-pages.ts";
+import { checkoutPage, portalPage, portalPlanPrices } from "./hosted-pages.ts";
 import { StripeSimError, type StripeState } from "./state.ts";
 import { updateSubscription } from "./subscriptions-flow.ts";
 
@@ -31,6 +31,16 @@ export function handleHostedPage(
   const portal = state.portalSessions.get(id);
   if (kind !== "portal" || !portal) throw new StripeSimError(404, "invalid_request_error", "No such page.");
   if (method === "POST") {
+    const [switching, price] = (form.get("switch") ?? "").split(":");
+    if (switching && price && state.subscription(switching).customer === portal.customer) {
+      const subscription = state.subscription(switching);
+      if (portalPlanPrices(state, subscription).some((offered) => offered.id === price))
+        updateSubscription(state, switching, {
+          items: [{ id: subscription.items.data[0]?.id ?? "", price }],
+          proration_behavior: "always_invoice",
+        });
+      return redirect(response, `/portal/${portal.id}`);
+    }
     const cancel = form.get("cancel");
     const resume = form.get("resume");
     const target = cancel ?? resume;

@@ -33,6 +33,8 @@ export interface Customer {
   metadata: Record<string, string>;
   livemode: false;
   invoice_settings: { default_payment_method: string | null };
+  /** Negative: credit the next invoices use first (a downgrade's unused time). */
+  balance: number;
 }
 
 /** `decline`: off-session payments with the saved card fail with `card_declined`. */
@@ -148,14 +150,52 @@ export interface SubscriptionItem {
   current_period_start: number;
   current_period_end: number;
   quantity: number;
-  price: {
-    id: string;
-    object: "price";
-    currency: string;
-    unit_amount: number;
-    recurring: { interval: string };
-    metadata: Record<string, string>;
-  };
+  price: SubscriptionPrice;
+}
+
+/** A subscription item's price: inline (`price_data` at checkout) or a stored Price (`price`). */
+export interface SubscriptionPrice {
+  id: string;
+  object: "price";
+  currency: string;
+  unit_amount: number;
+  recurring: { interval: string };
+  lookup_key: string | null;
+  metadata: Record<string, string>;
+  product: string;
+}
+
+/** A Price created with `POST /v1/prices` (recurring or one-time), findable by its `lookup_key`. */
+export interface Price {
+  id: string;
+  object: "price";
+  active: boolean;
+  currency: string;
+  unit_amount: number;
+  recurring: { interval: string } | null;
+  lookup_key: string | null;
+  metadata: Record<string, string>;
+  nickname: string | null;
+  product: string;
+  type: "one_time" | "recurring";
+  created: number;
+  livemode: false;
+}
+
+/** How an invoice was paid (basil-era: charges and intents no longer name their invoice). */
+export interface InvoicePayment {
+  id: string;
+  object: "invoice_payment";
+  amount_paid: number;
+  amount_requested: number;
+  currency: string;
+  invoice: string;
+  is_default: boolean;
+  payment: { type: "payment_intent"; payment_intent: string };
+  status: "paid";
+  status_transitions: { canceled_at: null; paid_at: number };
+  created: number;
+  livemode: false;
 }
 
 export interface Subscription {
@@ -184,6 +224,9 @@ export interface Invoice {
   billing_reason: "subscription_create" | "subscription_cycle" | "subscription_update" | "manual";
   amount_due: number;
   amount_paid: number;
+  /** Before the customer's balance: negative for a downgrade's proration (the unused time, credited). */
+  total: number;
+  lines: ListOf<InvoiceLine>;
   amount_remaining: number;
   attempt_count: number;
   attempted: boolean;
@@ -198,6 +241,29 @@ export interface Invoice {
   metadata: Record<string, string>;
   created: number;
   livemode: false;
+}
+
+/** One invoice line: a period of a price, or a proration of one (Stripe's basil-era `pricing` and `parent`). */
+export interface InvoiceLine {
+  id: string;
+  object: "line_item";
+  amount: number;
+  currency: string;
+  description: string | null;
+  invoice: string;
+  quantity: number;
+  period: { start: number; end: number };
+  pricing: { type: "price_details"; price_details: { price: string; product: string }; unit_amount_decimal: string };
+  parent: {
+    type: "subscription_item_details";
+    subscription_item_details: {
+      subscription: string;
+      subscription_item: string;
+      proration: boolean;
+      invoice_item: null;
+      proration_details: null;
+    };
+  };
 }
 
 export interface PortalSession {

@@ -178,6 +178,137 @@ describe("stripe simulator", () => {
     expect(types).toEqual(expect.arrayContaining(["invoice.paid", "customer.subscription.updated"]));
   });
 
+  it("prorates a price change: the difference for the time left now, a downgrade's credit kept for later", async () => {
+    const customer = await stripe.customers.create({});
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer: customer.id,
+      line_items: [
+        {
+          quantity: 1,
+          price_data: {
+            currency: "usd",
+            unit_amount: 2000,
+            recurring: { interval: "month" },
+            product_data: { name: "Pro" },
+          },
+        },
+      ],
+      success_url: "http://app.test/billing",
+    });
+    await control(`/checkout/sessions/${session.id}/submit`, { outcome: "pay" });
+    const subscriptionId = (await stripe.checkout.sessions.retrieve(session.id)).subscription as string;
+    // Half the period left (30 days, 15 gone).
+    const item = sim.state.subscription(subscriptionId).items.data[0];
+    if (!item) throw new Error("no item");
+    const now = Math.floor(Date.now() / 1000);
+    item.current_period_start = now - 15 * 86_400;
+    item.current_period_end = now + 15 * 86_400;
+    await take(customer.id);
+
+    const params = { currency: "usd", unit_amount: 10_000, recurring: { interval: "month" as const } };
+    const team = await stripe.prices.create({ ...params, lookup_key: "team_10000", product_data: { name: "Team" } });
+    await expect(
+      stripe.prices.create({ ...params, lookup_key: "team_10000", product_data: { name: "Team" } }),
+    ).rejects.toMatchObject({ type: "StripeInvalidRequestError", param: "lookup_key" });
+    expect((await stripe.prices.list({ lookup_keys: ["team_10000"] })).data.map((price) => price.id)).toEqual([
+      team.id,
+    ]);
+    const pro = await stripe.prices.create({ ...params, unit_amount: 2000, product_data: { name: "Pro" } });
+
+    const inlinePrice = item.price.id;
+    const upgrade = await stripe.subscriptions.update(subscriptionId, {
+      items: [{ id: item.id, price: team.id }],
+      proration_behavior: "always_invoice",
+    });
+    expect(upgrade.items.data[0]?.current_period_end).toBe(item.current_period_end);
+    const charged = await stripe.invoices.retrieve(String(upgrade.latest_invoice));
+    // round(10000 × ½) − round(2000 × ½): the second or two the test takes rounds away.
+    expect(charged).toMatchObject({ billing_reason: "subscription_update", status: "paid", total: 4000 });
+    expect(charged.amount_paid).toBe(4000);
+    expect(charged.lines.data.map((line) => [line.amount, line.pricing?.price_details?.price])).toEqual([
+      [-1000, inlinePrice],
+      [5000, team.id],
+    ]);
+    const [payment] = (await stripe.invoicePayments.list({ invoice: charged.id ?? "" })).data;
+    expect(payment?.amount_paid).toBe(4000);
+
+    const downgrade = await stripe.subscriptions.update(subscriptionId, {
+      items: [{ id: item.id, price: pro.id }],
+      proration_behavior: "always_invoice",
+    });
+    const credited = await stripe.invoices.retrieve(String(downgrade.latest_invoice));
+    expect(credited).toMatchObject({ total: -4000, amount_paid: 0, status: "paid" });
+    expect(await stripe.customers.retrieve(customer.id)).toMatchObject({ balance: -4000 });
+    const renewal = await control<{ total: number; amount_paid: number }>(`/subscriptions/${subscriptionId}/renew`);
+    expect(renewal).toMatchObject({ total: 2000, amount_paid: 0 });
+    expect(await stripe.customers.retrieve(customer.id)).toMatchObject({ balance: -2000 });
+    const types = (await take(customer.id)).map((delivery) => delivery.type);
+    expect(types.filter((type) => type === "invoice.paid")).toHaveLength(3);
+  });
+
+  it("switches plans in the portal among the Prices that name a plan, prorated and invoiced at once", async () => {
+    const customer = await stripe.customers.create({});
+    const session = await stripe.checkout.sessions.create({
+      mode: "subscription",
+      customer: customer.id,
+      line_items: [
+        {
+          quantity: 1,
+          price_data: {
+            currency: "usd",
+            unit_amount: 2000,
+            recurring: { interval: "month" },
+            product_data: { name: "Pro" },
+          },
+        },
+      ],
+      success_url: "http://app.test/billing",
+    });
+    await control(`/checkout/sessions/${session.id}/submit`, { outcome: "pay" });
+    const subscriptionId = (await stripe.checkout.sessions.retrieve(session.id)).subscription as string;
+    const recurring = { interval: "month" as const };
+    const named = await stripe.prices.create({
+      currency: "usd",
+      unit_amount: 10_000,
+      recurring,
+      metadata: { plan: "team" },
+      product_data: { name: "Team" },
+    });
+    const unnamed = await stripe.prices.create({
+      currency: "usd",
+      unit_amount: 500,
+      recurring,
+      product_data: { name: "x" },
+    });
+    const portal = await stripe.billingPortal.sessions.create({ customer: customer.id });
+    const page = await (await fetch(portal.url)).text();
+    expect(page).toContain(`${subscriptionId}:${named.id}`);
+    expect(page).not.toContain(unnamed.id);
+    await take(customer.id);
+
+    const refused = await fetch(portal.url, {
+      method: "POST",
+      body: `switch=${subscriptionId}:${unnamed.id}`,
+      redirect: "manual",
+    });
+    expect(refused.status).toBe(303);
+    expect((await stripe.subscriptions.retrieve(subscriptionId)).items.data[0]?.price.unit_amount).toBe(2000);
+    const switched = await fetch(portal.url, {
+      method: "POST",
+      body: `switch=${subscriptionId}:${named.id}`,
+      redirect: "manual",
+    });
+    expect(switched.status).toBe(303);
+    const after = await stripe.subscriptions.retrieve(subscriptionId);
+    expect(after.items.data[0]?.price).toMatchObject({ id: named.id, metadata: { plan: "team" } });
+    const invoice = await stripe.invoices.retrieve(String(after.latest_invoice));
+    expect(invoice.billing_reason).toBe("subscription_update");
+    expect(invoice.amount_paid).toBeGreaterThan(7_990);
+    const types = (await take(customer.id)).map((delivery) => delivery.type);
+    expect(types).toEqual(expect.arrayContaining(["customer.subscription.updated", "invoice.paid"]));
+  });
+
   it("POSTs signed webhooks to the configured endpoint (npm run dev's gateway)", async () => {
     const received: Array<{ body: string; signature: string }> = [];
     const receiver = createServer((request, response) => {

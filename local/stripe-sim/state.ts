@@ -12,10 +12,12 @@ import {
   type Customer,
   type Dispute,
   type Invoice,
+  type InvoicePayment,
   type PaymentIntent,
   type PaymentMethod,
   type PortalSession,
   type CardOutcome,
+  type Price,
   type PriceData,
   type Refund,
   type StripeEvent,
@@ -60,6 +62,8 @@ export class StripeState {
   readonly disputes = new Map<string, Dispute>();
   readonly subscriptions = new Map<string, Subscription>();
   readonly invoices = new Map<string, Invoice>();
+  readonly invoicePayments = new Map<string, InvoicePayment>();
+  readonly prices = new Map<string, Price>();
   readonly portalSessions = new Map<string, PortalSession>();
 
   constructor(
@@ -127,6 +131,12 @@ export class StripeState {
     const invoice = this.invoices.get(id);
     if (!invoice) throw missing("invoice", id);
     return invoice;
+  }
+
+  price(id: string): Price {
+    const price = this.prices.get(id);
+    if (!price) throw missing("price", id, "price");
+    return price;
   }
 
   dispute(id: string): Dispute {

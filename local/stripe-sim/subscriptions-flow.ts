@@ -6,10 +6,13 @@
  *   `subscription_cycle`, `customer.subscription.updated`;
  * - `failRenewal`: a `subscription_cycle` invoice stays open, `invoice.payment_failed`, the subscription goes
  *   `past_due` (`customer.subscription.updated`);
- * - `update` (`cancel_at_period_end`) and `cancel` (`customer.subscription.deleted`).
+ * - `update`: `cancel_at_period_end`, `metadata`, and a new price for the item (plan-change-flow.ts);
+ * - `cancel` (`customer.subscription.deleted`).
  */
-import { formBoolean, type FormObject } from "./form-body.ts";
+import { formBoolean, formStringMap, type FormObject } from "./form-body.ts";
+import { chargeInvoice } from "./invoices-flow.ts";
 import { listOf, newId, nowSeconds, type Invoice, type PriceData, type Subscription } from "./objects.ts";
+import { changeSubscriptionPrice } from "./plan-change-flow.ts";
 import { StripeSimError, type StripeState } from "./state.ts";
 
 export function startSubscription(
@@ -42,6 +45,8 @@ export function startSubscription(
           currency: options.price.currency,
           unit_amount: options.price.unit_amount,
           recurring: { interval: options.price.recurring?.interval ?? "month" },
+          lookup_key: null,
+          product: newId("prod"),
           metadata: options.price.metadata,
         },
       },
@@ -84,9 +89,12 @@ export function failRenewal(state: StripeState, subscriptionId: string): Invoice
 export function updateSubscription(state: StripeState, subscriptionId: string, form: FormObject): Subscription {
   const subscription = state.subscription(subscriptionId);
   const cancelAtPeriodEnd = formBoolean(form, "cancel_at_period_end");
+  const changesPrice = Array.isArray(form.items) && form.items.length > 0;
+  if (subscription.status === "canceled" && (cancelAtPeriodEnd !== undefined || changesPrice))
+    throw new StripeSimError(400, "invalid_request_error", "A canceled subscription can only update its metadata.");
+  if (changesPrice) return changeSubscriptionPrice(state, subscription, form);
+  Object.assign(subscription.metadata, formStringMap(form, "metadata"));
   if (cancelAtPeriodEnd !== undefined && cancelAtPeriodEnd !== subscription.cancel_at_period_end) {
-    if (subscription.status === "canceled")
-      throw new StripeSimError(400, "invalid_request_error", "A canceled subscription can only update its metadata.");
     subscription.cancel_at_period_end = cancelAtPeriodEnd;
     subscription.cancel_at = cancelAtPeriodEnd ? (subscription.items.data[0]?.current_period_end ?? null) : null;
     state.emit("customer.subscription.updated", subscription, {
@@ -122,54 +130,4 @@ function advancePeriod(subscription: Subscription): unknown {
     item.current_period_end += length;
   }
   return previous;
-}
-
-function chargeInvoice(
-  state: StripeState,
-  subscription: Subscription,
-  reason: Invoice["billing_reason"],
-  paid: boolean,
-): Invoice {
-  const item = subscription.items.data[0];
-  const amount = item?.price.unit_amount ?? 0;
-  const invoice: Invoice = {
-    id: newId("in"),
-    object: "invoice",
-    customer: subscription.customer,
-    status: paid ? "paid" : "open",
-    billing_reason: reason,
-    amount_due: amount,
-    amount_paid: paid ? amount : 0,
-    amount_remaining: paid ? 0 : amount,
-    attempt_count: 1,
-    attempted: true,
-    currency: subscription.currency,
-    period_start: item?.current_period_start ?? nowSeconds(),
-    period_end: item?.current_period_end ?? nowSeconds(),
-    parent: {
-      type: "subscription_details",
-      quote_details: null,
-      subscription_details: { subscription: subscription.id, metadata: { ...subscription.metadata } },
-    },
-    metadata: {},
-    created: nowSeconds(),
-    livemode: false,
-  };
-  state.invoices.set(invoice.id, invoice);
-  subscription.latest_invoice = invoice.id;
-  if (paid) {
-    const intent = state.newPaymentIntent({
-      amount,
-      currency: subscription.currency,
-      customer: subscription.customer,
-      metadata: {},
-      paymentMethod: subscription.default_payment_method,
-    });
-    state.emit("charge.succeeded", state.chargeIntent(intent));
-    state.emit("invoice.paid", invoice);
-    state.emit("invoice.payment_succeeded", invoice);
-  } else {
-    state.emit("invoice.payment_failed", invoice);
-  }
-  return invoice;
 }

@@ -24,6 +24,7 @@ export type ErrorCode =
   | "too_many_concurrent_requests"
   | "auth_throttled"
   | "insufficient_credit"
+  | "payment_declined"
   | "upstream_rate_limited"
   | "upstream_error"
   | "upstream_unavailable"
@@ -73,6 +74,8 @@ export function describeErrorCode(code: ErrorCode): ErrorShape {
       return { status: 413, type: "invalid_request_error" };
     case "insufficient_credit":
       return { status: 402, type: "insufficient_quota" };
+    case "payment_declined":
+      return { status: 402, type: "invalid_request_error" };
     case "rate_limited":
     case "too_many_concurrent_requests":
     case "auth_throttled":

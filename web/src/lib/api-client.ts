@@ -12,6 +12,8 @@ import type {
   PaymentList,
   PortalResponse,
   Subscription,
+  SubscriptionChangeRequest,
+  SubscriptionChangeResponse,
   ApiKey,
   ApiKeyList,
   CreateKeyInput,
@@ -103,6 +105,8 @@ export interface ApiClient {
     action: "cancel" | "resume",
     options?: RequestOptions,
   ): Promise<{ subscription: Subscription | null }>;
+  /** `POST /api/billing/subscription/change`: the Stripe subscription's new plan; answers what was charged now. */
+  changePlan(input: SubscriptionChangeRequest, options?: RequestOptions): Promise<SubscriptionChangeResponse>;
 }
 
 type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -315,6 +319,13 @@ export function createApiClient(options: ApiClientOptions): ApiClient {
         method: "POST",
         path: `/api/billing/subscription/${action}`,
         body: {},
+        signal: requestOptions?.signal,
+      }),
+    changePlan: (input, requestOptions) =>
+      request({
+        method: "POST",
+        path: "/api/billing/subscription/change",
+        body: input,
         signal: requestOptions?.signal,
       }),
   };

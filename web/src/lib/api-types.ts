@@ -52,6 +52,9 @@ export type {
   CheckoutResponse,
   EpsVerifyResponse,
   PortalResponse,
+  /** POST /api/billing/subscription/change: another paid plan for a Stripe subscription, prorated by Stripe. */
+  SubscriptionChangeRequest,
+  SubscriptionChangeResponse,
 } from "../../../worker/src/contracts/billing-api";
 
 export type {

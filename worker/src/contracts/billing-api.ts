@@ -163,6 +163,18 @@ export const autoTopupRequestSchema = z.object({
 /** `POST /api/billing/subscription/cancel` and `/resume`: the subscription after the change. */
 export const subscriptionResponseSchema = z.object({ subscription: subscriptionSchema.nullable() });
 
+/**
+ * `POST /api/billing/subscription/change`: the Stripe subscription moves to another paid plan. Stripe prorates: an
+ * upgrade is charged now for the rest of the period (`chargedNowMinor`, US cents; its credit follows with the
+ * invoice), a downgrade charges nothing and leaves the unused time as credit at Stripe for the next invoices.
+ */
+export const subscriptionChangeRequestSchema = z.object({ plan: soldPlanIdSchema.exclude(["free"]) });
+export const subscriptionChangeResponseSchema = z.object({
+  subscription: subscriptionSchema,
+  chargedNowMinor: minor,
+  currency: z.literal("usd"),
+});
+
 export type PlanOfferJson = z.infer<typeof planOfferSchema>;
 export type CreditPackJson = z.infer<typeof creditPackSchema>;
 export type BillingCatalog = z.infer<typeof billingCatalogSchema>;
@@ -177,3 +189,5 @@ export type EpsVerifyRequest = z.infer<typeof epsVerifyRequestSchema>;
 export type EpsVerifyResponse = z.infer<typeof epsVerifyResponseSchema>;
 export type PortalResponse = z.infer<typeof portalResponseSchema>;
 export type AutoTopupRequest = z.infer<typeof autoTopupRequestSchema>;
+export type SubscriptionChangeRequest = z.infer<typeof subscriptionChangeRequestSchema>;
+export type SubscriptionChangeResponse = z.infer<typeof subscriptionChangeResponseSchema>;

@@ -3,7 +3,8 @@
  * - every minute: drain queued usage records into Postgres, then fold their costs into balances (and the ledger),
  *   then reconcile one page of accounts' credit (./reconcile-credit.ts; drift goes to the error reporter), then buy
  *   the auto top-ups of accounts now below their threshold (services/billing/stripe/auto-topup.ts); re-check EPS
- *   orders left pending (services/billing/eps/eps-pending-recheck.ts);
+ *   orders left pending (services/billing/eps/eps-pending-recheck.ts); close Stripe checkouts that expired or never
+ *   started (services/billing/stripe/stale-checkouts.ts);
  * - hourly (minute 23): retention (policy 1.4 and 4.3, ./retention.ts); EPS plan periods (grace, end); Stripe
  *   subscriptions past due beyond their grace fall back to free (services/billing/stripe/past-due-expiry.ts).
  * Bounded work per run; each job is independent, so one failing does not stop the others (failures are logged with
@@ -14,6 +15,7 @@ import type { Database } from "../../../db/client.ts";
 import { loadConfig, type Config } from "../env.ts";
 import { runAutoTopups } from "../services/billing/stripe/auto-topup.ts";
 import { expirePastDueSubscriptions } from "../services/billing/stripe/past-due-expiry.ts";
+import { closeStaleCheckouts } from "../services/billing/stripe/stale-checkouts.ts";
 import { createStripeClient } from "../services/billing/stripe/stripe-client.ts";
 import { createPrivacyDeps } from "../services/privacy/create-privacy-deps.ts";
 import { withDatabase } from "../services/database.ts";
@@ -52,6 +54,10 @@ const JOBS = {
     const stripe = createStripeClient(config);
     return stripe ? runAutoTopups({ db, stripe }, now) : Promise.resolve(0);
   },
+  "stripe-stale-checkouts": ({ config, db, now }: JobContext) => {
+    const stripe = createStripeClient(config);
+    return stripe ? closeStaleCheckouts({ db, stripe }, now) : Promise.resolve(0);
+  },
   "stripe-past-due": ({ config, db, redis, now, background }: JobContext) => {
     const stripe = createStripeClient(config);
     return stripe ? expirePastDueSubscriptions({ db, stripe, redis, background }, now) : Promise.resolve(0);
@@ -62,7 +68,14 @@ export type JobName = keyof typeof JOBS;
 
 /** Cron expression -> the jobs it runs, in order. */
 export const CRON_JOBS = {
-  "* * * * *": ["usage-drained", "usage-posted", "credit-reconciled", "auto-topup", "eps-pending-rechecked"],
+  "* * * * *": [
+    "usage-drained",
+    "usage-posted",
+    "credit-reconciled",
+    "auto-topup",
+    "eps-pending-rechecked",
+    "stripe-stale-checkouts",
+  ],
   "23 * * * *": ["retention", "eps-plan-periods", "stripe-past-due"],
 } as const satisfies Record<string, readonly JobName[]>;
 

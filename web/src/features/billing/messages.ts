@@ -49,6 +49,13 @@ export const billingMessages = defineMessages({
     subscribeStripe: "Subscribe by card (Stripe)",
     subscribeEps: "Pay one month in taka (EPS)",
     changeStripe: "Switch to this plan",
+    planChangeTitle: "Switch to the {plan} plan?",
+    planChangeUpgrade:
+      "Your saved card is charged now for the rest of this period: the {plan} price less what is left of your current plan, at most {amount} (Stripe prorates it to the second). The credit for what you pay is added at once. From {date} the plan costs {price} a month.",
+    planChangeDowngrade:
+      "Nothing is charged now, and your credit stays. Stripe keeps the unused part of this period as credit toward your next invoices. The {plan} limits apply at once; from {date} the plan costs {price} a month.",
+    planChangeConfirm: "Switch now",
+    planChangeDone: "You are on the {plan} plan. Charged now: {amount}.",
 
     packsTitle: "Credit packs",
     packsExplain: "A one-time payment. The credit is added to your balance once the payment is confirmed.",
@@ -181,6 +188,13 @@ export const billingMessages = defineMessages({
     subscribeStripe: "কার্ডে সাবস্ক্রাইব করুন (Stripe)",
     subscribeEps: "টাকায় এক মাসের দাম দিন (EPS)",
     changeStripe: "এই প্ল্যানে যান",
+    planChangeTitle: "{plan} প্ল্যানে যাবেন?",
+    planChangeUpgrade:
+      "এই মেয়াদের বাকি সময়ের জন্য আপনার সংরক্ষিত কার্ড থেকে এখনই টাকা কাটা হবে: {plan} প্ল্যানের দাম থেকে বর্তমান প্ল্যানের বাকি অংশ বাদে, সর্বোচ্চ {amount} (Stripe সেকেন্ড ধরে হিসাব করে)। যা পরিশোধ করবেন তার ক্রেডিট সঙ্গে সঙ্গে যোগ হবে। {date} থেকে প্ল্যানের দাম মাসে {price}।",
+    planChangeDowngrade:
+      "এখন কিছু কাটা হবে না, আপনার ক্রেডিটও থেকে যাবে। এই মেয়াদের অব্যবহৃত অংশ Stripe আপনার পরের ইনভয়েসগুলোর জন্য জমা রাখবে। {plan} প্ল্যানের সীমা এখনই প্রযোজ্য হবে; {date} থেকে প্ল্যানের দাম মাসে {price}।",
+    planChangeConfirm: "এখনই বদলান",
+    planChangeDone: "আপনি এখন {plan} প্ল্যানে। এখন কাটা হয়েছে: {amount}।",
 
     packsTitle: "ক্রেডিট প্যাক",
     packsExplain: "এককালীন পেমেন্ট। পেমেন্ট নিশ্চিত হলেই ক্রেডিট আপনার ব্যালান্সে যোগ হয়।",

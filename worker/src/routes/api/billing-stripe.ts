@@ -4,6 +4,8 @@
  *   pack or a plan (services/billing/stripe/checkout.ts); the SPA sends the browser to `url`.
  * - `POST /stripe/portal` → `{ url }`: Stripe's Customer Portal (cards, invoices, cancellation).
  * - `POST /subscription/cancel` and `/resume` → `{ subscription }`: cancel at period end, or undo it.
+ * - `POST /subscription/change` `{ plan }` → `{ subscription, chargedNowMinor, currency }`: another paid plan, prorated
+ *   by Stripe (services/billing/stripe/stripe-plan-change.ts).
  * Stripe not configured: 503 `service_not_configured`. The browser comes back to the SPA origin that called (one of
  * CLERK_AUTHORIZED_PARTIES).
  */
@@ -11,10 +13,17 @@ import { Hono, type Context } from "hono";
 import { eq } from "drizzle-orm";
 import { users } from "../../../../db/schema.ts";
 import type { AppEnv } from "../../app-env.ts";
-import { checkoutRequestSchema, type CheckoutResponse, type PortalResponse } from "../../contracts/billing-api.ts";
+import {
+  checkoutRequestSchema,
+  subscriptionChangeRequestSchema,
+  type CheckoutResponse,
+  type PortalResponse,
+  type SubscriptionChangeResponse,
+} from "../../contracts/billing-api.ts";
 import { GatewayError } from "../../errors.ts";
 import { startStripeCheckout } from "../../services/billing/stripe/checkout.ts";
 import { requireStripe } from "../../services/billing/stripe/stripe-client.ts";
+import { changeStripePlan } from "../../services/billing/stripe/stripe-plan-change.ts";
 import { setCancelAtPeriodEnd } from "../../services/billing/stripe/stripe-subscription-changes.ts";
 import { DASHBOARD_BODY_MAX_BYTES } from "../../contracts/request-fields.ts";
 import { readJsonBody } from "../read-json-body.ts";
@@ -71,3 +80,15 @@ for (const [action, cancel] of [
     return context.json({ subscription });
   });
 }
+
+billingStripeRoutes.post("/subscription/change", async (context) => {
+  const request = await readJsonBody(context.req.raw, DASHBOARD_BODY_MAX_BYTES, subscriptionChangeRequestSchema);
+  const stripe = requireStripe(context.get("config"));
+  const services = context.get("services");
+  const response = await changeStripePlan(
+    { db: services.database(), stripe, redis: services.redis, background: context.executionCtx },
+    context.get("account").userId,
+    request.plan,
+  );
+  return context.json(response satisfies SubscriptionChangeResponse);
+});

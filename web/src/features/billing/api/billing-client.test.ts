@@ -42,10 +42,13 @@ describe("billing calls", () => {
     server.respondWith(() => jsonResponse(200, { subscription: null }));
     await client().getPayment("a/b");
     await client().changeSubscription("resume");
+    await client().changePlan({ plan: "team" });
     expect(server.requests.map((request) => `${request.method} ${request.url}`)).toEqual([
       "GET /api/billing/payments/a%2Fb",
       "POST /api/billing/subscription/resume",
+      "POST /api/billing/subscription/change",
     ]);
+    expect(JSON.parse(server.requests[2]?.body ?? "")).toEqual({ plan: "team" });
   });
 
   it("turns an unconfigured provider's 503 into an ApiError with its status", async () => {

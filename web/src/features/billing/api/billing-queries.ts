@@ -6,7 +6,13 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { accountQueryKey } from "../../../lib/account-query";
 import { useApi } from "../../../lib/api-context";
-import type { AutoTopupRequest, BillingStatus, CheckoutRequest, Payment } from "../../../lib/api-types";
+import type {
+  AutoTopupRequest,
+  BillingStatus,
+  CheckoutRequest,
+  Payment,
+  SubscriptionChangeRequest,
+} from "../../../lib/api-types";
 import type { PaymentProvider } from "../checkout-order";
 
 export const billingQueryKeys = {
@@ -113,6 +119,16 @@ export function useSubscriptionChange() {
   const refresh = useRefreshBilling();
   return useMutation({
     mutationFn: (action: "cancel" | "resume") => api.changeSubscription(action),
+    onSuccess: () => refresh(),
+  });
+}
+
+/** Moves the Stripe subscription to another paid plan (Stripe prorates); the status and history refresh after. */
+export function usePlanChange() {
+  const api = useApi();
+  const refresh = useRefreshBilling();
+  return useMutation({
+    mutationFn: (input: SubscriptionChangeRequest) => api.changePlan(input),
     onSuccess: () => refresh(),
   });
 }

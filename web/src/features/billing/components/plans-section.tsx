@@ -1,12 +1,13 @@
+import { useState } from "react";
 import { formatMoney, formatNumber } from "../../../lib/format";
-import type { BillingCatalog, BillingStatus } from "../../../lib/api-types";
+import type { BillingCatalog, BillingStatus, SubscriptionChangeResponse } from "../../../lib/api-types";
 import { useLocale, useMessages } from "../../../lib/i18n";
-import { usePortal } from "../api/billing-queries";
 import type { PaymentProvider } from "../checkout-order";
 import { billingMessages } from "../messages";
 import { formatPrice } from "../price";
-import { CheckoutButtons, CheckoutError } from "./checkout-buttons";
+import { CheckoutButtons } from "./checkout-buttons";
 import { planName } from "./labels";
+import { PlanChangeButton } from "./plan-change-button";
 
 interface PlansSectionProps {
   catalog: BillingCatalog;
@@ -16,18 +17,27 @@ interface PlansSectionProps {
 
 /**
  * The plans with their monthly prices in both currencies, credit and limits. A paid plan is bought by card (a Stripe
- * subscription) or a month at a time in taka (EPS); with a Stripe subscription, switching goes through Stripe's
- * portal, which prorates.
+ * subscription) or a month at a time in taka (EPS); with a Stripe subscription, switching is a plan change that
+ * Stripe prorates (plan-change-button.tsx).
  */
 export function PlansSection({ catalog, status, providers }: PlansSectionProps) {
   const t = useMessages(billingMessages);
   const { locale } = useLocale();
-  const portal = usePortal();
+  // Kept here: once the status refreshes, the new plan's card shows "current plan" instead of the button.
+  const [changed, setChanged] = useState<SubscriptionChangeResponse | null>(null);
   const stripeSubscription = status.subscription?.provider === "stripe" ? status.subscription : null;
   return (
     <section className="card" aria-labelledby="plans-title">
       <h2 id="plans-title">{t("plansTitle")}</h2>
       <p className="muted">{t("plansExplain")}</p>
+      {changed ? (
+        <p role="status" data-testid="plan-change-done">
+          {t("planChangeDone", {
+            plan: planName(t, changed.subscription.plan),
+            amount: formatPrice(changed.chargedNowMinor, "usd", locale),
+          })}
+        </p>
+      ) : null}
       <ul className="billing-offers">
         {catalog.plans.map((plan) => {
           const current = plan.id === status.plan;
@@ -60,18 +70,13 @@ export function PlansSection({ catalog, status, providers }: PlansSectionProps) 
                   {t("currentPlan")}
                 </p>
               ) : plan.id === "free" ? null : stripeSubscription ? (
-                <>
-                  <button
-                    type="button"
-                    data-testid="plan-change"
-                    aria-describedby={nameId}
-                    disabled={portal.isPending}
-                    onClick={() => portal.mutate()}
-                  >
-                    {t("changeStripe")}
-                  </button>
-                  {portal.isError ? <CheckoutError error={portal.error} provider="stripe" t={t} /> : null}
-                </>
+                <PlanChangeButton
+                  target={plan}
+                  current={catalog.plans.find((offer) => offer.id === stripeSubscription.plan)}
+                  subscription={stripeSubscription}
+                  describedBy={nameId}
+                  onChanged={setChanged}
+                />
               ) : (
                 <CheckoutButtons
                   request={{ kind: "plan", productId: plan.id }}

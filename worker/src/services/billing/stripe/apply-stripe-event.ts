@@ -29,6 +29,7 @@ export const STRIPE_EVENT_HANDLERS = {
   "checkout.session.completed": onCheckoutSession,
   "checkout.session.async_payment_succeeded": onCheckoutSession,
   "checkout.session.async_payment_failed": onCheckoutSession,
+  "checkout.session.expired": onCheckoutSession,
   "payment_intent.succeeded": onPaymentIntent,
   "payment_intent.payment_failed": onPaymentIntent,
   "invoice.paid": onInvoice,

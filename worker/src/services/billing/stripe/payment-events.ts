@@ -4,6 +4,7 @@
  *   plan, the subscription row and plan (subscription-sync.ts).
  * - `checkout.session.async_payment_succeeded`: pack, credit (the re-read session is `paid`).
  * - `checkout.session.async_payment_failed`: pack, the payment fails.
+ * - `checkout.session.expired`: pack or plan, the pending payment is cancelled (stale-checkouts.ts does it too).
  * - `payment_intent.succeeded`: auto top-up, credit and the declines reset.
  * - `payment_intent.payment_failed`: auto top-up, the payment fails and counts one decline.
  * The session or intent is re-read from Stripe, so a late `completed` after `async_payment_succeeded` changes nothing.
@@ -12,7 +13,13 @@ import { eq } from "drizzle-orm";
 import type Stripe from "stripe";
 import { users } from "../../../../../db/schema.ts";
 import { NOTHING, idOf, type EventContext, type TransactionWork } from "./event-context.ts";
-import { countAutoTopupDecline, failPayment, fulfilPayment, paymentByMerchantReference } from "./payment-records.ts";
+import {
+  cancelPayment,
+  countAutoTopupDecline,
+  failPayment,
+  fulfilPayment,
+  paymentByMerchantReference,
+} from "./payment-records.ts";
 import { syncSubscription } from "./subscription-sync.ts";
 
 export async function onCheckoutSession(
@@ -20,10 +27,17 @@ export async function onCheckoutSession(
   event:
     | Stripe.CheckoutSessionCompletedEvent
     | Stripe.CheckoutSessionAsyncPaymentSucceededEvent
-    | Stripe.CheckoutSessionAsyncPaymentFailedEvent,
+    | Stripe.CheckoutSessionAsyncPaymentFailedEvent
+    | Stripe.CheckoutSessionExpiredEvent,
 ): Promise<TransactionWork> {
   const session = await context.stripe.checkout.sessions.retrieve(event.data.object.id);
   const reference = session.metadata?.merchant_reference;
+  if (session.status === "expired")
+    return async (transaction) => {
+      const payment = await paymentByMerchantReference(transaction, reference);
+      if (payment) await cancelPayment(transaction, payment.id, context.now);
+      return [];
+    };
   if (session.mode === "subscription") {
     const subscriptionId = idOf(session.subscription);
     const subscription = subscriptionId ? await context.stripe.subscriptions.retrieve(subscriptionId) : null;

@@ -81,6 +81,20 @@ export async function failPayment(
   return changed.length > 0;
 }
 
+/** A pending payment whose checkout expired or never started. Returns whether this call moved it. */
+export async function cancelPayment(
+  transaction: Pick<Transaction, "update">,
+  paymentId: string,
+  now = new Date(),
+): Promise<boolean> {
+  const changed = await transaction
+    .update(payments)
+    .set({ status: "cancelled", updatedAt: now })
+    .where(and(eq(payments.id, paymentId), eq(payments.status, "pending")))
+    .returning({ id: payments.id });
+  return changed.length > 0;
+}
+
 /** One more decline of auto top-up in a row; at `AUTO_TOPUP.maxDeclines` it turns itself off. */
 export async function countAutoTopupDecline(transaction: Pick<Transaction, "update">, userId: string): Promise<void> {
   await transaction

@@ -3,7 +3,7 @@
  * inside the event's transaction. Stripe's status decides (https://docs.stripe.com/billing/subscriptions/overview):
  * | Stripe status | our status | plan |
  * |---|---|---|
- * | `active`, `trialing` | `active` | the subscription's plan (`metadata.plan`) |
+ * | `active`, `trialing` | `active` | the subscription's plan (`planOf`: the item's price, else `metadata.plan`) |
  * | `past_due`, `unpaid`, `paused` | `past_due` / `unpaid` | kept until `grace_until`, then free (past-due-expiry.ts) |
  * | `canceled`, `incomplete_expired` | `canceled` / `expired` | free; `cancelled_at` starts retention (policy 4.3) |
  * | `incomplete` | `incomplete` | unchanged |
@@ -13,9 +13,10 @@
 import { and, eq, ne, sql } from "drizzle-orm";
 import type Stripe from "stripe";
 import { subscriptions, users } from "../../../../../db/schema.ts";
-import { SOLD_PLAN_IDS, STRIPE_PAST_DUE_GRACE_DAYS, type SoldPlanId } from "../../../catalog/billing-catalog.ts";
+import { STRIPE_PAST_DUE_GRACE_DAYS, type SoldPlanId } from "../../../catalog/billing-catalog.ts";
 import { activatePlan, endPlan } from "../plan-changes.ts";
 import type { EventContext, Transaction } from "./event-context.ts";
+import { isPaidPlan, planOfPrice } from "./plan-prices.ts";
 
 type OurStatus = "active" | "past_due" | "unpaid" | "canceled" | "incomplete" | "expired";
 
@@ -32,9 +33,15 @@ const STATUS: Record<Stripe.Subscription.Status, OurStatus> = {
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * The subscription's plan: its item's price decides (plan-prices.ts: a plan change, ours or the portal's, moves the
+ * price), then `metadata.plan` (a checkout's inline price names no plan; our changes keep the metadata in step).
+ */
 export function planOf(subscription: Stripe.Subscription): SoldPlanId | null {
+  const fromPrice = planOfPrice(subscription.items.data[0]?.price);
+  if (fromPrice) return fromPrice;
   const plan = subscription.metadata.plan;
-  return (SOLD_PLAN_IDS as readonly string[]).includes(plan ?? "") && plan !== "free" ? (plan as SoldPlanId) : null;
+  return isPaidPlan(plan) ? plan : null;
 }
 
 export function periodEndOf(subscription: Stripe.Subscription): Date | null {
