@@ -4,6 +4,7 @@
  * with credit and no age confirmation yet, so the flow meets the age gate and can delete it.
  */
 import pg from "pg";
+import { dashboardLimitKeys } from "../../worker/src/services/dashboard-limits.ts";
 import { topUpLocalAccount } from "../ledger-credit.ts";
 
 export const TEST_ACCOUNT = {
@@ -49,7 +50,13 @@ export async function resetAccount(stores: AccountStores): Promise<string> {
   const { databaseUrl, upstash } = stores;
   const reset = await fetch(`${stores.clerkFakeUrl}/_browser/reset`, { method: "POST" });
   if (!reset.ok) throw new Error(`resetting the fake Clerk failed: HTTP ${reset.status} ${await reset.text()}`);
-  await redisCommand(upstash, ["DEL", `omz:clerk-deleted:${TEST_ACCOUNT.clerkUserId}`]);
+  // Every flow signs in as the same Clerk user, and the dashboard's rate limits are per Clerk user: a fresh account
+  // starts with fresh budgets, so one test's traffic never spends the next one's.
+  await redisCommand(upstash, [
+    "DEL",
+    `omz:clerk-deleted:${TEST_ACCOUNT.clerkUserId}`,
+    ...dashboardLimitKeys(TEST_ACCOUNT.clerkUserId, new Date()),
+  ]);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {

@@ -25,6 +25,12 @@ export const billingQueryKeys = {
 /** How often a pending payment is asked about, and for how long, after the provider sent the browser back. */
 export const PAYMENT_POLL_MS = 2_000;
 export const PAYMENT_POLL_LIMIT_MS = 120_000;
+/**
+ * How often, at most, the page asks the gateway to check a pending EPS payment with EPS: each check is a call to EPS
+ * and spends the dashboard's rate budget (120 requests a minute), which the 2 s poll alone must not use up.
+ */
+export const EPS_CHECK_EVERY_MS = 10_000;
+const lastEpsCheck = new Map<string, number>();
 
 export function useBillingCatalog() {
   const api = useApi();
@@ -68,6 +74,8 @@ export function usePolledPayment(id: string, since: number) {
     queryFn: async ({ signal }) => {
       const payment = await api.getPayment(id, { signal });
       if (payment.provider !== "eps" || payment.status !== "pending") return payment;
+      if (Date.now() - (lastEpsCheck.get(id) ?? 0) < EPS_CHECK_EVERY_MS) return payment;
+      lastEpsCheck.set(id, Date.now());
       // A check that fails (EPS unreachable, the gateway's rate limit) leaves the payment as it was: asked again later.
       const checked = await api.verifyEpsPayment(payment.merchantReference, { signal }).catch(() => null);
       return checked === null || checked.status === "pending" ? payment : api.getPayment(id, { signal });
