@@ -180,4 +180,35 @@ describe("anthropic dialect through the official @anthropic-ai/sdk client", () =
     expect(malformed.status).toBe(400);
     expect(await malformed.json()).toMatchObject({ type: "error", error: { type: "invalid_request_error" } });
   });
+
+  it("honours tool_choice as the real API does: tool and any force a tool_use, none forbids one", async () => {
+    const plain = [{ role: "user" as const, content: "What is the weather in Sylhet?" }];
+    const both = [...tools, { ...tools[0]!, name: "get_time" }];
+    const named = await client().messages.create({
+      model: "claude-sim",
+      max_tokens: 256,
+      messages: plain,
+      tools: both,
+      tool_choice: { type: "tool", name: "get_time" },
+    });
+    expect(named.stop_reason).toBe("tool_use");
+    expect(named.content.find((block) => block.type === "tool_use")).toMatchObject({ name: "get_time" });
+    const any = await client().messages.create({
+      model: "claude-sim",
+      max_tokens: 256,
+      messages: plain,
+      tools,
+      tool_choice: { type: "any" },
+    });
+    expect(any.content.find((block) => block.type === "tool_use")).toMatchObject({ name: "get_weather" });
+    const none = await client().messages.create({
+      model: "claude-sim",
+      max_tokens: 256,
+      messages: [{ role: "user" as const, content: "Weather? [[sim tool=get_weather]]" }],
+      tools,
+      tool_choice: { type: "none" },
+    });
+    expect(none.stop_reason).toBe("end_turn");
+    expect(none.content.some((block) => block.type === "tool_use")).toBe(false);
+  });
 });

@@ -7,7 +7,7 @@ import { planCompletion } from "./completion-plan.ts";
 import type { Dialect, DialectRequest, JsonReply, ProviderName } from "./dialect.ts";
 import { SIMULATED_ERROR_TEXTS, parseDirectives } from "./directives.ts";
 import { sendJson, sleep, waitForAbort } from "./http-utils.ts";
-import { declaredToolNames } from "./prompt-text.ts";
+import { declaredToolNames, requestedToolChoice } from "./prompt-text.ts";
 import type { AuthSummary, RequestLog, RequestLogEntry } from "./request-log.ts";
 import { writeEventStream } from "./stream-writer.ts";
 
@@ -110,7 +110,14 @@ export async function runExchange(context: ExchangeContext): Promise<ExchangeRes
   const prompt = dialect.promptText(body);
   const parsed = parseDirectives(request.headers, prompt.messageTexts);
   if (!parsed.ok) return reply(dialect.errorReply(400, parsed.message), headers);
-  const directives = parsed.directives;
+  // The request's tool choice wins over the prompt's `tool` directive, as the real APIs force or forbid tool calls.
+  const choice = requestedToolChoice(body);
+  const directives =
+    choice.kind === "none"
+      ? { ...parsed.directives, tool: undefined }
+      : choice.kind === "tool"
+        ? { ...parsed.directives, tool: choice.name }
+        : parsed.directives;
   const plan = planCompletion(model, directives, prompt, declaredToolNames(body));
   if ("error" in plan) return reply(dialect.errorReply(400, plan.error), headers);
 

@@ -186,4 +186,34 @@ describe("openai dialect through the official openai client", () => {
       expect(Object.keys(json.error).sort()).toEqual(["code", "message", "param", "type"]);
     }
   });
+
+  it("honours tool_choice as the real API does: a named function or required forces a call, none forbids one", async () => {
+    const plain = [{ role: "user" as const, content: "What is the weather in Dhaka?" }];
+    const second = { ...tools[0]!, function: { ...tools[0]!.function, name: "get_time" } };
+    const named = await client().chat.completions.create({
+      model: "gpt-sim",
+      messages: plain,
+      tools: [...tools, second],
+      tool_choice: { type: "function", function: { name: "get_time" } },
+    });
+    expect(named.choices[0]?.finish_reason).toBe("tool_calls");
+    expect(named.choices[0]?.message.tool_calls?.[0]).toMatchObject({ function: { name: "get_time" } });
+    const required = await client().chat.completions.create({
+      model: "gpt-sim",
+      messages: plain,
+      tools,
+      tool_choice: "required",
+    });
+    expect(required.choices[0]?.message.tool_calls?.[0]).toMatchObject({ function: { name: "get_weather" } });
+    // "none" wins even over the prompt's own tool directive.
+    const none = await client().chat.completions.create({
+      model: "gpt-sim",
+      messages: [{ role: "user" as const, content: "Weather? [[sim tool=get_weather]]" }],
+      tools,
+      tool_choice: "none",
+    });
+    expect(none.choices[0]?.finish_reason).toBe("stop");
+    expect(none.choices[0]?.message.tool_calls ?? []).toEqual([]);
+    expect(none.choices[0]?.message.content).toBeTruthy();
+  });
 });

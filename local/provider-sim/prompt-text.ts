@@ -111,3 +111,38 @@ export function declaredToolNames(body: JsonObject): string[] {
   }
   return names;
 }
+
+/** What a request's tool choice demands of the answer: no tool call, a call of one named tool, or nothing forced. */
+export type ToolChoice = { kind: "none" } | { kind: "tool"; name: string } | { kind: "auto" };
+
+/**
+ * The tool choice a request makes, as the real APIs honour it, for any dialect:
+ * - OpenAI: `tool_choice` `"none"`, `"required"` (the first declared tool), `{type:"function", function:{name}}`;
+ * - Anthropic: `tool_choice` `{type:"none"}`, `{type:"any"}` (the first declared tool), `{type:"tool", name}`;
+ * - Gemini: `toolConfig.functionCallingConfig.mode` `NONE`, or `ANY` (the first of `allowedFunctionNames`, else the
+ *   first declared tool).
+ * Anything else (absent, `auto`) forces nothing.
+ */
+export function requestedToolChoice(body: JsonObject): ToolChoice {
+  const declared = declaredToolNames(body);
+  const first = (): ToolChoice => (declared[0] === undefined ? { kind: "auto" } : { kind: "tool", name: declared[0] });
+  const choice = body.tool_choice;
+  if (choice === "none") return { kind: "none" };
+  if (choice === "required") return first();
+  if (isObject(choice)) {
+    if (choice.type === "none") return { kind: "none" };
+    if (choice.type === "any") return first();
+    if (choice.type === "tool" && typeof choice.name === "string") return { kind: "tool", name: choice.name };
+    if (choice.type === "function" && isObject(choice.function) && typeof choice.function.name === "string")
+      return { kind: "tool", name: choice.function.name };
+  }
+  const config = isObject(body.toolConfig) ? body.toolConfig : isObject(body.tool_config) ? body.tool_config : null;
+  const calling = config && (isObject(config.functionCallingConfig) ? config.functionCallingConfig : null);
+  const mode = calling && typeof calling.mode === "string" ? calling.mode.toUpperCase() : null;
+  if (mode === "NONE") return { kind: "none" };
+  if (mode === "ANY") {
+    const allowed = asArray(calling?.allowedFunctionNames).filter((name): name is string => typeof name === "string");
+    return allowed[0] !== undefined ? { kind: "tool", name: allowed[0] } : first();
+  }
+  return { kind: "auto" };
+}
