@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { publicModelListSchema } from "../src/contracts/models-api.ts";
+import { anthropicModelListSchema, publicModelListSchema, type AnthropicModel } from "../src/contracts/models-api.ts";
 import { expectContract } from "./support/contract.ts";
-import { gatewayFetch, openaiClient } from "./support/gateway.ts";
+import { anthropicClient, gatewayFetch, openaiClient } from "./support/gateway.ts";
 
 describe("GET /v1/models", () => {
   it("lists the working models in OpenAI's list shape with pricing, context length and jurisdiction", async () => {
@@ -47,6 +47,44 @@ describe("GET /v1/models", () => {
   it("is readable by the official client", async () => {
     const page = await openaiClient("sk-omni-unused").models.list();
     expect(page.data.map((model) => model.id)).toContain("openai/gpt-6-luna");
+  });
+
+  it("answers an Anthropic client in Anthropic's paged shape, with each model's context window and output limit", async () => {
+    const openai = expectContract(publicModelListSchema, await (await gatewayFetch("/v1/models")).json());
+    // The official client pages through with after_id (20 a page by default) until has_more is false.
+    const listed: AnthropicModel[] = [];
+    for await (const model of anthropicClient("sk-omni-unused").models.list()) listed.push(model as AnthropicModel);
+    expect(listed.map((model) => model.id)).toEqual(openai.data.map((model) => model.id));
+    for (const model of listed) {
+      const same = openai.data.find((entry) => entry.id === model.id);
+      expect(model).toMatchObject({ type: "model", display_name: same?.name, max_input_tokens: same?.context_length });
+      expect(model.max_tokens).toBeGreaterThan(0);
+    }
+
+    const headers = { "anthropic-version": "2023-06-01" };
+    const first = expectContract(
+      anthropicModelListSchema,
+      await (await gatewayFetch("/v1/models?limit=2", { headers })).json(),
+    );
+    expect(first).toMatchObject({ has_more: true, first_id: listed[0]?.id, last_id: listed[1]?.id });
+    const next = expectContract(
+      anthropicModelListSchema,
+      await (
+        await gatewayFetch(`/v1/models?limit=2&after_id=${encodeURIComponent(first.last_id ?? "")}`, { headers })
+      ).json(),
+    );
+    expect(next.data.map((model) => model.id)).toEqual(listed.slice(2, 4).map((model) => model.id));
+    const back = expectContract(
+      anthropicModelListSchema,
+      await (
+        await gatewayFetch(`/v1/models?limit=2&before_id=${encodeURIComponent(next.first_id ?? "")}`, { headers })
+      ).json(),
+    );
+    expect(back.data.map((model) => model.id)).toEqual(listed.slice(0, 2).map((model) => model.id));
+    expect(back.has_more).toBe(false);
+
+    const one = await anthropicClient("sk-omni-unused").models.retrieve(listed[0]?.id ?? "");
+    expect(one).toMatchObject({ type: "model", id: listed[0]?.id });
   });
 });
 

@@ -52,3 +52,27 @@ export const publicModelListSchema = z.object({ object: z.literal("list"), data:
 
 export type PublicModel = z.infer<typeof publicModelSchema>;
 export type PublicModelList = z.infer<typeof publicModelListSchema>;
+
+/**
+ * `GET /v1/models` for an Anthropic client (a request with `anthropic-version` or `x-api-key`): Anthropic's page of
+ * `ModelInfo` (`limit` 1–1000, default 20; `after_id` / `before_id` page through the same catalog in the same order).
+ */
+export const anthropicModelSchema = z.object({
+  type: z.literal("model"),
+  id: z.string(),
+  display_name: z.string(),
+  /** RFC 3339. */
+  created_at: z.string(),
+  max_input_tokens: z.number().int().positive(),
+  max_tokens: z.number().int().positive(),
+});
+
+export const anthropicModelListSchema = z.object({
+  data: z.array(anthropicModelSchema),
+  has_more: z.boolean(),
+  first_id: z.string().nullable(),
+  last_id: z.string().nullable(),
+});
+
+export type AnthropicModel = z.infer<typeof anthropicModelSchema>;
+export type AnthropicModelList = z.infer<typeof anthropicModelListSchema>;

@@ -1,5 +1,7 @@
 /**
- * GET /v1/models: OpenAI's list shape, each entry also carrying pricing (USD per 1M tokens, as strings to avoid
+ * GET /v1/models: for an Anthropic client (`anthropic-version` or `x-api-key` on the request, as Claude Code's model
+ * discovery sends), Anthropic's page of `ModelInfo` with each model's context window and output limit; otherwise
+ * OpenAI's list shape, each entry also carrying pricing (USD per 1M tokens, as strings to avoid
  * float noise; the default band, then `long_context` and `off_peak` bands where the model has them), context length,
  * capabilities and where each route processes data. Lists the models that work here:
  * those whose provider has an adapter.
@@ -7,7 +9,9 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { MODELS } from "../catalog/models.ts";
-import type { PublicModel, PublicModelList } from "../contracts/models-api.ts";
+import type { AnthropicModel, AnthropicModelList, PublicModel, PublicModelList } from "../contracts/models-api.ts";
+import { maxOutputTokens } from "../catalog/output-limits.ts";
+import type { Context } from "hono";
 import type { ModelEntry, PeakSchedule, TokenRates } from "../catalog/types.ts";
 import { getAdapter } from "../providers/index.ts";
 
@@ -70,9 +74,62 @@ function describe(model: ModelEntry): PublicModel {
 
 const listed = MODELS.filter((model) => model.routes.some((route) => getAdapter(route.provider)));
 
+const CATALOG_CREATED_AT = new Date(CATALOG_CREATED * 1000).toISOString();
+
+function describeForAnthropic(model: ModelEntry): AnthropicModel {
+  return {
+    type: "model",
+    id: model.id,
+    display_name: model.name,
+    created_at: CATALOG_CREATED_AT,
+    max_input_tokens: model.contextLength,
+    max_tokens: maxOutputTokens(model.id),
+  };
+}
+
+/** Anthropic's clients mark their requests with these headers; Claude Code's model discovery sends the first. */
+function isAnthropicClient(context: Context<AppEnv>): boolean {
+  return context.req.header("anthropic-version") !== undefined || context.req.header("x-api-key") !== undefined;
+}
+
+/** Anthropic's paging: `limit` (1–1000, default 20), then the models after `after_id` or before `before_id`. */
+function anthropicPage(context: Context<AppEnv>): AnthropicModelList {
+  const limitParam = Number(context.req.query("limit") ?? 20);
+  const limit = Number.isInteger(limitParam) ? Math.min(Math.max(limitParam, 1), 1000) : 20;
+  const ids: string[] = listed.map((model) => model.id);
+  const afterId = context.req.query("after_id");
+  const beforeId = context.req.query("before_id");
+  let page: ModelEntry[];
+  let hasMore: boolean;
+  if (beforeId !== undefined) {
+    const end = Math.max(ids.indexOf(beforeId), 0);
+    page = listed.slice(Math.max(end - limit, 0), end);
+    hasMore = end - limit > 0;
+  } else {
+    const start = afterId === undefined ? 0 : ids.indexOf(afterId) + 1;
+    page = start === 0 && afterId !== undefined ? [] : listed.slice(start, start + limit);
+    hasMore = start + limit < listed.length && page.length > 0;
+  }
+  return {
+    data: page.map(describeForAnthropic),
+    has_more: hasMore,
+    first_id: page[0]?.id ?? null,
+    last_id: page.at(-1)?.id ?? null,
+  };
+}
+
 export const modelsRoute = new Hono<AppEnv>()
-  .get("/", (context) => context.json({ object: "list", data: listed.map(describe) } satisfies PublicModelList))
-  .get("/:owner/:name", (context) => {
-    const model = listed.find((entry) => entry.id === `${context.req.param("owner")}/${context.req.param("name")}`);
-    return model ? context.json(describe(model)) : context.notFound();
-  });
+  .get("/", (context) =>
+    isAnthropicClient(context)
+      ? context.json(anthropicPage(context))
+      : context.json({ object: "list", data: listed.map(describe) } satisfies PublicModelList),
+  )
+  .get("/:owner/:name", (context) => oneModel(context, `${context.req.param("owner")}/${context.req.param("name")}`))
+  // The official SDKs encode the id's slash (`/v1/models/deepseek%2Fdeepseek-flash`): one segment, decoded here.
+  .get("/:id", (context) => oneModel(context, context.req.param("id")));
+
+function oneModel(context: Context<AppEnv>, id: string) {
+  const model = listed.find((entry) => entry.id === id);
+  if (!model) return context.notFound();
+  return context.json(isAnthropicClient(context) ? describeForAnthropic(model) : describe(model));
+}
