@@ -418,6 +418,22 @@ describe("billing", () => {
       await testId(page, "payment-return-dismiss").click();
       await page.locator('[data-testid="plan-card"][data-plan-id="pro"]').getByTestId("plan-subscribe-stripe").click();
       const planPayment = await payOnStripe("20.00 USD");
+      // The checkout completes before the first invoice's webhook grants the month's credit: wait for the grant in the
+      // ledger, then the page shows it after a reload.
+      await expect
+        .poll(
+          async () =>
+            (
+              await query<{ n: string }>(
+                "SELECT count(*)::text AS n FROM credit_ledger WHERE user_id = $1 AND kind = 'plan_credit'",
+                [userId],
+              )
+            )[0]?.n,
+          { timeout: 20_000 },
+        )
+        .toBe("1");
+      await page.reload();
+      await signIn(page);
       await expect.poll(() => testId(page, "billing-balance").textContent(), { timeout: 15_000 }).toBe("$40.00");
       await expect
         .poll(async () => (await query<{ plan: string }>("SELECT plan FROM users WHERE id = $1", [userId]))[0]?.plan)
