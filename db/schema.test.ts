@@ -8,8 +8,18 @@ const tables = (Object.values(schema) as unknown[]).filter((value): value is PgT
 /** Free-text columns that are allowed, each bounded by what it holds: ids, names of things, enums, network metadata. */
 const ALLOWED_TEXT_COLUMNS: Record<string, string[]> = {
   users: ["clerk_user_id", "email", "name", "phone", "plan", "stripe_customer_id", "auto_topup_pack_id"],
-  api_keys: ["name", "key_hash", "prefix", "spend_limit_period"],
-  usage_events: ["request_id", "model", "provider", "price_version", "usage_source", "status"],
+  // model_aliases: ids the client sends -> catalog ids (settings, never content).
+  api_keys: ["name", "key_hash", "prefix", "spend_limit_period", "model_aliases"],
+  usage_events: [
+    "request_id",
+    "model",
+    "provider",
+    "price_version",
+    "usage_source",
+    "status",
+    "finish_reason",
+    "api_type",
+  ],
   request_logs: ["request_id", "ip", "user_agent", "method", "path"],
   payments: [
     "provider",

@@ -6,7 +6,7 @@
  * Money is integer micro-USD (1 USD = 1_000_000) in `bigint` columns read as JS numbers (exact below 2^53).
  */
 import { sql } from "drizzle-orm";
-import { bigint, bigserial, boolean, index, integer, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { bigint, bigserial, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
@@ -94,6 +94,8 @@ export const apiKeys = pgTable(
     spendLimitPeriod: text("spend_limit_period"),
     /** After this instant the key is refused like a revoked one (null = never expires). */
     expiresAt: timestamp("expires_at", { withTimezone: true }),
+    /** Per-key model aliases: an id the client sends (e.g. `claude-sonnet`) -> a catalog model id. */
+    modelAliases: jsonb("model_aliases").$type<Record<string, string>>().notNull().default({}),
   },
   (table) => [index("api_keys_user_id_idx").on(table.userId)],
 );
@@ -132,6 +134,10 @@ export const usageEvents = pgTable(
     /** False until the settlement cron folded this row's cost into users.credit_balance_micro_usd. */
     settled: boolean("settled").notNull().default(false),
     timeToFirstTokenMs: integer("time_to_first_token_ms"),
+    /** The answer's finish reason in OpenAI's terms (`stop`, `length`, `tool_calls`, `content_filter`), if known. */
+    finishReason: text("finish_reason"),
+    /** The API the client spoke: `chat`, `messages`, `responses` or `embeddings` (null on rows from before 0009). */
+    apiType: text("api_type"),
     createdAt: createdAt(),
   },
   (table) => [

@@ -11,6 +11,7 @@ import { geminiChatContext } from "../src/providers/gemini/gemini-chat-context.f
 import type { ChatContext } from "../src/providers/types.ts";
 import { createTranslatedStreamBody, type StreamOutcome } from "../src/testing/stream-pipeline.ts";
 import { openaiSurface } from "../src/surfaces/openai/openai-surface.ts";
+import { zeroCost } from "../src/lib/cost.ts";
 
 const adapter = createGeminiAdapter();
 
@@ -96,6 +97,7 @@ describe("createGeminiAdapter against the provider simulator", () => {
           requestId: "req_test",
         }),
         abortUpstream: () => undefined,
+        costOf: () => zeroCost,
         onEnd: (settled) => (outcome = settled),
       }),
     ).text();

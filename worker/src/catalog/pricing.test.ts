@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { NormalizedUsage } from "../lib/usage.ts";
 import { findModel, MODELS } from "./models.ts";
-import { computeCostMicroUsd, isPeak, priceAt } from "./pricing.ts";
+import { computeCost, computeCostMicroUsd, isPeak, priceAt } from "./pricing.ts";
 
 const price = { input: 300_000, cachedInput: 6_000, output: 1_200_000, version: "t", source: "t" };
 
@@ -129,5 +129,36 @@ describe("the catalog", () => {
         expect(band.cacheWrite).toBe(band.input * 1.25);
       }
     }
+  });
+});
+
+describe("computeCost parts", () => {
+  it("splits the cost by kind of token, the parts summing to the total before its one rounding-up", () => {
+    const price = {
+      input: 270_000,
+      cachedInput: 70_000,
+      cacheWrite: 340_000,
+      output: 1_100_000,
+      version: "t",
+      source: "t",
+      checkedAt: "2026-12-06",
+    } as unknown as Parameters<typeof computeCost>[1];
+    const usage = {
+      inputUncached: 1234,
+      cacheRead: 50_000,
+      cacheWrite: 321,
+      output: 777,
+      reasoning: 500,
+      source: "provider",
+    } as const;
+    const cost = computeCost(usage, price);
+    expect(cost.parts.input).toBeCloseTo((1234 * 0.27) / 1e6, 15);
+    expect(cost.parts.cacheRead).toBeCloseTo((50_000 * 0.07) / 1e6, 15);
+    expect(cost.parts.cacheWrite).toBeCloseTo((321 * 0.34) / 1e6, 15);
+    expect(cost.parts.output).toBeCloseTo((777 * 1.1) / 1e6, 15);
+    expect(cost.parts.reasoning).toBeCloseTo((500 * 1.1) / 1e6, 15);
+    const sum = cost.parts.input + cost.parts.cacheRead + cost.parts.cacheWrite + cost.parts.output;
+    expect(cost.microUsd).toBe(Math.ceil(sum * 1e6 - 1e-9));
+    expect(cost.microUsd).toBe(computeCostMicroUsd(usage, price));
   });
 });

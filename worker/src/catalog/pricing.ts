@@ -3,6 +3,7 @@
  * time-of-day band), then the long-context band chosen by the prompt size the provider reported, then normalised
  * usage x rates, rounded up once. Rules and sources: docs/forwarded-fields.md ("Pricing bands").
  */
+import type { RequestCost } from "../lib/cost.ts";
 import type { NormalizedUsage } from "../lib/usage.ts";
 import type { ModelEntry, PeakSchedule, Price, TokenRates } from "./types.ts";
 
@@ -50,15 +51,31 @@ export function ratesFor(price: Price, promptTokens: number): TokenRates {
  * twice; 1-hour cache writes (`cacheWrite1h`, part of `cacheWrite`) are charged at the 1-hour rate.
  */
 export function computeCostMicroUsd(usage: NormalizedUsage, price: Price): number {
+  return computeCost(usage, price).microUsd;
+}
+
+/** The cost with its parts by kind of token (lib/cost.ts); `microUsd` is `computeCostMicroUsd`. */
+export function computeCost(usage: NormalizedUsage, price: Price): RequestCost {
   const rates = ratesFor(price, promptTokensOf(usage));
   const write5m = rates.cacheWrite ?? rates.input;
   const write1h = rates.cacheWrite1h ?? write5m;
   const oneHour = Math.min(usage.cacheWrite, usage.cacheWrite1h ?? 0);
-  const picoUsd =
-    usage.inputUncached * rates.input +
-    usage.cacheRead * rates.cachedInput +
-    (usage.cacheWrite - oneHour) * write5m +
-    oneHour * write1h +
-    usage.output * rates.output;
-  return Math.ceil(picoUsd / 1_000_000);
+  // Rates are micro-USD per 1M tokens, so each product is in pico-USD: integers, summed exactly.
+  const input = usage.inputUncached * rates.input;
+  const cacheRead = usage.cacheRead * rates.cachedInput;
+  const cacheWrite = (usage.cacheWrite - oneHour) * write5m + oneHour * write1h;
+  const output = usage.output * rates.output;
+  const reasoning = Math.min(usage.reasoning, usage.output) * rates.output;
+  const picoUsd = input + cacheRead + cacheWrite + output;
+  const usd = (pico: number) => pico / 1e12;
+  return {
+    microUsd: Math.ceil(picoUsd / 1_000_000),
+    parts: {
+      input: usd(input),
+      cacheRead: usd(cacheRead),
+      cacheWrite: usd(cacheWrite),
+      output: usd(output),
+      reasoning: usd(reasoning),
+    },
+  };
 }

@@ -3,7 +3,7 @@
  * without it), then replayed through the surface at full speed, streamed or not. Recorded as a usage row with
  * `cache_hit = true`, priced by `cacheHitCostMicroUsd`. A corrupt or undecryptable entry is treated as a miss (null).
  */
-import { cacheHitCostMicroUsd } from "../services/hot-path/reservation.ts";
+import { cacheHitCost } from "../services/hot-path/reservation.ts";
 import { parseEntry, replayJson, replayStream } from "../services/prompt-cache/cache-entry.ts";
 import { decryptEntry } from "../services/prompt-cache/entry-crypto.ts";
 import type { ChatRun } from "./chat-scope.ts";
@@ -14,22 +14,23 @@ export async function answerFromCache(run: ChatRun, entryText: string, cacheKey:
   const bytes = await decryptEntry(entryText, scope.apiKey, cacheKey);
   const entry = bytes ? parseEntry(bytes) : null;
   if (!entry) return null;
+  const cost = cacheHitCost(entry.usage, model, run.price);
   run.finisher.finish({
     provider: "cache",
     usage: entry.usage,
-    costMicroUsd: cacheHitCostMicroUsd(entry.usage, model, run.price),
+    costMicroUsd: cost.microUsd,
     status: "ok",
     httpStatus: 200,
     firstTokenAt: Date.now(),
     cacheHit: true,
   });
-  if (!run.stream) return Response.json(replayJson(entry, surface, model.id), { headers: run.headers });
+  if (!run.stream) return Response.json(replayJson(entry, surface, cost, model.id), { headers: run.headers });
   const encoder = surface.createStreamEncoder({
     includeUsage: run.request.stream_options?.include_usage === true,
     modelId: model.id,
     requestId: scope.meta.requestId,
   });
-  const parts = replayStream(entry, encoder);
+  const parts = replayStream(entry, encoder, cost);
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       for (const part of parts) controller.enqueue(part);

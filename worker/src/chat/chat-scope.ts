@@ -6,6 +6,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import type { ModelEntry, Price } from "../catalog/types.ts";
 import type { Config } from "../env.ts";
+import type { RequestCost } from "../lib/cost.ts";
 import type { ChatCompletionRequest } from "../lib/openai-types.ts";
 import type { RequestMeta } from "../lib/request-meta.ts";
 import type { NormalizedUsage } from "../lib/usage.ts";
@@ -58,5 +59,8 @@ export interface ChatRun {
   headers: Record<string, string>;
   /** The prompt's serialized length, for an estimate when an upstream reports no usage; computed only then. */
   promptCharacters(): number;
+  /** What the request is billed in micro-USD for this usage (the usage row's cost). */
   cost(usage: NormalizedUsage): number;
+  /** The same, with its parts: what the answer reports (`usage.cost`). `cost(usage) === costOf(usage).microUsd`. */
+  costOf(usage: NormalizedUsage): RequestCost;
 }

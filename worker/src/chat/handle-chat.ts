@@ -8,7 +8,7 @@
  *    (./request-finisher.ts): usage record queued, slots released, credit reservation squared, cache entry stored.
  */
 import { findModel } from "../catalog/models.ts";
-import { computeCostMicroUsd, priceAt } from "../catalog/pricing.ts";
+import { computeCost, priceAt } from "../catalog/pricing.ts";
 import { GatewayError } from "../errors.ts";
 import { estimateUsage } from "../lib/estimate-usage.ts";
 import type { ChatCompletionRequest } from "../lib/openai-types.ts";
@@ -77,7 +77,8 @@ export async function handleChat(
     },
     // Only for an estimate, when an upstream reports no usage: not serialized on the way of every request.
     promptCharacters: () => JSON.stringify(request.messages).length,
-    cost: (usage: NormalizedUsage) => computeCostMicroUsd(usage, price),
+    cost: (usage: NormalizedUsage) => computeCost(usage, price).microUsd,
+    costOf: (usage: NormalizedUsage) => computeCost(usage, price),
   };
 
   // A client that hangs up before the response is returned (while the upstream prepares its headers, or a non-stream

@@ -34,6 +34,8 @@ export async function answerJson(run: ChatRun, chosen: ChosenRoute): Promise<Res
     entry,
   );
   const rendered =
-    isNative && run.native ? run.native.renderJson(json, run.model.id) : run.surface.renderJson(body, billed);
+    isNative && run.native
+      ? run.native.renderJson(json, run.model.id)
+      : run.surface.renderJson(body, billed, run.costOf(billed));
   return Response.json(rendered, { headers: run.headers });
 }

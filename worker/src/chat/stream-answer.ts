@@ -34,6 +34,7 @@ export function answerStream(run: ChatRun, chosen: ChosenRoute, upstreamBody: Re
       requestId: scope.meta.requestId,
     }),
     abortUpstream: () => abort.abort(),
+    costOf: run.costOf,
     keepAlive: (work) => scope.waitUntil(work),
     ...(recorder
       ? { tap: { chunk: (chunk) => recorder.add(chunk), usage: (usage, chunk) => recorder.setUsage(usage, chunk) } }

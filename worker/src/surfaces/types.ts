@@ -4,6 +4,7 @@
  * ChatCompletionChunks (reasoning text in `delta.reasoning_content`); a surface converts at the edges.
  */
 import type { GatewayError } from "../errors.ts";
+import type { RequestCost } from "../lib/cost.ts";
 import type { ChatCompletion, ChatCompletionChunk } from "../lib/openai-types.ts";
 import type { NormalizedUsage } from "../lib/usage.ts";
 
@@ -11,8 +12,11 @@ import type { NormalizedUsage } from "../lib/usage.ts";
 export interface StreamEncoder {
   /** A content chunk (text, reasoning, tool-call deltas, finish_reason). */
   chunk(chunk: ChatCompletionChunk): Uint8Array[];
-  /** The upstream's usage report, with the OpenAI usage chunk the upstream sent or the adapter synthesised. */
-  usage(usage: NormalizedUsage, chunk: ChatCompletionChunk): Uint8Array[];
+  /**
+   * The upstream's usage report, with the OpenAI usage chunk the upstream sent or the adapter synthesised, and what
+   * the request is billed (the final event carries it: docs/api.md, "Cost").
+   */
+  usage(usage: NormalizedUsage, chunk: ChatCompletionChunk, cost: RequestCost): Uint8Array[];
   /** The stream completed normally. */
   end(): Uint8Array[];
   /** The stream failed after the first byte: the surface's in-stream error event. The stream then closes. */
@@ -20,8 +24,8 @@ export interface StreamEncoder {
 }
 
 export interface Surface {
-  readonly name: "openai" | "anthropic";
-  /** The non-streamed answer in the surface's shape. */
-  renderJson(body: ChatCompletion, usage: NormalizedUsage): unknown;
+  readonly name: "openai" | "anthropic" | "responses";
+  /** The non-streamed answer in the surface's shape, carrying what the request is billed (`cost`). */
+  renderJson(body: ChatCompletion, usage: NormalizedUsage, cost: RequestCost): unknown;
   createStreamEncoder(options: { includeUsage: boolean; modelId: string; requestId: string }): StreamEncoder;
 }

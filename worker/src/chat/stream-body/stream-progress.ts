@@ -4,6 +4,7 @@
  */
 import { GatewayError } from "../../errors.ts";
 import { generatedCharacters, reasoningCharacters } from "../../lib/estimate-usage.ts";
+import type { RequestCost } from "../../lib/cost.ts";
 import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import type { StreamPart, StreamTranslator } from "../../providers/types.ts";
@@ -40,6 +41,8 @@ export interface StreamBodyOptions {
   onEnd: (outcome: StreamOutcome) => void;
   /** Sees every translated chunk and the usage, e.g. to record the answer for the prompt cache. */
   tap?: StreamTap;
+  /** What the request is billed for a usage report: the final event carries it. */
+  costOf: (usage: NormalizedUsage) => RequestCost;
   /** Keeps the request alive for work after the client left (the wait for the usage report): `waitUntil`. */
   keepAlive?: (work: Promise<unknown>) => void;
 }

@@ -6,6 +6,7 @@ import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
 import type { StreamOutcome } from "./stream-progress.ts";
 import { createTranslatedStreamBody } from "./translated-stream.ts";
 import { bodySplitAt } from "../../testing/split-stream.ts";
+import { zeroCost } from "../../lib/cost.ts";
 
 const adapter = createOpenAICompatibleAdapter("deepseek", "https://upstream.invalid", {
   convertUsage: convertDeepSeekUsage,
@@ -43,6 +44,7 @@ async function run(body: ReadableStream<Uint8Array>, includeUsage: boolean) {
     translator: adapter.createStreamTranslator(context),
     encoder: openaiSurface.createStreamEncoder({ includeUsage, modelId: context.modelId, requestId: "req_test" }),
     abortUpstream: () => (aborted = true),
+    costOf: () => zeroCost,
     onEnd: (settled) => (outcome = settled),
   });
   const text = await new Response(stream).text();
@@ -113,6 +115,7 @@ describe("streaming pipeline", () => {
         requestId: "req_test",
       }),
       abortUpstream: () => (aborted = true),
+      costOf: () => zeroCost,
       onEnd: (settled) => (outcome = settled),
     });
     const reader = stream.getReader();
@@ -144,6 +147,7 @@ describe("a client that leaves after the finish, before the usage", () => {
         requestId: "req_test",
       }),
       abortUpstream: () => (state.aborts += 1),
+      costOf: () => zeroCost,
       onEnd: (settled) => {
         state.outcome = settled;
         state.settlements += 1;

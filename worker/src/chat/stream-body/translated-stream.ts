@@ -25,7 +25,7 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
   };
   const render: PartRenderer = {
     chunk: (chunk) => send(encoder.chunk(chunk)),
-    usage: (usage, chunk) => send(encoder.usage(usage, chunk)),
+    usage: (usage, chunk) => send(encoder.usage(usage, chunk, options.costOf(usage))),
   };
   const finish = async () => {
     send(encoder.end());

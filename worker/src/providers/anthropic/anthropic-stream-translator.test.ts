@@ -5,6 +5,7 @@ import { openaiSurface } from "../../surfaces/openai/openai-surface.ts";
 import type { ChatContext } from "../types.ts";
 import { createAnthropicAdapter } from "./anthropic-adapter.ts";
 import { bodySplitAt } from "../../testing/split-stream.ts";
+import { zeroCost } from "../../lib/cost.ts";
 
 const adapter = createAnthropicAdapter();
 const context: ChatContext = {
@@ -95,6 +96,7 @@ async function run(body: ReadableStream<Uint8Array>, includeUsage: boolean) {
     translator: adapter.createStreamTranslator(context),
     encoder: openaiSurface.createStreamEncoder({ includeUsage, modelId: context.modelId, requestId: "req_test" }),
     abortUpstream: () => undefined,
+    costOf: () => zeroCost,
     onEnd: (settled) => (outcome = settled),
   });
   const text = await new Response(stream).text();

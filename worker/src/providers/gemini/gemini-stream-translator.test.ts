@@ -10,6 +10,7 @@ import {
   PUBLISHED_UTF8_STREAM,
 } from "./published-gemini-streams.fixture.ts";
 import { bodySplitAt } from "../../testing/split-stream.ts";
+import { zeroCost } from "../../lib/cost.ts";
 
 const MODEL = "gemini/gemini-3.8-flash";
 
@@ -55,6 +56,7 @@ async function run(body: ReadableStream<Uint8Array>, includeUsage = true) {
     translator: createGeminiStreamTranslator(MODEL),
     encoder: openaiSurface.createStreamEncoder({ includeUsage, modelId: MODEL, requestId: "req_test" }),
     abortUpstream: () => undefined,
+    costOf: () => zeroCost,
     onEnd: (settled) => (outcome = settled),
   });
   const events = (await new Response(stream).text())

@@ -3,6 +3,7 @@ import { ratesFor } from "../../catalog/pricing.ts";
 import type { ModelEntry, Price } from "../../catalog/types.ts";
 import { GatewayError } from "../../errors.ts";
 import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
+import { zeroCost, type RequestCost } from "../../lib/cost.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import { estimatePromptTokens } from "./prompt-tokens.ts";
 
@@ -54,6 +55,12 @@ export function reservationMicroUsd(request: ChatCompletionRequest, model: Model
  * cached-input price, rounded up. A hit spends no upstream capacity, so it is priced like a provider cache read.
  */
 export function cacheHitCostMicroUsd(usage: NormalizedUsage, model: ModelEntry, price: Price = model.price): number {
+  return cacheHitCost(usage, model, price).microUsd;
+}
+
+/** `cacheHitCostMicroUsd` with its parts: all of it is a cache read. */
+export function cacheHitCost(usage: NormalizedUsage, model: ModelEntry, price: Price = model.price): RequestCost {
   const tokens = usage.inputUncached + usage.cacheRead + usage.cacheWrite + usage.output;
-  return Math.ceil((tokens * price.cachedInput) / 1_000_000);
+  const picoUsd = tokens * price.cachedInput;
+  return { microUsd: Math.ceil(picoUsd / 1_000_000), parts: { ...zeroCost.parts, cacheRead: picoUsd / 1e12 } };
 }

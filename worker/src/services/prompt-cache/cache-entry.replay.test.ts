@@ -21,6 +21,7 @@ import {
 } from "./cache-entry.ts";
 import { toCompletion } from "./completion-chunks.ts";
 import { decryptEntry, encryptEntry } from "./entry-crypto.ts";
+import { zeroCost } from "../../lib/cost.ts";
 
 const MODEL_ID = "deepseek/deepseek-flash";
 const API_KEY = `sk-omni-${"Q".repeat(40)}`;
@@ -219,6 +220,7 @@ async function liveStream(upstream: (typeof UPSTREAMS)[number], surface: Surface
     translator: tapped,
     encoder: surface.createStreamEncoder({ includeUsage, modelId: MODEL_ID, requestId: "req_live" }),
     abortUpstream: () => undefined,
+    costOf: () => zeroCost,
     onEnd: (outcome) => (settledUsage = outcome.usage),
   });
   const text = await new Response(body).text();
@@ -236,7 +238,11 @@ async function stored(entry: CacheEntry): Promise<CacheEntry> {
 
 const replayText = (entry: CacheEntry, surface: Surface, includeUsage: boolean) =>
   concat(
-    replayStream(entry, surface.createStreamEncoder({ includeUsage, modelId: MODEL_ID, requestId: "req_replay" })),
+    replayStream(
+      entry,
+      surface.createStreamEncoder({ includeUsage, modelId: MODEL_ID, requestId: "req_replay" }),
+      zeroCost,
+    ),
   );
 
 /** The Anthropic SDK's own SSE parser and message accumulator. */
@@ -277,7 +283,7 @@ describe("a stream entry replayed as JSON", () => {
   it("is, for OpenAI clients, the accumulated completion with the usage chunk's usage", async () => {
     const live = await liveStream(UPSTREAMS[0], openaiSurface, true);
     const entry = await stored(live.entry!);
-    const body = replayJson(entry, openaiSurface, MODEL_ID) as ChatCompletion;
+    const body = replayJson(entry, openaiSurface, zeroCost, MODEL_ID) as ChatCompletion;
     expect(body).toEqual(toCompletion(openaiChunksOf(live.text)));
     expect(body.choices[0]?.message?.tool_calls).toEqual([
       { id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Zürich 🌧"}' } },
@@ -292,7 +298,7 @@ describe("a stream entry replayed as JSON", () => {
       const live = await liveStream(upstream, anthropicSurface, false);
       const entry = await stored(live.entry!);
       const fromLiveStream = await anthropicFinalMessage(live.text);
-      expect(replayJson(entry, anthropicSurface, MODEL_ID)).toEqual(fromLiveStream);
+      expect(replayJson(entry, anthropicSurface, zeroCost, MODEL_ID)).toEqual(fromLiveStream);
     }
   });
 });
@@ -359,7 +365,7 @@ describe("a json entry replayed as a stream", () => {
   it("streams, for Anthropic clients, the same message as the JSON answer", async () => {
     const entry = await stored(jsonEntry(body, usage));
     const fromStream = await anthropicFinalMessage(replayText(entry, anthropicSurface, false));
-    expect(fromStream).toEqual(replayJson(entry, anthropicSurface));
+    expect(fromStream).toEqual(replayJson(entry, anthropicSurface, zeroCost));
     expect(fromStream.content).toEqual([
       { type: "thinking", thinking: "Need the weather tool.", signature: "" },
       { type: "text", text: "Looking it up — 一瞬.", citations: null },
@@ -389,7 +395,7 @@ describe("a json entry replayed as a stream", () => {
 
   it("replays as JSON exactly as the surface renders the stored answer", async () => {
     const entry = await stored(jsonEntry(body, usage));
-    expect(replayJson(entry, openaiSurface)).toEqual(body);
-    expect(replayJson(entry, anthropicSurface)).toEqual(anthropicSurface.renderJson(body, usage));
+    expect(replayJson(entry, openaiSurface, zeroCost)).toEqual(body);
+    expect(replayJson(entry, anthropicSurface, zeroCost)).toEqual(anthropicSurface.renderJson(body, usage, zeroCost));
   });
 });

@@ -9,6 +9,7 @@
  * Replayed answers keep the original `id` and `created`: the entry is that answer, served again (a client that
  * dedupes by id sees the same answer twice, which it is).
  */
+import type { RequestCost } from "../../lib/cost.ts";
 import type { ChatCompletion, ChatCompletionChunk } from "../../lib/openai-types.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import type { StreamEncoder, Surface } from "../../surfaces/types.ts";
@@ -222,9 +223,9 @@ export function createStreamRecorder(maxBytes: number): StreamRecorder {
  * accumulated by `toCompletion`, with the usage chunk's usage). `modelId`, when given, replaces the answer's `model`;
  * it is the same catalog id by construction (the model is part of the canonical request).
  */
-export function replayJson(entry: CacheEntry, surface: Surface, modelId?: string): unknown {
+export function replayJson(entry: CacheEntry, surface: Surface, cost: RequestCost, modelId?: string): unknown {
   const body = entry.kind === "json" ? entry.body : toCompletion([...entry.chunks, entry.usageChunk]);
-  return surface.renderJson(modelId === undefined ? body : { ...body, model: modelId }, entry.usage);
+  return surface.renderJson(modelId === undefined ? body : { ...body, model: modelId }, entry.usage, cost);
 }
 
 /**
@@ -233,14 +234,14 @@ export function replayJson(entry: CacheEntry, surface: Surface, modelId?: string
  * are the bytes the live stream sent; a json entry is streamed as `toChunks` of its answer, with a usage chunk made
  * from its usage.
  */
-export function replayStream(entry: CacheEntry, encoder: StreamEncoder): Uint8Array[] {
+export function replayStream(entry: CacheEntry, encoder: StreamEncoder, cost: RequestCost): Uint8Array[] {
   const { chunks, usageChunk } =
     entry.kind === "stream"
       ? entry
       : { chunks: toChunks(entry.body), usageChunk: usageChunkOf(entry.body, entry.usage) };
   return [
     ...chunks.flatMap((chunk) => encoder.chunk(chunk)),
-    ...encoder.usage(entry.usage, usageChunk),
+    ...encoder.usage(entry.usage, usageChunk, cost),
     ...encoder.end(),
   ];
 }

@@ -26,6 +26,7 @@
  * answers to the request as the client wrote it, which is why the rule applies to every model.
  */
 import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
+import type { Surface } from "../../surfaces/types.ts";
 
 /** The version of the canonicalisation rules above; part of every canonical string. */
 export const CANONICAL_FORM_VERSION = 1;
@@ -64,7 +65,7 @@ const outputNeutral: ReadonlySet<string> = new Set(OUTPUT_NEUTRAL_FIELDS);
  * speaks. Guarantees: requests equal under the rules in the table above give the same string; a change to the model,
  * any message character, or any kept parameter gives a different one. Pure; never mutates `request`.
  */
-export function canonicalRequest(request: ChatCompletionRequest, surface: "openai" | "anthropic"): string {
+export function canonicalRequest(request: ChatCompletionRequest, surface: Surface["name"]): string {
   return canonicalJson({ version: CANONICAL_FORM_VERSION, surface, request: normalizeRequest(request) });
 }
 

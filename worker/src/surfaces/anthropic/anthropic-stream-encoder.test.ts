@@ -9,6 +9,7 @@ import type { NormalizedUsage } from "../../lib/usage.ts";
 import type { StreamEncoder } from "../types.ts";
 import { anthropicSurface } from "./anthropic-surface.ts";
 import { createAnthropicStreamEncoder } from "./anthropic-stream-encoder.ts";
+import { zeroCost } from "../../lib/cost.ts";
 
 const usage: NormalizedUsage = {
   inputUncached: 90,
@@ -72,7 +73,10 @@ const REALISTIC: ChatCompletionChunk[] = [
 
 function encode(
   chunks: ChatCompletionChunk[],
-  finish: (encoder: StreamEncoder) => Uint8Array[][] = (encoder) => [encoder.usage(usage, usageChunk), encoder.end()],
+  finish: (encoder: StreamEncoder) => Uint8Array[][] = (encoder) => [
+    encoder.usage(usage, usageChunk, zeroCost),
+    encoder.end(),
+  ],
 ): Uint8Array {
   const encoder = anthropicSurface.createStreamEncoder({
     includeUsage: false,
@@ -237,7 +241,7 @@ describe("createAnthropicStreamEncoder", () => {
 
   it("ignores usage riding on content chunks and emits nothing for usage() itself", () => {
     const encoder = createAnthropicStreamEncoder({ modelId: "m" });
-    expect(encoder.usage(usage, usageChunk)).toEqual([]);
+    expect(encoder.usage(usage, usageChunk, zeroCost)).toEqual([]);
     expect(encoder.chunk({ ...chunk({ content: "x" }), usage: usageChunk.usage })).toHaveLength(4);
   });
 

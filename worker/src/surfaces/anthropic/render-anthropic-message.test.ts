@@ -4,6 +4,7 @@ import type { ChatCompletion } from "../../lib/openai-types.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import { anthropicSurface } from "./anthropic-surface.ts";
 import { renderAnthropicMessage } from "./render-anthropic-message.ts";
+import { zeroCost } from "../../lib/cost.ts";
 
 const usage: NormalizedUsage = {
   inputUncached: 120,
@@ -170,7 +171,7 @@ describe("renderAnthropicMessage", () => {
 
   it("is what anthropicSurface.renderJson returns, with the model from the body", () => {
     const body = completion({ content: "hi" }, "stop");
-    expect(anthropicSurface.renderJson(body, usage)).toEqual(
+    expect(anthropicSurface.renderJson(body, usage, zeroCost)).toEqual(
       renderAnthropicMessage(body, usage, "deepseek/deepseek-flash"),
     );
     expect(anthropicSurface.name).toBe("anthropic");

@@ -17,7 +17,7 @@ export const openaiSurface: Surface = {
         const { usage: _usage, ...withoutUsage } = chunk;
         return [encodeData(withoutUsage)];
       },
-      usage(_usage, chunk) {
+      usage(_usage, chunk, _cost) {
         // Some upstreams report usage twice (Kimi: on the finish chunk and in a usage chunk): send it once.
         if (!includeUsage || usageSent) return [];
         usageSent = true;
