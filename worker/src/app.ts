@@ -17,6 +17,7 @@ import { apiRoutes } from "./routes/api/index.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
 import { countTokensRoute } from "./routes/count-tokens.ts";
 import { messagesRoute } from "./routes/messages.ts";
+import { responsesRoute } from "./routes/responses.ts";
 import { webhookRoutes } from "./routes/webhooks/index.ts";
 import { modelsRoute } from "./routes/models.ts";
 import { unknownErrorSummary } from "./services/error-reporter/reportable-error.ts";
@@ -36,6 +37,8 @@ export function createApp(): Hono<AppEnv> {
   app.use("/v1/messages/*", apiKeyAuth());
   app.route("/v1/messages/count_tokens", countTokensRoute);
   app.route("/v1/messages", messagesRoute);
+  app.use("/v1/responses", apiKeyAuth());
+  app.route("/v1/responses", responsesRoute);
   app.route("/api", apiRoutes);
   app.route("/webhooks", webhookRoutes);
 

@@ -1,0 +1,73 @@
+/**
+ * POST /v1/responses: the OpenAI Responses API in front of every catalog model (Codex and the official `openai` SDK),
+ * streamed or not, translated onto the one chat pipeline as its third surface. Stateless: nothing is stored, so
+ * `previous_response_id` and conversations are refused and the client sends the whole history (docs/responses.md).
+ * The field policy (surfaces/responses/request-fields.ts) runs first, for every route.
+ * https://platform.openai.com/docs/api-reference/responses/create
+ *
+ * `nativeForward` (optional): for models whose provider speaks the Responses API itself (OpenAI), a forward of the
+ * policy-filtered body, as /v1/messages forwards to Anthropic; without it every model goes through the translation.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env.ts";
+import { findModel } from "../catalog/models.ts";
+import { beforeAdmission } from "../chat/admission.ts";
+import { chatScope } from "../chat/chat-scope.ts";
+import { handleChat } from "../chat/handle-chat.ts";
+import { GatewayError } from "../errors.ts";
+import { readJsonBody } from "./read-json-body.ts";
+import type { NativeForward } from "../surfaces/anthropic/native-forward.ts";
+import { convertFromResponsesRequest } from "../surfaces/responses/convert-from-responses-request.ts";
+import { responsesRequestSchema, type ResponsesRequest } from "../surfaces/responses/parse-responses-request.ts";
+import { applyResponsesFieldPolicy } from "../surfaces/responses/request-fields.ts";
+import { createResponsesSurface } from "../surfaces/responses/responses-surface.ts";
+
+/** Builds the native forward of a policy-filtered Responses body (plugged in where a provider speaks Responses). */
+export type ResponsesNativeForward = (body: ResponsesRequest, clientHeaders: Headers) => NativeForward;
+
+/** Chat Completions parameter names in a pipeline error, as the Responses fields the client sent. */
+const RESPONSES_PARAMS: Readonly<Record<string, string>> = {
+  response_format: "text.format",
+  max_completion_tokens: "max_output_tokens",
+  max_tokens: "max_output_tokens",
+  reasoning_effort: "reasoning.effort",
+  verbosity: "text.verbosity",
+};
+
+/** An adapter's refusal (it names the internal field) renamed to the field of this surface. */
+function asResponsesError(error: unknown): unknown {
+  if (!(error instanceof GatewayError) || error.param === null) return error;
+  const renamed = RESPONSES_PARAMS[error.param];
+  if (!renamed) return error;
+  return new GatewayError(error.code, `${renamed}: ${error.message}`, {
+    param: renamed,
+    headers: error.headers,
+    status: error.statusOverride,
+    bodyExtras: error.bodyExtras,
+  });
+}
+
+export function createResponsesRoute(nativeForward?: ResponsesNativeForward) {
+  return new Hono<AppEnv>().post("/", async (context) => {
+    const scope = chatScope(context);
+    const { body, request, echo, owner } = await beforeAdmission(scope, async () => {
+      const read = await readJsonBody(context.req.raw, scope.config.MAX_REQUEST_BYTES, responsesRequestSchema);
+      const body = applyResponsesFieldPolicy(read);
+      const owner = { provider: findModel(body.model)?.routes[0]?.provider, model: body.model };
+      return { body, owner, ...convertFromResponsesRequest(body, owner) };
+    });
+    const surface = createResponsesSurface({
+      echo,
+      owner,
+      requestId: scope.meta.requestId,
+      createdAt: Math.floor(scope.meta.startedAt / 1000),
+    });
+    try {
+      return await handleChat(scope, request, surface, nativeForward?.(body, scope.headers));
+    } catch (error) {
+      throw asResponsesError(error);
+    }
+  });
+}
+
+export const responsesRoute = createResponsesRoute();
