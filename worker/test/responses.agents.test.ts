@@ -8,6 +8,7 @@ import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { bearer, gatewayFetch, openaiClient, seedAccount } from "./support/gateway.ts";
 import { nonce, simulatorEntries } from "./support/simulator.ts";
+import { testRedis } from "./support/stand-ins.ts";
 
 type Json = Record<string, unknown>;
 
@@ -253,5 +254,59 @@ describe("failures after the first byte", () => {
       input: "Tell me [[sim chunks=6 error_after=2]]",
     });
     await expect(stream.finalResponse()).rejects.toBeInstanceOf(OpenAI.APIError);
+  });
+});
+
+/** Waits until the settlement (waitUntil, after the response) stored `count` entries in the account's cache index. */
+async function untilStored(userId: string, count: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    if ((await testRedis().scard(`omz:pcidx:${userId}`)) >= count) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the cache never held ${count} entries`);
+}
+
+describe("the prompt cache on /v1/responses", () => {
+  it("replays a cached answer as a Response (streamed or not) under its own key, apart from the chat surface's", async () => {
+    const { apiKey, userId } = await seedAccount();
+    const text = `n${nonce()} same prompt`;
+    const body = { model: "deepseek/deepseek-flash", input: [{ role: "user", content: text }] };
+    const first = await postResponses(apiKey, body);
+    expect(first.headers.get("x-omnizen-cache")).toBe("MISS");
+    const answer = (await first.json()) as { output: Json[]; usage: Json };
+    await untilStored(userId, 1);
+
+    const again = await postResponses(apiKey, body);
+    expect(again.headers.get("x-omnizen-cache")).toBe("HIT");
+    const replayed = (await again.json()) as { id: string; output: Json[]; status: string };
+    expect(replayed.status).toBe("completed");
+    expect(replayed.id).toBe(`resp_${(again.headers.get("x-request-id") ?? "").replace(/^req_/, "")}`);
+    expect((replayed.output[0]?.content as Json[])[0]?.text).toBe((answer.output[0]?.content as Json[])[0]?.text);
+
+    const streamed = await postResponses(apiKey, { ...body, stream: true });
+    expect(streamed.status).toBe(200);
+    const events = await sseEvents(streamed);
+    expect(events.at(-1)?.event).toBe("response.completed");
+
+    // The same conversation on the chat surface has its own key: a miss.
+    const chat = await gatewayFetch("/v1/chat/completions", {
+      method: "POST",
+      headers: bearer(apiKey),
+      body: JSON.stringify({ model: "deepseek/deepseek-flash", messages: [{ role: "user", content: text }] }),
+    });
+    await chat.arrayBuffer();
+    expect(chat.headers.get("x-omnizen-cache")).toBe("MISS");
+  });
+
+  it("a body nested too deep is a 400 in OpenAI's shape, never a 500", async () => {
+    const { apiKey } = await seedAccount();
+    const deep = "[".repeat(100_000) + "]".repeat(100_000);
+    const response = await gatewayFetch("/v1/responses", {
+      method: "POST",
+      headers: bearer(apiKey),
+      body: `{"model":"deepseek/deepseek-flash","input":${deep}}`,
+    });
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { error: Json }).error).toMatchObject({ type: "invalid_request_error" });
   });
 });
