@@ -14,10 +14,11 @@
  * | `function_call_output` / `custom_tool_call_output {call_id, output}` | map | a `tool` message; output parts' text
  * joined, their images put in a user message after the tool results |
  * | `reasoning` with omnizen's `encrypted_content` from the same model | map | `reasoning_content` (and
- * `reasoning_signature`, Gemini thought signatures on the tool calls) on the assistant message that follows |
+ * `reasoning_signature`, Gemini thought signatures on the tool calls) on the assistant message it belongs to |
  * | `reasoning` from another model or provider, or foreign / garbled `encrypted_content`, or none | drop | never
  * replayed across models (litellm#40364); never an error |
- * | consecutive assistant messages and calls | merge | one assistant message (a reasoning item starts a new one) |
+ * | consecutive assistant messages, calls and reasoning items | merge | one assistant message (a second reasoning
+ * item's text is appended unless the first is signed) |
  * | `item_reference` | refuse | 400 `input[i].type`: nothing is stored to reference |
  * | `input_file` parts, `input_image` with `file_id` | refuse | 400 naming the part: files are not kept |
  * | any other item type (built-in tool calls) | refuse | 400 `input[i].type` |
@@ -97,6 +98,9 @@ function convertParts(content: unknown, param: string): ChatPart[] {
 const textOf = (parts: readonly ChatPart[]): string =>
   parts.flatMap((part) => (part.type === "text" ? [part.text] : [])).join(TEXT_SEPARATOR);
 
+const joinReasoning = (first: string, second: string): string =>
+  first === "" ? second : `${first}${TEXT_SEPARATOR}${second}`;
+
 /** Text-only content becomes one string; anything with an image stays a parts array. */
 const flatten = (parts: ChatPart[]): string | ChatPart[] =>
   parts.every((part) => part.type === "text") ? textOf(parts) : parts;
@@ -163,7 +167,9 @@ class MessageBuilder {
       if (parts.some((part) => part.type !== "text")) {
         throw refuse(`${param}.content`, `${param}: assistant messages may only hold text.`);
       }
-      this.assistantTurn().texts.push(textOf(parts));
+      const text = textOf(parts);
+      const turn = this.assistantTurn();
+      if (text !== "") turn.texts.push(text);
     } else {
       throw refuse(`${param}.role`, `${param}.role must be user, assistant, system or developer.`);
     }
@@ -180,20 +186,28 @@ class MessageBuilder {
     this.messages.push({ role: "tool", tool_call_id: callId, content: textOf(parts) } as ChatMessage);
   }
 
+  /**
+   * Items between two user or tool messages are one assistant turn (one answer: reasoning, text, calls, and with
+   * interleaved thinking more reasoning), so a reasoning item joins the current turn. A second one adds its text,
+   * unless the first is signed (an Anthropic signature covers exactly its own text), and its thought signatures.
+   */
   reasoning(item: Json): void {
     const decoded = decodeReasoningCarrier(item.encrypted_content);
-    const carrier =
-      decoded && decoded.model === this.owner.model && decoded.provider === this.owner.provider ? decoded : null;
-    // Thought signatures streamed after the calls they sign come in a reasoning item after those calls.
-    const turn = this.assistant;
-    const signed = carrier?.tool_signatures ?? {};
-    if (carrier && carrier.text === "" && turn?.toolCalls.some((call) => Object.hasOwn(signed, call.id))) {
-      const current = turn.reasoning;
-      turn.reasoning = current ? { ...current, tool_signatures: { ...current.tool_signatures, ...signed } } : carrier;
+    const own = decoded && decoded.model === this.owner.model && decoded.provider === this.owner.provider;
+    const turn = this.assistantTurn();
+    if (!own) return;
+    const current = turn.reasoning;
+    if (!current) {
+      turn.reasoning = decoded;
       return;
     }
-    this.flushAssistant();
-    this.assistantTurn().reasoning = carrier;
+    const text = current.signature || decoded.text === "" ? current.text : joinReasoning(current.text, decoded.text);
+    const toolSignatures = { ...current.tool_signatures, ...decoded.tool_signatures };
+    turn.reasoning = {
+      ...current,
+      text,
+      ...(Object.keys(toolSignatures).length > 0 ? { tool_signatures: toolSignatures } : {}),
+    };
   }
 
   finish(): ChatMessage[] {

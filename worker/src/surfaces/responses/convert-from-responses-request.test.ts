@@ -264,6 +264,26 @@ describe("the reasoning round trip on input", () => {
     }
   });
 
+  it("keeps interleaved reasoning in the one assistant turn: DeepSeek text joined, a signed block kept as signed", () => {
+    const interleaved = (first: string, second: string) => [
+      { role: "user", content: "Go" },
+      { type: "reasoning", id: "rs_1", summary: [], encrypted_content: first },
+      { type: "function_call", call_id: "call_1", name: "a", arguments: "{}" },
+      { type: "reasoning", id: "rs_2", summary: [], encrypted_content: second },
+      { type: "function_call", call_id: "call_2", name: "b", arguments: "{}" },
+      { type: "function_call_output", call_id: "call_1", output: "1" },
+      { type: "function_call_output", call_id: "call_2", output: "2" },
+    ];
+    const joined = convert({ input: interleaved(carrier({ text: "One." }), carrier({ text: "Two." })) }).request;
+    expect(joined.messages.map((message) => message.role)).toEqual(["user", "assistant", "tool", "tool"]);
+    expect(joined.messages[1]).toMatchObject({ reasoning_content: "One.\n\nTwo." });
+    expect((joined.messages[1] as { tool_calls: unknown[] }).tool_calls).toHaveLength(2);
+    const signed = convert({
+      input: interleaved(carrier({ text: "One.", signature: "s1" }), carrier({ text: "Two.", signature: "s2" })),
+    }).request;
+    expect(signed.messages[1]).toMatchObject({ reasoning_content: "One.", reasoning_signature: "s1" });
+  });
+
   it("puts Gemini thought signatures from a trailing reasoning item on the calls they sign", () => {
     const { request } = convert({
       input: [
