@@ -34,7 +34,6 @@ import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
 import type { StreamEncoder } from "../types.ts";
 import {
   callItem,
-  customInput,
   isObject,
   itemId,
   messageItem,
@@ -45,44 +44,36 @@ import {
   thoughtSignatureOf,
   type ResponsesContext,
 } from "./render-responses-output.ts";
+import {
+  callDone,
+  failureCode,
+  messageAdded,
+  messageDone,
+  reasoningAdded,
+  reasoningDelta,
+  reasoningDone,
+  textDelta,
+  type Emit,
+  type ItemPosition,
+} from "./responses-item-events.ts";
 
 type Json = Record<string, unknown>;
 
-interface OpenReasoning {
-  index: number;
-  id: string;
+interface OpenReasoning extends ItemPosition {
   text: string;
   signature?: string;
 }
-interface OpenMessage {
-  index: number;
-  id: string;
+interface OpenMessage extends ItemPosition {
   text: string;
 }
-interface OpenCall {
-  index: number;
-  id: string;
+interface OpenCall extends ItemPosition {
   callId: string;
   name: string;
   arguments: string;
-  custom: boolean;
 }
 
 const textEncoder = new TextEncoder();
-
-/** The `response.error.code` Codex acts on: rate limits are retried after a wait, quota is fatal, the rest retried. */
-function failureCode(error: GatewayError): string {
-  switch (error.code) {
-    case "rate_limited":
-    case "upstream_rate_limited":
-    case "too_many_concurrent_requests":
-      return "rate_limit_exceeded";
-    case "insufficient_credit":
-      return "insufficient_quota";
-    default:
-      return "server_error";
-  }
-}
+const position = (item: ItemPosition): ItemPosition => ({ item_id: item.item_id, output_index: item.output_index });
 
 /** A stateful encoder for one response (see the table above). */
 export function createResponsesStreamEncoder(context: ResponsesContext): StreamEncoder {
@@ -95,6 +86,7 @@ export function createResponsesStreamEncoder(context: ResponsesContext): StreamE
   const output = new Map<number, Json>();
   let reasoning: OpenReasoning | null = null;
   let message: OpenMessage | null = null;
+  /** Open calls by OpenAI tool `index`. */
   const calls = new Map<number, OpenCall>();
   const closedCallIndexes = new Set<number>();
   let pendingSignature: string | undefined;
@@ -102,229 +94,148 @@ export function createResponsesStreamEncoder(context: ResponsesContext): StreamE
   let finishReason: unknown = null;
   let usage: Json | null = null;
 
-  const event = (type: string, fields: Json): Uint8Array =>
-    textEncoder.encode(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...fields })}\n\n`);
+  const emitter =
+    (out: Uint8Array[]): Emit =>
+    (type, fields) => {
+      const data = JSON.stringify({ type, sequence_number: sequence++, ...fields });
+      out.push(textEncoder.encode(`event: ${type}\ndata: ${data}\n\n`));
+    };
   const finalOutput = () => [...output.entries()].sort(([left], [right]) => left - right).map(([, item]) => item);
+  const nextPosition = (prefix: "rs" | "msg" | "fc" | "ctc"): ItemPosition => {
+    const index = nextIndex++;
+    return { item_id: itemId(prefix, context.requestId, index), output_index: index };
+  };
 
-  const start = (out: Uint8Array[]): void => {
+  const start = (emit: Emit): void => {
     if (started) return;
     started = true;
     const response = responseEnvelope(context, { status: "in_progress", output: [], usage: null });
-    out.push(event("response.created", { response }), event("response.in_progress", { response }));
+    emit("response.created", { response });
+    emit("response.in_progress", { response });
   };
 
-  const closeReasoning = (out: Uint8Array[]): void => {
+  const closeReasoning = (emit: Emit): void => {
     if (!reasoning) return;
-    const { index, id, text, signature } = reasoning;
+    const { text, signature } = reasoning;
+    const where = position(reasoning);
     reasoning = null;
-    const where = { item_id: id, output_index: index };
-    out.push(
-      event("response.reasoning_text.done", { ...where, content_index: 0, text }),
-      event("response.content_part.done", { ...where, content_index: 0, part: { type: "reasoning_text", text } }),
-    );
-    if (summarize) {
-      out.push(
-        event("response.reasoning_summary_text.done", { ...where, summary_index: 0, text }),
-        event("response.reasoning_summary_part.done", {
-          ...where,
-          summary_index: 0,
-          part: { type: "summary_text", text },
-        }),
-      );
-    }
-    const item = reasoningItem(id, { text, signature }, context);
-    output.set(index, item);
-    out.push(event("response.output_item.done", { output_index: index, item }));
+    const item = reasoningItem(where.item_id, { text, signature }, context);
+    output.set(where.output_index, item);
+    reasoningDone(emit, where, text, summarize, item);
   };
 
-  const closeMessage = (out: Uint8Array[]): void => {
+  const closeMessage = (emit: Emit): void => {
     if (!message) return;
-    const { index, id, text } = message;
+    const { text } = message;
+    const where = position(message);
     message = null;
-    const where = { item_id: id, output_index: index, content_index: 0 };
-    const item = messageItem(id, text, "completed");
-    output.set(index, item);
-    out.push(
-      event("response.output_text.done", { ...where, text, logprobs: [] }),
-      event("response.content_part.done", {
-        ...where,
-        part: { type: "output_text", text, annotations: [], logprobs: [] },
-      }),
-      event("response.output_item.done", { output_index: index, item }),
-    );
+    const item = messageItem(where.item_id, text, "completed");
+    output.set(where.output_index, item);
+    messageDone(emit, where, text, item);
   };
 
-  const closeCall = (openaiIndex: number, out: Uint8Array[]): void => {
+  const closeCall = (openaiIndex: number, emit: Emit): void => {
     const call = calls.get(openaiIndex);
     if (!call) return;
     calls.delete(openaiIndex);
     closedCallIndexes.add(openaiIndex);
-    const where = { item_id: call.id, output_index: call.index };
-    if (call.custom) {
-      const input = customInput(call.arguments);
-      out.push(
-        event("response.custom_tool_call_input.delta", { ...where, delta: input }),
-        event("response.custom_tool_call_input.done", { ...where, input }),
-      );
-    } else {
-      out.push(event("response.function_call_arguments.done", { ...where, arguments: call.arguments }));
-    }
-    const item = callItem(call.id, call, names, "completed");
-    output.set(call.index, item);
-    out.push(event("response.output_item.done", { output_index: call.index, item }));
+    const item = callItem(call.item_id, call, names, "completed");
+    output.set(call.output_index, item);
+    callDone(emit, position(call), item);
   };
 
-  const closeCalls = (out: Uint8Array[]): void => {
-    const byOutputIndex = [...calls.entries()].sort(([, left], [, right]) => left.index - right.index);
-    for (const [openaiIndex] of byOutputIndex) closeCall(openaiIndex, out);
+  const closeCalls = (emit: Emit): void => {
+    const byOutputIndex = [...calls.entries()].sort(([, left], [, right]) => left.output_index - right.output_index);
+    for (const [openaiIndex] of byOutputIndex) closeCall(openaiIndex, emit);
   };
 
-  const reasoningDelta = (text: string, out: Uint8Array[]): void => {
+  const onReasoning = (text: string, emit: Emit): void => {
     if (!reasoning) {
-      closeMessage(out);
-      closeCalls(out);
-      const index = nextIndex++;
-      reasoning = { index, id: itemId("rs", context.requestId, index), text: "" };
-      const where = { item_id: reasoning.id, output_index: index };
-      const item = { id: reasoning.id, type: "reasoning", summary: [], content: [] };
-      out.push(
-        event("response.output_item.added", { output_index: index, item }),
-        event("response.content_part.added", {
-          ...where,
-          content_index: 0,
-          part: { type: "reasoning_text", text: "" },
-        }),
-      );
-      if (summarize) {
-        out.push(
-          event("response.reasoning_summary_part.added", {
-            ...where,
-            summary_index: 0,
-            part: { type: "summary_text", text: "" },
-          }),
-        );
-      }
+      closeMessage(emit);
+      closeCalls(emit);
+      reasoning = { ...nextPosition("rs"), text: "" };
+      reasoningAdded(emit, position(reasoning), summarize);
     }
     reasoning.text += text;
-    const where = { item_id: reasoning.id, output_index: reasoning.index };
-    out.push(event("response.reasoning_text.delta", { ...where, content_index: 0, delta: text }));
-    if (summarize)
-      out.push(event("response.reasoning_summary_text.delta", { ...where, summary_index: 0, delta: text }));
+    reasoningDelta(emit, position(reasoning), text, summarize);
   };
 
-  const textDelta = (text: string, out: Uint8Array[]): void => {
+  const onText = (text: string, emit: Emit): void => {
     if (!message) {
-      closeReasoning(out);
-      closeCalls(out);
-      const index = nextIndex++;
-      message = { index, id: itemId("msg", context.requestId, index), text: "" };
-      out.push(
-        event("response.output_item.added", { output_index: index, item: messageItem(message.id, "", "in_progress") }),
-        event("response.content_part.added", {
-          item_id: message.id,
-          output_index: index,
-          content_index: 0,
-          part: { type: "output_text", text: "", annotations: [], logprobs: [] },
-        }),
-      );
+      closeReasoning(emit);
+      closeCalls(emit);
+      message = { ...nextPosition("msg"), text: "" };
+      messageAdded(emit, position(message), messageItem(message.item_id, "", "in_progress"));
     }
     message.text += text;
-    out.push(
-      event("response.output_text.delta", {
-        item_id: message.id,
-        output_index: message.index,
-        content_index: 0,
-        delta: text,
-        logprobs: [],
-      }),
-    );
+    textDelta(emit, position(message), text);
   };
 
-  const toolFragment = (fragment: Json, out: Uint8Array[]): void => {
+  const onToolFragment = (fragment: Json, emit: Emit): void => {
     const openaiIndex = typeof fragment.index === "number" ? fragment.index : 0;
     const functionCall = isObject(fragment.function) ? fragment.function : {};
     const fragmentId = typeof fragment.id === "string" && fragment.id !== "" ? fragment.id : null;
     let call = calls.get(openaiIndex);
     if (call && fragmentId !== null && fragmentId !== call.callId) {
-      closeCall(openaiIndex, out);
+      closeCall(openaiIndex, emit);
       call = undefined;
     }
     if (!call) {
       // A fragment without an id for a call that already closed cannot be sent any more.
       if (fragmentId === null && closedCallIndexes.has(openaiIndex)) return;
-      closeReasoning(out);
-      closeMessage(out);
-      const index = nextIndex++;
+      closeReasoning(emit);
+      closeMessage(emit);
       const name = typeof functionCall.name === "string" ? functionCall.name : "";
-      const custom = names.get(name)?.kind === "custom";
-      call = {
-        index,
-        id: itemId(custom ? "ctc" : "fc", context.requestId, index),
-        callId: fragmentId ?? `call_${crypto.randomUUID().replaceAll("-", "")}`,
-        name,
-        arguments: "",
-        custom,
-      };
+      const callId = fragmentId ?? `call_${crypto.randomUUID().replaceAll("-", "")}`;
+      call = { ...nextPosition(names.get(name)?.kind === "custom" ? "ctc" : "fc"), callId, name, arguments: "" };
       calls.set(openaiIndex, call);
       closedCallIndexes.delete(openaiIndex);
-      out.push(
-        event("response.output_item.added", {
-          output_index: index,
-          item: callItem(call.id, call, names, "in_progress"),
-        }),
-      );
+      const item = callItem(call.item_id, call, names, "in_progress");
+      emit("response.output_item.added", { output_index: call.output_index, item });
     }
     const thought = thoughtSignatureOf(fragment);
     if (thought) toolSignatures[call.callId] = thought;
     const argumentsFragment = isObject(functionCall.arguments)
       ? JSON.stringify(functionCall.arguments)
       : functionCall.arguments;
-    if (typeof argumentsFragment === "string" && argumentsFragment !== "") {
-      call.arguments += argumentsFragment;
-      if (!call.custom) {
-        out.push(
-          event("response.function_call_arguments.delta", {
-            item_id: call.id,
-            output_index: call.index,
-            delta: argumentsFragment,
-          }),
-        );
-      }
+    if (typeof argumentsFragment !== "string" || argumentsFragment === "") return;
+    call.arguments += argumentsFragment;
+    if (names.get(call.name)?.kind !== "custom") {
+      emit("response.function_call_arguments.delta", { ...position(call), delta: argumentsFragment });
     }
   };
 
   /** Signatures that arrived outside a reasoning item go out in one reasoning item after everything else. */
-  const trailingReasoning = (out: Uint8Array[]): void => {
+  const trailingReasoning = (emit: Emit): void => {
     if (!pendingSignature && Object.keys(toolSignatures).length === 0) return;
-    const index = nextIndex++;
-    const id = itemId("rs", context.requestId, index);
-    const item = reasoningItem(id, { text: "", signature: pendingSignature, toolSignatures }, context);
-    output.set(index, item);
-    out.push(
-      event("response.output_item.added", { output_index: index, item: { id, type: "reasoning", summary: [] } }),
-      event("response.output_item.done", { output_index: index, item }),
-    );
+    const where = nextPosition("rs");
+    const item = reasoningItem(where.item_id, { text: "", signature: pendingSignature, toolSignatures }, context);
+    output.set(where.output_index, item);
+    const added = { id: where.item_id, type: "reasoning", summary: [] };
+    emit("response.output_item.added", { output_index: where.output_index, item: added });
+    emit("response.output_item.done", { output_index: where.output_index, item });
   };
 
   return {
     chunk(chunk: ChatCompletionChunk) {
       if (finished) return [];
       const out: Uint8Array[] = [];
-      start(out);
+      const emit = emitter(out);
+      start(emit);
       for (const choice of chunk.choices) {
         const delta = isObject(choice.delta) ? choice.delta : {};
         if (typeof delta.reasoning_content === "string" && delta.reasoning_content !== "") {
-          reasoningDelta(delta.reasoning_content, out);
+          onReasoning(delta.reasoning_content, emit);
         }
         if (typeof delta.reasoning_signature === "string" && delta.reasoning_signature !== "") {
           if (reasoning) reasoning.signature = (reasoning.signature ?? "") + delta.reasoning_signature;
           else pendingSignature = (pendingSignature ?? "") + delta.reasoning_signature;
         }
         for (const text of [delta.content, delta.refusal]) {
-          if (typeof text === "string" && text !== "") textDelta(text, out);
+          if (typeof text === "string" && text !== "") onText(text, emit);
         }
         if (Array.isArray(delta.tool_calls)) {
-          for (const fragment of delta.tool_calls) if (isObject(fragment)) toolFragment(fragment, out);
+          for (const fragment of delta.tool_calls) if (isObject(fragment)) onToolFragment(fragment, emit);
         }
         if (choice.finish_reason) finishReason = choice.finish_reason;
       }
@@ -340,14 +251,15 @@ export function createResponsesStreamEncoder(context: ResponsesContext): StreamE
       if (finished) return [];
       finished = true;
       const out: Uint8Array[] = [];
-      start(out);
-      closeReasoning(out);
-      closeMessage(out);
-      closeCalls(out);
-      trailingReasoning(out);
+      const emit = emitter(out);
+      start(emit);
+      closeReasoning(emit);
+      closeMessage(emit);
+      closeCalls(emit);
+      trailingReasoning(emit);
       const outcome = outcomeOf(finishReason);
       const response = responseEnvelope(context, { ...outcome, output: finalOutput(), usage });
-      out.push(event(outcome.status === "completed" ? "response.completed" : "response.incomplete", { response }));
+      emit(outcome.status === "completed" ? "response.completed" : "response.incomplete", { response });
       return out;
     },
 
@@ -355,19 +267,14 @@ export function createResponsesStreamEncoder(context: ResponsesContext): StreamE
       if (finished) return [];
       finished = true;
       const out: Uint8Array[] = [];
-      start(out);
+      const emit = emitter(out);
+      start(emit);
       const code = failureCode(error);
-      out.push(
-        event("error", { code, message: error.message, param: error.param }),
-        event("response.failed", {
-          response: responseEnvelope(context, {
-            status: "failed",
-            output: finalOutput(),
-            usage,
-            error: { code, message: error.message },
-          }),
-        }),
-      );
+      emit("error", { code, message: error.message, param: error.param });
+      const failure = { code, message: error.message };
+      emit("response.failed", {
+        response: responseEnvelope(context, { status: "failed", output: finalOutput(), usage, error: failure }),
+      });
       return out;
     },
   };
