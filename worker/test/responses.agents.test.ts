@@ -42,6 +42,7 @@ describe("/v1/responses refusals, in OpenAI's error shape", () => {
     ],
     ["a metadata value too long", { metadata: { note: "x".repeat(513) } }, "metadata.note"],
     ["an item_reference", { input: [{ type: "item_reference", id: "msg_1" }] }, "input[0].type"],
+    ["max_output_tokens above the model's limit", { max_output_tokens: 10_000_000 }, "max_output_tokens"],
   ];
   it.each(cases)("400 for %s, naming the field", async (_name, overrides, param) => {
     const { apiKey } = await seedAccount();
@@ -49,6 +50,8 @@ describe("/v1/responses refusals, in OpenAI's error shape", () => {
     expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { type: string; param: string; message: string } };
     expect(body.error).toMatchObject({ type: "invalid_request_error", param });
+    // Named as the client sent it, never by the internal Chat Completions name.
+    expect(body.error.message).not.toMatch(/max_completion_tokens|response_format/);
   });
 
   it("explains the stateless rule and what to send instead, as the SDK's BadRequestError", async () => {
@@ -217,6 +220,39 @@ describe("the reasoning round trip", () => {
     await client.responses.create({ model: "deepseek/deepseek-flash", tools, input: history(other) });
     const otherBody = (await simulatorEntries(other))[0]?.body as { messages: Json[] };
     expect(otherBody.messages.find((message) => message.role === "assistant")).not.toHaveProperty("reasoning_content");
+  });
+
+  it("carries an Anthropic thinking signature back as a signed thinking block", async () => {
+    const { apiKey } = await seedAccount();
+    const client = openaiClient(apiKey);
+    const model = "anthropic/claude-haiku-5-5";
+    const tools: OpenAI.Responses.Tool[] = [
+      { type: "function", name: "get_weather", parameters: { type: "object", properties: {} }, strict: false },
+    ];
+    const first = await client.responses
+      .stream({ model, tools, reasoning: { effort: "low" }, input: "Weather? [[sim reasoning=12 tool=get_weather]]" })
+      .finalResponse();
+    const call = first.output.find((item) => item.type === "function_call");
+    if (call?.type !== "function_call") throw new Error("no function call");
+    expect(first.output[0]?.type).toBe("reasoning");
+
+    const marker = `n${nonce()}`;
+    await client.responses.create({
+      model,
+      tools,
+      reasoning: { effort: "low" },
+      input: [
+        { role: "user", content: `${marker} Weather?` },
+        ...(first.output as OpenAI.Responses.ResponseInputItem[]),
+        { type: "function_call_output", call_id: call.call_id, output: "31°C" },
+      ],
+    });
+    const upstream = (await simulatorEntries(marker))[0]?.body as {
+      messages: Array<{ role: string; content: Json[] }>;
+    };
+    const assistant = upstream.messages.find((message) => message.role === "assistant");
+    expect(assistant?.content[0]).toMatchObject({ type: "thinking", signature: expect.stringMatching(/.+/) });
+    expect(assistant?.content[1]).toMatchObject({ type: "tool_use", id: call.call_id, name: "get_weather" });
   });
 
   it("ignores foreign or garbled encrypted_content", async () => {

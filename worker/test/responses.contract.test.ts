@@ -140,6 +140,9 @@ describe.each(MODELS)("%s through /v1/responses", (model) => {
       // The Anthropic adapter has no JSON mode on the translated route (convert-to-anthropic-request.ts).
       const error = (await request.catch((caught: unknown) => caught)) as { status?: number; param?: string };
       expect(error).toMatchObject({ status: 400, param: "text.format" });
+      expect((error as unknown as Error).message).toMatch(
+        /^400 text\.format json_object \/ json_schema is not supported/,
+      );
       return;
     }
     const response = await request;

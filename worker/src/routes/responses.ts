@@ -39,7 +39,10 @@ function asResponsesError(error: unknown): unknown {
   if (!(error instanceof GatewayError) || error.param === null) return error;
   const renamed = RESPONSES_PARAMS[error.param];
   if (!renamed) return error;
-  return new GatewayError(error.code, `${renamed}: ${error.message}`, {
+  const message = error.message.includes(error.param)
+    ? error.message.replaceAll(error.param, renamed)
+    : `${renamed}: ${error.message}`;
+  return new GatewayError(error.code, message, {
     param: renamed,
     headers: error.headers,
     status: error.statusOverride,
