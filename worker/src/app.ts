@@ -16,6 +16,7 @@ import { services } from "./middleware/services.ts";
 import { apiRoutes } from "./routes/api/index.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
 import { countTokensRoute } from "./routes/count-tokens.ts";
+import { generationRoute } from "./routes/generation.ts";
 import { messagesRoute } from "./routes/messages.ts";
 import { webhookRoutes } from "./routes/webhooks/index.ts";
 import { modelsRoute } from "./routes/models.ts";
@@ -36,6 +37,8 @@ export function createApp(): Hono<AppEnv> {
   app.use("/v1/messages/*", apiKeyAuth());
   app.route("/v1/messages/count_tokens", countTokensRoute);
   app.route("/v1/messages", messagesRoute);
+  app.use("/v1/generation", apiKeyAuth());
+  app.route("/v1/generation", generationRoute);
   app.route("/api", apiRoutes);
   app.route("/webhooks", webhookRoutes);
 
