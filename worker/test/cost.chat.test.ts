@@ -121,3 +121,21 @@ describe("cost in chat answers", () => {
     expect(final.usage.cost).toBe(streamedRow.costMicroUsd / 1_000_000);
   });
 });
+
+describe("cache rates end to end", () => {
+  it("a Qwen explicit cache write is billed at its write rate, not as plain input", async () => {
+    const { apiKey } = await seedAccount();
+    const { data, response } = await openaiClient(apiKey)
+      .chat.completions.create({
+        model: "qwen/qwen4-max",
+        messages: [{ role: "user", content: `n${nonce()} [[sim cache_write=1000 extra_prompt=1100]]` }],
+      })
+      .withResponse();
+    const usage = data.usage as unknown as CostUsage;
+    const row = await waitForUsageRow(response.headers.get("x-request-id") ?? "");
+    expect(row.cacheWriteTokens).toBe(1_000);
+    // qwen4-max writes at 1.875 USD per 1M tokens: 1000 tokens = 1875 micro-USD.
+    expect(usage.cost_details.cache_write).toBeCloseTo(0.001875, 12);
+    expect(usage.cost).toBe(row.costMicroUsd / 1_000_000);
+  });
+});
