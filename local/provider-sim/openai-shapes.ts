@@ -10,7 +10,10 @@ import type { JsonObject, ProviderName } from "./dialect.ts";
  * - deepseek: the OpenAI details plus top-level `prompt_cache_hit_tokens` / `prompt_cache_miss_tokens`
  *   (hit + miss = prompt);
  * - moonshot: top-level `cached_tokens`, no details objects;
- * - qwen, zai, minimax: `prompt_tokens_details { cached_tokens }`, `completion_tokens_details { reasoning_tokens }`.
+ * - qwen, zai, minimax: `prompt_tokens_details { cached_tokens }`, `completion_tokens_details { reasoning_tokens }`;
+ * - qwen also reports explicit-cache writes (inside `prompt_tokens`) as
+ *   `prompt_tokens_details { cache_creation_input_tokens, cache_creation { ephemeral_5m_input_tokens }, cache_type }`
+ *   (https://www.alibabacloud.com/help/en/model-studio/context-cache).
  */
 export function openAiStyleUsage(provider: ProviderName, usage: PlannedUsage): JsonObject {
   const totals = {
@@ -39,6 +42,18 @@ export function openAiStyleUsage(provider: ProviderName, usage: PlannedUsage): J
     prompt_tokens_details: { cached_tokens: usage.cachedTokens },
     completion_tokens_details: { reasoning_tokens: usage.reasoningTokens },
   };
+  if (provider === "qwen" && usage.cacheWriteTokens > 0) {
+    return {
+      ...totals,
+      ...details,
+      prompt_tokens_details: {
+        cached_tokens: usage.cachedTokens,
+        cache_creation_input_tokens: usage.cacheWriteTokens,
+        cache_creation: { ephemeral_5m_input_tokens: usage.cacheWriteTokens },
+        cache_type: "ephemeral",
+      },
+    };
+  }
   if (provider === "deepseek") {
     return {
       ...totals,

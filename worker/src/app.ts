@@ -16,6 +16,7 @@ import { services } from "./middleware/services.ts";
 import { apiRoutes } from "./routes/api/index.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
 import { countTokensRoute } from "./routes/count-tokens.ts";
+import { generationRoute } from "./routes/generation.ts";
 import { messagesRoute } from "./routes/messages.ts";
 import { responsesRoute } from "./routes/responses.ts";
 import { webhookRoutes } from "./routes/webhooks/index.ts";
@@ -39,6 +40,8 @@ export function createApp(): Hono<AppEnv> {
   app.route("/v1/messages", messagesRoute);
   app.use("/v1/responses", apiKeyAuth());
   app.route("/v1/responses", responsesRoute);
+  app.use("/v1/generation", apiKeyAuth());
+  app.route("/v1/generation", generationRoute);
   app.route("/api", apiRoutes);
   app.route("/webhooks", webhookRoutes);
 

@@ -17,6 +17,7 @@ export type ErrorCode =
   | "invalid_json"
   | "invalid_request"
   | "model_not_found"
+  | "generation_not_found"
   | "jurisdiction_not_allowed"
   | "not_found"
   | "request_too_large"
@@ -68,6 +69,7 @@ export function describeErrorCode(code: ErrorCode): ErrorShape {
     case "conflict":
       return { status: 409, type: "invalid_request_error" };
     case "model_not_found":
+    case "generation_not_found":
     case "not_found":
       return { status: 404, type: "not_found_error" };
     case "request_too_large":

@@ -97,7 +97,7 @@ describe("POST /v1/chat/completions through the official openai client", () => {
     expect(row.timeToFirstTokenMs).not.toBeNull();
   });
 
-  it("asks the upstream for usage but hides the usage chunk from a client that did not ask", async () => {
+  it("asks the upstream for usage; a client that did not ask gets it (with the cost) only in the final chunk", async () => {
     const account = await seedAccount();
     const client = openaiClient(account.apiKey);
     const { data: stream, response } = await client.chat.completions
@@ -106,8 +106,11 @@ describe("POST /v1/chat/completions through the official openai client", () => {
     const chunks = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.length).toBeGreaterThan(0);
-    expect(chunks.every((chunk) => chunk.usage === undefined && chunk.choices.length > 0)).toBe(true);
+    expect(chunks.slice(0, -1).every((chunk) => chunk.usage === undefined && chunk.choices.length > 0)).toBe(true);
+    const last = chunks.at(-1);
+    expect(last?.choices).toEqual([]);
     const row = await waitForUsageRow(response.headers.get("x-request-id") ?? "");
+    expect((last?.usage as { cost?: number } | undefined)?.cost).toBe(row.costMicroUsd / 1_000_000);
     expect(row.usageSource).toBe("provider");
     expect(row.cachedTokens).toBe(1);
     expect(row.completionTokens).toBeGreaterThan(0);

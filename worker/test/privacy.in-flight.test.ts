@@ -46,6 +46,8 @@ function lateSettlement(account: {
     stream: false,
     latency_ms: 5,
     time_to_first_token_ms: null,
+    finish_reason: "stop",
+    api_type: "chat",
     created_at: new Date().toISOString(),
     ip: "203.0.113.77",
     user_agent: LATE_USER_AGENT,

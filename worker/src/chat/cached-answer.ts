@@ -3,6 +3,8 @@
  * without it), then replayed through the surface at full speed, streamed or not. Recorded as a usage row with
  * `cache_hit = true`, priced by `cacheHitCostMicroUsd`. A corrupt or undecryptable entry is treated as a miss (null).
  */
+import { costUsdText } from "../lib/cost.ts";
+import { finishReasonOf } from "../lib/finish-reason.ts";
 import { cacheHitCost } from "../services/hot-path/reservation.ts";
 import { parseEntry, replayJson, replayStream } from "../services/prompt-cache/cache-entry.ts";
 import { decryptEntry } from "../services/prompt-cache/entry-crypto.ts";
@@ -23,8 +25,14 @@ export async function answerFromCache(run: ChatRun, entryText: string, cacheKey:
     httpStatus: 200,
     firstTokenAt: Date.now(),
     cacheHit: true,
+    finishReason: finishReasonOf(
+      entry.kind === "json" ? entry.body.choices : entry.chunks.flatMap((chunk) => chunk.choices),
+    ),
   });
-  if (!run.stream) return Response.json(replayJson(entry, surface, cost, model.id), { headers: run.headers });
+  if (!run.stream) {
+    const headers = { ...run.headers, "x-omnizen-cost": costUsdText(cost) };
+    return Response.json(replayJson(entry, surface, cost, model.id), { headers });
+  }
   const encoder = surface.createStreamEncoder({
     includeUsage: run.request.stream_options?.include_usage === true,
     modelId: model.id,

@@ -22,7 +22,7 @@ import { admitChat, beforeAdmission, readmitAsMiss } from "./admission.ts";
 import { answerFromCache } from "./cached-answer.ts";
 import type { ChatRun, ChatScope } from "./chat-scope.ts";
 import { answerJson } from "./json-answer.ts";
-import { createRequestFinisher } from "./request-finisher.ts";
+import { apiTypeOf, createRequestFinisher } from "./request-finisher.ts";
 import { tryRoutes } from "./route-trial.ts";
 import { answerStream } from "./stream-answer.ts";
 
@@ -59,7 +59,12 @@ export async function handleChat(
   const { admission: admitted, cache } = await admitChat(scope, request, surface, reservation, nativeBody);
   let admission = admitted;
   const finisherFor = (current: typeof admission) =>
-    createRequestFinisher(scope, current, { modelId: model.id, stream, priceVersion: price.version });
+    createRequestFinisher(scope, current, {
+      modelId: model.id,
+      stream,
+      priceVersion: price.version,
+      apiType: apiTypeOf(surface),
+    });
   const run: ChatRun = {
     scope,
     request,

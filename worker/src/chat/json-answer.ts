@@ -1,6 +1,8 @@
 /** The answer to a non-streamed request: the upstream's JSON, translated (or as received on a native route). */
 import { GatewayError } from "../errors.ts";
+import { costUsdText } from "../lib/cost.ts";
 import { estimateUsage, generatedCharacters, reasoningCharacters } from "../lib/estimate-usage.ts";
+import { finishReasonOf } from "../lib/finish-reason.ts";
 import { jsonEntry } from "../services/prompt-cache/cache-entry.ts";
 import type { ChatRun } from "./chat-scope.ts";
 import type { ChosenRoute } from "./route-trial.ts";
@@ -29,13 +31,21 @@ export async function answerJson(run: ChatRun, chosen: ChosenRoute): Promise<Res
     usage ??
     estimateUsage(run.promptCharacters(), generatedCharacters(body.choices), reasoningCharacters(body.choices));
   const entry = cache.key && usage ? { key: cache.key, entry: jsonEntry(body, usage) } : undefined;
+  const cost = run.costOf(billed);
   finisher.finish(
-    { provider, usage: billed, costMicroUsd: run.cost(billed), status: "ok", httpStatus: 200, firstTokenAt: null },
+    {
+      provider,
+      usage: billed,
+      costMicroUsd: cost.microUsd,
+      status: "ok",
+      httpStatus: 200,
+      firstTokenAt: null,
+      finishReason: finishReasonOf(body.choices),
+    },
     entry,
   );
   const rendered =
-    isNative && run.native
-      ? run.native.renderJson(json, run.model.id)
-      : run.surface.renderJson(body, billed, run.costOf(billed));
-  return Response.json(rendered, { headers: run.headers });
+    isNative && run.native ? run.native.renderJson(json, run.model.id) : run.surface.renderJson(body, billed, cost);
+  // The header is the body's `usage.cost` (docs/api.md, "Cost"); a stream carries it only in its final event.
+  return Response.json(rendered, { headers: { ...run.headers, "x-omnizen-cost": costUsdText(cost) } });
 }

@@ -9,11 +9,23 @@ import type { Admission } from "../services/hot-path/admission.ts";
 import { settleDurably } from "../services/hot-path/durable-settlement.ts";
 import { serializeEntry, type CacheEntry } from "../services/prompt-cache/cache-entry.ts";
 import { encryptEntry } from "../services/prompt-cache/entry-crypto.ts";
-import { buildQueuedUsage, type QueuedUsage, type RequestRecord } from "../services/request-recorder.ts";
+import { buildQueuedUsage, type ApiType, type QueuedUsage, type RequestRecord } from "../services/request-recorder.ts";
+import type { Surface } from "../surfaces/types.ts";
 import type { ChatScope } from "./chat-scope.ts";
 import { settlementPorts } from "./settlement-ports.ts";
 
-export type Outcome = Omit<RequestRecord, "modelId" | "stream" | "priceVersion" | "cacheHit"> & { cacheHit?: boolean };
+export type Outcome = Omit<RequestRecord, "modelId" | "stream" | "priceVersion" | "cacheHit" | "apiType"> & {
+  cacheHit?: boolean;
+};
+
+const API_TYPES = {
+  openai: "chat",
+  anthropic: "messages",
+  responses: "responses",
+} as const satisfies Record<Surface["name"], ApiType>;
+
+/** The usage row's `api_type` for a surface: `chat`, `messages` or `responses`. */
+export const apiTypeOf = (surface: Pick<Surface, "name">): ApiType => API_TYPES[surface.name];
 
 export interface RequestFinisher {
   /** Records the outcome and settles; `cache` stores a complete answer. Later calls do nothing. */
@@ -27,7 +39,7 @@ const totalTokens = (usage: NormalizedUsage) => usage.inputUncached + usage.cach
 export function createRequestFinisher(
   scope: ChatScope,
   admission: Admission,
-  fixed: { modelId: string; stream: boolean; priceVersion: string },
+  fixed: { modelId: string; stream: boolean; priceVersion: string; apiType: ApiType },
 ): RequestFinisher {
   let finished = false;
   const { requestId } = scope.meta;

@@ -60,6 +60,7 @@ export function answerStream(run: ChatRun, chosen: ChosenRoute, upstreamBody: Re
           status: outcome.status,
           httpStatus: outcome.error?.status ?? 200,
           firstTokenAt: outcome.firstTokenAt,
+          finishReason: outcome.finishReason,
         },
         entry && cache.key ? { key: cache.key, entry } : undefined,
       );

@@ -9,6 +9,7 @@ import {
   convertDeepSeekUsage,
   convertMoonshotUsage,
   convertOpenAIUsage,
+  convertQwenUsage,
 } from "./openai-compatible/convert-from-dialect-usage.ts";
 import type { ProviderId } from "./provider-ids.ts";
 import type { ProviderAdapter } from "./types.ts";
@@ -24,7 +25,7 @@ export const PROVIDERS = {
   }),
   zai: createOpenAICompatibleAdapter("zai", "https://api.z.ai/api/paas/v4", { convertUsage: convertOpenAIUsage }),
   qwen: createOpenAICompatibleAdapter("qwen", "https://dashscope-intl.aliyuncs.com/compatible-mode/v1", {
-    convertUsage: convertOpenAIUsage,
+    convertUsage: convertQwenUsage,
   }),
   minimax: createOpenAICompatibleAdapter("minimax", "https://api.minimax.io/v1", { convertUsage: convertOpenAIUsage }),
   moonshot: createOpenAICompatibleAdapter("moonshot", "https://api.moonshot.ai/v1", {

@@ -4,9 +4,13 @@
  * queues it in Redis in the same round trip that settles the request; the usage drain writes queued records to
  * Postgres in batches (worker/src/cron/drain-usage.ts), so no request opens a Postgres connection.
  */
+import type { FinishReason } from "../lib/finish-reason.ts";
 import type { RequestMeta } from "../lib/request-meta.ts";
 import type { NormalizedUsage } from "../lib/usage.ts";
 import type { AuthenticatedKey } from "./hot-path/account-record.ts";
+
+/** The API the client spoke (usage_events.api_type): the surface's, or `embeddings`. */
+export type ApiType = "chat" | "messages" | "responses" | "embeddings";
 
 export interface RequestRecord {
   modelId: string;
@@ -20,6 +24,9 @@ export interface RequestRecord {
   stream: boolean;
   cacheHit: boolean;
   firstTokenAt: number | null;
+  apiType: ApiType;
+  /** The answer's finish reason in OpenAI's terms (lib/finish-reason.ts); null or absent when unknown. */
+  finishReason?: FinishReason | null;
 }
 
 /** The queued record: column names of usage_events, plus the request_logs fields. */
@@ -44,6 +51,8 @@ export interface QueuedUsage {
   stream: boolean;
   latency_ms: number;
   time_to_first_token_ms: number | null;
+  finish_reason: FinishReason | null;
+  api_type: ApiType;
   created_at: string;
   ip: string | null;
   user_agent: string | null;
@@ -78,6 +87,8 @@ export function buildQueuedUsage(
     stream: record.stream,
     latency_ms: endedAt - meta.startedAt,
     time_to_first_token_ms: record.firstTokenAt === null ? null : record.firstTokenAt - meta.startedAt,
+    finish_reason: record.finishReason ?? null,
+    api_type: record.apiType,
     created_at: new Date(meta.startedAt).toISOString(),
     ip: meta.ip,
     user_agent: meta.userAgent,

@@ -4,6 +4,7 @@
  */
 import { GatewayError } from "../../errors.ts";
 import { generatedCharacters, reasoningCharacters } from "../../lib/estimate-usage.ts";
+import { finishReasonOf, type FinishReason } from "../../lib/finish-reason.ts";
 import type { RequestCost } from "../../lib/cost.ts";
 import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
@@ -26,6 +27,8 @@ export interface StreamOutcome {
   /** Of those, characters of reasoning text. */
   reasoningCharacters: number;
   firstTokenAt: number | null;
+  /** The answer's finish reason (the last one a chunk carried), for the usage row. */
+  finishReason: FinishReason | null;
   /** Why a stream failed, for the usage row's HTTP status. */
   error?: GatewayError;
 }
@@ -92,6 +95,7 @@ export function createStreamProgress(options: Pick<StreamBodyOptions, "onEnd" | 
     generatedCharacters: 0,
     reasoningCharacters: 0,
     firstTokenAt: null,
+    finishReason: null,
   };
   let cancelled = false;
   let ended = false;
@@ -125,6 +129,7 @@ export function createStreamProgress(options: Pick<StreamBodyOptions, "onEnd" | 
             part.chunk.choices.some((choice) => choice.finish_reason !== null && choice.finish_reason !== undefined)
           ) {
             contentEnded = true;
+            outcome.finishReason = finishReasonOf(part.chunk.choices) ?? outcome.finishReason;
           }
           options.tap?.chunk(part.chunk);
           wrote = (render?.chunk(part.chunk) ?? false) || wrote;

@@ -80,13 +80,15 @@ describe("streaming pipeline", () => {
     }
   });
 
-  it("replaces the upstream model id and hides usage from clients that did not ask", async () => {
+  it("replaces the upstream model id; clients that did not ask get usage only in the final usage chunk", async () => {
     const { events, outcome } = await run(bodySplitAt(UPSTREAM, []), false);
     const parsed = events
       .filter((event) => event !== "[DONE]")
       .map((event) => JSON.parse(event) as Record<string, unknown>);
-    expect(parsed).toHaveLength(3);
-    expect(parsed.every((event) => event.model === "deepseek/deepseek-flash" && !("usage" in event))).toBe(true);
+    expect(parsed).toHaveLength(4);
+    expect(parsed.every((event) => event.model === "deepseek/deepseek-flash")).toBe(true);
+    expect(parsed.slice(0, 3).some((event) => "usage" in event)).toBe(false);
+    expect(parsed[3]).toMatchObject({ choices: [], usage: { prompt_tokens: 10, cost: 0 } });
     expect(outcome?.status).toBe("ok");
   });
 

@@ -172,9 +172,10 @@ describe("Anthropic stream translator through the streaming pipeline", () => {
     }
   });
 
-  it("hides the usage chunk from clients that did not ask, but still settles with the usage", async () => {
+  it("sends clients that did not ask usage only in the final usage chunk (with the cost), and settles with it", async () => {
     const { events, outcome } = await run(bodySplitAt(UPSTREAM, []), false);
-    expect(events.some((event) => event.usage)).toBe(false);
+    expect(events.slice(0, -1).some((event) => "usage" in event)).toBe(false);
+    expect(events.at(-1)).toMatchObject({ choices: [], usage: { cost: 0 } });
     expect(outcome?.usage).toEqual(EXPECTED_USAGE);
   });
 

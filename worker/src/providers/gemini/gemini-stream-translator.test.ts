@@ -188,9 +188,10 @@ describe("Gemini stream translator in the streaming pipeline", () => {
     });
   });
 
-  it("hides the usage chunk from clients that did not ask, but still settles with the usage", async () => {
+  it("sends clients that did not ask usage only in the final usage chunk (with the cost), and settles with it", async () => {
     const { chunks, outcome } = await run(bodySplitAt(PUBLISHED_THINKING_TEXT_STREAM, []), false);
-    expect(chunks.some((chunk) => chunk.choices.length === 0 || "usage" in chunk)).toBe(false);
+    expect(chunks.slice(0, -1).some((chunk) => chunk.choices.length === 0 || "usage" in chunk)).toBe(false);
+    expect(chunks.at(-1)).toMatchObject({ choices: [], usage: { completion_tokens: 588, cost: 0 } });
     expect(outcome?.usage?.output).toBe(588);
   });
 

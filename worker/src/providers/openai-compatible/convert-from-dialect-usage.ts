@@ -9,7 +9,7 @@ const nested = (usage: RawUsage, field: string): RawUsage =>
 
 /**
  * OpenAI semantics: `prompt_tokens` includes cached reads (and cache writes where reported), `completion_tokens`
- * includes reasoning. Used by OpenAI, Z.ai, Qwen (DashScope) and MiniMax.
+ * includes reasoning. Used by OpenAI, Z.ai and MiniMax; Qwen's and DeepSeek's build on it.
  */
 export function convertOpenAIUsage(usage: RawUsage): NormalizedUsage {
   const prompt = count(usage.prompt_tokens);
@@ -38,6 +38,28 @@ export function convertDeepSeekUsage(usage: RawUsage): NormalizedUsage {
       ? count(usage.prompt_tokens) - hit
       : count(usage.prompt_cache_miss_tokens);
   return { ...base, inputUncached: Math.max(0, miss), cacheRead: hit, cacheWrite: 0 };
+}
+
+/**
+ * Qwen (DashScope compatible mode): the OpenAI fields, plus explicit-cache writes in
+ * `prompt_tokens_details.cache_creation_input_tokens` (inside `prompt_tokens`, billed at 125% of input), split by TTL
+ * in `prompt_tokens_details.cache_creation` (`ephemeral_5m_input_tokens`, `ephemeral_1h_input_tokens`).
+ * https://www.alibabacloud.com/help/en/model-studio/context-cache (explicit cache),
+ * https://www.alibabacloud.com/help/en/model-studio/explicit-cache-qwen4
+ */
+export function convertQwenUsage(usage: RawUsage): NormalizedUsage {
+  const base = convertOpenAIUsage(usage);
+  const details = nested(usage, "prompt_tokens_details");
+  const reported = count(details.cache_creation_input_tokens ?? usage.cache_creation_input_tokens);
+  const written = Math.min(base.inputUncached + base.cacheWrite, Math.max(reported, base.cacheWrite));
+  if (written === base.cacheWrite) return base;
+  const oneHour = Math.min(written, count(nested(details, "cache_creation").ephemeral_1h_input_tokens));
+  return {
+    ...base,
+    inputUncached: base.inputUncached + base.cacheWrite - written,
+    cacheWrite: written,
+    ...(oneHour > 0 ? { cacheWrite1h: oneHour } : {}),
+  };
 }
 
 /** Moonshot (Kimi): `cached_tokens` at the top level of usage (newer), or the OpenAI details field. */

@@ -21,9 +21,18 @@ import {
 } from "./cache-entry.ts";
 import { toCompletion } from "./completion-chunks.ts";
 import { decryptEntry, encryptEntry } from "./entry-crypto.ts";
-import { zeroCost } from "../../lib/cost.ts";
+import { usageCostFields, zeroCost, type RequestCost } from "../../lib/cost.ts";
 
 const MODEL_ID = "deepseek/deepseek-flash";
+/** What the live streams and their replays are billed here (so the replayed bytes can equal the live ones). */
+const HIT_COST: RequestCost = { microUsd: 12, parts: { ...zeroCost.parts, cacheRead: 0.0000115 } };
+const HIT_FIELDS = usageCostFields(HIT_COST);
+/** The message without the cost fields of its usage, which the Anthropic SDK's accumulator does not keep. */
+const withoutCost = (message: unknown): unknown => {
+  const { usage, ...rest } = message as { usage: Record<string, unknown> };
+  const { cost: _cost, cost_details: _details, ...tokens } = usage;
+  return { ...rest, usage: tokens };
+};
 const API_KEY = `sk-omni-${"Q".repeat(40)}`;
 const CACHE_KEY = `omz:pc:${"ab".repeat(32)}`;
 
@@ -220,7 +229,7 @@ async function liveStream(upstream: (typeof UPSTREAMS)[number], surface: Surface
     translator: tapped,
     encoder: surface.createStreamEncoder({ includeUsage, modelId: MODEL_ID, requestId: "req_live" }),
     abortUpstream: () => undefined,
-    costOf: () => zeroCost,
+    costOf: () => HIT_COST,
     onEnd: (outcome) => (settledUsage = outcome.usage),
   });
   const text = await new Response(body).text();
@@ -241,7 +250,7 @@ const replayText = (entry: CacheEntry, surface: Surface, includeUsage: boolean) 
     replayStream(
       entry,
       surface.createStreamEncoder({ includeUsage, modelId: MODEL_ID, requestId: "req_replay" }),
-      zeroCost,
+      HIT_COST,
     ),
   );
 
@@ -283,13 +292,13 @@ describe("a stream entry replayed as JSON", () => {
   it("is, for OpenAI clients, the accumulated completion with the usage chunk's usage", async () => {
     const live = await liveStream(UPSTREAMS[0], openaiSurface, true);
     const entry = await stored(live.entry!);
-    const body = replayJson(entry, openaiSurface, zeroCost, MODEL_ID) as ChatCompletion;
+    const body = replayJson(entry, openaiSurface, HIT_COST, MODEL_ID) as ChatCompletion;
     expect(body).toEqual(toCompletion(openaiChunksOf(live.text)));
     expect(body.choices[0]?.message?.tool_calls).toEqual([
       { id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Zürich 🌧"}' } },
       { id: "call_2", type: "function", function: { name: "get_time", arguments: '{"tz":"Asia/Tokyo"}' } },
     ]);
-    expect(body.usage).toEqual(UPSTREAM_USAGE);
+    expect(body.usage).toEqual({ ...UPSTREAM_USAGE, ...HIT_FIELDS });
     expect(body.system_fingerprint).toBe("fp_x");
   });
 
@@ -298,7 +307,7 @@ describe("a stream entry replayed as JSON", () => {
       const live = await liveStream(upstream, anthropicSurface, false);
       const entry = await stored(live.entry!);
       const fromLiveStream = await anthropicFinalMessage(live.text);
-      expect(replayJson(entry, anthropicSurface, zeroCost, MODEL_ID)).toEqual(fromLiveStream);
+      expect(withoutCost(replayJson(entry, anthropicSurface, HIT_COST, MODEL_ID))).toEqual(fromLiveStream);
     }
   });
 });
@@ -352,20 +361,21 @@ describe("a json entry replayed as a stream", () => {
       created: body.created,
       model: MODEL_ID,
       choices: [],
-      usage: body.usage,
+      usage: { ...body.usage, ...HIT_FIELDS },
     });
-    expect(toCompletion(chunks)).toEqual(body);
-    expect(
-      openaiChunksOf(replayText(entry, openaiSurface, false)).every(
-        (item) => item.usage === undefined && item.choices.length > 0,
-      ),
-    ).toBe(true);
+    expect(toCompletion(chunks)).toEqual({ ...body, usage: { ...body.usage, ...HIT_FIELDS } });
+    // Without include_usage the content chunks carry no usage; the usage chunk with the cost still ends the stream.
+    const withoutAsking = openaiChunksOf(replayText(entry, openaiSurface, false));
+    expect(withoutAsking.slice(0, -1).every((item) => item.usage === undefined && item.choices.length > 0)).toBe(true);
+    expect(withoutAsking.at(-1)).toMatchObject({ choices: [], usage: { cost: 0.000012 } });
   });
 
   it("streams, for Anthropic clients, the same message as the JSON answer", async () => {
     const entry = await stored(jsonEntry(body, usage));
-    const fromStream = await anthropicFinalMessage(replayText(entry, anthropicSurface, false));
-    expect(fromStream).toEqual(replayJson(entry, anthropicSurface, zeroCost));
+    const text = replayText(entry, anthropicSurface, false);
+    const fromStream = await anthropicFinalMessage(text);
+    expect(fromStream).toEqual(withoutCost(replayJson(entry, anthropicSurface, HIT_COST)));
+    expect(text).toContain(`"cost":0.000012,"cost_details":${JSON.stringify(HIT_FIELDS.cost_details)}`);
     expect(fromStream.content).toEqual([
       { type: "thinking", thinking: "Need the weather tool.", signature: "" },
       { type: "text", text: "Looking it up — 一瞬.", citations: null },
@@ -390,12 +400,13 @@ describe("a json entry replayed as a stream", () => {
       total_tokens: 70,
       prompt_tokens_details: { cached_tokens: 10, cache_write_tokens: 0 },
       completion_tokens_details: { reasoning_tokens: 5 },
+      ...HIT_FIELDS,
     });
   });
 
   it("replays as JSON exactly as the surface renders the stored answer", async () => {
     const entry = await stored(jsonEntry(body, usage));
-    expect(replayJson(entry, openaiSurface, zeroCost)).toEqual(body);
-    expect(replayJson(entry, anthropicSurface, zeroCost)).toEqual(anthropicSurface.renderJson(body, usage, zeroCost));
+    expect(replayJson(entry, openaiSurface, HIT_COST)).toEqual({ ...body, usage: { ...body.usage, ...HIT_FIELDS } });
+    expect(replayJson(entry, anthropicSurface, HIT_COST)).toEqual(anthropicSurface.renderJson(body, usage, HIT_COST));
   });
 });

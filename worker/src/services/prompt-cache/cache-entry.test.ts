@@ -122,7 +122,7 @@ describe("createStreamRecorder", () => {
     expect(recorder.finish()).toBeNull();
   });
 
-  it("keeps the first usage chunk and the last usage (what the live OpenAI and Anthropic surfaces used)", () => {
+  it("keeps the last usage chunk and the last usage (what the live surfaces send in their final event)", () => {
     const recorder = createStreamRecorder(1 << 20);
     recorder.add(chunk({ content: "hi" }, "stop"));
     const secondChunk = { ...USAGE_CHUNK, id: "second" };
@@ -130,7 +130,7 @@ describe("createStreamRecorder", () => {
     recorder.setUsage(USAGE, USAGE_CHUNK);
     recorder.setUsage(lastUsage, secondChunk);
     const entry = recorder.finish();
-    expect(entry).toMatchObject({ kind: "stream", usage: lastUsage, usageChunk: USAGE_CHUNK });
+    expect(entry).toMatchObject({ kind: "stream", usage: lastUsage, usageChunk: secondChunk });
   });
 
   it("copies chunks when they are added", () => {

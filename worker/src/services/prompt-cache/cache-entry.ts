@@ -177,9 +177,9 @@ const ENVELOPE_BYTES =
  * exceed it, the recorder drops what it holds and ignores the rest of the stream, so its memory stays bounded by
  * `maxBytes` too. Chunks are copied (as JSON) when added: later changes to the objects are not recorded.
  *
- * Of repeated usage reports it keeps the first usage chunk and the last usage, which is what the live stream used:
- * the OpenAI surface sends only the first usage chunk; the Anthropic surface and billing use the last usage. A replay
- * therefore gives the bytes the live stream gave, as long as the usage came after the content, as every adapter
+ * Of repeated usage reports it keeps the last usage chunk and the last usage, which is what the live stream used:
+ * the surfaces, like billing, send the last report in their final event. A replay therefore gives the bytes the live
+ * stream gave (its cost aside: a hit is billed as one), as long as the usage came after the content, as every adapter
  * sends it.
  */
 export function createStreamRecorder(maxBytes: number): StreamRecorder {
@@ -203,7 +203,7 @@ export function createStreamRecorder(maxBytes: number): StreamRecorder {
     },
     setUsage(reportedUsage, chunk) {
       usage = JSON.stringify(reportedUsage);
-      usageChunk ??= JSON.stringify(chunk);
+      usageChunk = JSON.stringify(chunk);
     },
     finish() {
       if (overflowed || usage === null || usageChunk === null) return null;

@@ -239,6 +239,35 @@ describe("createAnthropicStreamEncoder", () => {
     expect(message.id).toMatch(/^msg_/);
   });
 
+  it("puts the billed cost (USD, exact from the micro-USD) and its parts in message_delta.usage, the final event", () => {
+    const cost = {
+      microUsd: 4_321,
+      parts: { input: 0.00027, cacheRead: 0.0003, cacheWrite: 0.0001875, output: 0.0035, reasoning: 0.001 },
+    };
+    const text = new TextDecoder().decode(
+      encode([chunk({ content: "hi" }), chunk({}, "stop")], (encoder) => [
+        encoder.usage(usage, usageChunk, cost),
+        encoder.end(),
+      ]),
+    );
+    const events = text
+      .trim()
+      .split("\n\n")
+      .map((event) => JSON.parse(event.split("\ndata: ")[1] ?? "{}") as Record<string, unknown>);
+    expect(events.at(-1)).toEqual({ type: "message_stop" });
+    expect(events.at(-2)).toMatchObject({
+      type: "message_delta",
+      usage: {
+        output_tokens: 42,
+        cost: 0.004321,
+        cost_details: { input: 0.00027, cache_read: 0.0003, cache_write: 0.0001875, output: 0.0035, reasoning: 0.001 },
+      },
+    });
+    // Before any usage report there is nothing billed to show: no cost fields rather than a made-up zero.
+    const unreported = new TextDecoder().decode(encode([chunk({}, "stop")], (encoder) => [encoder.end()]));
+    expect(unreported).not.toContain('"cost"');
+  });
+
   it("ignores usage riding on content chunks and emits nothing for usage() itself", () => {
     const encoder = createAnthropicStreamEncoder({ modelId: "m" });
     expect(encoder.usage(usage, usageChunk, zeroCost)).toEqual([]);

@@ -4,7 +4,8 @@
  *
  * Event order: `message_start` (empty content, zero usage: the upstream reports usage at the end) and `ping` on the
  * first chunk; then per content block `content_block_start`, `content_block_delta`+, `content_block_stop`; then one
- * `message_delta` (stop_reason and the whole usage) and `message_stop`. Every event is `event: <type>\ndata: <json>`.
+ * `message_delta` (stop_reason and the whole usage, with what the request is billed: `cost` and `cost_details` in USD,
+ * docs/api.md "Cost") and `message_stop`. Every event is `event: <type>\ndata: <json>`.
  *
  * | internal delta | Anthropic block |
  * |---|---|
@@ -19,6 +20,7 @@
  */
 import type { MessageDeltaUsage, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
 import type { GatewayError } from "../../errors.ts";
+import { usageCostFields, type RequestCost, type UsageCostFields } from "../../lib/cost.ts";
 import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import type { StreamEncoder } from "../types.ts";
@@ -66,6 +68,7 @@ export function createAnthropicStreamEncoder(options: {
   let finishReason: string | null = null;
   let stopSequence: string | null = null;
   let finalUsage: NormalizedUsage | null = null;
+  let finalCost: RequestCost | null = null;
 
   const start = (chunk: ChatCompletionChunk | null): Uint8Array[] => {
     if (started) return [];
@@ -178,8 +181,9 @@ export function createAnthropicStreamEncoder(options: {
       return out;
     },
 
-    usage(usage) {
+    usage(usage, _chunk, cost) {
       finalUsage = usage;
+      finalCost = cost;
       return [];
     },
 
@@ -197,7 +201,7 @@ export function createAnthropicStreamEncoder(options: {
             stop_details: null,
             container: null,
           },
-          usage: deltaUsage(finalUsage ?? ZERO_USAGE),
+          usage: deltaUsage(finalUsage ?? ZERO_USAGE, finalCost),
         }),
         encodeEvent({ type: "message_stop" }),
       );
@@ -214,8 +218,11 @@ export function createAnthropicStreamEncoder(options: {
   };
 }
 
-/** `message_delta.usage` carries the whole (cumulative) usage, since `message_start` had only zeros. */
-function deltaUsage(usage: NormalizedUsage): MessageDeltaUsage {
+/**
+ * `message_delta.usage` carries the whole (cumulative) usage, since `message_start` had only zeros, and the cost once
+ * the usage was reported.
+ */
+function deltaUsage(usage: NormalizedUsage, cost: RequestCost | null): MessageDeltaUsage & Partial<UsageCostFields> {
   const rendered = renderAnthropicUsage(usage);
   return {
     input_tokens: rendered.input_tokens,
@@ -224,5 +231,6 @@ function deltaUsage(usage: NormalizedUsage): MessageDeltaUsage {
     output_tokens: rendered.output_tokens,
     output_tokens_details: rendered.output_tokens_details,
     server_tool_use: null,
+    ...(cost ? usageCostFields(cost) : {}),
   };
 }

@@ -12,6 +12,6 @@ import { renderAnthropicMessage } from "./render-anthropic-message.ts";
 export const anthropicSurface: Surface = {
   name: "anthropic",
   // Adapters set `body.model` to the catalog id the client asked for.
-  renderJson: (body, usage) => renderAnthropicMessage(body, usage, body.model),
+  renderJson: (body, usage, cost) => renderAnthropicMessage(body, usage, body.model, cost),
   createStreamEncoder: (options) => createAnthropicStreamEncoder(options),
 };

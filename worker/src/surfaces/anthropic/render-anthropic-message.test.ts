@@ -1,10 +1,9 @@
-import type { Message } from "@anthropic-ai/sdk/resources/messages";
 import { describe, expect, it } from "vitest";
 import type { ChatCompletion } from "../../lib/openai-types.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import { anthropicSurface } from "./anthropic-surface.ts";
-import { renderAnthropicMessage } from "./render-anthropic-message.ts";
-import { zeroCost } from "../../lib/cost.ts";
+import { renderAnthropicMessage, type MessageWithCost } from "./render-anthropic-message.ts";
+import { zeroCost, type RequestCost } from "../../lib/cost.ts";
 
 const usage: NormalizedUsage = {
   inputUncached: 120,
@@ -47,7 +46,11 @@ describe("renderAnthropicMessage", () => {
       },
       "tool_calls",
     );
-    const expected: Message = {
+    const cost: RequestCost = {
+      microUsd: 1_235,
+      parts: { input: 0.00012, cacheRead: 0.00008, cacheWrite: 0.0008, output: 0.000234, reasoning: 0.00005 },
+    };
+    const expected: MessageWithCost = {
       id: "msg_chatcmpl-abc123",
       type: "message",
       role: "assistant",
@@ -80,9 +83,17 @@ describe("renderAnthropicMessage", () => {
         server_tool_use: null,
         service_tier: null,
         speed: null,
+        cost: 0.001235,
+        cost_details: {
+          input: 0.00012,
+          cache_read: 0.00008,
+          cache_write: 0.0008,
+          output: 0.000234,
+          reasoning: 0.00005,
+        },
       },
     };
-    expect(renderAnthropicMessage(body, usage, "deepseek/deepseek-flash")).toEqual(expected);
+    expect(renderAnthropicMessage(body, usage, "deepseek/deepseek-flash", cost)).toEqual(expected);
   });
 
   it("maps every finish_reason to a stop_reason", () => {
@@ -91,7 +102,7 @@ describe("renderAnthropicMessage", () => {
       extra: Record<string, unknown> = {},
       message: Record<string, unknown> = { content: "ok" },
     ) => {
-      const rendered = renderAnthropicMessage(completion(message, finishReason, extra), usage, "m");
+      const rendered = renderAnthropicMessage(completion(message, finishReason, extra), usage, "m", zeroCost);
       return [rendered.stop_reason, rendered.stop_sequence];
     };
     expect(stopOf("stop")).toEqual(["end_turn", null]);
@@ -129,17 +140,21 @@ describe("renderAnthropicMessage", () => {
       ),
       usage,
       "m",
+      zeroCost,
     );
     expect(rendered.content).toHaveLength(2);
     expect(rendered.content[0]).toMatchObject({ type: "tool_use", name: "f", input: {} });
     expect(rendered.content[0]).toHaveProperty("id", expect.stringMatching(/^toolu_[0-9a-f]{32}$/));
     expect(rendered.content[1]).toMatchObject({ type: "tool_use", id: "c2", name: "", input: {} });
-    expect(renderAnthropicMessage({ ...completion({}, "stop"), choices: [] }, usage, "m").content).toEqual([]);
+    expect(renderAnthropicMessage({ ...completion({}, "stop"), choices: [] }, usage, "m", zeroCost).content).toEqual(
+      [],
+    );
     expect(
       renderAnthropicMessage(
         completion({ content: null, refusal: "I can't help with that." }, "content_filter"),
         usage,
         "m",
+        zeroCost,
       ).content,
     ).toEqual([{ type: "text", text: "I can't help with that.", citations: null }]);
     expect(
@@ -155,6 +170,7 @@ describe("renderAnthropicMessage", () => {
         ),
         usage,
         "m",
+        zeroCost,
       ).content,
     ).toEqual([{ type: "text", text: "ab", citations: null }]);
   });
@@ -164,6 +180,7 @@ describe("renderAnthropicMessage", () => {
       { ...completion({ content: "hi" }, "stop"), id: "msg_01ABC" },
       { ...usage, reasoning: 0 },
       "m",
+      zeroCost,
     );
     expect(rendered.id).toBe("msg_01ABC");
     expect(rendered.usage.output_tokens_details).toBeNull();
@@ -172,7 +189,7 @@ describe("renderAnthropicMessage", () => {
   it("is what anthropicSurface.renderJson returns, with the model from the body", () => {
     const body = completion({ content: "hi" }, "stop");
     expect(anthropicSurface.renderJson(body, usage, zeroCost)).toEqual(
-      renderAnthropicMessage(body, usage, "deepseek/deepseek-flash"),
+      renderAnthropicMessage(body, usage, "deepseek/deepseek-flash", zeroCost),
     );
     expect(anthropicSurface.name).toBe("anthropic");
   });

@@ -3,11 +3,15 @@
  * https://docs.anthropic.com/en/api/messages (response)
  */
 import type { ContentBlock, Message, Usage } from "@anthropic-ai/sdk/resources/messages";
+import { usageCostFields, type RequestCost, type UsageCostFields } from "../../lib/cost.ts";
 import type { ChatCompletion } from "../../lib/openai-types.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import { mapFinishReason, matchedStopSequence } from "./map-finish-reason.ts";
 
 type Json = Record<string, unknown>;
+
+/** Anthropic's `Message` with what the request is billed in its usage (docs/api.md, "Cost"). */
+export type MessageWithCost = Message & { usage: Usage & UsageCostFields };
 
 const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
@@ -16,9 +20,15 @@ const isObject = (value: unknown): value is Json =>
  * `{type: "message", role: "assistant", id: "msg_" + body.id, model: modelId, content, stop_reason, usage}` with the
  * content blocks in Anthropic's order: thinking (from `reasoning_content`, with an empty signature: omnizen cannot
  * sign), text, then one `tool_use` per tool call. Never throws on upstream content: tool arguments that are not a
- * JSON object become `{}`. Usage follows Anthropic's split: `input_tokens` excludes cache reads and writes.
+ * JSON object become `{}`. Usage follows Anthropic's split: `input_tokens` excludes cache reads and writes; it carries
+ * OpenRouter-style `cost` and `cost_details` (USD) beside the token counts.
  */
-export function renderAnthropicMessage(body: ChatCompletion, usage: NormalizedUsage, modelId: string): Message {
+export function renderAnthropicMessage(
+  body: ChatCompletion,
+  usage: NormalizedUsage,
+  modelId: string,
+  cost: RequestCost,
+): MessageWithCost {
   const choice = body.choices[0];
   const message = isObject(choice?.message) ? choice.message : {};
   const content: ContentBlock[] = [];
@@ -55,7 +65,7 @@ export function renderAnthropicMessage(body: ChatCompletion, usage: NormalizedUs
     stop_details: null,
     container: null,
     diagnostics: null,
-    usage: renderAnthropicUsage(usage),
+    usage: { ...renderAnthropicUsage(usage), ...usageCostFields(cost) },
   };
 }
 
