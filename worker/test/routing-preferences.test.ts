@@ -24,7 +24,7 @@ function billedAt(modelId: string, row: { promptTokens: number; cachedTokens: nu
   const model = findModel(modelId);
   if (!model) throw new Error(`no model ${modelId}`);
   const usage = {
-    inputUncached: row.promptTokens - row.cachedTokens,
+    inputUncached: row.promptTokens,
     cacheRead: row.cachedTokens,
     cacheWrite: 0,
     output: row.completionTokens,
@@ -41,7 +41,7 @@ describe("models: fallback models", () => {
     const { data, response } = await ask(
       apiKey,
       "deepseek/deepseek-flash",
-      `${marker} [[sim error=503 error_times=1 nonce=${marker}]]`,
+      `${marker} [[sim error=503 error_times=1 nonce=${marker} cached=1]]`,
       { models: ["openai/gpt-6-luna"] },
     );
     expect(data.model).toBe("openai/gpt-6-luna");
@@ -55,7 +55,7 @@ describe("models: fallback models", () => {
     // The routing fields are consumed by the gateway, never forwarded.
     expect(entries.every((entry) => !JSON.stringify(entry.body).includes('"models"'))).toBe(true);
     const row = await waitForUsageRow(response.headers.get("x-request-id") ?? "");
-    expect(row).toMatchObject({ model: "openai/gpt-6-luna", provider: "openai", status: "ok" });
+    expect(row).toMatchObject({ model: "openai/gpt-6-luna", provider: "openai", status: "ok", cachedTokens: 1 });
     expect(row.completionTokens).toBe(data.usage?.completion_tokens);
     expect(row.costMicroUsd).toBe(billedAt("openai/gpt-6-luna", row));
   });
