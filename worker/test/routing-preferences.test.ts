@@ -8,8 +8,16 @@ import OpenAI from "openai";
 import { describe, expect, it } from "vitest";
 import { findModel } from "../src/catalog/models.ts";
 import { computeCostMicroUsd, priceAt } from "../src/catalog/pricing.ts";
-import { anthropicClient, openaiClient, seedAccount, waitForUsageRow } from "./support/gateway.ts";
+import {
+  anthropicClient,
+  bearer,
+  gatewayFetch,
+  openaiClient,
+  seedAccount,
+  waitForUsageRow,
+} from "./support/gateway.ts";
 import { nonce, simulatorEntries } from "./support/simulator.ts";
+import { testRedis } from "./support/stand-ins.ts";
 
 type Preferences = { models?: string[]; provider?: Record<string, unknown> };
 
@@ -195,5 +203,54 @@ describe("/v1/messages extension fields", () => {
     expect(body.type).toBe("error");
     expect(body.error.type).toBe("invalid_request_error");
     expect(body.error.message).toContain("provider.zdr");
+  });
+});
+
+describe("the prompt cache and routing preferences", () => {
+  const post = (apiKey: string, payload: Record<string, unknown>) =>
+    gatewayFetch("/v1/chat/completions", { method: "POST", headers: bearer(apiKey), body: JSON.stringify(payload) });
+
+  async function untilStored(userId: string, count: number): Promise<void> {
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      if ((await testRedis().scard(`omz:pcidx:${userId}`)) >= count) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error("the cache entry was never stored");
+  }
+
+  it("keys entries on the preferences: other preferences miss, the same ones hit", async () => {
+    const { apiKey, userId } = await seedAccount();
+    const payload = {
+      model: "deepseek/deepseek-flash",
+      messages: [{ role: "user", content: `n${nonce()} cache me` }],
+      models: ["qwen/qwen4-max"],
+    };
+    const first = await post(apiKey, payload);
+    expect(first.headers.get("x-omnizen-cache")).toBe("MISS");
+    await first.arrayBuffer();
+    await untilStored(userId, 1);
+    const other = await post(apiKey, { ...payload, provider: { order: ["qwen"] } });
+    expect(other.headers.get("x-omnizen-cache")).toBe("MISS");
+    await other.arrayBuffer();
+    const same = await post(apiKey, payload);
+    expect(same.headers.get("x-omnizen-cache")).toBe("HIT");
+    expect(((await same.json()) as { model: string }).model).toBe("deepseek/deepseek-flash");
+  });
+
+  it("does not store a fallback model's answer", async () => {
+    const { apiKey, userId } = await seedAccount();
+    const marker = `n${nonce()}`;
+    const payload = {
+      model: "deepseek/deepseek-flash",
+      messages: [{ role: "user", content: `${marker} [[sim error=503 error_times=1 nonce=${marker}]]` }],
+      models: ["qwen/qwen4-max"],
+    };
+    const fallback = await post(apiKey, payload);
+    expect(((await fallback.json()) as { model: string }).model).toBe("qwen/qwen4-max");
+    await waitForUsageRow(fallback.headers.get("x-request-id") ?? "");
+    expect(await testRedis().scard(`omz:pcidx:${userId}`)).toBe(0);
+    const again = await post(apiKey, payload);
+    expect(again.headers.get("x-omnizen-cache")).toBe("MISS");
+    expect(((await again.json()) as { model: string }).model).toBe("deepseek/deepseek-flash");
   });
 });
