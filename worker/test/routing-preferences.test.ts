@@ -113,6 +113,19 @@ describe("provider preferences", () => {
     expect(row).toMatchObject({ model: "openai/gpt-6-luna", provider: "openai" });
   });
 
+  it("provider.sort price tries the cheapest candidate model first", async () => {
+    const { apiKey } = await seedAccount();
+    const marker = `n${nonce()}`;
+    const { data, response } = await ask(apiKey, "openai/gpt-6-astra", marker, {
+      models: ["openai/gpt-6-luna"],
+      provider: { sort: "price" },
+    });
+    expect(data.model).toBe("openai/gpt-6-luna");
+    expect((await simulatorEntries(marker)).map((entry) => entry.model)).toEqual(["gpt-6-luna"]);
+    const row = await waitForUsageRow(response.headers.get("x-request-id") ?? "");
+    expect(row.costMicroUsd).toBe(billedAt("openai/gpt-6-luna", row));
+  });
+
   it("provider.order tries the listed provider first; allow_fallbacks false stops after it", async () => {
     const { apiKey } = await seedAccount();
     const marker = `n${nonce()}`;
