@@ -13,10 +13,11 @@ import { computeCostMicroUsd, priceAt } from "../src/catalog/pricing.ts";
 import { seedAccount, waitForUsageRow } from "./support/gateway.ts";
 import { nonce, simulatorEntries } from "./support/simulator.ts";
 
-const relayed = { ...(env as unknown as Record<string, string>), LITELLM_PROVIDERS: "deepseek" };
+const bindings = env as unknown as Record<string, string>;
 const app = createApp();
 
-function relayedClient(apiKey: string): OpenAI {
+function relayedClient(apiKey: string, providers = "deepseek"): OpenAI {
+  const relayed = { ...bindings, LITELLM_PROVIDERS: providers };
   return new OpenAI({
     apiKey,
     baseURL: "http://gateway.test/v1",
@@ -100,6 +101,24 @@ describe("a provider relayed through LiteLLM", () => {
       cachedTokens: 1,
     });
     expect(row.costMicroUsd).toBe(deepseekCost(row));
+  });
+
+  it("falls back from a failing LiteLLM relay to the provider's direct regional route", async () => {
+    const { apiKey } = await seedAccount();
+    const marker = `n${nonce()}`;
+    const { data, response } = await relayedClient(apiKey, "qwen")
+      .chat.completions.create({
+        model: "qwen/qwen4-max",
+        messages: [{ role: "user", content: `${marker} [[sim error=503 error_times=1 nonce=${marker}]]` }],
+      })
+      .withResponse();
+    expect(data.model).toBe("qwen/qwen4-max");
+    const entries = await simulatorEntries(marker);
+    expect(entries.map((entry) => [entry.provider, entry.model, entry.outcome])).toEqual([
+      ["litellm", "dashscope/qwen4-max", "error"],
+      ["qwen", "qwen4-max", "completed"],
+    ]);
+    expect((await waitForUsageRow(response.headers.get("x-request-id") ?? "")).provider).toBe("qwen");
   });
 
   it("keeps providers that are not listed on their direct route", async () => {
