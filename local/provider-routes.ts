@@ -15,6 +15,9 @@ export const PROVIDER_SIM_PATHS = {
 
 export type LocalProviderId = keyof typeof PROVIDER_SIM_PATHS;
 
+/** The simulator's LiteLLM proxy stand-in (docs/litellm.md); no provider goes through it unless configured. */
+export const LITELLM_SIM_PATH = "/litellm";
+
 export const SIMULATOR_API_KEY = "sim-local-key";
 
 export interface ProviderBinding {

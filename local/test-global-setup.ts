@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { TestProject } from "vitest/node";
 import { startClerkFake, type ClerkFake } from "./clerk-fake/server.ts";
-import { PROVIDER_SIM_PATHS, SIMULATOR_API_KEY } from "./provider-routes.ts";
+import { LITELLM_SIM_PATH, PROVIDER_SIM_PATHS, SIMULATOR_API_KEY } from "./provider-routes.ts";
 import { startSentryFake, type SentryFake } from "./sentry-fake/server.ts";
 import { startStack } from "./stack.ts";
 import { testInfrastructure } from "./test-environment.ts";
@@ -60,6 +60,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // A second, regional route for qwen models (US), so tests can exercise fallback and jurisdiction choice.
     QWEN_US_API_KEY: SIMULATOR_API_KEY,
     QWEN_US_BASE_URL: `${stack.simulatorUrl}${PROVIDER_SIM_PATHS.qwen}`,
+    // The LiteLLM stand-in; no provider is relayed through it (LITELLM_PROVIDERS unset) except where a test sets it.
+    LITELLM_BASE_URL: `${stack.simulatorUrl}${LITELLM_SIM_PATH}`,
+    LITELLM_API_KEY: "sk-litellm-sim",
     // Short enough that the stall test stays quick, long enough for a loaded CI machine.
     UPSTREAM_TIMEOUT_MS: "3000",
   });

@@ -3,8 +3,9 @@ import type { IncomingHttpHeaders } from "node:http";
 import type { CompletionPlan } from "./completion-plan.ts";
 import type { PromptText } from "./prompt-text.ts";
 
-/** Providers the simulator stands in for. */
-export type ProviderName = "openai" | "deepseek" | "zai" | "qwen" | "minimax" | "moonshot" | "anthropic" | "gemini";
+/** Providers the simulator stands in for (`litellm`: a self-hosted LiteLLM proxy in front of them). */
+export type ProviderName =
+  "openai" | "deepseek" | "zai" | "qwen" | "minimax" | "moonshot" | "anthropic" | "gemini" | "litellm";
 
 /** A parsed JSON object. */
 export type JsonObject = Record<string, unknown>;

@@ -2,6 +2,7 @@
 import { anthropicDialect } from "./anthropic-dialect.ts";
 import type { Dialect, DialectRequest, ProviderName } from "./dialect.ts";
 import { geminiDialect } from "./gemini-dialect.ts";
+import { liteLlmDialect } from "./litellm-dialect.ts";
 import { openAiDialect } from "./openai-dialect.ts";
 
 /** A matched simulator route. */
@@ -21,6 +22,7 @@ export const PROVIDER_BASE_PATHS: Record<ProviderName, string> = {
   moonshot: "/moonshot/v1",
   anthropic: "/anthropic",
   gemini: "/gemini",
+  litellm: "/litellm",
 };
 
 const DIALECT_OF: Record<ProviderName, Dialect> = {
@@ -32,6 +34,7 @@ const DIALECT_OF: Record<ProviderName, Dialect> = {
   moonshot: openAiDialect,
   anthropic: anthropicDialect,
   gemini: geminiDialect,
+  litellm: liteLlmDialect,
 };
 
 const POST_ROUTES: Array<{ pattern: RegExp; provider: ProviderName; operation: Route["operation"] }> = [
@@ -41,6 +44,7 @@ const POST_ROUTES: Array<{ pattern: RegExp; provider: ProviderName; operation: R
   { pattern: /^\/qwen\/compatible-mode\/v1\/chat\/completions$/, provider: "qwen", operation: "completion" },
   { pattern: /^\/minimax\/v1\/chat\/completions$/, provider: "minimax", operation: "completion" },
   { pattern: /^\/moonshot\/v1\/chat\/completions$/, provider: "moonshot", operation: "completion" },
+  { pattern: /^\/litellm(\/v1)?\/chat\/completions$/, provider: "litellm", operation: "completion" },
   { pattern: /^\/anthropic\/v1\/messages$/, provider: "anthropic", operation: "completion" },
   { pattern: /^\/anthropic\/v1\/messages\/count_tokens$/, provider: "anthropic", operation: "count_tokens" },
   {

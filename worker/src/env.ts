@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import { ENDPOINT_FAMILIES, type EndpointFamily } from "./catalog/types.ts";
+import { LITELLM_PROVIDER_IDS } from "./providers/litellm/litellm-models.ts";
 import { PROVIDER_IDS, type ProviderId } from "./providers/provider-ids.ts";
 
 /** Taka per US dollar when `BDT_PER_USD` is unset: a round figure near recent interbank rates; set your own. */
@@ -34,6 +35,24 @@ const originList = z
           (origin) => new URL(origin).origin === origin,
           "each entry must be a bare origin such as https://app.example.com",
         ),
+    ),
+  );
+
+/** Comma-separated provider ids relayed through LiteLLM (docs/litellm.md), parsed to a list; empty = none. */
+const liteLLMProviders = z
+  .string()
+  .default("")
+  .transform((value) =>
+    value
+      .split(",")
+      .map((provider) => provider.trim().toLowerCase())
+      .filter((provider) => provider !== ""),
+  )
+  .pipe(
+    z.array(
+      z.enum(LITELLM_PROVIDER_IDS, {
+        error: `each entry must be one of ${LITELLM_PROVIDER_IDS.join(", ")} (the OpenAI-dialect providers)`,
+      }),
     ),
   );
 
@@ -136,6 +155,13 @@ const envSchema = z
     /** Sentry DSN; without it errors are not reported (worker/src/services/error-reporter). */
     SENTRY_DSN: optionalUrl,
     ...providerFields,
+    /**
+     * A self-hosted LiteLLM proxy that relays the listed providers' traffic (docs/litellm.md): its OpenAI-compatible
+     * base URL (e.g. `https://litellm.internal.example.com/v1`), its key, and the providers (`deepseek,qwen`).
+     */
+    LITELLM_BASE_URL: optionalUrl,
+    LITELLM_API_KEY: optionalSecret,
+    LITELLM_PROVIDERS: liteLLMProviders,
   })
   .superRefine((env, context) => {
     if (env.OMNIZEN_ENV === "production" && env.NEON_WS_PROXY) {
@@ -172,6 +198,12 @@ const envSchema = z
         path: ["DEV_SIGNING_KEY"],
         message: "is a local development setting (it would let anyone sign in)",
       });
+    }
+    if (env.LITELLM_PROVIDERS.length > 0) {
+      for (const name of ["LITELLM_BASE_URL", "LITELLM_API_KEY"] as const) {
+        if (!env[name])
+          context.addIssue({ code: "custom", path: [name], message: "is required with LITELLM_PROVIDERS" });
+      }
     }
     const epsNames = EPS_VARIABLES.filter((name) => env[name] === undefined);
     if (epsNames.length > 0 && epsNames.length < EPS_VARIABLES.length) {

@@ -89,6 +89,8 @@ export async function admitChat(
   reservation: number,
   /** The client's own body when it may be forwarded natively: fields the conversion drops still change the key. */
   nativeBody?: unknown,
+  /** The routing preferences (services/routing/routing-preferences.ts `preferencesKey`): they choose the model. */
+  routingKey?: unknown,
 ): Promise<{ admission: Admission; cache: CachePlan }> {
   const secret = scope.config.PROMPT_CACHE_SECRET;
   const key =
@@ -99,7 +101,8 @@ export async function admitChat(
           scope: cacheScope(scope.keyHash, request),
           canonical:
             canonicalRequest(request, surface.name) +
-            (nativeBody === undefined ? "" : `\n${canonicalJson(nativeBody)}`),
+            (nativeBody === undefined ? "" : `\n${canonicalJson(nativeBody)}`) +
+            (routingKey === undefined ? "" : `\nrouting:${canonicalJson(routingKey)}`),
         })
       : null;
   const admission = await admitRequest(scope, { cacheKey: key, reservationMicroUsd: reservation, checkCredit: true });

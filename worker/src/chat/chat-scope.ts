@@ -15,6 +15,7 @@ import type { NativeForward } from "../surfaces/anthropic/native-forward.ts";
 import type { Surface } from "../surfaces/types.ts";
 import type { CachePlan } from "./admission.ts";
 import type { RequestFinisher } from "./request-finisher.ts";
+import type { RoutingPlan } from "./routing-plan.ts";
 
 export interface ChatScope {
   config: Config;
@@ -50,8 +51,11 @@ export interface ChatRun {
   request: ChatCompletionRequest;
   surface: Surface;
   native: NativeForward | undefined;
+  /** The model being tried or answering: the request's own, or a fallback model of `routing`. */
   model: ModelEntry;
   price: Price;
+  /** The candidate models with their prices and reservations, and the request's routing preferences. */
+  routing: RoutingPlan;
   stream: boolean;
   cache: CachePlan;
   finisher: RequestFinisher;

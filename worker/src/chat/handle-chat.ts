@@ -8,14 +8,15 @@
  *    (./request-finisher.ts): usage record queued, slots released, credit reservation squared, cache entry stored.
  */
 import { findModel } from "../catalog/models.ts";
-import { computeCost, priceAt } from "../catalog/pricing.ts";
+import { computeCost } from "../catalog/pricing.ts";
+import type { ModelEntry } from "../catalog/types.ts";
 import { GatewayError } from "../errors.ts";
 import { estimateUsage } from "../lib/estimate-usage.ts";
 import type { ChatCompletionRequest } from "../lib/openai-types.ts";
 import type { NormalizedUsage } from "../lib/usage.ts";
 import type { ProviderId } from "../providers/provider-ids.ts";
 import { rateLimitHeaders } from "../services/hot-path/admission.ts";
-import { reservationMicroUsd } from "../services/hot-path/reservation.ts";
+import { preferencesKey, type RoutingPreferences } from "../services/routing/routing-preferences.ts";
 import type { NativeForward } from "../surfaces/anthropic/native-forward.ts";
 import type { Surface } from "../surfaces/types.ts";
 import { admitChat, beforeAdmission, readmitAsMiss } from "./admission.ts";
@@ -24,6 +25,7 @@ import type { ChatRun, ChatScope } from "./chat-scope.ts";
 import { answerJson } from "./json-answer.ts";
 import { apiTypeOf, createRequestFinisher } from "./request-finisher.ts";
 import { tryRoutes } from "./route-trial.ts";
+import { planRouting } from "./routing-plan.ts";
 import { answerStream } from "./stream-answer.ts";
 
 /** The usage row's status for a request whose client hung up before any answer (nginx's "client closed request"). */
@@ -32,31 +34,32 @@ const CLIENT_CLOSED_REQUEST = 499;
 /**
  * `native`: when a route's provider speaks the client's own API, the client's body is forwarded as is and the answer
  * returned as is (usage still read through the adapter), instead of translating both ways.
+ * `routing`: the request's `models` / `provider` preferences (services/routing/routing-preferences.ts), if any.
  */
 export async function handleChat(
   scope: ChatScope,
   request: ChatCompletionRequest,
   surface: Surface,
   native?: NativeForward,
+  routing?: RoutingPreferences | null,
 ): Promise<Response> {
-  const { model, price, nativeBody, reservation } = await beforeAdmission(scope, () => {
+  const { model, plan, nativeBody } = await beforeAdmission(scope, () => {
     const model = findModel(request.model);
     if (!model) {
       const message = `The model '${request.model.slice(0, 100)}' does not exist; GET /v1/models lists them.`;
       throw new GatewayError("model_not_found", message, { param: "model" });
     }
-    const price = priceAt(model, new Date(scope.meta.startedAt));
-    const nativeRoute = native && model.routes.some((route) => route.provider === native.provider);
-    return {
-      model,
-      price,
-      nativeBody: nativeRoute ? native.body : undefined,
-      // Throws a 400 for max_tokens above the model's limit: after the key check, like every body error.
-      reservation: reservationMicroUsd(request, model, price),
-    };
+    // Throws a 400 for max_tokens above a candidate model's limit: after the key check, like every body error.
+    const plan = planRouting(request, model, routing ?? null, new Date(scope.meta.startedAt));
+    const nativeRoute =
+      native && plan.models.some((entry) => entry.routes.some((route) => route.provider === native.provider));
+    return { model, plan, nativeBody: nativeRoute ? native.body : undefined };
   });
+  const price = plan.priceOf(model);
+  const reservation = plan.reservation;
   const stream = request.stream === true;
-  const { admission: admitted, cache } = await admitChat(scope, request, surface, reservation, nativeBody);
+  const routingKey = routing ? preferencesKey(routing) : undefined;
+  const { admission: admitted, cache } = await admitChat(scope, request, surface, reservation, nativeBody, routingKey);
   let admission = admitted;
   const finisherFor = (current: typeof admission) =>
     createRequestFinisher(scope, current, {
@@ -72,6 +75,7 @@ export async function handleChat(
     native,
     model,
     price,
+    routing: plan,
     stream,
     cache,
     finisher: finisherFor(admission),
@@ -82,8 +86,15 @@ export async function handleChat(
     },
     // Only for an estimate, when an upstream reports no usage: not serialized on the way of every request.
     promptCharacters: () => JSON.stringify(request.messages).length,
-    cost: (usage: NormalizedUsage) => computeCost(usage, price).microUsd,
-    costOf: (usage: NormalizedUsage) => computeCost(usage, price),
+    // At the price of the model that answers (a fallback model's own, once the run has switched to it).
+    cost: (usage: NormalizedUsage) => computeCost(usage, run.price).microUsd,
+    costOf: (usage: NormalizedUsage) => computeCost(usage, run.price),
+  };
+  const tryModel = (candidate: ModelEntry) => {
+    if (candidate === run.model) return;
+    run.model = candidate;
+    run.price = plan.priceOf(candidate);
+    run.finisher.setModel(candidate.id, run.price.version);
   };
 
   // A client that hangs up before the response is returned (while the upstream prepares its headers, or a non-stream
@@ -115,10 +126,13 @@ export async function handleChat(
       run.finisher = finisherFor(admission);
       run.headers["x-omnizen-cache"] = "MISS";
     }
-    const chosen = await tryRoutes(run, admission.auth.allowedJurisdictions, upstreamCancel.signal, (provider) => {
-      attempting = provider;
+    const chosen = await tryRoutes(run, admission.auth.allowedJurisdictions, upstreamCancel.signal, (candidate) => {
+      attempting = candidate.route.provider;
+      tryModel(candidate.model);
     });
     run.headers["x-omnizen-provider"] = chosen.candidate.route.provider;
+    // A fallback model's answer is not stored: a cache hit replays as the request's own model (docs/routing.md).
+    if (chosen.candidate.model !== model) run.cache = { ...run.cache, key: null };
     const body = chosen.response.body;
     return stream && body ? answerStream(run, chosen, body) : await answerJson(run, chosen);
   } catch (error) {

@@ -32,6 +32,8 @@ export interface RequestFinisher {
   finish(outcome: Outcome, cache?: { key: string; entry: CacheEntry }): void;
   /** Settles a request that failed before any upstream answer (no usage row): releases its slot and reservation. */
   fail(httpStatus: number): void;
+  /** The model now tried (a fallback model of the request's `models`): the usage row names it and its price. */
+  setModel(modelId: string, priceVersion: string): void;
 }
 
 const totalTokens = (usage: NormalizedUsage) => usage.inputUncached + usage.cacheRead + usage.cacheWrite + usage.output;
@@ -39,9 +41,10 @@ const totalTokens = (usage: NormalizedUsage) => usage.inputUncached + usage.cach
 export function createRequestFinisher(
   scope: ChatScope,
   admission: Admission,
-  fixed: { modelId: string; stream: boolean; priceVersion: string; apiType: ApiType },
+  initial: { modelId: string; stream: boolean; priceVersion: string; apiType: ApiType },
 ): RequestFinisher {
   let finished = false;
+  const fixed = { ...initial };
   const { requestId } = scope.meta;
 
   const settleInBackground = (
@@ -91,14 +94,18 @@ export function createRequestFinisher(
       if (finished) return;
       finished = true;
       const endedAt = Date.now();
-      const usage = () =>
-        buildQueuedUsage(scope.meta, admission.auth, { ...fixed, cacheHit: false, ...outcome }, endedAt);
+      const record = { ...fixed, cacheHit: false, ...outcome };
+      const usage = () => buildQueuedUsage(scope.meta, admission.auth, record, endedAt);
       settleInBackground(outcome.costMicroUsd, outcome.cacheHit ? 0 : totalTokens(outcome.usage), usage, cache);
     },
     fail() {
       if (finished) return;
       finished = true;
       settleInBackground(0, 0);
+    },
+    setModel(modelId, priceVersion) {
+      fixed.modelId = modelId;
+      fixed.priceVersion = priceVersion;
     },
   };
 }

@@ -46,6 +46,12 @@ describe("applyMessagesFieldPolicy", () => {
     expect(error.message.startsWith(`${param}:`)).toBe(true);
   });
 
+  it("consumes the routing preferences (models, provider): never forwarded to Anthropic", () => {
+    const kept = applyMessagesFieldPolicy({ ...base, models: ["qwen/qwen4-max"], provider: { only: ["qwen"] } });
+    expect(kept).not.toHaveProperty("models");
+    expect(kept).not.toHaveProperty("provider");
+  });
+
   it("strips harmless defaults and diagnostics, keeps clearing edits", () => {
     const edits = { edits: [{ type: "clear_tool_uses_20250919" }, { type: "clear_thinking_20251015" }] };
     const body = applyMessagesFieldPolicy({

@@ -24,6 +24,8 @@
  * |
  * | `context_management` other edits (`compact_*`, ...) | refuse | server-side compaction bills extra iterations |
  * | `diagnostics` | strip | cache diagnostics; its beta is stripped too |
+ * | `models`, `provider` | strip | omnizen's routing preferences (extension fields in OpenRouter's style), read by the
+ * route before this policy (services/routing/routing-preferences.ts, docs/routing.md); never forwarded |
  * | `container`, `mcp_servers` | refuse | code execution containers and the MCP connector bill outside token usage |
  * | any other field | refuse | unknown fields may switch on unpriced features |
  *
@@ -98,6 +100,9 @@ export const MESSAGES_FIELD_RULES: Readonly<Record<string, FieldRule>> = {
       : { refuse: "inference_geo: only global inference is available; regional pricing is not charged." },
   context_management: contextManagement,
   diagnostics: () => "strip",
+  // Consumed by the gateway's routing (parsed and validated by the route before this policy), never forwarded.
+  models: () => "strip",
+  provider: () => "strip",
   container: () => ({
     refuse: "container: code execution containers are not available; they are billed outside token usage.",
   }),

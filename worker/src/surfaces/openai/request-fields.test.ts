@@ -32,6 +32,11 @@ describe("applyChatFieldPolicy", () => {
     expect(applyChatFieldPolicy(request)).toEqual(request);
   });
 
+  it("consumes the routing preferences (models, provider): never forwarded upstream", () => {
+    const kept = applyChatFieldPolicy({ ...base, models: ["qwen/qwen4-max"], provider: { sort: "price" } });
+    expect(kept).toEqual(base);
+  });
+
   it.each([
     [{ store: true }, "store"],
     [{ service_tier: "priority" }, "service_tier"],

@@ -16,6 +16,8 @@
  * | `store` false / null | strip | the OpenAI adapter always sends `store: false` itself |
  * | `store` true | refuse | it would keep the prompt and answer in omnizen's OpenAI account (privacy policy) |
  * | `metadata` | strip | only used with stored completions, which are off |
+ * | `models`, `provider` | strip | omnizen's routing preferences (OpenRouter's fields), read by the route before this
+ * policy (services/routing/routing-preferences.ts, docs/routing.md); never forwarded |
  * | `service_tier` null / `auto` / `default` | strip | the OpenAI adapter sends `default` (standard price) itself |
  * | `service_tier` `flex` / `priority` / `scale` / other | refuse | priced differently from the catalog's standard tier
  * |
@@ -84,6 +86,9 @@ export const CHAT_FIELD_RULES: Readonly<Record<string, FieldRule>> = {
       ? { refuse: "store: true is not available: omnizen never keeps prompts or answers at a provider." }
       : "strip",
   metadata: strip,
+  // Consumed by the gateway's routing (parsed and validated by the route before this policy), never forwarded.
+  models: strip,
+  provider: strip,
   service_tier: stripWhen(["auto", "default"], "service_tier: only the standard tier (auto / default) is available."),
   prompt_cache_retention: stripWhen(
     ["in_memory"],
