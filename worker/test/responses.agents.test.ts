@@ -64,6 +64,24 @@ describe("/v1/responses refusals, in OpenAI's error shape", () => {
     expect((error as Error).message).toMatch(/whole conversation in input/);
   });
 
+  it("retrieve, delete, cancel and input items answer 404 saying nothing is stored", async () => {
+    const { apiKey } = await seedAccount();
+    const client = openaiClient(apiKey);
+    const attempts: Array<() => PromiseLike<unknown>> = [
+      () => client.responses.retrieve("resp_123"),
+      () => client.responses.delete("resp_123"),
+      () => client.responses.cancel("resp_123"),
+      () => client.responses.inputItems.list("resp_123"),
+    ];
+    for (const attempt of attempts) {
+      const error = await Promise.resolve()
+        .then(attempt)
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+      expect((error as Error).message).toMatch(/stores no responses/);
+    }
+  });
+
   it("404 for an unknown model and 401 for a bad key", async () => {
     const { apiKey } = await seedAccount();
     const notFound = await openaiClient(apiKey)
