@@ -40,7 +40,7 @@ describe("/v1/responses refusals, in OpenAI's error shape", () => {
       { metadata: Object.fromEntries([...Array(17).keys()].map((key) => [`k${key}`, "v"])) },
       "metadata",
     ],
-    ["a metadata value too long", { metadata: { note: "x".repeat(513) } }, "metadata.note"],
+    ["a metadata value too long", { metadata: { note: "x".repeat(513) } }, "metadata"],
     ["an item_reference", { input: [{ type: "item_reference", id: "msg_1" }] }, "input[0].type"],
     ["max_output_tokens above the model's limit", { max_output_tokens: 10_000_000 }, "max_output_tokens"],
   ];
