@@ -73,7 +73,7 @@ async function answerResponse(context: Context<AppEnv>, nativeForward: Responses
   const { body, request, echo, owner } = await beforeAdmission(scope, async () => {
     const read = await readJsonBody(context.req.raw, scope.config.MAX_REQUEST_BYTES, responsesRequestSchema);
     const body = applyResponsesFieldPolicy(read);
-    const owner = { provider: findModel(body.model)?.routes[0]?.provider, model: body.model };
+    const owner = { provider: findModel(body.model)?.routes[0]?.provider ?? "", model: body.model };
     return { body, owner, ...convertFromResponsesRequest(body, owner) };
   });
   const surface = createResponsesSurface({
