@@ -134,6 +134,28 @@ describe("/v1/responses with Codex's request shape", () => {
     ],
   });
 
+  it.each([
+    "anthropic/claude-haiku-5-5",
+    "gemini/gemini-3.8-flash",
+    "zai/glm-5.3",
+    "qwen/qwen4-max",
+    "minimax/minimax-m3",
+    "moonshot/kimi-k3",
+    "openai/gpt-6-luna",
+  ])("a Codex turn completes on %s", async (model) => {
+    const { apiKey } = await seedAccount();
+    const response = await postResponses(apiKey, {
+      ...codexBody(`n${nonce()}`, "[[sim tool=exec_command]]"),
+      model,
+      reasoning: { effort: "medium", summary: "auto" },
+    });
+    expect(response.status).toBe(200);
+    const events = await sseEvents(response);
+    expect(events.at(-1)?.event).toBe("response.completed");
+    const output = (events.at(-1)?.data.response as { output: Json[] }).output;
+    expect(output.find((item) => item.type === "function_call")).toMatchObject({ name: "exec_command" });
+  });
+
   it("drops web_search, flattens the namespace and maps the custom tool to a one-string function upstream", async () => {
     const { apiKey } = await seedAccount();
     const marker = `n${nonce()}`;
