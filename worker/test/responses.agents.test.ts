@@ -40,7 +40,7 @@ describe("/v1/responses refusals, in OpenAI's error shape", () => {
       { metadata: Object.fromEntries([...Array(17).keys()].map((key) => [`k${key}`, "v"])) },
       "metadata",
     ],
-    ["a metadata value too long", { metadata: { note: "x".repeat(513) } }, "metadata.note"],
+    ["a metadata value too long", { metadata: { note: "x".repeat(513) } }, "metadata"],
     ["an item_reference", { input: [{ type: "item_reference", id: "msg_1" }] }, "input[0].type"],
     ["max_output_tokens above the model's limit", { max_output_tokens: 10_000_000 }, "max_output_tokens"],
   ];
@@ -62,6 +62,24 @@ describe("/v1/responses refusals, in OpenAI's error shape", () => {
     expect(error).toBeInstanceOf(OpenAI.BadRequestError);
     expect((error as Error).message).toMatch(/stores no prompts or answers/);
     expect((error as Error).message).toMatch(/whole conversation in input/);
+  });
+
+  it("retrieve, delete, cancel and input items answer 404 saying nothing is stored", async () => {
+    const { apiKey } = await seedAccount();
+    const client = openaiClient(apiKey);
+    const attempts: Array<() => PromiseLike<unknown>> = [
+      () => client.responses.retrieve("resp_123"),
+      () => client.responses.delete("resp_123"),
+      () => client.responses.cancel("resp_123"),
+      () => client.responses.inputItems.list("resp_123"),
+    ];
+    for (const attempt of attempts) {
+      const error = await Promise.resolve()
+        .then(attempt)
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(OpenAI.NotFoundError);
+      expect((error as Error).message).toMatch(/stores no responses/);
+    }
   });
 
   it("404 for an unknown model and 401 for a bad key", async () => {
@@ -114,6 +132,28 @@ describe("/v1/responses with Codex's request shape", () => {
         content: [{ type: "input_text", text: `${marker} ${directive}` }],
       },
     ],
+  });
+
+  it.each([
+    "anthropic/claude-haiku-5-5",
+    "gemini/gemini-3.8-flash",
+    "zai/glm-5.3",
+    "qwen/qwen4-max",
+    "minimax/minimax-m3",
+    "moonshot/kimi-k3",
+    "openai/gpt-6-luna",
+  ])("a Codex turn completes on %s", async (model) => {
+    const { apiKey } = await seedAccount();
+    const response = await postResponses(apiKey, {
+      ...codexBody(`n${nonce()}`, "[[sim tool=exec_command]]"),
+      model,
+      reasoning: { effort: "medium", summary: "auto" },
+    });
+    expect(response.status).toBe(200);
+    const events = await sseEvents(response);
+    expect(events.at(-1)?.event).toBe("response.completed");
+    const output = (events.at(-1)?.data.response as { output: Json[] }).output;
+    expect(output.find((item) => item.type === "function_call")).toMatchObject({ name: "exec_command" });
   });
 
   it("drops web_search, flattens the namespace and maps the custom tool to a one-string function upstream", async () => {

@@ -8,7 +8,7 @@
  * `nativeForward` (optional): for models whose provider speaks the Responses API itself (OpenAI), a forward of the
  * policy-filtered body, as /v1/messages forwards to Anthropic; without it every model goes through the translation.
  */
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { AppEnv } from "../app-env.ts";
 import { findModel } from "../catalog/models.ts";
 import { beforeAdmission } from "../chat/admission.ts";
@@ -50,27 +50,43 @@ function asResponsesError(error: unknown): unknown {
   });
 }
 
+/** Retrieve, delete, cancel, input items, listing: each needs a stored response, and nothing is stored. */
+function notStored(method: string, path: string): GatewayError {
+  return new GatewayError(
+    "not_found",
+    `${method} ${path.slice(0, 200)} is not available: omnizen stores no responses (privacy policy 1.2). ` +
+      "Keep the response the client received, and send the whole conversation in input.",
+  );
+}
+
 export function createResponsesRoute(nativeForward?: ResponsesNativeForward) {
-  return new Hono<AppEnv>().post("/", async (context) => {
-    const scope = chatScope(context);
-    const { body, request, echo, owner } = await beforeAdmission(scope, async () => {
-      const read = await readJsonBody(context.req.raw, scope.config.MAX_REQUEST_BYTES, responsesRequestSchema);
-      const body = applyResponsesFieldPolicy(read);
-      const owner = { provider: findModel(body.model)?.routes[0]?.provider, model: body.model };
-      return { body, owner, ...convertFromResponsesRequest(body, owner) };
+  return new Hono<AppEnv>()
+    .post("/", (context) => answerResponse(context, nativeForward))
+    .all("*", (context) => {
+      throw notStored(context.req.method, context.get("meta").path);
     });
-    const surface = createResponsesSurface({
-      echo,
-      owner,
-      requestId: scope.meta.requestId,
-      createdAt: Math.floor(scope.meta.startedAt / 1000),
-    });
-    try {
-      return await handleChat(scope, request, surface, nativeForward?.(body, scope.headers));
-    } catch (error) {
-      throw asResponsesError(error);
-    }
+}
+
+/** Validates, converts and answers one Responses request through the chat pipeline. */
+async function answerResponse(context: Context<AppEnv>, nativeForward: ResponsesNativeForward | undefined) {
+  const scope = chatScope(context);
+  const { body, request, echo, owner } = await beforeAdmission(scope, async () => {
+    const read = await readJsonBody(context.req.raw, scope.config.MAX_REQUEST_BYTES, responsesRequestSchema);
+    const body = applyResponsesFieldPolicy(read);
+    const owner = { provider: findModel(body.model)?.routes[0]?.provider ?? "", model: body.model };
+    return { body, owner, ...convertFromResponsesRequest(body, owner) };
   });
+  const surface = createResponsesSurface({
+    echo,
+    owner,
+    requestId: scope.meta.requestId,
+    createdAt: Math.floor(scope.meta.startedAt / 1000),
+  });
+  try {
+    return await handleChat(scope, request, surface, nativeForward?.(body, scope.headers));
+  } catch (error) {
+    throw asResponsesError(error);
+  }
 }
 
 export const responsesRoute = createResponsesRoute();

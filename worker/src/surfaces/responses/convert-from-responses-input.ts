@@ -5,7 +5,7 @@
  * | input item | rule | internal |
  * |---|---|---|
  * | message, role `user` | map | `user`; `input_text` parts joined into one string, with `input_image` a parts array
- * (`image_url {url, detail}`) |
+ * (`image_url {url, detail}`; `detail` low / high kept, auto / original dropped) |
  * | message, role `system` / `developer` | map | `system` (every provider accepts it; Codex sends its prompt so) |
  * | message, role `assistant` (`output_text`, `refusal`, or text) | map | `assistant` text |
  * | `function_call {call_id, name, arguments, namespace?}` | map | a tool call `{id: call_id, function: {name:
@@ -42,7 +42,7 @@ interface ToolCall {
 
 /** Who answers this request: a reasoning item is restored only when it was made by the same model. */
 export interface ReasoningOwner {
-  provider: string | undefined;
+  provider: string;
   model: string;
 }
 
@@ -78,7 +78,8 @@ function convertParts(content: unknown, param: string): ChatPart[] {
             `${partParam}: send images as image_url (a URL or data URL); file ids are not available.`,
           );
         }
-        const detail = typeof part.detail === "string" && part.detail !== "auto" ? { detail: part.detail } : {};
+        // Chat Completions knows low / high (auto is its default); Responses' "original" has no counterpart there.
+        const detail = part.detail === "low" || part.detail === "high" ? { detail: part.detail } : {};
         return { type: "image_url", image_url: { url: part.image_url, ...detail } };
       }
       case "input_file":

@@ -111,7 +111,7 @@ export function convertFromResponsesRequest(
   const echo: ResponsesEcho = {
     model: body.model,
     instructions: body.instructions ?? null,
-    metadata: body.metadata ?? {},
+    metadata: (body.metadata ?? {}) as Record<string, string>,
     tools: body.tools ?? [],
     tool_choice: body.tool_choice ?? "auto",
     parallel_tool_calls: body.parallel_tool_calls ?? true,

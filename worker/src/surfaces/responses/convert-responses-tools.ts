@@ -105,7 +105,7 @@ function convertToolList(tools: readonly Json[]): { tools: ChatFunctionTool[]; n
   const names = new Map<string, ToolOrigin>();
   const add = (origin: ToolOrigin, tool: ChatFunctionTool, param: string) => {
     if (names.has(tool.function.name)) {
-      throw refuse(`${param}.name`, `${param}.name: two tools are called ${tool.function.name.slice(0, 64)}.`);
+      throw refuse(`${param}.name`, `${param}.name: another tool already has this function name.`);
     }
     names.set(tool.function.name, origin);
     converted.push(tool);
@@ -135,7 +135,7 @@ function convertToolList(tools: readonly Json[]): { tools: ChatFunctionTool[]; n
     } else if (!WEB_SEARCH.test(type)) {
       throw refuse(
         `${param}.type`,
-        `${param}.type: ${type.slice(0, 64)} tools are not available on /v1/responses; declare function or custom tools.`,
+        `${param}.type: only function, custom and namespace tools are available on /v1/responses (web_search is dropped).`,
       );
     }
   });

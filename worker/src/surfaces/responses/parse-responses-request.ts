@@ -23,12 +23,16 @@ const inputItemSchema = z.looseObject({
   content: contentSchema.optional(),
 });
 
-const metadataSchema = z
-  .record(
-    z.string().max(64, "metadata keys must be at most 64 characters"),
-    z.string().max(512, "metadata values must be strings of at most 512 characters"),
-  )
-  .refine((value) => Object.keys(value).length <= 16, "metadata holds at most 16 key-value pairs");
+/** At most 16 string pairs, keys up to 64 and values up to 512 characters; issues name `metadata`, never a key. */
+const metadataSchema = z.record(z.string(), z.unknown()).superRefine((metadata, context) => {
+  const entries = Object.entries(metadata);
+  const fail = (message: string) => context.addIssue({ code: "custom", message, path: [] });
+  if (entries.length > 16) fail("metadata holds at most 16 key-value pairs");
+  if (entries.some(([key]) => key.length > 64)) fail("metadata keys must be at most 64 characters");
+  if (entries.some(([, value]) => typeof value !== "string" || value.length > 512)) {
+    fail("metadata values must be strings of at most 512 characters");
+  }
+});
 
 const formatSchema = z.discriminatedUnion(
   "type",

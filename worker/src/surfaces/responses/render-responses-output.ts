@@ -30,9 +30,12 @@ type Json = Record<string, unknown>;
 export const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** Who answered: the provider and model a reasoning item's `encrypted_content` names. */
+/**
+ * Who answers: the provider and model a reasoning item's `encrypted_content` names ("" for a model the catalog does
+ * not know by this id).
+ */
 export interface AnswerOwner {
-  provider: string | undefined;
+  provider: string;
   model: string;
 }
 
@@ -109,7 +112,7 @@ export function reasoningItem(id: string, parts: ReasoningParts, context: Respon
     summary,
     ...(parts.text === "" ? {} : { content: [{ type: "reasoning_text", text: parts.text }] }),
     encrypted_content: encodeReasoningCarrier({
-      provider: owner.provider ?? "",
+      provider: owner.provider,
       model: owner.model,
       text: parts.text,
       ...(parts.signature ? { signature: parts.signature } : {}),
@@ -174,6 +177,8 @@ export function responseEnvelope(
     usage: Json | null;
     incomplete_details?: Outcome["incomplete_details"];
     error?: { code: string; message: string } | null;
+    /** The catalog id that answered (the adapter's `model`); the requested id when absent. */
+    model?: string;
   },
 ): Json {
   const { echo } = context;
@@ -187,7 +192,7 @@ export function responseEnvelope(
       : {}),
     error: fields.error ?? null,
     incomplete_details: fields.incomplete_details ?? null,
-    model: context.owner.model,
+    model: fields.model ?? context.owner.model,
     instructions: echo.instructions,
     metadata: echo.metadata,
     output: fields.output,

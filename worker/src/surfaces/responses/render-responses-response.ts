@@ -70,5 +70,5 @@ export function renderResponsesResponse(
     output.push(item);
   }
   const outcome = outcomeOf(choice?.finish_reason);
-  return responseEnvelope(context, { ...outcome, output, usage: renderUsage(usage, cost) });
+  return responseEnvelope(context, { ...outcome, output, usage: renderUsage(usage, cost), model: body.model });
 }

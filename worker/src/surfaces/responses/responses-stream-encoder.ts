@@ -76,7 +76,8 @@ const textEncoder = new TextEncoder();
 const position = (item: ItemPosition): ItemPosition => ({ item_id: item.item_id, output_index: item.output_index });
 
 /** A stateful encoder for one response (see the table above). */
-export function createResponsesStreamEncoder(context: ResponsesContext): StreamEncoder {
+export function createResponsesStreamEncoder(context: ResponsesContext, modelId?: string): StreamEncoder {
+  const model = modelId === undefined ? {} : { model: modelId };
   const names = context.echo.toolNames;
   const summarize = context.echo.summarize;
   let sequence = 0;
@@ -109,7 +110,7 @@ export function createResponsesStreamEncoder(context: ResponsesContext): StreamE
   const start = (emit: Emit): void => {
     if (started) return;
     started = true;
-    const response = responseEnvelope(context, { status: "in_progress", output: [], usage: null });
+    const response = responseEnvelope(context, { status: "in_progress", output: [], usage: null, ...model });
     emit("response.created", { response });
     emit("response.in_progress", { response });
   };
@@ -258,7 +259,7 @@ export function createResponsesStreamEncoder(context: ResponsesContext): StreamE
       closeCalls(emit);
       trailingReasoning(emit);
       const outcome = outcomeOf(finishReason);
-      const response = responseEnvelope(context, { ...outcome, output: finalOutput(), usage });
+      const response = responseEnvelope(context, { ...outcome, output: finalOutput(), usage, ...model });
       emit(outcome.status === "completed" ? "response.completed" : "response.incomplete", { response });
       return out;
     },
@@ -273,7 +274,13 @@ export function createResponsesStreamEncoder(context: ResponsesContext): StreamE
       emit("error", { code, message: error.message, param: error.param });
       const failure = { code, message: error.message };
       emit("response.failed", {
-        response: responseEnvelope(context, { status: "failed", output: finalOutput(), usage, error: failure }),
+        response: responseEnvelope(context, {
+          status: "failed",
+          output: finalOutput(),
+          usage,
+          error: failure,
+          ...model,
+        }),
       });
       return out;
     },

@@ -16,6 +16,6 @@ export function createResponsesSurface(context: ResponsesContext): Surface {
   return {
     name: "responses",
     renderJson: (body, usage, cost) => renderResponsesResponse(body, usage, cost, context),
-    createStreamEncoder: () => createResponsesStreamEncoder(context),
+    createStreamEncoder: (options) => createResponsesStreamEncoder(context, options.modelId),
   };
 }
