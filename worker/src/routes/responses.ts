@@ -16,6 +16,7 @@ import { chatScope } from "../chat/chat-scope.ts";
 import { handleChat } from "../chat/handle-chat.ts";
 import { GatewayError } from "../errors.ts";
 import { readJsonBody } from "./read-json-body.ts";
+import { parseRoutingPreferences } from "../services/routing/routing-preferences.ts";
 import type { NativeForward } from "../surfaces/anthropic/native-forward.ts";
 import { convertFromResponsesRequest } from "../surfaces/responses/convert-from-responses-request.ts";
 import { responsesRequestSchema, type ResponsesRequest } from "../surfaces/responses/parse-responses-request.ts";
@@ -70,11 +71,13 @@ export function createResponsesRoute(nativeForward?: ResponsesNativeForward) {
 /** Validates, converts and answers one Responses request through the chat pipeline. */
 async function answerResponse(context: Context<AppEnv>, nativeForward: ResponsesNativeForward | undefined) {
   const scope = chatScope(context);
-  const { body, request, echo, owner } = await beforeAdmission(scope, async () => {
+  const { body, request, echo, owner, routing } = await beforeAdmission(scope, async () => {
     const read = await readJsonBody(context.req.raw, scope.config.MAX_REQUEST_BYTES, responsesRequestSchema);
+    // OpenRouter's `models` / `provider` (docs/routing.md): read here, never forwarded (the policy drops them).
+    const routing = parseRoutingPreferences(read, read.model);
     const body = applyResponsesFieldPolicy(read);
     const owner = { provider: findModel(body.model)?.routes[0]?.provider ?? "", model: body.model };
-    return { body, owner, ...convertFromResponsesRequest(body, owner) };
+    return { body, owner, routing, ...convertFromResponsesRequest(body, owner) };
   });
   const surface = createResponsesSurface({
     echo,
@@ -83,7 +86,7 @@ async function answerResponse(context: Context<AppEnv>, nativeForward: Responses
     createdAt: Math.floor(scope.meta.startedAt / 1000),
   });
   try {
-    return await handleChat(scope, request, surface, nativeForward?.(body, scope.headers));
+    return await handleChat(scope, request, surface, nativeForward?.(body, scope.headers), routing);
   } catch (error) {
     throw asResponsesError(error);
   }
