@@ -16,6 +16,7 @@ import { services } from "./middleware/services.ts";
 import { apiRoutes } from "./routes/api/index.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
 import { countTokensRoute } from "./routes/count-tokens.ts";
+import { embeddingsRoute } from "./routes/embeddings.ts";
 import { messagesRoute } from "./routes/messages.ts";
 import { webhookRoutes } from "./routes/webhooks/index.ts";
 import { modelsRoute } from "./routes/models.ts";
@@ -36,6 +37,8 @@ export function createApp(): Hono<AppEnv> {
   app.use("/v1/messages/*", apiKeyAuth());
   app.route("/v1/messages/count_tokens", countTokensRoute);
   app.route("/v1/messages", messagesRoute);
+  app.use("/v1/embeddings", apiKeyAuth());
+  app.route("/v1/embeddings", embeddingsRoute);
   app.route("/api", apiRoutes);
   app.route("/webhooks", webhookRoutes);
 

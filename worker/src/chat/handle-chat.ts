@@ -7,7 +7,7 @@
  * 3. after the response, through `waitUntil` and exactly once on every path, the request is finished
  *    (./request-finisher.ts): usage record queued, slots released, credit reservation squared, cache entry stored.
  */
-import { findModel } from "../catalog/models.ts";
+import { requireChatModel } from "../catalog/model-kind.ts";
 import { computeCost, priceAt } from "../catalog/pricing.ts";
 import { GatewayError } from "../errors.ts";
 import { estimateUsage } from "../lib/estimate-usage.ts";
@@ -40,11 +40,8 @@ export async function handleChat(
   native?: NativeForward,
 ): Promise<Response> {
   const { model, price, nativeBody, reservation } = await beforeAdmission(scope, () => {
-    const model = findModel(request.model);
-    if (!model) {
-      const message = `The model '${request.model.slice(0, 100)}' does not exist; GET /v1/models lists them.`;
-      throw new GatewayError("model_not_found", message, { param: "model" });
-    }
+    // 404 for an unknown id, 400 for an embedding model (catalog/model-kind.ts).
+    const model = requireChatModel(request.model);
     const price = priceAt(model, new Date(scope.meta.startedAt));
     const nativeRoute = native && model.routes.some((route) => route.provider === native.provider);
     return {

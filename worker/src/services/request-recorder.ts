@@ -20,6 +20,8 @@ export interface RequestRecord {
   stream: boolean;
   cacheHit: boolean;
   firstTokenAt: number | null;
+  /** The API the request came through (`usage_events.api_type`), where the caller names it: `embeddings`. */
+  apiType?: "embeddings";
 }
 
 /** The queued record: column names of usage_events, plus the request_logs fields. */
@@ -49,6 +51,8 @@ export interface QueuedUsage {
   user_agent: string | null;
   method: string;
   path: string;
+  /** Absent on records queued before it existed, and where the caller names no API type: stored as null. */
+  api_type?: string;
 }
 
 export function buildQueuedUsage(
@@ -83,5 +87,6 @@ export function buildQueuedUsage(
     user_agent: meta.userAgent,
     method: meta.method,
     path: meta.path,
+    ...(record.apiType ? { api_type: record.apiType } : {}),
   };
 }
