@@ -60,6 +60,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // A second, regional route for qwen models (US), so tests can exercise fallback and jurisdiction choice.
     QWEN_US_API_KEY: SIMULATOR_API_KEY,
     QWEN_US_BASE_URL: `${stack.simulatorUrl}${PROVIDER_SIM_PATHS.qwen}`,
+    // A second route for zai models (China mainland), so the embeddings tests can exercise fallback and jurisdiction.
+    ZAI_CN_API_KEY: SIMULATOR_API_KEY,
+    ZAI_CN_BASE_URL: `${stack.simulatorUrl}${PROVIDER_SIM_PATHS.zai}`,
     // Short enough that the stall test stays quick, long enough for a loaded CI machine.
     UPSTREAM_TIMEOUT_MS: "3000",
   });
