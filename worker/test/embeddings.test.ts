@@ -6,10 +6,12 @@
 import OpenAI from "openai";
 import { eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { apiKeys } from "../../db/schema.ts";
+import { apiKeys, usageEvents } from "../../db/schema.ts";
 import { simulatedVector } from "../../local/provider-sim/embedding-dialects.ts";
+import { drainUsage } from "../src/cron/drain-usage.ts";
 import { bearer, gatewayFetch, openaiClient, seedAccount, waitForUsageRow, withDatabase } from "./support/gateway.ts";
 import { nonce, simulatorEntries } from "./support/simulator.ts";
+import { testRedis } from "./support/stand-ins.ts";
 
 /** The answer's usage as omnizen sends it (the SDK's type has no cost). */
 interface CostedUsage {
@@ -26,8 +28,28 @@ const PROVIDERS = [
   { model: "zai/embedding-3", upstream: "embedding-3", provider: "zai", dimensions: 2048 },
 ] as const;
 
-const embeddingsPost = (apiKey: string, body: Record<string, unknown>) =>
-  gatewayFetch("/v1/embeddings", { method: "POST", headers: bearer(apiKey), body: JSON.stringify(body) });
+const embeddingsPost = (apiKey: string, body: Record<string, unknown>, signal?: AbortSignal) =>
+  gatewayFetch("/v1/embeddings", {
+    method: "POST",
+    headers: bearer(apiKey),
+    body: JSON.stringify(body),
+    ...(signal ? { signal } : {}),
+  });
+
+async function eventually(check: () => Promise<boolean>, timeoutMs = 8_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error("condition not reached");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** The usage rows of an account (for a request whose client never saw its request id). */
+const rowsOf = (userId: string) =>
+  withDatabase(async (db) => {
+    await drainUsage(testRedis(), db);
+    return db.select().from(usageEvents).where(eq(usageEvents.userId, userId));
+  });
 
 describe("POST /v1/embeddings with the official openai client", () => {
   it.each(PROVIDERS)("$provider: vectors in order, billed as the upstream counted, cost = row", async (model) => {
@@ -194,5 +216,42 @@ describe("embeddings routing", () => {
       .create({ model: "openai/text-embedding-3-small", input: "hello" })
       .catch((caught: unknown) => caught);
     expect(refused).toBeInstanceOf(OpenAI.PermissionDeniedError);
+  });
+});
+
+describe("embeddings faults", () => {
+  it("a client that leaves while the upstream works aborts it and is billed an estimate of its inputs", async () => {
+    const account = await seedAccount();
+    const marker = `n${nonce()}`;
+    const controller = new AbortController();
+    const body = { model: "openai/text-embedding-3-small", input: `${marker} some words [[sim stall_ms=2500]]` };
+    const pending = embeddingsPost(account.apiKey, body, controller.signal);
+    await eventually(async () => (await simulatorEntries(marker)).length > 0);
+    controller.abort();
+    await pending.catch(() => undefined);
+    await eventually(async () => (await simulatorEntries(marker))[0]?.outcome === "client_closed");
+    await eventually(async () => (await rowsOf(account.userId)).length > 0);
+    const [row] = await rowsOf(account.userId);
+    expect(row).toMatchObject({
+      apiType: "embeddings",
+      status: "cancelled",
+      httpStatus: 499,
+      usageSource: "estimated",
+      completionTokens: 0,
+    });
+    expect(row?.promptTokens).toBeGreaterThan(0);
+    expect(row?.costMicroUsd).toBeGreaterThan(0);
+  });
+
+  it("an answer that stalls after its headers times out as 504 and is recorded at no cost", async () => {
+    const account = await seedAccount();
+    const response = await embeddingsPost(account.apiKey, {
+      model: "openai/text-embedding-3-small",
+      input: "[[sim stall_body=1]]",
+    });
+    expect(response.status).toBe(504);
+    expect(await response.json()).toMatchObject({ error: { code: "upstream_timeout" } });
+    const row = await waitForUsageRow(response.headers.get("x-request-id") ?? "");
+    expect(row).toMatchObject({ apiType: "embeddings", status: "error", httpStatus: 504, costMicroUsd: 0 });
   });
 });

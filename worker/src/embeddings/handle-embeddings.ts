@@ -22,7 +22,7 @@ import type { NormalizedUsage } from "../lib/usage.ts";
 import type { ProviderId } from "../providers/provider-ids.ts";
 import { rateLimitHeaders } from "../services/hot-path/admission.ts";
 import { embeddingReservationMicroUsd, estimatedEmbeddingUsage } from "./embedding-usage.ts";
-import { tryEmbeddingRoutes } from "./embedding-route-trial.ts";
+import { tryEmbeddingRoutes, type EmbeddingAttempt } from "./embedding-route-trial.ts";
 import { checkAgainstModel } from "./parse-embedding-request.ts";
 import { renderEmbeddings } from "./render-embeddings.ts";
 
@@ -31,6 +31,32 @@ const CLIENT_CLOSED_REQUEST = 499;
 
 /** `x-omnizen-cost`: USD as a decimal string, the same number as the body's `usage.cost`. */
 export const costHeader = (microUsd: number): string => String(microUsd / 1_000_000);
+
+type RecordOutcome = (
+  provider: ProviderId,
+  usage: NormalizedUsage,
+  status: "ok" | "error" | "cancelled",
+  http: number,
+) => void;
+
+/**
+ * Reads the chosen route's answer: its vectors, and its usage (an estimate of the inputs when it reported none). A
+ * body that stalls past the upstream timeout or cannot be read is recorded as a failed request and thrown.
+ */
+async function readEmbeddings(attempt: EmbeddingAttempt, request: EmbeddingRequest, record: RecordOutcome) {
+  const provider = attempt.candidate.route.provider;
+  const json: unknown = await attempt.response.json().catch(() => null);
+  try {
+    // The body stalled past the upstream timeout (chat/upstream-idle-guard.ts).
+    const stalled: unknown = attempt.abort.signal.reason;
+    if (stalled instanceof GatewayError) throw stalled;
+    const result = attempt.embedder.parseEmbeddingResponse(json, attempt.context);
+    return { vectors: result.vectors, usage: result.usage ?? estimatedEmbeddingUsage(request.inputs) };
+  } catch (error) {
+    record(provider, estimateUsage(0, 0), "error", error instanceof GatewayError ? error.status : 502);
+    throw error;
+  }
+}
 
 export async function handleEmbeddings(scope: ChatScope, request: EmbeddingRequest): Promise<Response> {
   const { model, price, reservation } = await beforeAdmission(scope, () => {
@@ -45,7 +71,7 @@ export async function handleEmbeddings(scope: ChatScope, request: EmbeddingReque
     stream: false,
     priceVersion: price.version,
   });
-  const finish = (provider: ProviderId, usage: NormalizedUsage, status: "ok" | "error" | "cancelled", http: number) =>
+  const record: RecordOutcome = (provider, usage, status, http) =>
     finisher.finish({
       provider,
       usage,
@@ -61,7 +87,7 @@ export async function handleEmbeddings(scope: ChatScope, request: EmbeddingReque
   const upstreamCancel = new AbortController();
   const onClientGone = () => {
     upstreamCancel.abort();
-    finish(attempting, estimatedEmbeddingUsage(request.inputs), "cancelled", CLIENT_CLOSED_REQUEST);
+    record(attempting, estimatedEmbeddingUsage(request.inputs), "cancelled", CLIENT_CLOSED_REQUEST);
   };
   scope.clientSignal?.addEventListener("abort", onClientGone, { once: true });
   try {
@@ -73,29 +99,15 @@ export async function handleEmbeddings(scope: ChatScope, request: EmbeddingReque
       upstreamCancel.signal,
       {
         onAttempt: (provider) => (attempting = provider),
-        onFinalFailure: (provider, error) => finish(provider, estimateUsage(0, 0), "error", error.status),
+        onFinalFailure: (provider, error) => record(provider, estimateUsage(0, 0), "error", error.status),
       },
     );
     const provider = attempt.candidate.route.provider;
-    const json: unknown = await attempt.response.json().catch(() => null);
-    // The body stalled past the upstream timeout (chat/upstream-idle-guard.ts).
-    const stalled = attempt.abort.signal.reason;
-    if (stalled instanceof GatewayError) {
-      finish(provider, estimateUsage(0, 0), "error", stalled.status);
-      throw stalled;
-    }
-    let result;
-    try {
-      result = attempt.embedder.parseEmbeddingResponse(json, attempt.context);
-    } catch (error) {
-      finish(provider, estimateUsage(0, 0), "error", error instanceof GatewayError ? error.status : 502);
-      throw error;
-    }
-    const usage = result.usage ?? estimatedEmbeddingUsage(request.inputs);
+    const { vectors, usage } = await readEmbeddings(attempt, request, record);
     const cost = computeCost(usage, price);
-    finish(provider, usage, "ok", 200);
+    record(provider, usage, "ok", 200);
     const answer = renderEmbeddings({
-      vectors: result.vectors,
+      vectors,
       encodingFormat: request.encodingFormat,
       modelId: model.id,
       usage,
@@ -110,7 +122,7 @@ export async function handleEmbeddings(scope: ChatScope, request: EmbeddingReque
       },
     });
   } catch (error) {
-    // Settles a request that failed before any usage was recorded; after finish() it does nothing.
+    // Settles a request that failed before any usage was recorded; after a record it does nothing.
     finisher.fail(error instanceof GatewayError ? error.status : 500);
     throw error;
   } finally {
