@@ -49,25 +49,26 @@ const OPENAI_SOURCE =
   "OpenAI pricing page as tracked by embeddingcost.com/openai (May 2026) and tokenprice.fyi (2026-07-03); " +
   "standard tier; batch not offered";
 
+/** OpenAI's text-embedding-3 models: 8,191 tokens per input, up to 2,048 inputs, any dimensions up to the full size. */
+const openaiEmbedding = (size: "small" | "large", dollarsPerMillion: number, fullDimensions: number) =>
+  entry(
+    `openai/text-embedding-3-${size}`,
+    `Text Embedding 3 ${size === "small" ? "Small" : "Large"}`,
+    8_191,
+    dollarsPerMillion,
+    OPENAI_SOURCE,
+    {
+      defaultDimensions: fullDimensions,
+      dimensions: { min: 1, max: fullDimensions },
+      maxInputs: 2_048,
+      tokenArrays: true,
+    },
+    [{ provider: "openai", upstreamModel: `text-embedding-3-${size}`, jurisdiction: "US", endpoint: "global" }],
+  );
+
 export const EMBEDDING_MODELS: readonly EmbeddingModelEntry[] = [
-  entry(
-    "openai/text-embedding-3-small",
-    "Text Embedding 3 Small",
-    8_191,
-    0.02,
-    OPENAI_SOURCE,
-    { defaultDimensions: 1_536, dimensions: { min: 1, max: 1_536 }, maxInputs: 2_048, tokenArrays: true },
-    [{ provider: "openai", upstreamModel: "text-embedding-3-small", jurisdiction: "US", endpoint: "global" }],
-  ),
-  entry(
-    "openai/text-embedding-3-large",
-    "Text Embedding 3 Large",
-    8_191,
-    0.13,
-    OPENAI_SOURCE,
-    { defaultDimensions: 3_072, dimensions: { min: 1, max: 3_072 }, maxInputs: 2_048, tokenArrays: true },
-    [{ provider: "openai", upstreamModel: "text-embedding-3-large", jurisdiction: "US", endpoint: "global" }],
-  ),
+  openaiEmbedding("small", 0.02, 1_536),
+  openaiEmbedding("large", 0.13, 3_072),
   entry(
     "gemini/gemini-embedding-001",
     "Gemini Embedding 001",
