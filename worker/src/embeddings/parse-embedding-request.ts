@@ -9,8 +9,8 @@
  * | `input` | a string, an array of strings, a token array, or an array of token arrays; none empty; at most the
  * model's `maxInputs`; token arrays only where the provider reads OpenAI token ids (OpenAI) |
  * | `dimensions` | a positive integer in the model's range or list; refused for a value the model does not offer |
- * | `encoding_format` | `float` (default) or `base64` (little-endian float32, as OpenAI sends it); the upstream is
- * always asked for floats |
+ * | `encoding_format` | `float` (default) or `base64` (little-endian float32, as OpenAI sends it); not forwarded: the
+ * upstream sends floats (its default) and the gateway encodes |
  * | `user` | a string of at most 256 characters: forwarded to OpenAI (its abuse monitoring), dropped for the others |
  */
 import { z } from "zod";

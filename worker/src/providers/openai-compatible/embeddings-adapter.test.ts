@@ -19,25 +19,20 @@ const context = (fields: Partial<EmbeddingRequest> = {}): EmbeddingContext => ({
 });
 
 describe("OpenAI-dialect embeddings adapter", () => {
-  it("asks {base}/embeddings for float vectors, with dimensions, and user only for OpenAI", () => {
+  it("asks {base}/embeddings (floats, the default), with dimensions, and user only for OpenAI", () => {
     const openai = createOpenAICompatibleEmbeddingAdapter("openai").buildEmbeddingRequest(context({ dimensions: 256 }));
     expect(openai.url).toBe("https://api.example.test/v1/embeddings");
     expect(openai.headers.authorization).toBe("Bearer sk-upstream");
     expect(JSON.parse(openai.body)).toEqual({
       model: "text-embedding-3-small",
       input: ["one", "two"],
-      encoding_format: "float",
       dimensions: 256,
       user: "end-user-7",
     });
     const qwen = createOpenAICompatibleEmbeddingAdapter("qwen").buildEmbeddingRequest(
       context({ inputs: { kind: "tokens", tokens: [[1, 2]] } }),
     );
-    expect(JSON.parse(qwen.body)).toEqual({
-      model: "text-embedding-3-small",
-      input: [[1, 2]],
-      encoding_format: "float",
-    });
+    expect(JSON.parse(qwen.body)).toEqual({ model: "text-embedding-3-small", input: [[1, 2]] });
   });
 
   it("reads the vectors in index order and the prompt tokens as uncached input", () => {

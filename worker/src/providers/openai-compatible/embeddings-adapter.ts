@@ -1,7 +1,8 @@
 /**
  * `POST {base}/embeddings` in OpenAI's dialect, shared by OpenAI, Qwen (DashScope compatible-mode) and Z.ai.
- * The upstream is always asked for float vectors (the gateway encodes base64 itself); `user` goes to OpenAI only,
- * the one of them that documents it. The answer's `data` is put in `index` order and must hold one vector per input.
+ * No `encoding_format` is sent: float vectors are every one's default (Z.ai documents no such field), and the gateway
+ * encodes base64 itself. `user` goes to OpenAI only, the one of them that documents it. The answer's `data` is put in
+ * `index` order and must hold one vector per input.
  * https://platform.openai.com/docs/api-reference/embeddings/create
  * https://www.alibabacloud.com/help/en/model-studio/embedding-interfaces-compatible-with-openai
  * https://docs.bigmodel.cn/api-reference (文本嵌入)
@@ -24,7 +25,6 @@ export function createOpenAICompatibleEmbeddingAdapter(id: ProviderId): Embeddin
       const body: Json = {
         model: upstreamModel,
         input: inputs.kind === "text" ? inputs.texts : inputs.tokens,
-        encoding_format: "float",
         ...(request.dimensions === null ? {} : { dimensions: request.dimensions }),
         ...(id === "openai" && request.user !== null ? { user: request.user } : {}),
       };
