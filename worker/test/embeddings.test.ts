@@ -174,6 +174,20 @@ describe("embeddings are billed and limited like chat", () => {
     expect(await refused.json()).toMatchObject({ error: { code: "rate_limited", type: "rate_limit_error" } });
   });
 
+  it("counts the embedded tokens against the key's tokens per minute", async () => {
+    const account = await seedAccount();
+    await withDatabase((db) =>
+      db.update(apiKeys).set({ tokensPerMinuteLimit: 10 }).where(eq(apiKeys.id, account.keyId)),
+    );
+    const long = { model: "zai/embedding-3", input: "a text long enough to spend more than ten tokens in one request" };
+    expect((await embeddingsPost(account.apiKey, long)).status).toBe(200);
+    // The tokens are counted at settlement, after the response.
+    await eventually(async () => (await embeddingsPost(account.apiKey, long)).status === 429);
+    const refused = await embeddingsPost(account.apiKey, long);
+    expect(refused.headers.get("x-ratelimit-limit-tokens")).toBe("10");
+    expect(refused.headers.get("x-ratelimit-remaining-tokens")).toBe("0");
+  });
+
   it("maps an upstream rejection like chat and records the failed request at no cost", async () => {
     const account = await seedAccount();
     const response = await embeddingsPost(account.apiKey, {
