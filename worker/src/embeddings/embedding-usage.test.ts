@@ -5,7 +5,7 @@ const price = { input: 150_000, cachedInput: 150_000, output: 0, version: "t", s
 
 describe("embeddings usage before the upstream's count", () => {
   it("reserves the inputs' generous estimate at the input price, token arrays counted exactly", () => {
-    // 3000 ASCII characters -> 1000 tokens (3 per token) x 0.15 USD per 1M = 150 micro-USD.
+    // 3000 ASCII characters -> 1000 tokens (3 characters a token) x 0.15 USD per 1M = 150 micro-USD.
     expect(embeddingReservationMicroUsd({ kind: "text", texts: ["a".repeat(1_500), "b".repeat(1_500)] }, price)).toBe(
       150,
     );
@@ -14,9 +14,11 @@ describe("embeddings usage before the upstream's count", () => {
     expect(embeddingReservationMicroUsd({ kind: "tokens", tokens: [[1, 2, 3], [4]] }, price)).toBe(1);
   });
 
-  it("estimates the billed tokens as 4 characters each (token arrays exactly), marked estimated", () => {
-    expect(estimatedEmbeddingUsage({ kind: "text", texts: ["abcd", "efghi"] })).toEqual({
-      inputUncached: 3,
+  it("bills the same estimate when the upstream reports no count, marked estimated", () => {
+    const inputs = { kind: "text" as const, texts: ["abcdef", "数据"] };
+    // "abcdef": 2 tokens (3 ASCII characters each); "数据": 4 (2 per CJK character).
+    expect(estimatedEmbeddingUsage(inputs)).toEqual({
+      inputUncached: 6,
       cacheRead: 0,
       cacheWrite: 0,
       output: 0,
@@ -25,8 +27,10 @@ describe("embeddings usage before the upstream's count", () => {
     });
     expect(estimatedEmbeddingUsage({ kind: "tokens", tokens: [[1, 2, 3], [4]] })).toMatchObject({
       inputUncached: 4,
-      output: 0,
       source: "estimated",
     });
+    // An estimated bill never exceeds what was reserved for it.
+    const price = { input: 1_000_000, cachedInput: 1_000_000, output: 0, version: "t", source: "t" };
+    expect(embeddingReservationMicroUsd(inputs, price)).toBe(6);
   });
 });
