@@ -10,6 +10,7 @@ import { apiKeys, usageEvents } from "../../db/schema.ts";
 import { simulatedVector } from "../../local/provider-sim/embedding-dialects.ts";
 import { drainUsage } from "../src/cron/drain-usage.ts";
 import { bearer, gatewayFetch, openaiClient, seedAccount, waitForUsageRow, withDatabase } from "./support/gateway.ts";
+import { eventually as pollUntil } from "./support/faults.ts";
 import { nonce, simulatorEntries } from "./support/simulator.ts";
 import { testRedis } from "./support/stand-ins.ts";
 
@@ -36,12 +37,9 @@ const embeddingsPost = (apiKey: string, body: Record<string, unknown>, signal?: 
     ...(signal ? { signal } : {}),
   });
 
-async function eventually(check: () => Promise<boolean>, timeoutMs = 8_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not reached");
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+/** Polls until `check` holds (support/faults.ts), and fails the test when it never does. */
+async function eventually(check: () => Promise<boolean>): Promise<void> {
+  expect(await pollUntil(check)).toBe(true);
 }
 
 /** The usage rows of an account (for a request whose client never saw its request id). */
