@@ -38,7 +38,7 @@ function entry(
   };
 }
 
-/** Qwen's chat routes less the US one: Model Studio serves text-embedding-v4 in Singapore and Beijing only. */
+/** Qwen's chat routes less the US one: Model Studio lists text-embedding-v4 in Singapore, Beijing and Hong Kong. */
 function qwenEmbeddingRoutes(upstreamModel: string): [ModelRoute, ...ModelRoute[]] {
   const [first, ...rest] = qwenRoutes(upstreamModel).filter((route) => route.jurisdiction !== "US");
   if (!first) throw new Error("qwen has no route outside the US");
@@ -75,7 +75,7 @@ export const EMBEDDING_MODELS: readonly EmbeddingModelEntry[] = [
     2_048,
     0.15,
     "ai.google.dev/gemini-api/docs/pricing as tracked by embeddingcost.com/google (April 2026): 0.15 standard",
-    // batchEmbedContents takes at most 100 requests per call.
+    // 100 requests per batchEmbedContents call: the limit clients observe (Gemini's docs give none).
     { defaultDimensions: 3_072, dimensions: { min: 128, max: 3_072 }, maxInputs: 100, tokenArrays: false },
     [{ provider: "gemini", upstreamModel: "gemini-embedding-001", jurisdiction: "global", endpoint: "global" }],
   ),
