@@ -48,6 +48,11 @@ const workerZones = [
     from: ["routes", "cron"].map(worker),
     message: "chat/ imports no routes/ or cron/ (docs/architecture.md, Layers).",
   },
+  {
+    target: worker("embeddings"),
+    from: ["routes", "cron"].map(worker),
+    message: "embeddings/ imports no routes/ or cron/ (docs/architecture.md, Layers).",
+  },
 ];
 // Code that ships in the worker (tests and test helpers aside) imports nothing from the Node side, the SPA or the
 // integration tests' support files.

@@ -84,6 +84,11 @@ const workerCases: ZoneCase[] = [
     wrong: ["worker/src/routes", "worker/src/cron"],
     right: ["worker/src/services", "worker/src/providers", "worker/src/surfaces"],
   },
+  {
+    file: "worker/src/embeddings/x.ts",
+    wrong: ["worker/src/routes", "worker/src/cron"],
+    right: ["worker/src/chat", "worker/src/services", "worker/src/providers"],
+  },
   { file: "worker/src/routes/x.ts", wrong: ["local", "worker/test/support"], right: ["worker/src/services"] },
   {
     file: "web/src/features/account/x.ts",

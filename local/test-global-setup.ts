@@ -63,6 +63,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     // The LiteLLM stand-in; no provider is relayed through it (LITELLM_PROVIDERS unset) except where a test sets it.
     LITELLM_BASE_URL: `${stack.simulatorUrl}${LITELLM_SIM_PATH}`,
     LITELLM_API_KEY: "sk-litellm-sim",
+    // A second route for zai models (China mainland), so the embeddings tests can exercise fallback and jurisdiction.
+    ZAI_CN_API_KEY: SIMULATOR_API_KEY,
+    ZAI_CN_BASE_URL: `${stack.simulatorUrl}${PROVIDER_SIM_PATHS.zai}`,
     // Short enough that the stall test stays quick, long enough for a loaded CI machine.
     UPSTREAM_TIMEOUT_MS: "3000",
   });

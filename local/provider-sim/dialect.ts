@@ -18,8 +18,8 @@ export interface DialectRequest {
   body: JsonObject;
   /** Unique per request, e.g. for ids. */
   requestNumber: number;
-  /** What is asked: a completion, or (Anthropic) only a prompt token count. */
-  operation: "completion" | "count_tokens";
+  /** What is asked: a completion, (Anthropic) only a prompt token count, or embeddings (embedding-dialects.ts). */
+  operation: "completion" | "count_tokens" | "embeddings";
 }
 
 /** A full HTTP answer (status, JSON body, extra headers). */

@@ -138,7 +138,8 @@ export async function runExchange(context: ExchangeContext): Promise<ExchangeRes
     prompt_tokens: plan.usage.promptTokens,
     cached_tokens: plan.usage.cachedTokens,
     cache_write_tokens: plan.usage.cacheWriteTokens,
-    completion_tokens: plan.usage.completionTokens,
+    // Embeddings generate nothing: the plan's reply is never sent.
+    completion_tokens: context.operation === "embeddings" ? 0 : plan.usage.completionTokens,
     reasoning_tokens: plan.usage.reasoningTokens,
   };
   if (!stream || context.operation === "count_tokens") {

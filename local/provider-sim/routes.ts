@@ -1,6 +1,7 @@
 /** URL routing of the provider simulator: which provider, dialect and operation a path belongs to. */
 import { anthropicDialect } from "./anthropic-dialect.ts";
 import type { Dialect, DialectRequest, ProviderName } from "./dialect.ts";
+import { geminiEmbeddingDialect, openAiEmbeddingDialect } from "./embedding-dialects.ts";
 import { geminiDialect } from "./gemini-dialect.ts";
 import { liteLlmDialect } from "./litellm-dialect.ts";
 import { openAiDialect } from "./openai-dialect.ts";
@@ -37,7 +38,13 @@ const DIALECT_OF: Record<ProviderName, Dialect> = {
   litellm: liteLlmDialect,
 };
 
-const POST_ROUTES: Array<{ pattern: RegExp; provider: ProviderName; operation: Route["operation"] }> = [
+/** The POST routes; `dialect` where it is not the provider's completion dialect (embeddings). */
+const POST_ROUTES: Array<{
+  pattern: RegExp;
+  provider: ProviderName;
+  operation: Route["operation"];
+  dialect?: Dialect;
+}> = [
   { pattern: /^\/openai\/v1\/chat\/completions$/, provider: "openai", operation: "completion" },
   { pattern: /^\/deepseek(\/v1)?\/chat\/completions$/, provider: "deepseek", operation: "completion" },
   { pattern: /^\/zai\/api\/paas\/v4\/chat\/completions$/, provider: "zai", operation: "completion" },
@@ -52,6 +59,30 @@ const POST_ROUTES: Array<{ pattern: RegExp; provider: ProviderName; operation: R
     provider: "gemini",
     operation: "completion",
   },
+  {
+    pattern: /^\/openai\/v1\/embeddings$/,
+    provider: "openai",
+    operation: "embeddings",
+    dialect: openAiEmbeddingDialect,
+  },
+  {
+    pattern: /^\/zai\/api\/paas\/v4\/embeddings$/,
+    provider: "zai",
+    operation: "embeddings",
+    dialect: openAiEmbeddingDialect,
+  },
+  {
+    pattern: /^\/qwen\/compatible-mode\/v1\/embeddings$/,
+    provider: "qwen",
+    operation: "embeddings",
+    dialect: openAiEmbeddingDialect,
+  },
+  {
+    pattern: /^\/gemini\/v1(beta)?\/models\/[^/:]+:(embedContent|batchEmbedContents)$/,
+    provider: "gemini",
+    operation: "embeddings",
+    dialect: geminiEmbeddingDialect,
+  },
 ];
 
 /** The route for a method and path, or null. */
@@ -59,7 +90,8 @@ export function matchRoute(method: string, pathname: string): Route | null {
   if (method !== "POST") return null;
   for (const route of POST_ROUTES) {
     if (route.pattern.test(pathname)) {
-      return { provider: route.provider, dialect: DIALECT_OF[route.provider], operation: route.operation };
+      const dialect = route.dialect ?? DIALECT_OF[route.provider];
+      return { provider: route.provider, dialect, operation: route.operation };
     }
   }
   return null;

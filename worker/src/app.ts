@@ -17,6 +17,7 @@ import { apiRoutes } from "./routes/api/index.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
 import { countTokensRoute } from "./routes/count-tokens.ts";
 import { generationRoute } from "./routes/generation.ts";
+import { embeddingsRoute } from "./routes/embeddings.ts";
 import { messagesRoute } from "./routes/messages.ts";
 import { responsesRoute } from "./routes/responses.ts";
 import { webhookRoutes } from "./routes/webhooks/index.ts";
@@ -42,6 +43,8 @@ export function createApp(): Hono<AppEnv> {
   app.route("/v1/responses", responsesRoute);
   app.use("/v1/generation", apiKeyAuth());
   app.route("/v1/generation", generationRoute);
+  app.use("/v1/embeddings", apiKeyAuth());
+  app.route("/v1/embeddings", embeddingsRoute);
   app.route("/api", apiRoutes);
   app.route("/webhooks", webhookRoutes);
 

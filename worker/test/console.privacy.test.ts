@@ -71,6 +71,14 @@ describe("the worker's console output", () => {
         }),
       })
     ).text();
+    const embed = (input: string) =>
+      gatewayFetch("/v1/embeddings", {
+        method: "POST",
+        headers: bearer(apiKey),
+        body: JSON.stringify({ model: "gemini/gemini-embedding-001", input: [input] }),
+      });
+    expect((await embed(prompt)).status).toBe(200);
+    expect((await embed(`${prompt} [[sim error=500]]`)).status).toBe(502);
     await (await dashboardFetch("/api/account/export", user.token)).text();
 
     // The capture works (the worker logs its events here), so the checks below are not vacuous.

@@ -168,6 +168,7 @@ describe(`fuzzing the public endpoints (${TOTAL_RUNS} cases)`, () => {
     { path: "/v1/chat/completions", kind: "chat", shape: "openai", share: 0.22 },
     { path: "/v1/messages", kind: "messages", shape: "anthropic", share: 0.2 },
     { path: "/v1/messages/count_tokens", kind: "count", shape: "anthropic", share: 0.1 },
+    { path: "/v1/embeddings", kind: "embeddings", shape: "openai", share: 0.06 },
   ] as const;
 
   for (const endpoint of v1Endpoints) {

@@ -34,13 +34,21 @@ const send = (apiKey: string, content: string) =>
     body: chatBody({ messages: [{ role: "user", content }] }),
   });
 
+const sendEmbeddings = (apiKey: string, content: string) =>
+  gatewayFetch("/v1/embeddings", {
+    method: "POST",
+    headers: bearer(apiKey),
+    body: JSON.stringify({ model: "openai/text-embedding-3-small", input: content }),
+  });
+
 /** Sends a request whose upstream stalls, and reads the counters while it waits upstream (before any byte). */
 async function measure(
   apiKey: string,
   content: string,
+  sender = send,
 ): Promise<{ beforeUpstream: Counters; total: Counters; cache: string | null }> {
   const start = await quiet();
-  const pending = send(apiKey, `${content} [[sim stall_ms=800]]`);
+  const pending = sender(apiKey, `${content} [[sim stall_ms=800]]`);
   await new Promise((resolve) => setTimeout(resolve, 500));
   const during = await standInCounters();
   const response = await pending;
@@ -73,6 +81,14 @@ describe("round trips per gateway request", () => {
     await measure(apiKey, `n${nonce()}`);
     const warm = await measure(apiKey, `n${nonce()}`);
     expect(warm.cache).toBe("MISS");
+    expect(warm.beforeUpstream).toEqual({ upstash: 1, neon: 0 });
+    expect(warm.total).toEqual({ upstash: 2, neon: 0 });
+  });
+
+  it("embeddings: the same budget as a chat miss, one Upstash request before the upstream and one to settle", async () => {
+    const { apiKey } = await seedAccount();
+    await measure(apiKey, `n${nonce()}`, sendEmbeddings);
+    const warm = await measure(apiKey, `n${nonce()}`, sendEmbeddings);
     expect(warm.beforeUpstream).toEqual({ upstash: 1, neon: 0 });
     expect(warm.total).toEqual({ upstash: 2, neon: 0 });
   });

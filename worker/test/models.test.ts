@@ -44,6 +44,33 @@ describe("GET /v1/models", () => {
     });
   });
 
+  it("lists the embedding models after the chat models, marked kind embedding with what they accept", async () => {
+    const { data } = expectContract(publicModelListSchema, await (await gatewayFetch("/v1/models")).json());
+    const embeddings = data.filter((model) => model.kind === "embedding");
+    expect(embeddings.map((model) => model.id)).toEqual([
+      "openai/text-embedding-3-small",
+      "openai/text-embedding-3-large",
+      "gemini/gemini-embedding-001",
+      "qwen/text-embedding-v4",
+      "zai/embedding-3",
+    ]);
+    expect(data.slice(-embeddings.length)).toEqual(embeddings);
+    expect(embeddings.find((model) => model.id === "qwen/text-embedding-v4")).toMatchObject({
+      pricing: { input: "0.072", cached_input: "0.072", output: "0" },
+      jurisdictions: ["SG", "CN"],
+      embedding: { default_dimensions: 1024, max_inputs: 10, token_arrays: false },
+    });
+    const one = await gatewayFetch("/v1/models/openai%2Ftext-embedding-3-small");
+    expect(await one.json()).toMatchObject({
+      kind: "embedding",
+      embedding: { dimensions: { min: 1, max: 1536 } },
+    });
+    const forAnthropic = await gatewayFetch("/v1/models/openai/text-embedding-3-small", {
+      headers: { "anthropic-version": "2023-06-01" },
+    });
+    expect(forAnthropic.status).toBe(404);
+  });
+
   it("is readable by the official client", async () => {
     const page = await openaiClient("sk-omni-unused").models.list();
     expect(page.data.map((model) => model.id)).toContain("openai/gpt-6-luna");
@@ -54,7 +81,9 @@ describe("GET /v1/models", () => {
     // The official client pages through with after_id (20 a page by default) until has_more is false.
     const listed: AnthropicModel[] = [];
     for await (const model of anthropicClient("sk-omni-unused").models.list()) listed.push(model as AnthropicModel);
-    expect(listed.map((model) => model.id)).toEqual(openai.data.map((model) => model.id));
+    // Embedding models are listed to OpenAI clients only (Claude Code picks chat models from this list).
+    const chatModels = openai.data.filter((model) => model.kind !== "embedding");
+    expect(listed.map((model) => model.id)).toEqual(chatModels.map((model) => model.id));
     for (const model of listed) {
       const same = openai.data.find((entry) => entry.id === model.id);
       expect(model).toMatchObject({ type: "model", display_name: same?.name, max_input_tokens: same?.context_length });

@@ -108,7 +108,7 @@ function deepseekPrice(peak: [number, number, number], offPeak: [number, number,
 const CAPABLE = { tools: true, vision: false, reasoning: true };
 const MULTIMODAL = { tools: true, vision: true, reasoning: true };
 
-const zaiRoutes = (upstreamModel: string): [ModelRoute, ...ModelRoute[]] => [
+export const zaiRoutes = (upstreamModel: string): [ModelRoute, ...ModelRoute[]] => [
   { provider: "zai", upstreamModel, jurisdiction: "SG", endpoint: "international" },
   {
     provider: "zai",
@@ -119,7 +119,7 @@ const zaiRoutes = (upstreamModel: string): [ModelRoute, ...ModelRoute[]] => [
     endpoint: "china",
   },
 ];
-const qwenRoutes = (upstreamModel: string): [ModelRoute, ...ModelRoute[]] => [
+export const qwenRoutes = (upstreamModel: string): [ModelRoute, ...ModelRoute[]] => [
   { provider: "qwen", upstreamModel, jurisdiction: "SG", endpoint: "international" },
   {
     provider: "qwen",

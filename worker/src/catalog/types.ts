@@ -100,3 +100,25 @@ export interface ModelEntry {
   /** Tried in order (fallbacks arrive with the providers issue). */
   routes: readonly [ModelRoute, ...ModelRoute[]];
 }
+
+/**
+ * What an embedding model accepts beyond its text (docs/embeddings.md): the vector length it returns when a request
+ * sets no `dimensions`, the `dimensions` a request may ask for (any integer in a range, or one of a list), how many
+ * inputs one request may carry, and whether OpenAI-tokenizer token arrays are accepted as input.
+ */
+export interface EmbeddingSpec {
+  defaultDimensions: number;
+  dimensions: { min: number; max: number } | readonly number[];
+  maxInputs: number;
+  tokenArrays: boolean;
+}
+
+/**
+ * An embedding model (`POST /v1/embeddings`): priced per input token only (`cachedInput` = `input`, `output` = 0, so
+ * `computeCost` bills it like any model); `contextLength` is the most tokens one input may have. Kept in its own list
+ * (embedding-models.ts): the chat surfaces never route to one, and the embeddings endpoint only to one.
+ */
+export interface EmbeddingModelEntry extends ModelEntry {
+  kind: "embedding";
+  embedding: EmbeddingSpec;
+}

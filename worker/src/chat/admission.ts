@@ -29,8 +29,8 @@ function optedOut(headers: Headers): boolean {
   );
 }
 
-/** Runs the admission script for this request. */
-function admitRequest(
+/** Runs the admission script for this request (also for `/v1/embeddings`, which has no prompt cache). */
+export function admitRequest(
   scope: ChatScope,
   options: { cacheKey: string | null; reservationMicroUsd: number; checkCredit: boolean },
 ): Promise<Admission> {

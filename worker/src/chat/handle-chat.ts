@@ -7,7 +7,7 @@
  * 3. after the response, through `waitUntil` and exactly once on every path, the request is finished
  *    (./request-finisher.ts): usage record queued, slots released, credit reservation squared, cache entry stored.
  */
-import { findModel } from "../catalog/models.ts";
+import { requireChatModel } from "../catalog/model-kind.ts";
 import { computeCost } from "../catalog/pricing.ts";
 import type { ModelEntry } from "../catalog/types.ts";
 import { GatewayError } from "../errors.ts";
@@ -44,11 +44,8 @@ export async function handleChat(
   routing?: RoutingPreferences | null,
 ): Promise<Response> {
   const { model, plan, nativeBody } = await beforeAdmission(scope, () => {
-    const model = findModel(request.model);
-    if (!model) {
-      const message = `The model '${request.model.slice(0, 100)}' does not exist; GET /v1/models lists them.`;
-      throw new GatewayError("model_not_found", message, { param: "model" });
-    }
+    // 404 for an unknown id, 400 for an embedding model (catalog/model-kind.ts).
+    const model = requireChatModel(request.model);
     // Throws a 400 for max_tokens above a candidate model's limit: after the key check, like every body error.
     const plan = planRouting(request, model, routing ?? null, new Date(scope.meta.startedAt));
     const nativeRoute =

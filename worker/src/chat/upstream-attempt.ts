@@ -13,7 +13,7 @@ import { guardIdleBody } from "./upstream-idle-guard.ts";
 export type AttemptResult =
   { ok: true; response: Response; abort: AbortController } | { ok: false; error: GatewayError; retryable: boolean };
 
-export async function attemptUpstream(
+export function attemptUpstream(
   candidate: RouteCandidate,
   chat: ChatContext,
   defaultTimeoutMs: number,
@@ -21,7 +21,16 @@ export async function attemptUpstream(
   /** Aborts the call when the client has gone away. */
   cancel?: AbortSignal,
 ): Promise<AttemptResult> {
-  const upstreamRequest = nativeRequest ?? candidate.adapter.buildChatRequest(chat);
+  return sendUpstream(candidate, nativeRequest ?? candidate.adapter.buildChatRequest(chat), defaultTimeoutMs, cancel);
+}
+
+/** The same try for any request already built for the route (chat, native or embeddings). */
+export async function sendUpstream(
+  candidate: RouteCandidate,
+  upstreamRequest: UpstreamRequest,
+  defaultTimeoutMs: number,
+  cancel?: AbortSignal,
+): Promise<AttemptResult> {
   const abort = new AbortController();
   cancel?.addEventListener("abort", () => abort.abort(), { once: true });
   const timeoutMs = candidate.route.timeoutMs ?? defaultTimeoutMs;
@@ -48,7 +57,7 @@ export async function attemptUpstream(
       return { ok: true, response: new Response(body, { status: response.status, headers: response.headers }), abort };
     }
     const body = await response.text().catch(() => "");
-    const error = candidate.adapter.mapError(response.status, response.headers, body, chat);
+    const error = candidate.adapter.mapError(response.status, response.headers, body, candidate);
     // A failure of omnizen's own account with this provider (credit, quota, key) may not affect another route.
     return {
       ok: false,

@@ -1,7 +1,8 @@
 /**
  * The public model list's contract (`GET /v1/models`, routes/models.ts): OpenAI's list shape, each entry also carrying
  * its name, context length, capabilities, prices (USD per 1M tokens, as decimal strings) and where its routes process
- * data. zod only (contracts/dashboard-api.ts explains why).
+ * data; embedding models are marked `kind: "embedding"` (context length = tokens per input; output price 0). zod only
+ * (contracts/dashboard-api.ts explains why).
  */
 import { z } from "zod";
 import { jurisdictionSchema } from "./dashboard-api.ts";
@@ -45,6 +46,20 @@ export const publicModelSchema = z.object({
   }),
   jurisdictions: z.array(jurisdictionSchema),
   routes: z.array(z.object({ provider: z.string(), jurisdiction: jurisdictionSchema, endpoint: z.string() })),
+  /** Only on embedding models (`POST /v1/embeddings`; chat endpoints refuse them): absent = a chat model. */
+  kind: z.literal("embedding").optional(),
+  /** Embedding models: the vector length by default, the `dimensions` offered, inputs per request, token arrays. */
+  embedding: z
+    .object({
+      default_dimensions: z.number().int().positive(),
+      dimensions: z.union([
+        z.object({ min: z.number().int().positive(), max: z.number().int().positive() }),
+        z.array(z.number().int().positive()),
+      ]),
+      max_inputs: z.number().int().positive(),
+      token_arrays: z.boolean(),
+    })
+    .optional(),
 });
 
 /** `GET /v1/models`. */

@@ -50,6 +50,9 @@ export interface ProviderAdapter {
   /** Translates a non-streamed upstream answer; usage null when the upstream gave none. */
   parseChatResponse(json: unknown, context: ChatContext): { body: ChatCompletion; usage: NormalizedUsage | null };
   createStreamTranslator(context: ChatContext): StreamTranslator;
-  /** Maps an upstream error response to a GatewayError; never copies the raw body or any key into it. */
-  mapError(status: number, headers: Headers, body: string, context: ChatContext): GatewayError;
+  /**
+   * Maps an upstream error response to a GatewayError; never copies the raw body or any key into it. Reads only the
+   * target (for redaction), so chat and embeddings share it.
+   */
+  mapError(status: number, headers: Headers, body: string, context: Pick<ChatContext, "target">): GatewayError;
 }

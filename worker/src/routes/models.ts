@@ -3,16 +3,17 @@
  * discovery sends), Anthropic's page of `ModelInfo` with each model's context window and output limit; otherwise
  * OpenAI's list shape, each entry also carrying pricing (USD per 1M tokens, as strings to avoid
  * float noise; the default band, then `long_context` and `off_peak` bands where the model has them), context length,
- * capabilities and where each route processes data. Lists the models that work here:
- * those whose provider has an adapter.
+ * capabilities and where each route processes data, then the embedding models (`kind: "embedding"`, OpenAI shape
+ * only). Lists the models that work here: those whose provider has an adapter.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
+import { EMBEDDING_MODELS } from "../catalog/embedding-models.ts";
 import { MODELS } from "../catalog/models.ts";
 import type { AnthropicModel, AnthropicModelList, PublicModel, PublicModelList } from "../contracts/models-api.ts";
 import { maxOutputTokens } from "../catalog/output-limits.ts";
 import type { Context } from "hono";
-import type { ModelEntry, PeakSchedule, TokenRates } from "../catalog/types.ts";
+import type { EmbeddingModelEntry, ModelEntry, PeakSchedule, TokenRates } from "../catalog/types.ts";
 import { getAdapter } from "../providers/index.ts";
 
 const CATALOG_CREATED = Math.floor(Date.UTC(2026, 10, 26) / 1000);
@@ -74,6 +75,24 @@ function describe(model: ModelEntry): PublicModel {
 
 const listed = MODELS.filter((model) => model.routes.some((route) => getAdapter(route.provider)));
 
+/** An embedding model: the same entry, marked `kind: "embedding"`, with what `/v1/embeddings` accepts for it. */
+function describeEmbedding(model: EmbeddingModelEntry): PublicModel {
+  const { defaultDimensions, dimensions, maxInputs, tokenArrays } = model.embedding;
+  return {
+    ...describe(model),
+    kind: "embedding",
+    embedding: {
+      default_dimensions: defaultDimensions,
+      dimensions: "min" in dimensions ? { min: dimensions.min, max: dimensions.max } : [...dimensions],
+      max_inputs: maxInputs,
+      token_arrays: tokenArrays,
+    },
+  };
+}
+
+/** Embedding models are listed to OpenAI clients only: Anthropic's clients (Claude Code) pick chat models there. */
+const embeddingsListed = EMBEDDING_MODELS.filter((model) => model.routes.some((route) => getAdapter(route.provider)));
+
 const CATALOG_CREATED_AT = new Date(CATALOG_CREATED * 1000).toISOString();
 
 function describeForAnthropic(model: ModelEntry): AnthropicModel {
@@ -122,7 +141,10 @@ export const modelsRoute = new Hono<AppEnv>()
   .get("/", (context) =>
     isAnthropicClient(context)
       ? context.json(anthropicPage(context))
-      : context.json({ object: "list", data: listed.map(describe) } satisfies PublicModelList),
+      : context.json({
+          object: "list",
+          data: [...listed.map(describe), ...embeddingsListed.map(describeEmbedding)],
+        } satisfies PublicModelList),
   )
   .get("/:owner/:name", (context) => oneModel(context, `${context.req.param("owner")}/${context.req.param("name")}`))
   // The official SDKs encode the id's slash (`/v1/models/deepseek%2Fdeepseek-flash`): one segment, decoded here.
@@ -130,6 +152,7 @@ export const modelsRoute = new Hono<AppEnv>()
 
 function oneModel(context: Context<AppEnv>, id: string) {
   const model = listed.find((entry) => entry.id === id);
-  if (!model) return context.notFound();
-  return context.json(isAnthropicClient(context) ? describeForAnthropic(model) : describe(model));
+  if (model) return context.json(isAnthropicClient(context) ? describeForAnthropic(model) : describe(model));
+  const embedding = isAnthropicClient(context) ? undefined : embeddingsListed.find((entry) => entry.id === id);
+  return embedding ? context.json(describeEmbedding(embedding)) : context.notFound();
 }

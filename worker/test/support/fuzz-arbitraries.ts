@@ -8,11 +8,13 @@ const encoder = new TextEncoder();
 
 /** A body that is valid for the surface, to be mutated. */
 export function validBody(
-  kind: "chat" | "messages" | "count" | "profile" | "key" | "webhook",
+  kind: "chat" | "messages" | "count" | "embeddings" | "profile" | "key" | "webhook",
 ): Record<string, unknown> {
   switch (kind) {
     case "chat":
       return { model: "deepseek/deepseek-flash", messages: [{ role: "user", content: "hi" }], max_tokens: 8 };
+    case "embeddings":
+      return { model: "openai/text-embedding-3-small", input: ["hi", "there"], dimensions: 8 };
     case "messages":
     case "count":
       return { model: "anthropic/claude-haiku-5-5", max_tokens: 8, messages: [{ role: "user", content: "hi" }] };

@@ -19,7 +19,7 @@
  * `output_tokens_details.reasoning_tokens`, `total_tokens`, `cost` (USD, the usage row's `cost_micro_usd / 1e6`),
  * `cost_details {input, cache_read, cache_write, output, reasoning}` (USD) |
  */
-import { costUsd, type RequestCost } from "../../lib/cost.ts";
+import { usageCostFields, type RequestCost } from "../../lib/cost.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import type { ResponsesEcho } from "./convert-from-responses-request.ts";
 import type { ToolNames } from "./convert-responses-tools.ts";
@@ -76,14 +76,7 @@ export function renderUsage(usage: NormalizedUsage, cost: RequestCost): Json {
     output_tokens: usage.output,
     output_tokens_details: { reasoning_tokens: usage.reasoning },
     total_tokens: input + usage.output,
-    cost: costUsd(cost),
-    cost_details: {
-      input: cost.parts.input,
-      cache_read: cost.parts.cacheRead,
-      cache_write: cost.parts.cacheWrite,
-      output: cost.parts.output,
-      reasoning: cost.parts.reasoning,
-    },
+    ...usageCostFields(cost),
   };
 }
 
