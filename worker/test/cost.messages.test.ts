@@ -71,3 +71,33 @@ describe("cost in /v1/messages answers (translated)", () => {
     expect(row).toMatchObject({ apiType: "messages", finishReason: "tool_calls" });
   });
 });
+
+describe("natively forwarded Anthropic answers", () => {
+  it("carry x-omnizen-cost when not streamed, and their rows record the finish reason and api_type", async () => {
+    const { apiKey } = await seedAccount();
+    const client = anthropicClient(apiKey);
+    const { response } = await client.messages
+      .create({
+        model: "anthropic/claude-haiku-5-5",
+        max_tokens: 100,
+        messages: [{ role: "user", content: `n${nonce()} [[sim cached=3]]` }],
+      })
+      .withResponse();
+    const row = await waitForUsageRow(response.headers.get("x-request-id") ?? "");
+    expect(response.headers.get("x-omnizen-cost")).toBe(String(row.costMicroUsd / 1_000_000));
+    expect(row).toMatchObject({ apiType: "messages", finishReason: "stop", provider: "anthropic" });
+
+    const { data: stream, response: streamed } = await client.messages
+      .create({
+        model: "anthropic/claude-haiku-5-5",
+        max_tokens: 100,
+        stream: true,
+        tools: [{ name: "get_weather", input_schema: { type: "object" } }],
+        messages: [{ role: "user", content: "Weather? [[sim tool=get_weather]]" }],
+      })
+      .withResponse();
+    for await (const _event of stream);
+    const streamedRow = await waitForUsageRow(streamed.headers.get("x-request-id") ?? "");
+    expect(streamedRow).toMatchObject({ apiType: "messages", finishReason: "tool_calls", stream: true });
+  });
+});

@@ -77,6 +77,37 @@ describe("usage drain", () => {
     expect(await redis.llen(USAGE_DRAINING_KEY)).toBe(0);
   });
 
+  it("writes finish_reason and api_type; records queued before they existed get null, and a redrain changes nothing", async () => {
+    const account = await seedAccount();
+    const redis = testRedis();
+    const prefix = `drain-fields-${crypto.randomUUID()}`;
+    const current = {
+      ...record(`${prefix}-new`, account.userId, account.keyId),
+      finish_reason: "tool_calls",
+      api_type: "messages",
+    };
+    const older = record(`${prefix}-old`, account.userId, account.keyId);
+    await redis.rpush(USAGE_QUEUE_KEY, JSON.stringify(current), JSON.stringify(older));
+    await withDatabase((db) => drainUsage(redis, db));
+    // The same records queued again (a settlement retried after a timeout) are written once, unchanged.
+    await redis.rpush(USAGE_QUEUE_KEY, JSON.stringify({ ...current, finish_reason: "stop" }));
+    await withDatabase((db) => drainUsage(redis, db));
+    const rows = await withDatabase((db) =>
+      db
+        .select({
+          requestId: usageEvents.requestId,
+          finishReason: usageEvents.finishReason,
+          apiType: usageEvents.apiType,
+        })
+        .from(usageEvents)
+        .where(sql`${usageEvents.requestId} LIKE ${`${prefix}%`}`),
+    );
+    expect(rows.sort((a, b) => a.requestId.localeCompare(b.requestId))).toEqual([
+      { requestId: `${prefix}-new`, finishReason: "tool_calls", apiType: "messages" },
+      { requestId: `${prefix}-old`, finishReason: null, apiType: null },
+    ]);
+  });
+
   it("overlapping runs: a run that finishes late does not release a batch another run claimed after it", async () => {
     const account = await seedAccount();
     const redis = testRedis();

@@ -230,6 +230,32 @@ describe(`fuzzing the public endpoints (${TOTAL_RUNS} cases)`, () => {
     );
   });
 
+  it(
+    "/v1/generation: never a 5xx or a hang, every error in the openai shape",
+    { timeout: timeoutFor(0.05) },
+    async () => {
+      const arbitrary = fc.record({
+        method: method("GET"),
+        id: fc.oneof(fc.string({ maxLength: 30 }), fc.constantFrom("", " ", "req_x", "x".repeat(250), "%00", "a&id=b")),
+        content: contentHeaders,
+        credentials: fc.constant(null).chain(() => credentialHeaders(apiKey, "either")),
+      });
+      const statuses = await assertProperty(arbitrary, 0.05, ({ method, id, content, credentials }) =>
+        check(
+          {
+            method,
+            path: `/v1/generation?id=${encodeURIComponent(id)}`,
+            headers: { ...content.headers, ...credentials },
+            body: null,
+            declaredLength: content.length,
+          },
+          "openai",
+        ),
+      );
+      expectCoverage(statuses, [404]);
+    },
+  );
+
   const apiRoutes = [
     { method: "GET", path: () => "/api/account", kind: null },
     { method: "PATCH", path: () => "/api/account", kind: "profile" },

@@ -6,7 +6,8 @@
  *   provider publishes them (Claude Haiku 5.5 > 100k, Gemini 3.1 Pro > 200k, GPT-6 Astra > 272K, MiniMax M3 > 512K);
  *   Anthropic 1-hour cache writes at 2x input (5-minute writes 1.25x). A model with no published band has none:
  *   requests that would need an unpublished band (Anthropic's 1M-context beta) are refused, not forwarded.
- * - Where a provider's cached-read price is unconfirmed (Gemini), 25% of the input price is assumed and said so.
+ * - Gemini's cached reads: 10% of input, as Google bills implicit-cache hits across Gemini 3.x (GEMINI_CACHE_SOURCE);
+ *   until 2026-12-06 the catalog assumed 25%, so the price version moved.
  * - Where a cache-write price is not published, writes are charged at the input price (pricing.ts).
  * - Routes are tried in order; regional/China-mainland endpoint families are used only when their own key is set.
  */
@@ -104,6 +105,12 @@ function deepseekPrice(peak: [number, number, number], offPeak: [number, number,
     },
   };
 }
+
+/** Gemini cache reads, and the version of the Gemini prices that bill them at 10% of input (was an assumed 25%). */
+const GEMINI_CACHE_SOURCE =
+  "cached read 10% of input: Google's pricing page bills Gemini 3 Flash cache hits 0.05 of 0.50 and 3.1 Flash-Lite " +
+  "0.025 of 0.25, Gemini 3 / 3.1 Pro 0.20 of 2.00 (0.40 of 4.00 > 200k); implicit caching 90% off (read 2026-12-06)";
+const GEMINI_VERSION = "2026-12-06";
 
 const CAPABLE = { tools: true, vision: false, reasoning: true };
 const MULTIMODAL = { tools: true, vision: true, reasoning: true };
@@ -259,17 +266,15 @@ export const MODELS: readonly ModelEntry[] = [
     name: "Gemini 3.8 Flash",
     contextLength: 1_000_000,
     capabilities: MULTIMODAL,
-    price: price(
-      0.75,
-      0.1875,
-      3.75,
-      "ai.google.dev/gemini-api/docs/pricing (read 2026-10-07); cached read assumed 25% of input",
-    ),
+    price: {
+      ...price(0.75, 0.075, 3.75, `ai.google.dev/gemini-api/docs/pricing (read 2026-10-07); ${GEMINI_CACHE_SOURCE}`),
+      version: GEMINI_VERSION,
+    },
     priceChanges: [
       {
         effectiveFrom: "2027-01-01",
         price: {
-          ...price(1.5, 0.375, 7.5, "ai.google.dev/gemini-api/docs/pricing: promotional price ends 2026-12-31"),
+          ...price(1.5, 0.15, 7.5, "ai.google.dev/gemini-api/docs/pricing: promotional price ends 2026-12-31"),
           version: "2027-01-01",
         },
       },
@@ -282,12 +287,9 @@ export const MODELS: readonly ModelEntry[] = [
     contextLength: 1_000_000,
     capabilities: MULTIMODAL,
     price: {
-      ...price(2, 0.5, 12, "ai.google.dev/gemini-api/docs/pricing (<= 200k band); cached read assumed 25% of input"),
-      ...longContext(
-        200_000,
-        rates(4, 1, 18),
-        "ai.google.dev/gemini-api/docs/pricing (> 200k band); cached read assumed 25% of input",
-      ),
+      ...price(2, 0.2, 12, `ai.google.dev/gemini-api/docs/pricing (<= 200k band); ${GEMINI_CACHE_SOURCE}`),
+      ...longContext(200_000, rates(4, 0.4, 18), "ai.google.dev/gemini-api/docs/pricing (> 200k band)"),
+      version: GEMINI_VERSION,
     },
     routes: [
       { provider: "gemini", upstreamModel: "gemini-3.1-pro-preview", jurisdiction: "global", endpoint: "global" },

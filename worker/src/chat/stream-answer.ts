@@ -7,6 +7,7 @@ import { estimateUsage, withKnownUsage } from "../lib/estimate-usage.ts";
 import { createStreamRecorder } from "../services/prompt-cache/cache-entry.ts";
 import type { ChatRun } from "./chat-scope.ts";
 import type { ChosenRoute } from "./route-trial.ts";
+import type { StreamOutcome } from "./stream-body/stream-progress.ts";
 import { createPassthroughStreamBody } from "./stream-body/passthrough-stream.ts";
 import { createTranslatedStreamBody } from "./stream-body/translated-stream.ts";
 
@@ -24,6 +25,11 @@ export function answerStream(run: ChatRun, chosen: ChosenRoute, upstreamBody: Re
   const { candidate, chat, abort } = chosen;
   const provider = candidate.route.provider;
   const recorder = cache.key ? createStreamRecorder(MAX_CACHE_ENTRY_BYTES) : undefined;
+  const estimate = (outcome: StreamOutcome) =>
+    withKnownUsage(
+      estimateUsage(run.promptCharacters(), outcome.generatedCharacters, outcome.reasoningCharacters),
+      outcome.knownUsage,
+    );
   const createBody = chosen.isNative ? createPassthroughStreamBody : createTranslatedStreamBody;
   const body = createBody({
     upstreamBody,
@@ -35,6 +41,7 @@ export function answerStream(run: ChatRun, chosen: ChosenRoute, upstreamBody: Re
     }),
     abortUpstream: () => abort.abort(),
     costOf: run.costOf,
+    estimateUsage: estimate,
     keepAlive: (work) => scope.waitUntil(work),
     ...(recorder
       ? { tap: { chunk: (chunk) => recorder.add(chunk), usage: (usage, chunk) => recorder.setUsage(usage, chunk) } }
@@ -44,12 +51,7 @@ export function answerStream(run: ChatRun, chosen: ChosenRoute, upstreamBody: Re
       if (outcome.status === "error" && outcome.error) {
         scope.services.errorReporter.serverError(outcome.error, outcome.error.status);
       }
-      const usage =
-        outcome.usage ??
-        withKnownUsage(
-          estimateUsage(run.promptCharacters(), outcome.generatedCharacters, outcome.reasoningCharacters),
-          outcome.knownUsage,
-        );
+      const usage = outcome.usage ?? estimate(outcome);
       // Only a complete, successful answer is cached; partial, failed or cancelled ones never are.
       const entry = outcome.status === "ok" && recorder ? recorder.finish() : null;
       finisher.finish(

@@ -99,8 +99,8 @@ const EXAMPLES: Example[] = [
       totalTokenCount: 696_433,
     },
     normalized: { inputUncached: 29, cacheRead: 696_190, cacheWrite: 0, output: 214, reasoning: 0 },
-    // 29 x 0.75 + 696190 x 0.1875 + 214 x 3.75 = 21.75 + 130535.625 + 802.5 = 131359.875, rounded up
-    microUsd: 131_360,
+    // 29 x 0.75 + 696190 x 0.075 + 214 x 3.75 = 21.75 + 52214.25 + 802.5 = 53038.5, rounded up
+    microUsd: 53_039,
   },
   {
     name: "DeepSeek (peak): uncached is prompt_cache_miss_tokens; hits at the cache-hit price",

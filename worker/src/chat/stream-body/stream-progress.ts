@@ -46,6 +46,11 @@ export interface StreamBodyOptions {
   tap?: StreamTap;
   /** What the request is billed for a usage report: the final event carries it. */
   costOf: (usage: NormalizedUsage) => RequestCost;
+  /**
+   * The usage billed for a stream that ended normally without a usage report (the estimate `onEnd` bills), so that
+   * its final event still carries the usage and cost. Without it, such a stream's final event has none.
+   */
+  estimateUsage?: (outcome: StreamOutcome) => NormalizedUsage;
   /** Keeps the request alive for work after the client left (the wait for the usage report): `waitUntil`. */
   keepAlive?: (work: Promise<unknown>) => void;
 }

@@ -198,3 +198,36 @@ describe("a client that leaves after the finish, before the usage", () => {
     expect(state.outcome).toMatchObject({ status: "cancelled", usage: null, generatedCharacters: 5 });
   });
 });
+
+describe("an upstream that ends without a usage report", () => {
+  it("ends the stream with the estimated usage and its cost, the usage the request is billed", async () => {
+    let outcome: StreamOutcome | undefined;
+    const stream = createTranslatedStreamBody({
+      upstreamBody: bodySplitAt(chunk("Hello") + "data: [DONE]\n\n", []),
+      translator: adapter.createStreamTranslator(context),
+      encoder: openaiSurface.createStreamEncoder({ includeUsage: false, modelId: context.modelId, requestId: "r" }),
+      abortUpstream: () => undefined,
+      costOf: (usage) => ({ microUsd: usage.output * 7, parts: { ...zeroCost.parts, output: usage.output * 7e-6 } }),
+      estimateUsage: (settled) => ({
+        inputUncached: 3,
+        cacheRead: 0,
+        cacheWrite: 0,
+        output: settled.generatedCharacters,
+        reasoning: 0,
+        source: "estimated",
+      }),
+      onEnd: (settled) => (outcome = settled),
+    });
+    const events = (await new Response(stream).text()).split("\n\n").filter(Boolean);
+    expect(events.at(-1)).toBe("data: [DONE]");
+    const final = JSON.parse(events.at(-2)?.replace(/^data: /, "") ?? "{}") as Record<string, unknown>;
+    expect(final).toMatchObject({
+      id: "c1",
+      model: "deepseek/deepseek-flash",
+      choices: [],
+      usage: { prompt_tokens: 3, completion_tokens: 5, cost: 0.000035 },
+    });
+    // The outcome still says the upstream reported nothing: the request finisher bills the same estimate.
+    expect(outcome).toMatchObject({ status: "ok", usage: null, generatedCharacters: 5 });
+  });
+});

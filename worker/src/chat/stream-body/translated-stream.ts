@@ -4,7 +4,9 @@
  * (stream-progress.ts): when the stream ends, fails, or the client goes away.
  */
 import { GatewayError } from "../../errors.ts";
+import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
 import { decodeServerSentEvents } from "../../lib/sse/decode.ts";
+import { toOpenAIUsage } from "../../providers/convert-to-openai-usage.ts";
 import { asGatewayError, createStreamProgress, type PartRenderer, type StreamBodyOptions } from "./stream-progress.ts";
 
 export function createTranslatedStreamBody(options: StreamBodyOptions): ReadableStream<Uint8Array> {
@@ -13,6 +15,7 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
   const progress = createStreamProgress(options);
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   let inFlight: Promise<unknown> = Promise.resolve();
+  let lastChunk: ChatCompletionChunk | null = null;
 
   /** Sends bytes to the client while it is there; after a cancel they are discarded. */
   const send = (parts: Uint8Array[]) => {
@@ -24,10 +27,29 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
     if (!progress.cancelled) controller?.close();
   };
   const render: PartRenderer = {
-    chunk: (chunk) => send(encoder.chunk(chunk)),
+    chunk: (chunk) => {
+      lastChunk = chunk;
+      return send(encoder.chunk(chunk));
+    },
     usage: (usage, chunk) => send(encoder.usage(usage, chunk, options.costOf(usage))),
   };
+  /** An upstream that ended without a usage report: the final event carries the estimate billed instead. */
+  const sendEstimate = () => {
+    if (progress.outcome.usage || !options.estimateUsage || !lastChunk) return;
+    const usage = options.estimateUsage(progress.outcome);
+    const { id, created, model } = lastChunk;
+    const chunk: ChatCompletionChunk = {
+      id,
+      object: "chat.completion.chunk",
+      created,
+      model,
+      choices: [],
+      usage: toOpenAIUsage(usage),
+    };
+    send(encoder.usage(usage, chunk, options.costOf(usage)));
+  };
   const finish = async () => {
+    sendEstimate();
     send(encoder.end());
     close();
     await events.cancel().catch(() => undefined);
