@@ -3,6 +3,7 @@ import { anthropicDialect } from "./anthropic-dialect.ts";
 import type { Dialect, DialectRequest, ProviderName } from "./dialect.ts";
 import { geminiDialect } from "./gemini-dialect.ts";
 import { openAiDialect } from "./openai-dialect.ts";
+import { responsesDialect } from "./responses-dialect.ts";
 
 /** A matched simulator route. */
 export interface Route {
@@ -34,8 +35,15 @@ const DIALECT_OF: Record<ProviderName, Dialect> = {
   gemini: geminiDialect,
 };
 
-const POST_ROUTES: Array<{ pattern: RegExp; provider: ProviderName; operation: Route["operation"] }> = [
+/** `dialect` when the path speaks another dialect than the provider's default (OpenAI's Responses API). */
+const POST_ROUTES: Array<{
+  pattern: RegExp;
+  provider: ProviderName;
+  operation: Route["operation"];
+  dialect?: Dialect;
+}> = [
   { pattern: /^\/openai\/v1\/chat\/completions$/, provider: "openai", operation: "completion" },
+  { pattern: /^\/openai\/v1\/responses$/, provider: "openai", operation: "completion", dialect: responsesDialect },
   { pattern: /^\/deepseek(\/v1)?\/chat\/completions$/, provider: "deepseek", operation: "completion" },
   { pattern: /^\/zai\/api\/paas\/v4\/chat\/completions$/, provider: "zai", operation: "completion" },
   { pattern: /^\/qwen\/compatible-mode\/v1\/chat\/completions$/, provider: "qwen", operation: "completion" },
@@ -55,7 +63,11 @@ export function matchRoute(method: string, pathname: string): Route | null {
   if (method !== "POST") return null;
   for (const route of POST_ROUTES) {
     if (route.pattern.test(pathname)) {
-      return { provider: route.provider, dialect: DIALECT_OF[route.provider], operation: route.operation };
+      return {
+        provider: route.provider,
+        dialect: route.dialect ?? DIALECT_OF[route.provider],
+        operation: route.operation,
+      };
     }
   }
   return null;
