@@ -16,7 +16,7 @@ import type { NormalizedUsage } from "../lib/usage.ts";
 import type { ProviderId } from "../providers/provider-ids.ts";
 import { rateLimitHeaders } from "../services/hot-path/admission.ts";
 import { reservationMicroUsd } from "../services/hot-path/reservation.ts";
-import type { NativeForward } from "../surfaces/anthropic/native-forward.ts";
+import type { NativeForward } from "../surfaces/native-forward.ts";
 import type { Surface } from "../surfaces/types.ts";
 import { admitChat, beforeAdmission, readmitAsMiss } from "./admission.ts";
 import { answerFromCache } from "./cached-answer.ts";
@@ -31,7 +31,8 @@ const CLIENT_CLOSED_REQUEST = 499;
 
 /**
  * `native`: when a route's provider speaks the client's own API, the client's body is forwarded as is and the answer
- * returned as is (usage still read through the adapter), instead of translating both ways.
+ * returned as is but for the cost in its usage (read in its own dialect: surfaces/native-forward.ts), instead of
+ * translating both ways.
  */
 export async function handleChat(
   scope: ChatScope,

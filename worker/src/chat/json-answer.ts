@@ -1,4 +1,7 @@
-/** The answer to a non-streamed request: the upstream's JSON, translated (or as received on a native route). */
+/**
+ * The answer to a non-streamed request: the upstream's JSON, translated, or as received on a native route (read in
+ * its own dialect by the native forward, with the cost added to its usage).
+ */
 import { GatewayError } from "../errors.ts";
 import { estimateUsage, generatedCharacters, reasoningCharacters } from "../lib/estimate-usage.ts";
 import { jsonEntry } from "../services/prompt-cache/cache-entry.ts";
@@ -24,6 +27,21 @@ export async function answerJson(run: ChatRun, chosen: ChosenRoute): Promise<Res
     });
     throw error;
   }
+  const native = isNative ? run.native : undefined;
+  if (native) {
+    const read = native.readJson(json, chat, candidate.adapter);
+    const billed =
+      read.usage ?? estimateUsage(run.promptCharacters(), read.generatedCharacters, read.reasoningCharacters);
+    const entry =
+      cache.key && read.usage && read.cacheable
+        ? { key: cache.key, entry: jsonEntry(read.cacheable, read.usage) }
+        : undefined;
+    finisher.finish(
+      { provider, usage: billed, costMicroUsd: run.cost(billed), status: "ok", httpStatus: 200, firstTokenAt: null },
+      entry,
+    );
+    return Response.json(native.renderJson(json, run.model.id, run.costOf(billed)), { headers: run.headers });
+  }
   const { body, usage } = candidate.adapter.parseChatResponse(json, chat);
   const billed =
     usage ??
@@ -33,9 +51,5 @@ export async function answerJson(run: ChatRun, chosen: ChosenRoute): Promise<Res
     { provider, usage: billed, costMicroUsd: run.cost(billed), status: "ok", httpStatus: 200, firstTokenAt: null },
     entry,
   );
-  const rendered =
-    isNative && run.native
-      ? run.native.renderJson(json, run.model.id)
-      : run.surface.renderJson(body, billed, run.costOf(billed));
-  return Response.json(rendered, { headers: run.headers });
+  return Response.json(run.surface.renderJson(body, billed, run.costOf(billed)), { headers: run.headers });
 }

@@ -1,0 +1,72 @@
+/**
+ * Native forwarding of a Responses API request to OpenAI itself (`POST {baseUrl}/responses`; the openai route's base
+ * URL already ends in `/v1`): the body as the Responses field policy left it goes upstream with `model` replaced and
+ * `store: false` forced (we keep no content: policy 1.2), so reasoning items with `encrypted_content`, built-in tools
+ * and every other accepted field keep full fidelity. The answer comes back as OpenAI sent it: only `model` becomes the
+ * catalog id (non-streamed), and the final usage (the Response's `usage`, the stream's `response.completed` /
+ * `response.incomplete` `response.usage`) gains the cost (`cost`, `cost_details`). Usage is read in the Responses
+ * dialect (providers/openai-compatible/responses-stream-translator.ts), never through the chat adapter.
+ * Native answers are not stored in the prompt cache: its replay goes through the translated surface, which would
+ * drop what the native answer carries (encrypted reasoning, item ids).
+ */
+import type { EventSourceMessage } from "eventsource-parser";
+import { readResponsesAnswer } from "../../providers/openai-compatible/read-responses-answer.ts";
+import { convertResponsesUsage } from "../../providers/openai-compatible/convert-from-responses-usage.ts";
+import { createResponsesStreamTranslator } from "../../providers/openai-compatible/responses-stream-translator.ts";
+import type { NativeForward, NativeStreamReader } from "../native-forward.ts";
+import { withUsageCost } from "../usage-cost.ts";
+
+type Json = Record<string, unknown>;
+
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** The events whose `response.usage` is the final usage report. */
+const FINAL_EVENTS = new Set(["response.completed", "response.incomplete"]);
+
+/** `body`: the client's Responses request after the field policy (refused fields already answered 400). */
+export function responsesNativeForward(body: Record<string, unknown>): NativeForward {
+  return {
+    provider: "openai",
+    body,
+    cacheable: false,
+    buildRequest(route, target) {
+      return {
+        url: `${target.baseUrl.replace(/\/+$/, "")}/responses`,
+        headers: {
+          authorization: `Bearer ${target.apiKey}`,
+          "content-type": "application/json",
+          accept: body.stream === true ? "text/event-stream" : "application/json",
+        },
+        body: JSON.stringify({ ...body, model: route.upstreamModel, store: false }),
+      };
+    },
+    readJson(json) {
+      return { ...readResponsesAnswer(json), cacheable: null };
+    },
+    renderJson(json, modelId, cost) {
+      if (!isObject(json)) return json;
+      return { ...json, model: modelId, usage: withUsageCost(json.usage, cost) };
+    },
+    createStreamReader(chat) {
+      return responsesStreamReader(chat.modelId);
+    },
+  };
+}
+
+function responsesStreamReader(modelId: string): NativeStreamReader {
+  const translator = createResponsesStreamTranslator(modelId);
+  return {
+    translate: (event) => translator.translate(event),
+    withCost(event: EventSourceMessage, costOf) {
+      // The payload `translate` just parsed: no second parse, and only this one event is encoded again.
+      const payload = translator.lastPayload;
+      const type = payload && typeof payload.type === "string" ? payload.type : event.event;
+      if (!payload || type === undefined || !FINAL_EVENTS.has(type) || !isObject(payload.response)) return null;
+      const { usage } = payload.response;
+      if (!isObject(usage)) return null;
+      const response = { ...payload.response, usage: withUsageCost(usage, costOf(convertResponsesUsage(usage))) };
+      return JSON.stringify({ ...payload, response });
+    },
+  };
+}
