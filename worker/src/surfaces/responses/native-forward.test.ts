@@ -32,7 +32,7 @@ const answer = {
 };
 
 describe("responsesNativeForward", () => {
-  it("posts the client's body to {baseUrl}/responses with the route's model and store forced false", () => {
+  it("posts the client's body to {baseUrl}/responses: the route's model, store false, the default tier", () => {
     const body = { model: "openai/gpt-x", input: "hi", store: true, stream: true, include: ["x"], client_metadata: {} };
     const request = responsesNativeForward(body).buildRequest(route, target);
     expect(request.url).toBe("https://sim.invalid/openai/v1/responses");
@@ -41,8 +41,20 @@ describe("responsesNativeForward", () => {
       "content-type": "application/json",
       accept: "text/event-stream",
     });
-    expect(JSON.parse(request.body)).toEqual({ ...body, model: "gpt-up", store: false });
+    expect(JSON.parse(request.body)).toEqual({ ...body, model: "gpt-up", store: false, service_tier: "default" });
     expect(body.store).toBe(true);
+  });
+
+  it("forwards only the tools the client runs, never a tool OpenAI runs and bills per call", () => {
+    const kept = [
+      { type: "function", name: "exec_command" },
+      { type: "custom", name: "apply_patch" },
+      { type: "namespace", name: "multi_agent_v1", tools: [] },
+    ];
+    const hosted = [{ type: "web_search" }, { type: "file_search" }, { type: "mcp" }, { type: "code_interpreter" }];
+    const body = { model: "openai/gpt-x", input: "hi", tools: [hosted[0], ...kept, ...hosted.slice(1)] };
+    const request = responsesNativeForward({ ...body, service_tier: "priority" }).buildRequest(route, target);
+    expect(JSON.parse(request.body)).toMatchObject({ tools: kept, service_tier: "default" });
   });
 
   it("reads the usage without counting cached tokens twice, and the generated size", () => {

@@ -8,6 +8,15 @@
  * dialect (providers/openai-compatible/responses-stream-translator.ts), never through the chat adapter.
  * Native answers are not stored in the prompt cache: its replay goes through the translated surface, which would
  * drop what the native answer carries (encrypted reasoning, item ids).
+ *
+ * Two rules keep the bill exact, whatever the field policy before it let through:
+ * | field | rule |
+ * |---|---|
+ * | `service_tier` | forced to `"default"`: `priority` is billed above the catalog price (`flex` below it) |
+ * | `tools[]` OpenAI runs itself (`web_search*`, `file_search`, `code_interpreter`, `image_generation`, `mcp`, ...) |
+ * | | dropped: billed per call, outside the token usage we price (and `mcp` sends data to third parties) |
+ * Tools the client runs itself are kept: `function`, `custom`, `namespace`, `local_shell`, `shell`, `apply_patch`,
+ * `computer_use_preview`.
  */
 import type { EventSourceMessage } from "eventsource-parser";
 import { readResponsesAnswer } from "../../providers/openai-compatible/read-responses-answer.ts";
@@ -20,6 +29,27 @@ type Json = Record<string, unknown>;
 
 const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Tool types the client executes (OpenAI only returns the call): the only ones forwarded. */
+const CLIENT_TOOL_TYPES = new Set([
+  "function",
+  "custom",
+  "namespace",
+  "local_shell",
+  "shell",
+  "apply_patch",
+  "computer_use_preview",
+  "computer",
+]);
+
+/** The body OpenAI gets: `model` the route's, `store: false`, `service_tier: "default"`, client-run tools only. */
+export function nativeResponsesBody(body: Record<string, unknown>, upstreamModel: string): Record<string, unknown> {
+  const forwarded: Record<string, unknown> = { ...body, model: upstreamModel, store: false, service_tier: "default" };
+  if (Array.isArray(body.tools)) {
+    forwarded.tools = body.tools.filter((tool) => isObject(tool) && CLIENT_TOOL_TYPES.has(String(tool.type)));
+  }
+  return forwarded;
+}
 
 /** The events whose `response.usage` is the final usage report. */
 const FINAL_EVENTS = new Set(["response.completed", "response.incomplete"]);
@@ -38,7 +68,7 @@ export function responsesNativeForward(body: Record<string, unknown>): NativeFor
           "content-type": "application/json",
           accept: body.stream === true ? "text/event-stream" : "application/json",
         },
-        body: JSON.stringify({ ...body, model: route.upstreamModel, store: false }),
+        body: JSON.stringify(nativeResponsesBody(body, route.upstreamModel)),
       };
     },
     readJson(json) {
