@@ -25,6 +25,8 @@ export interface NativeJsonReading {
   /** Characters of generated text (reasoning included) and of reasoning, for that estimate. */
   generatedCharacters: number;
   reasoningCharacters: number;
+  /** Why the answer ended, in OpenAI chat terms (`stop`, `length`, `tool_calls`, `content_filter`), if known. */
+  finishReason: string | null;
   /** The answer in the internal chat shape, for the prompt cache; null when this dialect is not cached. */
   cacheable: ChatCompletion | null;
 }

@@ -6,7 +6,7 @@
 import { GatewayError } from "../../errors.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import { convertResponsesUsage } from "./convert-from-responses-usage.ts";
-import { responsesFailure } from "./responses-stream-translator.ts";
+import { responsesFailure, responsesFinishReason } from "./responses-stream-translator.ts";
 
 type Json = Record<string, unknown>;
 
@@ -19,6 +19,8 @@ export interface ResponsesAnswer {
   usage: NormalizedUsage | null;
   generatedCharacters: number;
   reasoningCharacters: number;
+  /** In OpenAI chat terms (`stop`, `tool_calls`, `length`, `content_filter`). */
+  finishReason: string;
 }
 
 /** Throws GatewayError for an answer that is not a Response, or a failed one. */
@@ -44,5 +46,6 @@ export function readResponsesAnswer(json: unknown): ResponsesAnswer {
     usage: isObject(json.usage) ? convertResponsesUsage(json.usage) : null,
     generatedCharacters: text + reasoning,
     reasoningCharacters: reasoning,
+    finishReason: responsesFinishReason(json),
   };
 }

@@ -58,6 +58,7 @@ export function anthropicNativeForward(body: Record<string, unknown>, clientHead
         usage,
         generatedCharacters: generatedCharacters(chatBody.choices),
         reasoningCharacters: reasoningCharacters(chatBody.choices),
+        finishReason: chatBody.choices[0]?.finish_reason ?? null,
         cacheable: chatBody,
       };
     },

@@ -63,6 +63,7 @@ describe("responsesNativeForward", () => {
       usage: { inputUncached: 30, cacheRead: 60, cacheWrite: 10, output: 20, reasoning: 5, source: "provider" },
       generatedCharacters: "plan".length + "Hi!".length + '{"a":1}'.length,
       reasoningCharacters: "plan".length,
+      finishReason: "tool_calls",
       cacheable: null,
     });
     expect(responsesNativeForward({}).readJson({ ...answer, usage: null }, chat, PROVIDERS.openai).usage).toBeNull();
