@@ -45,6 +45,25 @@ describe("responsesNativeForward", () => {
     expect(body.store).toBe(true);
   });
 
+  it("asks for encrypted reasoning for a reasoning model (store is false), never for another", () => {
+    const forwarded = (model: string, include?: string[]) =>
+      JSON.parse(
+        responsesNativeForward({ model, input: "hi", ...(include ? { include } : {}) }).buildRequest(route, target)
+          .body,
+      ) as {
+        include?: string[];
+      };
+    expect(forwarded("openai/gpt-6.1-terra").include).toEqual(["reasoning.encrypted_content"]);
+    expect(forwarded("openai/gpt-6.1-terra", ["message.output_text.logprobs"]).include).toEqual([
+      "message.output_text.logprobs",
+      "reasoning.encrypted_content",
+    ]);
+    expect(forwarded("openai/gpt-6.1-terra", ["reasoning.encrypted_content"]).include).toEqual([
+      "reasoning.encrypted_content",
+    ]);
+    expect(forwarded("openai/gpt-6-luna").include).toBeUndefined();
+  });
+
   it("forwards only the tools the client runs, never a tool OpenAI runs and bills per call", () => {
     const kept = [
       { type: "function", name: "exec_command" },

@@ -13,12 +13,15 @@
  * | field | rule |
  * |---|---|
  * | `service_tier` | forced to `"default"`: `priority` is billed above the catalog price (`flex` below it) |
+ * | `include` | `reasoning.encrypted_content` added for reasoning models: with `store: false` it is the only way the
+ * | | reasoning of one turn reaches the next (Codex sends it; without it OpenAI cannot resolve the echoed items) |
  * | `tools[]` OpenAI runs itself (`web_search*`, `file_search`, `code_interpreter`, `image_generation`, `mcp`, ...) |
  * | | dropped: billed per call, outside the token usage we price (and `mcp` sends data to third parties) |
  * Tools the client runs itself are kept: `function`, `custom`, `namespace`, `local_shell`, `shell`, `apply_patch`,
  * `computer_use_preview`.
  */
 import type { EventSourceMessage } from "eventsource-parser";
+import { findModel } from "../../catalog/models.ts";
 import { readResponsesAnswer } from "../../providers/openai-compatible/read-responses-answer.ts";
 import { convertResponsesUsage } from "../../providers/openai-compatible/convert-from-responses-usage.ts";
 import { createResponsesStreamTranslator } from "../../providers/openai-compatible/responses-stream-translator.ts";
@@ -42,9 +45,18 @@ const CLIENT_TOOL_TYPES = new Set([
   "computer",
 ]);
 
-/** The body OpenAI gets: `model` the route's, `store: false`, `service_tier: "default"`, client-run tools only. */
+const ENCRYPTED_REASONING = "reasoning.encrypted_content";
+
+/**
+ * The body OpenAI gets: `model` the route's, `store: false`, `service_tier: "default"`, client-run tools only, and
+ * encrypted reasoning included for a reasoning model (OpenAI refuses that include for the others).
+ */
 export function nativeResponsesBody(body: Record<string, unknown>, upstreamModel: string): Record<string, unknown> {
   const forwarded: Record<string, unknown> = { ...body, model: upstreamModel, store: false, service_tier: "default" };
+  const include = Array.isArray(body.include) ? body.include : [];
+  if (findModel(String(body.model))?.capabilities.reasoning === true && !include.includes(ENCRYPTED_REASONING)) {
+    forwarded.include = [...include, ENCRYPTED_REASONING];
+  }
   if (Array.isArray(body.tools)) {
     forwarded.tools = body.tools.filter((tool) => isObject(tool) && CLIENT_TOOL_TYPES.has(String(tool.type)));
   }
