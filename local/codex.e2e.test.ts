@@ -165,9 +165,17 @@ async function usageRows(model: string) {
 
 const base64url = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString("base64url");
 
-async function expectToolTask(model: string, upstreamModel: string, provider: string) {
+/** The simulator's logged request bodies that contain `marker`, in order. */
+async function upstreamBodies(marker: string): Promise<Array<Record<string, unknown>>> {
+  const response = await fetch(`${environment?.stack.simulatorUrl}/_sim/requests?body=1`);
+  const { requests } = (await response.json()) as { requests: Array<{ body?: Record<string, unknown> }> };
+  return requests.flatMap((entry) => (entry.body && JSON.stringify(entry.body).includes(marker) ? [entry.body] : []));
+}
+
+async function expectToolTask(model: string, upstreamModel: string, provider: string, directives = "") {
   const note = `note ${Math.random().toString(36).slice(2)}`;
-  const task = `Read note.txt and tell me what it says. [[sim tool=exec_command tool_once=1 tool_args=${base64url({ cmd: "cat note.txt" })}]]`;
+  const tool = `tool=exec_command tool_once=1 tool_args=${base64url({ cmd: "cat note.txt" })}`;
+  const task = `Read note.txt and tell me what it says. [[sim ${tool} ${directives}]]`;
   const { code, events, stderr } = await runCodex(model, task, note);
   const context = `codex exited ${code}; stderr tail: ${stderr.slice(-1500)}; events: ${JSON.stringify(events).slice(-3000)}`;
   expect(code, context).toBe(0);
@@ -196,11 +204,21 @@ async function expectToolTask(model: string, upstreamModel: string, provider: st
   const sum = (pick: (row: (typeof rows)[number]) => number) => rows.reduce((total, row) => total + pick(row), 0);
   expect(turn?.usage?.input_tokens).toBe(sum((row) => row.prompt_tokens + row.cached_tokens + row.cache_write_tokens));
   expect(turn?.usage?.output_tokens).toBe(sum((row) => row.completion_tokens));
+  return { task, rows };
 }
 
 describe.skipIf(!codexRuns)(`Codex CLI ${codexVersion.stdout.trim()} through the gateway`, () => {
   it("runs a tool-using task on an OpenAI-routed model (the Responses API forwarded natively)", async () => {
-    await expectToolTask("openai/gpt-6.1-terra", "gpt-6.1-terra", "openai");
+    const { task } = await expectToolTask("openai/gpt-6.1-terra", "gpt-6.1-terra", "openai", "reasoning=3");
+    // The encrypted reasoning of the first answer went back to OpenAI unchanged with the function call's output.
+    const [first, second] = await upstreamBodies(task);
+    expect(first).toMatchObject({ model: "gpt-6.1-terra", store: false, include: ["reasoning.encrypted_content"] });
+    const input = (second?.input ?? []) as Array<{ type?: string; encrypted_content?: string }>;
+    const reasoning = input.find((item) => item.type === "reasoning");
+    expect(Buffer.from(reasoning?.encrypted_content ?? "", "base64").toString()).toMatch(
+      /^sim-encrypted-reasoning:gpt-6\.1-terra:\d+$/,
+    );
+    expect(input.map((item) => item.type).slice(-3)).toEqual(["reasoning", "function_call", "function_call_output"]);
   }, 60_000);
 
   it("runs a tool-using task on a DeepSeek model (translated by the Responses surface)", async (context) => {
