@@ -19,7 +19,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { REPOSITORY_ROOT } from "./bench/bench-environment.ts";
 import { startLoadEnvironment, type LoadEnvironment } from "./load/load-environment.ts";
-import { replyText } from "./provider-sim/tokens.ts";
+import { reasoningText, replyText } from "./provider-sim/tokens.ts";
 import { scrubbedEnvironment, testInfrastructure } from "./test-environment.ts";
 
 const CODEX = `${REPOSITORY_ROOT}node_modules/.bin/codex`;
@@ -175,7 +175,8 @@ async function upstreamBodies(marker: string): Promise<Array<Record<string, unkn
 async function expectToolTask(model: string, upstreamModel: string, provider: string, directives = "") {
   const note = `note ${Math.random().toString(36).slice(2)}`;
   const tool = `tool=exec_command tool_once=1 tool_args=${base64url({ cmd: "cat note.txt" })}`;
-  const task = `Read note.txt and tell me what it says. [[sim ${tool} ${directives}]]`;
+  // The note's random text also keeps this task's upstream requests apart from every other run's.
+  const task = `Read note.txt (${note.slice(5)}) and tell me what it says. [[sim ${tool} ${directives}]]`;
   const { code, events, stderr } = await runCodex(model, task, note);
   const context = `codex exited ${code}; stderr tail: ${stderr.slice(-1500)}; events: ${JSON.stringify(events).slice(-3000)}`;
   expect(code, context).toBe(0);
@@ -229,6 +230,16 @@ describe.skipIf(!codexRuns)(`Codex CLI ${codexVersion.stdout.trim()} through the
       );
       context.skip();
     }
-    await expectToolTask("deepseek/deepseek-flash", "deepseek-flash", "deepseek");
+    const { task } = await expectToolTask("deepseek/deepseek-flash", "deepseek-flash", "deepseek", "reasoning=3");
+    // DeepSeek's thinking went to Codex as an encrypted reasoning item and came back as the tool-call message's
+    // reasoning_content (DeepSeek's thinking mode needs it on every earlier assistant message).
+    const [, second] = await upstreamBodies(task);
+    const messages = (second?.messages ?? []) as Array<{
+      role?: string;
+      tool_calls?: unknown;
+      reasoning_content?: unknown;
+    }>;
+    const toolCall = messages.find((message) => message.role === "assistant" && message.tool_calls !== undefined);
+    expect(toolCall?.reasoning_content).toBe(reasoningText("deepseek-flash", 3));
   }, 60_000);
 });
