@@ -2,7 +2,7 @@
  * The dialect-independent plan of one simulated completion: reply text, reasoning, tool call, the pieces each
  * is streamed in, and the token counts every dialect reports (in its own field names).
  */
-import { decodeToolArguments, type Directives } from "./directives.ts";
+import type { Directives } from "./directives.ts";
 import type { PromptText } from "./prompt-text.ts";
 import { countTokens, reasoningText, replyText, splitIntoChunks, stableHash, TOOL_ARGUMENTS_JSON } from "./tokens.ts";
 
@@ -71,16 +71,14 @@ export function planCompletion(
   // `tool_once`: a request that already carries a tool result is answered with text (the end of a tool loop).
   const tool = directives.tool_once === 1 && prompt.hasToolResult === true ? undefined : directives.tool;
   const text = tool === undefined ? replyText(model, directives.words) : null;
-  const argumentsJson =
-    directives.tool_args === undefined ? TOOL_ARGUMENTS_JSON : decodeToolArguments(directives.tool_args);
   const toolCall: PlannedToolCall | null =
     tool === undefined
       ? null
       : {
           idSuffix: `sim${stableHash(`${model}:${tool}`).toString(36)}`,
           name: tool,
-          argumentsJson,
-          argumentChunks: splitIntoChunks(argumentsJson, directives.chunks),
+          argumentsJson: directives.tool_args ?? TOOL_ARGUMENTS_JSON,
+          argumentChunks: splitIntoChunks(directives.tool_args ?? TOOL_ARGUMENTS_JSON, directives.chunks),
         };
   const promptTokens = countPromptTokens(prompt) + directives.extra_prompt;
   const cachedTokens = Math.min(directives.cached, promptTokens);

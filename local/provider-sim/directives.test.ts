@@ -26,7 +26,7 @@ describe("parseDirectives", () => {
   it("takes tool_args only as a base64url JSON object", () => {
     const encoded = Buffer.from('{"cmd":"ls -la"}').toString("base64url");
     const parsed = parseDirectives({}, [`[[sim tool=exec_command tool_args=${encoded}]]`]);
-    expect(parsed.ok && parsed.directives.tool_args).toBe(encoded);
+    expect(parsed.ok && parsed.directives.tool_args).toBe('{"cmd":"ls -la"}');
     for (const bad of [Buffer.from("[1]").toString("base64url"), Buffer.from("{").toString("base64url"), "a+b/"]) {
       const result = parseDirectives({}, [`[[sim tool_args=${bad}]]`]);
       expect(result.ok ? null : result.message).toMatch(/^invalid simulator directive tool_args/);
@@ -56,7 +56,7 @@ describe("parseDirectives", () => {
       stall_after: 6,
       disconnect_after: 7,
       tool: "t",
-      tool_args: "eyJjbWQiOiJscyJ9",
+      tool_args: '{"cmd":"ls"}',
       tool_once: 1,
       cached: 8,
       cache_write: 2,

@@ -32,18 +32,6 @@ export const SIMULATED_ERROR_TEXTS = {
   key: "Incorrect API key provided: sk-proj-****abcd. You can find your API key at https://platform.openai.com/account/api-keys.",
 } as const;
 
-/** The JSON text a `tool_args` value encodes. */
-export const decodeToolArguments = (value: string): string => Buffer.from(value, "base64url").toString("utf8");
-
-function isBase64UrlJsonObject(value: string): boolean {
-  try {
-    const parsed: unknown = JSON.parse(decodeToolArguments(value));
-    return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
-  } catch {
-    return false;
-  }
-}
-
 const directivesSchema = z.strictObject({
   chunks: integer(1, 1000).default(4),
   words: integer(1, 5000).default(12),
@@ -58,11 +46,23 @@ const directivesSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,128}$/, "must be a tool name")
     .optional(),
-  /** With `tool`: the call's arguments, a JSON object as base64url (marker values cannot hold spaces). */
+  /**
+   * With `tool`: the call's arguments as base64url of a JSON object (a real agent's tool needs its own arguments,
+   * e.g. Claude Code's `Read` a `file_path`); default `TOOL_ARGUMENTS_JSON`.
+   */
   tool_args: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{2,8192}$/, "must be base64url")
-    .refine(isBase64UrlJsonObject, { message: "must be a base64url-encoded JSON object" })
+    .regex(/^[A-Za-z0-9_-]{1,4096}$/, "must be base64url")
+    .transform((value, context) => {
+      try {
+        const parsed: unknown = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
+        if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return JSON.stringify(parsed);
+      } catch {
+        // reported below
+      }
+      context.addIssue({ code: "custom", message: "must be base64url of a JSON object" });
+      return z.NEVER;
+    })
     .optional(),
   /** With `tool`: call it only while the request carries no tool result; once one is there, answer with text. */
   tool_once: integer(0, 1).default(0),
