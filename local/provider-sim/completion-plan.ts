@@ -68,15 +68,17 @@ export function planCompletion(
     return { error: `simulator directive tool=${directives.tool}: the request declares no tool with that name` };
   }
   const reasoning = directives.reasoning > 0 ? reasoningText(model, directives.reasoning) : null;
-  const text = directives.tool === undefined ? replyText(model, directives.words) : null;
+  // `tool_once`: a request that already carries a tool result is answered with text (the end of a tool loop).
+  const tool = directives.tool_once === 1 && prompt.hasToolResult === true ? undefined : directives.tool;
+  const text = tool === undefined ? replyText(model, directives.words) : null;
   const toolCall: PlannedToolCall | null =
-    directives.tool === undefined
+    tool === undefined
       ? null
       : {
-          idSuffix: `sim${stableHash(`${model}:${directives.tool}`).toString(36)}`,
-          name: directives.tool,
-          argumentsJson: TOOL_ARGUMENTS_JSON,
-          argumentChunks: splitIntoChunks(TOOL_ARGUMENTS_JSON, directives.chunks),
+          idSuffix: `sim${stableHash(`${model}:${tool}`).toString(36)}`,
+          name: tool,
+          argumentsJson: directives.tool_args ?? TOOL_ARGUMENTS_JSON,
+          argumentChunks: splitIntoChunks(directives.tool_args ?? TOOL_ARGUMENTS_JSON, directives.chunks),
         };
   const promptTokens = countPromptTokens(prompt) + directives.extra_prompt;
   const cachedTokens = Math.min(directives.cached, promptTokens);

@@ -1,4 +1,4 @@
-/** The contract each wire dialect (OpenAI chat completions, Anthropic messages, Gemini) implements. */
+/** The contract each wire dialect (OpenAI chat completions and Responses, Anthropic messages, Gemini) implements. */
 import type { IncomingHttpHeaders } from "node:http";
 import type { CompletionPlan } from "./completion-plan.ts";
 import type { PromptText } from "./prompt-text.ts";
@@ -57,7 +57,7 @@ export interface Dialect {
   /** The SSE messages of a streaming answer, in order. */
   streamEvents(plan: CompletionPlan, request: DialectRequest): StreamEvent[];
   /** An error sent inside an already started stream (the `error_after` directive). */
-  streamErrorEvent(status: number, message: string): string;
+  streamErrorEvent(status: number, message: string, request: DialectRequest, plan: CompletionPlan): string;
   /** Status used for `error_after` when no `error` directive is given. */
   defaultStreamErrorStatus: number;
 }

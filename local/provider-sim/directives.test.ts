@@ -11,6 +11,7 @@ describe("parseDirectives", () => {
         words: 12,
         delay_ms: 0,
         stall_ms: 0,
+        tool_once: 0,
         cached: 0,
         cache_write: 0,
         cache_ttl: "5m",
@@ -20,6 +21,16 @@ describe("parseDirectives", () => {
         stall_body: 0,
       },
     });
+  });
+
+  it("takes tool_args only as a base64url JSON object", () => {
+    const encoded = Buffer.from('{"cmd":"ls -la"}').toString("base64url");
+    const parsed = parseDirectives({}, [`[[sim tool=exec_command tool_args=${encoded}]]`]);
+    expect(parsed.ok && parsed.directives.tool_args).toBe('{"cmd":"ls -la"}');
+    for (const bad of [Buffer.from("[1]").toString("base64url"), Buffer.from("{").toString("base64url"), "a+b/"]) {
+      const result = parseDirectives({}, [`[[sim tool_args=${bad}]]`]);
+      expect(result.ok ? null : result.message).toMatch(/^invalid simulator directive tool_args/);
+    }
   });
 
   it("reads markers anywhere in the texts, later markers winning, and headers over markers", () => {
@@ -32,7 +43,7 @@ describe("parseDirectives", () => {
 
   it("parses every directive", () => {
     const marker =
-      "[[sim chunks=2 words=3 delay_ms=4 error=429 retry_after=9 error_after=1 stall_ms=5 stall_after=6 disconnect_after=7 tool=t cached=8 cache_write=2 cache_ttl=1h extra_prompt=11 reasoning=10 fragment=3 drip_ms=11 malformed_after=12 trailer_delay_ms=13 stall_body=1]]";
+      "[[sim chunks=2 words=3 delay_ms=4 error=429 retry_after=9 error_after=1 stall_ms=5 stall_after=6 disconnect_after=7 tool=t tool_args=eyJjbWQiOiJscyJ9 tool_once=1 cached=8 cache_write=2 cache_ttl=1h extra_prompt=11 reasoning=10 fragment=3 drip_ms=11 malformed_after=12 trailer_delay_ms=13 stall_body=1]]";
     const result = parseDirectives({}, [marker]);
     expect(result.ok && result.directives).toEqual({
       chunks: 2,
@@ -45,6 +56,8 @@ describe("parseDirectives", () => {
       stall_after: 6,
       disconnect_after: 7,
       tool: "t",
+      tool_args: '{"cmd":"ls"}',
+      tool_once: 1,
       cached: 8,
       cache_write: 2,
       cache_ttl: "1h",

@@ -182,7 +182,7 @@ export async function runExchange(context: ExchangeContext): Promise<ExchangeRes
     dripMs: directives.drip_ms,
     malformedAfter: directives.malformed_after,
     trailerDelayMs: directives.trailer_delay_ms,
-    errorEvent: dialect.streamErrorEvent(status, `Simulated in-stream error (status ${status}).`),
+    errorEvent: dialect.streamErrorEvent(status, `Simulated in-stream error (status ${status}).`, dialectRequest, plan),
     signal,
   });
   entry.outcome = result.outcome;

@@ -9,6 +9,8 @@ export interface PromptText {
   messageTexts: string[];
   /** `JSON.stringify` of the request's tool definitions (one piece), when it has any. */
   toolTexts: string[];
+  /** Whether the request carries a tool result (for the `tool_once` directive: answer it with text). */
+  hasToolResult?: boolean;
 }
 
 type JsonObject = Record<string, unknown>;
@@ -41,7 +43,8 @@ export function openAiPromptText(body: JsonObject): PromptText {
     }
   }
   const tools = asArray(body.tools);
-  return { messageTexts, toolTexts: tools.length > 0 ? [JSON.stringify(tools)] : [] };
+  const hasToolResult = asArray(body.messages).some((message) => isObject(message) && message.role === "tool");
+  return { messageTexts, toolTexts: tools.length > 0 ? [JSON.stringify(tools)] : [], hasToolResult };
 }
 
 function anthropicBlockTexts(content: unknown, into: string[]): void {
@@ -69,7 +72,11 @@ export function anthropicPromptText(body: JsonObject): PromptText {
     if (isObject(message)) anthropicBlockTexts(message.content, messageTexts);
   }
   const tools = asArray(body.tools);
-  return { messageTexts, toolTexts: tools.length > 0 ? [JSON.stringify(tools)] : [] };
+  const hasToolResult = asArray(body.messages).some(
+    (message) =>
+      isObject(message) && asArray(message.content).some((block) => isObject(block) && block.type === "tool_result"),
+  );
+  return { messageTexts, toolTexts: tools.length > 0 ? [JSON.stringify(tools)] : [], hasToolResult };
 }
 
 /**
@@ -79,12 +86,14 @@ export function anthropicPromptText(body: JsonObject): PromptText {
  */
 export function geminiPromptText(body: JsonObject): PromptText {
   const messageTexts: string[] = [];
+  let hasToolResult = false;
   const contents = [body.systemInstruction, ...asArray(body.contents)];
   for (const content of contents) {
     if (!isObject(content)) continue;
     for (const part of asArray(content.parts)) {
       if (!isObject(part)) continue;
       if (typeof part.text === "string") messageTexts.push(part.text);
+      if (isObject(part.functionResponse)) hasToolResult = true;
       for (const call of [part.functionCall, part.functionResponse]) {
         if (!isObject(call)) continue;
         messageTexts.push(String(call.name ?? ""), jsonText(call.args ?? call.response));
@@ -92,7 +101,40 @@ export function geminiPromptText(body: JsonObject): PromptText {
     }
   }
   const tools = asArray(body.tools);
-  return { messageTexts, toolTexts: tools.length > 0 ? [JSON.stringify(tools)] : [] };
+  return { messageTexts, toolTexts: tools.length > 0 ? [JSON.stringify(tools)] : [], hasToolResult };
+}
+
+const partTexts = (content: unknown, into: string[]): void => {
+  if (typeof content === "string") into.push(content);
+  for (const part of asArray(content)) if (isObject(part) && typeof part.text === "string") into.push(part.text);
+};
+
+/**
+ * OpenAI Responses: `instructions`, then `input` (a string, or items: message content text, `function_call` name and
+ * arguments, `function_call_output` output, `custom_tool_call` name and input, `custom_tool_call_output` output,
+ * reasoning summary and content text); plus `JSON.stringify(tools)`.
+ */
+export function responsesPromptText(body: JsonObject): PromptText {
+  const messageTexts: string[] = [];
+  let hasToolResult = false;
+  if (typeof body.instructions === "string") messageTexts.push(body.instructions);
+  if (typeof body.input === "string") messageTexts.push(body.input);
+  for (const item of asArray(body.input)) {
+    if (!isObject(item)) continue;
+    const type = item.type ?? "message";
+    if (type === "message") partTexts(item.content, messageTexts);
+    if (type === "function_call") messageTexts.push(String(item.name ?? ""), String(item.arguments ?? ""));
+    if (type === "custom_tool_call") messageTexts.push(String(item.name ?? ""), String(item.input ?? ""));
+    if (type === "function_call_output" || type === "custom_tool_call_output") {
+      hasToolResult = true;
+      partTexts(item.output, messageTexts);
+    }
+    if (type === "reasoning") {
+      for (const part of [...asArray(item.summary), ...asArray(item.content)]) partTexts([part], messageTexts);
+    }
+  }
+  const tools = asArray(body.tools);
+  return { messageTexts, toolTexts: tools.length > 0 ? [JSON.stringify(tools)] : [], hasToolResult };
 }
 
 /**
@@ -118,6 +160,7 @@ export type ToolChoice = { kind: "none" } | { kind: "tool"; name: string } | { k
 /**
  * The tool choice a request makes, as the real APIs honour it, for any dialect:
  * - OpenAI: `tool_choice` `"none"`, `"required"` (the first declared tool), `{type:"function", function:{name}}`;
+ *   Responses: `{type:"function", name}`, `{type:"allowed_tools", mode:"required", tools}` (the first listed);
  * - Anthropic: `tool_choice` `{type:"none"}`, `{type:"any"}` (the first declared tool), `{type:"tool", name}`;
  * - Gemini: `toolConfig.functionCallingConfig.mode` `NONE`, or `ANY` (the first of `allowedFunctionNames`, else the
  *   first declared tool).
@@ -135,6 +178,11 @@ export function requestedToolChoice(body: JsonObject): ToolChoice {
     if (choice.type === "tool" && typeof choice.name === "string") return { kind: "tool", name: choice.name };
     if (choice.type === "function" && isObject(choice.function) && typeof choice.function.name === "string")
       return { kind: "tool", name: choice.function.name };
+    if (choice.type === "function" && typeof choice.name === "string") return { kind: "tool", name: choice.name };
+    if (choice.type === "allowed_tools" && choice.mode === "required") {
+      const allowed = asArray(choice.tools).find((tool) => isObject(tool) && typeof tool.name === "string");
+      return isObject(allowed) ? { kind: "tool", name: String(allowed.name) } : first();
+    }
   }
   const config = isObject(body.toolConfig) ? body.toolConfig : isObject(body.tool_config) ? body.tool_config : null;
   const calling = config && (isObject(config.functionCallingConfig) ? config.functionCallingConfig : null);

@@ -5,6 +5,7 @@ import { geminiEmbeddingDialect, openAiEmbeddingDialect } from "./embedding-dial
 import { geminiDialect } from "./gemini-dialect.ts";
 import { liteLlmDialect } from "./litellm-dialect.ts";
 import { openAiDialect } from "./openai-dialect.ts";
+import { responsesDialect } from "./responses-dialect.ts";
 
 /** A matched simulator route. */
 export interface Route {
@@ -38,7 +39,7 @@ const DIALECT_OF: Record<ProviderName, Dialect> = {
   litellm: liteLlmDialect,
 };
 
-/** The POST routes; `dialect` where it is not the provider's completion dialect (embeddings). */
+/** The POST routes; `dialect` where it is not the provider's completion dialect (embeddings, OpenAI's Responses API). */
 const POST_ROUTES: Array<{
   pattern: RegExp;
   provider: ProviderName;
@@ -46,6 +47,7 @@ const POST_ROUTES: Array<{
   dialect?: Dialect;
 }> = [
   { pattern: /^\/openai\/v1\/chat\/completions$/, provider: "openai", operation: "completion" },
+  { pattern: /^\/openai\/v1\/responses$/, provider: "openai", operation: "completion", dialect: responsesDialect },
   { pattern: /^\/deepseek(\/v1)?\/chat\/completions$/, provider: "deepseek", operation: "completion" },
   { pattern: /^\/zai\/api\/paas\/v4\/chat\/completions$/, provider: "zai", operation: "completion" },
   { pattern: /^\/qwen\/compatible-mode\/v1\/chat\/completions$/, provider: "qwen", operation: "completion" },

@@ -11,7 +11,7 @@ import type { ChatCompletionRequest } from "../lib/openai-types.ts";
 import type { RequestMeta } from "../lib/request-meta.ts";
 import type { NormalizedUsage } from "../lib/usage.ts";
 import type { Services } from "../services/request-services.ts";
-import type { NativeForward } from "../surfaces/anthropic/native-forward.ts";
+import type { NativeForward } from "../surfaces/native-forward.ts";
 import type { Surface } from "../surfaces/types.ts";
 import type { CachePlan } from "./admission.ts";
 import type { RequestFinisher } from "./request-finisher.ts";

@@ -17,7 +17,7 @@ import type { NormalizedUsage } from "../lib/usage.ts";
 import type { ProviderId } from "../providers/provider-ids.ts";
 import { rateLimitHeaders } from "../services/hot-path/admission.ts";
 import { preferencesKey, type RoutingPreferences } from "../services/routing/routing-preferences.ts";
-import type { NativeForward } from "../surfaces/anthropic/native-forward.ts";
+import type { NativeForward } from "../surfaces/native-forward.ts";
 import type { Surface } from "../surfaces/types.ts";
 import { admitChat, beforeAdmission, readmitAsMiss } from "./admission.ts";
 import { answerFromCache } from "./cached-answer.ts";
@@ -33,7 +33,8 @@ const CLIENT_CLOSED_REQUEST = 499;
 
 /**
  * `native`: when a route's provider speaks the client's own API, the client's body is forwarded as is and the answer
- * returned as is (usage still read through the adapter), instead of translating both ways.
+ * returned as is but for the cost in its usage (read in its own dialect: surfaces/native-forward.ts), instead of
+ * translating both ways.
  * `routing`: the request's `models` / `provider` preferences (services/routing/routing-preferences.ts), if any.
  */
 export async function handleChat(

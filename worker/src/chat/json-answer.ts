@@ -1,8 +1,11 @@
-/** The answer to a non-streamed request: the upstream's JSON, translated (or as received on a native route). */
+/**
+ * The answer to a non-streamed request: the upstream's JSON, translated, or as received on a native route (read in
+ * its own dialect by the native forward, with the cost added to its usage).
+ */
 import { GatewayError } from "../errors.ts";
 import { costUsdText } from "../lib/cost.ts";
 import { estimateUsage, generatedCharacters, reasoningCharacters } from "../lib/estimate-usage.ts";
-import { finishReasonOf } from "../lib/finish-reason.ts";
+import { finishReasonOf, normalizeFinishReason } from "../lib/finish-reason.ts";
 import { jsonEntry } from "../services/prompt-cache/cache-entry.ts";
 import type { ChatRun } from "./chat-scope.ts";
 import type { ChosenRoute } from "./route-trial.ts";
@@ -26,6 +29,32 @@ export async function answerJson(run: ChatRun, chosen: ChosenRoute): Promise<Res
     });
     throw error;
   }
+  const native = isNative ? run.native : undefined;
+  if (native) {
+    const read = native.readJson(json, chat, candidate.adapter);
+    const billed =
+      read.usage ?? estimateUsage(run.promptCharacters(), read.generatedCharacters, read.reasoningCharacters);
+    const entry =
+      cache.key && read.usage && read.cacheable
+        ? { key: cache.key, entry: jsonEntry(read.cacheable, read.usage) }
+        : undefined;
+    const cost = run.costOf(billed);
+    finisher.finish(
+      {
+        provider,
+        usage: billed,
+        costMicroUsd: cost.microUsd,
+        status: "ok",
+        httpStatus: 200,
+        firstTokenAt: null,
+        finishReason: normalizeFinishReason(read.finishReason),
+      },
+      entry,
+    );
+    return Response.json(native.renderJson(json, run.model.id, cost), {
+      headers: { ...run.headers, "x-omnizen-cost": costUsdText(cost) },
+    });
+  }
   const { body, usage } = candidate.adapter.parseChatResponse(json, chat);
   const billed =
     usage ??
@@ -44,8 +73,7 @@ export async function answerJson(run: ChatRun, chosen: ChosenRoute): Promise<Res
     },
     entry,
   );
-  const rendered =
-    isNative && run.native ? run.native.renderJson(json, run.model.id) : run.surface.renderJson(body, billed, cost);
+  const rendered = run.surface.renderJson(body, billed, cost);
   // The header is the body's `usage.cost` (docs/api.md, "Cost"); a stream carries it only in its final event.
   return Response.json(rendered, { headers: { ...run.headers, "x-omnizen-cost": costUsdText(cost) } });
 }

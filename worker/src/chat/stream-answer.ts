@@ -1,6 +1,7 @@
 /**
  * The answer to a streamed request: the upstream's events through the translated stream body, or byte for byte
- * through the pass-through on a native route. The request is finished when the stream ends (stream-progress.ts);
+ * through the pass-through on a native route (read by the native forward's own stream reader, its final usage event
+ * carrying the cost). The request is finished when the stream ends (stream-progress.ts);
  * only a complete, successful answer is recorded for the prompt cache.
  */
 import { estimateUsage, withKnownUsage } from "../lib/estimate-usage.ts";
@@ -9,6 +10,7 @@ import type { ChatRun } from "./chat-scope.ts";
 import type { ChosenRoute } from "./route-trial.ts";
 import type { StreamOutcome } from "./stream-body/stream-progress.ts";
 import { createPassthroughStreamBody } from "./stream-body/passthrough-stream.ts";
+import type { StreamBodyOptions } from "./stream-body/stream-progress.ts";
 import { createTranslatedStreamBody } from "./stream-body/translated-stream.ts";
 
 /** Answers larger than this (serialized) are not cached. */
@@ -24,16 +26,16 @@ export function answerStream(run: ChatRun, chosen: ChosenRoute, upstreamBody: Re
   const { scope, cache, finisher } = run;
   const { candidate, chat, abort } = chosen;
   const provider = candidate.route.provider;
-  const recorder = cache.key ? createStreamRecorder(MAX_CACHE_ENTRY_BYTES) : undefined;
+  const native = chosen.isNative ? run.native : undefined;
+  // A native answer is recorded only when its dialect's replay through the surface loses nothing (native-forward.ts).
+  const recorder = cache.key && (!native || native.cacheable) ? createStreamRecorder(MAX_CACHE_ENTRY_BYTES) : undefined;
   const estimate = (outcome: StreamOutcome) =>
     withKnownUsage(
       estimateUsage(run.promptCharacters(), outcome.generatedCharacters, outcome.reasoningCharacters),
       outcome.knownUsage,
     );
-  const createBody = chosen.isNative ? createPassthroughStreamBody : createTranslatedStreamBody;
-  const body = createBody({
+  const options = {
     upstreamBody,
-    translator: candidate.adapter.createStreamTranslator(chat),
     encoder: run.surface.createStreamEncoder({
       includeUsage: run.request.stream_options?.include_usage === true,
       modelId: run.model.id,
@@ -67,6 +69,9 @@ export function answerStream(run: ChatRun, chosen: ChosenRoute, upstreamBody: Re
         entry && cache.key ? { key: cache.key, entry } : undefined,
       );
     },
-  });
+  } satisfies Omit<StreamBodyOptions, "translator">;
+  const body = native
+    ? createPassthroughStreamBody({ ...options, translator: native.createStreamReader(chat, candidate.adapter) })
+    : createTranslatedStreamBody({ ...options, translator: candidate.adapter.createStreamTranslator(chat) });
   return eventStreamResponse(body, run.headers);
 }

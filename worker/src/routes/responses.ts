@@ -17,7 +17,8 @@ import { handleChat } from "../chat/handle-chat.ts";
 import { GatewayError } from "../errors.ts";
 import { readJsonBody } from "./read-json-body.ts";
 import { parseRoutingPreferences } from "../services/routing/routing-preferences.ts";
-import type { NativeForward } from "../surfaces/anthropic/native-forward.ts";
+import type { NativeForward } from "../surfaces/native-forward.ts";
+import { responsesNativeForward } from "../surfaces/responses/native-forward.ts";
 import { convertFromResponsesRequest } from "../surfaces/responses/convert-from-responses-request.ts";
 import { responsesRequestSchema, type ResponsesRequest } from "../surfaces/responses/parse-responses-request.ts";
 import { applyResponsesFieldPolicy } from "../surfaces/responses/request-fields.ts";
@@ -92,4 +93,5 @@ async function answerResponse(context: Context<AppEnv>, nativeForward: Responses
   }
 }
 
-export const responsesRoute = createResponsesRoute();
+/** OpenAI-routed models get the body natively (OpenAI speaks the Responses API); every other model is translated. */
+export const responsesRoute = createResponsesRoute((body) => responsesNativeForward(body));

@@ -1,16 +1,26 @@
 /**
- * A native stream forwarded byte for byte (the Anthropic surface in front of Anthropic itself keeps full fidelity:
- * cache_control, thinking signatures, server tools), while a tap parses the same bytes with the adapter's translator
- * to learn the usage. Pull-based like the translated stream, and ends exactly once by the same rules
- * (stream-progress.ts).
+ * A native stream forwarded byte for byte (a surface in front of the provider that speaks its API keeps full
+ * fidelity: cache_control, thinking signatures, encrypted reasoning, server tools), while the native forward's reader
+ * (surfaces/native-forward.ts) parses the same events to learn the usage. The bytes are split at event boundaries
+ * (lib/sse/split-events.ts), never decoded and encoded again, and every event goes out exactly as received except
+ * the dialect's final usage event, which is sent with the cost added (`withCost`: Anthropic `message_delta`,
+ * Responses `response.completed` / `response.incomplete`). An event is forwarded once it is complete. Pull-based
+ * like the translated stream, and ends exactly once by the same rules (stream-progress.ts).
  */
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { GatewayError } from "../../errors.ts";
+import { createSseEventSplitter, encodeEventMessage } from "../../lib/sse/split-events.ts";
+import type { NativeStreamReader } from "../../surfaces/native-forward.ts";
 import { asGatewayError, createStreamProgress, type StreamBodyOptions } from "./stream-progress.ts";
 
-export function createPassthroughStreamBody(options: StreamBodyOptions): ReadableStream<Uint8Array> {
+export interface PassthroughStreamOptions extends StreamBodyOptions {
+  translator: NativeStreamReader;
+}
+
+export function createPassthroughStreamBody(options: PassthroughStreamOptions): ReadableStream<Uint8Array> {
   const reader = options.upstreamBody.getReader();
   const decoder = new TextDecoder();
+  const splitter = createSseEventSplitter();
   const progress = createStreamProgress(options);
   let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   let endMarker = false;
@@ -19,15 +29,21 @@ export function createPassthroughStreamBody(options: StreamBodyOptions): Readabl
   const events: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => events.push(event) });
 
-  const tap = () => {
+  /** Reads one piece's events (a piece holds at most one); returns what to send for the piece. */
+  const tap = (piece: Uint8Array): Uint8Array => {
+    parser.feed(decoder.decode(piece, { stream: true }));
+    let out = piece;
     for (const event of events.splice(0)) {
       try {
         if (progress.apply(options.translator.translate(event)).endMarker) endMarker = true;
+        const withCost = options.translator.withCost(event, options.costOf);
+        if (withCost !== null) out = encodeEventMessage(event, withCost);
       } catch (error) {
-        // The upstream's own error event already went to the client verbatim.
+        // The upstream's own error event goes to the client verbatim.
         failure = asGatewayError(error);
       }
     }
+    return out;
   };
   /** While the client is there: forwards, or ends the stream with the surface's error event. */
   const send = (parts: Uint8Array[], end: boolean) => {
@@ -36,18 +52,27 @@ export function createPassthroughStreamBody(options: StreamBodyOptions): Readabl
     if (end) controller.close();
   };
 
-  /** Reads once, forwards and taps; resolves to the bytes read. Ends the stream when the upstream ends or fails. */
-  const step = async (): Promise<number> => {
+  /**
+   * Reads once, forwards the complete events and taps them; resolves to the bytes read and whether anything was sent
+   * (a read may end inside an event). Ends the stream when the upstream ends or fails.
+   */
+  const step = async (): Promise<{ bytes: number; wrote: boolean }> => {
     try {
       const { done, value } = await reader.read();
       if (!done) {
-        send([value], false);
-        parser.feed(decoder.decode(value, { stream: true }));
-        tap();
-        return value.byteLength;
+        const pieces = splitter.push(value).map(tap);
+        send(pieces, false);
+        return { bytes: value.byteLength, wrote: pieces.length > 0 };
       }
+      send(splitter.flush().map(tap), false);
       parser.feed(decoder.decode());
-      tap();
+      for (const event of events.splice(0)) {
+        try {
+          if (progress.apply(options.translator.translate(event)).endMarker) endMarker = true;
+        } catch (error) {
+          failure = asGatewayError(error);
+        }
+      }
       if (!endMarker && !failure) {
         failure = new GatewayError("upstream_error", "The upstream stream ended unexpectedly.");
         send(options.encoder.error(failure), false);
@@ -60,7 +85,7 @@ export function createPassthroughStreamBody(options: StreamBodyOptions): Readabl
       options.abortUpstream();
       progress.end("error", failure);
     }
-    return 0;
+    return { bytes: 0, wrote: true };
   };
 
   return new ReadableStream<Uint8Array>(
@@ -69,13 +94,17 @@ export function createPassthroughStreamBody(options: StreamBodyOptions): Readabl
         controller = streamController;
       },
       async pull() {
-        inFlight = step();
-        await inFlight;
+        // A pull must enqueue something (or end the stream), or the reader waits forever.
+        while (!progress.ended && !progress.cancelled) {
+          const reading = step();
+          inFlight = reading;
+          if ((await reading).wrote) return;
+        }
       },
       cancel() {
         progress.clientGone({
           inFlight,
-          step,
+          step: async () => (await step()).bytes,
           stop: () => {
             options.abortUpstream();
             void reader.cancel().catch(() => undefined);

@@ -20,7 +20,7 @@ const contentSchema = z.union([z.string(), z.array(z.looseObject({ type: z.strin
 const inputItemSchema = z.looseObject({
   type: z.string().optional(),
   role: z.string().optional(),
-  content: contentSchema.optional(),
+  content: contentSchema.nullish(),
 });
 
 /** At most 16 string pairs, keys up to 64 and values up to 512 characters; issues name `metadata`, never a key. */
