@@ -48,6 +48,7 @@ const POST_ROUTES: Array<{ pattern: RegExp; provider: ProviderName; operation: R
     provider: "gemini",
     operation: "completion",
   },
+  { pattern: /^\/gemini\/v1(beta)?\/models\/[^/:]+:countTokens$/, provider: "gemini", operation: "count_tokens" },
 ];
 
 /** The route for a method and path, or null. */

@@ -24,10 +24,10 @@ export async function answerFromCache(run: ChatRun, entryText: string, cacheKey:
     firstTokenAt: Date.now(),
     cacheHit: true,
   });
-  if (!run.stream) return Response.json(replayJson(entry, surface, cost, model.id), { headers: run.headers });
+  if (!run.stream) return Response.json(replayJson(entry, surface, cost, run.answerModelId), { headers: run.headers });
   const encoder = surface.createStreamEncoder({
     includeUsage: run.request.stream_options?.include_usage === true,
-    modelId: model.id,
+    modelId: run.answerModelId,
     requestId: scope.meta.requestId,
   });
   const parts = replayStream(entry, encoder, cost);

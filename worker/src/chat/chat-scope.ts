@@ -51,6 +51,8 @@ export interface ChatRun {
   surface: Surface;
   native: NativeForward | undefined;
   model: ModelEntry;
+  /** The answer's `model`: the id the client sent (a key alias stays the alias; the usage row has `model.id`). */
+  answerModelId: string;
   price: Price;
   stream: boolean;
   cache: CachePlan;

@@ -7,7 +7,6 @@
  * 3. after the response, through `waitUntil` and exactly once on every path, the request is finished
  *    (./request-finisher.ts): usage record queued, slots released, credit reservation squared, cache entry stored.
  */
-import { findModel } from "../catalog/models.ts";
 import { computeCost, priceAt } from "../catalog/pricing.ts";
 import { GatewayError } from "../errors.ts";
 import { estimateUsage } from "../lib/estimate-usage.ts";
@@ -23,6 +22,7 @@ import { answerFromCache } from "./cached-answer.ts";
 import type { ChatRun, ChatScope } from "./chat-scope.ts";
 import { answerJson } from "./json-answer.ts";
 import { createRequestFinisher } from "./request-finisher.ts";
+import { requireModel } from "./resolve-model.ts";
 import { tryRoutes } from "./route-trial.ts";
 import { answerStream } from "./stream-answer.ts";
 
@@ -39,12 +39,11 @@ export async function handleChat(
   surface: Surface,
   native?: NativeForward,
 ): Promise<Response> {
-  const { model, price, nativeBody, reservation } = await beforeAdmission(scope, () => {
-    const model = findModel(request.model);
-    if (!model) {
-      const message = `The model '${request.model.slice(0, 100)}' does not exist; GET /v1/models lists them.`;
-      throw new GatewayError("model_not_found", message, { param: "model" });
-    }
+  const answerModelId = request.model;
+  const { model, price, nativeBody, reservation } = await beforeAdmission(scope, async () => {
+    const { model, alias } = await requireModel(scope, answerModelId);
+    // From here on the request names the catalog model (prompt-cache key, upstream body); the answer keeps the alias.
+    if (alias) request = { ...request, model: model.id };
     const price = priceAt(model, new Date(scope.meta.startedAt));
     const nativeRoute = native && model.routes.some((route) => route.provider === native.provider);
     return {
@@ -66,6 +65,7 @@ export async function handleChat(
     surface,
     native,
     model,
+    answerModelId,
     price,
     stream,
     cache,

@@ -35,7 +35,7 @@ export async function answerJson(run: ChatRun, chosen: ChosenRoute): Promise<Res
   );
   const rendered =
     isNative && run.native
-      ? run.native.renderJson(json, run.model.id)
+      ? run.native.renderJson(json, run.answerModelId)
       : run.surface.renderJson(body, billed, run.costOf(billed));
   return Response.json(rendered, { headers: run.headers });
 }

@@ -35,7 +35,7 @@ export async function tryRoutes(
   for (const [index, candidate] of candidates.entries()) {
     const chat: ChatContext = {
       request,
-      modelId: model.id,
+      modelId: run.answerModelId,
       upstreamModel: candidate.route.upstreamModel,
       target: candidate.target,
     };

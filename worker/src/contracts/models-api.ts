@@ -45,6 +45,8 @@ export const publicModelSchema = z.object({
   }),
   jurisdictions: z.array(jurisdictionSchema),
   routes: z.array(z.object({ provider: z.string(), jurisdiction: jurisdictionSchema, endpoint: z.string() })),
+  /** On an entry for one of the caller's key aliases: the catalog model it names (the rest describes that model). */
+  alias_of: z.string().optional(),
 });
 
 /** `GET /v1/models`. */

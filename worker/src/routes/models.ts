@@ -4,7 +4,10 @@
  * OpenAI's list shape, each entry also carrying pricing (USD per 1M tokens, as strings to avoid
  * float noise; the default band, then `long_context` and `off_peak` bands where the model has them), context length,
  * capabilities and where each route processes data. Lists the models that work here:
- * those whose provider has an adapter.
+ * those whose provider has an adapter. Public; with a valid key (`Authorization: Bearer` or `x-api-key`) the key's
+ * model aliases come first (`id` = the alias; Anthropic's `display_name` and OpenAI's `name` and `alias_of` name the
+ * target; context window and output limit are the target's), which is how Claude Code's picker, keeping only
+ * `claude*` ids, shows other models. A bad or unknown key just gets the public list.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
@@ -14,6 +17,15 @@ import { maxOutputTokens } from "../catalog/output-limits.ts";
 import type { Context } from "hono";
 import type { ModelEntry, PeakSchedule, TokenRates } from "../catalog/types.ts";
 import { getAdapter } from "../providers/index.ts";
+import { hashApiKey, isWellFormedApiKey } from "../lib/api-key.ts";
+import { readKeyAliases } from "../services/hot-path/key-aliases.ts";
+
+/** One listed id: a catalog model under its own id, or under one of the caller's key aliases. */
+interface Listed {
+  id: string;
+  model: ModelEntry;
+  alias: boolean;
+}
 
 const CATALOG_CREATED = Math.floor(Date.UTC(2026, 10, 26) / 1000);
 
@@ -76,11 +88,17 @@ const listed = MODELS.filter((model) => model.routes.some((route) => getAdapter(
 
 const CATALOG_CREATED_AT = new Date(CATALOG_CREATED * 1000).toISOString();
 
-function describeForAnthropic(model: ModelEntry): AnthropicModel {
+/** `describe`, under an alias id. */
+function describeListed({ id, model, alias }: Listed): PublicModel {
+  const described = describe(model);
+  return alias ? { ...described, id, name: `${id} → ${model.name}`, alias_of: model.id } : described;
+}
+
+function describeForAnthropic({ id, model, alias }: Listed): AnthropicModel {
   return {
     type: "model",
-    id: model.id,
-    display_name: model.name,
+    id,
+    display_name: alias ? `${id} → ${model.name} (${model.id})` : model.name,
     created_at: CATALOG_CREATED_AT,
     max_input_tokens: model.contextLength,
     max_tokens: maxOutputTokens(model.id),
@@ -92,23 +110,37 @@ function isAnthropicClient(context: Context<AppEnv>): boolean {
   return context.req.header("anthropic-version") !== undefined || context.req.header("x-api-key") !== undefined;
 }
 
+/** The caller's key aliases (first) and the catalog; the catalog only without a valid key. */
+async function listedFor(context: Context<AppEnv>): Promise<Listed[]> {
+  const catalog = listed.map((model) => ({ id: model.id, model, alias: false }));
+  const bearer = context.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  const key = bearer ?? context.req.header("x-api-key")?.trim();
+  if (!key || !isWellFormedApiKey(key)) return catalog;
+  const aliases = await readKeyAliases(context.get("services"), await hashApiKey(key));
+  const aliased = Object.entries(aliases).flatMap(([id, target]) => {
+    const model = listed.find((entry) => entry.id === target);
+    return model ? [{ id, model, alias: true }] : [];
+  });
+  return [...aliased, ...catalog];
+}
+
 /** Anthropic's paging: `limit` (1–1000, default 20), then the models after `after_id` or before `before_id`. */
-function anthropicPage(context: Context<AppEnv>): AnthropicModelList {
+function anthropicPage(context: Context<AppEnv>, entries: Listed[]): AnthropicModelList {
   const limitParam = Number(context.req.query("limit") ?? 20);
   const limit = Number.isInteger(limitParam) ? Math.min(Math.max(limitParam, 1), 1000) : 20;
-  const ids: string[] = listed.map((model) => model.id);
+  const ids: string[] = entries.map((entry) => entry.id);
   const afterId = context.req.query("after_id");
   const beforeId = context.req.query("before_id");
-  let page: ModelEntry[];
+  let page: Listed[];
   let hasMore: boolean;
   if (beforeId !== undefined) {
     const end = Math.max(ids.indexOf(beforeId), 0);
-    page = listed.slice(Math.max(end - limit, 0), end);
+    page = entries.slice(Math.max(end - limit, 0), end);
     hasMore = end - limit > 0;
   } else {
     const start = afterId === undefined ? 0 : ids.indexOf(afterId) + 1;
-    page = start === 0 && afterId !== undefined ? [] : listed.slice(start, start + limit);
-    hasMore = start + limit < listed.length && page.length > 0;
+    page = start === 0 && afterId !== undefined ? [] : entries.slice(start, start + limit);
+    hasMore = start + limit < entries.length && page.length > 0;
   }
   return {
     data: page.map(describeForAnthropic),
@@ -119,17 +151,18 @@ function anthropicPage(context: Context<AppEnv>): AnthropicModelList {
 }
 
 export const modelsRoute = new Hono<AppEnv>()
-  .get("/", (context) =>
-    isAnthropicClient(context)
-      ? context.json(anthropicPage(context))
-      : context.json({ object: "list", data: listed.map(describe) } satisfies PublicModelList),
-  )
+  .get("/", async (context) => {
+    const entries = await listedFor(context);
+    return isAnthropicClient(context)
+      ? context.json(anthropicPage(context, entries))
+      : context.json({ object: "list", data: entries.map(describeListed) } satisfies PublicModelList);
+  })
   .get("/:owner/:name", (context) => oneModel(context, `${context.req.param("owner")}/${context.req.param("name")}`))
   // The official SDKs encode the id's slash (`/v1/models/deepseek%2Fdeepseek-flash`): one segment, decoded here.
   .get("/:id", (context) => oneModel(context, context.req.param("id")));
 
-function oneModel(context: Context<AppEnv>, id: string) {
-  const model = listed.find((entry) => entry.id === id);
-  if (!model) return context.notFound();
-  return context.json(isAnthropicClient(context) ? describeForAnthropic(model) : describe(model));
+async function oneModel(context: Context<AppEnv>, id: string) {
+  const entry = (await listedFor(context)).find((candidate) => candidate.id === id);
+  if (!entry) return context.notFound();
+  return context.json(isAnthropicClient(context) ? describeForAnthropic(entry) : describeListed(entry));
 }
