@@ -75,8 +75,8 @@ export function planCompletion(
       : {
           idSuffix: `sim${stableHash(`${model}:${directives.tool}`).toString(36)}`,
           name: directives.tool,
-          argumentsJson: TOOL_ARGUMENTS_JSON,
-          argumentChunks: splitIntoChunks(TOOL_ARGUMENTS_JSON, directives.chunks),
+          argumentsJson: directives.tool_args ?? TOOL_ARGUMENTS_JSON,
+          argumentChunks: splitIntoChunks(directives.tool_args ?? TOOL_ARGUMENTS_JSON, directives.chunks),
         };
   const promptTokens = countPromptTokens(prompt) + directives.extra_prompt;
   const cachedTokens = Math.min(directives.cached, promptTokens);

@@ -46,6 +46,24 @@ const directivesSchema = z.strictObject({
     .string()
     .regex(/^[A-Za-z0-9_.:-]{1,128}$/, "must be a tool name")
     .optional(),
+  /**
+   * With `tool`: the call's arguments as base64url of a JSON object (a real agent's tool needs its own arguments,
+   * e.g. Claude Code's `Read` a `file_path`); default `TOOL_ARGUMENTS_JSON`.
+   */
+  tool_args: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,4096}$/, "must be base64url")
+    .transform((value, context) => {
+      try {
+        const parsed: unknown = JSON.parse(Buffer.from(value, "base64url").toString("utf8"));
+        if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) return JSON.stringify(parsed);
+      } catch {
+        // reported below
+      }
+      context.addIssue({ code: "custom", message: "must be base64url of a JSON object" });
+      return z.NEVER;
+    })
+    .optional(),
   cached: integer(0, 10_000_000).default(0),
   cache_write: integer(0, 10_000_000).default(0),
   /** TTL the cache writes are reported under (Anthropic `cache_creation.ephemeral_5m/1h_input_tokens`). */
