@@ -67,6 +67,21 @@ export const keysMessages = defineMessages({
     spendSummaryTotal: "{amount} in all",
     expiresOnDate: "Expires {date}",
     expiredOn: "Expired {date}",
+    aliasesLegend: "Model aliases (optional)",
+    aliasesHint:
+      "Other names this key accepts for a model, e.g. claude-sonnet for a DeepSeek model, so an agent that only " +
+      "takes Claude model names (Claude Code) can use it. Letters, digits, . _ - : only; at most {max}.",
+    aliasId: "Alias",
+    aliasTarget: "Model",
+    aliasChoose: "Choose a model",
+    aliasAdd: "Add an alias",
+    aliasRemove: "Remove alias {alias}",
+    aliasRequired: "Give the alias a name.",
+    aliasPattern: "Use 1–64 letters, digits, “.”, “_”, “-” or “:” (no “/”), starting with a letter or digit.",
+    aliasDuplicate: "This alias is already listed.",
+    aliasShadows: "This is a model's own id; choose another name.",
+    aliasTargetMissing: "Choose the model this alias stands for.",
+    aliasesSummary: "Aliases: {list}",
   },
   bn: {
     title: "এপিআই কী",
@@ -133,5 +148,20 @@ export const keysMessages = defineMessages({
     spendSummaryTotal: "মোট {amount}",
     expiresOnDate: "{date} মেয়াদ শেষ হবে",
     expiredOn: "{date} মেয়াদ শেষ হয়েছে",
+    aliasesLegend: "মডেলের বিকল্প নাম (ঐচ্ছিক)",
+    aliasesHint:
+      "এই কী একটি মডেলের জন্য আর যে নামগুলো গ্রহণ করে, যেমন একটি DeepSeek মডেলের জন্য claude-sonnet, যাতে যে " +
+      "এজেন্ট শুধু Claude মডেলের নাম নেয় (Claude Code) সেটিও তা ব্যবহার করতে পারে। শুধু অক্ষর, অঙ্ক, . _ - :; সর্বোচ্চ {max}টি।",
+    aliasId: "বিকল্প নাম",
+    aliasTarget: "মডেল",
+    aliasChoose: "একটি মডেল বেছে নিন",
+    aliasAdd: "বিকল্প নাম যোগ করুন",
+    aliasRemove: "{alias} বিকল্প নামটি সরান",
+    aliasRequired: "বিকল্প নামটি লিখুন।",
+    aliasPattern: "১–৬৪টি অক্ষর, অঙ্ক, “.”, “_”, “-” বা “:” ব্যবহার করুন (“/” নয়), শুরুতে অক্ষর বা অঙ্ক।",
+    aliasDuplicate: "এই বিকল্প নামটি আগেই তালিকায় আছে।",
+    aliasShadows: "এটি একটি মডেলের নিজস্ব আইডি; অন্য নাম বেছে নিন।",
+    aliasTargetMissing: "এই বিকল্প নাম কোন মডেলের জন্য, তা বেছে নিন।",
+    aliasesSummary: "বিকল্প নাম: {list}",
   },
 });
