@@ -108,6 +108,27 @@ describe("on the hot path", () => {
     });
   });
 
+  it("shares the prompt cache with the catalog id (same model), each answer naming the id its client sent", async () => {
+    const user = await seedDashboardUser();
+    const key = await createKey(user.token, { "claude-sonnet": DEEPSEEK });
+    const content = `cache ${crypto.randomUUID()}`;
+    const cached = (model: string) =>
+      gatewayFetch("/v1/chat/completions", {
+        method: "POST",
+        headers: bearer(key.secret),
+        body: chatBody({ model, messages: [{ role: "user", content }] }),
+      });
+    const first = await cached("claude-sonnet");
+    expect(first.headers.get("x-omnizen-cache")).toBe("MISS");
+    await waitForUsageRow(first.headers.get("x-request-id") ?? "");
+    const viaAlias = await cached("claude-sonnet");
+    expect(viaAlias.headers.get("x-omnizen-cache")).toBe("HIT");
+    expect(((await viaAlias.json()) as { model: string }).model).toBe("claude-sonnet");
+    const direct = await cached(DEEPSEEK);
+    expect(direct.headers.get("x-omnizen-cache")).toBe("HIT");
+    expect(((await direct.json()) as { model: string }).model).toBe(DEEPSEEK);
+  });
+
   it("keeps another key's aliases to that key, and a bad key gets its 401 first", async () => {
     const user = await seedDashboardUser();
     await createKey(user.token, { "claude-sonnet": DEEPSEEK });
