@@ -4,11 +4,12 @@
  * A tool-using task: the simulator answers the first turn with a `Read` of a file the test wrote (a `[[sim tool=Read
  * tool_args=...]]` marker in the prompt) and the turn that carries the tool result with text. Run for a model routed
  * to Anthropic (its catalog id in ANTHROPIC_MODEL, forwarded natively) and a DeepSeek model behind a `claude-*` key
- * alias (translated), as docs/claude-code.md sets Claude Code up. Uses its own Postgres and Redis databases (like the
- * fault tests), since it runs the usage drain.
+ * alias (translated), as docs/claude-code.md sets Claude Code up. Uses its own Postgres database and Redis database
+ * (the tests' Redis database + 4, mod 16; the fault and browser tests use + 8), since it runs the usage drain, which
+ * empties its Redis database's whole usage queue.
  */
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,13 +18,20 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findModel } from "../worker/src/catalog/models.ts";
 import { maxOutputTokens } from "../worker/src/catalog/output-limits.ts";
 import { hashApiKey } from "../worker/src/lib/api-key.ts";
-import { faultTestRedisUrl } from "./faults/fault-targets.ts";
 import { startLoadEnvironment, type LoadEnvironment } from "./load/load-environment.ts";
 import { replyText } from "./provider-sim/tokens.ts";
+import { testInfrastructure } from "./test-environment.ts";
 
 const CLAUDE_BIN = fileURLToPath(new URL("../node_modules/.bin/claude", import.meta.url));
 const ALIAS = "claude-omnizen-deepseek";
 const DEEPSEEK = "deepseek/deepseek-v4-pro";
+
+/** The tests' Redis server, on a database of this test's own. */
+function claudeCodeRedisUrl(env: NodeJS.ProcessEnv): string {
+  const url = new URL(testInfrastructure(env).redisUrl);
+  url.pathname = `/${((Number(url.pathname.slice(1)) || 1) + 4) % 16}`;
+  return url.toString();
+}
 
 let environment: LoadEnvironment;
 let workDirectory: string;
@@ -34,7 +42,7 @@ const log = (line: string) => {
 beforeAll(async () => {
   environment = await startLoadEnvironment({
     database: `${process.env.OMNIZEN_TEST_DATABASE ?? "omnizen_test"}_claude_code`,
-    redisUrl: faultTestRedisUrl(process.env),
+    redisUrl: claudeCodeRedisUrl(process.env),
     name: "claude-code-e2e",
     log,
   });
@@ -57,6 +65,8 @@ interface ClaudeRun {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** The run's HOME (its Claude config and caches). */
+  home: string;
 }
 
 /** `claude -p <prompt> --output-format json` in `cwd`, with nothing of the developer's own set-up. */
@@ -79,6 +89,8 @@ function runClaude(model: string, catalogId: string, prompt: string, cwd: string
     DISABLE_TELEMETRY: "1",
     DISABLE_AUTOUPDATER: "1",
     DISABLE_ERROR_REPORTING: "1",
+    // Model discovery: GET /v1/models?limit=1000 at start-up, cached in the config directory.
+    CLAUDE_CODE_ENABLE_GATEWAY_MODEL_DISCOVERY: "1",
   };
   // The pinned binary itself: `npx claude` in a temp directory would look for the package on the registry.
   const child = spawn(
@@ -94,7 +106,7 @@ function runClaude(model: string, catalogId: string, prompt: string, cwd: string
     const timer = setTimeout(() => child.kill("SIGKILL"), 50_000);
     child.once("close", (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      resolve({ code, stdout, stderr, home });
     });
   });
 }
@@ -146,6 +158,16 @@ describe.each([
     expect(entries.length).toBeGreaterThanOrEqual(2);
     expect(JSON.stringify(entries.at(-1)?.body)).toContain(secret);
     expect(entries.slice(0, -1).every((entry) => !JSON.stringify(entry.body).includes(secret))).toBe(true);
+
+    // Discovery kept the key's claude-* alias, named after its target, and dropped the other providers' catalog ids
+    // (2.1.332 keeps ids starting with `claude` or `anthropic`).
+    const discovered = readdirSync(run.home, { recursive: true, encoding: "utf8" }).find((path) =>
+      path.endsWith("gateway-models.json"),
+    );
+    expect(discovered, "Claude Code's gateway model cache").toBeDefined();
+    const cache = readFileSync(join(run.home, discovered ?? ""), "utf8");
+    expect(cache).toContain(ALIAS);
+    expect(cache).not.toContain("deepseek/deepseek-flash");
 
     await environment.drainAll();
     const { count, models } = await rowCount();
