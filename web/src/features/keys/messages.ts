@@ -39,7 +39,7 @@ export const keysMessages = defineMessages({
     copyFailed: "Copying failed; select the secret and copy it yourself.",
     secretDone: "I have saved the secret",
     rename: "Rename",
-    edit: "Edit limits, spending and expiry",
+    edit: "Edit limits, spending, expiry and aliases",
     editTitle: "Edit “{name}”",
     renameTitle: "Rename “{name}”",
     save: "Save",
@@ -121,7 +121,7 @@ export const keysMessages = defineMessages({
     copyFailed: "কপি করা যায়নি; গোপন মানটি নির্বাচন করে নিজে কপি করুন।",
     secretDone: "আমি গোপন মান সংরক্ষণ করেছি",
     rename: "নাম বদলান",
-    edit: "সীমা, খরচ ও মেয়াদ সম্পাদনা",
+    edit: "সীমা, খরচ, মেয়াদ ও বিকল্প নাম সম্পাদনা",
     editTitle: "“{name}” সম্পাদনা",
     renameTitle: "“{name}” এর নাম বদলান",
     save: "সংরক্ষণ",
@@ -150,8 +150,8 @@ export const keysMessages = defineMessages({
     expiredOn: "{date} মেয়াদ শেষ হয়েছে",
     aliasesLegend: "মডেলের বিকল্প নাম (ঐচ্ছিক)",
     aliasesHint:
-      "এই কী একটি মডেলের জন্য আর যে নামগুলো গ্রহণ করে, যেমন একটি DeepSeek মডেলের জন্য claude-sonnet, যাতে যে " +
-      "এজেন্ট শুধু Claude মডেলের নাম নেয় (Claude Code) সেটিও তা ব্যবহার করতে পারে। শুধু অক্ষর, অঙ্ক, . _ - :; সর্বোচ্চ {max}টি।",
+      "এই কী একটি মডেলের জন্য আর যে নামগুলো গ্রহণ করে, যাতে যে এজেন্ট শুধু Claude মডেলের নাম নেয় সেটিও যেকোনো " +
+      "মডেল, যেমন DeepSeek, ব্যবহার করতে পারে। শুধু অক্ষর, অঙ্ক, . _ - :; সর্বোচ্চ {max}টি।",
     aliasId: "বিকল্প নাম",
     aliasTarget: "মডেল",
     aliasChoose: "একটি মডেল বেছে নিন",
