@@ -204,5 +204,13 @@ describe("GET /v1/models", () => {
     const anonymous = expectContract(publicModelListSchema, await (await gatewayFetch("/v1/models")).json());
     expect(anonymous.data.map((model) => model.id)).not.toContain("claude-sonnet");
     expect((await gatewayFetch("/v1/models/claude-sonnet")).status).toBe(404);
+
+    // A key admission refuses (here: revoked) is answered like no key: the public list, never a 401.
+    expect((await dashboardFetch(`/api/keys/${key.id}`, user.token, { method: "DELETE" })).status).toBe(200);
+    const revoked = await gatewayFetch("/v1/models", { headers: { authorization: `Bearer ${key.secret}` } });
+    expect(revoked.status).toBe(200);
+    const revokedIds = expectContract(publicModelListSchema, await revoked.json()).data.map((model) => model.id);
+    expect(revokedIds).not.toContain("claude-sonnet");
+    expect(revokedIds).toContain(DEEPSEEK);
   });
 });

@@ -7,7 +7,9 @@
  * those whose provider has an adapter. Public; with a valid key (`Authorization: Bearer` or `x-api-key`) the key's
  * model aliases come first (`id` = the alias; Anthropic's `display_name` and OpenAI's `name` and `alias_of` name the
  * target; context window and output limit are the target's), which is how Claude Code's picker, keeping only
- * `claude*` ids, shows other models. A bad or unknown key just gets the public list.
+ * `claude*` / `anthropic*` ids, shows other models. The key is checked by the auth-only admission (one Upstash round
+ * trip, Postgres only for a cold record, as on /v1/messages/count_tokens); a bad, unknown or limited key just gets the
+ * public list.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
@@ -19,6 +21,9 @@ import type { ModelEntry, PeakSchedule, TokenRates } from "../catalog/types.ts";
 import { getAdapter } from "../providers/index.ts";
 import { hashApiKey, isWellFormedApiKey } from "../lib/api-key.ts";
 import { readKeyAliases } from "../services/hot-path/key-aliases.ts";
+import { admitWithoutCompletion } from "../chat/admission.ts";
+import { chatScope } from "../chat/chat-scope.ts";
+import { GatewayError } from "../errors.ts";
 
 /** One listed id: a catalog model under its own id, or under one of the caller's key aliases. */
 interface Listed {
@@ -116,7 +121,19 @@ async function listedFor(context: Context<AppEnv>): Promise<Listed[]> {
   const bearer = context.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
   const key = bearer ?? context.req.header("x-api-key")?.trim();
   if (!key || !isWellFormedApiKey(key)) return catalog;
-  const aliases = await readKeyAliases(context.get("services"), await hashApiKey(key));
+  // The key is checked as on every /v1 call (the auth-only admission: failed-auth throttle, negative cache, limits),
+  // which also leaves its record, aliases included, at the edge: this endpoint is public and never reads Postgres
+  // for a key that admission has not let in.
+  context.set("apiKey", key);
+  context.set("keyHash", await hashApiKey(key));
+  const scope = chatScope(context);
+  try {
+    await admitWithoutCompletion(scope);
+  } catch (error) {
+    if (error instanceof GatewayError) return catalog;
+    throw error;
+  }
+  const aliases = await readKeyAliases(scope.services, scope.keyHash);
   const aliased = Object.entries(aliases).flatMap(([id, target]) => {
     const model = listed.find((entry) => entry.id === target);
     return model ? [{ id, model, alias: true }] : [];
