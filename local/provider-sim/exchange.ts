@@ -7,7 +7,7 @@ import { planCompletion } from "./completion-plan.ts";
 import type { Dialect, DialectRequest, JsonReply, ProviderName } from "./dialect.ts";
 import { SIMULATED_ERROR_TEXTS, parseDirectives } from "./directives.ts";
 import { sendJson, sleep, waitForAbort } from "./http-utils.ts";
-import { declaredToolNames, requestedToolChoice } from "./prompt-text.ts";
+import { declaredToolNames, endsWithToolResult, requestedToolChoice } from "./prompt-text.ts";
 import type { AuthSummary, RequestLog, RequestLogEntry } from "./request-log.ts";
 import { writeEventStream } from "./stream-writer.ts";
 
@@ -112,12 +112,16 @@ export async function runExchange(context: ExchangeContext): Promise<ExchangeRes
   if (!parsed.ok) return reply(dialect.errorReply(400, parsed.message), headers);
   // The request's tool choice wins over the prompt's `tool` directive, as the real APIs force or forbid tool calls.
   const choice = requestedToolChoice(body);
+  // A `tool` marker still in the history does not call the tool again once its result is back (an `x-sim-tool`
+  // header still does): the agent's next turn gets text.
+  const answered = endsWithToolResult(body) && request.headers["x-sim-tool"] === undefined;
+  const fromPrompt = answered ? { ...parsed.directives, tool: undefined } : parsed.directives;
   const directives =
     choice.kind === "none"
-      ? { ...parsed.directives, tool: undefined }
+      ? { ...fromPrompt, tool: undefined }
       : choice.kind === "tool"
-        ? { ...parsed.directives, tool: choice.name }
-        : parsed.directives;
+        ? { ...fromPrompt, tool: choice.name }
+        : fromPrompt;
   const plan = planCompletion(model, directives, prompt, declaredToolNames(body));
   if ("error" in plan) return reply(dialect.errorReply(400, plan.error), headers);
 

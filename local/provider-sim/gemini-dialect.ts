@@ -1,7 +1,8 @@
 /**
  * The Gemini dialect: `POST /v1beta/models/{model}:generateContent` (one GenerateContentResponse),
  * `:streamGenerateContent?alt=sse` (each `data:` a full GenerateContentResponse chunk, no [DONE]) and
- * `:streamGenerateContent` without `alt=sse` (a JSON array of the same chunks).
+ * `:streamGenerateContent` without `alt=sse` (a JSON array of the same chunks), and `:countTokens` (`{contents}` or
+ * `{generateContentRequest}`, answered `{totalTokens, promptTokensDetails}`; https://ai.google.dev/api/tokens).
  * Intermediate chunks carry a partial `usageMetadata` (prompt counts only); the last chunk has `finishReason`
  * and the complete usage, so a client must keep the last one.
  */
@@ -29,7 +30,13 @@ export function geminiErrorBody(status: number, message: string): JsonObject {
   return { error: { code: status, message, status: name } };
 }
 
-const MODEL_PATTERN = /\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const MODEL_PATTERN = /\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens)$/;
+
+/** What a count request counts: its `generateContentRequest` (contents, system, tools), else the body itself. */
+const countedBody = (body: JsonObject): JsonObject => {
+  const inner = body.generateContentRequest;
+  return inner && typeof inner === "object" && !Array.isArray(inner) ? (inner as JsonObject) : body;
+};
 
 const modelOf = (request: DialectRequest): string =>
   decodeURIComponent(MODEL_PATTERN.exec(request.url.pathname)?.[1] ?? "");
@@ -84,6 +91,12 @@ function responseChunks(plan: CompletionPlan, request: DialectRequest): JsonObje
 }
 
 function completionBody(plan: CompletionPlan, request: DialectRequest): unknown {
+  if (request.operation === "count_tokens") {
+    return {
+      totalTokens: plan.usage.promptTokens,
+      promptTokensDetails: [{ modality: "TEXT", tokenCount: plan.usage.promptTokens }],
+    };
+  }
   if (isStreamMethod(request)) return responseChunks(plan, request);
   const parts: JsonObject[] = [];
   if (plan.reasoning !== null) parts.push({ text: plan.reasoning, thought: true });
@@ -114,14 +127,14 @@ export const geminiDialect: Dialect = {
   },
   validate(request) {
     if (modelOf(request).length === 0) return "model is required in the path";
-    const contents = request.body.contents;
+    const contents = countedBody(request.body).contents;
     if (!Array.isArray(contents) || contents.length === 0)
       return "* GenerateContentRequest.contents: contents is not specified";
     return null;
   },
   model: modelOf,
   isStream: (request) => isStreamMethod(request) && request.url.searchParams.get("alt") === "sse",
-  promptText: geminiPromptText,
+  promptText: (body) => geminiPromptText(countedBody(body)),
   responseHeaders: () => ({}),
   completionBody,
   streamEvents: (plan, request): StreamEvent[] =>

@@ -194,3 +194,20 @@ export function requestedToolChoice(body: JsonObject): ToolChoice {
   }
   return { kind: "auto" };
 }
+
+/**
+ * Whether the request's last message carries tool results (OpenAI a `tool` message, Anthropic a user message with a
+ * `tool_result` block, Gemini a `functionResponse` part; trailing `system` messages skipped): the turn after a tool
+ * ran, which an agent expects to be answered, not met with the same tool call again.
+ */
+export function endsWithToolResult(body: JsonObject): boolean {
+  // Claude Code puts `role: "system"` messages (context notes) after the user's turn: they are not the turn.
+  const turns = [...asArray(body.messages), ...asArray(body.contents)].filter(
+    (message) => !isObject(message) || message.role !== "system",
+  );
+  const last = turns.at(-1);
+  if (!isObject(last)) return false;
+  if (last.role === "tool") return true;
+  const blocks = [...asArray(last.content), ...asArray(last.parts)];
+  return blocks.some((block) => isObject(block) && (block.type === "tool_result" || isObject(block.functionResponse)));
+}

@@ -85,6 +85,7 @@ const POST_ROUTES: Array<{
     operation: "embeddings",
     dialect: geminiEmbeddingDialect,
   },
+  { pattern: /^\/gemini\/v1(beta)?\/models\/[^/:]+:countTokens$/, provider: "gemini", operation: "count_tokens" },
 ];
 
 /** The route for a method and path, or null. */

@@ -26,6 +26,7 @@ function account(balanceMicroUsd: number) {
     spendLimit: null,
     periodSpendMicroUsd: 0,
     expiresAtMs: null,
+    modelAliases: {},
   };
   const keyHash = crypto.randomUUID().replaceAll("-", "");
   let loads = 0;

@@ -29,6 +29,7 @@ function account(balanceMicroUsd: number) {
     spendLimit: null,
     periodSpendMicroUsd: 0,
     expiresAtMs: null,
+    modelAliases: {},
   });
   const keyHash = crypto.randomUUID().replaceAll("-", "");
   /** One request; `duringRead` runs after the Postgres read and before the fill (the race window). */

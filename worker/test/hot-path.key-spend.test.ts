@@ -28,6 +28,7 @@ function limitedKey(limit: { amountMicroUsd: number; period: SpendPeriod }, over
     spendLimit: limit,
     periodSpendMicroUsd: 0,
     expiresAtMs: null,
+    modelAliases: {},
     ...overrides,
   };
   const keyHash = crypto.randomUUID().replaceAll("-", "");

@@ -238,17 +238,35 @@ describe("native forwarding to Anthropic", () => {
 });
 
 describe("POST /v1/messages/count_tokens", () => {
-  it("counts exactly through Anthropic for Anthropic-routed models and refuses to guess for others", async () => {
+  const body = {
+    system: "Be brief.",
+    messages: [{ role: "user" as const, content: "one two three" }],
+    tools: [WEATHER],
+  };
+
+  it("counts exactly through the upstream for Anthropic and Gemini models, as the answer will bill", async () => {
     const { apiKey } = await seedAccount();
     const client = anthropicClient(apiKey);
-    const counted = await client.messages.countTokens({
-      model: "anthropic/claude-haiku-5-5",
-      messages: [{ role: "user", content: "one two three" }],
-    });
-    expect(counted.input_tokens).toBe(3);
-    const refused = await client.messages
-      .countTokens({ model: "deepseek/deepseek-flash", messages: [{ role: "user", content: "one" }] })
-      .catch((caught: unknown) => caught);
-    expect(refused).toBeInstanceOf(Anthropic.BadRequestError);
+    for (const model of ["anthropic/claude-haiku-5-5", "gemini/gemini-3.8-flash"]) {
+      const { data: counted, response } = await client.messages.countTokens({ model, ...body }).withResponse();
+      expect(response.headers.get("x-omnizen-token-count"), model).toBe("exact");
+      const answer = await client.messages.create({ model, max_tokens: 64, ...body });
+      expect(counted.input_tokens, model).toBe(answer.usage.input_tokens);
+    }
+  });
+
+  it("estimates for models whose provider cannot count, marked as such, never a 400", async () => {
+    const { apiKey } = await seedAccount();
+    const client = anthropicClient(apiKey);
+    for (const model of ["deepseek/deepseek-flash", "moonshot/kimi-k3", "qwen/qwen4-max"]) {
+      const { data: counted, response } = await client.messages.countTokens({ model, ...body }).withResponse();
+      expect(response.headers.get("x-omnizen-token-count"), model).toBe("estimated");
+      // 1 token per 3 ASCII characters of everything the upstream reads: system and tool schema count too.
+      expect(counted.input_tokens, model).toBeGreaterThan(JSON.stringify(WEATHER.input_schema).length / 3);
+      const { data: bare } = await client.messages
+        .countTokens({ model, messages: [{ role: "user", content: "one two three" }] })
+        .withResponse();
+      expect(bare.input_tokens).toBeLessThan(counted.input_tokens);
+    }
   });
 });

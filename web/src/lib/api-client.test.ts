@@ -91,6 +91,7 @@ describe("createApiClient: success", () => {
       allowedJurisdictions: null,
       spendLimit: { amountMicroUsd: 5_000_000, period: "daily" },
       expiresAt: null,
+      modelAliases: {},
       secret: "oz-4f9a-secret",
     };
     server.respondWith(() => jsonResponse(201, created));

@@ -31,11 +31,11 @@ export async function answerFromCache(run: ChatRun, entryText: string, cacheKey:
   });
   if (!run.stream) {
     const headers = { ...run.headers, "x-omnizen-cost": costUsdText(cost) };
-    return Response.json(replayJson(entry, surface, cost, model.id), { headers });
+    return Response.json(replayJson(entry, surface, cost, run.answerModelId), { headers });
   }
   const encoder = surface.createStreamEncoder({
     includeUsage: run.request.stream_options?.include_usage === true,
-    modelId: model.id,
+    modelId: run.answerModelId,
     requestId: scope.meta.requestId,
   });
   const parts = replayStream(entry, encoder, cost);

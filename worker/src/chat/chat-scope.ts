@@ -53,6 +53,9 @@ export interface ChatRun {
   native: NativeForward | undefined;
   /** The model being tried or answering: the request's own, or a fallback model of `routing`. */
   model: ModelEntry;
+  /** The answer's `model`: the id the client sent (a key alias stays the alias; the usage row has `model.id`), or a
+   * fallback model's own id once it answers. */
+  answerModelId: string;
   price: Price;
   /** The candidate models with their prices and reservations, and the request's routing preferences. */
   routing: RoutingPlan;

@@ -7,7 +7,6 @@
  * 3. after the response, through `waitUntil` and exactly once on every path, the request is finished
  *    (./request-finisher.ts): usage record queued, slots released, credit reservation squared, cache entry stored.
  */
-import { requireChatModel } from "../catalog/model-kind.ts";
 import { computeCost } from "../catalog/pricing.ts";
 import type { ModelEntry } from "../catalog/types.ts";
 import { GatewayError } from "../errors.ts";
@@ -24,6 +23,7 @@ import { answerFromCache } from "./cached-answer.ts";
 import type { ChatRun, ChatScope } from "./chat-scope.ts";
 import { answerJson } from "./json-answer.ts";
 import { apiTypeOf, createRequestFinisher } from "./request-finisher.ts";
+import { requireModel } from "./resolve-model.ts";
 import { tryRoutes } from "./route-trial.ts";
 import { planRouting } from "./routing-plan.ts";
 import { answerStream } from "./stream-answer.ts";
@@ -44,9 +44,12 @@ export async function handleChat(
   native?: NativeForward,
   routing?: RoutingPreferences | null,
 ): Promise<Response> {
-  const { model, plan, nativeBody } = await beforeAdmission(scope, () => {
-    // 404 for an unknown id, 400 for an embedding model (catalog/model-kind.ts).
-    const model = requireChatModel(request.model);
+  const answerModelId = request.model;
+  const { model, plan, nativeBody } = await beforeAdmission(scope, async () => {
+    // A catalog id, or one of the key's aliases (./resolve-model.ts); 404 for an unknown id, 400 for an embedding model.
+    const { model, alias } = await requireModel(scope, answerModelId);
+    // From here on the request names the catalog model (prompt-cache key, upstream body); the answer keeps the alias.
+    if (alias) request = { ...request, model: model.id };
     // Throws a 400 for max_tokens above a candidate model's limit: after the key check, like every body error.
     const plan = planRouting(request, model, routing ?? null, new Date(scope.meta.startedAt));
     const nativeRoute =
@@ -72,6 +75,7 @@ export async function handleChat(
     surface,
     native,
     model,
+    answerModelId,
     price,
     routing: plan,
     stream,
@@ -90,6 +94,8 @@ export async function handleChat(
   };
   const tryModel = (candidate: ModelEntry) => {
     if (candidate === run.model) return;
+    // The answer names the model that answers: the id the client sent (maybe an alias), or a fallback model's own.
+    run.answerModelId = candidate === model ? answerModelId : candidate.id;
     run.model = candidate;
     run.price = plan.priceOf(candidate);
     run.finisher.setModel(candidate.id, run.price.version);

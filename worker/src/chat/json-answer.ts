@@ -51,7 +51,7 @@ export async function answerJson(run: ChatRun, chosen: ChosenRoute): Promise<Res
       },
       entry,
     );
-    return Response.json(native.renderJson(json, run.model.id, cost), {
+    return Response.json(native.renderJson(json, run.answerModelId, cost), {
       headers: { ...run.headers, "x-omnizen-cost": costUsdText(cost) },
     });
   }

@@ -44,7 +44,8 @@ export async function tryRoutes(
   for (const [index, candidate] of candidates.entries()) {
     const chat: ChatContext = {
       request,
-      modelId: candidate.model.id,
+      // The request's own model keeps the id the client sent (an alias stays an alias); a fallback model its own id.
+      modelId: candidate.model === model ? run.answerModelId : candidate.model.id,
       upstreamModel: candidate.route.upstreamModel,
       target: candidate.target,
     };

@@ -38,7 +38,7 @@ export function answerStream(run: ChatRun, chosen: ChosenRoute, upstreamBody: Re
     upstreamBody,
     encoder: run.surface.createStreamEncoder({
       includeUsage: run.request.stream_options?.include_usage === true,
-      modelId: run.model.id,
+      modelId: run.answerModelId,
       requestId: scope.meta.requestId,
     }),
     abortUpstream: () => abort.abort(),

@@ -52,6 +52,28 @@ export const keyExpiryInputSchema = z.iso
   .transform((value) => new Date(value))
   .nullable();
 
+/** The most aliases one key may carry. */
+export const MAX_MODEL_ALIASES = 32;
+
+/**
+ * An alias id as clients send it in `model`: starts with a letter or digit, then letters, digits, `.`, `_`, `-`, `:`
+ * (no `/`, so an alias can never look like a catalog id), at most 64 characters. E.g. `claude-sonnet`.
+ */
+export const MODEL_ALIAS_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
+const ALIAS_ID_RULE = "alias ids are 1-64 letters, digits, '.', '_', '-', ':' (no '/')";
+
+/**
+ * A key's model aliases in a request: alias id -> catalog model id, replacing the key's whole map (`{}` clears it).
+ * The worker also checks that each target is a catalog model and no alias is itself a catalog id.
+ */
+export const modelAliasesInputSchema = z
+  .record(
+    z.string().regex(MODEL_ALIAS_PATTERN, ALIAS_ID_RULE),
+    z.string().min(1, "must name a catalog model").max(100, "must name a catalog model"),
+    { error: (issue) => (issue.code === "invalid_key" ? ALIAS_ID_RULE : undefined) },
+  )
+  .refine((aliases) => Object.keys(aliases).length <= MAX_MODEL_ALIASES, `at most ${MAX_MODEL_ALIASES} aliases`);
+
 /** `POST /api/keys` body. */
 export const createKeyInputSchema = z.strictObject({
   name: keyNameSchema,
@@ -59,6 +81,7 @@ export const createKeyInputSchema = z.strictObject({
   allowedJurisdictions: jurisdictionListSchema.optional(),
   spendLimit: keySpendLimitInputSchema.optional(),
   expiresAt: keyExpiryInputSchema.optional(),
+  modelAliases: modelAliasesInputSchema.optional(),
 });
 
 /** `PATCH /api/keys/:id` body: at least one field. */
@@ -69,8 +92,9 @@ export const updateKeyInputSchema = z
     allowedJurisdictions: jurisdictionListSchema.optional(),
     spendLimit: keySpendLimitInputSchema.optional(),
     expiresAt: keyExpiryInputSchema.optional(),
+    modelAliases: modelAliasesInputSchema.optional(),
   })
-  .refine(hasAnyField, "send at least one of name, limits, allowedJurisdictions, spendLimit, expiresAt");
+  .refine(hasAnyField, "send at least one of name, limits, allowedJurisdictions, spendLimit, expiresAt, modelAliases");
 
 /** A key's own fair-use limits; null = the plan's. They can only lower the plan's. */
 export const keyLimitsSchema = z.object({
@@ -96,6 +120,8 @@ export const apiKeySchema = z.object({
   spendLimit: z.object({ amountMicroUsd: z.number().int().positive(), period: spendPeriodSchema }).nullable(),
   /** After this instant the key is refused like a revoked one; null = never. */
   expiresAt: isoDateTime.nullable(),
+  /** Model ids this key accepts in `model` besides the catalog's: alias -> catalog model id (`{}` = none). */
+  modelAliases: z.record(z.string(), z.string()),
 });
 
 /** `GET /api/keys`: newest first, revoked ones included. */
@@ -108,6 +134,7 @@ export type KeyLimitsInput = z.input<typeof keyLimitsInputSchema>;
 export type CreateKeyInput = z.input<typeof createKeyInputSchema>;
 export type UpdateKeyInput = z.input<typeof updateKeyInputSchema>;
 export type KeyLimits = z.infer<typeof keyLimitsSchema>;
+export type ModelAliases = z.infer<typeof modelAliasesInputSchema>;
 export type SpendPeriod = z.infer<typeof spendPeriodSchema>;
 export type KeySpendLimit = NonNullable<z.infer<typeof apiKeySchema>["spendLimit"]>;
 export type ApiKey = z.infer<typeof apiKeySchema>;

@@ -60,6 +60,8 @@ export const publicModelSchema = z.object({
       token_arrays: z.boolean(),
     })
     .optional(),
+  /** On an entry for one of the caller's key aliases: the catalog model it names (the rest describes that model). */
+  alias_of: z.string().optional(),
 });
 
 /** `GET /v1/models`. */

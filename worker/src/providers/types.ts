@@ -16,7 +16,7 @@ export interface UpstreamTarget {
 
 export interface ChatContext {
   request: ChatCompletionRequest;
-  /** The catalog id the client asked for; responses carry it as `model`. */
+  /** The model id the client sent (a catalog id, or one of its key's aliases); responses carry it as `model`. */
   modelId: string;
   /** The provider's own id of the model (the route's `upstreamModel`). */
   upstreamModel: string;

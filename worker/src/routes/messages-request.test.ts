@@ -39,24 +39,61 @@ describe("convertFromAnthropicRequest: messages", () => {
     });
   });
 
-  it("turns system (string or text blocks) into a leading system message and drops cache_control everywhere", async () => {
+  it("turns system (string or text blocks) into a leading system message, carrying cache markers on their blocks", async () => {
     const fromString = await convert({ ...base, system: "Be brief.", messages: [{ role: "user", content: "Hi" }] });
     expect(fromString.messages[0]).toEqual({ role: "system", content: "Be brief." });
-    const fromBlocks = await convert({
+    const plainBlocks = await convert({
+      ...base,
+      system: [
+        { type: "text", text: "You are Claude Code." },
+        { type: "text", text: "Project rules." },
+      ],
+      messages: [{ role: "user", content: "Hi" }],
+    });
+    expect(plainBlocks.messages[0]).toEqual({ role: "system", content: "You are Claude Code.\n\nProject rules." });
+    const marked = await convert({
       ...base,
       system: [
         { type: "text", text: "You are Claude Code." },
         { type: "text", text: "Project rules.", cache_control: { type: "ephemeral", ttl: "1h" } },
       ],
-      messages: [{ role: "user", content: [{ type: "text", text: "Hi", cache_control: { type: "ephemeral" } }] }],
+      messages: [
+        { role: "user", content: [{ type: "text", text: "Hi", cache_control: { type: "ephemeral" } }] },
+        { role: "assistant", content: [{ type: "tool_use", id: "t1", name: "get_weather", input: {} }] },
+        {
+          role: "user",
+          content: [
+            {
+              type: "tool_result",
+              tool_use_id: "t1",
+              content: [{ type: "text", text: "sunny", cache_control: { type: "ephemeral", ttl: "5m" } }],
+            },
+          ],
+        },
+      ],
       tools: [{ ...weatherTool, cache_control: { type: "ephemeral" } }],
       cache_control: { type: "ephemeral" },
     });
-    expect(fromBlocks.messages.slice(0, 2)).toEqual([
-      { role: "system", content: "You are Claude Code.\n\nProject rules." },
-      { role: "user", content: "Hi" },
-    ]);
-    expect(JSON.stringify(fromBlocks)).not.toContain("cache_control");
+    const ephemeral = { type: "ephemeral" };
+    expect(marked.messages[0]).toEqual({
+      role: "system",
+      content: [
+        { type: "text", text: "You are Claude Code." },
+        // The TTL is dropped: a plain (5-minute) marker, never a 400.
+        { type: "text", text: "Project rules.", cache_control: ephemeral },
+      ],
+    });
+    expect(marked.messages[1]).toEqual({
+      role: "user",
+      content: [{ type: "text", text: "Hi", cache_control: ephemeral }],
+    });
+    expect(marked.messages[3]).toEqual({
+      role: "tool",
+      tool_call_id: "t1",
+      content: [{ type: "text", text: "sunny", cache_control: ephemeral }],
+    });
+    expect(marked.tools?.[0]).toMatchObject({ type: "function", cache_control: ephemeral });
+    expect(marked).not.toHaveProperty("cache_control");
   });
 
   it("keeps an in-conversation system message (SDK 1.x SystemMessageParam) in place", async () => {

@@ -4,7 +4,12 @@
  * OpenAI's list shape, each entry also carrying pricing (USD per 1M tokens, as strings to avoid
  * float noise; the default band, then `long_context` and `off_peak` bands where the model has them), context length,
  * capabilities and where each route processes data, then the embedding models (`kind: "embedding"`, OpenAI shape
- * only). Lists the models that work here: those whose provider has an adapter.
+ * only). Lists the models that work here: those whose provider has an adapter. Public; with a valid key
+ * (`Authorization: Bearer` or `x-api-key`) the key's model aliases come first (`id` = the alias; Anthropic's
+ * `display_name` and OpenAI's `name` and `alias_of` name the target; context window and output limit are the
+ * target's), which is how Claude Code's picker, keeping only `claude*` / `anthropic*` ids, shows other models. The key
+ * is checked by the auth-only admission (one Upstash round trip, Postgres only for a cold record, as on
+ * /v1/messages/count_tokens); a bad, unknown or limited key just gets the public list.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env.ts";
@@ -15,6 +20,18 @@ import { maxOutputTokens } from "../catalog/output-limits.ts";
 import type { Context } from "hono";
 import type { EmbeddingModelEntry, ModelEntry, PeakSchedule, TokenRates } from "../catalog/types.ts";
 import { getAdapter } from "../providers/index.ts";
+import { hashApiKey, isWellFormedApiKey } from "../lib/api-key.ts";
+import { readKeyAliases } from "../services/hot-path/key-aliases.ts";
+import { admitWithoutCompletion } from "../chat/admission.ts";
+import { chatScope } from "../chat/chat-scope.ts";
+import { GatewayError } from "../errors.ts";
+
+/** One listed id: a catalog model under its own id, or under one of the caller's key aliases. */
+interface Listed {
+  id: string;
+  model: ModelEntry;
+  alias: boolean;
+}
 
 const CATALOG_CREATED = Math.floor(Date.UTC(2026, 10, 26) / 1000);
 
@@ -95,11 +112,17 @@ const embeddingsListed = EMBEDDING_MODELS.filter((model) => model.routes.some((r
 
 const CATALOG_CREATED_AT = new Date(CATALOG_CREATED * 1000).toISOString();
 
-function describeForAnthropic(model: ModelEntry): AnthropicModel {
+/** `describe`, under an alias id. */
+function describeListed({ id, model, alias }: Listed): PublicModel {
+  const described = describe(model);
+  return alias ? { ...described, id, name: `${id} → ${model.name}`, alias_of: model.id } : described;
+}
+
+function describeForAnthropic({ id, model, alias }: Listed): AnthropicModel {
   return {
     type: "model",
-    id: model.id,
-    display_name: model.name,
+    id,
+    display_name: alias ? `${id} → ${model.name} (${model.id})` : model.name,
     created_at: CATALOG_CREATED_AT,
     max_input_tokens: model.contextLength,
     max_tokens: maxOutputTokens(model.id),
@@ -111,23 +134,49 @@ function isAnthropicClient(context: Context<AppEnv>): boolean {
   return context.req.header("anthropic-version") !== undefined || context.req.header("x-api-key") !== undefined;
 }
 
+/** The caller's key aliases (first) and the catalog; the catalog only without a valid key. */
+async function listedFor(context: Context<AppEnv>): Promise<Listed[]> {
+  const catalog = listed.map((model) => ({ id: model.id, model, alias: false }));
+  const bearer = context.req.header("authorization")?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  const key = bearer ?? context.req.header("x-api-key")?.trim();
+  if (!key || !isWellFormedApiKey(key)) return catalog;
+  // The key is checked as on every /v1 call (the auth-only admission: failed-auth throttle, negative cache, limits),
+  // which also leaves its record, aliases included, at the edge: this endpoint is public and never reads Postgres
+  // for a key that admission has not let in.
+  context.set("apiKey", key);
+  context.set("keyHash", await hashApiKey(key));
+  const scope = chatScope(context);
+  try {
+    await admitWithoutCompletion(scope);
+  } catch (error) {
+    if (error instanceof GatewayError) return catalog;
+    throw error;
+  }
+  const aliases = await readKeyAliases(scope.services, scope.keyHash);
+  const aliased = Object.entries(aliases).flatMap(([id, target]) => {
+    const model = listed.find((entry) => entry.id === target);
+    return model ? [{ id, model, alias: true }] : [];
+  });
+  return [...aliased, ...catalog];
+}
+
 /** Anthropic's paging: `limit` (1–1000, default 20), then the models after `after_id` or before `before_id`. */
-function anthropicPage(context: Context<AppEnv>): AnthropicModelList {
+function anthropicPage(context: Context<AppEnv>, entries: Listed[]): AnthropicModelList {
   const limitParam = Number(context.req.query("limit") ?? 20);
   const limit = Number.isInteger(limitParam) ? Math.min(Math.max(limitParam, 1), 1000) : 20;
-  const ids: string[] = listed.map((model) => model.id);
+  const ids: string[] = entries.map((entry) => entry.id);
   const afterId = context.req.query("after_id");
   const beforeId = context.req.query("before_id");
-  let page: ModelEntry[];
+  let page: Listed[];
   let hasMore: boolean;
   if (beforeId !== undefined) {
     const end = Math.max(ids.indexOf(beforeId), 0);
-    page = listed.slice(Math.max(end - limit, 0), end);
+    page = entries.slice(Math.max(end - limit, 0), end);
     hasMore = end - limit > 0;
   } else {
     const start = afterId === undefined ? 0 : ids.indexOf(afterId) + 1;
-    page = start === 0 && afterId !== undefined ? [] : listed.slice(start, start + limit);
-    hasMore = start + limit < listed.length && page.length > 0;
+    page = start === 0 && afterId !== undefined ? [] : entries.slice(start, start + limit);
+    hasMore = start + limit < entries.length && page.length > 0;
   }
   return {
     data: page.map(describeForAnthropic),
@@ -138,21 +187,22 @@ function anthropicPage(context: Context<AppEnv>): AnthropicModelList {
 }
 
 export const modelsRoute = new Hono<AppEnv>()
-  .get("/", (context) =>
-    isAnthropicClient(context)
-      ? context.json(anthropicPage(context))
+  .get("/", async (context) => {
+    const entries = await listedFor(context);
+    return isAnthropicClient(context)
+      ? context.json(anthropicPage(context, entries))
       : context.json({
           object: "list",
-          data: [...listed.map(describe), ...embeddingsListed.map(describeEmbedding)],
-        } satisfies PublicModelList),
-  )
+          data: [...entries.map(describeListed), ...embeddingsListed.map(describeEmbedding)],
+        } satisfies PublicModelList);
+  })
   .get("/:owner/:name", (context) => oneModel(context, `${context.req.param("owner")}/${context.req.param("name")}`))
   // The official SDKs encode the id's slash (`/v1/models/deepseek%2Fdeepseek-flash`): one segment, decoded here.
   .get("/:id", (context) => oneModel(context, context.req.param("id")));
 
-function oneModel(context: Context<AppEnv>, id: string) {
-  const model = listed.find((entry) => entry.id === id);
-  if (model) return context.json(isAnthropicClient(context) ? describeForAnthropic(model) : describe(model));
-  const embedding = isAnthropicClient(context) ? undefined : embeddingsListed.find((entry) => entry.id === id);
+async function oneModel(context: Context<AppEnv>, id: string) {
+  const entry = (await listedFor(context)).find((candidate) => candidate.id === id);
+  if (entry) return context.json(isAnthropicClient(context) ? describeForAnthropic(entry) : describeListed(entry));
+  const embedding = isAnthropicClient(context) ? undefined : embeddingsListed.find((candidate) => candidate.id === id);
   return embedding ? context.json(describeEmbedding(embedding)) : context.notFound();
 }

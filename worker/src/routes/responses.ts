@@ -13,6 +13,7 @@ import type { AppEnv } from "../app-env.ts";
 import { findModel } from "../catalog/models.ts";
 import { beforeAdmission } from "../chat/admission.ts";
 import { chatScope } from "../chat/chat-scope.ts";
+import { resolveModel } from "../chat/resolve-model.ts";
 import { handleChat } from "../chat/handle-chat.ts";
 import { GatewayError } from "../errors.ts";
 import { readJsonBody } from "./read-json-body.ts";
@@ -77,7 +78,10 @@ async function answerResponse(context: Context<AppEnv>, nativeForward: Responses
     // OpenRouter's `models` / `provider` (docs/routing.md): read here, never forwarded (the policy drops them).
     const routing = parseRoutingPreferences(read, read.model);
     const body = applyResponsesFieldPolicy(read);
-    const owner = { provider: findModel(body.model)?.routes[0]?.provider ?? "", model: body.model };
+    // Reasoning is tagged with (and restored only for) the catalog model an id names, a key alias resolved (one Redis
+    // read, only for an id outside the catalog), so re-pointing an alias never replays reasoning to another model.
+    const named = findModel(body.model) ?? (await resolveModel(scope, body.model))?.model;
+    const owner = { provider: named?.routes[0]?.provider ?? "", model: named?.id ?? body.model };
     return { body, owner, routing, ...convertFromResponsesRequest(body, owner) };
   });
   const surface = createResponsesSurface({

@@ -43,4 +43,49 @@ describe("buildDialectBody", () => {
       expect((error as GatewayError).param).toBe("messages[0].content[0].cache_control.ttl");
     }
   });
+
+  const marked: ChatCompletionRequest = {
+    ...request,
+    messages: [
+      {
+        role: "system",
+        content: [
+          { type: "text", text: "Rules." },
+          { type: "text", text: "More.", cache_control: { type: "ephemeral", ttl: "1h" } },
+        ],
+      },
+      { role: "user", content: [{ type: "text", text: "Hi", cache_control: { type: "ephemeral" } }] },
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "Look", cache_control: { type: "ephemeral" } },
+          { type: "image_url", image_url: { url: "https://example.test/a.png" } },
+        ],
+      },
+    ],
+    tools: [{ type: "function", function: { name: "f" }, cache_control: { type: "ephemeral" } }],
+  };
+
+  it.each(["openai", "deepseek", "moonshot", "minimax"] as const)(
+    "drops every cache marker for %s (automatic caching), whatever its TTL, never a 400",
+    (provider) => {
+      const body = buildDialectBody(provider, marked, "m");
+      expect(JSON.stringify(body)).not.toContain("cache_control");
+      const messages = body.messages as Array<{ content: unknown }>;
+      // Text-only parts become one string again; parts with an image stay parts.
+      expect(messages[0]?.content).toBe("Rules.\n\nMore.");
+      expect(messages[1]?.content).toBe("Hi");
+      expect(messages[2]?.content).toEqual([
+        { type: "text", text: "Look" },
+        { type: "image_url", image_url: { url: "https://example.test/a.png" } },
+      ]);
+    },
+  );
+
+  it.each(["qwen", "zai"] as const)("passes 5-minute cache markers to %s (explicit cache)", (provider) => {
+    const fiveMinutes = JSON.parse(JSON.stringify(marked).replace(',"ttl":"1h"', "")) as ChatCompletionRequest;
+    const body = buildDialectBody(provider, fiveMinutes, "m");
+    expect(body.messages).toEqual(fiveMinutes.messages);
+    expect(body.tools).toEqual(fiveMinutes.tools);
+  });
 });

@@ -10,10 +10,13 @@
  * | `store` | always `false`: OpenAI's default differs per endpoint; nothing is kept in omnizen's account | not sent |
  * | `service_tier` | always `default` (the standard tier the catalog prices) | not sent |
  * | `prediction`, `verbosity`, `safety_identifier`, `prompt_cache_key` | passed | stripped: OpenAI-only fields |
- * | `cache_control` on a message, content part or tool, `ttl` absent or `5m` | passed | passed (Qwen explicit cache:
- * billed as cache writes) |
- * | `cache_control.ttl` anything else (`1h`) | refused | refused: the dialect's usage has no TTL split, so a 1-hour
- * write could not be priced |
+ * | `cache_control` on a message, content part or tool, `ttl` absent or `5m` | dropped (OpenAI caches automatically) |
+ * Qwen, Z.ai (`EXPLICIT_CACHE_PROVIDERS`): passed (explicit cache, billed as cache writes); DeepSeek, Moonshot,
+ * MiniMax: dropped (automatic caching only) |
+ * | `cache_control.ttl` anything else (`1h`) | dropped with the marker | Qwen, Z.ai: refused (the dialect's usage has
+ * no TTL split, so a 1-hour write could not be priced); others: dropped with the marker |
+ * | content parts left text-only once their markers are dropped | joined into one string (blank line between) | same:
+ * not every automatic-caching upstream takes text parts |
  * | every other field the surface passed | passed | passed |
  */
 import { GatewayError } from "../../errors.ts";
@@ -53,10 +56,31 @@ function checkCacheControls(request: ChatCompletionRequest): void {
   request.tools?.forEach((tool, toolIndex) => checkCacheTtl(tool, `tools[${toolIndex}]`));
 }
 
+/** Providers whose OpenAI-compatible API takes `cache_control` markers (explicit context cache). */
+export const EXPLICIT_CACHE_PROVIDERS: ReadonlySet<ProviderId> = new Set(["qwen", "zai"]);
+
+const withoutMarker = (holder: Json): Json => {
+  const { cache_control: _marker, ...rest } = holder;
+  return rest;
+};
+
+/** The messages and tools without any `cache_control`; parts left text-only by it become one string. */
+function dropCacheControls(request: ChatCompletionRequest): Pick<ChatCompletionRequest, "messages" | "tools"> {
+  const messages = request.messages.map((message) => {
+    const kept = withoutMarker(message) as typeof message;
+    if (!Array.isArray(message.content) || !message.content.some((part) => isObject(part.cache_control))) return kept;
+    const parts = message.content.map(withoutMarker) as typeof message.content;
+    const textOnly = parts.every((part) => part.type === "text" && typeof part.text === "string");
+    return { ...kept, content: textOnly ? parts.map((part) => part.text as string).join("\n\n") : parts };
+  });
+  return { messages, ...(request.tools ? { tools: request.tools.map(withoutMarker) as typeof request.tools } : {}) };
+}
+
 /** Builds the JSON body by the table above; throws `invalid_request` (400, with `param`) for a refused field. */
 export function buildDialectBody(provider: ProviderId, request: ChatCompletionRequest, upstreamModel: string): Json {
-  checkCacheControls(request);
-  const body: Json = { ...request, model: upstreamModel };
+  const explicitCache = EXPLICIT_CACHE_PROVIDERS.has(provider);
+  if (explicitCache) checkCacheControls(request);
+  const body: Json = { ...request, ...(explicitCache ? {} : dropCacheControls(request)), model: upstreamModel };
   if (request.stream) body.stream_options = { ...(request.stream_options ?? {}), include_usage: true };
   delete body.store;
   delete body.service_tier;

@@ -6,9 +6,10 @@
  * - `PATCH /api/keys/:id` `UpdateKeyInput` → `ApiKey`.
  * - `DELETE /api/keys/:id` → `ApiKey` with `revokedAt`; idempotent.
  * `spendLimit` is `{ amountMicroUsd, period: daily | weekly | monthly | none }` or null; `expiresAt` an ISO instant
- *   in the future or null. The shapes are contracts/keys-api.ts.
+ *   in the future or null; `modelAliases` `{ alias: catalog model id }` replaces the key's whole map (`{}` clears it;
+ *   400 for an alias that is a catalog id or a target that is not one). The shapes are contracts/keys-api.ts.
  * Another account's key is a 404, like an unknown one. Revoking, and changing limits or jurisdictions, deletes the
- * key's record at the edge, so the change applies to the very next request (spend limits and expiry too).
+ * key's record at the edge, so the change applies to the very next request (spend limits, expiry and aliases too).
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";

@@ -7,6 +7,7 @@ import type { Database } from "../../../../db/client.ts";
 import { apiKeys, users } from "../../../../db/schema.ts";
 import { planLimits } from "../../catalog/plans.ts";
 import { isSpendPeriod, SPEND_PERIOD_CODE, type SpendPeriod } from "../../lib/spend-period.ts";
+import { readAliasMap } from "../identity/model-aliases.ts";
 import { accountBalanceSql } from "../usage/post-usage.ts";
 
 /** Who the admission script let in. */
@@ -41,6 +42,8 @@ export interface AccountRecord {
   periodSpendMicroUsd: number;
   /** When the key stops working (epoch ms), or null. */
   expiresAtMs: number | null;
+  /** The key's model aliases (alias -> catalog id), read by key-aliases.ts only for a model id not in the catalog. */
+  modelAliases: Record<string, string>;
 }
 
 /**
@@ -74,6 +77,7 @@ export async function loadAccountRecord(db: Database, keyHash: string): Promise<
       spendPeriod: apiKeys.spendLimitPeriod,
       periodSpend: periodSpendSql,
       expiresAt: apiKeys.expiresAt,
+      modelAliases: apiKeys.modelAliases,
     })
     .from(apiKeys)
     .innerJoin(users, eq(users.id, apiKeys.userId))
@@ -100,6 +104,7 @@ export async function loadAccountRecord(db: Database, keyHash: string): Promise<
         : null,
     periodSpendMicroUsd: Number(row.periodSpend),
     expiresAtMs: row.expiresAt?.getTime() ?? null,
+    modelAliases: readAliasMap(row.modelAliases),
   };
 }
 
@@ -123,7 +128,17 @@ export function encodeRecord(record: AccountRecord | null): string {
     record.spendLimit ? SPEND_PERIOD_CODE[record.spendLimit.period] : "",
     record.expiresAtMs ?? 0,
     record.periodSpendMicroUsd,
+    encodeAliases(record.modelAliases),
   ].join("|");
+}
+
+/**
+ * The alias map as the record's `al` field: JSON, `""` when empty. Alias ids and catalog ids never contain "|"
+ * (contracts/keys-api.ts), so the field cannot split the record; an entry that would is left out.
+ */
+export function encodeAliases(aliases: Record<string, string>): string {
+  const entries = Object.entries(aliases).filter(([alias, target]) => !alias.includes("|") && !target.includes("|"));
+  return entries.length === 0 ? "" : JSON.stringify(Object.fromEntries(entries));
 }
 
 export function decodeJurisdictions(field: string): string[] | null {

@@ -23,7 +23,8 @@
  * micro-USD per period "sp") keeps a spend counter `omz:spend:<key>:<bucket>` moved like the credit counter: the
  * reservation is added at admission (refused when the counter has reached the limit), settlement adds cost minus
  * reservation. A record fill raises the counter to the key's cost already in Postgres for the period ("ss"), so a
- * counter lost in Redis comes back at the next fill instead of starting from zero.
+ * counter lost in Redis comes back at the next fill instead of starting from zero. The record also keeps the key's
+ * model aliases ("al", JSON, "" = none) for services/hot-path/key-aliases.ts; this script never reads them.
  * The same request id admitted twice (a cache entry that failed to decrypt is admitted again without the lookup)
  * is counted and reserved once.
  * Returns: { status, userId, keyId, plan, jurisdictions, limitRequests, remainingRequests, resetMs, limitTokens,
@@ -65,7 +66,7 @@ if ARGV[7] ~= "" then
   else
     redis.call("HSET", rec_key, "u", f[1], "k", f[2], "p", f[3], "rpm", f[4], "tpm", f[5], "cc", f[6],
       "krpm", f[7], "ktpm", f[8], "kcc", f[9], "j", f[10], "pc", f[11], "sl", f[12] or "0", "sp", f[13] or "",
-      "exp", f[14] or "0")
+      "exp", f[14] or "0", "al", f[16] or "")
     redis.call("PEXPIRE", rec_key, ARGV[11])
     -- The spend counter never falls below the key's cost already in Postgres for the period (it may be above:
     -- reservations in flight and usage not yet drained count too).

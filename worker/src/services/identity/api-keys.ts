@@ -6,11 +6,18 @@
 import { and, count, desc, eq, isNull } from "drizzle-orm";
 import type { Database } from "../../../../db/client.ts";
 import { apiKeys, type ApiKey } from "../../../../db/schema.ts";
-import type { ApiKey as ApiKeyView, CreatedApiKey, KeyLimits, KeySpendLimit } from "../../contracts/keys-api.ts";
+import type {
+  ApiKey as ApiKeyView,
+  CreatedApiKey,
+  KeyLimits,
+  KeySpendLimit,
+  ModelAliases,
+} from "../../contracts/keys-api.ts";
 import { knownJurisdictions, type Jurisdiction } from "../../catalog/types.ts";
 import { isSpendPeriod } from "../../lib/spend-period.ts";
 import { GatewayError } from "../../errors.ts";
 import { displayPrefix, generateApiKey, hashApiKey } from "../../lib/api-key.ts";
+import { readAliasMap, validateModelAliases } from "./model-aliases.ts";
 
 /** Active keys an account may hold at once. */
 export const MAX_ACTIVE_KEYS = 50;
@@ -21,6 +28,8 @@ export interface KeyChanges {
   allowedJurisdictions?: Jurisdiction[] | null | undefined;
   spendLimit?: KeySpendLimit | null | undefined;
   expiresAt?: Date | null | undefined;
+  /** Replaces the key's whole alias map (`{}` clears it). */
+  modelAliases?: ModelAliases | undefined;
 }
 
 /** A key as the dashboard API shows it (contracts/keys-api.ts). Never the secret or its hash. */
@@ -46,17 +55,19 @@ export function toApiKeyView(row: ApiKey): ApiKeyView {
           }
         : null,
     expiresAt: row.expiresAt?.toISOString() ?? null,
+    modelAliases: readAliasMap(row.modelAliases),
   };
 }
 
-/** Column values of the spend limit and expiry, when given (null clears them). */
-function spendColumns(changes: Pick<KeyChanges, "spendLimit" | "expiresAt">): Partial<ApiKey> {
+/** Column values of the spend limit, expiry and model aliases, when given (null clears the first two, {} the last). */
+function settingColumns(changes: Pick<KeyChanges, "spendLimit" | "expiresAt" | "modelAliases">): Partial<ApiKey> {
   return {
     ...(changes.spendLimit !== undefined && {
       spendLimitMicroUsd: changes.spendLimit?.amountMicroUsd ?? null,
       spendLimitPeriod: changes.spendLimit?.period ?? null,
     }),
     ...(changes.expiresAt !== undefined && { expiresAt: changes.expiresAt }),
+    ...(changes.modelAliases !== undefined && { modelAliases: validateModelAliases(changes.modelAliases) }),
   };
 }
 
@@ -98,7 +109,7 @@ export async function createApiKey(
       prefix: displayPrefix(secret),
       allowedJurisdictions: input.allowedJurisdictions ?? null,
       ...limitColumns(input.limits),
-      ...spendColumns(input),
+      ...settingColumns(input),
     })
     .returning();
   if (!row) throw new Error("the key insert returned no row");
@@ -118,7 +129,7 @@ export async function findOwnApiKey(db: Database, userId: string, keyId: string)
 }
 
 /**
- * Renames a key or changes its limits, jurisdictions, spend limit or expiry. A revoked key cannot change
+ * Renames a key or changes its limits, jurisdictions, spend limit, expiry or model aliases. A revoked key cannot change
  * (`conflict`); an expired one can (extending its expiry brings it back).
  */
 export async function updateApiKey(db: Database, userId: string, keyId: string, changes: KeyChanges): Promise<ApiKey> {
@@ -128,7 +139,7 @@ export async function updateApiKey(db: Database, userId: string, keyId: string, 
     ...(changes.name !== undefined && { name: changes.name }),
     ...(changes.allowedJurisdictions !== undefined && { allowedJurisdictions: changes.allowedJurisdictions }),
     ...limitColumns(changes.limits),
-    ...spendColumns(changes),
+    ...settingColumns(changes),
   };
   if (Object.keys(columns).length === 0) return current;
   const [row] = await db

@@ -1,7 +1,7 @@
 /**
  * Direct invalidation of the edge's key records (`omz:key:<sha256>`, worker/src/services/hot-path). Revoking a key or
- * changing what its record carries (limits, jurisdictions, prompt-cache setting) deletes the record, so the next
- * request reloads it from Postgres at once instead of after the record's 60 s TTL.
+ * changing what its record carries (limits, jurisdictions, prompt-cache setting, model aliases) deletes the record, so
+ * the next request reloads it from Postgres at once instead of after the record's 60 s TTL.
  *
  * A request that missed the record just before the change may still write the old values back after the delete (it
  * read Postgres first). A second delete a few seconds later closes that window.

@@ -66,7 +66,7 @@ export const EXPORTED_TABLES = {
     shape: "rows",
     omittedColumns: ["key_hash"],
     description:
-      "Your API keys as metadata: name, display prefix, dates and limits. Neither the secret (never stored) nor its hash is included.",
+      "Your API keys as metadata: name, display prefix, dates, limits and model aliases. Neither the secret (never stored) nor its hash is included.",
     onAccountExpiry: { action: "delete" },
   },
   usage_events: {

@@ -8,7 +8,12 @@ import type { AnthropicContentBlock, AnthropicMessage, AnthropicToolResultBlock 
 
 export type OpenAIMessage = ChatCompletionRequest["messages"][number];
 
-type OpenAIContentPart = { type: "text"; text: string } | { type: "image_url"; image_url: { url: string } };
+/** The cache marker the conversion carries: Anthropic's `ephemeral`, without its TTL (see the request table). */
+// A type, not an interface: the internal request's parts are index-signature objects.
+export type CacheMarker = { cache_control?: { type: "ephemeral" } };
+
+type TextPart = { type: "text"; text: string } & CacheMarker;
+type OpenAIContentPart = TextPart | { type: "image_url"; image_url: { url: string } };
 type ImageBlock = Extract<AnthropicContentBlock, { type: "image" }>;
 
 /** Separator between consecutive text blocks when they are flattened into one string. */
@@ -17,6 +22,24 @@ const BLOCK_SEPARATOR = "\n\n";
 /** An `invalid_request` GatewayError naming the offending field (never quoting its content). */
 export function invalidRequest(param: string, message: string): GatewayError {
   return new GatewayError("invalid_request", `Invalid ${param}: ${message}`, { param });
+}
+
+/**
+ * `{cache_control: {type: "ephemeral"}}` when the block (or tool) carries an ephemeral `cache_control`, whatever its
+ * `ttl`; `{}` otherwise. The upstream adapter keeps it for providers with explicit caching and drops it elsewhere.
+ */
+export function cacheMarker(holder: unknown): CacheMarker {
+  const value =
+    typeof holder === "object" && holder !== null ? (holder as { cache_control?: unknown }).cache_control : undefined;
+  return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "ephemeral"
+    ? { cache_control: { type: "ephemeral" } }
+    : {};
+}
+
+/** Text blocks as one string (the form every OpenAI-dialect upstream accepts), or as text parts when one of them
+ * carries a cache marker (the marker belongs to its block). */
+export function textContent(parts: readonly TextPart[]): string | TextPart[] {
+  return parts.some((part) => part.cache_control) ? [...parts] : joinText(parts.map((part) => part.text));
 }
 
 /** Text blocks joined into one string, the form every OpenAI-dialect upstream accepts. */
@@ -34,7 +57,7 @@ export function convertFromAnthropicMessages(messages: readonly AnthropicMessage
     const param = `messages[${messageIndex}]`;
     switch (message.role) {
       case "system":
-        return [{ role: "system", content: joinText(systemTexts(message.content, param)) }];
+        return [{ role: "system", content: textContent(systemTexts(message.content, param)) }];
       case "user":
         return convertUserMessage(message.content, param);
       case "assistant":
@@ -43,11 +66,11 @@ export function convertFromAnthropicMessages(messages: readonly AnthropicMessage
   });
 }
 
-function systemTexts(content: readonly AnthropicContentBlock[], param: string): string[] {
+function systemTexts(content: readonly AnthropicContentBlock[], param: string): TextPart[] {
   return content.map((block, blockIndex) => {
     if (block.type !== "text")
       throw invalidRequest(`${param}.content[${blockIndex}]`, "system messages may only hold text blocks");
-    return block.text;
+    return { type: "text", text: block.text, ...cacheMarker(block) };
   });
 }
 
@@ -59,13 +82,13 @@ function convertUserMessage(content: readonly AnthropicContentBlock[], param: st
     const blockParam = `${param}.content[${blockIndex}]`;
     switch (block.type) {
       case "text":
-        parts.push({ type: "text", text: block.text });
+        parts.push({ type: "text", text: block.text, ...cacheMarker(block) });
         break;
       case "image":
         parts.push(imagePart(block));
         break;
       case "document":
-        parts.push({ type: "text", text: plainTextDocument(block, blockParam) });
+        parts.push({ type: "text", text: plainTextDocument(block, blockParam), ...cacheMarker(block) });
         break;
       case "tool_result": {
         const converted = convertToolResult(block);
@@ -86,13 +109,13 @@ function convertUserMessage(content: readonly AnthropicContentBlock[], param: st
 }
 
 function convertAssistantMessage(content: readonly AnthropicContentBlock[], param: string): OpenAIMessage {
-  const texts: string[] = [];
+  const texts: TextPart[] = [];
   const toolCalls: Array<{ id: string; type: "function"; function: { name: string; arguments: string } }> = [];
   content.forEach((block, blockIndex) => {
     const blockParam = `${param}.content[${blockIndex}]`;
     switch (block.type) {
       case "text":
-        texts.push(block.text);
+        texts.push({ type: "text", text: block.text, ...cacheMarker(block) });
         break;
       case "tool_use":
         toolCalls.push({
@@ -111,8 +134,8 @@ function convertAssistantMessage(content: readonly AnthropicContentBlock[], para
         throw invalidRequest(blockParam, `${block.type} blocks are only supported in user messages`);
     }
   });
-  if (toolCalls.length === 0) return { role: "assistant", content: joinText(texts) };
-  return { role: "assistant", content: texts.length > 0 ? joinText(texts) : null, tool_calls: toolCalls };
+  if (toolCalls.length === 0) return { role: "assistant", content: textContent(texts) };
+  return { role: "assistant", content: texts.length > 0 ? textContent(texts) : null, tool_calls: toolCalls };
 }
 
 /** One `tool` message; images (which OpenAI tool messages cannot hold) are returned to go into the user message. */
@@ -126,7 +149,10 @@ function convertToolResult(block: AnthropicToolResultBlock): { message: OpenAIMe
   let text = joinText(texts);
   // OpenAI tool messages have no error flag: the model learns of the failure from the text.
   if (block.is_error === true) text = text ? `Error: ${text}` : "Error";
-  return { message: { role: "tool", tool_call_id: block.tool_use_id, content: text }, images };
+  // A marker on the block or on its last part (Claude Code marks the last block of the conversation) stays with it.
+  const marker = { ...cacheMarker((block.content ?? []).at(-1)), ...cacheMarker(block) };
+  const content = marker.cache_control ? [{ type: "text" as const, text, ...marker }] : text;
+  return { message: { role: "tool", tool_call_id: block.tool_use_id, content }, images };
 }
 
 function imagePart(block: ImageBlock): OpenAIContentPart {
@@ -145,8 +171,8 @@ function plainTextDocument(block: Extract<AnthropicContentBlock, { type: "docume
   return block.source.data;
 }
 
-/** Text-only content becomes one string; anything with an image stays a parts array. */
+/** Text-only content without cache markers becomes one string; anything else stays a parts array. */
 function flattenParts(parts: OpenAIContentPart[]): string | OpenAIContentPart[] {
-  const texts = parts.flatMap((part) => (part.type === "text" ? [part.text] : []));
-  return texts.length === parts.length ? joinText(texts) : parts;
+  const texts = parts.flatMap((part) => (part.type === "text" ? [part] : []));
+  return texts.length === parts.length ? textContent(texts) : parts;
 }

@@ -6,7 +6,8 @@
  * |---|---|---|
  * | `model` | map | `model` (the catalog id; the route resolves it) |
  * | `max_tokens` (required, positive integer) | map | `max_tokens` |
- * | `system` (string or text blocks) | map | a leading `system` message, blocks joined with a blank line |
+ * | `system` (string or text blocks) | map | a leading `system` message, blocks joined with a blank line (text parts
+ * when a block carries `cache_control`) |
  * | `messages[].role: "system"` (SDK 1.x) | map | a `system` message in place (text blocks only, else 400) |
  * | `text` block | map | text (a text-only message becomes one string, blocks joined with a blank line) |
  * | `image` block, base64 / url source | map | `image_url` part, `data:<media_type>;base64,<data>` / the url |
@@ -25,7 +26,13 @@
  * `messages[i].content[j]` |
  * | `thinking` / `redacted_thinking` blocks in history | drop | signatures only mean something to Anthropic itself |
  * | other block types (server tool results, search results, ...) | refuse | 400 `messages[i].content[j].type` |
- * | `cache_control` (anywhere) | drop | no portable equivalent; the native Anthropic route keeps it |
+ * | `cache_control` `{type: "ephemeral"}` on a system, text or document block, a `tool_result` (or its last part), a
+ * tool | map | `cache_control: {type: "ephemeral"}` on the same text part, tool message or tool (text blocks stay parts
+ * instead of one string); the upstream adapter keeps it for providers with explicit caching (Qwen, Z.ai) and drops it
+ * for the others (build-dialect-body.ts); the native Anthropic route keeps the client's own |
+ * | `cache_control.ttl` (`5m`, `1h`) | drop | sent as a plain (5-minute) marker: OpenAI-dialect usage has no TTL split,
+ * so a 1-hour write could not be priced; never a 400 |
+ * | `cache_control` on an image or `tool_use` block, or top level | drop | no part to carry it |
  * | `tools[]` `{name, description, input_schema}` (type absent or `custom`) | map | `{type: "function", function:
  * {name, description, parameters}}` |
  * | `tools[]` other fields (`strict`, `defer_loading`, `input_examples`, ...) | drop | |
@@ -49,14 +56,14 @@
  * {name: "output", schema}}` |
  * | `metadata.user_id` | map | `user` |
  * | `stream` | map | `stream`; when true also `stream_options: {include_usage: true}` |
- * | anything else (`service_tier`, `speed`, `container`, `inference_geo`, `diagnostics`, top-level `cache_control`,
- * ...) | drop | |
+ * | anything else (`service_tier`, `speed`, `container`, `inference_geo`, `diagnostics`, ...) | drop | |
  */
 import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
 import {
+  cacheMarker,
   convertFromAnthropicMessages,
   invalidRequest,
-  joinText,
+  textContent,
   type OpenAIMessage,
 } from "./convert-from-anthropic-messages.ts";
 import type { AnthropicRequest } from "./parse-anthropic-request.ts";
@@ -73,7 +80,8 @@ const MAX_STOP_SEQUENCES = 4;
 export function convertFromAnthropicRequest(body: AnthropicRequest): ChatCompletionRequest {
   const messages: OpenAIMessage[] = [];
   if (body.system && body.system.length > 0) {
-    messages.push({ role: "system", content: joinText(body.system.map((block) => block.text)) });
+    const parts = body.system.map((block) => ({ type: "text" as const, text: block.text, ...cacheMarker(block) }));
+    messages.push({ role: "system", content: textContent(parts) });
   }
   // A loop, not push(...): a spread of a request-sized array can exceed the engine's argument limit.
   for (const message of convertFromAnthropicMessages(body.messages)) messages.push(message);
@@ -117,7 +125,11 @@ function convertTools(body: AnthropicRequest): Pick<ChatCompletionRequest, "tool
     }
     if (!tool.input_schema) throw invalidRequest(`tools[${toolIndex}].input_schema`, "input_schema is required");
     const description = tool.description === undefined ? {} : { description: tool.description };
-    return { type: "function", function: { name: tool.name, ...description, parameters: tool.input_schema } };
+    return {
+      type: "function",
+      function: { name: tool.name, ...description, parameters: tool.input_schema },
+      ...cacheMarker(tool),
+    };
   });
   const choice = body.tool_choice;
   if (tools.length === 0) {

@@ -73,6 +73,14 @@ describe("forwardedAnthropicBetas", () => {
     expect(forwardedAnthropicBetas("some-new-beta-2027-01-01")).toBeNull();
   });
 
+  it("forwards every beta Claude Code 2.1.x sends, in order", () => {
+    const claudeCode =
+      "claude-code-20250219,interleaved-thinking-2025-05-14,context-management-2025-06-27," +
+      "mid-conversation-tool-changes-2026-07-01,thinking-token-count-2026-05-13,advanced-tool-use-2025-11-20," +
+      "effort-2025-11-24";
+    expect(forwardedAnthropicBetas(claudeCode)).toBe(claudeCode);
+  });
+
   it("forwards the token-priced betas and strips cache diagnosis", () => {
     expect(
       forwardedAnthropicBetas(

@@ -33,7 +33,9 @@
  * |---|---|
  * | `interleaved-thinking-*`, `fine-grained-tool-streaming-*`, `token-efficient-tools-*`, `prompt-caching-*`,
  * `extended-cache-ttl-*` (1-hour writes, priced), `output-128k-*`, `context-management-*`, `claude-code-*`, `effort-*`,
- * `structured-outputs-*`, `token-counting-*` | forwarded |
+ * `structured-outputs-*`, `token-counting-*`, `thinking-token-count-*`, `mid-conversation-tool-changes-*`,
+ * `advanced-tool-use-*` (`defer_loading`, `input_examples`; tool search and programmatic calls need typed server
+ * tools, refused on every route) | forwarded |
  * | `cache-diagnosis-*` | stripped (with `diagnostics`) |
  * | `context-1m-*` | refused: the catalog has no published >200k price for these models |
  * | `mcp-client-*`, `code-execution-*`, `web-search-*`, `web-fetch-*`, `files-api-*`, `skills-*`, `fast-mode-*` |
@@ -146,6 +148,11 @@ const FORWARDED_BETAS = [
   "effort-",
   "structured-outputs-",
   "token-counting-",
+  // Claude Code 2.1.x: usage gains a thinking-token count; tool definitions may change between turns; deferred tool
+  // loading and tool examples (what else this beta unlocks needs a typed server tool, which every route refuses).
+  "thinking-token-count-",
+  "mid-conversation-tool-changes-",
+  "advanced-tool-use-",
 ] as const;
 const STRIPPED_BETAS = ["cache-diagnosis-"] as const;
 const REFUSAL_REASONS: ReadonlyArray<readonly [string, string]> = [

@@ -1,9 +1,11 @@
+import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Field } from "../../../components/ui/field";
 import { JurisdictionPicker, type JurisdictionChoice } from "../../../components/ui/jurisdiction-picker";
 import { uiMessages } from "../../../components/ui/messages";
 import type { ApiKey, KeyLimits, KeySpendLimit, SpendPeriod } from "../../../lib/api-types";
 import { fieldError, formError } from "../../../lib/form-errors";
+import { useApi } from "../../../lib/api-context";
 import { useMessages } from "../../../lib/i18n";
 import {
   dateToUtcInstant,
@@ -18,6 +20,8 @@ import {
   type ValidationError,
 } from "../../../lib/validation";
 import { keysMessages } from "../messages";
+import { aliasMapToRows, aliasRowsToMap, validateAliasRows, type AliasRow } from "../model-aliases";
+import { ModelAliasesEditor } from "./model-aliases-editor";
 
 export interface KeyFormValues {
   name: string;
@@ -26,6 +30,8 @@ export interface KeyFormValues {
   spendLimit: KeySpendLimit | null;
   /** Absent when the expiry was left as it was (an expired key can still be edited otherwise). */
   expiresAt?: string | null;
+  /** The key's whole alias map (alias -> catalog model id). */
+  modelAliases: Record<string, string>;
 }
 
 const LIMIT_FIELDS = ["requestsPerMinute", "tokensPerMinute", "concurrentRequests"] as const;
@@ -69,8 +75,20 @@ export function KeyForm({ parts, initial, submitLabel, submitTestId, busy, error
   const [spendPeriod, setSpendPeriod] = useState<SpendPeriod>(initial?.spendLimit?.period ?? "monthly");
   const initialExpiry = initial?.expiresAt?.slice(0, 10) ?? "";
   const [expiresOn, setExpiresOn] = useState(initialExpiry);
+  const [aliasRows, setAliasRows] = useState<AliasRow[]>(() => aliasMapToRows(initial?.modelAliases));
   const [touched, setTouched] = useState<Record<string, boolean>>({});
   const [submitted, setSubmitted] = useState(false);
+  const api = useApi();
+  const catalog = useQuery({
+    queryKey: ["models", "catalog"],
+    queryFn: ({ signal }) => api.getModelCatalog({ signal }),
+    enabled: parts.limits,
+  });
+  const catalogIds = catalog.data ? new Set(catalog.data.data.map((model) => model.id)) : null;
+  // A new row shows its error once the user typed in it or tried to save.
+  const aliasErrors = parts.limits
+    ? validateAliasRows(aliasRows, catalogIds).map((code) => (touched.modelAliases || submitted ? code : null))
+    : [];
 
   const errors: Record<string, ValidationError | null> = {
     name: parts.name ? validateRequiredText(name, KEY_NAME_MAX) : null,
@@ -89,12 +107,20 @@ export function KeyForm({ parts, initial, submitLabel, submitTestId, busy, error
       : `limits.${field}`;
     return fieldError(error, apiField);
   };
-  const topError = formError(error, ["name", "limits", "allowedJurisdictions", "spendLimit", "expiresAt"]);
+  const topError = formError(error, [
+    "name",
+    "limits",
+    "allowedJurisdictions",
+    "spendLimit",
+    "expiresAt",
+    "modelAliases",
+  ]);
 
   function submit(event: FormEvent) {
     event.preventDefault();
     setSubmitted(true);
     if (Object.values(errors).some((code) => code !== null)) return;
+    if (parts.limits && validateAliasRows(aliasRows, catalogIds).some((code) => code !== null)) return;
     onSubmit({
       name: name.trim(),
       limits: {
@@ -108,6 +134,7 @@ export function KeyForm({ parts, initial, submitLabel, submitTestId, busy, error
           ? null
           : { amountMicroUsd: parseUsdToMicroUsd(spendAmount) ?? 0, period: spendPeriod },
       ...(expiresOn !== initialExpiry && { expiresAt: expiresOn.trim() === "" ? null : dateToUtcInstant(expiresOn) }),
+      modelAliases: aliasRowsToMap(aliasRows),
     });
   }
 
@@ -208,6 +235,16 @@ export function KeyForm({ parts, initial, submitLabel, submitTestId, busy, error
               )}
             </Field>
           </fieldset>
+          <ModelAliasesEditor
+            rows={aliasRows}
+            models={catalog.data?.data ?? []}
+            errors={aliasErrors}
+            apiError={fieldError(error, "modelAliases")}
+            onChange={(rows) => {
+              setAliasRows(rows);
+              setTouched((value) => ({ ...value, modelAliases: true }));
+            }}
+          />
           <JurisdictionPicker
             name="key-jurisdictions"
             value={jurisdictions}

@@ -39,6 +39,7 @@ export function KeysPage() {
         allowedJurisdictions: values.allowedJurisdictions,
         spendLimit: values.spendLimit,
         ...(values.expiresAt !== undefined && { expiresAt: values.expiresAt }),
+        modelAliases: values.modelAliases,
       }),
     onSuccess: (key) => {
       const { secret: _secret, ...listed } = key;
@@ -59,6 +60,7 @@ export function KeysPage() {
               allowedJurisdictions: values.allowedJurisdictions,
               spendLimit: values.spendLimit,
               ...(values.expiresAt !== undefined && { expiresAt: values.expiresAt }),
+              modelAliases: values.modelAliases,
             },
       ),
     onSuccess: (key) => {
@@ -220,7 +222,18 @@ function KeyTable({ keys, onRename, onEdit, onRevoke }: KeyTableProps) {
             const planOnly = requestsPerMinute === null && tokensPerMinute === null && concurrentRequests === null;
             return (
               <tr key={key.id} data-testid="key-row" data-key-id={key.id} className={key.revokedAt ? "revoked" : ""}>
-                <th scope="row">{key.name}</th>
+                <th scope="row">
+                  {key.name}
+                  {Object.keys(key.modelAliases).length > 0 ? (
+                    <p className="field-hint" data-testid="key-aliases">
+                      {t("aliasesSummary", {
+                        list: Object.entries(key.modelAliases)
+                          .map(([alias, target]) => `${alias} → ${target}`)
+                          .join(", "),
+                      })}
+                    </p>
+                  ) : null}
+                </th>
                 <td>
                   <code>{key.prefix}…</code>
                 </td>
