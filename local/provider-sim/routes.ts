@@ -39,7 +39,7 @@ const DIALECT_OF: Record<ProviderName, Dialect> = {
   litellm: liteLlmDialect,
 };
 
-/** The POST routes; `dialect` where it is not the provider's completion dialect (embeddings, OpenAI's Responses API). */
+/** The POST routes; `dialect` where it is not the provider's completion dialect (embeddings, the Responses API). */
 const POST_ROUTES: Array<{
   pattern: RegExp;
   provider: ProviderName;

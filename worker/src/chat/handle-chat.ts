@@ -46,7 +46,7 @@ export async function handleChat(
 ): Promise<Response> {
   const answerModelId = request.model;
   const { model, plan, nativeBody } = await beforeAdmission(scope, async () => {
-    // A catalog id, or one of the key's aliases (./resolve-model.ts); 404 for an unknown id, 400 for an embedding model.
+    // A catalog id or one of the key's aliases (./resolve-model.ts); 404 for an unknown id, 400 for an embedding model.
     const { model, alias } = await requireModel(scope, answerModelId);
     // From here on the request names the catalog model (prompt-cache key, upstream body); the answer keeps the alias.
     if (alias) request = { ...request, model: model.id };
