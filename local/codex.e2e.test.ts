@@ -7,9 +7,7 @@
  * run the command, show its output, finish the turn with that text, and every call must be a usage row with cost.
  *
  * Cases: an OpenAI-routed model (the Responses API forwarded natively, surfaces/responses/native-forward.ts) and a
- * DeepSeek model (translated by the Responses surface). Until the Responses surface's route is merged, the gateway is
- * bundled with a test-only route for OpenAI-routed models (worker/test/support/responses-native-app.ts) and the
- * translated case skips, saying so, on a real probe of `/v1/responses`.
+ * DeepSeek model (translated by the Responses surface).
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -45,7 +43,6 @@ interface CodexEvent {
 
 let environment: LoadEnvironment | undefined;
 let postgres: pg.Pool | undefined;
-let responsesTranslated = false;
 const log = (line: string) => {
   if (process.env.OMNIZEN_TEST_VERBOSE) console.log(line);
 };
@@ -56,18 +53,9 @@ beforeAll(async () => {
     database: `${infrastructure.database}_codex`,
     redisUrl: redisUrl.toString(),
     name: "codex-e2e",
-    entryPoint: `${REPOSITORY_ROOT}worker/test/support/responses-native-entry.ts`,
     log,
   });
   postgres = new pg.Pool({ connectionString: environment.stack.databaseUrl, max: 2 });
-  // Is the Responses surface's own route there (a translated model answers)? The test-only route refuses it.
-  const probe = await fetch(`${environment.gateway.url}/v1/responses`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${environment.apiKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ model: "deepseek/deepseek-v4-pro", input: "probe [[sim words=1]]" }),
-  });
-  await probe.arrayBuffer();
-  responsesTranslated = probe.status === 200;
 }, 180_000);
 
 afterAll(async () => {
@@ -222,14 +210,7 @@ describe.skipIf(!codexRuns)(`Codex CLI ${codexVersion.stdout.trim()} through the
     expect(input.map((item) => item.type).slice(-3)).toEqual(["reasoning", "function_call", "function_call_output"]);
   }, 60_000);
 
-  it("runs a tool-using task on a DeepSeek model (translated by the Responses surface)", async (context) => {
-    if (!responsesTranslated) {
-      console.warn(
-        "\n*** SKIPPING the translated Codex case: POST /v1/responses does not serve deepseek/* in this build " +
-          "(the Responses surface's route is not merged yet); it runs once it is. ***\n",
-      );
-      context.skip();
-    }
+  it("runs a tool-using task on a DeepSeek model (translated by the Responses surface)", async () => {
     const { task } = await expectToolTask("deepseek/deepseek-flash", "deepseek-flash", "deepseek", "reasoning=3");
     // DeepSeek's thinking went to Codex as an encrypted reasoning item and came back as the tool-call message's
     // reasoning_content (DeepSeek's thinking mode needs it on every earlier assistant message).

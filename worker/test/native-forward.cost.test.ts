@@ -1,13 +1,18 @@
 /**
  * Native forwarding through the chat pipeline: the answer as the provider sent it, its usage read in the provider's
  * own dialect, and the cost in the final body / final stream event equal to the usage row's. The Responses API to
- * OpenAI goes through the test harness route (support/responses-native-harness.ts) until the Responses surface's own
- * route is merged; Anthropic through the real /v1/messages.
+ * OpenAI through /v1/responses, Anthropic through /v1/messages.
  */
 import type OpenAI from "openai";
 import { describe, expect, it } from "vitest";
-import { anthropicClient, gatewayFetch, bearer, seedAccount, waitForUsageRow } from "./support/gateway.ts";
-import { harnessFetch, harnessOpenAI } from "./support/responses-native-harness.ts";
+import {
+  anthropicClient,
+  gatewayFetch,
+  bearer,
+  openaiClient,
+  seedAccount,
+  waitForUsageRow,
+} from "./support/gateway.ts";
 import { nonce, simulatorEntries } from "./support/simulator.ts";
 
 const MODEL = "openai/gpt-6.1-terra";
@@ -33,7 +38,7 @@ describe(`the Responses API forwarded natively to OpenAI (${MODEL})`, () => {
   it("answers as OpenAI did, with the catalog model and the usage row's cost; upstream got store:false", async () => {
     const { apiKey } = await seedAccount();
     const marker = `n${nonce()}`;
-    const { data, response } = await harnessOpenAI(apiKey)
+    const { data, response } = await openaiClient(apiKey)
       .responses.create({
         model: MODEL,
         input: `${marker} [[sim cached=3 cache_write=2 words=5]]`,
@@ -58,7 +63,7 @@ describe(`the Responses API forwarded natively to OpenAI (${MODEL})`, () => {
   it("streams OpenAI's events that responses.stream assembles; response.completed carries the cost", async () => {
     const { apiKey } = await seedAccount();
     const requestIds: string[] = [];
-    const stream = harnessOpenAI(apiKey, requestIds).responses.stream({
+    const stream = openaiClient(apiKey, requestIds).responses.stream({
       model: MODEL,
       input: `n${nonce()} [[sim chunks=4 reasoning=3]]`,
       reasoning: { summary: "auto" },
@@ -78,7 +83,7 @@ describe(`the Responses API forwarded natively to OpenAI (${MODEL})`, () => {
 
   it("runs an agent's tool loop: a function_call, then the function_call_output answered with text", async () => {
     const { apiKey } = await seedAccount();
-    const client = harnessOpenAI(apiKey);
+    const client = openaiClient(apiKey);
     const task = `n${nonce()} run it [[sim tool=exec_command tool_once=1 tool_args=${base64url({ cmd: "ls" })}]]`;
     const first = await client.responses.stream({ model: MODEL, input: task, tools: TOOLS }).finalResponse();
     const call = first.output.find((item) => item.type === "function_call");
@@ -99,7 +104,7 @@ describe(`the Responses API forwarded natively to OpenAI (${MODEL})`, () => {
 
   it("passes response.failed through and books the stream as an error", async () => {
     const { apiKey } = await seedAccount();
-    const response = await harnessFetch("http://gateway.test/v1/responses", {
+    const response = await gatewayFetch("/v1/responses", {
       method: "POST",
       headers: bearer(apiKey),
       body: JSON.stringify({ model: MODEL, input: `n${nonce()} [[sim error_after=2]]`, stream: true }),

@@ -21,13 +21,17 @@ export function gatewayFetch(path: string, init?: RequestInit): Promise<Response
   return SELF.fetch(`${GATEWAY}${path}`, init);
 }
 
-export function openaiClient(apiKey: string): OpenAI {
+/** The official client on the gateway; `requestIds`, if given, collects each answer's `x-request-id` (streams too). */
+export function openaiClient(apiKey: string, requestIds?: string[]): OpenAI {
   return new OpenAI({
     apiKey,
     baseURL: `${GATEWAY}/v1`,
     maxRetries: 0,
-    fetch: (input: RequestInfo | URL, init?: RequestInit) =>
-      SELF.fetch(input instanceof URL ? input.href : input, init),
+    fetch: async (input: RequestInfo | URL, init?: RequestInit) => {
+      const response = await SELF.fetch(input instanceof URL ? input.href : input, init);
+      requestIds?.push(response.headers.get("x-request-id") ?? "");
+      return response;
+    },
   });
 }
 
