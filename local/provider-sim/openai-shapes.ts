@@ -12,7 +12,7 @@ import type { JsonObject, ProviderName } from "./dialect.ts";
  * - moonshot: top-level `cached_tokens`, no details objects;
  * - qwen, zai, minimax: `prompt_tokens_details { cached_tokens }`, `completion_tokens_details { reasoning_tokens }`;
  * - qwen also reports explicit-cache writes (inside `prompt_tokens`) as
- *   `prompt_tokens_details { cache_creation_input_tokens, cache_creation { ephemeral_5m_input_tokens }, cache_type }`
+ *   `prompt_tokens_details { cache_creation_input_tokens, cache_creation { ephemeral_5m/1h_input_tokens }, cache_type}`
  *   (https://www.alibabacloud.com/help/en/model-studio/context-cache).
  */
 export function openAiStyleUsage(provider: ProviderName, usage: PlannedUsage): JsonObject {
@@ -49,7 +49,10 @@ export function openAiStyleUsage(provider: ProviderName, usage: PlannedUsage): J
       prompt_tokens_details: {
         cached_tokens: usage.cachedTokens,
         cache_creation_input_tokens: usage.cacheWriteTokens,
-        cache_creation: { ephemeral_5m_input_tokens: usage.cacheWriteTokens },
+        cache_creation: {
+          ephemeral_5m_input_tokens: usage.cacheWriteTokens - usage.cacheWrite1hTokens,
+          ephemeral_1h_input_tokens: usage.cacheWrite1hTokens,
+        },
         cache_type: "ephemeral",
       },
     };

@@ -118,7 +118,8 @@ describe.each([
     }
     if (provider === "qwen" || provider === "zai") {
       const body = entry?.body as { messages: Array<{ role: string; content: unknown }> };
-      // The system block's marker stays on its part; the 1-hour marker arrives as a plain (5-minute) one.
+      // The system block's marker stays on its part; the 1-hour marker keeps its TTL on Qwen (1-hour writes, reported
+      // and billed by TTL) and arrives as a plain one on Z.ai (one cache lifetime).
       expect(body.messages[0]).toEqual({
         role: "system",
         content: [
@@ -127,7 +128,11 @@ describe.each([
         ],
       });
       expect(body.messages[1]?.content).toEqual([
-        { type: "text", text: `Where am I? ${marker}`, cache_control: ephemeral },
+        {
+          type: "text",
+          text: `Where am I? ${marker}`,
+          cache_control: provider === "qwen" ? { type: "ephemeral", ttl: "1h" } : ephemeral,
+        },
       ]);
     }
   });

@@ -48,18 +48,6 @@ describe("/v1/chat/completions", () => {
     expect(await simulatorEntries(marker)).toHaveLength(0);
   });
 
-  it("refuses a 1-hour cache write on an OpenAI-dialect provider (no TTL split to price it by)", async () => {
-    const { apiKey } = await seedAccount();
-    const marker = `n${nonce()}`;
-    const content = [{ type: "text", text: `Hi ${marker}`, cache_control: { type: "ephemeral", ttl: "1h" } }];
-    const response = await chat(apiKey, { model: "qwen/qwen4-max", messages: [{ role: "user", content }] });
-    expect(response.status).toBe(400);
-    expect(((await response.json()) as { error: { param: string } }).error.param).toBe(
-      "messages[0].content[0].cache_control.ttl",
-    );
-    expect(await simulatorEntries(marker)).toHaveLength(0);
-  });
-
   it("OpenAI gets store false and the default tier whether or not the client sent them; stripped fields never arrive", async () => {
     const { apiKey } = await seedAccount();
     const silent = `n${nonce()}`;

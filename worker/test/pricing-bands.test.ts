@@ -77,6 +77,39 @@ describe("pricing bands in the usage row", () => {
     );
   });
 
+  it.each(["chat", "messages"] as const)(
+    "forwards a Qwen 1-hour cache marker through %s and bills the writes Qwen reports as 1-hour at 3.00 USD/M",
+    async (surface) => {
+      const { apiKey } = await seedAccount();
+      const marker = `n${nonce()}`;
+      const text = `Long instructions ${marker} [[sim cache_write=30000 cache_ttl=1h extra_prompt=40000]]`;
+      const block = { type: "text", text, cache_control: { type: "ephemeral", ttl: "1h" } };
+      const response =
+        surface === "chat"
+          ? await gatewayFetch("/v1/chat/completions", {
+              method: "POST",
+              headers: { ...bearer(apiKey), "content-type": "application/json" },
+              body: JSON.stringify({ model: "qwen/qwen4-max", messages: [{ role: "user", content: [block] }] }),
+            })
+          : await messages(apiKey, {
+              model: "qwen/qwen4-max",
+              max_tokens: 64,
+              messages: [{ role: "user", content: [block] }],
+            });
+      expect(response.status).toBe(200);
+      const row = await waitForUsageRow(response.headers.get("x-request-id") ?? "");
+      const usage = await reported(marker);
+      const upstream = (await simulatorEntries(marker))[0]?.body as { messages: Array<{ content: unknown }> };
+      expect(JSON.stringify(upstream.messages)).toContain('"cache_control":{"type":"ephemeral","ttl":"1h"}');
+      const uncached = usage.prompt_tokens - usage.cache_write_tokens;
+      expect(row).toMatchObject({ cacheWriteTokens: 30_000, cacheWrite1hTokens: 30_000, promptTokens: uncached });
+      // Qwen4 Max: 1.50 input, 1-hour write 3.00 (5-minute 1.875), 4.50 output USD/M
+      expect(row.costMicroUsd).toBe(
+        cost(uncached * 1_500_000 + 30_000 * 3_000_000 + usage.completion_tokens * 4_500_000),
+      );
+    },
+  );
+
   it("bills a Claude Haiku 5.5 prompt above 100k tokens at the long-context band for every token", async () => {
     const { apiKey } = await seedAccount();
     const marker = `n${nonce()}`;

@@ -312,7 +312,7 @@ export const MODELS: readonly ModelEntry[] = [
       1.5,
       0.075,
       4.5,
-      "apidog Qwen4-Max API guide (2026-11-16): flat over the 1M context, no tiers published; explicit cache writes 5-minute 1.875, 1-hour 3.00 (1-hour writes are refused by the request policy for now)",
+      "apidog Qwen4-Max API guide (2026-11-16): flat over the 1M context, no tiers published; explicit cache writes 5-minute 1.875, 1-hour 3.00",
       1.875,
       3,
     ),

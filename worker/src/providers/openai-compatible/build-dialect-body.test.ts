@@ -29,19 +29,34 @@ describe("buildDialectBody", () => {
       expect(body).not.toHaveProperty(field);
   });
 
-  it("refuses a 1-hour cache write (no TTL split in the dialect's usage), naming the part", () => {
+  describe("cache lifetimes", () => {
     const withTtl = (ttl: string): ChatCompletionRequest => ({
       ...request,
       messages: [{ role: "user", content: [{ type: "text", text: "x", cache_control: { type: "ephemeral", ttl } }] }],
     });
-    expect(() => buildDialectBody("qwen", withTtl("5m"), "qwen4-max")).not.toThrow();
-    try {
-      buildDialectBody("qwen", withTtl("1h"), "qwen4-max");
-      throw new Error("not refused");
-    } catch (error) {
-      expect(error).toBeInstanceOf(GatewayError);
-      expect((error as GatewayError).param).toBe("messages[0].content[0].cache_control.ttl");
-    }
+    const markerOf = (body: Record<string, unknown>) =>
+      ((body.messages as Array<{ content: Array<{ cache_control?: unknown }> }>)[0]?.content ?? [])[0]?.cache_control;
+
+    it("Qwen keeps a 5-minute and a 1-hour marker as sent (its usage reports writes by TTL)", () => {
+      expect(markerOf(buildDialectBody("qwen", withTtl("5m"), "qwen4-max"))).toEqual({ type: "ephemeral", ttl: "5m" });
+      expect(markerOf(buildDialectBody("qwen", withTtl("1h"), "qwen4-max"))).toEqual({ type: "ephemeral", ttl: "1h" });
+    });
+
+    it("Z.ai keeps the marker without its TTL (one cache lifetime)", () => {
+      expect(markerOf(buildDialectBody("zai", withTtl("1h"), "glm-5.3"))).toEqual({ type: "ephemeral" });
+    });
+
+    it("refuses a lifetime that is neither 5m nor 1h, naming the part", () => {
+      for (const provider of ["qwen", "zai"] as const) {
+        try {
+          buildDialectBody(provider, withTtl("2h"), "model");
+          throw new Error("not refused");
+        } catch (error) {
+          expect(error).toBeInstanceOf(GatewayError);
+          expect((error as GatewayError).param).toBe("messages[0].content[0].cache_control.ttl");
+        }
+      }
+    });
   });
 
   const marked: ChatCompletionRequest = {

@@ -8,9 +8,9 @@ import type { AnthropicContentBlock, AnthropicMessage, AnthropicToolResultBlock 
 
 export type OpenAIMessage = ChatCompletionRequest["messages"][number];
 
-/** The cache marker the conversion carries: Anthropic's `ephemeral`, without its TTL (see the request table). */
+/** The cache marker the conversion carries: Anthropic's `ephemeral` with its TTL (see the request table). */
 // A type, not an interface: the internal request's parts are index-signature objects.
-export type CacheMarker = { cache_control?: { type: "ephemeral" } };
+export type CacheMarker = { cache_control?: { type: "ephemeral"; ttl?: "5m" | "1h" } };
 
 type TextPart = { type: "text"; text: string } & CacheMarker;
 type OpenAIContentPart = TextPart | { type: "image_url"; image_url: { url: string } };
@@ -25,15 +25,16 @@ export function invalidRequest(param: string, message: string): GatewayError {
 }
 
 /**
- * `{cache_control: {type: "ephemeral"}}` when the block (or tool) carries an ephemeral `cache_control`, whatever its
- * `ttl`; `{}` otherwise. The upstream adapter keeps it for providers with explicit caching and drops it elsewhere.
+ * `{cache_control: {type: "ephemeral", ttl?}}` when the block (or tool) carries an ephemeral `cache_control` (its
+ * `ttl` kept when it is `5m` or `1h`); `{}` otherwise. The upstream adapter keeps it for providers with explicit
+ * caching (the TTL where the provider has it: build-dialect-body.ts) and drops it elsewhere.
  */
 export function cacheMarker(holder: unknown): CacheMarker {
   const value =
     typeof holder === "object" && holder !== null ? (holder as { cache_control?: unknown }).cache_control : undefined;
-  return typeof value === "object" && value !== null && (value as { type?: unknown }).type === "ephemeral"
-    ? { cache_control: { type: "ephemeral" } }
-    : {};
+  if (typeof value !== "object" || value === null || (value as { type?: unknown }).type !== "ephemeral") return {};
+  const ttl = (value as { ttl?: unknown }).ttl;
+  return { cache_control: ttl === "5m" || ttl === "1h" ? { type: "ephemeral", ttl } : { type: "ephemeral" } };
 }
 
 /** Text blocks as one string (the form every OpenAI-dialect upstream accepts), or as text parts when one of them

@@ -30,8 +30,9 @@
  * tool | map | `cache_control: {type: "ephemeral"}` on the same text part, tool message or tool (text blocks stay parts
  * instead of one string); the upstream adapter keeps it for providers with explicit caching (Qwen, Z.ai) and drops it
  * for the others (build-dialect-body.ts); the native Anthropic route keeps the client's own |
- * | `cache_control.ttl` (`5m`, `1h`) | drop | sent as a plain (5-minute) marker: OpenAI-dialect usage has no TTL split,
- * so a 1-hour write could not be priced; never a 400 |
+ * | `cache_control.ttl` (`5m`, `1h`) | map | kept on the marker: Qwen writes for 1 hour and reports writes by TTL
+ * (billed so); Z.ai keeps the marker without the TTL (one lifetime); others drop the marker (build-dialect-body.ts);
+ * never a 400 |
  * | `cache_control` on an image or `tool_use` block, or top level | drop | no part to carry it |
  * | `tools[]` `{name, description, input_schema}` (type absent or `custom`) | map | `{type: "function", function:
  * {name, description, parameters}}` |
