@@ -88,7 +88,8 @@ export interface AnthropicMessagesRequest {
   tools?: AnthropicTool[];
   tool_choice?: AnthropicToolChoice;
   thinking?: AnthropicThinking;
-  output_config?: { effort: string };
+  /** `effort` with adaptive thinking; `format`: structured outputs (a JSON Schema the answer follows). */
+  output_config?: { effort?: string; format?: { type: "json_schema"; schema: Record<string, unknown> } };
   metadata?: { user_id: string };
   service_tier?: "auto" | "standard_only";
 }

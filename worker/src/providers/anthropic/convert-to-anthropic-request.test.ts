@@ -82,7 +82,7 @@ describe("convertToAnthropicRequest: parameters", () => {
 
   it.each([
     [{ response_format: { type: "json_object" } }, "response_format"],
-    [{ response_format: { type: "json_schema", json_schema: { name: "x", schema: {} } } }, "response_format"],
+    [{ response_format: { type: "json_schema", json_schema: { name: "x" } } }, "response_format"],
     [{ logprobs: true }, "logprobs"],
     [{ top_logprobs: 3 }, "top_logprobs"],
     [{ logit_bias: { "50256": -100 } }, "logit_bias"],
@@ -94,6 +94,15 @@ describe("convertToAnthropicRequest: parameters", () => {
     [{ reasoning_effort: "extreme" }, "reasoning_effort"],
   ])("refuses %j with param %s", (fields, param) => {
     expect(refusalOf(() => convert(fields))).toMatchObject({ code: "invalid_request", param, status: 400 });
+  });
+
+  it("maps response_format json_schema to Anthropic's structured outputs (output_config.format), beside the effort", () => {
+    const schema = { type: "object", properties: { city: { type: "string" } }, required: ["city"] };
+    const body = convert({
+      response_format: { type: "json_schema", json_schema: { name: "w", schema, strict: true } },
+    });
+    expect(body.output_config).toEqual({ format: { type: "json_schema", schema } });
+    expect(body).not.toHaveProperty("response_format");
   });
 
   it("accepts an empty logit_bias", () => {

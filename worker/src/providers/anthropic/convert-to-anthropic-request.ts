@@ -24,7 +24,11 @@
  * | thinking when the last assistant turn has tool calls without signed reasoning, or is a prefill | – | thinking
  * omitted for this request: Anthropic would reject the turn |
  * | `response_format` text | – | drop (the default) |
- * | `response_format` json_object / json_schema | – | **refuse** (`response_format`): no JSON mode on this adapter |
+ * | `response_format` json_schema | `output_config.format` `{type:"json_schema", schema}` | Anthropic's structured
+ * outputs (https://platform.claude.com/docs/en/build-with-claude/structured-outputs); `name`/`strict` have no field
+ * there (the output always follows the schema) |
+ * | `response_format` json_object | – | **refuse** (`response_format`): Anthropic has no schema-less JSON mode; send
+ * json_schema |
  * | `n` = 1 | – | drop (n > 1 is refused by the request schema) |
  * | `logprobs` false | – | drop |
  * | `logprobs` true, `top_logprobs` | – | **refuse** (`logprobs` / `top_logprobs`): Anthropic returns no log
@@ -69,12 +73,20 @@ function readReasoningEffort(value: unknown): ReasoningEffort | null {
   throw refuse("reasoning_effort", "reasoning_effort must be one of none, minimal, low, medium, high for this model.");
 }
 
+/** The schema of a `response_format` of type json_schema (`{json_schema: {name, schema, strict}}`). */
+function jsonSchemaOf(format: Record<string, unknown>): unknown {
+  return format.type === "json_schema" && isJsonObject(format.json_schema) ? format.json_schema.schema : undefined;
+}
+
 function refuseUnsupported(request: Record<string, unknown>): void {
   const format = request.response_format;
-  if (isJsonObject(format) && format.type !== "text") {
+  if (isJsonObject(format) && format.type === "json_schema" && !isJsonObject(jsonSchemaOf(format))) {
+    throw refuse("response_format", "response_format json_schema needs json_schema.schema, a JSON Schema object.");
+  }
+  if (isJsonObject(format) && format.type !== "text" && format.type !== "json_schema") {
     throw refuse(
       "response_format",
-      "response_format json_object / json_schema is not supported for this model; describe the JSON in the prompt or use a tool.",
+      "response_format json_object is not supported for this model (no schema-less JSON mode); send json_schema.",
     );
   }
   if (request.logprobs === true) throw refuse("logprobs", "logprobs are not available for this model.");
@@ -151,6 +163,8 @@ export function convertToAnthropicRequest(
     body.thinking = { type: "adaptive" };
     body.output_config = { effort: thinking === "minimal" ? "low" : thinking };
   }
+  const schema = isJsonObject(request.response_format) ? jsonSchemaOf(request.response_format) : undefined;
+  if (isJsonObject(schema)) body.output_config = { ...body.output_config, format: { type: "json_schema", schema } };
   if (typeof request.user === "string" && request.user.length > 0) body.metadata = { user_id: request.user };
   body.service_tier = "standard_only";
   return body;
