@@ -108,6 +108,9 @@ function chatStatus(client: OpenAI): Promise<number> {
     );
 }
 
+/** The model alias the flow gives its first key (Claude Code's picker keeps `claude*` ids). */
+const FLOW_ALIAS = "claude-flow";
+
 const FLOWS: Array<{
   viewport: ViewportName;
   language: Language;
@@ -129,7 +132,7 @@ describe("the dashboard flow", () => {
       const bangla: string[] = [];
       const checkBangla = async (where: string) => {
         if (flow.language !== "bn") return;
-        const userValues = [TEST_ACCOUNT.name, flow.newName, ...flow.keyNames];
+        const userValues = [TEST_ACCOUNT.name, flow.newName, ...flow.keyNames, FLOW_ALIAS];
         for (const english of await englishOnBanglaPage(page, { userValues })) bangla.push(`${where}: ${english}`);
       };
       try {
@@ -147,6 +150,12 @@ describe("the dashboard flow", () => {
         for (const name of flow.keyNames) {
           await testId(page, "key-create-open").click();
           await testId(page, "key-name-input").fill(name);
+          if (name === flow.keyNames[0]) {
+            // A model alias, as Claude Code's picker needs (claude-* ids): chosen from the catalog in the form.
+            await testId(page, "key-alias-add").click();
+            await testId(page, "key-alias-id").fill(FLOW_ALIAS);
+            await testId(page, "key-alias-target").selectOption("deepseek/deepseek-flash");
+          }
           if (name === flow.keyNames[1]) {
             await testId(page, "key-spend-amount").fill("5");
             await testId(page, "key-spend-period").selectOption("daily");
@@ -162,6 +171,10 @@ describe("the dashboard flow", () => {
         await expect.poll(() => page.getByTestId("key-row").count()).toBeGreaterThanOrEqual(2);
         // Newest first: the limited key is the first row; its limit is shown in the list.
         expect(await page.getByTestId("key-spend").first().textContent()).toMatch(/[5৫]\.[0০][0০]/);
+        // The first key's alias is listed under its name.
+        expect(await page.getByTestId("key-aliases").first().textContent()).toContain(
+          `${FLOW_ALIAS} → deepseek/deepseek-flash`,
+        );
         await settled(dashboard);
         await shot("keys");
         const [usedKey, keptKey] = secrets as [string, string];
@@ -169,13 +182,15 @@ describe("the dashboard flow", () => {
         // One request through the official openai client, with the new key, straight to the gateway.
         const client = (apiKey: string) =>
           new OpenAI({ apiKey, baseURL: `${target.gatewayUrl}/v1`, maxRetries: 0, timeout: 20_000 });
+        // The request names the key's alias: answered by the catalog model it stands for, under the alias.
         const { data: completion, response } = await client(usedKey)
           .chat.completions.create({
-            model: "deepseek/deepseek-flash",
+            model: FLOW_ALIAS,
             messages: [{ role: "user", content: "browser flow" }],
           })
           .withResponse();
         expect(completion.usage?.total_tokens).toBeGreaterThan(0);
+        expect(completion.model).toBe(FLOW_ALIAS);
         const requestId = response.headers.get("x-request-id") ?? "";
         expect(requestId).not.toBe("");
         await expect
