@@ -79,8 +79,8 @@ describe("convertFromAnthropicRequest: messages", () => {
       role: "system",
       content: [
         { type: "text", text: "You are Claude Code." },
-        // The TTL is dropped: a plain (5-minute) marker, never a 400.
-        { type: "text", text: "Project rules.", cache_control: ephemeral },
+        // The TTL stays on the marker (Qwen writes and bills by it; Z.ai and the others drop it: build-dialect-body.ts).
+        { type: "text", text: "Project rules.", cache_control: { type: "ephemeral", ttl: "1h" } },
       ],
     });
     expect(marked.messages[1]).toEqual({
@@ -90,7 +90,7 @@ describe("convertFromAnthropicRequest: messages", () => {
     expect(marked.messages[3]).toEqual({
       role: "tool",
       tool_call_id: "t1",
-      content: [{ type: "text", text: "sunny", cache_control: ephemeral }],
+      content: [{ type: "text", text: "sunny", cache_control: { type: "ephemeral", ttl: "5m" } }],
     });
     expect(marked.tools?.[0]).toMatchObject({ type: "function", cache_control: ephemeral });
     expect(marked).not.toHaveProperty("cache_control");
