@@ -3,7 +3,7 @@
  * reads are served by the nearest read region, everything else (writes, and EVAL / EVALSHA, which may write) by
  * the primary. EVAL_RO / EVALSHA_RO are reads: a write inside them fails. Also used to bill replicated writes.
  */
-const readOnlyCommands: ReadonlySet<string> = new Set([
+export const readOnlyCommands: ReadonlySet<string> = new Set([
   "get",
   "mget",
   "getrange",

@@ -150,3 +150,53 @@ describe("script locks in the Upstash Global model", () => {
     expect(same.ms).toBeGreaterThanOrEqual(4 * hold);
   });
 });
+
+describe("billing counters of the Upstash Global model", () => {
+  let server: UpstashServer;
+  let redis: UpstashRedis;
+  beforeAll(async () => {
+    server = await startUpstashServer({
+      token,
+      redisUrl,
+      log: () => undefined,
+      geo: { name: "billing", primaryRttMs: 0, replicaRttMs: 0, replicationLagMs: 0, readRegions: 2 },
+    });
+    redis = new UpstashRedis({ url: server.url, token, enableAutoPipelining: false });
+  });
+  afterAll(async () => {
+    await redis.del(key("bill"));
+    await server.close();
+  });
+
+  const stats = async () => {
+    const response = await fetch(`${server.url}/_omnizen/stats`, { headers: { authorization: `Bearer ${token}` } });
+    return (await response.json()) as { billedCommands: number; commands: number; scriptCalls: number; writes: number };
+  };
+
+  it("counts every call inside a script and bills each write once more per read region", async () => {
+    const before = await stats();
+    // EVAL + INCR + PEXPIRE + GET: 4 commands, 2 of them writes, so 4 + 2 × 2 read regions = 8 billed.
+    const script = `redis.call("INCR", KEYS[1])\nredis.call("PEXPIRE", KEYS[1], 60000)\nreturn redis.call("GET", KEYS[1])`;
+    expect(Number(await redis.eval(script, [key("bill")], []))).toBe(1);
+    const after = await stats();
+    expect(after.commands - before.commands).toBe(1);
+    expect(after.scriptCalls - before.scriptCalls).toBe(3);
+    expect(after.writes - before.writes).toBe(2);
+    expect(after.billedCommands - before.billedCommands).toBe(8);
+    // A plain read costs 1; a plain write 1 + 2.
+    await redis.get(key("bill"));
+    await redis.set(key("bill"), "x");
+    expect((await stats()).billedCommands - after.billedCommands).toBe(4);
+  });
+
+  it("keeps a metered script's own reply types and errors", async () => {
+    expect(await redis.eval(`return nil`, [], [])).toBeNull();
+    expect(await redis.eval(`return {1, "two", {3}}`, [], [])).toEqual([1, "two", [3]]);
+    expect(await redis.eval(`return redis.status_reply("FINE")`, [], [])).toBe("FINE");
+    await expect(redis.eval(`return redis.error_reply("MYERR custom")`, [], [])).rejects.toThrow("MYERR custom");
+    await expect(redis.eval(`return redis.call("INCR", KEYS[1])`, [key("bill")], [])).rejects.toThrow("not an integer");
+    const counted = await stats();
+    await expect(redis.eval(`redis.call("GET", KEYS[1])\nerror("boom")`, [key("bill")], [])).rejects.toThrow("boom");
+    expect((await stats()).scriptCalls - counted.scriptCalls).toBe(1);
+  });
+});

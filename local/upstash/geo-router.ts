@@ -7,6 +7,17 @@ import { scriptFlags } from "./key-locking.ts";
 import { CommandError, errorText } from "./reply.ts";
 import type { CommandOutcome, ReplyValue } from "./reply.ts";
 import { ScriptLocks, type LockRequest } from "./script-locks.ts";
+import { meteredScript, unpackMeteredReply, type ScriptMeter } from "./script-metering.ts";
+
+/** Commands the model has run, as Upstash bills them (see billedCommands). */
+export interface BillingCounters {
+  /** Top-level commands (each command of a pipeline or transaction; EVAL itself is one). */
+  commands: number;
+  /** `redis.call` / `redis.pcall` inside scripts. */
+  scriptCalls: number;
+  /** Writes, top level and inside scripts (EVAL itself is not one; what it writes is). */
+  writes: number;
+}
 
 /** Which region serves a request. */
 export type GeoTarget = "primary" | "replica";
@@ -36,6 +47,8 @@ export class GeoRouter {
   private readonly scriptTexts = new Map<string, string>();
   private readonly queue: Replication[] = [];
   private pumping = false;
+  /** What the primary and the replica ran for clients (replication replays are not counted). */
+  readonly counters: BillingCounters = { commands: 0, scriptCalls: 0, writes: 0 };
   private idle: Promise<void> = Promise.resolve();
 
   constructor(
@@ -49,6 +62,12 @@ export class GeoRouter {
     if (request.kind === "transaction") return "primary";
     const commands = request.kind === "single" ? [request.command] : request.commands;
     return isReadOnlyRequest(commands) ? "replica" : "primary";
+  }
+
+  /** Billed commands so far: every command and script call, plus every write once more per read region. */
+  get billedCommands(): number {
+    const { commands, scriptCalls, writes } = this.counters;
+    return commands + scriptCalls + writes * (this.profile.readRegions ?? 1);
   }
 
   /** Replications waiting for their lag to pass. */
@@ -65,6 +84,8 @@ export class GeoRouter {
   async execute(request: ParsedRequest, target: GeoTarget): Promise<RequestAnswer> {
     if (request.kind === "transaction") {
       const commands = request.commands.map((command) => this.resolveScript(command));
+      this.counters.commands += commands.length;
+      this.counters.writes += commands.filter((command) => !isReadOnlyCommand(command)).length;
       const outcomes = await this.primaryLocks.run({ kind: "none" }, () => this.primary.executeTransaction(commands));
       this.replicate({ kind: "transaction", commands });
       return { kind: "list", outcomes };
@@ -97,22 +118,40 @@ export class GeoRouter {
   private async runOne(command: string[], target: GeoTarget, replicateWrites = true): Promise<ReplyValue> {
     const name = (command[0] ?? "").toLowerCase();
     if (name === "script" && (command[1] ?? "").toLowerCase() === "exists") {
+      this.counters.commands += 1;
       return command.slice(2).map((sha) => (this.scriptTexts.has(sha.toLowerCase()) ? 1 : 0));
     }
     const store = target === "primary" ? this.primary : this.replica;
     const locks = target === "primary" ? this.primaryLocks : this.replicaLocks;
     const lock = this.lockFor(command);
     const hold = lock.kind === "none" ? 0 : (this.profile.scriptLockHoldMs ?? 0);
+    const script = lock.kind !== "none";
+    const sent = script ? [command[0] ?? "", meteredScript(command[1] ?? ""), ...command.slice(2)] : command;
+    this.counters.commands += 1;
+    if (!script && !isReadOnlyCommand(command)) this.counters.writes += 1;
     try {
-      return await locks.run(lock, async () => {
+      const reply = await locks.run(lock, async () => {
         await delay(hold);
-        return store.execute(command);
+        return store.execute(sent);
       });
+      if (!script) return reply;
+      const { meter, result } = unpackMeteredReply(reply);
+      this.addMeter(meter);
+      return result;
+    } catch (error) {
+      const meter = (error as { meter?: ScriptMeter }).meter;
+      if (meter) this.addMeter(meter);
+      throw error;
     } finally {
       if (replicateWrites && target === "primary" && !isReadOnlyCommand(command)) {
-        this.replicate({ kind: "single", command });
+        this.replicate({ kind: "single", command: sent });
       }
     }
+  }
+
+  private addMeter(meter: ScriptMeter): void {
+    this.counters.scriptCalls += meter.calls;
+    this.counters.writes += meter.writes;
   }
 
   /** EVAL/SCRIPT LOAD teach the router a script; EVALSHA runs as EVAL of the text (NOSCRIPT when unknown). */

@@ -199,7 +199,9 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
       return;
     }
     if (method === "GET" && url.pathname === "/_omnizen/stats") {
-      sendJson(response, 200, { requests: servedRequests, geo: geo?.router.profile.name ?? null }, syncToken);
+      const router = geo?.router;
+      const billing = router ? { ...router.counters, billedCommands: router.billedCommands } : {};
+      sendJson(response, 200, { requests: servedRequests, geo: router?.profile.name ?? null, ...billing }, syncToken);
       return;
     }
     if (method === "POST" && url.pathname === "/_omnizen/geo") {
