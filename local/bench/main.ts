@@ -23,6 +23,7 @@ import {
   missPhases,
 } from "./plan.ts";
 import { processMemoryKib } from "./process-usage.ts";
+import { geoTable, measureGeoProfiles, selectGeoProfiles, type GeoBenchProfile, type GeoProfileResult } from "./geo.ts";
 import { evaluateTargets, latencyTable, roundForJson, targetLines, throughputTable } from "./report.ts";
 import { chatRequest, ioFloorRequest } from "./request-bodies.ts";
 import { readStandInCounters } from "./stand-in-counters.ts";
@@ -86,7 +87,11 @@ async function gatewayCacheAnswersHit(context: PhaseContext): Promise<boolean> {
   return !isFailure(second) && second.cacheHeader?.toUpperCase() === "HIT";
 }
 
-async function runBenchmark(environment: BenchEnvironment, quick: boolean): Promise<void> {
+async function runBenchmark(
+  environment: BenchEnvironment,
+  quick: boolean,
+  geoProfiles: GeoBenchProfile[] | undefined,
+): Promise<void> {
   const runStarted = performance.now();
   const client = new BenchClient({ maxSockets: 128, timeoutMs: 30_000 });
   const context: PhaseContext = {
@@ -138,6 +143,20 @@ async function runBenchmark(environment: BenchEnvironment, quick: boolean): Prom
       });
     }
 
+    let geoResults: GeoProfileResult[] | undefined;
+    if (geoProfiles) {
+      geoResults = await measureGeoProfiles(
+        context,
+        {
+          upstashUrl: environment.stack.upstashUrl,
+          upstashToken: environment.stack.workerBindings.UPSTASH_REDIS_REST_TOKEN ?? "",
+          neonBridge: environment.stack.workerBindings.NEON_WS_PROXY,
+        },
+        geoProfiles,
+        { cacheAvailable, warmup: (requests) => warmUpIsolate(context, requests) },
+      );
+    }
+
     const workerdMemory =
       environment.gateway.workerdPid === undefined ? undefined : processMemoryKib(environment.gateway.workerdPid);
     const nodeMemory = processMemoryKib(process.pid);
@@ -176,6 +195,14 @@ async function runBenchmark(environment: BenchEnvironment, quick: boolean): Prom
       "",
       targetLines(targets),
       "",
+      ...(geoResults
+        ? [
+            "geo: the stand-ins model Upstash Global (Tokyo primary, nearest read region, lag) and the Tokyo Postgres",
+            "(docs/geo.md); RTT and lag in ms; added = gateway minus direct; billed = Upstash commands as billed",
+            geoTable(geoResults),
+            "",
+          ]
+        : []),
     ].filter((line, index, lines) => !(line === "" && lines[index - 1] === ""));
     process.stdout.write(`${output.join("\n")}\n`);
 
@@ -196,6 +223,7 @@ async function runBenchmark(environment: BenchEnvironment, quick: boolean): Prom
       workerLogEvents: logEvents,
       runSeconds,
       targets,
+      ...(geoResults ? { geo: geoResults } : {}),
     };
     writeFileSync(RESULTS_FILE, `${JSON.stringify(roundForJson(results), null, 2)}\n`);
     log(`wrote ${RESULTS_FILE}`);
@@ -212,10 +240,12 @@ async function main(): Promise<void> {
   if (argumentsGiven.includes("--help")) {
     process.stdout.write(
       [
-        "usage: npm run bench -- [--quick] [--miniflare | --miniflare-entry]",
+        "usage: npm run bench -- [--quick] [--miniflare | --miniflare-entry] [--geo <profile|all|a,b>]",
         "  --quick            fewer requests per phase (~30 s instead of ~2-3 min)",
         "  --miniflare        run the worker under Miniflare (direct socket; outbound fetch through its outbound worker)",
         "                     instead of plain workerd serve",
+        "  --geo <profiles>   after the phases, cache miss and hit at c=1 under each distance profile (local first):",
+        "                     local, dhaka, singapore, frankfurt, virginia, or all (docs/geo.md)",
         "  --miniflare-entry  as --miniflare, but reach the worker through Miniflare's entry worker (host/port)",
         "",
       ].join("\n"),
@@ -223,7 +253,17 @@ async function main(): Promise<void> {
     return;
   }
   const known = ["--quick", "--miniflare", "--miniflare-entry"];
-  const unknown = argumentsGiven.filter((argument) => !known.includes(argument));
+  const geoIndex = argumentsGiven.findIndex((argument) => argument === "--geo" || argument.startsWith("--geo="));
+  const geoArgument = geoIndex < 0 ? undefined : argumentsGiven[geoIndex];
+  const geoValue = geoArgument?.startsWith("--geo=") ? geoArgument.slice(6) : argumentsGiven[geoIndex + 1];
+  if (geoIndex >= 0 && (geoValue === undefined || geoValue.startsWith("--")))
+    throw new Error("--geo needs a profile name, a comma list or all (try --help)");
+  const geoProfiles = geoValue === undefined ? undefined : selectGeoProfiles(geoValue);
+  const unknown = argumentsGiven.filter(
+    (argument, index) =>
+      !known.includes(argument) &&
+      !(geoIndex >= 0 && (index === geoIndex || (index === geoIndex + 1 && !geoArgument?.startsWith("--geo=")))),
+  );
   if (unknown.length) throw new Error(`unknown argument(s): ${unknown.join(" ")} (try --help)`);
   const quick = argumentsGiven.includes("--quick");
   const entry = argumentsGiven.includes("--miniflare-entry")
@@ -255,7 +295,7 @@ async function main(): Promise<void> {
     `stack and gateway ready in ${((performance.now() - started) / 1000).toFixed(1)} s; the stack's per-request log lines are counted, not printed`,
   );
   try {
-    await runBenchmark(environment, quick);
+    await runBenchmark(environment, quick, geoProfiles);
   } finally {
     if (!interruption) await environment.close();
   }

@@ -79,6 +79,8 @@ export interface PhaseResult {
   upstashCallsPerRequest: number;
   /** Postgres connections through the Neon bridge per gateway request (NaN when not counted). */
   postgresConnectionsPerRequest: number;
+  /** Upstash commands as billed per gateway request (NaN unless a geo profile is on in the stand-in). */
+  billedCommandsPerRequest: number;
 }
 
 /** What every phase shares. */
@@ -93,6 +95,11 @@ export interface PhaseContext {
   /** Unique per benchmark run, so prompts never repeat across runs (a persistent cache cannot answer them). */
   runTag: string;
   log: (line: string) => void;
+  /**
+   * Extra wait after workerd's CPU settles, before the counters are read: under a geo profile, background work
+   * waits on the network, not the CPU, so the CPU can look settled while settlements are still in flight.
+   */
+  extraSettleMs?: number;
 }
 
 /**
@@ -112,6 +119,12 @@ export async function waitForWorkerdToSettle(workerdPid: number | undefined, lim
     previous = current;
   }
   return performance.now() - started;
+}
+
+/** Waits `ms` (none for 0) and resolves with it. */
+async function pause(ms: number): Promise<number> {
+  if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
+  return ms;
 }
 
 function summarizePath(observations: PathObservations): PathResult {
@@ -165,6 +178,7 @@ export async function measurePhase(spec: PhaseSpec, context: PhaseContext): Prom
   const warmup = await run("warmup", spec.warmupPerPath);
   const warmupErrors = errorCount(warmup.gateway) + errorCount(warmup.direct);
   let settleMs = await waitForWorkerdToSettle(context.workerdPid);
+  settleMs += await pause(context.extraSettleMs ?? 0);
 
   const logLinesBefore = context.workerLogLines().length;
   const countersBefore = await context.readCounters();
@@ -173,6 +187,7 @@ export async function measurePhase(spec: PhaseSpec, context: PhaseContext): Prom
   const measured = await run("measured", spec.requestsPerPath);
   const wallMs = performance.now() - started;
   settleMs += await waitForWorkerdToSettle(context.workerdPid);
+  settleMs += await pause(context.extraSettleMs ?? 0);
   const cpuAfter = context.workerdPid === undefined ? Number.NaN : processCpuMs(context.workerdPid);
   const countersAfter = await context.readCounters();
 
@@ -201,6 +216,11 @@ export async function measurePhase(spec: PhaseSpec, context: PhaseContext): Prom
     postgresConnectionsPerRequest: perRequest(
       countersBefore.postgresConnections,
       countersAfter.postgresConnections,
+      measured.gateway.sent,
+    ),
+    billedCommandsPerRequest: perRequest(
+      countersBefore.upstashBilledCommands,
+      countersAfter.upstashBilledCommands,
       measured.gateway.sent,
     ),
   };

@@ -97,7 +97,8 @@ export function evaluateTargets(inputs: TargetInputs): TargetOutcome[] {
   return outcomes;
 }
 
-function renderTable(header: string[], rows: string[][]): string {
+/** A table with the first column left-aligned and the others right-aligned. */
+export function renderTable(header: string[], rows: string[][]): string {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => (row[column] ?? "").length)),
   );
