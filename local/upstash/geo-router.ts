@@ -45,6 +45,12 @@ export class GeoRouter {
   private readonly primaryLocks = new ScriptLocks();
   private readonly replicaLocks = new ScriptLocks();
   private readonly scriptTexts = new Map<string, string>();
+  /** Script text as sent → metered text (computed once per script). */
+  private readonly metered = new Map<string, string>();
+  /** SHA-1 of each script text sent to a store (computed once per text). */
+  private readonly shas = new Map<string, string>();
+  /** SHA-1s of metered scripts each store has been sent with EVAL (later calls use EVALSHA). */
+  private readonly loaded = new Map<CommandBackend, Set<string>>();
   private readonly queue: Replication[] = [];
   private pumping = false;
   /** What the primary and the replica ran for clients (replication replays are not counted). */
@@ -126,13 +132,13 @@ export class GeoRouter {
     const lock = this.lockFor(command);
     const hold = lock.kind === "none" ? 0 : (this.profile.scriptLockHoldMs ?? 0);
     const script = lock.kind !== "none";
-    const sent = script ? [command[0] ?? "", meteredScript(command[1] ?? ""), ...command.slice(2)] : command;
+    const sent = script ? this.meter(command) : command;
     this.counters.commands += 1;
     if (!script && !isReadOnlyCommand(command)) this.counters.writes += 1;
     try {
       const reply = await locks.run(lock, async () => {
         await delay(hold);
-        return store.execute(sent);
+        return this.send(store, sent);
       });
       if (!script) return reply;
       const { meter, result } = unpackMeteredReply(reply);
@@ -147,6 +153,38 @@ export class GeoRouter {
         this.replicate({ kind: "single", command: sent });
       }
     }
+  }
+
+  /** The EVAL / EVAL_RO command with the script metered. */
+  private meter(command: string[]): string[] {
+    const text = command[1] ?? "";
+    let meteredText = this.metered.get(text);
+    if (meteredText === undefined) this.metered.set(text, (meteredText = meteredScript(text)));
+    return [command[0] ?? "", meteredText, ...command.slice(2)];
+  }
+
+  /**
+   * Runs a command on a store; an EVAL / EVAL_RO the store has already seen goes as EVALSHA / EVALSHA_RO (as a
+   * client's script cache would), back to EVAL on NOSCRIPT, so the script text is not shipped and hashed each time.
+   */
+  private async send(store: CommandBackend, command: string[]): Promise<ReplyValue> {
+    const name = (command[0] ?? "").toLowerCase();
+    if (name !== "eval" && name !== "eval_ro") return store.execute(command);
+    const text = command[1] ?? "";
+    let sha = this.shas.get(text);
+    if (sha === undefined) this.shas.set(text, (sha = sha1(text)));
+    let loaded = this.loaded.get(store);
+    if (!loaded) this.loaded.set(store, (loaded = new Set()));
+    if (loaded.has(sha)) {
+      try {
+        return await store.execute([name === "eval" ? "EVALSHA" : "EVALSHA_RO", sha, ...command.slice(2)]);
+      } catch (error) {
+        if (!errorText(error).startsWith("NOSCRIPT")) throw error;
+      }
+    }
+    const reply = await store.execute(command);
+    loaded.add(sha);
+    return reply;
   }
 
   private addMeter(meter: ScriptMeter): void {
@@ -201,8 +239,8 @@ export class GeoRouter {
   private async apply(request: ParsedRequest): Promise<void> {
     try {
       if (request.kind === "transaction") await this.replica.executeTransaction(request.commands);
-      else if (request.kind === "single") await this.replica.execute(request.command);
-      else for (const command of request.commands) await this.replica.execute(command).catch(() => undefined);
+      else if (request.kind === "single") await this.send(this.replica, request.command);
+      else for (const command of request.commands) await this.send(this.replica, command).catch(() => undefined);
     } catch {
       // A command that failed on the primary fails the same way here: the replica does not diverge.
     }
