@@ -10,9 +10,9 @@ import { connectRedisBackend, isRedisReachable } from "./redis-backend.ts";
 import { CommandError, errorText } from "./reply.ts";
 import { acceptUpstashScriptFlags } from "./script-flags.ts";
 import type { CommandOutcome } from "./reply.ts";
-import { delay, parseGeoProfile, type UpstashGeoProfile } from "./geo-profile.ts";
-import { GeoRouter, type RequestAnswer } from "./geo-router.ts";
-import { copyKeyspace, startPrivateRedis, type PrivateRedis } from "./private-redis.ts";
+import { GeoModel } from "./geo-model.ts";
+import { parseGeoProfile, type UpstashGeoProfile } from "./geo-profile.ts";
+import type { GeoRouter, RequestAnswer } from "./geo-router.ts";
 
 /** Options of startUpstashServer. */
 export interface UpstashServerOptions {
@@ -112,27 +112,6 @@ function describe(parsed: ParsedRequest): string {
   return `${parsed.kind}(${parsed.commands.length}: ${[...new Set(names)].join(",")})`;
 }
 
-/** A replica store for the geo model: a private redis-server seeded from the primary, or an empty embedded store. */
-async function startReplica(
-  primaryKind: BackendKind,
-  primaryUrl: string,
-  log: (line: string) => void,
-): Promise<{ backend: CommandBackend; server?: PrivateRedis }> {
-  if (primaryKind === "embedded") {
-    log("[upstash] geo: the replica is a second embedded store, starting empty (set the profile before writing)");
-    return { backend: acceptUpstashScriptFlags(createEmbeddedBackend()) };
-  }
-  const server = await startPrivateRedis();
-  try {
-    const copied = await copyKeyspace(primaryUrl, server.path);
-    log(`[upstash] geo: replica redis-server started, ${copied} keys copied from the primary`);
-    return { backend: acceptUpstashScriptFlags(await connectRedisBackend(server.path, log)), server };
-  } catch (error) {
-    await server.close();
-    throw error;
-  }
-}
-
 /** Runs a request without the geo model: today's behaviour. */
 async function runDirect(backend: CommandBackend, parsed: ParsedRequest): Promise<RequestAnswer> {
   if (parsed.kind === "single") return { kind: "single", result: await backend.execute(parsed.command) };
@@ -155,36 +134,7 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
   /** Authorized REST requests served, for tests that count round trips (GET /_omnizen/stats, not counted). */
   let servedRequests = 0;
   let down = false;
-  let geo: { router: GeoRouter; replica: CommandBackend; server?: PrivateRedis } | undefined;
-  let geoChange: Promise<void> = Promise.resolve();
-
-  const stopGeo = async (): Promise<void> => {
-    const current = geo;
-    geo = undefined;
-    if (!current) return;
-    await current.router.drained();
-    await current.replica.close();
-    await current.server?.close();
-  };
-  const setGeoProfile = (profile: UpstashGeoProfile | undefined): Promise<void> => {
-    geoChange = geoChange.then(async () => {
-      await stopGeo();
-      if (!profile) {
-        log("[upstash] geo: off");
-        return;
-      }
-      const replica = await startReplica(backend.kind, redisUrlOf(options), log);
-      geo = {
-        router: new GeoRouter(profile, backend, replica.backend),
-        replica: replica.backend,
-        ...(replica.server ? { server: replica.server } : {}),
-      };
-      log(
-        `[upstash] geo: ${profile.name} (primary ${profile.primaryRttMs} ms, replica ${profile.replicaRttMs} ms, lag ${profile.replicationLagMs} ms)`,
-      );
-    });
-    return geoChange;
-  };
+  const geo = new GeoModel(backend, redisUrlOf(options), log);
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const syncToken = String(++syncCounter);
@@ -199,17 +149,15 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
       return;
     }
     if (method === "GET" && url.pathname === "/_omnizen/stats") {
-      const router = geo?.router;
-      const billing = router ? { ...router.counters, billedCommands: router.billedCommands } : {};
-      sendJson(response, 200, { requests: servedRequests, geo: router?.profile.name ?? null, ...billing }, syncToken);
+      sendJson(response, 200, { requests: servedRequests, ...geo.stats() }, syncToken);
       return;
     }
     if (method === "POST" && url.pathname === "/_omnizen/geo") {
       try {
         const body: unknown = JSON.parse((await readBody(request)).toString("utf8") || "{}");
         const empty = body !== null && typeof body === "object" && Object.keys(body).length === 0;
-        await setGeoProfile(empty ? undefined : parseGeoProfile(body));
-        sendJson(response, 200, { geo: geo?.router.profile ?? null }, syncToken);
+        await geo.set(empty ? undefined : parseGeoProfile(body));
+        sendJson(response, 200, { geo: geo.router?.profile ?? null }, syncToken);
       } catch (error) {
         sendJson(
           response,
@@ -239,21 +187,7 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
       const body = await readBody(request);
       const parsed = parseRequest(method, url, body);
       label = describe(parsed);
-      const model = geo;
-      const target = model?.router.route(parsed);
-      const rttMs = model
-        ? target === "primary"
-          ? model.router.profile.primaryRttMs
-          : model.router.profile.replicaRttMs
-        : 0;
-      // Half of the round trip before the request reaches the region, half after it answers.
-      await delay(rttMs / 2);
-      let answer: RequestAnswer;
-      try {
-        answer = model && target ? await model.router.execute(parsed, target) : await runDirect(backend, parsed);
-      } finally {
-        await delay(rttMs - rttMs / 2);
-      }
+      const { answer, target } = await geo.run(parsed, () => runDirect(backend, parsed));
       if (answer.kind === "single") {
         log(
           `[upstash] ${label} ok ${replySize(answer.result)}B ${Date.now() - started}ms${target ? ` ${target}` : ""}`,
@@ -304,7 +238,7 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
-  if (options.geo) await setGeoProfile(options.geo);
+  if (options.geo) await geo.set(options.geo);
   const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
   const url = `http://${urlHost}:${port}`;
   log(`[upstash] listening on ${url} (backend: ${backend.kind})`);
@@ -322,11 +256,10 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
         server.close(() => resolve());
         server.closeAllConnections();
       });
-      await geoChange.catch(() => undefined);
-      await stopGeo();
+      await geo.close();
       await backend.close();
     },
-    setGeoProfile,
-    geoRouter: () => geo?.router,
+    setGeoProfile: (profile) => geo.set(profile),
+    geoRouter: () => geo.router,
   };
 }
