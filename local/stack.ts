@@ -13,6 +13,7 @@ import { resolvePostgres } from "./postgres/resolve.ts";
 import { providerBindings, type ProviderBinding } from "./provider-routes.ts";
 import { startProviderSimulator } from "./provider-sim/server.ts";
 import { startStripeSim } from "./stripe-sim/server.ts";
+import type { UpstashGeoProfile } from "./upstash/geo-profile.ts";
 import { startUpstashServer } from "./upstash/server.ts";
 
 export interface StackOptions {
@@ -29,6 +30,11 @@ export interface StackOptions {
   /** Where the Stripe simulator POSTs webhooks (the gateway's /webhooks/stripe); unset: its outbox (tests). */
   stripeWebhookUrl?: string;
   useRealProviderKeys: boolean;
+  /**
+   * Model the distance to Upstash Global and the Tokyo Postgres (docs/geo.md): the Upstash stand-in's geo profile and
+   * the Neon bridge's round trip. Default: none (everything local).
+   */
+  geo?: { upstash: UpstashGeoProfile; postgresRttMs: number };
   env?: NodeJS.ProcessEnv;
   log: (line: string) => void;
 }
@@ -66,13 +72,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await migrateDatabase(postgres.url);
     options.log(`postgres: migrations applied`);
 
-    const bridge = await startNeonBridge({ port: options.ports?.bridge ?? 0, log: options.log });
+    const bridge = await startNeonBridge({
+      port: options.ports?.bridge ?? 0,
+      log: options.log,
+      ...(options.geo ? { rttMs: options.geo.postgresRttMs } : {}),
+    });
     closers.push(bridge.close);
     const upstash = await startUpstashServer({
       token: options.upstashToken,
       port: options.ports?.upstash ?? 0,
       log: options.log,
       ...(options.redisUrl ? { redisUrl: options.redisUrl } : {}),
+      ...(options.geo ? { geo: options.geo.upstash } : {}),
     });
     closers.push(upstash.close);
     const simulator = await startProviderSimulator({ port: options.ports?.simulator ?? 0, log: options.log });
