@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GEO_PROFILES, geoTable, selectGeoProfiles, type GeoProfileResult } from "./geo.ts";
+import { GEO_PROFILES, geoTable, selectGeoProfiles, takeGeoArgument, type GeoProfileResult } from "./geo.ts";
 import type { PhaseResult } from "./measure-phase.ts";
 
 describe("selectGeoProfiles", () => {
@@ -28,6 +28,27 @@ describe("selectGeoProfiles", () => {
     expect([local?.primaryRttMs, local?.replicaRttMs, local?.postgresRttMs, local?.replicationLagMs]).toEqual([
       0, 0, 0, 0,
     ]);
+  });
+});
+
+describe("takeGeoArgument", () => {
+  const names = (argumentsGiven: string[]) => takeGeoArgument(argumentsGiven).profiles?.map((profile) => profile.name);
+
+  it("leaves a command line without --geo alone", () => {
+    expect(takeGeoArgument(["--quick"])).toEqual({ profiles: undefined, rest: ["--quick"] });
+    expect(takeGeoArgument([])).toEqual({ profiles: undefined, rest: [] });
+  });
+
+  it("takes the flag and its value, in either form", () => {
+    expect(names(["--quick", "--geo", "dhaka"])).toEqual(["local", "dhaka"]);
+    expect(takeGeoArgument(["--geo", "all", "--quick"]).rest).toEqual(["--quick"]);
+    expect(names(["--geo=virginia", "--miniflare"])).toEqual(["local", "virginia"]);
+    expect(takeGeoArgument(["--geo=virginia", "--miniflare"]).rest).toEqual(["--miniflare"]);
+  });
+
+  it("refuses a missing value", () => {
+    expect(() => takeGeoArgument(["--geo"])).toThrow("--geo needs a profile name");
+    expect(() => takeGeoArgument(["--geo", "--quick"])).toThrow("--geo needs a profile name");
   });
 });
 

@@ -90,6 +90,26 @@ export function selectGeoProfiles(argument: string): GeoBenchProfile[] {
   return GEO_PROFILES.filter((profile) => profile.name === "local" || names.includes(profile.name));
 }
 
+/**
+ * Takes `--geo <value>` or `--geo=<value>` out of the command line: the profiles it names (undefined without the
+ * flag) and the other arguments. Throws when the flag has no value or names an unknown profile.
+ */
+export function takeGeoArgument(argumentsGiven: readonly string[]): {
+  profiles: GeoBenchProfile[] | undefined;
+  rest: string[];
+} {
+  const index = argumentsGiven.findIndex((argument) => argument === "--geo" || argument.startsWith("--geo="));
+  if (index < 0) return { profiles: undefined, rest: [...argumentsGiven] };
+  const flag = argumentsGiven[index] ?? "";
+  const inline = flag.startsWith("--geo=");
+  const value = inline ? flag.slice("--geo=".length) : argumentsGiven[index + 1];
+  if (value === undefined || value === "" || value.startsWith("--")) {
+    throw new Error("--geo needs a profile name, a comma list or all (try --help)");
+  }
+  const rest = argumentsGiven.filter((_, position) => position !== index && (inline || position !== index + 1));
+  return { profiles: selectGeoProfiles(value), rest };
+}
+
 /** Where the stand-ins take a profile. */
 export interface GeoEndpoints {
   upstashUrl: string;

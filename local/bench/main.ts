@@ -23,7 +23,7 @@ import {
   missPhases,
 } from "./plan.ts";
 import { processMemoryKib } from "./process-usage.ts";
-import { geoTable, measureGeoProfiles, selectGeoProfiles, type GeoBenchProfile, type GeoProfileResult } from "./geo.ts";
+import { geoTable, measureGeoProfiles, takeGeoArgument, type GeoBenchProfile, type GeoProfileResult } from "./geo.ts";
 import { evaluateTargets, latencyTable, roundForJson, targetLines, throughputTable } from "./report.ts";
 import { chatRequest, ioFloorRequest } from "./request-bodies.ts";
 import { readStandInCounters } from "./stand-in-counters.ts";
@@ -253,17 +253,8 @@ async function main(): Promise<void> {
     return;
   }
   const known = ["--quick", "--miniflare", "--miniflare-entry"];
-  const geoIndex = argumentsGiven.findIndex((argument) => argument === "--geo" || argument.startsWith("--geo="));
-  const geoArgument = geoIndex < 0 ? undefined : argumentsGiven[geoIndex];
-  const geoValue = geoArgument?.startsWith("--geo=") ? geoArgument.slice(6) : argumentsGiven[geoIndex + 1];
-  if (geoIndex >= 0 && (geoValue === undefined || geoValue.startsWith("--")))
-    throw new Error("--geo needs a profile name, a comma list or all (try --help)");
-  const geoProfiles = geoValue === undefined ? undefined : selectGeoProfiles(geoValue);
-  const unknown = argumentsGiven.filter(
-    (argument, index) =>
-      !known.includes(argument) &&
-      !(geoIndex >= 0 && (index === geoIndex || (index === geoIndex + 1 && !geoArgument?.startsWith("--geo=")))),
-  );
+  const { profiles: geoProfiles, rest } = takeGeoArgument(argumentsGiven);
+  const unknown = rest.filter((argument) => !known.includes(argument));
   if (unknown.length) throw new Error(`unknown argument(s): ${unknown.join(" ")} (try --help)`);
   const quick = argumentsGiven.includes("--quick");
   const entry = argumentsGiven.includes("--miniflare-entry")
