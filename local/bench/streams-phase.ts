@@ -25,12 +25,14 @@ import { summarizeLatencies, type LatencySummary } from "./stats.ts";
 
 export const CONCURRENT_STREAMS = 32;
 export const CHUNKS_PER_STREAM = 50;
-const DIRECTIVE = `[[sim chunks=${CHUNKS_PER_STREAM} words=${CHUNKS_PER_STREAM * 3}]]`;
+const directive = (chunks: number) => `[[sim chunks=${chunks} words=${chunks * 3}]]`;
 
 export type StreamPath = "gateway" | "direct" | "portkey";
 
 export interface StreamPathResult {
   path: StreamPath;
+  /** Content chunks per stream: {@link CHUNKS_PER_STREAM}, or 1 for the run that shows the cost of a request alone. */
+  chunks: number;
   streams: number;
   failures: number;
   /** Time to the last body byte of each stream, ms. */
@@ -88,8 +90,14 @@ async function startPortkey(log: (line: string) => void): Promise<{ url: string;
   return undefined;
 }
 
-function streamRequest(path: StreamPath, tag: string, targets: BenchTargets, portkeyUrl?: string): PreparedRequest {
-  const shape = { size: "small", stream: true, promptTag: `${tag} ${DIRECTIVE}` } as const;
+function streamRequest(
+  path: StreamPath,
+  chunks: number,
+  tag: string,
+  targets: BenchTargets,
+  portkeyUrl?: string,
+): PreparedRequest {
+  const shape = { size: "small", stream: true, promptTag: `${tag} ${directive(chunks)}` } as const;
   if (path !== "portkey") return chatRequest(path, shape, targets);
   const direct = chatRequest("direct", shape, targets);
   return {
@@ -126,10 +134,17 @@ async function runRounds(
 
 async function measurePath(
   path: StreamPath,
+  chunks: number,
   options: { client: BenchClient; targets: BenchTargets; runTag: string; rounds: number; pid?: number; url?: string },
 ): Promise<StreamPathResult> {
   const prepare = (phase: string) => (index: number) =>
-    streamRequest(path, `${options.runTag} streams ${path} ${phase} ${index}`, options.targets, options.url);
+    streamRequest(
+      path,
+      chunks,
+      `${options.runTag} streams ${path} ${chunks} ${phase} ${index}`,
+      options.targets,
+      options.url,
+    );
   await runRounds(options.client, 2, prepare("warm-up"));
   await waitForWorkerdToSettle(options.pid);
   const before = options.pid === undefined ? Number.NaN : processCpuMs(options.pid);
@@ -139,11 +154,12 @@ async function measurePath(
   const streams = options.rounds * CONCURRENT_STREAMS;
   return {
     path,
+    chunks,
     streams,
     failures,
     latency: summarizeLatencies(latencies),
     cpuPerStreamMs: cpu / streams,
-    cpuPerChunkMs: cpu / streams / CHUNKS_PER_STREAM,
+    cpuPerChunkMs: cpu / streams / chunks,
   };
 }
 
@@ -165,12 +181,16 @@ export async function measureStreams(options: {
     pin(process.pid, 0);
   try {
     const common = { client: options.client, targets: options.targets, runTag: options.runTag, rounds };
+    const gateway = { ...common, ...(options.gatewayPid ? { pid: options.gatewayPid } : {}) };
     const paths = [
-      await measurePath("direct", common),
-      await measurePath("gateway", { ...common, ...(options.gatewayPid ? { pid: options.gatewayPid } : {}) }),
+      await measurePath("direct", CHUNKS_PER_STREAM, common),
+      await measurePath("gateway", CHUNKS_PER_STREAM, gateway),
+      await measurePath("gateway", 1, gateway),
     ];
     if (portkey?.child.pid) {
-      paths.push(await measurePath("portkey", { ...common, pid: portkey.child.pid, url: portkey.url }));
+      const through = { ...common, pid: portkey.child.pid, url: portkey.url };
+      paths.push(await measurePath("portkey", CHUNKS_PER_STREAM, through));
+      paths.push(await measurePath("portkey", 1, through));
     }
     for (const result of paths)
       options.log(`streams: ${result.path} ${result.streams} streams, ${result.failures} failed`);
@@ -185,25 +205,40 @@ export async function measureStreams(options: {
   }
 }
 
-/** The scenario's table: one row per path, "added" against the direct call. */
+/**
+ * CPU per extra chunk: the slope between a server's 50-chunk and 1-chunk streams, i.e. its per-stream CPU without
+ * what every request costs once (for the gateway: admission, settlement, the usage queue, the prompt-cache store).
+ */
+export function marginalChunkCpuMs(result: StreamsResult, path: StreamPath): number {
+  const many = result.paths.find((row) => row.path === path && row.chunks === CHUNKS_PER_STREAM);
+  const one = result.paths.find((row) => row.path === path && row.chunks === 1);
+  if (!many || !one) return Number.NaN;
+  return (many.cpuPerStreamMs - one.cpuPerStreamMs) / (CHUNKS_PER_STREAM - 1);
+}
+
+/** The scenario's table: one row per path and chunk count, "added" against the direct call. */
 export function streamsTable(result: StreamsResult): string {
   const direct = result.paths.find((path) => path.path === "direct");
   const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
   const rows = result.paths.map((path) =>
     [
-      path.path.padEnd(8),
+      `${path.path} x${path.chunks}`.padEnd(11),
       String(path.streams).padStart(7),
       String(path.failures).padStart(6),
       fixed(path.latency.p50).padStart(8),
       fixed(path.latency.p99).padStart(8),
-      (direct && path !== direct ? `+${fixed(path.latency.p50 - direct.latency.p50)}` : "").padStart(9),
+      (direct && path.path !== "direct" && path.chunks === direct.chunks
+        ? `+${fixed(path.latency.p50 - direct.latency.p50)}`
+        : ""
+      ).padStart(9),
       fixed(path.cpuPerStreamMs, 2).padStart(11),
       fixed(path.cpuPerChunkMs * 1000, 0).padStart(12),
     ].join(" "),
   );
   return [
     `streams: ${CONCURRENT_STREAMS} concurrent x ${CHUNKS_PER_STREAM} chunks, ${result.rounds} rounds; pinned to one core: ${result.pinned ? "yes" : "no"}; Portkey: ${result.portkey}`,
-    "path     streams failed  p50 ms   p99 ms  added p50  CPU/stream ms  CPU/chunk µs",
+    "path        streams failed  p50 ms   p99 ms  added p50  CPU/stream ms  CPU/chunk µs",
     ...rows,
+    `CPU per extra chunk (50-chunk minus 1-chunk streams, / 49): gateway ${fixed(marginalChunkCpuMs(result, "gateway") * 1000, 0)} µs, Portkey ${fixed(marginalChunkCpuMs(result, "portkey") * 1000, 0)} µs`,
   ].join("\n");
 }

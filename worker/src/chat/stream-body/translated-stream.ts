@@ -29,6 +29,18 @@ function singleDataLine(text: string): string | null {
   return data.includes("\n") || data.includes("\r") ? null : data;
 }
 
+function concatenate(parts: Uint8Array[]): Uint8Array {
+  let length = 0;
+  for (const part of parts) length += part.byteLength;
+  const joined = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.byteLength;
+  }
+  return joined;
+}
+
 export function createTranslatedStreamBody(options: StreamBodyOptions): ReadableStream<Uint8Array> {
   const { encoder, translator } = options;
   const reader = options.upstreamBody.getReader();
@@ -45,13 +57,22 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
   let lastForwarded: string | null = null;
   let heldBytes = 0;
 
-  /** Sends bytes to the client while it is there; after a cancel they are discarded. */
+  /** The forwarded chunks of one read, sent to the client as one chunk (one write), not one per event. */
+  let outgoing: Uint8Array[] = [];
+  /** Queues bytes for the client while it is there; after a cancel they are discarded. */
   const send = (parts: Uint8Array[]) => {
     if (progress.cancelled || !controller) return false;
-    for (const part of parts) controller.enqueue(part);
+    outgoing.push(...parts);
     return parts.length > 0;
   };
+  const flush = () => {
+    const parts = outgoing;
+    outgoing = [];
+    if (parts.length === 0 || progress.cancelled || !controller) return;
+    controller.enqueue(parts.length === 1 ? (parts[0] as Uint8Array) : concatenate(parts));
+  };
   const close = () => {
+    flush();
     if (!progress.cancelled) controller?.close();
   };
   const render: PartRenderer = {
@@ -104,6 +125,8 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
       lastForwarded = forwarded.json;
       return { endMarker: false, wrote: send(bytes) };
     }
+    // Forwarded chunks go out together; any other event goes out on its own, as before.
+    flush();
     parser.feed(text);
     let wrote = false;
     for (const event of parsed.splice(0)) {
@@ -154,7 +177,11 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
       },
       async pull() {
         const run = guarded(async () => {
-          while (!progress.ended && !progress.cancelled && !(await step()).wrote);
+          while (!progress.ended && !progress.cancelled) {
+            const { wrote } = await step();
+            flush();
+            if (wrote) break;
+          }
         });
         inFlight = run;
         await run;
