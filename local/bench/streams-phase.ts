@@ -19,7 +19,7 @@ import type { BenchClient } from "./http-client.ts";
 import { isFailure, type PreparedRequest } from "./http-client.ts";
 import { waitForWorkerdToSettle } from "./measure-phase.ts";
 import { processCpuMs } from "./process-usage.ts";
-import { chatRequest, type BenchTargets } from "./request-bodies.ts";
+import { chatRequest, ioFloorRequest, type BenchTargets } from "./request-bodies.ts";
 import { SIMULATOR_API_KEY } from "../provider-routes.ts";
 import { summarizeLatencies, type LatencySummary } from "./stats.ts";
 
@@ -27,7 +27,12 @@ export const CONCURRENT_STREAMS = 32;
 export const CHUNKS_PER_STREAM = 50;
 const directive = (chunks: number) => `[[sim chunks=${chunks} words=${chunks * 3}]]`;
 
-export type StreamPath = "gateway" | "direct" | "portkey";
+/**
+ * `floor-*`: the same-I/O floor worker streaming the answer: piped natively (`pipe`), pumped through a JavaScript
+ * ReadableStream one chunk per pull (`js`, as the gateway's bodies do), or written chunk by chunk from a JavaScript
+ * loop into workerd's native IdentityTransformStream (`identity`). What workerd charges per chunk with no gateway code.
+ */
+export type StreamPath = "gateway" | "direct" | "portkey" | "floor-pipe" | "floor-js" | "floor-identity";
 
 export interface StreamPathResult {
   path: StreamPath;
@@ -98,7 +103,11 @@ function streamRequest(
   portkeyUrl?: string,
 ): PreparedRequest {
   const shape = { size: "small", stream: true, promptTag: `${tag} ${directive(chunks)}` } as const;
-  if (path !== "portkey") return chatRequest(path, shape, targets);
+  if (path === "gateway" || path === "direct") return chatRequest(path, shape, targets);
+  if (path !== "portkey") {
+    const floor = ioFloorRequest(shape, targets);
+    return { ...floor, headers: { ...floor.headers, "x-floor-stream": path.slice("floor-".length) } };
+  }
   const direct = chatRequest("direct", shape, targets);
   return {
     url: new URL("/v1/chat/completions", portkeyUrl),
@@ -187,6 +196,11 @@ export async function measureStreams(options: {
       await measurePath("gateway", CHUNKS_PER_STREAM, gateway),
       await measurePath("gateway", 1, gateway),
     ];
+    if (options.targets.ioFloorUrl) {
+      for (const floor of ["floor-pipe", "floor-js", "floor-identity"] as const) {
+        paths.push(await measurePath(floor, CHUNKS_PER_STREAM, gateway), await measurePath(floor, 1, gateway));
+      }
+    }
     if (portkey?.child.pid) {
       const through = { ...common, pid: portkey.child.pid, url: portkey.url };
       paths.push(await measurePath("portkey", CHUNKS_PER_STREAM, through));
@@ -222,7 +236,7 @@ export function streamsTable(result: StreamsResult): string {
   const fixed = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : "n/a");
   const rows = result.paths.map((path) =>
     [
-      `${path.path} x${path.chunks}`.padEnd(11),
+      `${path.path} x${path.chunks}`.padEnd(18),
       String(path.streams).padStart(7),
       String(path.failures).padStart(6),
       fixed(path.latency.p50).padStart(8),
@@ -237,8 +251,8 @@ export function streamsTable(result: StreamsResult): string {
   );
   return [
     `streams: ${CONCURRENT_STREAMS} concurrent x ${CHUNKS_PER_STREAM} chunks, ${result.rounds} rounds; pinned to one core: ${result.pinned ? "yes" : "no"}; Portkey: ${result.portkey}`,
-    "path        streams failed  p50 ms   p99 ms  added p50  CPU/stream ms  CPU/chunk µs",
+    "path               streams failed  p50 ms   p99 ms  added p50  CPU/stream ms  CPU/chunk µs",
     ...rows,
-    `CPU per extra chunk (50-chunk minus 1-chunk streams, / 49): gateway ${fixed(marginalChunkCpuMs(result, "gateway") * 1000, 0)} µs, Portkey ${fixed(marginalChunkCpuMs(result, "portkey") * 1000, 0)} µs`,
+    `CPU per extra chunk (50-chunk minus 1-chunk streams, / 49), µs: ${(["gateway", "portkey", "floor-pipe", "floor-js", "floor-identity"] as const).map((path) => `${path} ${fixed(marginalChunkCpuMs(result, path) * 1000, 0)}`).join(", ")}`,
   ].join("\n");
 }
