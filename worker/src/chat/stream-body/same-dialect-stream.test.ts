@@ -122,6 +122,15 @@ describe("the same-dialect fast path", () => {
     });
   });
 
+  it("drops an unterminated last event on both paths, as the SSE parser always did", async () => {
+    const unterminated = delta({ role: "assistant", content: "" }) + delta({ content: "cut" }).trimEnd();
+    const slow = await run(false, false, [], unterminated);
+    const fast = await run(true, false, [], unterminated);
+    expect(fast.text).toBe(slow.text);
+    expect(fast.outcome).toEqual(slow.outcome);
+    expect(fast.outcome).toMatchObject({ status: "error", generatedCharacters: 0 });
+  });
+
   it("an upstream that ends mid-answer without usage fails the same way on both paths", async () => {
     const cut = UPSTREAM.slice(0, UPSTREAM.indexOf("data: ", UPSTREAM.indexOf("!")));
     const slow = await run(false, false, [], cut);

@@ -114,10 +114,13 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
     progress.end("error", error);
   };
 
-  /** One complete event's bytes: forwarded as text on the fast path, else parsed and translated. */
-  const handlePiece = (piece: Uint8Array): { endMarker: boolean; wrote: boolean } => {
+  /**
+   * One event's bytes: forwarded as text on the fast path, else parsed and translated. An unterminated last event
+   * (`complete` false) only goes to the parser, which drops it, as before.
+   */
+  const handlePiece = (piece: Uint8Array, complete: boolean): { endMarker: boolean; wrote: boolean } => {
     const text = decoder.decode(piece);
-    const data = fastPath ? singleDataLine(text) : null;
+    const data = fastPath && complete ? singleDataLine(text) : null;
     const forwarded = data === null ? null : (translator.forwardData?.(data) ?? null);
     const bytes = forwarded ? (encoder.chunkJson?.(forwarded.json) ?? null) : null;
     if (forwarded && bytes) {
@@ -143,7 +146,7 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
     const pieces = done ? splitter.flush() : splitter.push(value);
     let wrote = false;
     for (const piece of pieces) {
-      const result = handlePiece(piece);
+      const result = handlePiece(piece, !done);
       wrote = result.wrote || wrote;
       if (result.endMarker) {
         await finish();
