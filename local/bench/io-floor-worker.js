@@ -16,6 +16,38 @@ function upstash(env) {
   }).then((response) => response.json());
 }
 
+function pumped(body) {
+  const reader = body.getReader();
+  return new ReadableStream(
+    {
+      async pull(controller) {
+        const { done, value } = await reader.read();
+        if (done) controller.close();
+        else controller.enqueue(value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+/** A JavaScript read loop writing each chunk into workerd's native IdentityTransformStream. */
+function written(body) {
+  // eslint-disable-next-line no-undef -- a workerd global
+  const { readable, writable } = new IdentityTransformStream();
+  const writer = writable.getWriter();
+  const reader = body.getReader();
+  (async () => {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      await writer.write(value);
+    }
+    await writer.close();
+  })().catch((error) => writer.abort(error));
+  return readable;
+}
+
 export default {
   async fetch(request, env, context) {
     const body = await request.arrayBuffer();
@@ -25,6 +57,12 @@ export default {
       headers: { authorization: `Bearer ${env.DEEPSEEK_API_KEY}`, "content-type": "application/json" },
       body,
     });
+    // The streams scenario (streams-phase.ts) asks for the answer streamed: piped natively, or pumped through a
+    // JavaScript ReadableStream one chunk per pull, as the gateway's stream bodies are.
+    const mode = request.headers.get("x-floor-stream");
+    if (upstream.body && mode === "pipe") return new Response(upstream.body, { status: upstream.status });
+    if (upstream.body && mode === "js") return new Response(pumped(upstream.body), { status: upstream.status });
+    if (upstream.body && mode === "identity") return new Response(written(upstream.body), { status: upstream.status });
     const text = await upstream.text();
     context.waitUntil(new Promise((resolve) => setTimeout(resolve, 0)).then(() => upstash(env)));
     return new Response(text, { status: upstream.status, headers: { "content-type": "application/json" } });

@@ -27,6 +27,7 @@ import { geoTable, measureGeoProfiles, takeGeoArgument, type GeoBenchProfile, ty
 import { evaluateTargets, latencyTable, roundForJson, targetLines, throughputTable } from "./report.ts";
 import { chatRequest, ioFloorRequest } from "./request-bodies.ts";
 import { readStandInCounters } from "./stand-in-counters.ts";
+import { measureStreams, streamsTable, type StreamsResult } from "./streams-phase.ts";
 
 // Miniflare and wrangler run offline: no metrics, no error reports, no request.cf fetch.
 process.env.WRANGLER_SEND_METRICS ??= "false";
@@ -87,14 +88,39 @@ async function gatewayCacheAnswersHit(context: PhaseContext): Promise<boolean> {
   return !isFailure(second) && second.cacheHeader?.toUpperCase() === "HIT";
 }
 
-async function runBenchmark(
-  environment: BenchEnvironment,
-  quick: boolean,
-  geoProfiles: GeoBenchProfile[] | undefined,
-): Promise<void> {
-  const runStarted = performance.now();
+/** `--streams`: only the streams scenario (streams-phase.ts), after the isolate warm-up. */
+async function runStreamsOnly(environment: BenchEnvironment, quick: boolean): Promise<void> {
   const client = new BenchClient({ maxSockets: 128, timeoutMs: 30_000 });
-  const context: PhaseContext = {
+  const context = phaseContext(environment, client);
+  try {
+    await checkBothPaths(context);
+    await warmUpIsolate(context, 300);
+    const streams = await runStreams(environment, context, quick);
+    process.stdout.write(`\n${streamsTable(streams)}\n`);
+    writeFileSync(
+      RESULTS_FILE,
+      `${JSON.stringify(roundForJson({ measuredAt: new Date().toISOString(), mode: "streams", streams }), null, 2)}\n`,
+    );
+    log(`wrote ${RESULTS_FILE}`);
+  } finally {
+    client.close();
+  }
+}
+
+function runStreams(environment: BenchEnvironment, context: PhaseContext, quick: boolean): Promise<StreamsResult> {
+  log("streams: 32 concurrent streams of 50 chunks through the simulator, the gateway and Portkey");
+  return measureStreams({
+    client: context.client,
+    targets: context.targets,
+    gatewayPid: environment.gateway.workerdPid,
+    runTag: context.runTag,
+    quick,
+    log,
+  });
+}
+
+function phaseContext(environment: BenchEnvironment, client: BenchClient): PhaseContext {
+  return {
     client,
     targets: {
       gatewayUrl: environment.gateway.url,
@@ -113,6 +139,16 @@ async function runBenchmark(
     runTag: randomBytes(6).toString("hex"),
     log,
   };
+}
+
+async function runBenchmark(
+  environment: BenchEnvironment,
+  quick: boolean,
+  geoProfiles: GeoBenchProfile[] | undefined,
+): Promise<void> {
+  const runStarted = performance.now();
+  const client = new BenchClient({ maxSockets: 128, timeoutMs: 30_000 });
+  const context = phaseContext(environment, client);
   try {
     await checkBothPaths(context);
     await warmUpIsolate(context, quick ? 300 : 2000);
@@ -156,6 +192,7 @@ async function runBenchmark(
         { cacheAvailable, warmup: (requests) => warmUpIsolate(context, requests) },
       );
     }
+    const streams = environment.gateway.entry === "workerd" ? await runStreams(environment, context, quick) : undefined;
 
     const workerdMemory =
       environment.gateway.workerdPid === undefined ? undefined : processMemoryKib(environment.gateway.workerdPid);
@@ -188,6 +225,8 @@ async function runBenchmark(
       isolateTime
         ? `isolate time per request (async trace, ${isolateTime.requestsPerWorker} each, ms): gateway mean ${isolateTime.gateway.mean.toFixed(3)} p50 ${isolateTime.gateway.p50.toFixed(3)} p99 ${isolateTime.gateway.p99.toFixed(3)}; same-I/O floor worker mean ${isolateTime.ioFloor.mean.toFixed(3)} p50 ${isolateTime.ioFloor.p50.toFixed(3)}`
         : "",
+      streams ? streamsTable(streams) : "",
+      "",
       cacheResult ? "" : "cache: not available (the gateway never answered x-omnizen-cache: HIT)",
       `peak memory (VmHWM): workerd ${mib(workerdMemory?.peakKib)}, node (client, simulator, stand-ins) ${mib(nodeMemory.peakKib)}`,
       `worker log lines by event: ${logSummary}`,
@@ -219,6 +258,7 @@ async function runBenchmark(
       cache: cacheResult ? "available" : "not available",
       phases,
       isolateTime,
+      streams,
       memoryKib: { workerd: workerdMemory, node: nodeMemory },
       workerLogEvents: logEvents,
       runSeconds,
@@ -240,7 +280,8 @@ async function main(): Promise<void> {
   if (argumentsGiven.includes("--help")) {
     process.stdout.write(
       [
-        "usage: npm run bench -- [--quick] [--miniflare | --miniflare-entry] [--geo <profile|all|a,b>]",
+        "usage: npm run bench -- [--quick] [--streams] [--miniflare | --miniflare-entry] [--geo <profile|all|a,b>]",
+        "  --streams          only the streams scenario: 32 concurrent streams of 50 chunks (gateway, direct, Portkey)",
         "  --quick            fewer requests per phase (~30 s instead of ~2-3 min)",
         "  --miniflare        run the worker under Miniflare (direct socket; outbound fetch through its outbound worker)",
         "                     instead of plain workerd serve",
@@ -252,7 +293,7 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const known = ["--quick", "--miniflare", "--miniflare-entry"];
+  const known = ["--quick", "--streams", "--miniflare", "--miniflare-entry"];
   const { profiles: geoProfiles, rest } = takeGeoArgument(argumentsGiven);
   const unknown = rest.filter((argument) => !known.includes(argument));
   if (unknown.length) throw new Error(`unknown argument(s): ${unknown.join(" ")} (try --help)`);
@@ -286,7 +327,8 @@ async function main(): Promise<void> {
     `stack and gateway ready in ${((performance.now() - started) / 1000).toFixed(1)} s; the stack's per-request log lines are counted, not printed`,
   );
   try {
-    await runBenchmark(environment, quick, geoProfiles);
+    if (argumentsGiven.includes("--streams")) await runStreamsOnly(environment, quick);
+    else await runBenchmark(environment, quick, geoProfiles);
   } finally {
     if (!interruption) await environment.close();
   }

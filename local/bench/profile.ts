@@ -1,10 +1,10 @@
 /**
- * `npm run bench:profile [-- --requests N] [--cache-hit] [--heap]`: a V8 CPU profile (or, with `--heap`, a sampling
- * heap profile: bytes allocated per request by function) of the gateway's JavaScript on plain
+ * `npm run bench:profile [-- --requests N] [--cache-hit] [--stream] [--heap]`: a V8 CPU profile (or, with `--heap`,
+ * a sampling heap profile: bytes allocated per request by function) of the gateway's JavaScript on plain
  * workerd, for finding where the hot path spends its CPU. Sends N small non-streamed requests one at a time (cache
- * misses, or hits of one fixed prompt with `--cache-hit`) through workerd's inspector-enabled isolate and prints the
- * functions with the most self time, by bundle location. Function names and source positions only: no request or
- * response content is read or printed.
+ * misses, or hits of one fixed prompt with `--cache-hit`; with `--stream`, streams of 50 chunks) through workerd's
+ * inspector-enabled isolate and prints the functions with the most self time, by bundle location. Function names
+ * and source positions only: no request or response content is read or printed.
  */
 import { randomBytes } from "node:crypto";
 import { startBenchEnvironment } from "./bench-environment.ts";
@@ -147,6 +147,9 @@ function summarize(profile: CpuProfile, requests: number): string[] {
 async function main(): Promise<void> {
   const requests = option("--requests", 2000);
   const cacheHit = process.argv.includes("--cache-hit");
+  // `--stream`: streams of 50 back-to-back chunks (the streams scenario's shape) instead of non-streamed answers.
+  const stream = process.argv.includes("--stream");
+  const streamDirective = stream ? " [[sim chunks=50 words=150]]" : "";
   const inspectorPort = 9300 + Math.floor(Math.random() * 500);
   const environment = await startBenchEnvironment("workerd", log, {
     workerdArguments: [`--inspector-addr=127.0.0.1:${inspectorPort}`],
@@ -163,7 +166,7 @@ async function main(): Promise<void> {
       const result = await client.send(
         chatRequest(
           "gateway",
-          { size: "small", stream: false, promptTag: cacheHit ? `${tag} fixed` : `${tag} ${index}` },
+          { size: "small", stream, promptTag: `${cacheHit ? `${tag} fixed` : `${tag} ${index}`}${streamDirective}` },
           targets,
         ),
       );

@@ -46,7 +46,14 @@ export function answerStream(run: ChatRun, chosen: ChosenRoute, upstreamBody: Re
     estimateUsage: estimate,
     keepAlive: (work) => scope.waitUntil(work),
     ...(recorder
-      ? { tap: { chunk: (chunk) => recorder.add(chunk), usage: (usage, chunk) => recorder.setUsage(usage, chunk) } }
+      ? {
+          tap: {
+            chunk: (chunk) => recorder.add(chunk),
+            // A forwarded chunk is recorded as its text: a cached stream costs no parse per chunk either.
+            chunkJson: (json) => recorder.addJson(json),
+            usage: (usage, chunk) => recorder.setUsage(usage, chunk),
+          },
+        }
       : {}),
     onEnd: (outcome) => {
       // A failure after the first byte never reaches onError: report it here (ids and status only).

@@ -39,8 +39,21 @@ export type StreamPart =
   | { type: "usage-partial"; usage: NormalizedUsage }
   | { type: "stream-end" };
 
+/** A content chunk already in the internal shape, as JSON text (the same-dialect fast path). */
+export interface ForwardedChunk {
+  /** The `ChatCompletionChunk` as JSON text, `model` already the answer's. */
+  json: string;
+  generatedCharacters: number;
+  reasoningCharacters: number;
+}
+
 export interface StreamTranslator {
   translate(event: EventSourceMessage): StreamPart[];
+  /**
+   * Optional, for a dialect that is the internal shape (OpenAI chat): an event's data that is a plain content chunk,
+   * returned without a JSON round trip; null for any other event, which then goes through `translate`.
+   */
+  forwardData?(data: string): ForwardedChunk | null;
 }
 
 export interface ProviderAdapter {

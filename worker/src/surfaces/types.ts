@@ -13,6 +13,11 @@ export interface StreamEncoder {
   /** A content chunk (text, reasoning, tool-call deltas, finish_reason). */
   chunk(chunk: ChatCompletionChunk): Uint8Array[];
   /**
+   * Optional: a content chunk given as JSON text (a translator's `forwardData`), encoded without parsing it; null when
+   * this encoder cannot, and the caller then parses it and calls `chunk`.
+   */
+  chunkJson?(json: string): Uint8Array[] | null;
+  /**
    * The upstream's usage report, with the OpenAI usage chunk the upstream sent or the adapter synthesised, and what
    * the request is billed (the final event carries it: docs/api.md, "Cost").
    */

@@ -8,12 +8,14 @@ import { finishReasonOf, type FinishReason } from "../../lib/finish-reason.ts";
 import type { RequestCost } from "../../lib/cost.ts";
 import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
-import type { StreamPart, StreamTranslator } from "../../providers/types.ts";
+import type { ForwardedChunk, StreamPart, StreamTranslator } from "../../providers/types.ts";
 import type { StreamEncoder } from "../../surfaces/types.ts";
 import { keepReadingForUsage, shouldWaitForUsage } from "./usage-after-cancel.ts";
 
 export interface StreamTap {
   chunk(chunk: ChatCompletionChunk): void;
+  /** A forwarded chunk as JSON text (the same-dialect fast path); without it the tap gets the parsed chunk. */
+  chunkJson?(json: string): void;
   usage(usage: NormalizedUsage, chunk: ChatCompletionChunk): void;
 }
 
@@ -73,6 +75,11 @@ export interface StreamProgress {
    * Stops at the upstream's end marker (`endMarker`); `wrote` tells whether anything went to the client.
    */
   apply(parts: StreamPart[], render?: PartRenderer): { endMarker: boolean; wrote: boolean };
+  /**
+   * A plain content chunk forwarded as text (`StreamTranslator.forwardData`): counted and tapped like a `chunk-emit`
+   * part. It carries no finish reason and no usage by construction.
+   */
+  applyForwarded(chunk: ForwardedChunk): void;
   /** Ends the stream once; later calls do nothing. A stream whose client left ends `cancelled` whatever `status`. */
   end(status: StreamOutcome["status"], error?: GatewayError): void;
   /**
@@ -150,6 +157,15 @@ export function createStreamProgress(options: Pick<StreamBodyOptions, "onEnd" | 
         }
       }
       return { endMarker: false, wrote };
+    },
+    applyForwarded(chunk) {
+      outcome.generatedCharacters += chunk.generatedCharacters;
+      outcome.reasoningCharacters += chunk.reasoningCharacters;
+      outcome.firstTokenAt ??= Date.now();
+      const { tap } = options;
+      if (!tap) return;
+      if (tap.chunkJson) tap.chunkJson(chunk.json);
+      else tap.chunk(JSON.parse(chunk.json) as ChatCompletionChunk);
     },
     end,
     clientGone({ inFlight, step, stop }) {

@@ -15,7 +15,7 @@ export interface SseEventSplitter {
 }
 
 export function createSseEventSplitter(): SseEventSplitter {
-  let held = new Uint8Array(0);
+  let held: Uint8Array = new Uint8Array(0);
   /** Scan position in `held`, bytes of the current line so far, and whether the last byte was a CR. */
   let scanned = 0;
   let lineLength = 0;
@@ -26,14 +26,18 @@ export function createSseEventSplitter(): SseEventSplitter {
   return {
     push(bytes) {
       if (bytes.byteLength === 0) return [];
-      const joined = new Uint8Array(held.byteLength + bytes.byteLength);
-      joined.set(held);
-      joined.set(bytes, held.byteLength);
-      held = joined;
+      // No copy when nothing is held (the common case: reads that end at an event's end); pieces are views.
+      if (held.byteLength === 0) held = bytes;
+      else {
+        const joined = new Uint8Array(held.byteLength + bytes.byteLength);
+        joined.set(held);
+        joined.set(bytes, held.byteLength);
+        held = joined;
+      }
       const pieces: Uint8Array[] = [];
       let start = 0;
       const cut = (end: number) => {
-        pieces.push(held.slice(start, end));
+        pieces.push(held.subarray(start, end));
         start = end;
       };
       for (let index = scanned; index < held.byteLength; index += 1) {
@@ -64,7 +68,8 @@ export function createSseEventSplitter(): SseEventSplitter {
         afterCr = false;
         lineLength += 1;
       }
-      held = held.slice(start);
+      // The rest is copied, so a held tail never pins the whole read.
+      held = start === held.byteLength ? new Uint8Array(0) : held.slice(start);
       scanned = held.byteLength;
       return pieces;
     },

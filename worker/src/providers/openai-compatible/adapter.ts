@@ -11,6 +11,7 @@ import type { ProviderId } from "../provider-ids.ts";
 import type { ProviderAdapter, StreamPart, StreamTranslator } from "../types.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import { buildDialectBody } from "./build-dialect-body.ts";
+import { forwardChunkData, modelFieldOf } from "./forward-chunk-data.ts";
 
 export interface OpenAIDialectQuirks {
   convertUsage(usage: Record<string, unknown>): NormalizedUsage;
@@ -61,7 +62,9 @@ export function createOpenAICompatibleAdapter(
     },
 
     createStreamTranslator({ modelId }): StreamTranslator {
+      const modelField = modelFieldOf(modelId);
       return {
+        forwardData: (data) => forwardChunkData(data, modelField),
         translate(event): StreamPart[] {
           if (event.data.trim() === "[DONE]") return [{ type: "stream-end" }];
           let parsed: unknown;

@@ -140,6 +140,8 @@ export function parseEntry(bytes: Uint8Array): CacheEntry | null {
 export interface StreamRecorder {
   /** One content chunk, in stream order. */
   add(chunk: ChatCompletionChunk): void;
+  /** One content chunk given as its JSON text (what `add` would serialize), recorded without parsing it. */
+  addJson(json: string): void;
   /** A usage report. Some upstreams report twice (Kimi); see `createStreamRecorder` for which one is kept. */
   setUsage(usage: NormalizedUsage, chunk: ChatCompletionChunk): void;
   /** The entry, or null when the stream had no usage report or its serialized entry exceeds `maxBytes`. */
@@ -189,18 +191,22 @@ export function createStreamRecorder(maxBytes: number): StreamRecorder {
   let usage: string | null = null;
   let usageChunk: string | null = null;
 
+  const addJson = (serialized: string): void => {
+    if (overflowed) return;
+    chunks.push(serialized);
+    chunkBytes += byteLength(serialized);
+    // With the commas between chunks; the usage is still to come, so this is a lower bound of the entry's size.
+    if (ENVELOPE_BYTES + chunkBytes + chunks.length - 1 > maxBytes) {
+      overflowed = true;
+      chunks = [];
+    }
+  };
+
   return {
     add(chunk) {
-      if (overflowed) return;
-      const serialized = JSON.stringify(chunk);
-      chunks.push(serialized);
-      chunkBytes += byteLength(serialized);
-      // With the commas between chunks; the usage is still to come, so this is a lower bound of the entry's size.
-      if (ENVELOPE_BYTES + chunkBytes + chunks.length - 1 > maxBytes) {
-        overflowed = true;
-        chunks = [];
-      }
+      if (!overflowed) addJson(JSON.stringify(chunk));
     },
+    addJson,
     setUsage(reportedUsage, chunk) {
       usage = JSON.stringify(reportedUsage);
       usageChunk = JSON.stringify(chunk);

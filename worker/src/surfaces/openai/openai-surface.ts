@@ -12,7 +12,7 @@
 import type { RequestCost } from "../../lib/cost.ts";
 import { usageCostFields } from "../../lib/cost.ts";
 import type { ChatCompletionChunk, ChatCompletionUsage } from "../../lib/openai-types.ts";
-import { DONE_EVENT, encodeData } from "../../lib/sse/encode.ts";
+import { DONE_EVENT, encodeData, encodeDataText } from "../../lib/sse/encode.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import { toOpenAIUsage } from "../../providers/convert-to-openai-usage.ts";
 import type { Surface } from "../types.ts";
@@ -25,6 +25,8 @@ export function usageWithCost(
 ): ChatCompletionUsage {
   return { ...(reported ?? toOpenAIUsage(usage)), ...usageCostFields(cost) };
 }
+
+const NULL_USAGE_TAIL = ',"usage":null}';
 
 export const openaiSurface: Surface = {
   name: "openai",
@@ -39,6 +41,12 @@ export const openaiSurface: Surface = {
         if (includeUsage) return [encodeData(chunk)];
         const { usage: _usage, ...withoutUsage } = chunk;
         return [encodeData(withoutUsage)];
+      },
+      chunkJson(json) {
+        if (includeUsage) return [encodeDataText(json)];
+        // The chunk as `chunk` would send it: only a trailing top-level `"usage":null` is cut from the text.
+        if (json.endsWith(NULL_USAGE_TAIL)) return [encodeDataText(`${json.slice(0, -NULL_USAGE_TAIL.length)}}`)];
+        return json.includes('"usage"') ? null : [encodeDataText(json)];
       },
       usage(usage, chunk, cost) {
         pending = { chunk, usage, cost };
