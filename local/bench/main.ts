@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { startBenchEnvironment, REPOSITORY_ROOT, type BenchEnvironment } from "./bench-environment.ts";
+import { coldStartLine, coldStartTargets, measureColdStartIn, type ColdStartResult } from "./cold-start.ts";
 import { countLogEvents } from "./gateway-runtime.ts";
 import { BenchClient, isFailure } from "./http-client.ts";
 import { measurePhase, type PhaseContext, type PhaseResult } from "./measure-phase.ts";
@@ -86,6 +87,16 @@ async function gatewayCacheAnswersHit(context: PhaseContext): Promise<boolean> {
   return !isFailure(second) && second.cacheHeader?.toUpperCase() === "HIT";
 }
 
+/** `--cold-start`: only the cold-start section (local/bench/cold-start.ts), printed and written to the results. */
+async function runColdStartOnly(environment: BenchEnvironment, quick: boolean): Promise<void> {
+  const coldStart = await measureColdStartIn(environment, { runTag: randomBytes(6).toString("hex"), quick, log });
+  process.stdout.write(`\n${coldStartLine(coldStart)}\n\n${targetLines(coldStartTargets(coldStart))}\n`);
+  writeFileSync(
+    RESULTS_FILE,
+    `${JSON.stringify(roundForJson({ measuredAt: new Date().toISOString(), coldStart }), null, 2)}\n`,
+  );
+}
+
 async function runBenchmark(environment: BenchEnvironment, quick: boolean): Promise<void> {
   const runStarted = performance.now();
   const client = new BenchClient({ maxSockets: 128, timeoutMs: 30_000 });
@@ -138,6 +149,12 @@ async function runBenchmark(environment: BenchEnvironment, quick: boolean): Prom
       });
     }
 
+    let coldStart: ColdStartResult | undefined;
+    if (environment.gateway.entry === "workerd") {
+      log("cold start: fresh workerd per sample, script load and first request");
+      coldStart = await measureColdStartIn(environment, { runTag: context.runTag, quick, log });
+    }
+
     const workerdMemory =
       environment.gateway.workerdPid === undefined ? undefined : processMemoryKib(environment.gateway.workerdPid);
     const nodeMemory = processMemoryKib(process.pid);
@@ -148,6 +165,7 @@ async function runBenchmark(environment: BenchEnvironment, quick: boolean): Prom
       cacheHitsVsModel: phaseById(CACHE_VS_MODEL_PHASE_ID),
       isolateTime,
     });
+    if (coldStart) targets.push(...coldStartTargets(coldStart));
     const logEvents = countLogEvents(environment.gateway.loggedLines());
     const logSummary =
       Object.entries(logEvents)
@@ -169,6 +187,7 @@ async function runBenchmark(environment: BenchEnvironment, quick: boolean): Prom
       isolateTime
         ? `isolate time per request (async trace, ${isolateTime.requestsPerWorker} each, ms): gateway mean ${isolateTime.gateway.mean.toFixed(3)} p50 ${isolateTime.gateway.p50.toFixed(3)} p99 ${isolateTime.gateway.p99.toFixed(3)}; same-I/O floor worker mean ${isolateTime.ioFloor.mean.toFixed(3)} p50 ${isolateTime.ioFloor.p50.toFixed(3)}`
         : "",
+      coldStart ? coldStartLine(coldStart) : "",
       cacheResult ? "" : "cache: not available (the gateway never answered x-omnizen-cache: HIT)",
       `peak memory (VmHWM): workerd ${mib(workerdMemory?.peakKib)}, node (client, simulator, stand-ins) ${mib(nodeMemory.peakKib)}`,
       `worker log lines by event: ${logSummary}`,
@@ -192,6 +211,7 @@ async function runBenchmark(environment: BenchEnvironment, quick: boolean): Prom
       cache: cacheResult ? "available" : "not available",
       phases,
       isolateTime,
+      coldStart,
       memoryKib: { workerd: workerdMemory, node: nodeMemory },
       workerLogEvents: logEvents,
       runSeconds,
@@ -214,6 +234,7 @@ async function main(): Promise<void> {
       [
         "usage: npm run bench -- [--quick] [--miniflare | --miniflare-entry]",
         "  --quick            fewer requests per phase (~30 s instead of ~2-3 min)",
+        "  --cold-start       only the cold-start section (fresh workerd per sample; docs/cold-start.md)",
         "  --miniflare        run the worker under Miniflare (direct socket; outbound fetch through its outbound worker)",
         "                     instead of plain workerd serve",
         "  --miniflare-entry  as --miniflare, but reach the worker through Miniflare's entry worker (host/port)",
@@ -222,7 +243,7 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const known = ["--quick", "--miniflare", "--miniflare-entry"];
+  const known = ["--quick", "--cold-start", "--miniflare", "--miniflare-entry"];
   const unknown = argumentsGiven.filter((argument) => !known.includes(argument));
   if (unknown.length) throw new Error(`unknown argument(s): ${unknown.join(" ")} (try --help)`);
   const quick = argumentsGiven.includes("--quick");
@@ -255,7 +276,8 @@ async function main(): Promise<void> {
     `stack and gateway ready in ${((performance.now() - started) / 1000).toFixed(1)} s; the stack's per-request log lines are counted, not printed`,
   );
   try {
-    await runBenchmark(environment, quick);
+    if (argumentsGiven.includes("--cold-start")) await runColdStartOnly(environment, quick);
+    else await runBenchmark(environment, quick);
   } finally {
     if (!interruption) await environment.close();
   }
