@@ -83,12 +83,12 @@ describe("the gateway's bundle", () => {
   const directory = mkdtempSync(`${tmpdir()}/omnizen-cold-start-`);
   afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-  it("keeps the dashboard API, webhooks and billing (Clerk, svix, Stripe) off a fresh isolate's start", async () => {
+  it("keeps the dashboard API, webhooks, billing and the error reporter off a fresh isolate's start", async () => {
     const entry = fileURLToPath(new URL("../../worker/src/index.ts", import.meta.url));
     const facts = await bundleForColdStart(entry, directory);
     expect(facts.files).toBe(1); // as wrangler uploads it: dynamic imports stay in the one file
     expect(facts.eagerPackages).toContain("hono");
-    for (const cold of ["@clerk/backend", "svix", "stripe", "@upstash/ratelimit"])
+    for (const cold of ["@clerk/backend", "svix", "stripe", "@upstash/ratelimit", "toucan-js", "@sentry/core"])
       expect(facts.eagerPackages).not.toContain(cold);
     expect(facts.eagerBytes).toBeLessThan(facts.bytes / 2);
   });
