@@ -10,6 +10,7 @@ import {
   summarizeColdStart,
   type BundleFacts,
   type ColdStartSample,
+  wranglerMinifies,
 } from "./cold-start.ts";
 
 const bundle: BundleFacts = { bytes: 2_000_000, gzipBytes: 400_000, files: 1, eagerBytes: 900_000, eagerPackages: [] };
@@ -76,6 +77,15 @@ describe("eagerModules", () => {
   it("names the innermost package of a nested node_modules path", () => {
     expect(packageOf("node_modules/svix/node_modules/@stablelib/base64/lib/base64.js")).toBe("@stablelib/base64");
     expect(packageOf("worker/src/app.ts")).toBeUndefined();
+  });
+});
+
+describe("wranglerMinifies", () => {
+  it("reads a top-level `minify = true`, and nothing else", () => {
+    expect(wranglerMinifies('name = "x"\nminify = true # smaller\n')).toBe(true);
+    expect(wranglerMinifies('name = "x"\nminify = false\n')).toBe(false);
+    expect(wranglerMinifies('name = "x"\n# minify = true\n')).toBe(false);
+    expect(wranglerMinifies('name = "x"\n')).toBe(false);
   });
 });
 
