@@ -27,7 +27,7 @@ import { workerdConfig } from "./workerd-config.ts";
 
 /**
  * The budget (docs/cold-start.md): median script load + first-request extra, in ms of workerd's CPU time on the bench
- * machine (2 cores). 108-112 ms before the cold paths were split off, 80-82 ms after, on the same run.
+ * machine (2 cores): 110 ms before the cold paths were split off, 84 ms after, in the same run.
  */
 export const COLD_START_BUDGET_MS = 90;
 /** The budget for the bundle's gzip size, in bytes: 362 KiB today (Cloudflare's limits: 3 MiB free, 10 MiB paid). */
