@@ -1,7 +1,9 @@
 import { fileURLToPath } from "node:url";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
+import { unstable_readConfig } from "wrangler";
 import {
   bundleForColdStart,
   coldStartTargets,
@@ -86,6 +88,16 @@ describe("wranglerMinifies", () => {
     expect(wranglerMinifies('name = "x"\nminify = false\n')).toBe(false);
     expect(wranglerMinifies('name = "x"\n# minify = true\n')).toBe(false);
     expect(wranglerMinifies('name = "x"\n')).toBe(false);
+  });
+});
+
+describe("wrangler.toml", () => {
+  it("is read by the bench as wrangler reads it: minified, names kept", () => {
+    const path = fileURLToPath(new URL("../../wrangler.toml", import.meta.url));
+    const config = unstable_readConfig({ config: path });
+    expect(wranglerMinifies(readFileSync(path, "utf8"))).toBe(config.minify === true);
+    expect(config.minify).toBe(true);
+    expect(config.keep_names).not.toBe(false); // the bench bundles with keepNames, wrangler's default
   });
 });
 
