@@ -56,6 +56,7 @@ function renderError(context: Context<AppEnv>, known: GatewayError): Response {
   const body = surfaceOf(path) === "anthropic" ? renderAnthropicError(known, requestId) : known.toJSON();
   const response = context.json(body, known.status);
   for (const [name, value] of Object.entries(known.headers)) response.headers.set(name, value);
+  response.headers.set("x-request-id", requestId); // also where the request-meta middleware did not run
   return response;
 }
 

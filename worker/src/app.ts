@@ -7,6 +7,7 @@
 import type { Hono } from "hono";
 import type { AppEnv } from "./app-env.ts";
 import { createAppFrame } from "./app-frame.ts";
+import { buildRequestMeta } from "./lib/request-meta.ts";
 import { apiKeyAuth } from "./middleware/api-key-auth.ts";
 import { chatCompletionsRoute } from "./routes/chat-completions.ts";
 import { countTokensRoute } from "./routes/count-tokens.ts";
@@ -22,18 +23,24 @@ const COLD_PATHS = ["/api", "/api/*", "/webhooks", "/webhooks/*"];
 /** The gateway's app; `/api/*` and `/webhooks/*` go to the cold app, imported on first use. */
 export function createApp(): Hono<AppEnv> {
   let coldApp: Promise<Hono<AppEnv>> | undefined;
+  const loadColdApp = (): Promise<Hono<AppEnv>> => {
+    coldApp ??= import("./cold-app.ts")
+      .then((module) => module.createColdApp())
+      .catch((error: unknown) => {
+        coldApp = undefined; // not kept: the next request tries again
+        throw error;
+      });
+    return coldApp;
+  };
   return createAppFrame((app) => {
     for (const path of COLD_PATHS)
       app.all(path, async (context) => {
-        // A failed import is not kept: the next request tries again.
-        coldApp ??= import("./cold-app.ts").then(
-          (module) => module.createColdApp(),
-          (error: unknown) => {
-            coldApp = undefined;
-            throw error;
-          },
-        );
-        return (await coldApp).fetch(context.req.raw, context.env, context.executionCtx);
+        const cold = await loadColdApp().catch((error: unknown) => {
+          // onError renders with the request's meta, which the gateway's middleware (not run here) would have set.
+          context.set("meta", buildRequestMeta(context.req.raw));
+          throw error;
+        });
+        return cold.fetch(context.req.raw, context.env, context.executionCtx);
       });
   }, mountGatewayRoutes);
 }
