@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { startBenchEnvironment, REPOSITORY_ROOT, type BenchEnvironment } from "./bench-environment.ts";
+import { coldStartLine, coldStartTargets, measureColdStartIn, type ColdStartResult } from "./cold-start.ts";
 import { countLogEvents } from "./gateway-runtime.ts";
 import { BenchClient, isFailure } from "./http-client.ts";
 import { measurePhase, type PhaseContext, type PhaseResult } from "./measure-phase.ts";
@@ -86,6 +87,16 @@ async function gatewayCacheAnswersHit(context: PhaseContext): Promise<boolean> {
   await new Promise((resolve) => setTimeout(resolve, 200)); // a cache written in waitUntil needs a moment
   const second = await context.client.send(prepare());
   return !isFailure(second) && second.cacheHeader?.toUpperCase() === "HIT";
+}
+
+/** `--cold-start`: only the cold-start section (local/bench/cold-start.ts), printed and written to the results. */
+async function runColdStartOnly(environment: BenchEnvironment, quick: boolean): Promise<void> {
+  const coldStart = await measureColdStartIn(environment, { runTag: randomBytes(6).toString("hex"), quick, log });
+  process.stdout.write(`\n${coldStartLine(coldStart)}\n\n${targetLines(coldStartTargets(coldStart))}\n`);
+  writeFileSync(
+    RESULTS_FILE,
+    `${JSON.stringify(roundForJson({ measuredAt: new Date().toISOString(), coldStart }), null, 2)}\n`,
+  );
 }
 
 /** `--streams`: only the streams scenario (streams-phase.ts), after the isolate warm-up. */
@@ -193,6 +204,11 @@ async function runBenchmark(
       );
     }
     const streams = environment.gateway.entry === "workerd" ? await runStreams(environment, context, quick) : undefined;
+    let coldStart: ColdStartResult | undefined;
+    if (environment.gateway.entry === "workerd") {
+      log("cold start: fresh workerd per sample, script load and first request");
+      coldStart = await measureColdStartIn(environment, { runTag: context.runTag, quick, log });
+    }
 
     const workerdMemory =
       environment.gateway.workerdPid === undefined ? undefined : processMemoryKib(environment.gateway.workerdPid);
@@ -204,6 +220,7 @@ async function runBenchmark(
       cacheHitsVsModel: phaseById(CACHE_VS_MODEL_PHASE_ID),
       isolateTime,
     });
+    if (coldStart) targets.push(...coldStartTargets(coldStart));
     const logEvents = countLogEvents(environment.gateway.loggedLines());
     const logSummary =
       Object.entries(logEvents)
@@ -226,6 +243,7 @@ async function runBenchmark(
         ? `isolate time per request (async trace, ${isolateTime.requestsPerWorker} each, ms): gateway mean ${isolateTime.gateway.mean.toFixed(3)} p50 ${isolateTime.gateway.p50.toFixed(3)} p99 ${isolateTime.gateway.p99.toFixed(3)}; same-I/O floor worker mean ${isolateTime.ioFloor.mean.toFixed(3)} p50 ${isolateTime.ioFloor.p50.toFixed(3)}`
         : "",
       streams ? streamsTable(streams) : "",
+      coldStart ? coldStartLine(coldStart) : "",
       "",
       cacheResult ? "" : "cache: not available (the gateway never answered x-omnizen-cache: HIT)",
       `peak memory (VmHWM): workerd ${mib(workerdMemory?.peakKib)}, node (client, simulator, stand-ins) ${mib(nodeMemory.peakKib)}`,
@@ -259,6 +277,7 @@ async function runBenchmark(
       phases,
       isolateTime,
       streams,
+      coldStart,
       memoryKib: { workerd: workerdMemory, node: nodeMemory },
       workerLogEvents: logEvents,
       runSeconds,
@@ -280,9 +299,10 @@ async function main(): Promise<void> {
   if (argumentsGiven.includes("--help")) {
     process.stdout.write(
       [
-        "usage: npm run bench -- [--quick] [--streams] [--miniflare | --miniflare-entry] [--geo <profile|all|a,b>]",
+        "usage: npm run bench -- [--quick] [--streams | --cold-start] [--miniflare | --miniflare-entry] [--geo <profiles>]",
         "  --streams          only the streams scenario: 32 concurrent streams of 50 chunks (gateway, direct, Portkey)",
         "  --quick            fewer requests per phase (~30 s instead of ~2-3 min)",
+        "  --cold-start       only the cold-start section (fresh workerd per sample; docs/cold-start.md)",
         "  --miniflare        run the worker under Miniflare (direct socket; outbound fetch through its outbound worker)",
         "                     instead of plain workerd serve",
         "  --geo <profiles>   after the phases, cache miss and hit at c=1 under each distance profile (local first):",
@@ -293,7 +313,7 @@ async function main(): Promise<void> {
     );
     return;
   }
-  const known = ["--quick", "--streams", "--miniflare", "--miniflare-entry"];
+  const known = ["--quick", "--streams", "--cold-start", "--miniflare", "--miniflare-entry"];
   const { profiles: geoProfiles, rest } = takeGeoArgument(argumentsGiven);
   const unknown = rest.filter((argument) => !known.includes(argument));
   if (unknown.length) throw new Error(`unknown argument(s): ${unknown.join(" ")} (try --help)`);
@@ -328,6 +348,7 @@ async function main(): Promise<void> {
   );
   try {
     if (argumentsGiven.includes("--streams")) await runStreamsOnly(environment, quick);
+    else if (argumentsGiven.includes("--cold-start")) await runColdStartOnly(environment, quick);
     else await runBenchmark(environment, quick, geoProfiles);
   } finally {
     if (!interruption) await environment.close();

@@ -2,7 +2,7 @@
  * The worker's vars and secrets, validated once per `env` object with zod. A missing or malformed value fails the
  * request with one readable list of problems (logged), never a half-configured gateway.
  */
-import { z } from "zod";
+import * as z from "zod";
 import { ENDPOINT_FAMILIES, type EndpointFamily } from "./catalog/types.ts";
 import { LITELLM_PROVIDER_IDS } from "./providers/litellm/litellm-models.ts";
 import { PROVIDER_IDS, type ProviderId } from "./providers/provider-ids.ts";

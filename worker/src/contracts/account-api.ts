@@ -4,7 +4,7 @@
  * Clerk's (a new email or phone waits for verification there); the prompt cache and jurisdictions are ours.
  * zod only (contracts/dashboard-api.ts explains why).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { jurisdictionSchema } from "./dashboard-api.ts";
 import { hasAnyField, jurisdictionListSchema } from "./request-fields.ts";
 

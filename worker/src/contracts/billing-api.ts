@@ -5,7 +5,7 @@
  * (`...MicroUsd`); prices in the currency's minor unit (`...Minor` with a `currency`, or `...UsdCents` /
  * `...BdtPaisa`). No card or bank data ever appears here (policy 1.3): only our and the provider's references.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const isoDateTime = z.iso.datetime({ offset: true });
 const microUsd = z.number().int();

@@ -7,7 +7,7 @@
  * Conventions: camelCase fields, timestamps as ISO 8601 strings in UTC, money as integer micro-USD in `...MicroUsd`
  * fields, lists as `{ data: [...] }`.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** Where a request may be processed (policy 8); the same list as catalog/types.ts `JURISDICTIONS`. */
 export const jurisdictionSchema = z.enum(["CN", "SG", "US", "EU", "global"]);

@@ -2,7 +2,7 @@
  * `POST /api/dev/sign-in`'s answer (development and test only; routes/api/dev-sign-in.ts): a session token for the
  * seeded local user. zod only (contracts/dashboard-api.ts explains why).
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const devSignInSchema = z.object({
   token: z.string().min(1),

@@ -2,7 +2,7 @@
  * The error body every failing `/api` and `/v1` answer carries: OpenAI's `{"error":{"message","type","param","code"}}`
  * (errors.ts renders it). zod only (contracts/dashboard-api.ts explains why).
  */
-import { z } from "zod";
+import * as z from "zod";
 
 export const errorBodySchema = z.object({
   error: z.object({

@@ -3,7 +3,7 @@
  * where it fits (https://openrouter.ai/docs/api/api-reference/generations/get-generation): tokens by kind, cost by
  * kind, cache hit, timings, finish reason, status. Never content. zod only (contracts/dashboard-api.ts explains why).
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const tokens = z.number().int().nonnegative();
 const usd = z.number().nonnegative();

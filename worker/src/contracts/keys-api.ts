@@ -3,7 +3,7 @@
  * key it answers. A key never carries its secret or hash, except the one answer to its creation (`secret`).
  * zod only (contracts/dashboard-api.ts explains why).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { jurisdictionSchema } from "./dashboard-api.ts";
 import { hasAnyField, jurisdictionListSchema } from "./request-fields.ts";
 

@@ -4,7 +4,7 @@
  * data; embedding models are marked `kind: "embedding"` (context length = tokens per input; output price 0). zod only
  * (contracts/dashboard-api.ts explains why).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { jurisdictionSchema } from "./dashboard-api.ts";
 
 /** A price in USD per 1M tokens, as a decimal string (no float noise). */

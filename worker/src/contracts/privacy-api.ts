@@ -3,7 +3,7 @@
  * (`GET /api/account/export`, a JSON download with columns under their SQL names) and the deletion
  * (`DELETE /api/account`). zod only (contracts/dashboard-api.ts explains why).
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const rowSchema = z.record(z.string(), z.unknown());
 

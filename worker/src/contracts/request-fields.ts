@@ -2,7 +2,7 @@
  * Request-body pieces shared by the dashboard API's contracts (keys, account): the body size limit, the jurisdiction
  * allow-list, and the "change at least one field" rule of a PATCH. zod only (contracts/dashboard-api.ts explains why).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { jurisdictionSchema } from "./dashboard-api.ts";
 
 /** Dashboard request bodies are small JSON objects: larger ones are a 413. */

@@ -13,7 +13,7 @@
  * upstream sends floats (its default) and the gateway encodes |
  * | `user` | a string of at most 256 characters: forwarded to OpenAI (its abuse monitoring), dropped for the others |
  */
-import { z } from "zod";
+import * as z from "zod";
 import type { EmbeddingModelEntry } from "../catalog/types.ts";
 import { GatewayError } from "../errors.ts";
 import { inputCount, type EmbeddingInputs, type EmbeddingRequest } from "../lib/embedding-request.ts";

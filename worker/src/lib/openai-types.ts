@@ -2,7 +2,7 @@
  * The OpenAI Chat Completions shapes the gateway reads and writes. Loose on purpose: unknown fields pass through.
  * https://platform.openai.com/docs/api-reference/chat
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const messageSchema = z.looseObject({
   role: z.enum(["system", "developer", "user", "assistant", "tool", "function"]),

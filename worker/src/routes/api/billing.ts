@@ -11,7 +11,7 @@
  *   `invalid_request` whose `param` names it.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../../app-env.ts";
 import type { Config } from "../../env.ts";
 import { AUTO_TOPUP, CREDIT_PACKS, LOW_BALANCE_MICRO_USD, PLAN_OFFERS } from "../../catalog/billing-catalog.ts";

@@ -12,7 +12,7 @@
  * key's record at the edge, so the change applies to the very next request (spend limits, expiry and aliases too).
  */
 import { Hono, type Context } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../../app-env.ts";
 import {
   createKeyInputSchema,

@@ -14,7 +14,7 @@
  */
 import { verifyWebhook } from "@clerk/backend/webhooks";
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../../app-env.ts";
 import { GatewayError } from "../../errors.ts";
 import {

@@ -9,7 +9,7 @@
  * send; UNCONFIRMED), also for an order we do not know, so EPS stops retrying it. Nothing from the payload is logged.
  */
 import { Hono } from "hono";
-import { z } from "zod";
+import * as z from "zod";
 import type { AppEnv } from "../../app-env.ts";
 import { GatewayError } from "../../errors.ts";
 import { epsSettings } from "../../services/billing/eps/eps-settings.ts";

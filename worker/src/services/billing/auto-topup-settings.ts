@@ -3,7 +3,7 @@
  * unknown field; a threshold within `AUTO_TOPUP`'s bounds; a pack among `AUTO_TOPUP.packIds`; both named when auto
  * top-up is on. Each failure names its field (`param`), in the API's error shape (routes/read-json-body.ts).
  */
-import { z } from "zod";
+import * as z from "zod";
 import { AUTO_TOPUP } from "../../catalog/billing-catalog.ts";
 import { autoTopupRequestSchema } from "../../contracts/billing-api.ts";
 

@@ -4,7 +4,7 @@
  * with the Backend API's answer to a profile change. Shapes: `UserJSON`, https://clerk.com/docs/reference/backend/types/backend-user
  */
 import { sql } from "drizzle-orm";
-import { z } from "zod";
+import * as z from "zod";
 import type { Database } from "../../../../db/client.ts";
 import { users } from "../../../../db/schema.ts";
 

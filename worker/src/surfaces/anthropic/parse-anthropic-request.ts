@@ -6,7 +6,7 @@
  * Content given as a string is normalised here to one text block, so the converter sees one shape and every
  * validation issue has a precise path (`messages[2].content[1].type`) that `readJsonBody` turns into the `param`.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 /** `"text"` is shorthand for `[{ type: "text", text }]` in `system`, message `content` and `tool_result.content`. */
 function blocksOrString<Block extends z.ZodType>(block: Block, what: string) {

@@ -7,7 +7,7 @@
  * A string `input` is normalised here to one user message, so the converter sees one shape, and every validation
  * issue has a precise path (`input[2].content[1].type`) that `readJsonBody` turns into the `param`.
  */
-import { z } from "zod";
+import * as z from "zod";
 
 const nullish = <Schema extends z.ZodType>(schema: Schema) => schema.nullish();
 
