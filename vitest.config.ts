@@ -12,9 +12,9 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 const LOCAL_TESTS_WITH_SERVICES = [
   "local/**/*.e2e.test.ts",
   "local/faults/**/*.test.ts",
-  "local/neon-bridge/{server,fault}.test.ts",
+  "local/neon-bridge/{server,fault,geo}.test.ts",
   "local/postgres/{resolve,embedded}.test.ts",
-  "local/upstash/{server,script-flags}.test.ts",
+  "local/upstash/{server,script-flags,geo-router,key-locking}.test.ts",
   "local/test-environment.test.ts",
 ];
 

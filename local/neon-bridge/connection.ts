@@ -26,12 +26,15 @@ export type BridgedConnection = {
  * connect completes are kept and written in order. After the client's Postgres Terminate message has been
  * forwarded, the TCP side is ended and the WebSocket closed normally (1000) without logging an error.
  * Logs only the connection id, target, byte counts and close reasons, never the bytes themselves.
+ * `replyDelayMs` (the geo model's caller-to-Postgres round trip) holds back everything from Postgres, its end and
+ * close included, by that long, in order: each query round trip then costs it once.
  */
 export function bridgeConnection(
   webSocket: WebSocket,
   target: BridgeTarget,
   id: number,
   log: (line: string) => void,
+  replyDelayMs: () => number = () => 0,
 ): BridgedConnection {
   const label = `#${id} ${target.host}:${target.port}`;
   const detector = new TerminateDetector();
@@ -113,7 +116,15 @@ export function bridgeConnection(
     if (terminated || webSocketClosed) socket.end();
   });
 
-  socket.on("data", (chunk: Buffer) => {
+  const afterReplyDelay = (action: () => void): void => {
+    const delayMs = replyDelayMs();
+    if (delayMs > 0) setTimeout(action, delayMs);
+    else action();
+  };
+
+  socket.on("data", (chunk: Buffer) => afterReplyDelay(() => relayToClient(chunk)));
+
+  const relayToClient = (chunk: Buffer): void => {
     if (webSocket.readyState !== webSocket.OPEN) return;
     bytesToClient += chunk.length;
     webSocket.send(chunk, { binary: true }, () => {
@@ -127,9 +138,9 @@ export function bridgeConnection(
       tcpPauses += 1;
       socket.pause();
     }
-  });
+  };
 
-  socket.on("end", () => closeWebSocket(1000, "target closed"));
+  socket.on("end", () => afterReplyDelay(() => closeWebSocket(1000, "target closed")));
 
   socket.on("error", (error: NodeJS.ErrnoException) => {
     const quiet = (terminated || webSocketClosed) && ["ECONNRESET", "EPIPE"].includes(error.code ?? "");
@@ -141,7 +152,9 @@ export function bridgeConnection(
 
   socket.on("close", () => {
     tcpClosed = true;
-    closeWebSocket(tcpError ? 1011 : 1000, tcpError ? "target connection failed" : "target closed");
+    afterReplyDelay(() =>
+      closeWebSocket(tcpError ? 1011 : 1000, tcpError ? "target connection failed" : "target closed"),
+    );
     finishIfDone();
   });
 

@@ -13,6 +13,11 @@ export type NeonBridgeOptions = {
   host?: string;
   /** Receives one line per event (connection id, target, byte counts); defaults to console.log. */
   log?: (line: string) => void;
+  /**
+   * The geo model's caller-to-Postgres round trip, in ms (default 0): the WebSocket handshake and every reply from
+   * Postgres wait this long. Also `setRttMs` and `POST /_geo` with `{"rttMs": n}`.
+   */
+  rttMs?: number;
 };
 
 /** A running bridge. */
@@ -26,6 +31,8 @@ export type NeonBridge = {
    */
   cut(): void;
   restore(): void;
+  /** Sets the modelled round trip (ms) for new handshakes and replies. */
+  setRttMs(rttMs: number): void;
   /** Stops listening, tears down every live connection and resolves when the listener is closed. */
   close(): Promise<void>;
 };
@@ -49,6 +56,7 @@ export async function startNeonBridge(options: NeonBridgeOptions = {}): Promise<
   /** WebSocket connections bridged so far, for tests that count Postgres round trips (GET /_stats). */
   let bridgedConnections = 0;
   let isCut = false;
+  let rttMs = options.rttMs ?? 0;
   const setCut = (cut: boolean): void => {
     isCut = cut;
     if (cut) for (const connection of connections) connection.destroy();
@@ -58,7 +66,27 @@ export async function startNeonBridge(options: NeonBridgeOptions = {}): Promise<
     if (request.method === "GET" && request.url === "/_stats") {
       response
         .writeHead(200, { "content-type": "application/json" })
-        .end(JSON.stringify({ connections: bridgedConnections }));
+        .end(JSON.stringify({ connections: bridgedConnections, rttMs }));
+      return;
+    }
+    if (request.method === "POST" && request.url === "/_geo") {
+      let body = "";
+      request.setEncoding("utf8").on("data", (chunk: string) => (body += chunk.slice(0, 100)));
+      request.on("end", () => {
+        let value: unknown;
+        try {
+          value = (JSON.parse(body || "{}") as { rttMs?: unknown }).rttMs ?? 0;
+        } catch {
+          value = undefined;
+        }
+        if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+          response.writeHead(400, { "content-type": "application/json" }).end('{"error":"rttMs must be >= 0"}');
+          return;
+        }
+        rttMs = value;
+        log(`[neon-bridge] geo: round trip to Postgres ${rttMs} ms`);
+        response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ rttMs }));
+      });
       return;
     }
     if (request.method === "POST" && request.url === "/_fault") {
@@ -92,12 +120,16 @@ export async function startNeonBridge(options: NeonBridgeOptions = {}): Promise<
       rejectUpgrade(socket, 403, "Forbidden");
       return;
     }
-    webSocketServer.handleUpgrade(request, socket, head, (webSocket) => {
-      bridgedConnections += 1;
-      const connection = bridgeConnection(webSocket, check.target, id, log);
-      connections.add(connection);
-      void connection.closed.then(() => connections.delete(connection));
-    });
+    const upgrade = (): void =>
+      webSocketServer.handleUpgrade(request, socket, head, (webSocket) => {
+        bridgedConnections += 1;
+        const connection = bridgeConnection(webSocket, check.target, id, log, () => rttMs);
+        connections.add(connection);
+        void connection.closed.then(() => connections.delete(connection));
+      });
+    // The handshake is one round trip to the bridge's far side (TCP and TLS set-up are not modelled).
+    if (rttMs > 0) setTimeout(upgrade, rttMs);
+    else upgrade();
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -117,6 +149,9 @@ export async function startNeonBridge(options: NeonBridgeOptions = {}): Promise<
     url,
     cut: () => setCut(true),
     restore: () => setCut(false),
+    setRttMs: (value) => {
+      rttMs = value;
+    },
     async close() {
       for (const connection of connections) connection.destroy();
       await Promise.all([...connections].map((connection) => connection.closed));

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { CommandBackend } from "./backend.ts";
+import { keyLockingPrelude, scriptFlags } from "./key-locking.ts";
 import type { ReplyValue } from "./reply.ts";
 
 /**
@@ -7,7 +8,8 @@ import type { ReplyValue } from "./reply.ts";
  * which open-source Redis refuses ("Unexpected flag in script shebang") and @upstash/ratelimit puts in every script.
  * The stand-in accepts it as Upstash does: the flag is removed before the script reaches the store, and the client
  * keeps addressing the script by the SHA-1 of the text it sent (EVALSHA, SCRIPT LOAD, SCRIPT EXISTS), mapped here to
- * the SHA-1 of what the store holds. Key locking itself only changes concurrency, which one Redis does not need.
+ * the SHA-1 of what the store holds. The rule that comes with the flag (only keys in KEYS) is enforced; the locking
+ * itself (concurrency) is modelled by script-locks.ts when a geo profile is on.
  */
 const UPSTASH_ONLY_FLAGS: ReadonlySet<string> = new Set(["allow-key-locking"]);
 
@@ -26,12 +28,28 @@ export function withoutUpstashFlags(script: string): string {
   return kept.length === 0 ? rest : `#!lua flags=${kept.join(",")}${rest}`;
 }
 
-/** Wraps a backend so scripts with Upstash-only flags run, addressed by the SHA-1 the client computed. */
+/**
+ * What the store runs for a script as sent: without Upstash-only flags and, when it carries `allow-key-locking`, with
+ * the key-locking rule enforced (see key-locking.ts). Line numbers are kept.
+ */
+export function storedScript(script: string): string {
+  const stripped = withoutUpstashFlags(script);
+  if (!scriptFlags(script).includes("allow-key-locking")) return stripped;
+  if (stripped.startsWith("\n")) return `${keyLockingPrelude()}${stripped}`;
+  const lineEnd = stripped.indexOf("\n");
+  if (lineEnd < 0) return `${stripped}\n${keyLockingPrelude()}`;
+  return `${stripped.slice(0, lineEnd + 1)}${keyLockingPrelude()} ${stripped.slice(lineEnd + 1)}`;
+}
+
+/**
+ * Wraps a backend so scripts with Upstash-only flags run, addressed by the SHA-1 the client computed, and scripts
+ * flagged `allow-key-locking` may touch only the keys passed in KEYS.
+ */
 export function acceptUpstashScriptFlags(backend: CommandBackend): CommandBackend {
   // SHA-1 of the script as the client sent it -> SHA-1 of the script the store holds.
   const storedSha = new Map<string, string>();
   const register = (script: string): string => {
-    const stored = withoutUpstashFlags(script);
+    const stored = storedScript(script);
     if (stored !== script) storedSha.set(sha1(script), sha1(stored));
     return stored;
   };

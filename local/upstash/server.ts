@@ -10,6 +10,9 @@ import { connectRedisBackend, isRedisReachable } from "./redis-backend.ts";
 import { CommandError, errorText } from "./reply.ts";
 import { acceptUpstashScriptFlags } from "./script-flags.ts";
 import type { CommandOutcome } from "./reply.ts";
+import { delay, parseGeoProfile, type UpstashGeoProfile } from "./geo-profile.ts";
+import { GeoRouter, type RequestAnswer } from "./geo-router.ts";
+import { copyKeyspace, startPrivateRedis, type PrivateRedis } from "./private-redis.ts";
 
 /** Options of startUpstashServer. */
 export interface UpstashServerOptions {
@@ -25,6 +28,8 @@ export interface UpstashServerOptions {
   forceEmbedded?: boolean;
   /** Where log lines go (command names, counts and sizes only; never arguments or values). Defaults to console.log. */
   log?: (line: string) => void;
+  /** Model Upstash Global from the start (see geo-router.ts); also `POST /_omnizen/geo`. Default: none. */
+  geo?: UpstashGeoProfile;
 }
 
 /** A running server. */
@@ -39,6 +44,13 @@ export interface UpstashServer {
    * with `{"down": true|false}`, for tests running inside workerd.
    */
   setDown(down: boolean): void;
+  /**
+   * Switches the geo model on (a fresh replica copied from the primary) or off (undefined). Also
+   * `POST /_omnizen/geo` with a profile, or `{}` for off.
+   */
+  setGeoProfile(profile: UpstashGeoProfile | undefined): Promise<void>;
+  /** The geo model while a profile is on (tests wait on its replication). */
+  geoRouter(): GeoRouter | undefined;
   /** Stops accepting requests and closes the backend connection. */
   close(): Promise<void>;
 }
@@ -62,8 +74,12 @@ function embeddedWarning(redisUrl: string, forced: boolean): string {
   ].join("\n");
 }
 
+function redisUrlOf(options: UpstashServerOptions): string {
+  return options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+}
+
 async function chooseBackend(options: UpstashServerOptions, log: (line: string) => void): Promise<CommandBackend> {
-  const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+  const redisUrl = redisUrlOf(options);
   if (!options.forceEmbedded && (await isRedisReachable(redisUrl, redisProbeTimeoutMs))) {
     return acceptUpstashScriptFlags(await connectRedisBackend(redisUrl, log));
   }
@@ -96,6 +112,37 @@ function describe(parsed: ParsedRequest): string {
   return `${parsed.kind}(${parsed.commands.length}: ${[...new Set(names)].join(",")})`;
 }
 
+/** A replica store for the geo model: a private redis-server seeded from the primary, or an empty embedded store. */
+async function startReplica(
+  primaryKind: BackendKind,
+  primaryUrl: string,
+  log: (line: string) => void,
+): Promise<{ backend: CommandBackend; server?: PrivateRedis }> {
+  if (primaryKind === "embedded") {
+    log("[upstash] geo: the replica is a second embedded store, starting empty (set the profile before writing)");
+    return { backend: acceptUpstashScriptFlags(createEmbeddedBackend()) };
+  }
+  const server = await startPrivateRedis();
+  try {
+    const copied = await copyKeyspace(primaryUrl, server.path);
+    log(`[upstash] geo: replica redis-server started, ${copied} keys copied from the primary`);
+    return { backend: acceptUpstashScriptFlags(await connectRedisBackend(server.path, log)), server };
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+}
+
+/** Runs a request without the geo model: today's behaviour. */
+async function runDirect(backend: CommandBackend, parsed: ParsedRequest): Promise<RequestAnswer> {
+  if (parsed.kind === "single") return { kind: "single", result: await backend.execute(parsed.command) };
+  const outcomes =
+    parsed.kind === "pipeline"
+      ? await runPipeline(backend, parsed.commands)
+      : await backend.executeTransaction(parsed.commands);
+  return { kind: "list", outcomes };
+}
+
 /**
  * Starts a server speaking Upstash's Redis REST protocol (single command, path form, /pipeline, /multi-exec,
  * `Upstash-Encoding: base64`, bearer or `_token` auth) in front of real Redis, falling back, loudly, to an in-process
@@ -108,6 +155,36 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
   /** Authorized REST requests served, for tests that count round trips (GET /_omnizen/stats, not counted). */
   let servedRequests = 0;
   let down = false;
+  let geo: { router: GeoRouter; replica: CommandBackend; server?: PrivateRedis } | undefined;
+  let geoChange: Promise<void> = Promise.resolve();
+
+  const stopGeo = async (): Promise<void> => {
+    const current = geo;
+    geo = undefined;
+    if (!current) return;
+    await current.router.drained();
+    await current.replica.close();
+    await current.server?.close();
+  };
+  const setGeoProfile = (profile: UpstashGeoProfile | undefined): Promise<void> => {
+    geoChange = geoChange.then(async () => {
+      await stopGeo();
+      if (!profile) {
+        log("[upstash] geo: off");
+        return;
+      }
+      const replica = await startReplica(backend.kind, redisUrlOf(options), log);
+      geo = {
+        router: new GeoRouter(profile, backend, replica.backend),
+        replica: replica.backend,
+        ...(replica.server ? { server: replica.server } : {}),
+      };
+      log(
+        `[upstash] geo: ${profile.name} (primary ${profile.primaryRttMs} ms, replica ${profile.replicaRttMs} ms, lag ${profile.replicationLagMs} ms)`,
+      );
+    });
+    return geoChange;
+  };
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const syncToken = String(++syncCounter);
@@ -122,7 +199,25 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
       return;
     }
     if (method === "GET" && url.pathname === "/_omnizen/stats") {
-      sendJson(response, 200, { requests: servedRequests }, syncToken);
+      const router = geo?.router;
+      const billing = router ? { ...router.counters, billedCommands: router.billedCommands } : {};
+      sendJson(response, 200, { requests: servedRequests, geo: router?.profile.name ?? null, ...billing }, syncToken);
+      return;
+    }
+    if (method === "POST" && url.pathname === "/_omnizen/geo") {
+      try {
+        const body: unknown = JSON.parse((await readBody(request)).toString("utf8") || "{}");
+        const empty = body !== null && typeof body === "object" && Object.keys(body).length === 0;
+        await setGeoProfile(empty ? undefined : parseGeoProfile(body));
+        sendJson(response, 200, { geo: geo?.router.profile ?? null }, syncToken);
+      } catch (error) {
+        sendJson(
+          response,
+          400,
+          { error: `ERR ${error instanceof Error ? error.message : "bad geo profile"}` },
+          syncToken,
+        );
+      }
       return;
     }
     if (method === "POST" && url.pathname === "/_omnizen/fault") {
@@ -144,18 +239,31 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
       const body = await readBody(request);
       const parsed = parseRequest(method, url, body);
       label = describe(parsed);
-      if (parsed.kind === "single") {
-        const result = await backend.execute(parsed.command);
-        log(`[upstash] ${label} ok ${replySize(result)}B ${Date.now() - started}ms`);
-        sendJson(response, 200, { result: encodeResult(result, base64) }, syncToken);
+      const model = geo;
+      const target = model?.router.route(parsed);
+      const rttMs = model
+        ? target === "primary"
+          ? model.router.profile.primaryRttMs
+          : model.router.profile.replicaRttMs
+        : 0;
+      // Half of the round trip before the request reaches the region, half after it answers.
+      await delay(rttMs / 2);
+      let answer: RequestAnswer;
+      try {
+        answer = model && target ? await model.router.execute(parsed, target) : await runDirect(backend, parsed);
+      } finally {
+        await delay(rttMs - rttMs / 2);
+      }
+      if (answer.kind === "single") {
+        log(
+          `[upstash] ${label} ok ${replySize(answer.result)}B ${Date.now() - started}ms${target ? ` ${target}` : ""}`,
+        );
+        sendJson(response, 200, { result: encodeResult(answer.result, base64) }, syncToken);
         return;
       }
-      const outcomes =
-        parsed.kind === "pipeline"
-          ? await runPipeline(backend, parsed.commands)
-          : await backend.executeTransaction(parsed.commands);
+      const outcomes = answer.outcomes;
       const failures = outcomes.filter((outcome) => "error" in outcome).length;
-      log(`[upstash] ${label} ok, ${failures} failed, ${Date.now() - started}ms`);
+      log(`[upstash] ${label} ok, ${failures} failed, ${Date.now() - started}ms${target ? ` ${target}` : ""}`);
       sendJson(
         response,
         200,
@@ -196,6 +304,7 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
     throw error;
   });
   const port = (server.address() as AddressInfo).port;
+  if (options.geo) await setGeoProfile(options.geo);
   const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
   const url = `http://${urlHost}:${port}`;
   log(`[upstash] listening on ${url} (backend: ${backend.kind})`);
@@ -213,7 +322,11 @@ export async function startUpstashServer(options: UpstashServerOptions): Promise
         server.close(() => resolve());
         server.closeAllConnections();
       });
+      await geoChange.catch(() => undefined);
+      await stopGeo();
       await backend.close();
     },
+    setGeoProfile,
+    geoRouter: () => geo?.router,
   };
 }
