@@ -10,7 +10,7 @@ import {
   KEY_RECORD_READ_SCRIPT,
   SETTLEMENT_SCRIPT,
 } from "../../worker/src/services/hot-path/lua-scripts.ts";
-import { admissionKeys, settlementKeys } from "../../worker/src/services/hot-path/script-keys.ts";
+import { admissionKeys, recordReadKeys, settlementKeys } from "../../worker/src/services/hot-path/script-keys.ts";
 import { createEmbeddedBackend } from "./embedded-backend.ts";
 import { acceptUpstashScriptFlags } from "./script-flags.ts";
 
@@ -38,12 +38,13 @@ const admission = (
   coldRecord: string,
   balance: string,
   reservation: string,
-  options: { id?: string; at?: number; keyHash?: string; account?: { userId: string; keyId: string } } = {},
+  options: { id?: string; at?: number; keyHash?: string; account?: { userId: string; keyId: string } | null } = {},
 ) => {
   const at = options.at ?? now;
   const keyHash = options.keyHash ?? "hash-1";
-  const account = options.account ?? { userId: "user-1", keyId: "key-1" };
-  const keys = admissionKeys({ keyHash, clientIp: "203.0.113.9", now: at, account, cacheKey: null });
+  const account = options.account === undefined ? { userId: "user-1", keyId: "key-1" } : options.account;
+  const filling = coldRecord !== "";
+  const keys = admissionKeys({ keyHash, clientIp: "203.0.113.9", now: at, account, cacheKey: null, filling });
   return [
     "EVAL",
     ADMISSION_SCRIPT,
@@ -65,14 +66,16 @@ const admission = (
     "0",
     "600000",
     ...spendArguments,
-    account.userId,
+    account?.userId ?? "",
   ];
 };
 
 describe("hot-path scripts on the embedded backend", () => {
   it("admit a request: cold, then filled, with the minute's reset and the balance exact above 2^31", async () => {
-    const cold = (await backend.execute(admission("", "", "5"))) as unknown[];
+    // No record: the identity layout finds it cold, the keyed layout sends admission.ts back to read it.
+    const cold = (await backend.execute(admission("", "", "5", { account: null }))) as unknown[];
     expect(cold[0]).toBe("cold");
+    expect(((await backend.execute(admission("", "", "5"))) as unknown[])[0]).toBe("recheck");
     const admitted = (await backend.execute(admission(record, "9000000000000", "4000000001"))) as unknown[];
     expect(admitted[0]).toBe("ok");
     expect(admitted[7]).toBe(60_000 - 12_345);
@@ -81,7 +84,7 @@ describe("hot-path scripts on the embedded backend", () => {
   });
 
   it("read the filled key record with the read-only script (EVAL_RO, no-writes shebang)", async () => {
-    const keys = admissionKeys({ keyHash: "hash-1", clientIp: "203.0.113.9", now, account: null, cacheKey: null });
+    const keys = recordReadKeys("hash-1", "203.0.113.9", now);
     const reply = (await backend.execute([
       "EVAL_RO",
       KEY_RECORD_READ_SCRIPT,

@@ -16,7 +16,7 @@ import {
   spendPeriodOfCode,
 } from "../../lib/spend-period.ts";
 import { decodeJurisdictions, encodeRecord, type AccountRecord, type AuthenticatedKey } from "./account-record.ts";
-import { edgeKeyRecord, edgeKeyRecords, edgeRecordOf, type KeyRecordRead } from "./edge-key-records.ts";
+import { edgeKeyRecord, edgeKeyRecords, edgeRecordOf, readKeyRecord, type KeyRecordRead } from "./edge-key-records.ts";
 import { ADMISSION_SCRIPT } from "./lua-scripts.ts";
 import { intArg, runScript } from "./run-script.ts";
 import { UpstashCallError, type ReadOnlyScriptClient, type ScriptClient } from "./script-client.ts";
@@ -102,19 +102,20 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
   const storeError = (error: unknown) => {
     throw error instanceof UpstashCallError ? unavailable("admission store", error) : error;
   };
-  let coldRead: KeyRecordRead | null = null;
-  const known = await edgeKeyRecord(
-    { scripts: input.redis, waitUntil: input.waitUntil ?? ((work) => void work.catch(() => undefined)) },
-    input.keyHash,
-    { clientIp: input.clientIp, now },
-    (read) => (coldRead = read),
-  ).catch(storeError);
-  let account: ScriptAccount | null = known?.kind === "key" ? known.record : null;
+  const deps = { scripts: input.redis, waitUntil: input.waitUntil ?? ((work) => void work.catch(() => undefined)) };
+  const subject = { clientIp: input.clientIp, now };
+  let account: ScriptAccount | null = null;
   const run = (coldRecord: string, coldBalance: string, generation: string) =>
     runScript<ScriptReply>(
       input.redis,
       ADMISSION_SCRIPT,
-      admissionKeys({ keyHash: input.keyHash, clientIp: input.clientIp, now, account, cacheKey: input.cacheKey }),
+      admissionKeys({
+        ...subject,
+        keyHash: input.keyHash,
+        account,
+        cacheKey: input.cacheKey,
+        filling: coldRecord !== "",
+      }),
       [
         intArg(now),
         input.requestId,
@@ -136,14 +137,23 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
         account?.userId ?? "",
       ],
     ).catch(storeError);
-  // Redis holds no record: Postgres next, unless the subject is throttled (the script's own check, from the read).
-  let reply: ScriptReply = known ? await run("", "", "") : withoutRecord(coldRead, input.clientIp, now);
-  if (reply[0] === "stale") {
-    // Redis holds a record this isolate did not know (or of another account): its ids name the keys. Run again.
-    edgeKeyRecords.forget(input.keyHash);
-    account = { userId: reply[1], keyId: reply[2] };
-    reply = await run("", "", "");
+  let reply: ScriptReply | null = null;
+  // What this isolate knows decides the KEYS; a reply saying Redis holds something else starts over (at most twice).
+  for (let round = 0; reply === null && round < 3; round += 1) {
+    let read: KeyRecordRead | null = null;
+    const known = await edgeKeyRecord(deps, input.keyHash, subject, (fresh) => (read = fresh)).catch(storeError);
+    account = known?.kind === "key" ? known.record : null;
+    // Redis holds no record: Postgres next, unless the subject is throttled (the script's own check, from the read).
+    reply = known ? await run("", "", "") : withoutRecord(read, input.clientIp, now);
+    if (reply[0] === "recheck" || reply[0] === "stale") {
+      edgeKeyRecords.forget(input.keyHash);
+      reply = null;
+    } else if (reply[0] === "cold" && reply[13] === "") {
+      // The credit counter is missing: its fill needs the drain generation, read (with the record) before Postgres.
+      reply[13] = (await readKeyRecord(input.redis, input.keyHash, subject).catch(storeError)).generation;
+    }
   }
+  if (reply === null) throw new GatewayError("service_unavailable", "The key's record is changing; retry in a second.");
   // Cold: the key record or the credit counter is missing. Read Postgres, then fill; a fill is refused (and tried
   // again) when a usage drain ran in between, as the balance read could then miss that drain's usage.
   let filled: AccountRecord | null = null;
@@ -152,7 +162,8 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
     const record = await input.loadRecord().catch((error: unknown) => {
       throw unavailable("account database", error);
     });
-    if (record) account = { userId: record.userId, keyId: record.keyId };
+    // An unknown key is filled as such in the identity layout; a known one with every key of its account.
+    account = record ? { userId: record.userId, keyId: record.keyId } : null;
     filled = record;
     reply = await run(encodeRecord(record), record ? intArg(record.balanceMicroUsd) : "", generation);
   }

@@ -13,7 +13,7 @@ import { KeyRecordCache } from "./key-record-cache.ts";
 import { KEY_RECORD_FIELDS, KEY_RECORD_READ_SCRIPT } from "./lua-scripts.ts";
 import { runReadOnlyScript } from "./run-script.ts";
 import type { ReadOnlyScriptClient } from "./script-client.ts";
-import { admissionKeys } from "./script-keys.ts";
+import { recordReadKeys } from "./script-keys.ts";
 
 /** A value read from Redis is used without a refresh this long. */
 export const KEY_RECORD_FRESH_MS = 5_000;
@@ -113,7 +113,7 @@ export async function readKeyRecord(
   keyHash: string,
   subject: { clientIp: string; now: number } = { clientIp: "", now: Date.now() },
 ): Promise<KeyRecordRead> {
-  const keys = admissionKeys({ keyHash, clientIp: subject.clientIp, now: subject.now, account: null, cacheKey: null });
+  const keys = recordReadKeys(keyHash, subject.clientIp, subject.now);
   const reply = await runReadOnlyScript<Array<string | number | null>>(scripts, KEY_RECORD_READ_SCRIPT, keys, [
     subject.clientIp,
   ]);

@@ -12,20 +12,24 @@
  * Postgres, `omz:resv:<user>` holds each in-flight reservation ("amount:expiry ms"), and `omz:usage:gen` (bumped by
  * every drain release) proves that no drain moved costs from Redis to Postgres between the Postgres read and the fill.
  *
- * Every key the script touches is passed in KEYS (admission-keys.ts builds them), so Upstash locks only those keys
+ * Every key the script touches is passed in KEYS (script-keys.ts builds them), so Upstash locks only those keys
  * (`allow-key-locking`, https://upstash.com/docs/redis/features/key-locking): requests of different accounts run in
- * parallel. KEYS: 1 the key record, 2-3 the failed-auth counters of this and the previous minute, 4 the drain
- * generation; then, once the account is known (from the isolate's record or the cold fill; absent for a key not yet
- * known, which can only be refused or found cold), 5 credit, 6 reservations, 7 undrained usage, 8-9 the account's
- * request and token windows, 10-11 the key's, 12-13 the account's and the key's concurrency slots, 14-17 the key's
- * spend counters of the four periods (d, w, m, n), 18 the prompt-cache entry (only with a cache lookup).
+ * parallel. No key shared by all accounts is locked on the warm path. Two layouts:
+ * - keyed (the account is known: from the isolate's key record, or the cold fill): 1 the key record, 2 credit,
+ *   3 reservations, 4 undrained usage, 5-6 the account's request and token windows, 7-8 the key's, 9-10 the
+ *   account's and the key's concurrency slots, 11-14 the key's spend counters of the four periods (d, w, m, n), then
+ *   the drain generation (only on a fill), then the prompt-cache entry (only with a cache lookup). A record that is
+ *   absent, unknown or of another account answers "recheck" (admission.ts forgets what the isolate knew and starts
+ *   over); a missing credit counter answers "cold" without a generation (admission reads it with the key record).
+ * - identity (a key the isolate knows as unknown, or the fill of an unknown key): 1 the key record, 2-3 the
+ *   failed-auth counters of this and the previous minute. A record found there answers "stale" with its ids.
  * ARGV: 1 now (ms), 2 request id, 3 key hash, 4 failed-auth subject (client IP or IPv6 /64; "" = none), 5 cache key
  *       ("" = no lookup), 6 credit reservation (micro-USD), 7 cold-fill record ("" = none; fields joined by "|"),
  *       8 Postgres balance read for the fill ("" = none), 9 check credit ("1"/"0"), 10 slot TTL (ms), 11 key record
  *       TTL (ms), 12 credit counter TTL (ms), 13 failed-auth limit per subject per two minutes, 14 the drain
  *       generation seen before the Postgres read ("" = none), 15 negative key record TTL (ms), 16-19 the key spend
  *       buckets of now (daily, weekly, monthly, none: lib/spend-period.ts), 20-23 their counters' TTLs (ms), 24 the
- *       account id KEYS were built for ("" = not known yet: a record of another account answers "stale").
+ *       account id of a keyed run ("" = identity run).
  * A key past its expiry (record field "exp", epoch ms) is refused ("expired"). A key with a spend limit ("sl"
  * micro-USD per period "sp") keeps a spend counter `omz:spend:<key>:<bucket>` moved like the credit counter: the
  * reservation is added at admission (refused when the counter has reached the limit), settlement adds cost minus
@@ -44,9 +48,11 @@ local window = math.floor(now / 60000)
 -- A float product: the embedded VM's 32-bit integers would overflow (Redis's Lua has doubles only).
 local reset_ms = (window + 1) * 60000.0 - now
 local ip = ARGV[4]
-local fail_key = KEYS[2]
-local gen_key = KEYS[4]
 local keyed = (ARGV[24] or "") ~= ""
+local filling = ARGV[7] ~= ""
+local fail_key = (not keyed) and KEYS[2] or nil
+local gen_key = keyed and filling and KEYS[15] or nil
+local cache_key = keyed and ARGV[5] ~= "" and KEYS[gen_key and 16 or 15] or nil
 local pc = ""
 local spend_key, spend_limit, spend_period = "", "0", ""
 local function int(n) return string.format("%.0f", n) end
@@ -54,10 +60,10 @@ local function int(n) return string.format("%.0f", n) end
 local function num(v) return tonumber(v or "") or 0 end
 local function reply(status, r1, r2, r3, r4, lr, rr, lt, rt, cached, balance)
   return { status, r1 or "", r2 or "", r3 or "", r4 or "", lr or 0, rr or 0, reset_ms, lt or 0, rt or 0, cached or "", balance or "", pc,
-    redis.call("GET", gen_key) or "0", spend_key, spend_limit, spend_period }
+    gen_key and (redis.call("GET", gen_key) or "0") or "", spend_key, spend_limit, spend_period }
 end
 local spend_slot = { d = 16, w = 17, m = 18, n = 19 }
-local function spend_key_of(period) return KEYS[spend_slot[period] - 2] end
+local function spend_key_of(period) return KEYS[spend_slot[period] - 5] end
 -- Failures of this and the previous minute both count, so a burst across a minute boundary is not split in two.
 local function throttled()
   if ip == "" then return false end
@@ -65,7 +71,7 @@ local function throttled()
   return recent >= tonumber(ARGV[13])
 end
 local rec_key = KEYS[1]
-if ARGV[7] ~= "" then
+if filling then
   local f = {}
   for field in string.gmatch(ARGV[7], "([^|]*)|?") do f[#f + 1] = field end
   redis.call("DEL", rec_key)
@@ -86,12 +92,14 @@ if ARGV[7] ~= "" then
       end
     end
   end
-elseif not redis.call("HGET", rec_key, "u") and throttled() then
+elseif not keyed and not redis.call("HGET", rec_key, "u") and throttled() then
   -- A valid key already known at the edge is never refused for others' failures from its address; only cold
   -- lookups (which would reach Postgres) and unknown keys are throttled.
   return reply("blocked")
 end
 local r = redis.call("HMGET", rec_key, "missing", "u", "k", "p", "rpm", "tpm", "cc", "krpm", "ktpm", "kcc", "j", "pc", "sl", "sp", "exp")
+-- KEYS name the account the isolate knew: anything else in Redis means they may name the wrong keys.
+if keyed and (r[1] == "1" or not r[2] or r[2] ~= ARGV[24]) then return reply("recheck") end
 if r[1] == "1" then
   if ip ~= "" then
     redis.call("INCR", fail_key)
@@ -100,8 +108,7 @@ if r[1] == "1" then
   return reply("invalid")
 end
 if not r[2] then return reply("cold") end
--- KEYS were built for the account the isolate knew (or none yet): another one means they name the wrong keys.
-if not keyed or r[2] ~= ARGV[24] then return reply("stale", r[2], r[3]) end
+if not keyed then return reply("stale", r[2], r[3]) end
 local user, key, plan, jur = r[2], r[3], r[4], r[11]
 pc = r[12] or ""
 -- An expired key is refused like a revoked one (not counted as a failed authentication: the key is genuine).
@@ -109,14 +116,14 @@ if num(r[15]) > 0 and now >= num(r[15]) then return reply("expired") end
 if num(r[13]) > 0 and spend_slot[r[14] or ""] then
   spend_key, spend_limit, spend_period = spend_key_of(r[14]), r[13], r[14]
 end
-local credit_key = KEYS[5]
-local resv_key = KEYS[6]
+local credit_key = KEYS[2]
+local resv_key = KEYS[3]
 local balance = redis.call("GET", credit_key)
 if ARGV[9] == "1" and not balance then
   -- Create the counter only from a Postgres balance read after no drain ran: Postgres balance minus the usage
   -- still queued in Redis minus the reservations of requests in flight (expired ones are dropped).
-  if ARGV[8] == "" or ARGV[14] ~= (redis.call("GET", gen_key) or "0") then return reply("cold") end
-  local total = tonumber(ARGV[8]) - tonumber(redis.call("GET", KEYS[7]) or "0")
+  if not gen_key or ARGV[8] == "" or ARGV[14] ~= (redis.call("GET", gen_key) or "0") then return reply("cold") end
+  local total = tonumber(ARGV[8]) - tonumber(redis.call("GET", KEYS[4]) or "0")
   local held = redis.call("HGETALL", resv_key)
   for i = 1, #held, 2 do
     local amount, expiry = string.match(held[i + 1], "^(%-?%d+):(%d+)$")
@@ -128,7 +135,7 @@ end
 local readmit = ARGV[9] == "1" and redis.call("HEXISTS", resv_key, ARGV[2]) == 1
 local rpm, tpm, cc = tonumber(r[5]), tonumber(r[6]), tonumber(r[7])
 local krpm, ktpm, kcc = tonumber(r[8]), tonumber(r[9]), tonumber(r[10])
-local req_key, tok_key, kreq_key, ktok_key = KEYS[8], KEYS[9], KEYS[10], KEYS[11]
+local req_key, tok_key, kreq_key, ktok_key = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local req_left = rpm - tonumber(redis.call("GET", req_key) or "0")
 local tok_left = tpm - tonumber(redis.call("GET", tok_key) or "0")
 local req_limit, tok_limit = rpm, tpm
@@ -151,9 +158,9 @@ if ARGV[9] == "1" and not readmit and spend_key ~= "" and tonumber(redis.call("G
   return reply("key_spend", user, key, plan, jur, req_limit, req_left, tok_limit, tok_left, "", balance)
 end
 local cached = false
-if ARGV[5] ~= "" and r[12] == "1" then cached = redis.call("GET", KEYS[18]) end
+if ARGV[5] ~= "" and r[12] == "1" then cached = redis.call("GET", cache_key) end
 if not cached then
-  local cc_key, kcc_key = KEYS[12], KEYS[13]
+  local cc_key, kcc_key = KEYS[9], KEYS[10]
   redis.call("ZREMRANGEBYSCORE", cc_key, "-inf", now)
   if redis.call("ZCARD", cc_key) >= cc then return reply("concurrency", user, key, plan, jur, req_limit, req_left, tok_limit, tok_left) end
   if kcc > 0 then

@@ -17,24 +17,33 @@ export interface ScriptAccount {
   keyId: string;
 }
 
-/** KEYS of the admission script; without an account, only the identity keys (record, failed-auth, generation). */
+/** KEYS of the key record read (lua-scripts.ts KEY_RECORD_READ_SCRIPT): record, failed-auth counters, generation. */
+export function recordReadKeys(keyHash: string, clientIp: string, now: number): string[] {
+  return [...identityKeys(keyHash, clientIp, now), GENERATION_KEY];
+}
+
+function identityKeys(keyHash: string, clientIp: string, now: number): string[] {
+  const window = Math.floor(now / 60_000);
+  return [keyRecordKey(keyHash), `omz:authfail:${clientIp}:${window}`, `omz:authfail:${clientIp}:${window - 1}`];
+}
+
+/**
+ * KEYS of the admission script (lua-scripts.ts): the keyed layout for a known account (with the drain generation
+ * only when `filling`), else the identity layout.
+ */
 export function admissionKeys(input: {
   keyHash: string;
   clientIp: string;
   now: number;
   account: ScriptAccount | null;
   cacheKey: string | null;
+  filling: boolean;
 }): string[] {
+  if (!input.account) return identityKeys(input.keyHash, input.clientIp, input.now);
   const window = Math.floor(input.now / 60_000);
+  const { userId, keyId } = input.account;
   const keys = [
     keyRecordKey(input.keyHash),
-    `omz:authfail:${input.clientIp}:${window}`,
-    `omz:authfail:${input.clientIp}:${window - 1}`,
-    GENERATION_KEY,
-  ];
-  if (!input.account) return keys;
-  const { userId, keyId } = input.account;
-  keys.push(
     `omz:credit:${userId}`,
     `omz:resv:${userId}`,
     `omz:undrained:${userId}`,
@@ -45,7 +54,8 @@ export function admissionKeys(input: {
     `omz:cc:${userId}`,
     `omz:cck:${keyId}`,
     ...SPEND_PERIODS.map((period) => `omz:spend:${keyId}:${spendBucket(period, input.now)}`),
-  );
+  ];
+  if (input.filling) keys.push(GENERATION_KEY);
   if (input.cacheKey) keys.push(input.cacheKey);
   return keys;
 }
