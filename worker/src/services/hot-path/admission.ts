@@ -137,23 +137,23 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
         account?.userId ?? "",
       ],
     ).catch(storeError);
-  let reply: ScriptReply | null = null;
-  // What this isolate knows decides the KEYS; a reply saying Redis holds something else starts over (at most twice).
-  for (let round = 0; reply === null && round < 3; round += 1) {
-    let read: KeyRecordRead | null = null;
-    const known = await edgeKeyRecord(deps, input.keyHash, subject, (fresh) => (read = fresh)).catch(storeError);
-    account = known?.kind === "key" ? known.record : null;
-    // Redis holds no record: Postgres next, unless the subject is throttled (the script's own check, from the read).
-    reply = known ? await run("", "", "") : withoutRecord(read, input.clientIp, now);
-    if (reply[0] === "recheck" || reply[0] === "stale") {
-      edgeKeyRecords.forget(input.keyHash);
-      reply = null;
-    } else if (reply[0] === "cold" && reply[13] === "") {
-      // The credit counter is missing: its fill needs the drain generation, read (with the record) before Postgres.
-      reply[13] = (await readKeyRecord(input.redis, input.keyHash, subject).catch(storeError)).generation;
-    }
+  let read: KeyRecordRead | null = null;
+  const known = await edgeKeyRecord(deps, input.keyHash, subject, (fresh) => (read = fresh)).catch(storeError);
+  account = known?.kind === "key" ? known.record : null;
+  // Redis holds no record: Postgres next, unless the subject is throttled (the script's own check, from the read).
+  let reply = known ? await run("", "", "") : withoutRecord(read, input.clientIp, now);
+  // The primary knows better than this isolate (or its replica read): run again with what the script found.
+  for (let round = 0; (reply[0] === "stale" || reply[0] === "recheck") && round < 2; round += 1) {
+    edgeKeyRecords.forget(input.keyHash);
+    if (reply[0] === "recheck") edgeKeyRecords.put(input.keyHash, { kind: "unknown" });
+    account = reply[0] === "stale" ? { userId: reply[1], keyId: reply[2] } : null;
+    reply = await run("", "", "");
   }
-  if (reply === null) throw new GatewayError("service_unavailable", "The key's record is changing; retry in a second.");
+  if (reply[0] === "cold" && reply[13] === "") {
+    // A fill needs the drain generation seen before its Postgres read; a replica's may be older, which the fill
+    // detects on the primary (it then answers "cold" with the current one and is tried again).
+    reply[13] = (await readKeyRecord(input.redis, input.keyHash, subject).catch(storeError)).generation;
+  }
   // Cold: the key record or the credit counter is missing. Read Postgres, then fill; a fill is refused (and tried
   // again) when a usage drain ran in between, as the balance read could then miss that drain's usage.
   let filled: AccountRecord | null = null;

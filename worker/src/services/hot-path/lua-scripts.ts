@@ -18,9 +18,10 @@
  * - keyed (the account is known: from the isolate's key record, or the cold fill): 1 the key record, 2 credit,
  *   3 reservations, 4 undrained usage, 5-6 the account's request and token windows, 7-8 the key's, 9-10 the
  *   account's and the key's concurrency slots, 11-14 the key's spend counters of the four periods (d, w, m, n), then
- *   the drain generation (only on a fill), then the prompt-cache entry (only with a cache lookup). A record that is
- *   absent, unknown or of another account answers "recheck" (admission.ts forgets what the isolate knew and starts
- *   over); a missing credit counter answers "cold" without a generation (admission reads it with the key record).
+ *   the drain generation (only on a fill), then the prompt-cache entry (only with a cache lookup). A record marked
+ *   unknown answers "recheck" (admission.ts runs the identity layout), one of another account "stale" with its ids;
+ *   an absent record or credit counter answers "cold" without a generation (admission reads it with the key record,
+ *   and the fill compares it on the primary).
  * - identity (a key the isolate knows as unknown, or the fill of an unknown key): 1 the key record, 2-3 the
  *   failed-auth counters of this and the previous minute. A record found there answers "stale" with its ids.
  * ARGV: 1 now (ms), 2 request id, 3 key hash, 4 failed-auth subject (client IP or IPv6 /64; "" = none), 5 cache key
@@ -98,8 +99,8 @@ elseif not keyed and not redis.call("HGET", rec_key, "u") and throttled() then
   return reply("blocked")
 end
 local r = redis.call("HMGET", rec_key, "missing", "u", "k", "p", "rpm", "tpm", "cc", "krpm", "ktpm", "kcc", "j", "pc", "sl", "sp", "exp")
--- KEYS name the account the isolate knew: anything else in Redis means they may name the wrong keys.
-if keyed and (r[1] == "1" or not r[2] or r[2] ~= ARGV[24]) then return reply("recheck") end
+-- An unknown key is counted as a failed authentication in the identity layout (its KEYS hold the counters).
+if keyed and r[1] == "1" then return reply("recheck") end
 if r[1] == "1" then
   if ip ~= "" then
     redis.call("INCR", fail_key)
@@ -108,7 +109,8 @@ if r[1] == "1" then
   return reply("invalid")
 end
 if not r[2] then return reply("cold") end
-if not keyed then return reply("stale", r[2], r[3]) end
+-- KEYS name no account, or another one than the record's: admission.ts runs again with the record's.
+if not keyed or r[2] ~= ARGV[24] then return reply("stale", r[2], r[3]) end
 local user, key, plan, jur = r[2], r[3], r[4], r[11]
 pc = r[12] or ""
 -- An expired key is refused like a revoked one (not counted as a failed authentication: the key is genuine).
