@@ -297,31 +297,44 @@ export const USAGE_DRAINING_KEY = "omz:usage:draining";
  * fill that read Postgres before this batch landed is refused (it would count the batch neither in Postgres nor in
  * Redis). Returns 0 when the claim was not this run's any more.
  * ARGV: 1 first record, 2 length, then pairs of (user id, drained cost in micro-USD).
+ * KEYS (drainReleaseKeys, for allow-key-locking): 1 the draining list, 2 the drain generation, then each pair's
+ * `omz:undrained:<user>`, in the pairs' order.
  */
-export const DRAIN_RELEASE_SCRIPT = `
-if redis.call("LLEN", "omz:usage:draining") ~= tonumber(ARGV[2]) or redis.call("LINDEX", "omz:usage:draining", 0) ~= ARGV[1] then
+export const DRAIN_RELEASE_SCRIPT = `#!lua flags=allow-key-locking
+if redis.call("LLEN", KEYS[1]) ~= tonumber(ARGV[2]) or redis.call("LINDEX", KEYS[1], 0) ~= ARGV[1] then
   return 0
 end
-redis.call("DEL", "omz:usage:draining")
+redis.call("DEL", KEYS[1])
+local next_key = 3
 for i = 3, #ARGV - 1, 2 do
-  local key = "omz:undrained:" .. ARGV[i]
+  local key = KEYS[next_key]
+  next_key = next_key + 1
   if redis.call("EXISTS", key) == 1 and redis.call("DECRBY", key, ARGV[i + 1]) <= 0 then redis.call("DEL", key) end
 end
-return redis.call("INCR", "omz:usage:gen")
+return redis.call("INCR", KEYS[2])
 `;
 
 /**
  * The drain's claim: records left in the draining list by a run that did not finish are claimed again (inserts are
  * idempotent on the request id); otherwise up to ARGV[1] records move from the queue to the draining list.
  */
-export const DRAIN_CLAIM_SCRIPT = `
-local items = redis.call("LRANGE", "omz:usage:draining", 0, -1)
+export const DRAIN_CLAIM_SCRIPT = `#!lua flags=allow-key-locking
+local items = redis.call("LRANGE", KEYS[2], 0, -1)
 if #items > 0 then return items end
 for i = 1, tonumber(ARGV[1]) do
-  local item = redis.call("LPOP", "omz:usage:queue")
+  local item = redis.call("LPOP", KEYS[1])
   if not item then break end
-  redis.call("RPUSH", "omz:usage:draining", item)
+  redis.call("RPUSH", KEYS[2], item)
   items[#items + 1] = item
 end
 return items
 `;
+
+/** KEYS of DRAIN_CLAIM_SCRIPT: the usage queue, the draining list. */
+export const DRAIN_CLAIM_KEYS = [USAGE_QUEUE_KEY, USAGE_DRAINING_KEY];
+
+/** KEYS of DRAIN_RELEASE_SCRIPT for its (user id, cost) argument pairs. */
+export function drainReleaseKeys(pairs: readonly string[]): string[] {
+  const users = pairs.filter((_, index) => index % 2 === 0);
+  return [USAGE_DRAINING_KEY, "omz:usage:gen", ...users.map((userId) => `omz:undrained:${userId}`)];
+}
