@@ -14,7 +14,7 @@ const LOCAL_TESTS_WITH_SERVICES = [
   "local/faults/**/*.test.ts",
   "local/neon-bridge/{server,fault,geo}.test.ts",
   "local/postgres/{resolve,embedded}.test.ts",
-  "local/upstash/{server,script-flags,geo-router,key-locking}.test.ts",
+  "local/upstash/{server,script-flags,geo-router,key-locking,hot-path-key-locking,hot-path-freshness}.test.ts",
   "local/test-environment.test.ts",
 ];
 

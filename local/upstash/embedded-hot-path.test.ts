@@ -5,34 +5,21 @@
  * to 'format' (number has no integer representation)" and the fresh-machine path served nothing.
  */
 import { afterAll, describe, expect, it } from "vitest";
-import { ADMISSION_SCRIPT, SETTLEMENT_SCRIPT } from "../../worker/src/services/hot-path/lua-scripts.ts";
+import {
+  ADMISSION_SCRIPT,
+  KEY_RECORD_READ_SCRIPT,
+  SETTLEMENT_SCRIPT,
+} from "../../worker/src/services/hot-path/lua-scripts.ts";
+import { admissionKeys, recordReadKeys, settlementKeys } from "../../worker/src/services/hot-path/script-keys.ts";
 import { createEmbeddedBackend } from "./embedded-backend.ts";
+import { acceptUpstashScriptFlags } from "./script-flags.ts";
 
-const backend = createEmbeddedBackend();
+// As the stand-in's server wraps it: Upstash's allow-key-locking flag is accepted.
+const backend = acceptUpstashScriptFlags(createEmbeddedBackend());
 afterAll(() => backend.close());
 
 const now = Date.parse("2026-12-06T00:00:12.345Z");
 const record = ["user-1", "key-1", "internal", "100", "1000000", "10", "0", "0", "0", "*", "1"].join("|");
-const admission = (coldRecord: string, balance: string, reservation: string) => [
-  "EVAL",
-  ADMISSION_SCRIPT,
-  "0",
-  String(now),
-  `req-${reservation}`,
-  "hash-1",
-  "203.0.113.9",
-  "",
-  reservation,
-  coldRecord,
-  balance,
-  "1",
-  "900000",
-  "60000",
-  "1800000",
-  "30",
-  "0",
-  "600000",
-];
 
 /** The spend buckets and their TTLs (ARGV 16-23), as admission.ts passes them. */
 const spendArguments = [
@@ -46,10 +33,49 @@ const spendArguments = [
   "7776000000",
 ];
 
+/** EVAL of the admission script with its KEYS (script-keys.ts), as admission.ts sends it for `account`. */
+const admission = (
+  coldRecord: string,
+  balance: string,
+  reservation: string,
+  options: { id?: string; at?: number; keyHash?: string; account?: { userId: string; keyId: string } | null } = {},
+) => {
+  const at = options.at ?? now;
+  const keyHash = options.keyHash ?? "hash-1";
+  const account = options.account === undefined ? { userId: "user-1", keyId: "key-1" } : options.account;
+  const filling = coldRecord !== "";
+  const keys = admissionKeys({ keyHash, clientIp: "203.0.113.9", now: at, account, cacheKey: null, filling });
+  return [
+    "EVAL",
+    ADMISSION_SCRIPT,
+    String(keys.length),
+    ...keys,
+    String(at),
+    options.id ?? `req-${reservation}`,
+    keyHash,
+    "203.0.113.9",
+    "",
+    reservation,
+    coldRecord,
+    balance,
+    "1",
+    "900000",
+    "60000",
+    "1800000",
+    "30",
+    "0",
+    "600000",
+    ...spendArguments,
+    account?.userId ?? "",
+  ];
+};
+
 describe("hot-path scripts on the embedded backend", () => {
   it("admit a request: cold, then filled, with the minute's reset and the balance exact above 2^31", async () => {
-    const cold = (await backend.execute(admission("", "", "5"))) as unknown[];
-    expect(cold[0]).toBe("cold");
+    // No record: cold in both layouts, without the drain generation (admission.ts reads it with the key record).
+    const cold = (await backend.execute(admission("", "", "5", { account: null }))) as unknown[];
+    expect([cold[0], cold[13]]).toEqual(["cold", ""]);
+    expect(((await backend.execute(admission("", "", "5"))) as unknown[])[0]).toBe("cold");
     const admitted = (await backend.execute(admission(record, "9000000000000", "4000000001"))) as unknown[];
     expect(admitted[0]).toBe("ok");
     expect(admitted[7]).toBe(60_000 - 12_345);
@@ -57,11 +83,34 @@ describe("hot-path scripts on the embedded backend", () => {
     expect(await backend.execute(["HGET", "omz:resv:user-1", "req-4000000001"])).toBe(`4000000001:${now + 900_000}`);
   });
 
+  it("read the filled key record with the read-only script (EVAL_RO, no-writes shebang)", async () => {
+    const keys = recordReadKeys("hash-1", "203.0.113.9", now);
+    const reply = (await backend.execute([
+      "EVAL_RO",
+      KEY_RECORD_READ_SCRIPT,
+      "4",
+      ...keys,
+      "203.0.113.9",
+    ])) as unknown[];
+    expect(reply.slice(1, 4)).toEqual(["user-1", "key-1", "internal"]);
+    expect(reply[0]).toBeNull();
+    expect(reply.slice(-2)).toEqual([0, "0"]);
+  });
+
   it("settle it: credit, tokens and undrained usage as integers", async () => {
+    const keys = settlementKeys({
+      requestId: "req-4000000001",
+      userId: "user-1",
+      keyId: "key-1",
+      window: Math.floor(now / 60_000),
+      spendKey: "",
+      cacheKey: null,
+    });
     const settled = await backend.execute([
       "EVAL",
       SETTLEMENT_SCRIPT,
-      "0",
+      String(keys.length),
+      ...keys,
       "req-4000000001",
       "user-1",
       "key-1",
@@ -84,14 +133,15 @@ describe("hot-path scripts on the embedded backend", () => {
     const limited = ["user-2", "key-2", "internal", "100", "1000000", "10", "0", "0", "0", "*", "1"]
       .concat(["3000000000", "d", String(now + 1_000), "2999999999"])
       .join("|");
-    const request = (coldRecord: string, id: string, at = now) => {
-      const command = admission(coldRecord, "9000000000000", "5");
-      // ["EVAL", script, "0", ARGV...]: ARGV[n] is command[n + 2].
-      command[3] = String(at);
-      command[4] = id;
-      command[5] = "hash-2";
-      return backend.execute([...command, ...spendArguments]) as Promise<unknown[]>;
-    };
+    const request = (coldRecord: string, id: string, at = now) =>
+      backend.execute(
+        admission(coldRecord, "9000000000000", "5", {
+          id,
+          at,
+          keyHash: "hash-2",
+          account: { userId: "user-2", keyId: "key-2" },
+        }),
+      ) as Promise<unknown[]>;
     const admitted = await request(limited, "spend-1");
     expect(admitted[0]).toBe("ok");
     expect(admitted[14]).toBe("omz:spend:key-2:d2026-12-06");

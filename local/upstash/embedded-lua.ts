@@ -152,7 +152,10 @@ function longBracket(text: string): [string, string] {
 }
 
 /** Builds the Lua chunk that runs `script` (identified by `sha`) under the glue described above. */
-export function wrapScript(script: string, sha: string): string {
+export function wrapScript(source: string, sha: string): string {
+  // Redis reads a `#!lua flags=...` shebang line (e.g. no-writes); Lua's load() does not, so it becomes a comment
+  // (same line numbers). The flags only restrict what a script may do, which the embedded store does not check.
+  const script = source.startsWith("#!") ? `--${source}` : source;
   const [open, close] = longBracket(script);
   // Lua drops a newline right after an opening long bracket, so the leading "\n" keeps the script intact.
   return `${luaGuardTables()}\n${prelude}

@@ -4,7 +4,12 @@ import { describe, expect, it } from "vitest";
 import { requestLogs, usageEvents, users } from "../../db/schema.ts";
 import { seedAccount, withDatabase } from "./support/gateway.ts";
 import { testRedis } from "./support/stand-ins.ts";
-import { DRAIN_RELEASE_SCRIPT, USAGE_DRAINING_KEY, USAGE_QUEUE_KEY } from "../src/services/hot-path/lua-scripts.ts";
+import {
+  DRAIN_RELEASE_SCRIPT,
+  drainReleaseKeys,
+  USAGE_DRAINING_KEY,
+  USAGE_QUEUE_KEY,
+} from "../src/services/hot-path/lua-scripts.ts";
 import { runScript } from "../src/services/hot-path/run-script.ts";
 import { drainUsage } from "../src/cron/drain-usage.ts";
 
@@ -160,7 +165,8 @@ describe("the drain's release and the undrained usage (docs/credit.md)", () => {
     await redis.rpush(USAGE_DRAINING_KEY, other);
     await redis.set(`omz:undrained:${account.userId}`, "9");
     const stale = JSON.stringify(record(`${prefix}-0`, account.userId, account.keyId));
-    expect(await runScript(redis, DRAIN_RELEASE_SCRIPT, [], [stale, "3", account.userId, "27"])).toBe(0);
+    const pairs = [account.userId, "27"];
+    expect(await runScript(redis, DRAIN_RELEASE_SCRIPT, drainReleaseKeys(pairs), [stale, "3", ...pairs])).toBe(0);
     expect(await redis.get(`omz:undrained:${account.userId}`)).toBe("9");
     expect(await redis.lrange(USAGE_DRAINING_KEY, 0, -1)).toEqual([other]);
     // The run that owns it releases it.

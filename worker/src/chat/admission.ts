@@ -40,6 +40,7 @@ export function admitRequest(
     requestId: scope.meta.requestId,
     clientIp: throttleSubject(scope.meta.ip ?? undefined),
     ...options,
+    waitUntil: scope.waitUntil,
     // A cold key record or credit counter is filled from Postgres, over the request's pool.
     loadRecord: () => loadAccountRecord(scope.services.database(), scope.keyHash),
   });

@@ -1,6 +1,7 @@
 /**
  * The model a request names: a catalog id as is (no extra round trip), otherwise one of the caller's key aliases
- * (services/hot-path/key-aliases.ts: one Redis read, or one Postgres read on a cold key record). Used by every
+ * (services/hot-path/key-aliases.ts: nothing read for a key this isolate knows, else one Redis read, or one Postgres
+ * read on a cold key record). Used by every
  * surface before admission (`beforeAdmission`), so a request naming no model it may use gets `model_not_found` only
  * after its key has been checked.
  */
@@ -20,19 +21,22 @@ export interface ResolvedModel {
 
 /** The catalog model `id` names for this caller, or undefined. */
 export async function resolveModel(
-  scope: Pick<ChatScope, "services" | "keyHash">,
+  scope: Pick<ChatScope, "services" | "keyHash" | "waitUntil">,
   id: string,
 ): Promise<ResolvedModel | undefined> {
   const model = findModel(id);
   if (model) return { model, alias: null };
   if (!scope.keyHash) return undefined;
-  const target = (await readKeyAliases(scope.services, scope.keyHash))[id];
+  const target = (await readKeyAliases({ ...scope.services, waitUntil: scope.waitUntil }, scope.keyHash))[id];
   const aliased = target === undefined ? undefined : findModel(target);
   return aliased ? { model: aliased, alias: id } : undefined;
 }
 
 /** `resolveModel`, or `model_not_found` (404) naming the id and where the ids are listed. */
-export async function requireModel(scope: Pick<ChatScope, "services" | "keyHash">, id: string): Promise<ResolvedModel> {
+export async function requireModel(
+  scope: Pick<ChatScope, "services" | "keyHash" | "waitUntil">,
+  id: string,
+): Promise<ResolvedModel> {
   const resolved = await resolveModel(scope, id);
   if (resolved) return resolved;
   // An embedding model gets requireChatModel's 400 (naming POST /v1/embeddings); any other id the 404 below.

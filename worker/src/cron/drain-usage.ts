@@ -9,7 +9,12 @@
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Database } from "../../../db/client.ts";
-import { DRAIN_CLAIM_SCRIPT, DRAIN_RELEASE_SCRIPT } from "../services/hot-path/lua-scripts.ts";
+import {
+  DRAIN_CLAIM_KEYS,
+  DRAIN_CLAIM_SCRIPT,
+  DRAIN_RELEASE_SCRIPT,
+  drainReleaseKeys,
+} from "../services/hot-path/lua-scripts.ts";
 import { intArg, runScript } from "../services/hot-path/run-script.ts";
 import { insertUsageRecords } from "../services/usage/insert-usage-records.ts";
 
@@ -24,7 +29,7 @@ export async function drainUsage(
 ): Promise<number> {
   let drained = 0;
   for (let batch = 0; batch < maxBatches; batch += 1) {
-    const items = await runScript<string[]>(redis, DRAIN_CLAIM_SCRIPT, [], [String(batchSize)]);
+    const items = await runScript<string[]>(redis, DRAIN_CLAIM_SCRIPT, DRAIN_CLAIM_KEYS, [String(batchSize)]);
     if (items.length === 0) break;
     const records = items.flatMap((item) => {
       try {
@@ -37,12 +42,12 @@ export async function drainUsage(
     await insertUsageRecords(db, records);
     // Releases only this run's own claim (its first record and length): an overlapping run that claimed the same
     // batch again releases nothing, so the batch's costs leave the undrained usage once.
-    await runScript<number>(
-      redis,
-      DRAIN_RELEASE_SCRIPT,
-      [],
-      [items[0] ?? "", intArg(items.length), ...drainedCosts(records)],
-    );
+    const costs = drainedCosts(records);
+    await runScript<number>(redis, DRAIN_RELEASE_SCRIPT, drainReleaseKeys(costs), [
+      items[0] ?? "",
+      intArg(items.length),
+      ...costs,
+    ]);
     drained += items.length;
     if (items.length < batchSize) break;
   }

@@ -152,7 +152,7 @@ async function listedFor(context: Context<AppEnv>): Promise<Listed[]> {
     if (error instanceof GatewayError) return catalog;
     throw error;
   }
-  const aliases = await readKeyAliases(scope.services, scope.keyHash);
+  const aliases = await readKeyAliases({ ...scope.services, waitUntil: scope.waitUntil }, scope.keyHash);
   const aliased = Object.entries(aliases).flatMap(([id, target]) => {
     const model = listed.find((entry) => entry.id === target);
     return model ? [{ id, model, alias: true }] : [];

@@ -7,7 +7,7 @@ import type { Redis } from "@upstash/redis/cloudflare";
 import type { Database } from "../../../db/client.ts";
 import type { Config } from "../env.ts";
 import { lazyDatabase, withDatabase } from "./database.ts";
-import type { ScriptClient } from "./hot-path/script-client.ts";
+import type { ReadOnlyScriptClient, ScriptClient } from "./hot-path/script-client.ts";
 import { createScriptClient } from "./hot-path/script-client.ts";
 import { createRedis } from "./redis.ts";
 
@@ -23,7 +23,7 @@ export interface Services {
   /** Upstash Redis (@upstash/redis, REST). */
   redis: Redis;
   /** The hot path's Upstash script calls (one plain `fetch` each). */
-  scripts: ScriptClient;
+  scripts: ScriptClient & ReadOnlyScriptClient;
   /** The request's Postgres, opened on first call and ended after the response. */
   database(): Database;
   /** Runs `work` over a Postgres pool of its own: for work that outlives the response (a streamed export, a

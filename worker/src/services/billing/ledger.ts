@@ -67,7 +67,7 @@ export async function appendLedgerEntry(db: LedgerDatabase, entry: LedgerEntryIn
  * Idempotent: running it again for the same entry (a redelivered webhook) costs one more fill, nothing else.
  * Returns 1 when a counter was dropped, 0 when there was none.
  */
-export const GRANT_COUNTER_SCRIPT = `
+export const GRANT_COUNTER_SCRIPT = `#!lua flags=allow-key-locking
 local dropped = redis.call("DEL", KEYS[1])
 redis.call("INCR", KEYS[2])
 return dropped

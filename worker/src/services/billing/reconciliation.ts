@@ -23,23 +23,26 @@ import { accountBalanceSql } from "../usage/post-usage.ts";
  * account unless it is quiet (no reservation left, no undrained usage); otherwise compares and fixes the counter
  * (its TTL kept). Returns { "moved" } when the generation changed (nothing checked), else
  * { "ok", quiet accounts checked, busy accounts skipped, then (user, counter, expected) per counter fixed }.
+ * KEYS (counterReconcileKeys, for allow-key-locking): 1 the drain generation, then per pair the account's credit
+ * counter, reservations and undrained usage.
  */
-export const COUNTER_RECONCILE_SCRIPT = `
-if (redis.call("GET", "omz:usage:gen") or "0") ~= ARGV[1] then return { "moved" } end
+export const COUNTER_RECONCILE_SCRIPT = `#!lua flags=allow-key-locking
+if (redis.call("GET", KEYS[1]) or "0") ~= ARGV[1] then return { "moved" } end
 local now = tonumber(ARGV[2])
 local checked, busy, fixed = 0, 0, {}
+local next_key = 2
 for i = 3, #ARGV - 1, 2 do
   local user, expected = ARGV[i], ARGV[i + 1]
-  local credit_key = "omz:credit:" .. user
+  local credit_key, resv_key, undrained_key = KEYS[next_key], KEYS[next_key + 1], KEYS[next_key + 2]
+  next_key = next_key + 3
   local counter = redis.call("GET", credit_key)
   if counter then
-    local resv_key = "omz:resv:" .. user
     local held = redis.call("HGETALL", resv_key)
     for j = 1, #held, 2 do
       local expiry = string.match(held[j + 1], ":(%d+)$")
       if not expiry or tonumber(expiry) <= now then redis.call("HDEL", resv_key, held[j]) end
     end
-    if redis.call("HLEN", resv_key) > 0 or tonumber(redis.call("GET", "omz:undrained:" .. user) or "0") ~= 0 then
+    if redis.call("HLEN", resv_key) > 0 or tonumber(redis.call("GET", undrained_key) or "0") ~= 0 then
       busy = busy + 1
     else
       checked = checked + 1
@@ -57,7 +60,17 @@ for _, value in ipairs(fixed) do result[#result + 1] = value end
 return result
 `;
 
-const DRAIN_GENERATION_SCRIPT = `return redis.call("GET", "omz:usage:gen") or "0"`;
+const DRAIN_GENERATION_KEY = "omz:usage:gen";
+const DRAIN_GENERATION_SCRIPT = `#!lua flags=no-writes,allow-key-locking
+return redis.call("GET", KEYS[1]) or "0"`;
+
+/** KEYS of COUNTER_RECONCILE_SCRIPT for these accounts (in the order of its argument pairs). */
+export function counterReconcileKeys(userIds: readonly string[]): string[] {
+  return [
+    DRAIN_GENERATION_KEY,
+    ...userIds.flatMap((userId) => [`omz:credit:${userId}`, `omz:resv:${userId}`, `omz:undrained:${userId}`]),
+  ];
+}
 
 export interface LedgerDrift {
   userId: string;
@@ -101,7 +114,9 @@ export async function reconcileAccounts(deps: ReconciliationDeps, userIds: strin
   };
   if (userIds.length === 0) return result;
   // Read before Postgres: a drain or grant landing during the read moves it, and the script then checks nothing.
-  const generation = String(await runScript<string | number>(deps.scripts, DRAIN_GENERATION_SCRIPT, [], []));
+  const generation = String(
+    await runScript<string | number>(deps.scripts, DRAIN_GENERATION_SCRIPT, [DRAIN_GENERATION_KEY], []),
+  );
   const rows = await deps.db
     .select({
       userId: users.id,
@@ -126,7 +141,7 @@ export async function reconcileAccounts(deps: ReconciliationDeps, userIds: strin
   const reply = await runScript<Array<string | number>>(
     deps.scripts,
     COUNTER_RECONCILE_SCRIPT,
-    [],
+    counterReconcileKeys(rows.map((row) => row.userId)),
     [generation, intArg(deps.now ?? Date.now()), ...rows.flatMap((row) => [row.userId, intArg(Number(row.balance))])],
   );
   if (reply[0] === "moved") {

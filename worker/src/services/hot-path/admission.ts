@@ -1,7 +1,10 @@
 /**
  * Admission of a request at the edge: one Upstash round trip (the admission script) authenticates the key, applies
- * the fair-use limits, guards the credit and looks up the prompt cache. Postgres is read only on a cold miss of the
- * key record (or of the credit counter), after which the script runs once more with the record to store.
+ * the fair-use limits, guards the credit and looks up the prompt cache. The script gets every key it touches in KEYS
+ * (allow-key-locking), built from the account and key ids of the isolate's key record (edge-key-records.ts); an
+ * isolate that does not know the key reads the record first (one read-only script, a replica read on Upstash
+ * Global). Postgres is read only on a cold miss of the key record (or of the credit counter), after which the script
+ * runs once more with the record to store.
  */
 import { GatewayError } from "../../errors.ts";
 import {
@@ -13,9 +16,11 @@ import {
   spendPeriodOfCode,
 } from "../../lib/spend-period.ts";
 import { decodeJurisdictions, encodeRecord, type AccountRecord, type AuthenticatedKey } from "./account-record.ts";
+import { edgeKeyRecord, edgeKeyRecords, edgeRecordOf, readKeyRecord, type KeyRecordRead } from "./edge-key-records.ts";
 import { ADMISSION_SCRIPT } from "./lua-scripts.ts";
 import { intArg, runScript } from "./run-script.ts";
-import { UpstashCallError, type ScriptClient } from "./script-client.ts";
+import { UpstashCallError, type ReadOnlyScriptClient, type ScriptClient } from "./script-client.ts";
+import { admissionKeys, type ScriptAccount } from "./script-keys.ts";
 
 /** How long a revoked key or a plan change can take to reach the edge (the key record's TTL). */
 export const KEY_RECORD_TTL_MS = 60_000;
@@ -58,7 +63,7 @@ export interface Admission {
 }
 
 export interface AdmissionInput {
-  redis: ScriptClient;
+  redis: ScriptClient & ReadOnlyScriptClient;
   keyHash: string;
   requestId: string;
   /** Whom failed authentications are counted against: the client's IPv4 address or IPv6 /64 ("" = none). */
@@ -67,6 +72,8 @@ export interface AdmissionInput {
   reservationMicroUsd: number;
   checkCredit: boolean;
   loadRecord: () => Promise<AccountRecord | null>;
+  /** Keeps the background refresh of a stale key record alive (the request's waitUntil); default: not awaited. */
+  waitUntil?: (work: Promise<unknown>) => void;
   now?: number;
 }
 
@@ -92,11 +99,23 @@ type ScriptReply = [
 
 export async function admit(input: AdmissionInput): Promise<Admission> {
   const now = input.now ?? Date.now();
+  const storeError = (error: unknown) => {
+    throw error instanceof UpstashCallError ? unavailable("admission store", error) : error;
+  };
+  const deps = { scripts: input.redis, waitUntil: input.waitUntil ?? ((work) => void work.catch(() => undefined)) };
+  const subject = { clientIp: input.clientIp, now };
+  let account: ScriptAccount | null = null;
   const run = (coldRecord: string, coldBalance: string, generation: string) =>
     runScript<ScriptReply>(
       input.redis,
       ADMISSION_SCRIPT,
-      [],
+      admissionKeys({
+        ...subject,
+        keyHash: input.keyHash,
+        account,
+        cacheKey: input.cacheKey,
+        filling: coldRecord !== "",
+      }),
       [
         intArg(now),
         input.requestId,
@@ -115,20 +134,43 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
         intArg(NEGATIVE_KEY_RECORD_TTL_MS),
         ...SPEND_PERIODS.map((period) => spendBucket(period, now)),
         ...SPEND_PERIODS.map((period) => intArg(SPEND_COUNTER_TTL_MS[period])),
+        account?.userId ?? "",
       ],
-    ).catch((error: unknown) => {
-      throw error instanceof UpstashCallError ? unavailable("admission store", error) : error;
-    });
-  let reply = await run("", "", "");
+    ).catch(storeError);
+  let read: KeyRecordRead | null = null;
+  const known = await edgeKeyRecord(deps, input.keyHash, subject, (fresh) => (read = fresh)).catch(storeError);
+  account = known?.kind === "key" ? known.record : null;
+  // Redis holds no record: Postgres next, unless the subject is throttled (the script's own check, from the read).
+  let reply = known ? await run("", "", "") : withoutRecord(read, input.clientIp, now);
+  // The primary knows better than this isolate (or its replica read): run again with what the script found.
+  for (let round = 0; (reply[0] === "stale" || reply[0] === "recheck") && round < 2; round += 1) {
+    edgeKeyRecords.forget(input.keyHash);
+    if (reply[0] === "recheck") edgeKeyRecords.put(input.keyHash, { kind: "unknown" });
+    account = reply[0] === "stale" ? { userId: reply[1], keyId: reply[2] } : null;
+    reply = await run("", "", "");
+  }
+  if (reply[0] === "cold" && reply[13] === "") {
+    // A fill needs the drain generation seen before its Postgres read; a replica's may be older, which the fill
+    // detects on the primary (it then answers "cold" with the current one and is tried again).
+    reply[13] = (await readKeyRecord(input.redis, input.keyHash, subject).catch(storeError)).generation;
+  }
   // Cold: the key record or the credit counter is missing. Read Postgres, then fill; a fill is refused (and tried
   // again) when a usage drain ran in between, as the balance read could then miss that drain's usage.
+  let filled: AccountRecord | null = null;
   for (let tries = 0; reply[0] === "cold" && tries < COLD_FILL_TRIES; tries += 1) {
     const generation = reply[13];
     const record = await input.loadRecord().catch((error: unknown) => {
       throw unavailable("account database", error);
     });
+    // An unknown key is filled as such in the identity layout; a known one with every key of its account.
+    account = record ? { userId: record.userId, keyId: record.keyId } : null;
+    filled = record;
     reply = await run(encodeRecord(record), record ? intArg(record.balanceMicroUsd) : "", generation);
   }
+  // What the script saw in Redis is what this isolate now knows of the key.
+  if (reply[0] === "invalid") edgeKeyRecords.put(input.keyHash, { kind: "unknown" });
+  else if (filled && reply[0] !== "cold")
+    edgeKeyRecords.put(input.keyHash, { kind: "key", record: edgeRecordOf(filled) });
   const [
     status,
     userId,
@@ -218,6 +260,31 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
     default:
       throw new GatewayError("internal_error", "Admission failed.");
   }
+}
+
+/** The script's reply for a key Redis holds no record of: "blocked" for a throttled subject, else "cold". */
+function withoutRecord(read: KeyRecordRead | null, clientIp: string, now: number): ScriptReply {
+  const resetMs = (Math.floor(now / 60_000) + 1) * 60_000 - now;
+  const blocked = clientIp !== "" && (read?.recentFailures ?? 0) >= FAILED_AUTH_LIMIT;
+  return [
+    blocked ? "blocked" : "cold",
+    "",
+    "",
+    "",
+    "",
+    0,
+    0,
+    resetMs,
+    0,
+    0,
+    "",
+    "",
+    "",
+    read?.generation ?? "",
+    "",
+    "0",
+    "",
+  ];
 }
 
 /** 402 naming the key's limit and when it resets (the account's credit may be fine: the message says which). */

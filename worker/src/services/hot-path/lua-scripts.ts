@@ -12,13 +12,25 @@
  * Postgres, `omz:resv:<user>` holds each in-flight reservation ("amount:expiry ms"), and `omz:usage:gen` (bumped by
  * every drain release) proves that no drain moved costs from Redis to Postgres between the Postgres read and the fill.
  *
- * Keys are derived inside the script from the key hash and the account id in the record (single-region Upstash).
+ * Every key the script touches is passed in KEYS (script-keys.ts builds them), so Upstash locks only those keys
+ * (`allow-key-locking`, https://upstash.com/docs/redis/features/key-locking): requests of different accounts run in
+ * parallel. No key shared by all accounts is locked on the warm path. Two layouts:
+ * - keyed (the account is known: from the isolate's key record, or the cold fill): 1 the key record, 2 credit,
+ *   3 reservations, 4 undrained usage, 5-6 the account's request and token windows, 7-8 the key's, 9-10 the
+ *   account's and the key's concurrency slots, 11-14 the key's spend counters of the four periods (d, w, m, n), then
+ *   the drain generation (only on a fill), then the prompt-cache entry (only with a cache lookup). A record marked
+ *   unknown answers "recheck" (admission.ts runs the identity layout), one of another account "stale" with its ids;
+ *   an absent record or credit counter answers "cold" without a generation (admission reads it with the key record,
+ *   and the fill compares it on the primary).
+ * - identity (a key the isolate knows as unknown, or the fill of an unknown key): 1 the key record, 2-3 the
+ *   failed-auth counters of this and the previous minute. A record found there answers "stale" with its ids.
  * ARGV: 1 now (ms), 2 request id, 3 key hash, 4 failed-auth subject (client IP or IPv6 /64; "" = none), 5 cache key
  *       ("" = no lookup), 6 credit reservation (micro-USD), 7 cold-fill record ("" = none; fields joined by "|"),
  *       8 Postgres balance read for the fill ("" = none), 9 check credit ("1"/"0"), 10 slot TTL (ms), 11 key record
  *       TTL (ms), 12 credit counter TTL (ms), 13 failed-auth limit per subject per two minutes, 14 the drain
  *       generation seen before the Postgres read ("" = none), 15 negative key record TTL (ms), 16-19 the key spend
- *       buckets of now (daily, weekly, monthly, none: lib/spend-period.ts), 20-23 their counters' TTLs (ms).
+ *       buckets of now (daily, weekly, monthly, none: lib/spend-period.ts), 20-23 their counters' TTLs (ms), 24 the
+ *       account id of a keyed run ("" = identity run).
  * A key past its expiry (record field "exp", epoch ms) is refused ("expired"). A key with a spend limit ("sl"
  * micro-USD per period "sp") keeps a spend counter `omz:spend:<key>:<bucket>` moved like the credit counter: the
  * reservation is added at admission (refused when the counter has reached the limit), settlement adds cost minus
@@ -31,13 +43,17 @@
  *            remainingTokens, cachedEntry, balance, promptCacheEnabled ("1"/"0"), drain generation, spend counter key
  *            ("" = no limit), spend limit, spend period code }.
  */
-export const ADMISSION_SCRIPT = `
+export const ADMISSION_SCRIPT = `#!lua flags=allow-key-locking
 local now = tonumber(ARGV[1])
 local window = math.floor(now / 60000)
 -- A float product: the embedded VM's 32-bit integers would overflow (Redis's Lua has doubles only).
 local reset_ms = (window + 1) * 60000.0 - now
 local ip = ARGV[4]
-local fail_key = "omz:authfail:" .. ip .. ":" .. window
+local keyed = (ARGV[24] or "") ~= ""
+local filling = ARGV[7] ~= ""
+local fail_key = (not keyed) and KEYS[2] or nil
+local gen_key = keyed and filling and KEYS[15] or nil
+local cache_key = keyed and ARGV[5] ~= "" and KEYS[gen_key and 16 or 15] or nil
 local pc = ""
 local spend_key, spend_limit, spend_period = "", "0", ""
 local function int(n) return string.format("%.0f", n) end
@@ -45,18 +61,18 @@ local function int(n) return string.format("%.0f", n) end
 local function num(v) return tonumber(v or "") or 0 end
 local function reply(status, r1, r2, r3, r4, lr, rr, lt, rt, cached, balance)
   return { status, r1 or "", r2 or "", r3 or "", r4 or "", lr or 0, rr or 0, reset_ms, lt or 0, rt or 0, cached or "", balance or "", pc,
-    redis.call("GET", "omz:usage:gen") or "0", spend_key, spend_limit, spend_period }
+    gen_key and (redis.call("GET", gen_key) or "0") or "", spend_key, spend_limit, spend_period }
 end
 local spend_slot = { d = 16, w = 17, m = 18, n = 19 }
-local function spend_key_of(key, period) return "omz:spend:" .. key .. ":" .. ARGV[spend_slot[period]] end
+local function spend_key_of(period) return KEYS[spend_slot[period] - 5] end
 -- Failures of this and the previous minute both count, so a burst across a minute boundary is not split in two.
 local function throttled()
   if ip == "" then return false end
-  local recent = tonumber(redis.call("GET", fail_key) or "0") + tonumber(redis.call("GET", "omz:authfail:" .. ip .. ":" .. (window - 1)) or "0")
+  local recent = tonumber(redis.call("GET", fail_key) or "0") + tonumber(redis.call("GET", KEYS[3]) or "0")
   return recent >= tonumber(ARGV[13])
 end
-local rec_key = "omz:key:" .. ARGV[3]
-if ARGV[7] ~= "" then
+local rec_key = KEYS[1]
+if filling then
   local f = {}
   for field in string.gmatch(ARGV[7], "([^|]*)|?") do f[#f + 1] = field end
   redis.call("DEL", rec_key)
@@ -71,18 +87,20 @@ if ARGV[7] ~= "" then
     -- The spend counter never falls below the key's cost already in Postgres for the period (it may be above:
     -- reservations in flight and usage not yet drained count too).
     if num(f[12]) > 0 and spend_slot[f[13] or ""] then
-      local sk = spend_key_of(f[2], f[13])
+      local sk = spend_key_of(f[13])
       if tonumber(redis.call("GET", sk) or "0") < num(f[15]) then
         redis.call("SET", sk, f[15], "PX", ARGV[spend_slot[f[13]] + 4])
       end
     end
   end
-elseif not redis.call("HGET", rec_key, "u") and throttled() then
+elseif not keyed and not redis.call("HGET", rec_key, "u") and throttled() then
   -- A valid key already known at the edge is never refused for others' failures from its address; only cold
   -- lookups (which would reach Postgres) and unknown keys are throttled.
   return reply("blocked")
 end
 local r = redis.call("HMGET", rec_key, "missing", "u", "k", "p", "rpm", "tpm", "cc", "krpm", "ktpm", "kcc", "j", "pc", "sl", "sp", "exp")
+-- An unknown key is counted as a failed authentication in the identity layout (its KEYS hold the counters).
+if keyed and r[1] == "1" then return reply("recheck") end
 if r[1] == "1" then
   if ip ~= "" then
     redis.call("INCR", fail_key)
@@ -91,21 +109,23 @@ if r[1] == "1" then
   return reply("invalid")
 end
 if not r[2] then return reply("cold") end
+-- KEYS name no account, or another one than the record's: admission.ts runs again with the record's.
+if not keyed or r[2] ~= ARGV[24] then return reply("stale", r[2], r[3]) end
 local user, key, plan, jur = r[2], r[3], r[4], r[11]
 pc = r[12] or ""
 -- An expired key is refused like a revoked one (not counted as a failed authentication: the key is genuine).
 if num(r[15]) > 0 and now >= num(r[15]) then return reply("expired") end
 if num(r[13]) > 0 and spend_slot[r[14] or ""] then
-  spend_key, spend_limit, spend_period = spend_key_of(key, r[14]), r[13], r[14]
+  spend_key, spend_limit, spend_period = spend_key_of(r[14]), r[13], r[14]
 end
-local credit_key = "omz:credit:" .. user
-local resv_key = "omz:resv:" .. user
+local credit_key = KEYS[2]
+local resv_key = KEYS[3]
 local balance = redis.call("GET", credit_key)
 if ARGV[9] == "1" and not balance then
   -- Create the counter only from a Postgres balance read after no drain ran: Postgres balance minus the usage
   -- still queued in Redis minus the reservations of requests in flight (expired ones are dropped).
-  if ARGV[8] == "" or ARGV[14] ~= (redis.call("GET", "omz:usage:gen") or "0") then return reply("cold") end
-  local total = tonumber(ARGV[8]) - tonumber(redis.call("GET", "omz:undrained:" .. user) or "0")
+  if not gen_key or ARGV[8] == "" or ARGV[14] ~= (redis.call("GET", gen_key) or "0") then return reply("cold") end
+  local total = tonumber(ARGV[8]) - tonumber(redis.call("GET", KEYS[4]) or "0")
   local held = redis.call("HGETALL", resv_key)
   for i = 1, #held, 2 do
     local amount, expiry = string.match(held[i + 1], "^(%-?%d+):(%d+)$")
@@ -117,10 +137,7 @@ end
 local readmit = ARGV[9] == "1" and redis.call("HEXISTS", resv_key, ARGV[2]) == 1
 local rpm, tpm, cc = tonumber(r[5]), tonumber(r[6]), tonumber(r[7])
 local krpm, ktpm, kcc = tonumber(r[8]), tonumber(r[9]), tonumber(r[10])
-local req_key = "omz:rl:" .. user .. ":r:" .. window
-local tok_key = "omz:rl:" .. user .. ":t:" .. window
-local kreq_key = "omz:rl:k:" .. key .. ":r:" .. window
-local ktok_key = "omz:rl:k:" .. key .. ":t:" .. window
+local req_key, tok_key, kreq_key, ktok_key = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 local req_left = rpm - tonumber(redis.call("GET", req_key) or "0")
 local tok_left = tpm - tonumber(redis.call("GET", tok_key) or "0")
 local req_limit, tok_limit = rpm, tpm
@@ -143,10 +160,9 @@ if ARGV[9] == "1" and not readmit and spend_key ~= "" and tonumber(redis.call("G
   return reply("key_spend", user, key, plan, jur, req_limit, req_left, tok_limit, tok_left, "", balance)
 end
 local cached = false
-if ARGV[5] ~= "" and r[12] == "1" then cached = redis.call("GET", ARGV[5]) end
+if ARGV[5] ~= "" and r[12] == "1" then cached = redis.call("GET", cache_key) end
 if not cached then
-  local cc_key = "omz:cc:" .. user
-  local kcc_key = "omz:cck:" .. key
+  local cc_key, kcc_key = KEYS[9], KEYS[10]
   redis.call("ZREMRANGEBYSCORE", cc_key, "-inf", now)
   if redis.call("ZCARD", cc_key) >= cc then return reply("concurrency", user, key, plan, jur, req_limit, req_left, tok_limit, tok_left) end
   if kcc > 0 then
@@ -188,45 +204,86 @@ return reply("ok", user, key, plan, jur, req_limit, req_left - 1, tok_limit, tok
  * Applied at most once per request id: a marker kept 60 s, well beyond the retries, which end within a second.
  * Writes nothing for a deleted account (`omz:deleted:<user>`), and no cache entry for an account that turned its
  * cache off meanwhile (`omz:pcoff:<user>`).
+ * KEYS (admission-keys.ts, all of them, for allow-key-locking): 1 the deletion tombstone, 2 the settled marker, 3-4
+ * the account's and the key's concurrency slots, 5 reservations, 6 credit, 7-8 the account's and the key's token
+ * windows of the admission, 9 the cache-off marker, 10 the account's cache index, 11 the usage queue, 12 undrained
+ * usage, then 13 the key's spend counter (only when ARGV 12 names one), then the cache entry (only with ARGV 7).
  * ARGV: 1 request id, 2 user id, 3 key id, 4 credit delta (reservation - cost), 5 tokens, 6 admission window,
  *       7 cache key ("" = none), 8 cache entry, 9 cache TTL (s), 10 queued usage record (JSON, "" = none),
  *       11 the record's cost (micro-USD) added to the undrained usage, 12 the key's spend counter ("" = none),
  *       13 what it moves by (cost - reservation), only while it exists (a counter rebuilt later holds the cost).
  */
-export const SETTLEMENT_SCRIPT = `
+export const SETTLEMENT_SCRIPT = `#!lua flags=allow-key-locking
 -- A deleted account (tombstone of privacy/purge-account-redis.ts): nothing of it is written again.
-if redis.call("EXISTS", "omz:deleted:" .. ARGV[2]) == 1 then return 0 end
+if redis.call("EXISTS", KEYS[1]) == 1 then return 0 end
 -- Idempotent per request: a retry whose first try was applied (its reply lost) changes nothing.
-if not redis.call("SET", "omz:settled:" .. ARGV[1], "1", "NX", "PX", 60000) then return 0 end
-redis.call("ZREM", "omz:cc:" .. ARGV[2], ARGV[1])
-redis.call("ZREM", "omz:cck:" .. ARGV[3], ARGV[1])
-redis.call("HDEL", "omz:resv:" .. ARGV[2], ARGV[1])
-local credit_key = "omz:credit:" .. ARGV[2]
+if not redis.call("SET", KEYS[2], "1", "NX", "PX", 60000) then return 0 end
+local spend_key = (ARGV[12] or "") ~= "" and KEYS[13] or nil
+local cache_key = ARGV[7] ~= "" and KEYS[spend_key and 14 or 13] or nil
+redis.call("ZREM", KEYS[3], ARGV[1])
+redis.call("ZREM", KEYS[4], ARGV[1])
+redis.call("HDEL", KEYS[5], ARGV[1])
+local credit_key = KEYS[6]
 if ARGV[4] ~= "0" and redis.call("EXISTS", credit_key) == 1 then redis.call("INCRBY", credit_key, ARGV[4]) end
-if (ARGV[12] or "") ~= "" and ARGV[13] ~= "0" and redis.call("EXISTS", ARGV[12]) == 1 then
-  redis.call("INCRBY", ARGV[12], ARGV[13])
+if spend_key and ARGV[13] ~= "0" and redis.call("EXISTS", spend_key) == 1 then
+  redis.call("INCRBY", spend_key, ARGV[13])
 end
 if ARGV[5] ~= "0" then
-  local tok_key = "omz:rl:" .. ARGV[2] .. ":t:" .. ARGV[6]
-  redis.call("INCRBY", tok_key, ARGV[5])
-  redis.call("PEXPIRE", tok_key, 61000)
-  local ktok_key = "omz:rl:k:" .. ARGV[3] .. ":t:" .. ARGV[6]
-  redis.call("INCRBY", ktok_key, ARGV[5])
-  redis.call("PEXPIRE", ktok_key, 61000)
+  redis.call("INCRBY", KEYS[7], ARGV[5])
+  redis.call("PEXPIRE", KEYS[7], 61000)
+  redis.call("INCRBY", KEYS[8], ARGV[5])
+  redis.call("PEXPIRE", KEYS[8], 61000)
 end
 -- Not when the account turned its cache off meanwhile (prompt-cache/account-cache-switch.ts).
-if ARGV[7] ~= "" and redis.call("EXISTS", "omz:pcoff:" .. ARGV[2]) == 0 then
-  redis.call("SET", ARGV[7], ARGV[8], "EX", ARGV[9])
+if cache_key and redis.call("EXISTS", KEYS[9]) == 0 then
+  redis.call("SET", cache_key, ARGV[8], "EX", ARGV[9])
   -- Index of the account's cache entries, so that deleting the account can delete them (their keys are HMACs).
-  local index_key = "omz:pcidx:" .. ARGV[2]
-  redis.call("SADD", index_key, ARGV[7])
-  redis.call("EXPIRE", index_key, ARGV[9])
+  redis.call("SADD", KEYS[10], cache_key)
+  redis.call("EXPIRE", KEYS[10], ARGV[9])
 end
 if ARGV[10] ~= "" then
-  redis.call("RPUSH", "omz:usage:queue", ARGV[10])
-  if ARGV[11] ~= "0" then redis.call("INCRBY", "omz:undrained:" .. ARGV[2], ARGV[11]) end
+  redis.call("RPUSH", KEYS[11], ARGV[10])
+  if ARGV[11] ~= "0" then redis.call("INCRBY", KEYS[12], ARGV[11]) end
 end
 return 1
+`;
+
+/** The key record fields the isolate caches (edge-key-records.ts decodes them in this order). */
+export const KEY_RECORD_FIELDS = [
+  "missing",
+  "u",
+  "k",
+  "p",
+  "rpm",
+  "tpm",
+  "cc",
+  "krpm",
+  "ktpm",
+  "kcc",
+  "j",
+  "pc",
+  "sl",
+  "sp",
+  "exp",
+  "al",
+] as const;
+
+/**
+ * The key record as this isolate caches it (edge-key-records.ts), read before admission when the isolate does not
+ * know the key: HMGET of KEY_RECORD_FIELDS, then the failed authentications of the subject (ARGV 1, "" = none) in
+ * this and the previous minute, then the drain generation. With them a cold key goes straight to Postgres (or is
+ * throttled) without a script run first. Read-only, so Upstash Global serves it from the nearest replica
+ * (EVALSHA_RO). KEYS: 1 the key record, 2-3 the failed-auth counters, 4 the drain generation (as the admission's).
+ */
+export const KEY_RECORD_READ_SCRIPT = `#!lua flags=no-writes,allow-key-locking
+local r = redis.call("HMGET", KEYS[1], ${KEY_RECORD_FIELDS.map((field) => `"${field}"`).join(", ")})
+local failures = 0
+if ARGV[1] ~= "" then
+  failures = tonumber(redis.call("GET", KEYS[2]) or "0") + tonumber(redis.call("GET", KEYS[3]) or "0")
+end
+r[#r + 1] = failures
+r[#r + 1] = redis.call("GET", KEYS[4]) or "0"
+return r
 `;
 
 /** The usage queue the settlement script appends to and the drain empties. */
@@ -240,31 +297,44 @@ export const USAGE_DRAINING_KEY = "omz:usage:draining";
  * fill that read Postgres before this batch landed is refused (it would count the batch neither in Postgres nor in
  * Redis). Returns 0 when the claim was not this run's any more.
  * ARGV: 1 first record, 2 length, then pairs of (user id, drained cost in micro-USD).
+ * KEYS (drainReleaseKeys, for allow-key-locking): 1 the draining list, 2 the drain generation, then each pair's
+ * `omz:undrained:<user>`, in the pairs' order.
  */
-export const DRAIN_RELEASE_SCRIPT = `
-if redis.call("LLEN", "omz:usage:draining") ~= tonumber(ARGV[2]) or redis.call("LINDEX", "omz:usage:draining", 0) ~= ARGV[1] then
+export const DRAIN_RELEASE_SCRIPT = `#!lua flags=allow-key-locking
+if redis.call("LLEN", KEYS[1]) ~= tonumber(ARGV[2]) or redis.call("LINDEX", KEYS[1], 0) ~= ARGV[1] then
   return 0
 end
-redis.call("DEL", "omz:usage:draining")
+redis.call("DEL", KEYS[1])
+local next_key = 3
 for i = 3, #ARGV - 1, 2 do
-  local key = "omz:undrained:" .. ARGV[i]
+  local key = KEYS[next_key]
+  next_key = next_key + 1
   if redis.call("EXISTS", key) == 1 and redis.call("DECRBY", key, ARGV[i + 1]) <= 0 then redis.call("DEL", key) end
 end
-return redis.call("INCR", "omz:usage:gen")
+return redis.call("INCR", KEYS[2])
 `;
 
 /**
  * The drain's claim: records left in the draining list by a run that did not finish are claimed again (inserts are
  * idempotent on the request id); otherwise up to ARGV[1] records move from the queue to the draining list.
  */
-export const DRAIN_CLAIM_SCRIPT = `
-local items = redis.call("LRANGE", "omz:usage:draining", 0, -1)
+export const DRAIN_CLAIM_SCRIPT = `#!lua flags=allow-key-locking
+local items = redis.call("LRANGE", KEYS[2], 0, -1)
 if #items > 0 then return items end
 for i = 1, tonumber(ARGV[1]) do
-  local item = redis.call("LPOP", "omz:usage:queue")
+  local item = redis.call("LPOP", KEYS[1])
   if not item then break end
-  redis.call("RPUSH", "omz:usage:draining", item)
+  redis.call("RPUSH", KEYS[2], item)
   items[#items + 1] = item
 end
 return items
 `;
+
+/** KEYS of DRAIN_CLAIM_SCRIPT: the usage queue, the draining list. */
+export const DRAIN_CLAIM_KEYS = [USAGE_QUEUE_KEY, USAGE_DRAINING_KEY];
+
+/** KEYS of DRAIN_RELEASE_SCRIPT for its (user id, cost) argument pairs. */
+export function drainReleaseKeys(pairs: readonly string[]): string[] {
+  const users = pairs.filter((_, index) => index % 2 === 0);
+  return [USAGE_DRAINING_KEY, "omz:usage:gen", ...users.map((userId) => `omz:undrained:${userId}`)];
+}

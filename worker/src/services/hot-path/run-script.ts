@@ -1,5 +1,5 @@
 import { toHex } from "../../lib/hex.ts";
-import type { ScriptClient } from "./script-client.ts";
+import type { ReadOnlyScriptClient, ScriptClient } from "./script-client.ts";
 
 const digests = new Map<string, Promise<string>>();
 
@@ -18,17 +18,40 @@ export async function runScript<Result>(
   keys: string[],
   args: string[],
 ): Promise<Result> {
+  try {
+    return (await redis.evalsha(await digestOf(source), keys, args)) as Result;
+  } catch (error) {
+    if (!isNoScript(error)) throw error;
+    return (await redis.eval(source, keys, args)) as Result;
+  }
+}
+
+/** runScript for a `no-writes` script: EVALSHA_RO (EVAL_RO on NOSCRIPT), which a read replica may serve. */
+export async function runReadOnlyScript<Result>(
+  redis: ReadOnlyScriptClient,
+  source: string,
+  keys: string[],
+  args: string[],
+): Promise<Result> {
+  try {
+    return (await redis.evalshaRo(await digestOf(source), keys, args)) as Result;
+  } catch (error) {
+    if (!isNoScript(error)) throw error;
+    return (await redis.evalRo(source, keys, args)) as Result;
+  }
+}
+
+function digestOf(source: string): Promise<string> {
   let digest = digests.get(source);
   if (!digest) {
     digest = sha1Hex(source);
     digests.set(source, digest);
   }
-  try {
-    return (await redis.evalsha(await digest, keys, args)) as Result;
-  } catch (error) {
-    if (!(error instanceof Error) || !error.message.includes("NOSCRIPT")) throw error;
-    return (await redis.eval(source, keys, args)) as Result;
-  }
+  return digest;
+}
+
+function isNoScript(error: unknown): boolean {
+  return error instanceof Error && error.message.includes("NOSCRIPT");
 }
 
 /**

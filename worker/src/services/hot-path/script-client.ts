@@ -18,6 +18,15 @@ export interface ScriptClient {
   eval(source: string, keys: string[], args: string[]): Promise<unknown>;
 }
 
+/**
+ * What runReadOnlyScript needs: EVALSHA_RO / EVAL_RO, which Upstash Global serves from the nearest read replica
+ * (https://upstash.com/docs/redis/commands/scripting/evalsha-ro).
+ */
+export interface ReadOnlyScriptClient {
+  evalshaRo(digest: string, keys: string[], args: string[]): Promise<unknown>;
+  evalRo(source: string, keys: string[], args: string[]): Promise<unknown>;
+}
+
 /** A failed REST call: `code` is the Redis error code, or `HTTP <status>`, or `network`. */
 export class UpstashCallError extends Error {
   override readonly name = "UpstashCallError";
@@ -29,10 +38,10 @@ export class UpstashCallError extends Error {
   }
 }
 
-const clients = new WeakMap<Config, ScriptClient>();
+const clients = new WeakMap<Config, ScriptClient & ReadOnlyScriptClient>();
 
 /** One client per isolate and configuration (it holds only the URL and the authorization header). */
-export function createScriptClient(config: Config): ScriptClient {
+export function createScriptClient(config: Config): ScriptClient & ReadOnlyScriptClient {
   let client = clients.get(config);
   if (!client) {
     client = scriptClient(config.UPSTASH_REDIS_REST_URL, config.UPSTASH_REDIS_REST_TOKEN);
@@ -42,7 +51,7 @@ export function createScriptClient(config: Config): ScriptClient {
 }
 
 /** A client for the Upstash REST endpoint `url` (tests use it directly; the worker goes through createScriptClient). */
-export function scriptClient(url: string, token: string): ScriptClient {
+export function scriptClient(url: string, token: string): ScriptClient & ReadOnlyScriptClient {
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const call = async (command: string[]): Promise<unknown> => {
     let response: Response;
@@ -60,5 +69,7 @@ export function scriptClient(url: string, token: string): ScriptClient {
   return {
     evalsha: (digest, keys, args) => call(["EVALSHA", digest, String(keys.length), ...keys, ...args]),
     eval: (source, keys, args) => call(["EVAL", source, String(keys.length), ...keys, ...args]),
+    evalshaRo: (digest, keys, args) => call(["EVALSHA_RO", digest, String(keys.length), ...keys, ...args]),
+    evalRo: (source, keys, args) => call(["EVAL_RO", source, String(keys.length), ...keys, ...args]),
   };
 }

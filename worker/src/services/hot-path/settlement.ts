@@ -7,6 +7,7 @@
 import type { QueuedUsage } from "../request-recorder.ts";
 import { SETTLEMENT_SCRIPT } from "./lua-scripts.ts";
 import { intArg, runScript } from "./run-script.ts";
+import { settlementKeys } from "./script-keys.ts";
 import { UpstashCallError, type ScriptClient } from "./script-client.ts";
 
 /** Policy 4.2 and 6: prompt-cache entries live exactly one hour. */
@@ -52,9 +53,17 @@ export async function settle(redis: ScriptClient, settlement: Settlement): Promi
     // Cost minus reservation: the reservation was added to the key's spend at admission.
     intArg(-settlement.creditDeltaMicroUsd),
   ];
+  const keys = settlementKeys({
+    requestId: settlement.requestId,
+    userId: settlement.userId,
+    keyId: settlement.keyId,
+    window: settlement.window,
+    spendKey: settlement.spendKey ?? "",
+    cacheKey: settlement.cache?.key || null,
+  });
   for (let attempt = 0; ; attempt += 1) {
     try {
-      await runScript<number>(redis, SETTLEMENT_SCRIPT, [], args);
+      await runScript<number>(redis, SETTLEMENT_SCRIPT, keys, args);
       return;
     } catch (error) {
       const delay = SETTLEMENT_RETRY_DELAYS_MS[attempt];

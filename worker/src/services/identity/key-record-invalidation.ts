@@ -1,7 +1,8 @@
 /**
  * Direct invalidation of the edge's key records (`omz:key:<sha256>`, worker/src/services/hot-path). Revoking a key or
  * changing what its record carries (limits, jurisdictions, prompt-cache setting, model aliases) deletes the record, so
- * the next request reloads it from Postgres at once instead of after the record's 60 s TTL.
+ * the next request reloads it from Postgres at once instead of after the record's 60 s TTL (isolates that cache the
+ * record, hot-path/edge-key-records.ts, see the change within 10 s).
  *
  * A request that missed the record just before the change may still write the old values back after the delete (it
  * read Postgres first). A second delete a few seconds later closes that window.
@@ -10,17 +11,21 @@ import type { Redis } from "@upstash/redis/cloudflare";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../../../../db/client.ts";
 import { apiKeys } from "../../../../db/schema.ts";
+import { edgeKeyRecords, keyRecordKey } from "../hot-path/edge-key-records.ts";
 
 /** Time after the change for the second delete; longer than a cold fill's Postgres read. */
 export const SECOND_INVALIDATION_DELAY_MS = 3_000;
 
-export const keyRecordKey = (keyHash: string) => `omz:key:${keyHash}`;
+export { keyRecordKey };
 
 export interface InvalidationScheduler {
   waitUntil(promise: Promise<unknown>): void;
 }
 
-/** Deletes the records now, and once more after `SECOND_INVALIDATION_DELAY_MS` in the background. */
+/**
+ * Deletes the records now, and once more after `SECOND_INVALIDATION_DELAY_MS` in the background; this isolate forgets
+ * them at once, every other isolate within its key records' staleness bound (hot-path/edge-key-records.ts, 10 s).
+ */
 export async function invalidateKeyRecords(
   redis: Redis,
   keyHashes: readonly string[],
@@ -29,9 +34,13 @@ export async function invalidateKeyRecords(
   if (keyHashes.length === 0) return;
   const keys = keyHashes.map(keyRecordKey);
   await redis.del(...keys);
+  for (const keyHash of keyHashes) edgeKeyRecords.forget(keyHash);
   background.waitUntil(
     new Promise((resolve) => setTimeout(resolve, SECOND_INVALIDATION_DELAY_MS))
-      .then(() => redis.del(...keys))
+      .then(() => {
+        for (const keyHash of keyHashes) edgeKeyRecords.forget(keyHash);
+        return redis.del(...keys);
+      })
       .catch(() => undefined),
   );
 }
