@@ -79,7 +79,7 @@ describe("convertFromAnthropicRequest: messages", () => {
       role: "system",
       content: [
         { type: "text", text: "You are Claude Code." },
-        // The TTL stays on the marker (Qwen writes and bills by it; Z.ai and the others drop it: build-dialect-body.ts).
+        // The TTL stays on the marker (Qwen writes and bills by it; Z.ai and others drop it: build-dialect-body.ts).
         { type: "text", text: "Project rules.", cache_control: { type: "ephemeral", ttl: "1h" } },
       ],
     });
