@@ -12,7 +12,7 @@ import { AUTO_TOPUP } from "../src/catalog/billing-catalog.ts";
 import { loadConfig } from "../src/env.ts";
 import worker from "../src/index.ts";
 import { appendLedgerEntry } from "../src/services/billing/ledger.ts";
-import { ATTEMPT_SPACING_MS, topUpAccount } from "../src/services/billing/stripe/auto-topup.ts";
+import { ATTEMPT_SPACING_MS, runAutoTopups, topUpAccount } from "../src/services/billing/stripe/auto-topup.ts";
 import { createStripeClient } from "../src/services/billing/stripe/stripe-client.ts";
 import { withDatabase } from "./support/gateway.ts";
 import {
@@ -133,6 +133,35 @@ describe("auto top-up", () => {
     expect(new Set(attempts.map((attempt) => attempt.merchantReference)).size).toBe(2);
     await relayTripleReordered(customer);
     expect(await balanceOf(account.userId)).toBe(14_000_000);
+  });
+
+  it("one account's Stripe failure does not stop the run: the next due account is still topped up", async () => {
+    const broken = await accountWithAutoTopup();
+    const healthy = await accountWithAutoTopup();
+    // Stripe no longer knows the first account's customer (listing its cards throws).
+    await withDatabase((db) =>
+      db
+        .update(users)
+        .set({ stripeCustomerId: `cus_gone${Date.now()}` })
+        .where(eq(users.id, broken.account.userId)),
+    );
+    await spend(broken.account.userId, 6_000_000);
+    await spend(healthy.account.userId, 6_000_000);
+    // Both first in the run's order (oldest update first), the broken one before the healthy one.
+    for (const [index, userId] of [broken.account.userId, healthy.account.userId].entries()) {
+      await withDatabase((db) =>
+        db
+          .update(users)
+          .set({ updatedAt: new Date(Date.UTC(1970, 0, 1, 0, 0, index)) })
+          .where(eq(users.id, userId)),
+      );
+    }
+    const requested = await withDatabase((db) => runAutoTopups({ db, stripe: stripe() }));
+    expect(requested).toBeGreaterThanOrEqual(1);
+    expect((await topUps(healthy.account.userId)).map((payment) => payment.status)).toEqual(["pending"]);
+    expect((await topUps(broken.account.userId)).map((payment) => payment.status)).toEqual(["pending"]);
+    await relayTripleReordered(healthy.customer);
+    expect(await balanceOf(healthy.account.userId)).toBe(14_000_000);
   });
 
   it("counts each decline once and turns itself off after the maximum", async () => {

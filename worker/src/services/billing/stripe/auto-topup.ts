@@ -42,7 +42,16 @@ export async function runAutoTopups(deps: { db: Database; stripe: Stripe }, now 
     .orderBy(asc(users.updatedAt))
     .limit(ACCOUNTS_PER_RUN);
   let requested = 0;
-  for (const user of due) if ((await topUpAccount(deps, user.id, now)) === "requested") requested += 1;
+  for (const user of due) {
+    try {
+      if ((await topUpAccount(deps, user.id, now)) === "requested") requested += 1;
+    } catch (error) {
+      // One account's failure (Stripe unreachable, a customer Stripe no longer knows) must not stop the others; its
+      // attempt stays pending without a PaymentIntent and is retried, with the same idempotency key, next run.
+      const kind = error instanceof Error ? error.name : "unknown";
+      console.error(JSON.stringify({ event: "auto-topup-failed", userId: user.id, error: kind }));
+    }
+  }
   return requested;
 }
 
