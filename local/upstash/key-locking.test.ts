@@ -68,8 +68,7 @@ describe.each([
     await expect(redis.evalsha(sha, [], [key("a")])).rejects.toThrow(DYNAMIC_KEYS_ERROR);
   });
 
-  // The embedded Lua does not read a shebang line that keeps a flag (a gap of embedded-lua.ts, not of the rule).
-  it.skipIf(forceEmbedded)("keeps the rule in no-writes scripts", async () => {
+  it("keeps the rule in no-writes scripts", async () => {
     const readOnly = `#!lua flags=no-writes,allow-key-locking\nreturn redis.call("GET", ARGV[1])`;
     await expect(redis.eval(readOnly, [], [key("a")])).rejects.toThrow(DYNAMIC_KEYS_ERROR);
     expect(await redis.eval(readOnly.replace("ARGV", "KEYS"), [key("a")], [])).toBe("one");
