@@ -27,8 +27,6 @@ export interface LoadEnvironmentOptions {
   name: string;
   /** Extra arguments of `workerd serve`, e.g. `--inspector-addr`. */
   workerdArguments?: string[];
-  /** The worker entry module to bundle (default: worker/src/index.ts, the gateway itself). */
-  entryPoint?: string;
   log: (line: string) => void;
 }
 
@@ -83,7 +81,7 @@ export async function startLoadEnvironment(options: LoadEnvironmentOptions): Pro
     const apiKey = generateApiKey();
     const userId = await seedUser(postgres, apiKey);
     const gateway = await startGatewayRuntime({
-      entryPoint: options.entryPoint ?? `${REPOSITORY_ROOT}worker/src/index.ts`,
+      entryPoint: `${REPOSITORY_ROOT}worker/src/index.ts`,
       outputDirectory: `${REPOSITORY_ROOT}.local-data/${options.name}-worker`,
       bindings: { ...stack.workerBindings, OMNIZEN_ENV: "development" },
       entry: "workerd",

@@ -8,15 +8,10 @@
  */
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import { createOpenAICompatibleAdapter } from "../openai-compatible/adapter.ts";
+import { count, nested, type RawUsage } from "../openai-compatible/convert-from-dialect-usage.ts";
 import type { ProviderAdapter } from "../types.ts";
 import type { LiteLLMProviderId } from "./litellm-models.ts";
 
-type RawUsage = Record<string, unknown>;
-
-const count = (value: unknown): number =>
-  typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
-const nested = (usage: RawUsage, field: string): RawUsage =>
-  usage[field] && typeof usage[field] === "object" ? (usage[field] as RawUsage) : {};
 const firstDefined = (...values: unknown[]): unknown => values.find((value) => value !== undefined && value !== null);
 
 /**

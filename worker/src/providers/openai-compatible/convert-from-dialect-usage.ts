@@ -1,10 +1,10 @@
 import type { NormalizedUsage } from "../../lib/usage.ts";
 
-type RawUsage = Record<string, unknown>;
+export type RawUsage = Record<string, unknown>;
 
-const count = (value: unknown): number =>
+export const count = (value: unknown): number =>
   typeof value === "number" && Number.isFinite(value) && value > 0 ? Math.floor(value) : 0;
-const nested = (usage: RawUsage, field: string): RawUsage =>
+export const nested = (usage: RawUsage, field: string): RawUsage =>
   usage[field] && typeof usage[field] === "object" ? (usage[field] as RawUsage) : {};
 
 /**

@@ -34,18 +34,8 @@
  * | any other field | refuse | unknown fields may switch on unpriced features |
  */
 import { GatewayError } from "../../errors.ts";
+import { absent, pass, strip, stripWhen, type FieldRule } from "../field-rules.ts";
 import type { ChatCompletionRequest } from "../../lib/openai-types.ts";
-
-type Verdict = "pass" | "strip" | { refuse: string };
-type FieldRule = (value: unknown) => Verdict;
-
-const pass: FieldRule = () => "pass";
-const strip: FieldRule = () => "strip";
-const absent = (value: unknown): boolean => value === undefined || value === null;
-const stripWhen =
-  (accepted: readonly unknown[], refusal: string): FieldRule =>
-  (value) =>
-    absent(value) || accepted.includes(value) ? "strip" : { refuse: refusal };
 
 const PASSED = [
   "model",

@@ -30,18 +30,9 @@
  * builds the upstream request from the fields above only, so an unknown key never reaches a provider |
  */
 import { GatewayError } from "../../errors.ts";
+import { absent, pass, strip, stripWhen, type FieldRule } from "../field-rules.ts";
 
 type Json = Record<string, unknown>;
-type Verdict = "pass" | "strip" | { refuse: string };
-type FieldRule = (value: unknown) => Verdict;
-
-const pass: FieldRule = () => "pass";
-const strip: FieldRule = () => "strip";
-const absent = (value: unknown): boolean => value === undefined || value === null;
-const stripWhen =
-  (accepted: readonly unknown[], refusal: string): FieldRule =>
-  (value) =>
-    absent(value) || accepted.includes(value) ? "strip" : { refuse: refusal };
 
 const STATELESS =
   "omnizen stores no prompts or answers (privacy policy 1.2), so there is nothing to continue from; " +
