@@ -68,6 +68,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     ZAI_CN_BASE_URL: `${stack.simulatorUrl}${PROVIDER_SIM_PATHS.zai}`,
     // Short enough that the stall test stays quick, long enough for a loaded CI machine.
     UPSTREAM_TIMEOUT_MS: "3000",
+    // Idle edge leases come back quickly, so tests that read Redis after the traffic see them returned.
+    EDGE_LEASE_QUIET_MS: "200",
   });
   project.provide("simulatorUrl", stack.simulatorUrl);
   project.provide("epsSimulatorUrl", stack.epsSimulatorUrl);

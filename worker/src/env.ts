@@ -99,6 +99,11 @@ const envSchema = z
       .positive()
       .default(10 * 1024 * 1024),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().positive().default(60_000),
+    /**
+     * How long an isolate keeps an idle edge lease (services/hot-path/edge-lease.ts) before giving it back: a key seen
+     * within it is admitted from memory. At most 25 s (the lease is given back inside waitUntil's 30 s).
+     */
+    EDGE_LEASE_QUIET_MS: z.coerce.number().int().min(50).max(25_000).default(15_000),
     /** Clerk's PEM public key: dashboard session tokens are verified with it, without a network call. */
     CLERK_JWT_KEY: optionalPem("PUBLIC KEY"),
     /** Origins of the SPA: the only accepted `azp` of session tokens, and the CORS origins of /api. */

@@ -1,9 +1,11 @@
 /**
  * The round-trip budget of the hot path, counted at the stand-ins (the worker test files run one at a time, so the
- * counters see only this file's traffic): before the first byte goes upstream, a warm request makes exactly one
- * Upstash request and no Postgres connection; a cold one reads Postgres once. After the response, the settlement
- * adds one Upstash request (which also queues the usage record); no request opens a Postgres connection to write:
- * the usage drain writes queued records in batches.
+ * counters see only this file's traffic). A warm request (its key's edge lease held by this isolate:
+ * services/hot-path/edge-lease.ts) makes no Upstash request before the first byte goes upstream but the prompt-cache
+ * read (a plain GET, served by a replica on Upstash Global), and none at all without the cache; a cold one reads the
+ * key record, reads Postgres once and is granted a lease. After the response, the lease's flush adds one Upstash
+ * request (it also queues the usage record); no request opens a Postgres connection to write: the usage drain writes
+ * queued records in batches.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { bearer, chatBody, gatewayFetch, seedAccount } from "./support/gateway.ts";
@@ -60,6 +62,20 @@ async function measure(
   };
 }
 
+/**
+ * Keeps the key's lease in this isolate while a measurement runs: a request in flight upstream holds it (an idle lease
+ * is given back after EDGE_LEASE_QUIET_MS, shorter in the tests than the measurement).
+ */
+async function holdingLease<T>(apiKey: string, work: () => Promise<T>): Promise<T> {
+  const holder = send(apiKey, `hold n${nonce()} [[sim stall_ms=6000]]`);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  try {
+    return await work();
+  } finally {
+    await (await holder).arrayBuffer();
+  }
+}
+
 describe("round trips per gateway request", () => {
   // Redis learns each script once (EVALSHA answers NOSCRIPT, then one EVAL): that first-use round trip is not part
   // of any request's steady-state budget, so load the scripts before measuring.
@@ -69,39 +85,43 @@ describe("round trips per gateway request", () => {
     await quiet();
   });
 
-  it("cold key record: Upstash twice and Postgres once before the upstream call", async () => {
+  it("cold key record: the record read, Postgres once, and the grant (which reads the cache) before the upstream", async () => {
     const { apiKey } = await seedAccount();
     const cold = await measure(apiKey, `n${nonce()}`);
     expect(cold.beforeUpstream).toEqual({ upstash: 2, neon: 1 });
-    expect(cold.total).toEqual({ upstash: 3, neon: 1 });
+    // Then the lease's flush, and its return once the isolate is quiet.
+    expect(cold.total).toEqual({ upstash: 4, neon: 1 });
   });
 
-  it("warm miss: exactly one Upstash request and no Postgres before the upstream call", async () => {
+  it("warm miss: only the prompt-cache read before the upstream call, one flush after", async () => {
     const { apiKey } = await seedAccount();
-    await measure(apiKey, `n${nonce()}`);
-    const warm = await measure(apiKey, `n${nonce()}`);
-    expect(warm.cache).toBe("MISS");
-    expect(warm.beforeUpstream).toEqual({ upstash: 1, neon: 0 });
-    expect(warm.total).toEqual({ upstash: 2, neon: 0 });
+    await holdingLease(apiKey, async () => {
+      const warm = await measure(apiKey, `n${nonce()}`);
+      expect(warm.cache).toBe("MISS");
+      expect(warm.beforeUpstream).toEqual({ upstash: 1, neon: 0 });
+      expect(warm.total).toEqual({ upstash: 2, neon: 0 });
+    });
   });
 
-  it("embeddings: the same budget as a chat miss, one Upstash request before the upstream and one to settle", async () => {
+  it("embeddings (no prompt cache): no Upstash request at all before the upstream call, one flush after", async () => {
     const { apiKey } = await seedAccount();
-    await measure(apiKey, `n${nonce()}`, sendEmbeddings);
-    const warm = await measure(apiKey, `n${nonce()}`, sendEmbeddings);
-    expect(warm.beforeUpstream).toEqual({ upstash: 1, neon: 0 });
-    expect(warm.total).toEqual({ upstash: 2, neon: 0 });
+    await holdingLease(apiKey, async () => {
+      const warm = await measure(apiKey, `n${nonce()}`, sendEmbeddings);
+      expect(warm.beforeUpstream).toEqual({ upstash: 0, neon: 0 });
+      expect(warm.total).toEqual({ upstash: 1, neon: 0 });
+    });
   });
 
-  it("warm hit: one Upstash request to answer, nothing upstream, one to settle", async () => {
+  it("warm hit: the cache read to answer, nothing upstream, one flush", async () => {
     const { apiKey } = await seedAccount();
     const content = `n${nonce()}`;
     await (await send(apiKey, content)).arrayBuffer();
-    const start = await quiet();
-    const hit = await send(apiKey, content);
-    expect(hit.headers.get("x-omnizen-cache")).toBe("HIT");
-    await hit.arrayBuffer();
-    // Admission + settlement in Upstash, nothing else.
-    expect(difference(await quiet(), start)).toEqual({ upstash: 2, neon: 0 });
+    await holdingLease(apiKey, async () => {
+      const start = await quiet();
+      const hit = await send(apiKey, content);
+      expect(hit.headers.get("x-omnizen-cache")).toBe("HIT");
+      await hit.arrayBuffer();
+      expect(difference(await quiet(), start)).toEqual({ upstash: 2, neon: 0 });
+    });
   });
 });

@@ -212,7 +212,8 @@ describe("an entry that fails to decrypt", () => {
     const reader = served.body!.getReader();
     await reader.read();
     expect(await testRedis().zcard(`omz:cck:${keyId}`)).toBe(1);
-    expect(await testRedis().hlen(`omz:resv:${userId}`)).toBe(1);
+    // Credit is held by the isolate's edge leases (one or more entries, each for several requests).
+    expect(await testRedis().hlen(`omz:resv:${userId}`)).toBeGreaterThanOrEqual(1);
     // The key's one slot is taken: another request waits its turn.
     expect((await ask(apiKey, body(`${marker} another`))).status).toBe(429);
     while (!(await reader.read()).done);

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { apiKeys } from "../../db/schema.ts";
 import { hashApiKey } from "../src/lib/api-key.ts";
 import { dashboardFetch, seedDashboardUser } from "./support/dashboard.ts";
-import { anthropicClient, openaiClient, withDatabase } from "./support/gateway.ts";
+import { anthropicClient, forgetEdgeState, openaiClient, withDatabase } from "./support/gateway.ts";
 import { testRedis } from "./support/stand-ins.ts";
 
 async function keyWith(body: Record<string, unknown>): Promise<{ id: string; secret: string; token: string }> {
@@ -93,6 +93,8 @@ describe("key expiry on both surfaces", () => {
         .where(eq(apiKeys.id, key.id)),
     );
     await testRedis().del(`omz:key:${keyHash}`);
+    // And the isolate's copy of the record is past its 10 s too.
+    forgetEdgeState();
 
     const openaiError = await failure(chat(key.secret));
     expect(openaiError).toBeInstanceOf(OpenAI.AuthenticationError);

@@ -1,12 +1,13 @@
 /**
- * Prepares the prompt-cache key (unless the request or account opts out) and admits the request in one Upstash
- * round trip (services/hot-path/admission.ts).
+ * Prepares the prompt-cache key (unless the request or account opts out) and admits the request: from this isolate's
+ * lease on the key when it holds one (no Upstash round trip; a replica read for the prompt cache), else through a
+ * grant on the primary (services/hot-path/edge-lease.ts, admission.ts).
  */
 import { throttleSubject } from "../lib/throttle-subject.ts";
 import type { ChatCompletionRequest } from "../lib/openai-types.ts";
 import { loadAccountRecord } from "../services/hot-path/account-record.ts";
-import { admit, type Admission } from "../services/hot-path/admission.ts";
-import { settleDurably } from "../services/hot-path/durable-settlement.ts";
+import type { Admission } from "../services/hot-path/admission.ts";
+import { admitFromLease, type Ticket } from "../services/hot-path/edge-lease.ts";
 import { cacheKey } from "../services/prompt-cache/cache-key.ts";
 import { canonicalJson, canonicalRequest, isCacheable } from "../services/prompt-cache/canonical-request.ts";
 import { cacheScope } from "../services/prompt-cache/end-user-scope.ts";
@@ -29,39 +30,46 @@ function optedOut(headers: Headers): boolean {
   );
 }
 
-/** Runs the admission script for this request (also for `/v1/embeddings`, which has no prompt cache). */
-export function admitRequest(
+/** An admitted request, with the ticket it finishes exactly once (request-finisher.ts). */
+export interface AdmittedRequest extends Admission {
+  ticket: Ticket;
+}
+
+/** Admits this request (also for `/v1/embeddings`, which has no prompt cache). */
+export async function admitRequest(
   scope: ChatScope,
-  options: { cacheKey: string | null; reservationMicroUsd: number; checkCredit: boolean },
-): Promise<Admission> {
-  return admit({
+  options: { cacheKey: string | null; reservationMicroUsd: number; checkCredit: boolean; needsSlot?: boolean },
+): Promise<AdmittedRequest> {
+  const ticket = await admitFromLease({
     redis: scope.services.scripts,
     keyHash: scope.keyHash,
     requestId: scope.meta.requestId,
     clientIp: throttleSubject(scope.meta.ip ?? undefined),
-    ...options,
+    cacheKey: options.cacheKey,
+    reservationMicroUsd: options.reservationMicroUsd,
+    checkCredit: options.checkCredit,
+    needsSlot: options.needsSlot ?? true,
+    quietMs: scope.config.EDGE_LEASE_QUIET_MS,
+    ports: settlementPorts(scope),
     waitUntil: scope.waitUntil,
     // A cold key record or credit counter is filled from Postgres, over the request's pool.
     loadRecord: () => loadAccountRecord(scope.services.database(), scope.keyHash),
   });
+  return { ...ticket.admission, ticket };
 }
 
 /**
  * Admission for requests that call no model (e.g. token counting): key, rate limits and IP throttle, without the
- * credit guard or the cache; its concurrency slot is released right after, in the background.
+ * credit guard, the cache or a concurrency slot; finished at once.
  */
 export async function admitWithoutCompletion(scope: ChatScope): Promise<Admission> {
-  const admission = await admitRequest(scope, { cacheKey: null, reservationMicroUsd: 0, checkCredit: false });
-  scope.waitUntil(
-    settleDurably(settlementPorts(scope), {
-      requestId: scope.meta.requestId,
-      userId: admission.auth.userId,
-      keyId: admission.auth.keyId,
-      creditDeltaMicroUsd: 0,
-      tokens: 0,
-      window: admission.window,
-    }),
-  );
+  const admission = await admitRequest(scope, {
+    cacheKey: null,
+    reservationMicroUsd: 0,
+    checkCredit: false,
+    needsSlot: false,
+  });
+  admission.ticket.finish({ costMicroUsd: 0, tokens: 0 });
   return admission;
 }
 
@@ -92,7 +100,7 @@ export async function admitChat(
   nativeBody?: unknown,
   /** The routing preferences (services/routing/routing-preferences.ts `preferencesKey`): they choose the model. */
   routingKey?: unknown,
-): Promise<{ admission: Admission; cache: CachePlan }> {
+): Promise<{ admission: AdmittedRequest; cache: CachePlan }> {
   const secret = scope.config.PROMPT_CACHE_SECRET;
   const key =
     secret && !optedOut(scope.headers) && isCacheable(request)
@@ -112,9 +120,10 @@ export async function admitChat(
 }
 
 /**
- * Admits a request whose cache hit could not be served (the entry failed to decrypt) as a miss: the same request id
- * without the lookup, so it takes a concurrency slot; the script counts and reserves the request only once.
+ * Turns a request whose cache hit could not be served (the entry failed to decrypt) into a miss: it takes a
+ * concurrency slot; it stays counted and reserved once.
  */
-export function readmitAsMiss(scope: ChatScope, reservation: number): Promise<Admission> {
-  return admitRequest(scope, { cacheKey: null, reservationMicroUsd: reservation, checkCredit: true });
+export async function readmitAsMiss(admission: AdmittedRequest): Promise<AdmittedRequest> {
+  await admission.ticket.takeSlot();
+  return { ...admission, cachedEntry: null };
 }

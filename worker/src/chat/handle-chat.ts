@@ -126,7 +126,7 @@ export async function handleChat(
       if (served) return served;
       // An entry that fails to decrypt is a miss: admitted again (a slot; counted and reserved once) before the
       // upstream is called. Its answer then overwrites the entry.
-      admission = await readmitAsMiss(scope, reservation);
+      admission = await readmitAsMiss(admission);
       run.finisher = finisherFor(admission);
       run.headers["x-omnizen-cache"] = "MISS";
     }

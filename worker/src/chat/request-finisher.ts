@@ -1,18 +1,17 @@
 /**
- * Finishes an admitted request exactly once, on every path, in one Upstash round trip after the response (through
- * `waitUntil`): slots released, credit reservation squared with the real cost, tokens counted, the encrypted cache
- * entry stored, and the usage record queued for the usage drain; if Upstash cannot be reached, the usage record is
- * written to Postgres directly (../services/hot-path/durable-settlement.ts). Failures are logged with ids only.
+ * Finishes an admitted request exactly once, on every path, after the response (through `waitUntil`), into its edge
+ * lease (../services/hot-path/edge-lease.ts), which flushes it with others in one Upstash round trip: slot released,
+ * credit squared with the real cost, tokens counted, the encrypted cache entry stored, and the usage record queued for
+ * the usage drain; if Upstash cannot be reached, the usage records are written to Postgres directly
+ * (../services/hot-path/durable-settlement.ts). Failures are logged with ids only.
  */
 import type { NormalizedUsage } from "../lib/usage.ts";
-import type { Admission } from "../services/hot-path/admission.ts";
-import { settleDurably } from "../services/hot-path/durable-settlement.ts";
 import { serializeEntry, type CacheEntry } from "../services/prompt-cache/cache-entry.ts";
 import { encryptEntry } from "../services/prompt-cache/entry-crypto.ts";
 import { buildQueuedUsage, type ApiType, type QueuedUsage, type RequestRecord } from "../services/request-recorder.ts";
 import type { Surface } from "../surfaces/types.ts";
+import type { AdmittedRequest } from "./admission.ts";
 import type { ChatScope } from "./chat-scope.ts";
-import { settlementPorts } from "./settlement-ports.ts";
 
 export type Outcome = Omit<RequestRecord, "modelId" | "stream" | "priceVersion" | "cacheHit" | "apiType"> & {
   cacheHit?: boolean;
@@ -40,7 +39,7 @@ const totalTokens = (usage: NormalizedUsage) => usage.inputUncached + usage.cach
 
 export function createRequestFinisher(
   scope: ChatScope,
-  admission: Admission,
+  admission: AdmittedRequest,
   initial: { modelId: string; stream: boolean; priceVersion: string; apiType: ApiType },
 ): RequestFinisher {
   let finished = false;
@@ -64,14 +63,10 @@ export function createRequestFinisher(
             () => undefined,
           )
         : undefined;
-      await settleDurably(settlementPorts(scope), {
-        requestId,
-        userId: admission.auth.userId,
-        keyId: admission.auth.keyId,
-        creditDeltaMicroUsd: admission.reservationMicroUsd - costMicroUsd,
-        spendKey: admission.spendKey,
+      // Into the request's lease: flushed with others after the response (services/hot-path/edge-lease.ts).
+      admission.ticket.finish({
+        costMicroUsd,
         tokens,
-        window: admission.window,
         ...(encrypted ? { cache: encrypted } : {}),
         ...(usage ? { usage: usage() } : {}),
       });

@@ -60,6 +60,22 @@ export interface Admission {
   reservationMicroUsd: number;
   /** The key's spend counter the reservation went to ("" = the key has no spend limit); settlement squares it. */
   spendKey: string;
+  /** What a lease grant (AdmissionInput.lease) obtained; null for a single request's admission. */
+  grant: LeaseGrant | null;
+}
+
+/** A lease's wants (edge-lease.ts): the script then admits several requests at once (lua-scripts.ts). */
+export interface LeaseWants {
+  slots: number;
+  requests: number;
+  holdMicroUsd: number;
+}
+
+/** What the script granted a lease: requests counted, slots held, credit held (micro-USD). */
+export interface LeaseGrant {
+  requests: number;
+  slots: number;
+  holdMicroUsd: number;
 }
 
 export interface AdmissionInput {
@@ -71,6 +87,10 @@ export interface AdmissionInput {
   cacheKey: string | null;
   reservationMicroUsd: number;
   checkCredit: boolean;
+  /** Admit a lease (requestId is then the lease id) instead of one request. */
+  lease?: LeaseWants;
+  /** The key record read the caller just made (edge-key-records.ts), so that it is not read twice. */
+  recordRead?: KeyRecordRead;
   loadRecord: () => Promise<AccountRecord | null>;
   /** Keeps the background refresh of a stale key record alive (the request's waitUntil); default: not awaited. */
   waitUntil?: (work: Promise<unknown>) => void;
@@ -95,6 +115,9 @@ type ScriptReply = [
   string,
   string,
   string,
+  string?,
+  string?,
+  string?,
 ];
 
 export async function admit(input: AdmissionInput): Promise<Admission> {
@@ -122,7 +145,7 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
         input.keyHash,
         input.clientIp,
         input.cacheKey ?? "",
-        intArg(input.reservationMicroUsd),
+        intArg(input.lease ? input.lease.holdMicroUsd : input.reservationMicroUsd),
         coldRecord,
         coldBalance,
         input.checkCredit ? "1" : "0",
@@ -135,10 +158,15 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
         ...SPEND_PERIODS.map((period) => spendBucket(period, now)),
         ...SPEND_PERIODS.map((period) => intArg(SPEND_COUNTER_TTL_MS[period])),
         account?.userId ?? "",
+        ...(input.lease
+          ? [intArg(input.lease.slots), intArg(input.lease.requests), intArg(input.reservationMicroUsd)]
+          : []),
       ],
     ).catch(storeError);
-  let read: KeyRecordRead | null = null;
-  const known = await edgeKeyRecord(deps, input.keyHash, subject, (fresh) => (read = fresh)).catch(storeError);
+  let read: KeyRecordRead | null = input.recordRead ?? null;
+  const known = input.recordRead
+    ? input.recordRead.entry
+    : await edgeKeyRecord(deps, input.keyHash, subject, (fresh) => (read = fresh)).catch(storeError);
   account = known?.kind === "key" ? known.record : null;
   // Redis holds no record: Postgres next, unless the subject is throttled (the script's own check, from the read).
   let reply = known ? await run("", "", "") : withoutRecord(read, input.clientIp, now);
@@ -189,6 +217,9 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
     spendKey,
     spendLimit,
     spendPeriodCode,
+    grantedRequests,
+    grantedSlots,
+    grantedHold,
   ] = reply;
   const rateLimit: RateLimitState = {
     limitRequests: Number(limitRequests),
@@ -209,6 +240,13 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
         // A cache hit reserves too: its settlement squares the reservation with the hit's price.
         reservationMicroUsd: input.checkCredit ? input.reservationMicroUsd : 0,
         spendKey: spendKey ?? "",
+        grant: input.lease
+          ? {
+              requests: Number(grantedRequests ?? 0),
+              slots: Number(grantedSlots ?? 0),
+              holdMicroUsd: Number(grantedHold ?? 0),
+            }
+          : null,
       };
     case "cold":
       // Still cold after every try: a drain landed during each Postgres read (rare); the client retries shortly.

@@ -52,16 +52,36 @@ export interface DurableSettlementPorts {
 const defaultSleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
 
 /** Settles `settlement` through the steps above; never throws. */
-export async function settleDurably(ports: DurableSettlementPorts, settlement: Settlement): Promise<SettlementOutcome> {
+export function settleDurably(ports: DurableSettlementPorts, settlement: Settlement): Promise<SettlementOutcome> {
+  const { usage, ...rest } = settlement;
+  return settleBatchDurably(ports, {
+    id: settlement.requestId,
+    usage: usage ? [usage] : [],
+    // A usage record already written to Postgres is not queued a second time (it would be a no-op there anyway).
+    apply: (withUsage) => ports.settle(withUsage && usage ? { ...rest, usage } : rest),
+  });
+}
+
+/** A batch to settle: `apply` runs it in Upstash (idempotently), with or without its usage records. */
+export interface DurableBatch {
+  /** Ids only: a request id, or a lease flush (`<lease>:<n>`). */
+  id: string;
+  usage: readonly QueuedUsage[];
+  apply: (withUsage: boolean) => Promise<unknown>;
+}
+
+/** The steps above for a batch (a lease flush, edge-lease.ts, or one request); never throws. */
+export async function settleBatchDurably(
+  ports: DurableSettlementPorts,
+  batch: DurableBatch,
+): Promise<SettlementOutcome> {
   const sleep = ports.sleep ?? defaultSleep;
-  const { requestId } = settlement;
+  const requestId = batch.id;
   let lastError: unknown;
-  let billed = settlement.usage === undefined;
+  let billed = batch.usage.length === 0;
   const trySettle = async (): Promise<boolean> => {
     try {
-      // A usage record already written to Postgres is not queued a second time (it would be a no-op there anyway).
-      const { usage, ...rest } = settlement;
-      await ports.settle(billed || !usage ? rest : { ...rest, usage });
+      await batch.apply(!billed);
       return true;
     } catch (error) {
       lastError = error;
@@ -69,9 +89,9 @@ export async function settleDurably(ports: DurableSettlementPorts, settlement: S
     }
   };
   const tryWrite = async (): Promise<void> => {
-    if (billed || !settlement.usage) return;
+    if (billed) return;
     try {
-      await ports.writeUsage([settlement.usage]);
+      await ports.writeUsage(batch.usage);
       billed = true;
       ports.log({ event: "usage-written-directly", requestId });
     } catch (error) {

@@ -67,6 +67,11 @@ export class KeyRecordCache<Value> {
     }
   }
 
+  /** The value held for `key`, whatever its age (no read, no refresh). */
+  peek(key: string): Value | null {
+    return this.held.get(key)?.value ?? null;
+  }
+
   /** Drops the key (this isolate learnt that the source changed). */
   forget(key: string): void {
     this.epoch += 1;

@@ -30,7 +30,13 @@
  *       TTL (ms), 12 credit counter TTL (ms), 13 failed-auth limit per subject per two minutes, 14 the drain
  *       generation seen before the Postgres read ("" = none), 15 negative key record TTL (ms), 16-19 the key spend
  *       buckets of now (daily, weekly, monthly, none: lib/spend-period.ts), 20-23 their counters' TTLs (ms), 24 the
- *       account id of a keyed run ("" = identity run).
+ *       account id of a keyed run ("" = identity run), 25-27 a lease's wants ("" = a single request, as below):
+ *       concurrency slots k, requests n, and the first request's own reservation r.
+ * A lease (edge-lease.ts; ARGV 2 is then the lease id) is admission for several requests at once: the same checks,
+ * then up to n requests counted in the windows (at most what the limits leave), up to k slots held as members
+ * `<lease>#1..k` (none when none is free: the isolate then refuses a miss), and a credit hold in `omz:resv:<user>`
+ * of min(ARGV 6, max(balance / 4, r), balance, what the key's spend limit leaves), taken from the credit counter and
+ * added to the key's spend counter. The reply then ends with the granted n, k and hold.
  * A key past its expiry (record field "exp", epoch ms) is refused ("expired"). A key with a spend limit ("sl"
  * micro-USD per period "sp") keeps a spend counter `omz:spend:<key>:<bucket>` moved like the credit counter: the
  * reservation is added at admission (refused when the counter has reached the limit), settlement adds cost minus
@@ -56,12 +62,15 @@ local gen_key = keyed and filling and KEYS[15] or nil
 local cache_key = keyed and ARGV[5] ~= "" and KEYS[gen_key and 16 or 15] or nil
 local pc = ""
 local spend_key, spend_limit, spend_period = "", "0", ""
+local lease = (ARGV[25] or "") ~= ""
+local granted_n, granted_k, hold = 1, 0, tonumber(ARGV[6])
 local function int(n) return string.format("%.0f", n) end
 -- A record field that may be absent (a record stored before the field existed) as a number, 0 when absent.
 local function num(v) return tonumber(v or "") or 0 end
 local function reply(status, r1, r2, r3, r4, lr, rr, lt, rt, cached, balance)
   return { status, r1 or "", r2 or "", r3 or "", r4 or "", lr or 0, rr or 0, reset_ms, lt or 0, rt or 0, cached or "", balance or "", pc,
-    gen_key and (redis.call("GET", gen_key) or "0") or "", spend_key, spend_limit, spend_period }
+    gen_key and (redis.call("GET", gen_key) or "0") or "", spend_key, spend_limit, spend_period,
+    int(granted_n), int(granted_k), int(hold) }
 end
 local spend_slot = { d = 16, w = 17, m = 18, n = 19 }
 local function spend_key_of(period) return KEYS[spend_slot[period] - 5] end
@@ -134,7 +143,7 @@ if ARGV[9] == "1" and not balance then
   balance = int(total)
   redis.call("SET", credit_key, balance, "PX", ARGV[12])
 end
-local readmit = ARGV[9] == "1" and redis.call("HEXISTS", resv_key, ARGV[2]) == 1
+local readmit = not lease and ARGV[9] == "1" and redis.call("HEXISTS", resv_key, ARGV[2]) == 1
 local rpm, tpm, cc = tonumber(r[5]), tonumber(r[6]), tonumber(r[7])
 local krpm, ktpm, kcc = tonumber(r[8]), tonumber(r[9]), tonumber(r[10])
 local req_key, tok_key, kreq_key, ktok_key = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
@@ -161,7 +170,34 @@ if ARGV[9] == "1" and not readmit and spend_key ~= "" and tonumber(redis.call("G
 end
 local cached = false
 if ARGV[5] ~= "" and r[12] == "1" then cached = redis.call("GET", cache_key) end
-if not cached then
+if lease then
+  -- A lease takes what the concurrency limits leave, up to k slots (maybe none: edge-lease.ts then refuses a miss).
+  local cc_key, kcc_key = KEYS[9], KEYS[10]
+  redis.call("ZREMRANGEBYSCORE", cc_key, "-inf", now)
+  local free = cc - redis.call("ZCARD", cc_key)
+  if kcc > 0 then
+    redis.call("ZREMRANGEBYSCORE", kcc_key, "-inf", now)
+    free = math.min(free, kcc - redis.call("ZCARD", kcc_key))
+  end
+  granted_k = math.max(0, math.min(tonumber(ARGV[25]), free))
+  for i = 1, granted_k do
+    redis.call("ZADD", cc_key, now + tonumber(ARGV[10]), ARGV[2] .. "#" .. i)
+    if kcc > 0 then redis.call("ZADD", kcc_key, now + tonumber(ARGV[10]), ARGV[2] .. "#" .. i) end
+  end
+  if granted_k > 0 then
+    redis.call("PEXPIRE", cc_key, ARGV[10])
+    if kcc > 0 then redis.call("PEXPIRE", kcc_key, ARGV[10]) end
+  end
+  granted_n = math.max(1, math.min(tonumber(ARGV[26]), req_left))
+  if ARGV[9] == "1" then
+    local bal = tonumber(balance)
+    hold = math.min(hold, math.max(math.floor(bal / 4), tonumber(ARGV[27])), bal)
+    if spend_key ~= "" then hold = math.min(hold, tonumber(spend_limit) - tonumber(redis.call("GET", spend_key) or "0")) end
+    hold = math.max(hold, 0)
+  else
+    hold = 0
+  end
+elseif not cached then
   local cc_key, kcc_key = KEYS[9], KEYS[10]
   redis.call("ZREMRANGEBYSCORE", cc_key, "-inf", now)
   if redis.call("ZCARD", cc_key) >= cc then return reply("concurrency", user, key, plan, jur, req_limit, req_left, tok_limit, tok_left) end
@@ -176,24 +212,24 @@ if not cached then
 end
 -- Every credit-checked request, a cache hit too, reserves its credit (settlement squares it with the real cost).
 if ARGV[9] == "1" and not readmit then
-  if tonumber(ARGV[6]) > 0 then balance = int(redis.call("DECRBY", credit_key, ARGV[6])) end
+  if hold > 0 then balance = int(redis.call("DECRBY", credit_key, int(hold))) end
   if spend_key ~= "" then
-    redis.call("INCRBY", spend_key, ARGV[6])
+    redis.call("INCRBY", spend_key, int(hold))
     redis.call("PEXPIRE", spend_key, ARGV[spend_slot[spend_period] + 4])
   end
-  redis.call("HSET", resv_key, ARGV[2], ARGV[6] .. ":" .. int(now + tonumber(ARGV[10])))
+  redis.call("HSET", resv_key, ARGV[2], int(hold) .. ":" .. int(now + tonumber(ARGV[10])))
   redis.call("PEXPIRE", resv_key, ARGV[10])
 end
 if ARGV[9] == "1" then redis.call("PEXPIRE", credit_key, ARGV[12]) end
 if not readmit then
-  redis.call("INCR", req_key)
+  redis.call("INCRBY", req_key, granted_n)
   redis.call("PEXPIRE", req_key, 61000)
   if krpm > 0 then
-    redis.call("INCR", kreq_key)
+    redis.call("INCRBY", kreq_key, granted_n)
     redis.call("PEXPIRE", kreq_key, 61000)
   end
 end
-return reply("ok", user, key, plan, jur, req_limit, req_left - 1, tok_limit, tok_left, cached, balance)
+return reply("ok", user, key, plan, jur, req_limit, req_left - granted_n, tok_limit, tok_left, cached, balance)
 `;
 
 /**
@@ -244,6 +280,87 @@ end
 if ARGV[10] ~= "" then
   redis.call("RPUSH", KEYS[11], ARGV[10])
   if ARGV[11] ~= "0" then redis.call("INCRBY", KEYS[12], ARGV[11]) end
+end
+return 1
+`;
+
+/**
+ * A lease's flush (edge-lease.ts), after the responses (waitUntil): the settlements of the lease's finished requests
+ * in one round trip, and, when `final`, the lease given back. Applied at most once per (lease, flush number).
+ * - Credit: the batch's cost is taken from the lease's hold in `omz:resv:<user>` (the counter already lost it at the
+ *   grant); what exceeds the hold, or all of it when the hold is gone (expired and swept, or the counter rebuilt),
+ *   is taken from the credit counter and added to the key's spend counter. A final flush gives what is left of the
+ *   hold back to both and deletes it.
+ * - Slots named in ARGV 6 (the lease's free members `<lease>#i`) are released; a final flush names all of them.
+ * - A final flush gives the lease's unused requests back to the minute windows of its grant (if they still exist).
+ * - The batch's tokens go to the token windows of the grant; its usage records to the usage queue (one RPUSH) and
+ *   their cost to the undrained usage; its cache entries are stored (not when the account turned its cache off).
+ * Writes nothing for a deleted account.
+ * KEYS (leaseFlushKeys): 1 deletion tombstone, 2 the flush marker, 3-4 the account's and the key's concurrency
+ * slots, 5 reservations, 6 credit, 7-8 the account's and the key's request windows of the grant, 9-10 their token
+ * windows, 11 the cache-off marker, 12 the cache index, 13 the usage queue, 14 undrained usage, then the key's spend
+ * counter (only when ARGV 7 is "1"), then one key per cache entry.
+ * ARGV: 1 lease id, 2 final ("1"/"0"), 3 the batch's cost (micro-USD), 4 its tokens, 5 unused requests (final),
+ *       6 slot numbers to release (space-separated), 7 spend counter ("1"/"0"), 8 cache TTL (s), 9 the number of
+ *       usage records, 10 their cost, 11 the hold's expiry (epoch ms) when it is kept, 12 the key has its own
+ *       request and concurrency limits ("1"/"0"), then the usage records, then the cache entries (KEYS' order).
+ */
+export const LEASE_FLUSH_SCRIPT = `#!lua flags=allow-key-locking
+if redis.call("EXISTS", KEYS[1]) == 1 then return 0 end
+if not redis.call("SET", KEYS[2], "1", "NX", "PX", 60000) then return 0 end
+local unpack_ = unpack or table.unpack
+local function int(n) return string.format("%.0f", n) end
+local final = ARGV[2] == "1"
+local keyed = ARGV[12] == "1"
+local spend_key = ARGV[7] == "1" and KEYS[15] or nil
+local first_cache = spend_key and 16 or 15
+local cost = tonumber(ARGV[3])
+local held = redis.call("HGET", KEYS[5], ARGV[1])
+local left, over = 0, cost
+if held then
+  left = tonumber(string.match(held, "^(%-?%d+)")) - cost
+  over = 0
+  if left < 0 then over, left = -left, 0 end
+end
+local delta = (final and left or 0) - over
+if delta ~= 0 then
+  if redis.call("EXISTS", KEYS[6]) == 1 then redis.call("INCRBY", KEYS[6], int(delta)) end
+  if spend_key and redis.call("EXISTS", spend_key) == 1 then redis.call("INCRBY", spend_key, int(-delta)) end
+end
+if held then
+  if final then redis.call("HDEL", KEYS[5], ARGV[1])
+  elseif cost ~= 0 then redis.call("HSET", KEYS[5], ARGV[1], int(left) .. ":" .. ARGV[11]) end
+end
+for slot in string.gmatch(ARGV[6], "%d+") do
+  redis.call("ZREM", KEYS[3], ARGV[1] .. "#" .. slot)
+  if keyed then redis.call("ZREM", KEYS[4], ARGV[1] .. "#" .. slot) end
+end
+if final and ARGV[5] ~= "0" then
+  if redis.call("EXISTS", KEYS[7]) == 1 then redis.call("DECRBY", KEYS[7], ARGV[5]) end
+  if keyed and redis.call("EXISTS", KEYS[8]) == 1 then redis.call("DECRBY", KEYS[8], ARGV[5]) end
+end
+if ARGV[4] ~= "0" then
+  redis.call("INCRBY", KEYS[9], ARGV[4])
+  redis.call("PEXPIRE", KEYS[9], 61000)
+  redis.call("INCRBY", KEYS[10], ARGV[4])
+  redis.call("PEXPIRE", KEYS[10], 61000)
+end
+local records = tonumber(ARGV[9])
+if records > 0 then
+  local batch = {}
+  for i = 1, records do batch[i] = ARGV[12 + i] end
+  redis.call("RPUSH", KEYS[13], unpack_(batch))
+  if ARGV[10] ~= "0" then redis.call("INCRBY", KEYS[14], ARGV[10]) end
+end
+if #KEYS >= first_cache and redis.call("EXISTS", KEYS[11]) == 0 then
+  local stored = {}
+  for i = first_cache, #KEYS do
+    redis.call("SET", KEYS[i], ARGV[12 + records + i - first_cache + 1], "EX", ARGV[8])
+    stored[#stored + 1] = KEYS[i]
+  end
+  -- Index of the account's cache entries, so that deleting the account can delete them (their keys are HMACs).
+  redis.call("SADD", KEYS[12], unpack_(stored))
+  redis.call("EXPIRE", KEYS[12], ARGV[8])
 end
 return 1
 `;

@@ -25,6 +25,8 @@ export interface ScriptClient {
 export interface ReadOnlyScriptClient {
   evalshaRo(digest: string, keys: string[], args: string[]): Promise<unknown>;
   evalRo(source: string, keys: string[], args: string[]): Promise<unknown>;
+  /** A plain GET (one billed command; a replica read on Upstash Global): the string, or null when absent. */
+  getString(key: string): Promise<string | null>;
 }
 
 /** A failed REST call: `code` is the Redis error code, or `HTTP <status>`, or `network`. */
@@ -71,5 +73,9 @@ export function scriptClient(url: string, token: string): ScriptClient & ReadOnl
     eval: (source, keys, args) => call(["EVAL", source, String(keys.length), ...keys, ...args]),
     evalshaRo: (digest, keys, args) => call(["EVALSHA_RO", digest, String(keys.length), ...keys, ...args]),
     evalRo: (source, keys, args) => call(["EVAL_RO", source, String(keys.length), ...keys, ...args]),
+    getString: async (key) => {
+      const value = await call(["GET", key]);
+      return typeof value === "string" ? value : null;
+    },
   };
 }

@@ -88,3 +88,35 @@ export function settlementKeys(input: {
   if (input.cacheKey) keys.push(input.cacheKey);
   return keys;
 }
+
+/** KEYS of the lease flush (lua-scripts.ts LEASE_FLUSH_SCRIPT). */
+export function leaseFlushKeys(input: {
+  leaseId: string;
+  flush: number;
+  userId: string;
+  keyId: string;
+  window: number;
+  spendKey: string;
+  cacheKeys: readonly string[];
+}): string[] {
+  const { userId, keyId, window } = input;
+  const keys = [
+    `omz:deleted:${userId}`,
+    `omz:settled:${input.leaseId}:${input.flush}`,
+    `omz:cc:${userId}`,
+    `omz:cck:${keyId}`,
+    `omz:resv:${userId}`,
+    `omz:credit:${userId}`,
+    `omz:rl:${userId}:r:${window}`,
+    `omz:rl:k:${keyId}:r:${window}`,
+    `omz:rl:${userId}:t:${window}`,
+    `omz:rl:k:${keyId}:t:${window}`,
+    `omz:pcoff:${userId}`,
+    `omz:pcidx:${userId}`,
+    USAGE_QUEUE_KEY,
+    `omz:undrained:${userId}`,
+  ];
+  if (input.spendKey) keys.push(input.spendKey);
+  keys.push(...input.cacheKeys);
+  return keys;
+}

@@ -61,10 +61,14 @@ export async function settle(redis: ScriptClient, settlement: Settlement): Promi
     spendKey: settlement.spendKey ?? "",
     cacheKey: settlement.cache?.key || null,
   });
+  await retryTransient(() => runScript<number>(redis, SETTLEMENT_SCRIPT, keys, args));
+}
+
+/** Runs `call`, again after SETTLEMENT_RETRY_DELAYS_MS when it fails with a network error or a 5xx. */
+export async function retryTransient<Result>(call: () => Promise<Result>): Promise<Result> {
   for (let attempt = 0; ; attempt += 1) {
     try {
-      await runScript<number>(redis, SETTLEMENT_SCRIPT, keys, args);
-      return;
+      return await call();
     } catch (error) {
       const delay = SETTLEMENT_RETRY_DELAYS_MS[attempt];
       if (delay === undefined || !isTransient(error)) throw error;

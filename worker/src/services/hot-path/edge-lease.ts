@@ -1,0 +1,563 @@
+/**
+ * Edge leases: a warm request is admitted from this isolate's memory, with no Upstash round trip before its upstream
+ * call (docs/edge-leases.md). A lease is one admission for several requests (the admission script with lease wants,
+ * lua-scripts.ts), granted on the primary: up to n requests counted in the minute windows, up to k concurrency slots,
+ * and a credit hold. The isolate then admits requests against it locally, while
+ * - the lease is of this minute, and the key record the isolate holds (edge-key-records.ts, at most 10 s old) is still
+ *   the one it was granted under (so revocation, plan and limit changes reach it within 10 s);
+ * - it has requests left, a free slot for a miss, a hold not yet spent (credit-checked requests), and the token
+ *   window seen at the grant plus this isolate's tokens since is under the limit.
+ * A new lease is granted in the background when half of one is used, when its slots are all taken, and in the last
+ * seconds of a minute (for the next minute); a request waits for a grant only when no lease it holds can admit it
+ * (the key's first request in this isolate, a burst beyond the lease, a limit reached: the grant then refuses it).
+ * Requests that find no room wait for the grant already on its way rather than start their own.
+ * Requests finish into the lease: their settlements are batched and flushed after the responses (LEASE_FLUSH_SCRIPT,
+ * through waitUntil, durably: durable-settlement.ts). A lease replaced by a newer one is given back by its last
+ * flush once its requests have finished; an idle one after EDGE_LEASE_QUIET_MS; an isolate that dies leaves it to
+ * expire in Redis (the hold and slots after SLOT_TTL_MS, as a crashed request's).
+ * Bounds (edge-bounds.ts): requests per minute and concurrency are never exceeded (a lease holds what it grants);
+ * credit goes below zero by less than one reservation per lease holder, plus actual costs above reservations.
+ */
+import { GatewayError } from "../../errors.ts";
+import { settleBatchDurably, type DurableSettlementPorts } from "./durable-settlement.ts";
+import { admit, SLOT_TTL_MS, type Admission, type AdmissionInput, type RateLimitState } from "./admission.ts";
+import { edgeKeyRecord, edgeKeyRecords, type EdgeKeyRecord, type KeyRecordRead } from "./edge-key-records.ts";
+import { LEASE_FLUSH_SCRIPT } from "./lua-scripts.ts";
+import { intArg, runScript } from "./run-script.ts";
+import { leaseFlushKeys } from "./script-keys.ts";
+import type { QueuedUsage } from "../request-recorder.ts";
+import { PROMPT_CACHE_TTL_SECONDS, retryTransient } from "./settlement.ts";
+
+/** In the last this-many ms of a minute, the next lease is granted for the next minute. */
+const NEXT_WINDOW_MS = 5_000;
+/** Finished requests wait this long for others to join their flush. */
+const FLUSH_DELAY_MS = 20;
+/** At most this many settlements per flush. */
+const MAX_BATCH = 64;
+/** Requests a lease asks for: twice what the previous one used, within these bounds. */
+const MIN_LEASE_REQUESTS = 16;
+const MAX_LEASE_REQUESTS = 128;
+/** Slots a lease asks for at most. */
+const MAX_LEASE_SLOTS = 16;
+/** Credit a lease asks to hold: this many reservations of the request that asked, at most MAX_HOLD_MICRO_USD. */
+const HOLD_RESERVATIONS = 16;
+const MAX_HOLD_MICRO_USD = 2_000_000;
+/** A request waits for at most this many grants (each one a round trip) before it is refused as unavailable. */
+const MAX_GRANT_ROUNDS = 4;
+/** A quiet watcher never outlives this (waitUntil keeps a request's work for 30 s). */
+const QUIET_WATCH_LIMIT_MS = 25_000;
+
+/** What finishing a request settles. */
+export interface TicketSettlement {
+  costMicroUsd: number;
+  tokens: number;
+  usage?: QueuedUsage;
+  cache?: { key: string; entry: string };
+}
+
+export interface EdgeAdmissionInput extends Omit<AdmissionInput, "lease" | "now"> {
+  /** Whether a miss takes a concurrency slot (false for requests that call no model). */
+  needsSlot: boolean;
+  quietMs: number;
+  ports: DurableSettlementPorts;
+  waitUntil: (work: Promise<unknown>) => void;
+}
+
+/** One admitted request: finish it exactly once. */
+export interface Ticket {
+  readonly admission: Admission;
+  /** Settles the request into its lease (flushed after the response). Later calls do nothing. */
+  finish(settlement: TicketSettlement): void;
+  /** A hit that could not be served becomes a miss: it takes a concurrency slot (a grant if none is free). */
+  takeSlot(): Promise<void>;
+}
+
+type Flusher = Pick<EdgeAdmissionInput, "redis" | "ports" | "waitUntil">;
+
+interface Pending extends TicketSettlement {
+  requestId: string;
+}
+
+class Lease {
+  requestsUsed = 0;
+  spent = 0;
+  tokensSince = 0;
+  /** Requests admitted from it, or holding one of its slots, and not finished. */
+  inFlight = 0;
+  lastActivity: number;
+  retired = false;
+  returned = false;
+  flushes = 0;
+  pending: Pending[] = [];
+  flushing: Promise<void> | null = null;
+  quietWatch = false;
+  /** Slot numbers held and not in use; `slots` are all those still held. */
+  readonly freeSlots: number[];
+  readonly slots: Set<number>;
+
+  constructor(
+    readonly id: string,
+    /** Where its flushes go (the granting request's clients; they outlive it: module-level, per configuration). */
+    readonly flusher: Flusher,
+    readonly record: EdgeKeyRecord,
+    readonly signature: string,
+    readonly window: number,
+    readonly requestsGranted: number,
+    slotCount: number,
+    readonly hold: number,
+    readonly checksCredit: boolean,
+    readonly spendKey: string,
+    readonly rate: RateLimitState,
+  ) {
+    this.lastActivity = Date.now();
+    this.freeSlots = Array.from({ length: slotCount }, (_, index) => slotCount - index);
+    this.slots = new Set(this.freeSlots);
+  }
+
+  /** Whether it may still admit anything: of this minute, under the key record the isolate holds now. */
+  current(now: number, signature: string): boolean {
+    return !this.retired && Math.floor(now / 60_000) === this.window && signature === this.signature;
+  }
+
+  /** Whether it admits one more request (its slot aside). */
+  admits(checkCredit: boolean): boolean {
+    if (this.requestsUsed >= this.requestsGranted) return false;
+    if (checkCredit && (!this.checksCredit || this.spent >= this.hold)) return false;
+    return this.rate.remainingTokens - this.tokensSince > 0;
+  }
+
+  /** Whether a newer lease should be on its way. */
+  runningLow(): boolean {
+    return (
+      this.requestsUsed * 2 >= this.requestsGranted ||
+      (this.checksCredit && this.spent * 2 >= this.hold) ||
+      this.freeSlots.length === 0
+    );
+  }
+}
+
+/** The fields of a key record a lease depends on: a change makes the isolate ask for a new lease. */
+function recordSignature(record: EdgeKeyRecord): string {
+  return JSON.stringify([
+    record.userId,
+    record.keyId,
+    record.plan,
+    record.limits,
+    record.keyLimits,
+    record.allowedJurisdictions,
+    record.promptCacheEnabled,
+    record.spendLimitMicroUsd,
+    record.spendPeriodCode,
+    record.expiresAtMs,
+  ]);
+}
+
+interface KeyLeases {
+  /** Oldest first; retired ones leave the list. */
+  leases: Lease[];
+  granting: Promise<Granted> | null;
+  /** Requests the last retired lease admitted, to size the next one. */
+  lastUsed: number;
+  /** Requests now looking for room, to size a grant. */
+  waiting: number;
+}
+
+const leases = new Map<string, KeyLeases>();
+
+/**
+ * Retires every lease this isolate holds (each is given back once its requests finish), as when the isolate learns
+ * that its key records are out of date; tests use it to stand for the 10 s in which the isolate would learn it.
+ */
+export function retireEdgeLeases(): void {
+  for (const held of leases.values()) {
+    for (const lease of [...held.leases]) retire(held, lease, lease.flusher);
+  }
+}
+
+function leasesOf(keyHash: string): KeyLeases {
+  let held = leases.get(keyHash);
+  if (!held) {
+    held = { leases: [], granting: null, lastUsed: 0, waiting: 0 };
+    leases.set(keyHash, held);
+  }
+  return held;
+}
+
+const tooManyInFlight = () =>
+  new GatewayError(
+    "too_many_concurrent_requests",
+    "Too many requests in flight at once for this plan or key; retry when one finishes.",
+    { headers: { "retry-after": "1" } },
+  );
+
+/**
+ * Admits one request: from a lease this isolate holds when one has room, else after a grant on the primary (which
+ * refuses it when a limit, the credit or the key says no). The prompt cache, when the account has it on and
+ * `cacheKey` is set, is read from the nearest replica.
+ */
+export async function admitFromLease(input: EdgeAdmissionInput): Promise<Ticket> {
+  const held = leasesOf(input.keyHash);
+  const deps = { scripts: input.redis, waitUntil: input.waitUntil };
+  const now = Date.now();
+  let read: KeyRecordRead | undefined;
+  const entry = await edgeKeyRecord(deps, input.keyHash, { clientIp: input.clientIp, now }, (fresh) => {
+    read = fresh;
+  }).catch(() => null);
+  if (entry?.kind !== "key" || (entry.record.expiresAtMs > 0 && now >= entry.record.expiresAtMs)) {
+    // Unknown, revoked, expired or unreadable here: nothing is admitted locally; the grant's script decides.
+    retireAll(held, input);
+  }
+  let record = entry?.kind === "key" ? entry.record : null;
+  let lookup: Promise<string | null> | null = null;
+  let lastGrant: Lease | null = null;
+  held.waiting += 1;
+  try {
+    for (let round = 0; ; round += 1) {
+      if (record) {
+        lookup ??=
+          input.cacheKey && record.promptCacheEnabled
+            ? input.redis.getString(input.cacheKey).catch(() => null)
+            : Promise.resolve(null);
+        const result = await tryLocally(input, held, record, lookup);
+        if (result.ticket) return result.ticket;
+        // The newest grant left no slot for a miss: the concurrency limit is reached.
+        if (result.noSlot && lastGrant && lastGrant.slots.size === 0) throw tooManyInFlight();
+      }
+      if (round >= MAX_GRANT_ROUNDS) {
+        throw new GatewayError("service_unavailable", "The gateway is busy admitting this key; retry in a second.", {
+          headers: { "retry-after": "1" },
+        });
+      }
+      if (held.granting) {
+        lastGrant = (await held.granting).lease;
+      } else {
+        // This request's own grant also reads the prompt cache for it (one round trip, as before leases), and
+        // reuses the key record read above.
+        const own = lookup ? null : input.cacheKey;
+        const granted = await startGrant({ ...input, cacheKey: own, recordRead: read }, held, Date.now());
+        lastGrant = granted.lease;
+        if (own !== null) lookup = Promise.resolve(granted.cachedEntry);
+      }
+      read = undefined;
+      const known = edgeKeyRecords.peek(input.keyHash);
+      record = known?.kind === "key" ? known.record : null;
+    }
+  } finally {
+    held.waiting -= 1;
+  }
+}
+
+async function tryLocally(
+  input: EdgeAdmissionInput,
+  held: KeyLeases,
+  record: EdgeKeyRecord,
+  lookup: Promise<string | null>,
+): Promise<{ ticket?: Ticket; noSlot?: boolean }> {
+  const now = Date.now();
+  const signature = recordSignature(record);
+  for (const lease of [...held.leases]) {
+    if (!lease.current(now, signature) && Math.floor(now / 60_000) >= lease.window) retire(held, lease, input);
+  }
+  const lease = held.leases.find(
+    (candidate) => candidate.current(now, signature) && candidate.admits(input.checkCredit),
+  );
+  if (!lease) return {};
+  const ticket = takeTicket(held, lease, input);
+  const cachedEntry = await lookup;
+  if (!cachedEntry && input.needsSlot && !ticket.takeHeldSlot()) {
+    ticket.cancel();
+    renewInBackground(input, held);
+    return { noSlot: true };
+  }
+  if (lease.runningLow() || (now + NEXT_WINDOW_MS) / 60_000 >= lease.window + 1) renewInBackground(input, held);
+  return { ticket: ticket.finalize(cachedEntry, record) };
+}
+
+/** A grant on the primary for this key; requests that find no room meanwhile wait for it. */
+function startGrant(input: EdgeAdmissionInput, held: KeyLeases, at: number): Promise<Granted> {
+  const work = grant(input, held, at);
+  held.granting = work;
+  const clear = () => {
+    if (held.granting === work) held.granting = null;
+  };
+  work.then(clear, clear);
+  return work;
+}
+
+interface Granted {
+  lease: Lease;
+  /** The prompt-cache entry the grant read for the request that asked (null without a lookup or on a miss). */
+  cachedEntry: string | null;
+}
+
+async function grant(input: EdgeAdmissionInput, held: KeyLeases, at: number): Promise<Granted> {
+  const reservation = input.checkCredit ? input.reservationMicroUsd : 0;
+  const requests = Math.min(MAX_LEASE_REQUESTS, Math.max(MIN_LEASE_REQUESTS, held.lastUsed * 2, held.waiting));
+  const wants = {
+    // A slot for each request it may admit (what the concurrency limits leave, up to MAX_LEASE_SLOTS).
+    slots: Math.min(MAX_LEASE_SLOTS, requests),
+    requests,
+    holdMicroUsd: Math.min(MAX_HOLD_MICRO_USD, reservation * HOLD_RESERVATIONS),
+  };
+  const leaseId = `L${crypto.randomUUID()}`;
+  const admission = await admit({ ...input, requestId: leaseId, lease: wants, now: at });
+  const entry = edgeKeyRecords.peek(input.keyHash);
+  if (entry?.kind !== "key") throw new GatewayError("internal_error", "Admission failed.");
+  const granted = admission.grant ?? { requests: 0, slots: 0, holdMicroUsd: 0 };
+  const lease = new Lease(
+    leaseId,
+    { redis: input.redis, ports: input.ports, waitUntil: (work) => void work.catch(() => undefined) },
+    entry.record,
+    recordSignature(entry.record),
+    admission.window,
+    granted.requests,
+    granted.slots,
+    granted.holdMicroUsd,
+    input.checkCredit,
+    admission.spendKey,
+    admission.rateLimit,
+  );
+  held.leases.push(lease);
+  watchQuiet(held, lease, input);
+  return { lease, cachedEntry: admission.cachedEntry };
+}
+
+/** Starts a background grant when none is on its way: for the next minute in the last seconds of this one. */
+function renewInBackground(input: EdgeAdmissionInput, held: KeyLeases): void {
+  if (held.granting) return;
+  const now = Date.now();
+  const minuteEnd = (Math.floor(now / 60_000) + 1) * 60_000;
+  const nextWindow = minuteEnd - now <= NEXT_WINDOW_MS;
+  if (nextWindow && held.leases.some((lease) => lease.window * 60_000 >= minuteEnd)) return;
+  // A credit-checked lease (a request without the credit check may have asked), sized on the newest one.
+  const newest = held.leases.at(-1);
+  const reservation = Math.max(
+    input.checkCredit ? input.reservationMicroUsd : 0,
+    (newest?.hold ?? 0) / HOLD_RESERVATIONS,
+  );
+  const wants = { ...input, cacheKey: null, checkCredit: true, reservationMicroUsd: Math.ceil(reservation) };
+  const work = startGrant(wants, held, nextWindow ? minuteEnd : now).catch(() => null);
+  input.waitUntil(work);
+}
+
+interface LocalTicket extends Ticket {
+  takeHeldSlot(): boolean;
+  cancel(): void;
+  finalize(cachedEntry: string | null, record: EdgeKeyRecord): Ticket;
+}
+
+function takeTicket(held: KeyLeases, lease: Lease, input: EdgeAdmissionInput): LocalTicket {
+  const reservation = input.checkCredit ? input.reservationMicroUsd : 0;
+  lease.requestsUsed += 1;
+  lease.spent += reservation;
+  lease.inFlight += 1;
+  lease.lastActivity = Date.now();
+  let slot: { lease: Lease; number: number } | null = null;
+  let done = false;
+  let admission: Admission | null = null;
+  // A slot of this lease, else of another current lease of the key (which then counts the request in flight too).
+  const borrow = (): boolean => {
+    const now = Date.now();
+    for (const candidate of [lease, ...held.leases]) {
+      if (candidate !== lease && (candidate.retired || Math.floor(now / 60_000) !== candidate.window)) continue;
+      const number = candidate.freeSlots.pop();
+      if (number === undefined) continue;
+      if (candidate !== lease) candidate.inFlight += 1;
+      slot = { lease: candidate, number };
+      return true;
+    }
+    return false;
+  };
+  const releaseSlot = (): Lease | null => {
+    if (!slot) return null;
+    const owner = slot.lease;
+    owner.freeSlots.push(slot.number);
+    slot = null;
+    if (owner === lease) return null;
+    owner.inFlight -= 1;
+    return owner;
+  };
+  const ticket: LocalTicket = {
+    get admission(): Admission {
+      if (!admission) throw new Error("ticket not finalized");
+      return admission;
+    },
+    takeHeldSlot: borrow,
+    cancel() {
+      done = true;
+      releaseSlot();
+      lease.requestsUsed -= 1;
+      lease.spent -= reservation;
+      lease.inFlight -= 1;
+    },
+    finalize(cachedEntry, record) {
+      admission = {
+        auth: {
+          userId: record.userId,
+          keyId: record.keyId,
+          plan: record.plan,
+          allowedJurisdictions: record.allowedJurisdictions,
+        },
+        rateLimit: localRate(lease, Date.now()),
+        cachedEntry,
+        promptCacheEnabled: record.promptCacheEnabled,
+        window: lease.window,
+        reservationMicroUsd: reservation,
+        spendKey: lease.spendKey,
+        grant: null,
+      };
+      return ticket;
+    },
+    async takeSlot() {
+      if (slot || done) return;
+      for (let round = 0; round < MAX_GRANT_ROUNDS; round += 1) {
+        if (borrow()) return;
+        // A grant without the credit check, for its slot (it counts one request more: rare, and conservative).
+        const granted = await (held.granting ??
+          startGrant({ ...input, checkCredit: false, cacheKey: null }, held, Date.now()));
+        if (granted.lease.slots.size === 0) break;
+      }
+      throw tooManyInFlight();
+    },
+    finish(settlement) {
+      if (done) return;
+      done = true;
+      const lender = releaseSlot();
+      lease.spent += settlement.costMicroUsd - reservation;
+      lease.tokensSince += settlement.tokens;
+      lease.inFlight -= 1;
+      lease.lastActivity = Date.now();
+      lease.pending.push({ requestId: input.requestId, ...settlement });
+      if (lender) scheduleFlush(held, lender, input);
+      scheduleFlush(held, lease, input);
+      watchQuiet(held, lease, input);
+    },
+  };
+  return ticket;
+}
+
+function localRate(lease: Lease, now: number): RateLimitState {
+  return {
+    limitRequests: lease.rate.limitRequests,
+    remainingRequests: Math.max(0, lease.rate.remainingRequests + lease.requestsGranted - lease.requestsUsed),
+    limitTokens: lease.rate.limitTokens,
+    remainingTokens: Math.max(0, lease.rate.remainingTokens - lease.tokensSince),
+    resetMs: (lease.window + 1) * 60_000 - now,
+  };
+}
+
+/** No new requests from it; given back by its flush once its requests have finished. */
+function retire(held: KeyLeases, lease: Lease, input: Flusher): void {
+  if (lease.retired) return;
+  lease.retired = true;
+  held.leases = held.leases.filter((candidate) => candidate !== lease);
+  held.lastUsed = lease.requestsUsed;
+  scheduleFlush(held, lease, input);
+}
+
+function retireAll(held: KeyLeases, input: Flusher): void {
+  for (const lease of [...held.leases]) retire(held, lease, input);
+}
+
+/** Flushes the lease's finished requests soon (batched), and gives it back once retired and idle. */
+function scheduleFlush(held: KeyLeases, lease: Lease, input: Flusher): void {
+  if (lease.returned) return;
+  if (!lease.flushing) {
+    lease.flushing = (async () => {
+      try {
+        await sleep(FLUSH_DELAY_MS);
+        await flushLease(lease, input);
+      } finally {
+        lease.flushing = null;
+      }
+      // Settlements that arrived during the flush, or the lease became idle meanwhile.
+      if (lease.pending.length > 0 || (lease.retired && lease.inFlight === 0 && !lease.returned)) {
+        scheduleFlush(held, lease, input);
+      }
+    })();
+  }
+  input.waitUntil(lease.flushing);
+}
+
+async function flushLease(lease: Lease, input: Flusher): Promise<void> {
+  while (!lease.returned) {
+    const batch = lease.pending.splice(0, MAX_BATCH);
+    const final = lease.retired && lease.inFlight === 0 && lease.pending.length === 0;
+    // A retired lease's free slots go back at once; its final flush gives back every slot it still holds.
+    const release = final ? [...lease.slots] : lease.retired ? lease.freeSlots.splice(0) : [];
+    if (batch.length === 0 && !final && release.length === 0) return;
+    for (const number of release) lease.slots.delete(number);
+    lease.flushes += 1;
+    if (final) lease.returned = true;
+    await flushBatch(lease, input, batch, final, release);
+  }
+}
+
+async function flushBatch(
+  lease: Lease,
+  input: Flusher,
+  batch: Pending[],
+  final: boolean,
+  release: number[],
+): Promise<void> {
+  const records = batch.flatMap((item) => (item.usage ? [item.usage] : []));
+  const cache = batch.flatMap((item) => (item.cache ? [item.cache] : []));
+  const cost = batch.reduce((sum, item) => sum + item.costMicroUsd, 0);
+  const tokens = batch.reduce((sum, item) => sum + item.tokens, 0);
+  const keyed = lease.record.keyLimits.requestsPerMinute > 0 || lease.record.keyLimits.concurrentRequests > 0;
+  const flush = lease.flushes;
+  const keys = leaseFlushKeys({
+    leaseId: lease.id,
+    flush,
+    userId: lease.record.userId,
+    keyId: lease.record.keyId,
+    window: lease.window,
+    spendKey: lease.spendKey,
+    cacheKeys: cache.map((item) => item.key),
+  });
+  const run = (withUsage: boolean) => {
+    const queued = withUsage ? records : [];
+    const args = [
+      lease.id,
+      final ? "1" : "0",
+      intArg(cost),
+      intArg(tokens),
+      intArg(final ? Math.max(0, lease.requestsGranted - lease.requestsUsed) : 0),
+      release.join(" "),
+      lease.spendKey ? "1" : "0",
+      intArg(PROMPT_CACHE_TTL_SECONDS),
+      intArg(queued.length),
+      intArg(queued.reduce((sum, record) => sum + record.cost_micro_usd, 0)),
+      intArg(Date.now() + SLOT_TTL_MS),
+      keyed ? "1" : "0",
+      ...queued.map((record) => JSON.stringify(record)),
+      ...cache.map((item) => item.entry),
+    ];
+    return retryTransient(() => runScript<number>(input.redis, LEASE_FLUSH_SCRIPT, keys, args));
+  };
+  await settleBatchDurably(input.ports, { id: `${lease.id}:${flush}`, usage: records, apply: run });
+}
+
+/** Gives an idle lease back after the quiet time (inside one request's waitUntil, at most QUIET_WATCH_LIMIT_MS). */
+function watchQuiet(held: KeyLeases, lease: Lease, input: EdgeAdmissionInput): void {
+  if (lease.quietWatch || lease.retired) return;
+  lease.quietWatch = true;
+  const started = Date.now();
+  const work = (async () => {
+    try {
+      for (;;) {
+        const wait = lease.lastActivity + input.quietMs - Date.now();
+        if (wait <= 0) break;
+        if (Date.now() + wait - started > QUIET_WATCH_LIMIT_MS) return;
+        await sleep(wait);
+      }
+      // Requests still in flight keep it; the last one's finish watches again.
+      if (lease.inFlight === 0) retire(held, lease, input);
+    } finally {
+      lease.quietWatch = false;
+    }
+  })();
+  input.waitUntil(work);
+}
+
+const sleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
