@@ -12,6 +12,7 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 const LOCAL_TESTS_WITH_SERVICES = [
   "local/**/*.e2e.test.ts",
   "local/faults/**/*.test.ts",
+  "local/multi-gateway/**/*.test.ts",
   "local/neon-bridge/{server,fault,geo}.test.ts",
   "local/postgres/{resolve,embedded}.test.ts",
   "local/upstash/{server,script-flags,geo-router,key-locking,hot-path-key-locking,hot-path-freshness}.test.ts",

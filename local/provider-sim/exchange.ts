@@ -79,6 +79,8 @@ export async function runExchange(context: ExchangeContext): Promise<ExchangeRes
   // The moment the client hung up, for tests that measure how fast a gateway aborts its upstream call.
   response.once("close", () => {
     if (!response.writableFinished && entry.outcome !== "disconnected") entry.client_closed_at ??= Date.now();
+    // With `time`, when the upstream call was in flight (tests count calls in flight at once across gateways).
+    entry.finished_at = Date.now();
   });
   const reply = (answer: JsonReply, extraHeaders: Record<string, string> = {}): ExchangeResult => {
     entry.status = answer.status;

@@ -41,6 +41,8 @@ export interface RequestLogEntry {
   outcome: string | null;
   /** Epoch ms at which the client closed the connection before the answer was complete (null if it never did). */
   client_closed_at: number | null;
+  /** Epoch ms at which the exchange ended (answer complete, or the connection closed); null while in flight. */
+  finished_at: number | null;
   /** The parsed JSON body; only included in `GET /_sim/requests?body=1`. */
   body?: unknown;
 }
@@ -53,8 +55,8 @@ export class RequestLog {
   constructor(private readonly capacity = 200) {}
 
   /** Starts a new entry and returns it for the caller to fill in as the exchange proceeds. */
-  add(fields: Omit<RequestLogEntry, "id" | "time">): RequestLogEntry {
-    const entry: RequestLogEntry = { id: this.nextId++, time: new Date().toISOString(), ...fields };
+  add(fields: Omit<RequestLogEntry, "id" | "time" | "finished_at">): RequestLogEntry {
+    const entry: RequestLogEntry = { id: this.nextId++, time: new Date().toISOString(), ...fields, finished_at: null };
     this.entries.push(entry);
     if (this.entries.length > this.capacity) this.entries.shift();
     return entry;
