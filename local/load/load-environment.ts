@@ -13,10 +13,10 @@ import { REPOSITORY_ROOT } from "../bench/bench-environment.ts";
 import { startGatewayRuntime, type GatewayRuntime } from "../bench/gateway-runtime.ts";
 import { startStack, type Stack } from "../stack.ts";
 import { scrubbedEnvironment } from "../test-environment.ts";
+import { ALL_USAGE_QUEUE_KEYS } from "../../worker/src/services/hot-path/script-keys.ts";
 
 /** 1,000,000 USD: no run can exhaust it. */
 const CREDIT_MICRO_USD = 1_000_000_000_000;
-const QUEUE_KEYS = ["omz:usage:queue", "omz:usage:draining"];
 
 export interface LoadEnvironmentOptions {
   /** The Postgres database (created on the local server if missing). */
@@ -37,7 +37,7 @@ export interface LoadEnvironment {
   userId: string;
   /** Usage rows (usage_events) of the user, and request_logs rows. */
   countRows(): Promise<{ usage: number; logs: number; duplicates: number }>;
-  /** Records waiting in the usage queue and the draining list. */
+  /** Records waiting in the usage queue and the draining lists (every shard, and the legacy single queue). */
   queuedRecords(): Promise<number>;
   /** Runs the `* * * * *` cron (usage drain, then settlement of balances) in the gateway; resolves when done. */
   runCron(): Promise<void>;
@@ -96,7 +96,7 @@ export async function startLoadEnvironment(options: LoadEnvironmentOptions): Pro
       if (!response.ok) throw new Error(`fault switch ${new URL(url).pathname} answered ${response.status}`);
     };
     const queuedRecords = async () => {
-      const lengths = await Promise.all(QUEUE_KEYS.map((key) => redis.llen(key)));
+      const lengths = await Promise.all(ALL_USAGE_QUEUE_KEYS.map((key) => redis.llen(key)));
       return lengths.reduce((sum, length) => sum + length, 0);
     };
     const runCron = async () => {
