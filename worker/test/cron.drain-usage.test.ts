@@ -272,6 +272,32 @@ describe("usage drain across the queue shards", () => {
   });
 });
 
+describe("usage drain with Postgres down", () => {
+  it("stops after three refused batches, each shard keeping its claim for the next run", async () => {
+    const redis = testRedis();
+    await withDatabase((db) => drainUsage(redis, db));
+    const accounts = await accountsInDistinctShards(5);
+    const prefix = `down-${crypto.randomUUID()}`;
+    for (const [index, account] of accounts.entries()) {
+      const item = JSON.stringify(record(`${prefix}-${index}`, account.userId, account.keyId));
+      await redis.rpush(usageQueueKey(account.userId), item);
+    }
+    let inserts = 0;
+    const down = {
+      execute: () => {
+        inserts += 1;
+        return Promise.reject(new Error("connection refused"));
+      },
+    } as unknown as Database;
+    await expect(drainUsage(redis, down)).rejects.toThrow("connection refused");
+    expect(inserts).toBe(3);
+    const claimed = await Promise.all(accounts.map((account) => redis.llen(usageDrainingKey(account.userId))));
+    expect(claimed.reduce((sum, length) => sum + length, 0)).toBe(3);
+    await withDatabase((db) => drainUsage(redis, db));
+    expect(await requestIdsLike(prefix)).toHaveLength(accounts.length);
+  });
+});
+
 describe("the drain's release and the undrained usage (docs/credit.md)", () => {
   it("takes each drained batch's cost off the account's undrained usage once, and bumps the drain generation", async () => {
     const account = await seedAccount();

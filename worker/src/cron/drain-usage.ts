@@ -12,8 +12,9 @@
  * Bounds of a run: at most `maxBatches` batches over all shards, taken round-robin (one batch per shard per round,
  * starting at a shard that moves every minute), so a busy shard cannot starve the others; with the default budget,
  * larger than the number of shards, every shard that has records gets at least one batch each run. A shard whose
- * batch fails (Postgres refused it) is left for the next run while the others go on; the run then throws the first
- * failure.
+ * batch Postgres refuses (a record it cannot take, or Postgres down) keeps its claim for the next run while the
+ * others go on, up to MAX_FAILED_INSERTS refusals (then Postgres is taken to be down); the run then throws the first
+ * refusal. A Redis failure ends the run at once.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
 import type { Database } from "../../../db/client.ts";
@@ -26,6 +27,16 @@ export const DRAIN_BATCH = 1_000;
 
 /** Batches one run writes at most, over all shards: more than there are queues, so none waits a run for its turn. */
 export const DRAIN_MAX_BATCHES = 24;
+
+/** Batches Postgres may refuse in one run before the run stops (one bad batch must not hold up the other shards). */
+const MAX_FAILED_INSERTS = 3;
+
+/** A batch Postgres refused (its cause is the driver's error). */
+class InsertRefused extends Error {
+  constructor(readonly original: unknown) {
+    super("usage batch insert failed");
+  }
+}
 
 /** Drains up to `maxBatches` batches; returns the number of records written (or already present). */
 export async function drainUsage(
@@ -40,10 +51,10 @@ export async function drainUsage(
   let drained = 0;
   let batches = 0;
   const failures: unknown[] = [];
-  while (open.length > 0 && batches < maxBatches) {
+  while (open.length > 0 && batches < maxBatches && failures.length < MAX_FAILED_INSERTS) {
     const more: UsageQueue[] = [];
     for (const queue of open) {
-      if (batches >= maxBatches) break;
+      if (batches >= maxBatches || failures.length >= MAX_FAILED_INSERTS) break;
       try {
         const count = await drainBatch(redis, db, queue, batchSize);
         if (count === 0) continue;
@@ -51,9 +62,10 @@ export async function drainUsage(
         drained += count;
         if (count >= batchSize) more.push(queue);
       } catch (error) {
+        if (!(error instanceof InsertRefused)) throw error;
         // This shard's claim stays in its draining list for the next run; the other shards go on.
         batches += 1;
-        failures.push(error);
+        failures.push(error.original);
       }
     }
     open = more;
@@ -74,7 +86,9 @@ async function drainBatch(redis: Redis, db: Database, queue: UsageQueue, batchSi
       return [];
     }
   });
-  await insertUsageRecords(db, records);
+  await insertUsageRecords(db, records).catch((error: unknown) => {
+    throw new InsertRefused(error);
+  });
   // Releases only this run's own claim (its first record and length): an overlapping run that claimed the same
   // batch again releases nothing, so the batch's costs leave the undrained usage once.
   const costs = drainedCosts(records);
