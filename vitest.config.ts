@@ -16,6 +16,7 @@ const LOCAL_TESTS_WITH_SERVICES = [
   "local/neon-bridge/{server,fault,geo}.test.ts",
   "local/postgres/{resolve,embedded}.test.ts",
   "local/upstash/{server,script-flags,geo-router,key-locking,hot-path-key-locking,hot-path-freshness}.test.ts",
+  "local/upstash/usage-queue-shards.test.ts",
   "local/test-environment.test.ts",
 ];
 

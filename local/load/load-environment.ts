@@ -11,12 +11,12 @@ import { topUpLocalAccount } from "../ledger-credit.ts";
 import { displayPrefix, generateApiKey, hashApiKey } from "../../worker/src/lib/api-key.ts";
 import { REPOSITORY_ROOT } from "../bench/bench-environment.ts";
 import { startGatewayRuntime, type GatewayRuntime } from "../bench/gateway-runtime.ts";
-import { startStack, type Stack } from "../stack.ts";
+import { startStack, type Stack, type StackOptions } from "../stack.ts";
 import { scrubbedEnvironment } from "../test-environment.ts";
+import { ALL_USAGE_QUEUE_KEYS } from "../../worker/src/services/hot-path/script-keys.ts";
 
 /** 1,000,000 USD: no run can exhaust it. */
 const CREDIT_MICRO_USD = 1_000_000_000_000;
-const QUEUE_KEYS = ["omz:usage:queue", "omz:usage:draining"];
 
 export interface LoadEnvironmentOptions {
   /** The Postgres database (created on the local server if missing). */
@@ -27,6 +27,10 @@ export interface LoadEnvironmentOptions {
   name: string;
   /** Extra arguments of `workerd serve`, e.g. `--inspector-addr`. */
   workerdArguments?: string[];
+  /** The stand-ins' distances (docs/geo.md), e.g. a profile with `scriptLockHoldMs` to see lock contention. */
+  geo?: StackOptions["geo"];
+  /** The Upstash URL the gateway gets, from the stand-in's (a test may put a proxy in between). Default: as is. */
+  gatewayUpstashUrl?: (standInUrl: string) => string;
   log: (line: string) => void;
 }
 
@@ -37,7 +41,9 @@ export interface LoadEnvironment {
   userId: string;
   /** Usage rows (usage_events) of the user, and request_logs rows. */
   countRows(): Promise<{ usage: number; logs: number; duplicates: number }>;
-  /** Records waiting in the usage queue and the draining list. */
+  /** Another fresh user with plenty of credit and an API key. */
+  addAccount(): Promise<{ apiKey: string; userId: string }>;
+  /** Records waiting in the usage queue and the draining lists (every shard, and the legacy single queue). */
   queuedRecords(): Promise<number>;
   /** Runs the `* * * * *` cron (usage drain, then settlement of balances) in the gateway; resolves when done. */
   runCron(): Promise<void>;
@@ -68,6 +74,7 @@ export async function startLoadEnvironment(options: LoadEnvironmentOptions): Pro
     useRealProviderKeys: false,
     env,
     log: options.log,
+    ...(options.geo ? { geo: options.geo } : {}),
   });
   const closers: Array<() => Promise<unknown>> = [() => stack.close()];
   const close = async () => {
@@ -78,12 +85,16 @@ export async function startLoadEnvironment(options: LoadEnvironmentOptions): Pro
     closers.push(() => postgres.end());
     const redis = new Redis(options.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 2 });
     closers.push(async () => redis.quit());
-    const apiKey = generateApiKey();
-    const userId = await seedUser(postgres, apiKey);
+    const addAccount = async () => {
+      const apiKey = generateApiKey();
+      return { apiKey, userId: await seedUser(postgres, apiKey) };
+    };
+    const { apiKey, userId } = await addAccount();
+    const upstashUrl = options.gatewayUpstashUrl?.(stack.upstashUrl) ?? stack.upstashUrl;
     const gateway = await startGatewayRuntime({
       entryPoint: `${REPOSITORY_ROOT}worker/src/index.ts`,
       outputDirectory: `${REPOSITORY_ROOT}.local-data/${options.name}-worker`,
-      bindings: { ...stack.workerBindings, OMNIZEN_ENV: "development" },
+      bindings: { ...stack.workerBindings, UPSTASH_REDIS_REST_URL: upstashUrl, OMNIZEN_ENV: "development" },
       entry: "workerd",
       log: options.log,
       ...(options.workerdArguments ? { workerdArguments: options.workerdArguments } : {}),
@@ -96,7 +107,7 @@ export async function startLoadEnvironment(options: LoadEnvironmentOptions): Pro
       if (!response.ok) throw new Error(`fault switch ${new URL(url).pathname} answered ${response.status}`);
     };
     const queuedRecords = async () => {
-      const lengths = await Promise.all(QUEUE_KEYS.map((key) => redis.llen(key)));
+      const lengths = await Promise.all(ALL_USAGE_QUEUE_KEYS.map((key) => redis.llen(key)));
       return lengths.reduce((sum, length) => sum + length, 0);
     };
     const runCron = async () => {
@@ -108,6 +119,7 @@ export async function startLoadEnvironment(options: LoadEnvironmentOptions): Pro
       gateway,
       apiKey,
       userId,
+      addAccount,
       queuedRecords,
       runCron,
       async drainAll(timeoutMs = 60_000) {

@@ -92,7 +92,12 @@ export class GeoModel {
   stats(): Record<string, unknown> {
     const router = this.current?.router;
     if (!router) return { geo: null };
-    return { geo: router.profile.name, ...router.counters, billedCommands: router.billedCommands };
+    return {
+      geo: router.profile.name,
+      ...router.counters,
+      billedCommands: router.billedCommands,
+      locks: router.lockStats(),
+    };
   }
 
   /** Waits for pending switches, then stops the replica. */

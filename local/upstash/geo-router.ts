@@ -19,6 +19,16 @@ export interface BillingCounters {
   writes: number;
 }
 
+/** GeoRouter.lockStats: what the primary's script locks saw (also in `GET /_omnizen/stats` as `locks`). */
+export interface LockStats {
+  peakConcurrentScripts: number;
+  /** Per script (SHA-1 of its text as sent): most runs holding their locks at once. */
+  peakConcurrentByScript: Record<string, number>;
+  scriptsThatWaited: number;
+  /** Waits per conflict: the keys a script shared with the one it waited behind, space-joined; "*" database-wide. */
+  waitsByConflict: Record<string, number>;
+}
+
 /** Which region serves a request. */
 export type GeoTarget = "primary" | "replica";
 
@@ -84,6 +94,17 @@ export class GeoRouter {
   /** Most scripts that held locks at the same time on the primary (for tests of the lock model). */
   get peakConcurrentScripts(): number {
     return this.primaryLocks.peakConcurrentScripts;
+  }
+
+  /** The primary's lock statistics (script-locks.ts): peaks overall and per script SHA-1, and the waits. */
+  lockStats(): LockStats {
+    const locks = this.primaryLocks;
+    return {
+      peakConcurrentScripts: locks.peakConcurrentScripts,
+      peakConcurrentByScript: Object.fromEntries(locks.peakByLabel),
+      scriptsThatWaited: locks.scriptsThatWaited,
+      waitsByConflict: Object.fromEntries(locks.waitsByConflict),
+    };
   }
 
   /** Runs a request on its region; queues its replication when it may have written. */
@@ -171,8 +192,7 @@ export class GeoRouter {
     const name = (command[0] ?? "").toLowerCase();
     if (name !== "eval" && name !== "eval_ro") return store.execute(command);
     const text = command[1] ?? "";
-    let sha = this.shas.get(text);
-    if (sha === undefined) this.shas.set(text, (sha = sha1(text)));
+    const sha = this.shaOf(text);
     let loaded = this.loaded.get(store);
     if (!loaded) this.loaded.set(store, (loaded = new Set()));
     if (loaded.has(sha)) {
@@ -185,6 +205,12 @@ export class GeoRouter {
     const reply = await store.execute(command);
     loaded.add(sha);
     return reply;
+  }
+
+  private shaOf(text: string): string {
+    let sha = this.shas.get(text);
+    if (sha === undefined) this.shas.set(text, (sha = sha1(text)));
+    return sha;
   }
 
   private addMeter(meter: ScriptMeter): void {
@@ -215,7 +241,12 @@ export class GeoRouter {
     if (!flags.includes("allow-key-locking")) return { kind: "global" };
     const keyCount = Number(command[2] ?? 0);
     const keys = command.slice(3, 3 + (Number.isSafeInteger(keyCount) ? keyCount : 0));
-    return { kind: "keys", keys, shared: lower === "eval_ro" || flags.includes("no-writes") };
+    return {
+      kind: "keys",
+      keys,
+      shared: lower === "eval_ro" || flags.includes("no-writes"),
+      label: this.shaOf(command[1] ?? ""),
+    };
   }
 
   private replicate(request: ParsedRequest): void {

@@ -73,4 +73,34 @@ describe("ScriptLocks", () => {
     await expect(locks.run({ kind: "global" }, () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     expect(await locks.run({ kind: "global" }, () => Promise.resolve(7))).toBe(7);
   });
+
+  it("records who waited on what, and the peak per script label", async () => {
+    const locks = new ScriptLocks();
+    const events: string[] = [];
+    const request = (keys: string[], label: string): LockRequest => ({ kind: "keys", keys, shared: false, label });
+    // Two accounts' settlements on one shared queue key wait on it alone; on their own queue keys they overlap.
+    const a = hold(locks, request(["cc:a", "queue"], "settle"), events, "a");
+    const b = hold(locks, request(["cc:b", "queue"], "settle"), events, "b");
+    const a2 = hold(locks, request(["cc:a", "queue:1"], "settle"), events, "a2");
+    const c = hold(locks, request(["cc:c", "queue:2"], "settle"), events, "c");
+    await tick();
+    expect(events).toEqual(["a start", "c start"]);
+    expect(locks.scriptsThatWaited).toBe(2);
+    expect(Object.fromEntries(locks.waitsByConflict)).toEqual({ queue: 1, "cc:a": 1 });
+    expect(locks.peakByLabel.get("settle")).toBe(2);
+    a.release();
+    await a.done;
+    await tick();
+    // b and a2 start once a is done, beside c.
+    expect(locks.peakByLabel.get("settle")).toBe(3);
+    for (const held of [b, a2, c]) held.release();
+    await Promise.all([b.done, a2.done, c.done]);
+    const global = hold(locks, { kind: "global" }, events, "g");
+    const after = hold(locks, request(["x"], "other"), events, "x");
+    await tick();
+    expect(locks.waitsByConflict.get("*")).toBe(1);
+    global.release();
+    after.release();
+    await Promise.all([global.done, after.done]);
+  });
 });

@@ -8,6 +8,7 @@ import { binding, testRedis } from "./support/stand-ins.ts";
 import type { AccountRecord } from "../src/services/hot-path/account-record.ts";
 import { admit, SLOT_TTL_MS } from "../src/services/hot-path/admission.ts";
 import { scriptClient } from "../src/services/hot-path/script-client.ts";
+import { usageQueueKey } from "../src/services/hot-path/script-keys.ts";
 import { settle } from "../src/services/hot-path/settlement.ts";
 
 const client = () => scriptClient(binding("UPSTASH_REDIS_REST_URL"), binding("UPSTASH_REDIS_REST_TOKEN"));
@@ -95,7 +96,7 @@ describe("credit counter", () => {
     expect(await a.credit()).toBe(10_000 - 1_000 - 3_000 - 2_500 - 500);
     expect(await testRedis().hexists(`omz:resv:${a.userId}`, "crashed")).toBe(0);
     await testRedis().lrem(
-      "omz:usage:queue",
+      usageQueueKey(a.userId),
       0,
       JSON.stringify({ request_id: settledId, user_id: a.userId, cost_micro_usd: 1_000 }),
     );

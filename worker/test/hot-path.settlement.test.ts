@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { binding, testRedis } from "./support/stand-ins.ts";
-import { USAGE_QUEUE_KEY } from "../src/services/hot-path/lua-scripts.ts";
 import { scriptClient } from "../src/services/hot-path/script-client.ts";
+import { usageQueueKey } from "../src/services/hot-path/script-keys.ts";
 import { settle } from "../src/services/hot-path/settlement.ts";
 
 describe("settlement", () => {
@@ -23,8 +23,11 @@ describe("settlement", () => {
     expect(await redis.get(`omz:credit:${userId}`)).toBe("1250");
     expect(await redis.get(`omz:rl:${userId}:t:${window}`)).toBe("40");
     expect(await redis.zcard(`omz:cc:${userId}`)).toBe(0);
-    const queued = (await redis.lrange(USAGE_QUEUE_KEY, 0, -1)).filter((item) => String(item).includes(requestId));
+    // The record goes to the account's shard of the usage queue.
+    const queued = (await redis.lrange(usageQueueKey(userId), 0, -1)).filter((item) =>
+      String(item).includes(requestId),
+    );
     expect(queued).toHaveLength(1);
-    await redis.lrem(USAGE_QUEUE_KEY, 0, queued[0]!);
+    await redis.lrem(usageQueueKey(userId), 0, queued[0]!);
   });
 });

@@ -11,6 +11,7 @@ import { errorBodySchema } from "../src/contracts/error-api.ts";
 import { deletedAccountSchema } from "../src/contracts/privacy-api.ts";
 import { drainUsage } from "../src/cron/drain-usage.ts";
 import { GatewayError } from "../src/errors.ts";
+import { ALL_USAGE_QUEUE_KEYS, usageQueueKey } from "../src/services/hot-path/script-keys.ts";
 import { deleteAccount } from "../src/services/privacy/delete-account.ts";
 import { expectContract } from "./support/contract.ts";
 import { clerkRequests } from "./support/dashboard.ts";
@@ -91,7 +92,7 @@ describe("DELETE /api/account", () => {
     await second.arrayBuffer();
     const secondRequestId = second.headers.get("x-request-id") ?? "";
     await until(
-      () => redis.lrange("omz:usage:queue", 0, -1),
+      () => redis.lrange(usageQueueKey(account.userId), 0, -1),
       (items) => items.some((item) => item.includes(secondRequestId)),
       "the queued record",
     );
@@ -128,7 +129,8 @@ describe("DELETE /api/account", () => {
     // Redis: nothing named after the account, its key or its hash but the tombstone that stops late settlements;
     // the cache entries are gone, and so is the usage record still queued (with its IP and user agent).
     expect(await redisKeysOf(account)).toEqual([`omz:deleted:${account.userId}`]);
-    expect((await redis.lrange("omz:usage:queue", 0, -1)).some((item) => item.includes(account.userId))).toBe(false);
+    const queuedAfter = await Promise.all(ALL_USAGE_QUEUE_KEYS.map((key) => redis.lrange(key, 0, -1)));
+    expect(queuedAfter.flat().some((item) => item.includes(account.userId))).toBe(false);
     expect(await redis.exists(...cacheEntries)).toBe(0);
     // Clerk: the user was deleted there.
     expect(await clerkRequests(account.clerkUserId)).toContainEqual(

@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/env.ts";
 import { settle, type Settlement } from "../src/services/hot-path/settlement.ts";
 import { createScriptClient } from "../src/services/hot-path/script-client.ts";
+import { ALL_USAGE_QUEUE_KEYS } from "../src/services/hot-path/script-keys.ts";
 import { deleteAccount } from "../src/services/privacy/delete-account.ts";
 import type { QueuedUsage } from "../src/services/request-recorder.ts";
 import { dashboardFetch, seedDashboardUser } from "./support/dashboard.ts";
@@ -67,10 +68,8 @@ function lateSettlement(account: {
 }
 
 const scripts = () => createScriptClient(loadConfig(env as object));
-const queued = async () => [
-  ...(await testRedis().lrange("omz:usage:queue", 0, -1)),
-  ...(await testRedis().lrange("omz:usage:draining", 0, -1)),
-];
+const queued = async () =>
+  (await Promise.all(ALL_USAGE_QUEUE_KEYS.map((key) => testRedis().lrange(key, 0, -1)))).flat();
 const keysNaming = async (account: LinkedAccount) =>
   (await allRedisKeys()).filter((key) =>
     [account.userId, account.keyId, account.keyHash].some((id) => key.includes(id)),

@@ -242,8 +242,9 @@ return reply("ok", user, key, plan, jur, req_limit, req_left - granted_n, tok_li
  * cache off meanwhile (`omz:pcoff:<user>`).
  * KEYS (admission-keys.ts, all of them, for allow-key-locking): 1 the deletion tombstone, 2 the settled marker, 3-4
  * the account's and the key's concurrency slots, 5 reservations, 6 credit, 7-8 the account's and the key's token
- * windows of the admission, 9 the cache-off marker, 10 the account's cache index, 11 the usage queue, 12 undrained
- * usage, then 13 the key's spend counter (only when ARGV 12 names one), then the cache entry (only with ARGV 7).
+ * windows of the admission, 9 the cache-off marker, 10 the account's cache index, 11 the usage queue of the account's
+ * shard (script-keys.ts usageQueueKey), 12 undrained usage, then 13 the key's spend counter (only when ARGV 12 names
+ * one), then the cache entry (only with ARGV 7).
  * ARGV: 1 request id, 2 user id, 3 key id, 4 credit delta (reservation - cost), 5 tokens, 6 admission window,
  *       7 cache key ("" = none), 8 cache entry, 9 cache TTL (s), 10 queued usage record (JSON, "" = none),
  *       11 the record's cost (micro-USD) added to the undrained usage, 12 the key's spend counter ("" = none),
@@ -403,10 +404,6 @@ r[#r + 1] = redis.call("GET", KEYS[4]) or "0"
 return r
 `;
 
-/** The usage queue the settlement script appends to and the drain empties. */
-export const USAGE_QUEUE_KEY = "omz:usage:queue";
-export const USAGE_DRAINING_KEY = "omz:usage:draining";
-
 /**
  * The drain's release, once a batch is in Postgres: if the draining list is still this run's claim (its first record
  * ARGV[1] and its length ARGV[2]; an overlapping run that claimed the same batch again finds it gone), empties it,
@@ -414,8 +411,8 @@ export const USAGE_DRAINING_KEY = "omz:usage:draining";
  * fill that read Postgres before this batch landed is refused (it would count the batch neither in Postgres nor in
  * Redis). Returns 0 when the claim was not this run's any more.
  * ARGV: 1 first record, 2 length, then pairs of (user id, drained cost in micro-USD).
- * KEYS (drainReleaseKeys, for allow-key-locking): 1 the draining list, 2 the drain generation, then each pair's
- * `omz:undrained:<user>`, in the pairs' order.
+ * KEYS (script-keys.ts drainReleaseKeys, for allow-key-locking): 1 the queue's draining list, 2 the drain generation,
+ * then each pair's `omz:undrained:<user>`, in the pairs' order.
  */
 export const DRAIN_RELEASE_SCRIPT = `#!lua flags=allow-key-locking
 if redis.call("LLEN", KEYS[1]) ~= tonumber(ARGV[2]) or redis.call("LINDEX", KEYS[1], 0) ~= ARGV[1] then
@@ -432,8 +429,9 @@ return redis.call("INCR", KEYS[2])
 `;
 
 /**
- * The drain's claim: records left in the draining list by a run that did not finish are claimed again (inserts are
- * idempotent on the request id); otherwise up to ARGV[1] records move from the queue to the draining list.
+ * The drain's claim, per queue (a shard, or the legacy single queue): records left in its draining list by a run that
+ * did not finish are claimed again (inserts are idempotent on the request id); otherwise up to ARGV[1] records move
+ * from the queue to the draining list. KEYS (script-keys.ts drainClaimKeys): 1 the queue, 2 its draining list.
  */
 export const DRAIN_CLAIM_SCRIPT = `#!lua flags=allow-key-locking
 local items = redis.call("LRANGE", KEYS[2], 0, -1)
@@ -446,12 +444,3 @@ for i = 1, tonumber(ARGV[1]) do
 end
 return items
 `;
-
-/** KEYS of DRAIN_CLAIM_SCRIPT: the usage queue, the draining list. */
-export const DRAIN_CLAIM_KEYS = [USAGE_QUEUE_KEY, USAGE_DRAINING_KEY];
-
-/** KEYS of DRAIN_RELEASE_SCRIPT for its (user id, cost) argument pairs. */
-export function drainReleaseKeys(pairs: readonly string[]): string[] {
-  const users = pairs.filter((_, index) => index % 2 === 0);
-  return [USAGE_DRAINING_KEY, "omz:usage:gen", ...users.map((userId) => `omz:undrained:${userId}`)];
-}

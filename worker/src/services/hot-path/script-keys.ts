@@ -4,9 +4,67 @@
  * and key ids, which the isolate's key record (edge-key-records.ts) or the cold fill supplies.
  */
 import { SPEND_PERIODS, spendBucket } from "../../lib/spend-period.ts";
-import { USAGE_QUEUE_KEY } from "./lua-scripts.ts";
 
 const GENERATION_KEY = "omz:usage:gen";
+
+/**
+ * The usage queue is sharded: a settlement appends its record to the list of the account's shard, so Upstash's key
+ * locking serialises only the accounts of one shard on it, not every request of the service. Each shard has its own
+ * draining list (the drain's claim, cron/drain-usage.ts).
+ */
+export const USAGE_QUEUE_SHARDS = 16;
+
+/** The single queue and draining list before the sharding: still drained, so records queued before it are kept. */
+export const LEGACY_USAGE_QUEUE_KEY = "omz:usage:queue";
+export const LEGACY_USAGE_DRAINING_KEY = "omz:usage:draining";
+
+/** The account's queue shard: FNV-1a (32 bit) of the user id's UTF-16 code units, mod USAGE_QUEUE_SHARDS. */
+export function usageQueueShard(userId: string): number {
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < userId.length; index += 1) {
+    hash ^= userId.charCodeAt(index);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return hash % USAGE_QUEUE_SHARDS;
+}
+
+/** The queue list the account's settlements append to: `omz:usage:queue:<shard>`. */
+export const usageQueueKey = (userId: string) => `omz:usage:queue:${usageQueueShard(userId)}`;
+
+/** The draining list of the account's shard: `omz:usage:draining:<shard>`. */
+export const usageDrainingKey = (userId: string) => `omz:usage:draining:${usageQueueShard(userId)}`;
+
+/** One queue the drain empties: the list settlements append to and the list the drain claims a batch into. */
+export interface UsageQueue {
+  queue: string;
+  draining: string;
+}
+
+/** Every queue the drain empties: the shards in order, then the legacy single queue. */
+export const USAGE_QUEUES: readonly UsageQueue[] = [
+  ...Array.from({ length: USAGE_QUEUE_SHARDS }, (_, shard) => ({
+    queue: `omz:usage:queue:${shard}`,
+    draining: `omz:usage:draining:${shard}`,
+  })),
+  { queue: LEGACY_USAGE_QUEUE_KEY, draining: LEGACY_USAGE_DRAINING_KEY },
+];
+
+/** Every list that can hold a usage record not yet in Postgres (queues and draining lists), for tests and tools. */
+export const ALL_USAGE_QUEUE_KEYS: readonly string[] = USAGE_QUEUES.flatMap(({ queue, draining }) => [queue, draining]);
+
+/** The lists that can hold the account's records: its shard's queue and draining list, and the legacy ones. */
+export function accountUsageQueueKeys(userId: string): string[] {
+  return [usageQueueKey(userId), usageDrainingKey(userId), LEGACY_USAGE_QUEUE_KEY, LEGACY_USAGE_DRAINING_KEY];
+}
+
+/** KEYS of DRAIN_CLAIM_SCRIPT (lua-scripts.ts): the queue, its draining list. */
+export const drainClaimKeys = (queue: UsageQueue) => [queue.queue, queue.draining];
+
+/** KEYS of DRAIN_RELEASE_SCRIPT for its (user id, cost) pairs: the draining list, the generation, each user. */
+export function drainReleaseKeys(queue: UsageQueue, pairs: readonly string[]): string[] {
+  const users = pairs.filter((_, index) => index % 2 === 0);
+  return [queue.draining, GENERATION_KEY, ...users.map((userId) => `omz:undrained:${userId}`)];
+}
 
 /** The key record the admission script fills (`omz:key:<sha256>`). */
 export const keyRecordKey = (keyHash: string) => `omz:key:${keyHash}`;
@@ -81,7 +139,7 @@ export function settlementKeys(input: {
     `omz:rl:k:${keyId}:t:${window}`,
     `omz:pcoff:${userId}`,
     `omz:pcidx:${userId}`,
-    USAGE_QUEUE_KEY,
+    usageQueueKey(userId),
     `omz:undrained:${userId}`,
   ];
   if (input.spendKey) keys.push(input.spendKey);

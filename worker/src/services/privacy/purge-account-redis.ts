@@ -1,5 +1,6 @@
 /**
- * Removes everything the edge keeps in Redis about an account, in ONE script run (atomic, one Upstash request):
+ * Removes everything the edge keeps in Redis about an account, in one script run (atomic, one Upstash request, after
+ * a read of the account's cache index; a second run only for cache entries added in between, see below):
  * - `omz:key:<hash>` of each of its keys, so the edge stops serving them at once (the next request is a cold miss,
  *   and Postgres no longer admits the key);
  * - the fair-use counters `omz:rl:<userId>:{r,t}:<window>` and `omz:rl:k:<keyId>:{r,t}:<window>`;
@@ -7,8 +8,10 @@
  *   (this period's and the previous one's; older ones expired), the credit counter `omz:credit:<userId>`, its
  *   reservations `omz:resv:<userId>` and undrained usage `omz:undrained:<userId>`;
  * - the prompt-cache entries listed in `omz:pcidx:<userId>` (maintained by the settlement script), and that set;
- * - the account's usage records still queued for the usage drain (`omz:usage:queue`, and `omz:usage:draining` of a
- *   drain run in progress, which only ever deletes that list as a whole), with their IP and user agent.
+ * - the account's usage records still queued for the usage drain, with their IP and user agent: in its shard's queue
+ *   `omz:usage:queue:<shard>` and draining list `omz:usage:draining:<shard>` (a drain run in progress, which only ever
+ *   deletes that list as a whole), and in the single queue of before the sharding (`omz:usage:queue`,
+ *   `omz:usage:draining`).
  * It also leaves a tombstone, `omz:deleted:<userId>` (the random account id, nothing else), for
  * `ACCOUNT_TOMBSTONE_SECONDS`: the settlement script of a request still in flight checks it and writes nothing (no
  * cache entry, no usage record, no counter) for a deleted account. It outlives the longest a request can stay
@@ -18,10 +21,21 @@
  * one minute and a counter lives 61 s after its last write, and settlement writes the window of its admission, at
  * most a slot's lifetime (15 min) ago. So the windows from `now - 16 min` to `now + 1 min` are every counter that
  * can exist. The keys of the layout are in worker/src/services/hot-path/lua-scripts.ts.
+ *
+ * The script carries `allow-key-locking` (it locks only this account's keys, not the whole database), so every key
+ * it touches is in KEYS: the computed ones, and the cache entries read from the index first
+ * (prompt-cache/account-cache-index.ts). Entries a settlement added after that read are answered back and deleted
+ * by a second run; the tombstone the first run sets stops any more.
  */
 import type { Redis } from "@upstash/redis/cloudflare";
-import { USAGE_DRAINING_KEY, USAGE_QUEUE_KEY } from "../hot-path/lua-scripts.ts";
 import { runScript } from "../hot-path/run-script.ts";
+import { accountUsageQueueKeys } from "../hot-path/script-keys.ts";
+import {
+  cacheIndexKey,
+  DROP_CACHE_ENTRIES_LUA,
+  dropCacheEntries,
+  type DropReply,
+} from "../prompt-cache/account-cache-index.ts";
 import { periodStart, SPEND_PERIODS, spendBucket } from "../../lib/spend-period.ts";
 
 /** How long the tombstone of a deleted account stops late settlements (slot TTL: 15 min). */
@@ -37,54 +51,36 @@ export interface AccountKeyRef {
 }
 
 /**
- * ARGV: 1 user id, 2 now (ms), 3 windows back, 4 the spend buckets to clear (comma-separated: this period's and the
- * previous one's, lib/spend-period.ts), then pairs of (key id, key hash). Returns the number of keys deleted.
- * Only index members under `omz:pc:` are deleted, so a corrupted index cannot delete anything else.
+ * KEYS: 1 the tombstone, 2 the cache index, 3-6 the lists that can hold the account's queued usage records (its
+ * shard's queue and draining list, the legacy ones: script-keys.ts accountUsageQueueKeys), then ARGV[2] keys to
+ * delete (counters, key records: accountKeysToDelete), then the cache entries to delete.
+ * ARGV: 1 user id, 2 how many keys to delete follow the lists.
+ * Returns the number of keys deleted, then the cache index members it was not given (account-cache-index.ts).
  */
-export const PURGE_ACCOUNT_SCRIPT = `
+export const PURGE_ACCOUNT_SCRIPT = `#!lua flags=allow-key-locking
+${DROP_CACHE_ENTRIES_LUA}
 local user = ARGV[1]
-local window = math.floor(tonumber(ARGV[2]) / 60000)
-local back = tonumber(ARGV[3])
+local plain = tonumber(ARGV[2])
 local deleted = 0
-local function drop(name) deleted = deleted + redis.call("DEL", name) end
-local function drop_windows(prefix)
-  for w = window - back, window + 1 do
-    drop(prefix .. ":r:" .. w)
-    drop(prefix .. ":t:" .. w)
-  end
-end
-drop("omz:credit:" .. user)
-drop("omz:resv:" .. user)
-drop("omz:undrained:" .. user)
-drop("omz:cc:" .. user)
-drop_windows("omz:rl:" .. user)
-for i = 5, #ARGV - 1, 2 do
-  local key, hash = ARGV[i], ARGV[i + 1]
-  drop("omz:key:" .. hash)
-  drop("omz:cck:" .. key)
-  drop_windows("omz:rl:k:" .. key)
-  for bucket in string.gmatch(ARGV[4], "[^,]+") do drop("omz:spend:" .. key .. ":" .. bucket) end
-end
-local index = "omz:pcidx:" .. user
-local entries = redis.call("SMEMBERS", index)
-for _, entry in ipairs(entries) do
-  if string.sub(entry, 1, 7) == "omz:pc:" then drop(entry) end
-end
-drop(index)
+redis.call("SET", KEYS[1], "1", "EX", ${ACCOUNT_TOMBSTONE_SECONDS})
+for i = 7, 6 + plain do deleted = deleted + redis.call("DEL", KEYS[i]) end
+local entries, missed, index_deleted = drop_cache_entries(KEYS[2], 7 + plain)
+deleted = deleted + entries + index_deleted
 -- Queued usage records of the account: matched on their user_id field (plain find, no cjson in the embedded Redis).
 local needle = '"user_id":"' .. user .. '"'
-for _, list in ipairs({ "${USAGE_QUEUE_KEY}", "${USAGE_DRAINING_KEY}" }) do
+for list = 3, 6 do
   local matches = {}
-  local length = redis.call("LLEN", list)
+  local length = redis.call("LLEN", KEYS[list])
   for start = 0, length - 1, 1000 do
-    for _, item in ipairs(redis.call("LRANGE", list, start, start + 999)) do
+    for _, item in ipairs(redis.call("LRANGE", KEYS[list], start, start + 999)) do
       if string.find(item, needle, 1, true) then matches[#matches + 1] = item end
     end
   end
-  for _, item in ipairs(matches) do deleted = deleted + redis.call("LREM", list, 0, item) end
+  for _, item in ipairs(matches) do deleted = deleted + redis.call("LREM", KEYS[list], 0, item) end
 end
-redis.call("SET", "omz:deleted:" .. user, "1", "EX", ${ACCOUNT_TOMBSTONE_SECONDS})
-return deleted
+local reply = { deleted }
+for _, entry in ipairs(missed) do reply[#reply + 1] = entry end
+return reply
 `;
 
 /** Deletes the account's Redis entries; safe to repeat (deleting what is gone is a no-op). Returns keys deleted. */
@@ -94,14 +90,42 @@ export async function purgeAccountRedis(
   keys: readonly AccountKeyRef[],
   now: Date,
 ): Promise<number> {
-  const args = [
-    userId,
-    String(now.getTime()),
-    String(COUNTER_WINDOWS_BACK),
-    spendBucketsToClear(now.getTime()).join(","),
-    ...keys.flatMap((key) => [key.id, key.keyHash]),
+  const toDelete = accountKeysToDelete(userId, keys, now.getTime());
+  const fixed = [accountTombstoneKey(userId), cacheIndexKey(userId), ...accountUsageQueueKeys(userId)];
+  return dropCacheEntries(redis, userId, (entries) =>
+    runScript<DropReply>(
+      redis,
+      PURGE_ACCOUNT_SCRIPT,
+      [...fixed, ...toDelete, ...entries],
+      [userId, String(toDelete.length)],
+    ),
+  );
+}
+
+/**
+ * The account's keys the purge deletes outright: its credit counter, reservations, undrained usage, concurrency set
+ * and fair-use windows; per API key its key record, concurrency set, fair-use windows and spend counters.
+ */
+export function accountKeysToDelete(userId: string, keys: readonly AccountKeyRef[], nowMs: number): string[] {
+  const window = Math.floor(nowMs / 60_000);
+  const windows = (prefix: string) =>
+    Array.from({ length: COUNTER_WINDOWS_BACK + 2 }, (_, index) => window - COUNTER_WINDOWS_BACK + index).flatMap(
+      (w) => [`${prefix}:r:${w}`, `${prefix}:t:${w}`],
+    );
+  const buckets = spendBucketsToClear(nowMs);
+  return [
+    `omz:credit:${userId}`,
+    `omz:resv:${userId}`,
+    `omz:undrained:${userId}`,
+    `omz:cc:${userId}`,
+    ...windows(`omz:rl:${userId}`),
+    ...keys.flatMap((key) => [
+      `omz:key:${key.keyHash}`,
+      `omz:cck:${key.id}`,
+      ...windows(`omz:rl:k:${key.id}`),
+      ...buckets.map((bucket) => `omz:spend:${key.id}:${bucket}`),
+    ]),
   ];
-  return Number(await runScript<number>(redis, PURGE_ACCOUNT_SCRIPT, [], args));
 }
 
 /** The per-key spend counters' buckets that can still exist: this period's and the previous one's, per period. */
