@@ -12,7 +12,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SETTLEMENT_SCRIPT } from "../../worker/src/services/hot-path/lua-scripts.ts";
+import { LEASE_FLUSH_SCRIPT } from "../../worker/src/services/hot-path/lua-scripts.ts";
 import {
   ALL_USAGE_QUEUE_KEYS,
   LEGACY_USAGE_DRAINING_KEY,
@@ -35,7 +35,7 @@ const PROFILE: UpstashGeoProfile = {
   replicationLagMs: 0,
   scriptLockHoldMs: HOLD_MS,
 };
-const SETTLEMENT_SHA = createHash("sha1").update(SETTLEMENT_SCRIPT).digest("hex");
+const SETTLEMENT_SHA = createHash("sha1").update(LEASE_FLUSH_SCRIPT).digest("hex");
 const { redisUrl } = testInfrastructure(process.env);
 const log = (line: string) => {
   if (process.env.OMNIZEN_TEST_VERBOSE) console.log(line);

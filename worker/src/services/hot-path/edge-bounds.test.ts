@@ -16,9 +16,9 @@ describe("edge bounds", () => {
     }
   });
 
-  it("lets credit go below zero by one largest reservation per isolate holding credit", () => {
-    expect(creditOverdraftMicroUsd(1, 245)).toBe(245);
-    expect(creditOverdraftMicroUsd(3, 245)).toBe(735);
+  it("lets credit go below zero by one largest reservation per lease: two per isolate holding credit", () => {
+    expect(creditOverdraftMicroUsd(1, 245)).toBe(490);
+    expect(creditOverdraftMicroUsd(3, 245)).toBe(1470);
     expect(creditOverdraftMicroUsd(0, 245)).toBe(0);
   });
 

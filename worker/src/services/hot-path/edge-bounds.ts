@@ -1,10 +1,9 @@
 /**
  * The bounds the hot path states for an account used from many isolates at once (issue 14), as small pure functions,
  * so the tests that prove them (local/multi-gateway/bounds.test.ts: several workerd processes sharing Redis under
- * replication lag) and the docs read one definition. Today every request runs the admission script on the primary,
- * which gives the limits exactly; the credit bound is the one edge leases state (each isolate holding a lease on the
- * key may take the account at most one reservation below zero), which today's design stays well within (one
- * reservation in all: docs/credit.md).
+ * replication lag) and the docs read one definition (docs/edge-leases.md). Edge leases pre-count requests and hold
+ * slots, so the limits stay exact; credit may go below zero by less than one reservation per lease that held credit
+ * when it ran out, and an isolate uses at most two leases of a key at once (a lease and its renewal).
  */
 import { KEY_RECORD_MAX_STALE_MS } from "./edge-key-records.ts";
 
@@ -18,12 +17,15 @@ export function concurrencyOverLimit(_holders: number): number {
   return 0;
 }
 
+/** Leases of one key an isolate admits from at once: the current one and its renewal (edge-lease.ts). */
+export const LEASES_PER_ISOLATE = 2;
+
 /**
  * How far below zero the account's balance may end (micro-USD) when `holders` isolates hold credit on it and the
  * largest single reservation is `maxReservationMicroUsd`; plus what real costs exceed their reservations (not here).
  */
 export function creditOverdraftMicroUsd(holders: number, maxReservationMicroUsd: number): number {
-  return holders * maxReservationMicroUsd;
+  return holders * LEASES_PER_ISOLATE * maxReservationMicroUsd;
 }
 
 /**
@@ -37,7 +39,7 @@ export function changeEffectiveWithinMs(replicaRttMs: number, replicationLagMs: 
 /**
  * Within how long after an isolate's traffic on a key stops it holds nothing of the account in Redis (reservations,
  * concurrency slots): the quiet time (`EDGE_LEASE_QUIET_MS`), plus one primary round trip to return it and the
- * replication lag before a replica shows it. Today every request settles its own hold, so this is an upper bound.
+ * replication lag before a replica shows it.
  */
 export function quietReturnWithinMs(quietMs: number, primaryRttMs: number, replicationLagMs: number): number {
   return quietMs + primaryRttMs + replicationLagMs;

@@ -37,7 +37,8 @@ const MAX_BATCH = 64;
 /** Requests a lease asks for: twice what the previous one used, within these bounds. */
 const MIN_LEASE_REQUESTS = 16;
 const MAX_LEASE_REQUESTS = 128;
-/** Slots a lease asks for at most. */
+/** Slots a lease asks for: one per request waiting for room, plus this many, at most MAX_LEASE_SLOTS. */
+const SPARE_SLOTS = 1;
 const MAX_LEASE_SLOTS = 16;
 /** Credit a lease asks to hold: this many reservations of the request that asked, at most MAX_HOLD_MICRO_USD. */
 const HOLD_RESERVATIONS = 16;
@@ -56,6 +57,8 @@ export interface TicketSettlement {
 }
 
 export interface EdgeAdmissionInput extends Omit<AdmissionInput, "lease" | "now"> {
+  /** A grant of slots only (no request counted, no credit): for requests another lease admitted. */
+  slotsOnly?: boolean;
   /** Whether a miss takes a concurrency slot (false for requests that call no model). */
   needsSlot: boolean;
   quietMs: number;
@@ -210,6 +213,7 @@ export async function admitFromLease(input: EdgeAdmissionInput): Promise<Ticket>
   let record = entry?.kind === "key" ? entry.record : null;
   let lookup: Promise<string | null> | null = null;
   let lastGrant: Lease | null = null;
+  let noSlot = false;
   held.waiting += 1;
   try {
     for (let round = 0; ; round += 1) {
@@ -222,6 +226,7 @@ export async function admitFromLease(input: EdgeAdmissionInput): Promise<Ticket>
         if (result.ticket) return result.ticket;
         // The newest grant left no slot for a miss: the concurrency limit is reached.
         if (result.noSlot && lastGrant && lastGrant.slots.size === 0) throw tooManyInFlight();
+        noSlot = result.noSlot === true;
       }
       if (round >= MAX_GRANT_ROUNDS) {
         throw new GatewayError("service_unavailable", "The gateway is busy admitting this key; retry in a second.", {
@@ -229,7 +234,15 @@ export async function admitFromLease(input: EdgeAdmissionInput): Promise<Ticket>
         });
       }
       if (held.granting) {
-        lastGrant = (await held.granting).lease;
+        // Another request's grant: its refusal is not this request's (it may have asked for more); look again.
+        lastGrant = await held.granting.then(
+          (granted) => granted.lease,
+          () => null,
+        );
+      } else if (noSlot) {
+        // A lease has room for the request but no free slot: slots only, without counting it again.
+        const slots = { ...input, slotsOnly: true, checkCredit: false, cacheKey: null, recordRead: read };
+        lastGrant = (await startGrant(slots, held, Date.now())).lease;
       } else {
         // This request's own grant also reads the prompt cache for it (one round trip, as before leases), and
         // reuses the key record read above.
@@ -266,7 +279,6 @@ async function tryLocally(
   const cachedEntry = await lookup;
   if (!cachedEntry && input.needsSlot && !ticket.takeHeldSlot()) {
     ticket.cancel();
-    renewInBackground(input, held);
     return { noSlot: true };
   }
   if (lease.runningLow() || (now + NEXT_WINDOW_MS) / 60_000 >= lease.window + 1) renewInBackground(input, held);
@@ -294,9 +306,9 @@ async function grant(input: EdgeAdmissionInput, held: KeyLeases, at: number): Pr
   const reservation = input.checkCredit ? input.reservationMicroUsd : 0;
   const requests = Math.min(MAX_LEASE_REQUESTS, Math.max(MIN_LEASE_REQUESTS, held.lastUsed * 2, held.waiting));
   const wants = {
-    // A slot for each request it may admit (what the concurrency limits leave, up to MAX_LEASE_SLOTS).
-    slots: Math.min(MAX_LEASE_SLOTS, requests),
-    requests,
+    // Slots for the requests waiting now and one more: slots held idle could refuse other isolates' requests.
+    slots: Math.min(MAX_LEASE_SLOTS, held.waiting + SPARE_SLOTS),
+    requests: input.slotsOnly ? 0 : requests,
     holdMicroUsd: Math.min(MAX_HOLD_MICRO_USD, reservation * HOLD_RESERVATIONS),
   };
   const leaseId = `L${crypto.randomUUID()}`;
@@ -412,9 +424,9 @@ function takeTicket(held: KeyLeases, lease: Lease, input: EdgeAdmissionInput): L
       if (slot || done) return;
       for (let round = 0; round < MAX_GRANT_ROUNDS; round += 1) {
         if (borrow()) return;
-        // A grant without the credit check, for its slot (it counts one request more: rare, and conservative).
+        // A grant of slots only: the request is already counted and reserved.
         const granted = await (held.granting ??
-          startGrant({ ...input, checkCredit: false, cacheKey: null }, held, Date.now()));
+          startGrant({ ...input, slotsOnly: true, checkCredit: false, cacheKey: null }, held, Date.now()));
         if (granted.lease.slots.size === 0) break;
       }
       throw tooManyInFlight();

@@ -171,7 +171,7 @@ export function leaseFlushKeys(input: {
     `omz:rl:k:${keyId}:t:${window}`,
     `omz:pcoff:${userId}`,
     `omz:pcidx:${userId}`,
-    USAGE_QUEUE_KEY,
+    usageQueueKey(userId),
     `omz:undrained:${userId}`,
   ];
   if (input.spendKey) keys.push(input.spendKey);
