@@ -88,31 +88,49 @@ function fakeRun(options: { failOn?: string; cacheAvailable?: boolean } = {}) {
 }
 
 describe("measureGeoProfiles", () => {
-  it("runs each profile's phases in order, drains around the steady phases, and switches the cache off and on", async () => {
+  it("runs every profile's cache-on phases, then switches the cache off once for every profile's cache-off phases", async () => {
     const { events, context, runOptions, apply } = fakeRun();
     const results = await measureGeoProfiles(context, apply, [local, frankfurt], runOptions);
     expect(results.map((result) => result.phases.map((phase) => phase.kind))).toEqual([
       ["miss", "hit", "steady", "miss-cache-off", "steady-cache-off"],
       ["miss", "hit", "steady", "miss-cache-off", "steady-cache-off"],
     ]);
-    expect(events.slice(0, 14)).toEqual([
+    const frankfurtSettle = 2 * 223 + 112 + 300;
+    expect(events).toEqual([
       "apply local",
       "warmup 20",
       "measure geo-local-miss settle 300",
       "measure geo-local-hit settle 300",
-      "cron",
+      "cron", // empties the queue before the steady phase
       "measure geo-local-steady settle 300",
+      "cron", // drains the phase's records
+      "cron", // nothing queued: the fixed cost
+      "apply frankfurt",
+      "warmup 20",
+      `measure geo-frankfurt-miss settle ${frankfurtSettle}`,
+      `measure geo-frankfurt-hit settle ${frankfurtSettle}`,
+      "cron",
+      `measure geo-frankfurt-steady settle ${frankfurtSettle}`,
       "cron",
       "cron",
       "cache off",
+      "apply local",
+      "warmup 20",
       "measure geo-local-miss-cache-off settle 300",
       "cron",
       "measure geo-local-steady-cache-off settle 300",
       "cron",
       "cron",
+      "apply frankfurt",
+      "warmup 20",
+      `measure geo-frankfurt-miss-cache-off settle ${frankfurtSettle}`,
+      "cron",
+      `measure geo-frankfurt-steady-cache-off settle ${frankfurtSettle}`,
+      "cron",
+      "cron",
+      "cache on",
+      "apply off",
     ]);
-    expect(events).toContain(`measure geo-frankfurt-miss settle ${2 * 223 + 112 + 300}`);
-    expect(events.at(-1)).toBe("apply off");
     // The drain run cost 5 + 10, the empty run 5: 10 commands for 10 records.
     const drain = results[0]?.phases[2]?.drain;
     expect(drain?.recordsDrained).toBe(10);
@@ -124,6 +142,26 @@ describe("measureGeoProfiles", () => {
     const { events, context, runOptions, apply } = fakeRun({ failOn: "geo-local-miss-cache-off" });
     await expect(measureGeoProfiles(context, apply, [local], runOptions)).rejects.toThrow("phase failed");
     expect(events.slice(-2)).toEqual(["cache on", "apply off"]);
+  });
+
+  it("skips the cache-off phases, but not the run, when the switch is refused", async () => {
+    const { events, context, runOptions, apply } = fakeRun();
+    const logged: string[] = [];
+    const logging = { ...context, log: (line: string) => void logged.push(line) } as PhaseContext;
+    const refusing: GeoRunOptions = {
+      ...runOptions,
+      switchCache: async (enabled) => {
+        events.push(`cache ${enabled ? "on" : "off"} refused`);
+        throw new Error("PATCH /api/account promptCacheEnabled=false answered 429");
+      },
+    };
+    const results = await measureGeoProfiles(logging, apply, [local], refusing);
+    expect(results[0]?.phases.map((phase) => phase.kind)).toEqual(["miss", "hit", "steady"]);
+    expect(events.slice(-3)).toEqual(["cache off refused", "cache on refused", "apply off"]);
+    expect(logged).toContain(
+      "geo: the account's cache could not be turned off (PATCH /api/account promptCacheEnabled=false answered 429); " +
+        "no cache-off phases",
+    );
   });
 
   it("skips the hit and cache-off phases when the cache is not available", async () => {

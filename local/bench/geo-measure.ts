@@ -1,9 +1,9 @@
 /**
  * The phases `npm run bench -- --geo` runs under each distance profile, and their measurement. Per profile, after
  * the stand-ins take it and the isolate has sent 20 requests with the bench key (so every measured request is
- * warm: after the warm-ups, with a key this isolate has seen): cache misses and cache hits at c=1, a steady load of
- * unique prompts at c=8 with the usage drain it causes, then the same miss and steady phases with the account's
- * prompt cache turned off through the dashboard API, which is turned on again at the end.
+ * warm: after the warm-ups, with a key this isolate has seen): cache misses and cache hits at c=1 and a steady load
+ * of unique prompts at c=8 with the usage drain it causes; then, for every profile again, the same miss and steady
+ * phases with the account's prompt cache turned off through the dashboard API, which is turned on again at the end.
  */
 import type { PhaseContext, PhaseResult, PhaseSpec } from "./measure-phase.ts";
 import { measurePhase } from "./measure-phase.ts";
@@ -136,8 +136,11 @@ async function measureKinds(
 }
 
 /**
- * Measures each profile in turn (see the module comment), with the settle wait after each phase covering the
- * background work: 2 × primary RTT + lag + 300 ms after workerd's CPU settles. Leaves the geo model off and the
+ * Measures the cache-on phases of every profile, then turns the account's cache off once and measures the cache-off
+ * phases of every profile (each profile applied and warmed up again), then turns it on. Two switches per run: the
+ * dashboard API allows an account 20 profile changes an hour (services/dashboard-limits.ts). A switch that is
+ * refused skips the cache-off phases (logged) instead of failing the run. The settle wait after each phase covers
+ * the background work: 2 × primary RTT + lag + 300 ms after workerd's CPU settles. Leaves the geo model off and the
  * account's prompt cache on at the end, whatever happens.
  */
 export async function measureGeoProfiles(
@@ -147,34 +150,46 @@ export async function measureGeoProfiles(
   profiles: readonly GeoBenchProfile[],
   options: GeoRunOptions,
 ): Promise<GeoProfileResult[]> {
-  const results: GeoProfileResult[] = [];
-  const switchCache = options.cacheAvailable ? options.switchCache : undefined;
-  let cacheOff = false;
-  try {
-    for (const profile of profiles) {
+  const results: GeoProfileResult[] = profiles.map((profile) => ({ profile, phases: [] }));
+  const measureEveryProfile = async (kinds: readonly GeoPhaseKind[], what: string): Promise<void> => {
+    for (const result of results) {
+      const { profile } = result;
       const started = performance.now();
-      context.log(`geo: profile ${profile.name}`);
+      context.log(`geo: profile ${profile.name}, ${what}`);
       await applyProfile(profile);
       const profileContext: PhaseContext = {
         ...context,
         extraSettleMs: 2 * profile.primaryRttMs + profile.replicationLagMs + 300,
       };
       await options.warmup(GEO_WARMUP_REQUESTS);
-      const cacheOn: GeoPhaseKind[] = options.cacheAvailable ? ["miss", "hit", "steady"] : ["miss", "steady"];
-      const phases = await measureKinds(cacheOn, profile, profileContext, options);
-      if (switchCache) {
-        cacheOff = true;
-        await switchCache(false);
-        phases.push(...(await measureKinds(["miss-cache-off", "steady-cache-off"], profile, profileContext, options)));
-        await switchCache(true);
-        cacheOff = false;
-      }
-      results.push({ profile, phases });
-      context.log(`geo: profile ${profile.name} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      result.phases.push(...(await measureKinds(kinds, profile, profileContext, options)));
+      context.log(`geo: profile ${profile.name}, ${what}, took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    }
+  };
+  const switchCache = options.cacheAvailable ? options.switchCache : undefined;
+  let cacheMayBeOff = false;
+  try {
+    await measureEveryProfile(options.cacheAvailable ? ["miss", "hit", "steady"] : ["miss", "steady"], "cache on");
+    if (switchCache) {
+      cacheMayBeOff = true;
+      const off = await switchCache(false).then(
+        () => true,
+        (error: unknown) => {
+          context.log(`geo: the account's cache could not be turned off (${errorMessage(error)}); no cache-off phases`);
+          return false;
+        },
+      );
+      if (off) await measureEveryProfile(["miss-cache-off", "steady-cache-off"], "account cache off");
     }
   } finally {
-    if (cacheOff && switchCache) await switchCache(true).catch(() => context.log("geo: could not turn the cache on"));
+    if (cacheMayBeOff && switchCache) {
+      await switchCache(true).catch((error: unknown) =>
+        context.log(`geo: the account's cache could not be turned on again (${errorMessage(error)})`),
+      );
+    }
     await applyProfile(undefined);
   }
   return results;
 }
+
+const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
