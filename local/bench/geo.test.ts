@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GEO_PROFILES, geoTable, selectGeoProfiles, takeGeoArgument, type GeoProfileResult } from "./geo.ts";
-import type { PhaseResult } from "./measure-phase.ts";
+import { GEO_PROFILES, selectGeoProfiles, takeGeoArgument } from "./geo.ts";
 
 describe("selectGeoProfiles", () => {
   it("always measures local first, then the named profiles in table order", () => {
@@ -49,33 +48,5 @@ describe("takeGeoArgument", () => {
   it("refuses a missing value", () => {
     expect(() => takeGeoArgument(["--geo"])).toThrow("--geo needs a profile name");
     expect(() => takeGeoArgument(["--geo", "--quick"])).toThrow("--geo needs a profile name");
-  });
-});
-
-function phase(addedP50: number, addedP99: number, billed: number): PhaseResult {
-  return {
-    added: { p50: addedP50, p90: addedP99, p99: addedP99 },
-    gateway: { errors: 0 },
-    direct: { errors: 1 },
-    upstashCallsPerRequest: 2,
-    billedCommandsPerRequest: billed,
-  } as unknown as PhaseResult;
-}
-
-describe("geoTable", () => {
-  it("shows each profile's added latency, its distance from local and the billed commands", () => {
-    const [local, dhaka] = selectGeoProfiles("dhaka");
-    const results: GeoProfileResult[] = [
-      { profile: local!, miss: phase(1.5, 3, 32), hit: phase(1, 2, 20) },
-      { profile: dhaka!, miss: phase(240.25, 260, 86), hit: undefined },
-    ];
-    const lines = geoTable(results).split("\n");
-    expect(lines[0]).toContain("miss added p50");
-    expect(lines[2]).toMatch(
-      /^local\s+0\/0\/0\s+0\s+1\.5\s+3\.0\s+0\.0\s+1\.0\s+2\.0\s+0\.0\s+2\.00\s+32\.0\s+20\.0\s+2$/,
-    );
-    expect(lines[3]).toMatch(
-      /^dhaka\s+117\/48\/117\s+35\s+240\.3\s+260\.0\s+238\.8\s+n\/a\s+n\/a\s+n\/a\s+2\.00\s+86\.0\s+n\/a\s+1$/,
-    );
   });
 });

@@ -1,14 +1,11 @@
 /**
  * `npm run bench -- --geo <profile>`: the distance from a caller to Upstash Global's primary (Tokyo, near the
  * Postgres), to its nearest read region and to the Postgres, modelled by the stand-ins (local/upstash geo model,
- * Neon bridge RTT). Each profile's figures and their sources are in docs/geo.md; the bench runs, per profile, the
- * cache-miss and cache-hit phases at c=1 and reports what the gateway adds and the Upstash commands it is billed.
+ * Neon bridge RTT). Each profile's figures and their sources are in docs/geo.md. This module holds the profiles, the
+ * `--geo` argument and the switch of the stand-ins; the phases run under a profile are in geo-measure.ts and their
+ * report in geo-report.ts.
  */
 import type { UpstashGeoProfile } from "../upstash/geo-profile.ts";
-import type { PhaseContext, PhaseResult, PhaseSpec } from "./measure-phase.ts";
-import { measurePhase } from "./measure-phase.ts";
-import { cachePhases, missPhases } from "./plan.ts";
-import { renderTable } from "./report.ts";
 
 /** One caller location. */
 export interface GeoBenchProfile {
@@ -145,93 +142,4 @@ export async function applyGeoProfile(endpoints: GeoEndpoints, profile: GeoBench
   if (endpoints.neonBridge) {
     await postJson(`http://${endpoints.neonBridge}/_geo`, { rttMs: profile?.postgresRttMs ?? 0 });
   }
-}
-
-/** What one profile measured. */
-export interface GeoProfileResult {
-  profile: GeoBenchProfile;
-  miss: PhaseResult;
-  hit: PhaseResult | undefined;
-}
-
-function geoSpec(spec: PhaseSpec, profile: GeoBenchProfile): PhaseSpec {
-  return { ...spec, id: `geo-${profile.name}-${spec.id}`, label: `${profile.name}: ${spec.label}` };
-}
-
-/**
- * Measures each profile in turn: warm-up (unique prompts, so the isolate knows the key), then cache misses (small,
- * c=1) and, when the cache answers, cache hits (c=1), with quick counts. Leaves the geo model off at the end.
- */
-export async function measureGeoProfiles(
-  context: PhaseContext,
-  endpoints: GeoEndpoints,
-  profiles: readonly GeoBenchProfile[],
-  options: { cacheAvailable: boolean; warmup: (requests: number) => Promise<void> },
-): Promise<GeoProfileResult[]> {
-  const missSpec = missPhases(true).find((spec) => spec.id === "small-c1");
-  const hitSpec = cachePhases(true)[0];
-  if (!missSpec || !hitSpec) throw new Error("the plan has no small-c1 or cache-hit phase");
-  const results: GeoProfileResult[] = [];
-  try {
-    for (const profile of profiles) {
-      context.log(`geo: profile ${profile.name}`);
-      await applyGeoProfile(endpoints, profile);
-      const profileContext: PhaseContext = {
-        ...context,
-        extraSettleMs: 2 * profile.primaryRttMs + profile.replicationLagMs + 300,
-      };
-      await options.warmup(20);
-      const miss = await measurePhase(geoSpec(missSpec, profile), profileContext);
-      const hit = options.cacheAvailable ? await measurePhase(geoSpec(hitSpec, profile), profileContext) : undefined;
-      results.push({ profile, miss, hit });
-    }
-  } finally {
-    await applyGeoProfile(endpoints, undefined);
-  }
-  return results;
-}
-
-const fixed = (value: number | undefined, digits = 1): string =>
-  value !== undefined && Number.isFinite(value) ? value.toFixed(digits) : "n/a";
-
-/**
- * The geo table: per profile, the distances, what the gateway adds (warm, c=1) over the direct call on a cache miss
- * and a cache hit, how far that is from the `local` profile, and the Upstash requests and billed commands per
- * gateway request.
- */
-export function geoTable(results: readonly GeoProfileResult[]): string {
-  const local = results.find((result) => result.profile.name === "local");
-  const rows = results.map(({ profile, miss, hit }) => [
-    profile.name,
-    `${profile.primaryRttMs}/${profile.replicaRttMs}/${profile.postgresRttMs}`,
-    String(profile.replicationLagMs),
-    fixed(miss.added.p50),
-    fixed(miss.added.p99),
-    local ? fixed(miss.added.p50 - local.miss.added.p50) : "n/a",
-    fixed(hit?.added.p50),
-    fixed(hit?.added.p99),
-    local?.hit && hit ? fixed(hit.added.p50 - local.hit.added.p50) : "n/a",
-    fixed(miss.upstashCallsPerRequest, 2),
-    fixed(miss.billedCommandsPerRequest, 1),
-    fixed(hit?.billedCommandsPerRequest, 1),
-    String(miss.gateway.errors + miss.direct.errors + (hit ? hit.gateway.errors + hit.direct.errors : 0)),
-  ]);
-  return renderTable(
-    [
-      "geo profile (ms, warm, c=1)",
-      "RTT primary/replica/pg",
-      "lag",
-      "miss added p50",
-      "miss added p99",
-      "miss p50 - local",
-      "hit added p50",
-      "hit added p99",
-      "hit p50 - local",
-      "upstash req/gw req",
-      "billed cmds/miss",
-      "billed cmds/hit",
-      "errors",
-    ],
-    rows,
-  );
 }

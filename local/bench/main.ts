@@ -24,7 +24,11 @@ import {
   missPhases,
 } from "./plan.ts";
 import { processMemoryKib } from "./process-usage.ts";
-import { geoTable, measureGeoProfiles, takeGeoArgument, type GeoBenchProfile, type GeoProfileResult } from "./geo.ts";
+import { switchAccountPromptCache, type CacheSwitchContext } from "./account-cache-switch.ts";
+import { cronRunner } from "./cron-run.ts";
+import { applyGeoProfile, takeGeoArgument, type GeoBenchProfile } from "./geo.ts";
+import { measureGeoProfiles, type GeoProfileResult } from "./geo-measure.ts";
+import { geoTable, geoTargets, GLOBAL_READ_REGIONS, WARM_REQUEST_DEFINITION } from "./geo-report.ts";
 import { evaluateTargets, latencyTable, roundForJson, targetLines, throughputTable } from "./report.ts";
 import { chatRequest, ioFloorRequest } from "./request-bodies.ts";
 import { readStandInCounters } from "./stand-in-counters.ts";
@@ -87,6 +91,21 @@ async function gatewayCacheAnswersHit(context: PhaseContext): Promise<boolean> {
   await new Promise((resolve) => setTimeout(resolve, 200)); // a cache written in waitUntil needs a moment
   const second = await context.client.send(prepare());
   return !isFailure(second) && second.cacheHeader?.toUpperCase() === "HIT";
+}
+
+/**
+ * The bench account's prompt cache is a setting kept in the bench database: a run stopped during the geo cache-off
+ * phases (a signal skips their clean-up) leaves it off, and every later run would then find no cache. Without a
+ * HIT, turn it on as the dashboard does; true when the gateway then answers HIT.
+ */
+async function turnBenchAccountCacheOn(cacheSwitch: CacheSwitchContext): Promise<boolean> {
+  try {
+    await switchAccountPromptCache(cacheSwitch, true);
+    log("cache: no HIT at first; the bench account's prompt cache was off and is on again");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** `--cold-start`: only the cold-start section (local/bench/cold-start.ts), printed and written to the results. */
@@ -166,7 +185,14 @@ async function runBenchmark(
     const phases: PhaseResult[] = [await measurePhase(floorPhase(quick), context)];
     if (environment.gateway.ioFloorUrl) phases.push(await measurePhase(ioFloorPhase(quick), context));
     for (const spec of missPhases(quick)) phases.push(await measurePhase(spec, context));
-    const cacheAvailable = await gatewayCacheAnswersHit(context);
+    const cacheSwitch: CacheSwitchContext = {
+      client,
+      targets: context.targets,
+      signingKeyPem: environment.stack.workerBindings.DEV_SIGNING_KEY ?? "",
+      runTag: context.runTag,
+    };
+    let cacheAvailable = await gatewayCacheAnswersHit(context);
+    if (!cacheAvailable) cacheAvailable = await turnBenchAccountCacheOn(cacheSwitch);
     log(
       cacheAvailable
         ? "cache: the gateway answered x-omnizen-cache: HIT; measuring hits"
@@ -192,16 +218,23 @@ async function runBenchmark(
 
     let geoResults: GeoProfileResult[] | undefined;
     if (geoProfiles) {
-      geoResults = await measureGeoProfiles(
-        context,
-        {
-          upstashUrl: environment.stack.upstashUrl,
-          upstashToken: environment.stack.workerBindings.UPSTASH_REDIS_REST_TOKEN ?? "",
-          neonBridge: environment.stack.workerBindings.NEON_WS_PROXY,
+      const endpoints = {
+        upstashUrl: environment.stack.upstashUrl,
+        upstashToken: environment.stack.workerBindings.UPSTASH_REDIS_REST_TOKEN ?? "",
+        neonBridge: environment.stack.workerBindings.NEON_WS_PROXY,
+      };
+      geoResults = await measureGeoProfiles(context, (profile) => applyGeoProfile(endpoints, profile), geoProfiles, {
+        quick,
+        cacheAvailable,
+        warmup: (requests) => warmUpIsolate(context, requests),
+        ...(environment.gateway.cronTriggerUrl
+          ? { runCron: cronRunner(environment.gateway.cronTriggerUrl, environment.gateway.loggedLines) }
+          : {}),
+        switchCache: async (enabled) => {
+          const tries = await switchAccountPromptCache(cacheSwitch, enabled);
+          log(`geo: the account's prompt cache is ${enabled ? "on" : "off"} (seen after ${tries} tries)`);
         },
-        geoProfiles,
-        { cacheAvailable, warmup: (requests) => warmUpIsolate(context, requests) },
-      );
+      });
     }
     const streams = environment.gateway.entry === "workerd" ? await runStreams(environment, context, quick) : undefined;
     let coldStart: ColdStartResult | undefined;
@@ -255,8 +288,13 @@ async function runBenchmark(
       ...(geoResults
         ? [
             "geo: the stand-ins model Upstash Global (Tokyo primary, nearest read region, lag) and the Tokyo Postgres",
-            "(docs/geo.md); RTT and lag in ms; added = gateway minus direct; billed = Upstash commands as billed",
+            "(docs/geo.md); RTT primary/replica/Postgres and lag in ms; added = gateway minus direct, in ms",
+            `(${WARM_REQUEST_DEFINITION}); upstash req/req = REST requests per gateway request on the primary/replica;`,
+            `billed = commands Upstash bills per gateway request, background settlement included, on a regional database`,
+            `and with ${GLOBAL_READ_REGIONS} read regions; drain = the every-minute usage drain, per record`,
             geoTable(geoResults),
+            "",
+            targetLines(geoTargets(geoResults)),
             "",
           ]
         : []),
@@ -305,7 +343,8 @@ async function main(): Promise<void> {
         "  --cold-start       only the cold-start section (fresh workerd per sample; docs/cold-start.md)",
         "  --miniflare        run the worker under Miniflare (direct socket; outbound fetch through its outbound worker)",
         "                     instead of plain workerd serve",
-        "  --geo <profiles>   after the phases, cache miss and hit at c=1 under each distance profile (local first):",
+        "  --geo <profiles>   after the phases, under each distance profile (local first): cache miss and hit at c=1,",
+        "                     steady load at c=8 with its usage drain, miss and steady with the account's cache off;",
         "                     local, dhaka, singapore, frankfurt, virginia, or all (docs/geo.md)",
         "  --miniflare-entry  as --miniflare, but reach the worker through Miniflare's entry worker (host/port)",
         "",

@@ -14,7 +14,7 @@ import {
   type BodySize,
   type RequestPath,
 } from "./request-bodies.ts";
-import { perRequest, type StandInCounters } from "./stand-in-counters.ts";
+import { perRequest, upstashCountsBetween, type StandInCounters, type UpstashCounts } from "./stand-in-counters.ts";
 import {
   addedLatency,
   requestsPerSecond,
@@ -81,6 +81,8 @@ export interface PhaseResult {
   postgresConnectionsPerRequest: number;
   /** Upstash commands as billed per gateway request (NaN unless a geo profile is on in the stand-in). */
   billedCommandsPerRequest: number;
+  /** Upstash requests by region and commands by kind, per gateway request (NaN unless a geo profile is on). */
+  upstash: UpstashCounts;
 }
 
 /** What every phase shares. */
@@ -223,5 +225,6 @@ export async function measurePhase(spec: PhaseSpec, context: PhaseContext): Prom
       countersAfter.upstashBilledCommands,
       measured.gateway.sent,
     ),
+    upstash: upstashCountsBetween(countersBefore, countersAfter, measured.gateway.sent),
   };
 }

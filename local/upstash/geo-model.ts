@@ -34,6 +34,8 @@ async function startReplica(
  */
 export class GeoModel {
   private current: { router: GeoRouter; replica: CommandBackend; server?: PrivateRedis } | undefined;
+  /** REST requests each region served under the current profile (reset when the profile changes). */
+  private readonly served = { primaryRequests: 0, replicaRequests: 0 };
   private change: Promise<void> = Promise.resolve();
 
   constructor(
@@ -79,6 +81,8 @@ export class GeoModel {
     const router = this.current?.router;
     if (!router) return { answer: await direct() };
     const target = router.route(parsed);
+    if (target === "primary") this.served.primaryRequests += 1;
+    else this.served.replicaRequests += 1;
     const rttMs = target === "primary" ? router.profile.primaryRttMs : router.profile.replicaRttMs;
     await delay(rttMs / 2);
     try {
@@ -88,7 +92,10 @@ export class GeoModel {
     }
   }
 
-  /** The `GET /_omnizen/stats` fields of the model (none while off). */
+  /**
+   * The `GET /_omnizen/stats` fields of the model (none while off): the billing counters, the billed commands, and
+   * the REST requests served by the primary and by the replica (`primaryRequests`, `replicaRequests`).
+   */
   stats(): Record<string, unknown> {
     const router = this.current?.router;
     if (!router) return { geo: null };
@@ -96,6 +103,7 @@ export class GeoModel {
       geo: router.profile.name,
       ...router.counters,
       billedCommands: router.billedCommands,
+      ...this.served,
       locks: router.lockStats(),
     };
   }
@@ -109,6 +117,8 @@ export class GeoModel {
   private async stop(): Promise<void> {
     const current = this.current;
     this.current = undefined;
+    this.served.primaryRequests = 0;
+    this.served.replicaRequests = 0;
     if (!current) return;
     await current.router.drained();
     await current.replica.close();

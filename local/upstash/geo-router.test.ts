@@ -168,14 +168,35 @@ describe("billing counters of the Upstash Global model", () => {
     redis = new UpstashRedis({ url: server.url, token, enableAutoPipelining: false });
   });
   afterAll(async () => {
-    await redis.del(key("bill"));
+    await redis.del(key("bill"), key("split"));
     await server.close();
   });
 
   const stats = async () => {
     const response = await fetch(`${server.url}/_omnizen/stats`, { headers: { authorization: `Bearer ${token}` } });
-    return (await response.json()) as { billedCommands: number; commands: number; scriptCalls: number; writes: number };
+    return (await response.json()) as {
+      billedCommands: number;
+      commands: number;
+      scriptCalls: number;
+      writes: number;
+      primaryRequests: number;
+      replicaRequests: number;
+    };
   };
+
+  it("counts the REST requests each region served", async () => {
+    const before = await stats();
+    await redis.get(key("split")); // a read: the replica
+    await redis.evalRo(`return redis.call("GET", KEYS[1])`, [key("split")], []); // a read-only script: the replica
+    await redis.set(key("split"), "1"); // a write: the primary
+    const pipeline = redis.pipeline();
+    pipeline.get(key("split"));
+    pipeline.incr(key("split"));
+    await pipeline.exec(); // a pipeline holding a write: the primary
+    const after = await stats();
+    expect(after.replicaRequests - before.replicaRequests).toBe(2);
+    expect(after.primaryRequests - before.primaryRequests).toBe(2);
+  });
 
   it("counts every call inside a script and bills each write once more per read region", async () => {
     const before = await stats();
