@@ -38,13 +38,13 @@ const MAX_BATCH = 64;
 const MIN_LEASE_REQUESTS = 16;
 const MAX_LEASE_REQUESTS = 128;
 /** Slots a lease asks for: one per request waiting for room, plus this many, at most MAX_LEASE_SLOTS. */
-const SPARE_SLOTS = 1;
+const SPARE_SLOTS = 2;
 const MAX_LEASE_SLOTS = 16;
 /** Credit a lease asks to hold: this many reservations of the request that asked, at most MAX_HOLD_MICRO_USD. */
 const HOLD_RESERVATIONS = 16;
 const MAX_HOLD_MICRO_USD = 2_000_000;
 /** A request waits for at most this many grants (each one a round trip) before it is refused as unavailable. */
-const MAX_GRANT_ROUNDS = 4;
+const MAX_GRANT_ROUNDS = 8;
 /** A quiet watcher never outlives this (waitUntil keeps a request's work for 30 s). */
 const QUIET_WATCH_LIMIT_MS = 25_000;
 
@@ -159,6 +159,8 @@ interface KeyLeases {
   /** Oldest first; retired ones leave the list. */
   leases: Lease[];
   granting: Promise<Granted> | null;
+  /** Whether a refusal of the grant on its way answers the requests waiting for it. */
+  grantingShared: boolean;
   /** Requests the last retired lease admitted, to size the next one. */
   lastUsed: number;
   /** Requests now looking for room, to size a grant. */
@@ -180,7 +182,7 @@ export function retireEdgeLeases(): void {
 function leasesOf(keyHash: string): KeyLeases {
   let held = leases.get(keyHash);
   if (!held) {
-    held = { leases: [], granting: null, lastUsed: 0, waiting: 0 };
+    held = { leases: [], granting: null, grantingShared: false, lastUsed: 0, waiting: 0 };
     leases.set(keyHash, held);
   }
   return held;
@@ -233,25 +235,32 @@ export async function admitFromLease(input: EdgeAdmissionInput): Promise<Ticket>
           headers: { "retry-after": "1" },
         });
       }
+      // The record read above is handed to this request's first grant only: later, Redis may know better.
+      const recordRead = round === 0 ? read : undefined;
       if (held.granting) {
-        // Another request's grant: its refusal is not this request's (it may have asked for more); look again.
+        // Another request's grant. Its refusal is this request's too when it asked for what this one needs (requests
+        // and credit: a limit reached, the credit used up, the key refused); else look again.
+        const shared = held.grantingShared && !noSlot;
         lastGrant = await held.granting.then(
           (granted) => granted.lease,
-          () => null,
+          (error: unknown) => {
+            if (shared && error instanceof GatewayError && (input.checkCredit || error.code !== "insufficient_credit"))
+              throw error;
+            return null;
+          },
         );
       } else if (noSlot) {
         // A lease has room for the request but no free slot: slots only, without counting it again.
-        const slots = { ...input, slotsOnly: true, checkCredit: false, cacheKey: null, recordRead: read };
+        const slots = { ...input, slotsOnly: true, checkCredit: false, cacheKey: null, recordRead };
         lastGrant = (await startGrant(slots, held, Date.now())).lease;
       } else {
         // This request's own grant also reads the prompt cache for it (one round trip, as before leases), and
         // reuses the key record read above.
         const own = lookup ? null : input.cacheKey;
-        const granted = await startGrant({ ...input, cacheKey: own, recordRead: read }, held, Date.now());
+        const granted = await startGrant({ ...input, cacheKey: own, recordRead }, held, Date.now());
         lastGrant = granted.lease;
         if (own !== null) lookup = Promise.resolve(granted.cachedEntry);
       }
-      read = undefined;
       const known = edgeKeyRecords.peek(input.keyHash);
       record = known?.kind === "key" ? known.record : null;
     }
@@ -289,6 +298,8 @@ async function tryLocally(
 function startGrant(input: EdgeAdmissionInput, held: KeyLeases, at: number): Promise<Granted> {
   const work = grant(input, held, at);
   held.granting = work;
+  // Not a grant for slots only, nor one for the next minute: its refusal would be every waiting request's.
+  held.grantingShared = input.slotsOnly !== true && Math.floor(at / 60_000) === Math.floor(Date.now() / 60_000);
   const clear = () => {
     if (held.granting === work) held.granting = null;
   };
