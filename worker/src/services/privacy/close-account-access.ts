@@ -1,7 +1,8 @@
 /**
  * Ends every way into an account before its data goes, in an order that is safe to stop and repeat at any point:
  * 1. its keys are marked revoked in Postgres, so a cold miss at the edge can no longer admit them;
- * 2. its Redis entries go (`purgeAccountRedis`): the edge refuses the keys from the next request on. The Clerk id is
+ * 2. its Redis entries go (`purgeAccountRedis`): this isolate refuses the keys from the next request on, every other
+ *    within its key records' 10 s (hot-path/edge-key-records.ts). The Clerk id is
  *    tombstoned (identity/deleted-users.ts), so a session token still within its lifetime cannot recreate the row;
  * 3. the Clerk user is deleted (404 = already gone);
  * 4. the payment customer is erased (billing hook; skipped until billing exists).
@@ -9,6 +10,7 @@
  */
 import { and, eq, isNull } from "drizzle-orm";
 import { apiKeys } from "../../../../db/schema.ts";
+import { edgeKeyRecords } from "../hot-path/edge-key-records.ts";
 import { markClerkUserDeleted } from "../identity/deleted-users.ts";
 import { deleteClerkUser, type ClerkDeletionOutcome } from "./clerk-user-deletion.ts";
 import type { AccountSnapshot } from "./load-account-snapshot.ts";
@@ -32,6 +34,8 @@ export async function closeAccountAccess(
     .set({ revokedAt: now })
     .where(and(eq(apiKeys.userId, account.userId), isNull(apiKeys.revokedAt)));
   const redisKeysDeleted = await purgeAccountRedis(deps.redis, account.userId, account.keys, now);
+  // This isolate forgets the keys at once (its edge leases go with them); every other isolate within 10 s.
+  for (const key of account.keys) edgeKeyRecords.forget(key.keyHash);
   if (account.clerkUserId) await markClerkUserDeleted(deps.redis, account.clerkUserId);
 
   let clerk: AccessClosure["clerk"] = "no-clerk-user";
