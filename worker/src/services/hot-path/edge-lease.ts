@@ -129,13 +129,10 @@ class Lease {
     return this.rate.remainingTokens - this.tokensSince > 0;
   }
 
-  /** Whether a newer lease should be on its way. */
-  runningLow(): boolean {
-    return (
-      this.requestsUsed * 2 >= this.requestsGranted ||
-      (this.checksCredit && this.spent * 2 >= this.hold) ||
-      this.freeSlots.length === 0
-    );
+  /** Whether it can never admit again (its requests or its hold used up); a lease for slots only never is. */
+  exhausted(): boolean {
+    if (this.requestsGranted === 0) return false;
+    return this.requestsUsed >= this.requestsGranted || (this.checksCredit && this.spent >= this.hold);
   }
 }
 
@@ -278,7 +275,9 @@ async function tryLocally(
   const now = Date.now();
   const signature = recordSignature(record);
   for (const lease of [...held.leases]) {
-    if (!lease.current(now, signature) && Math.floor(now / 60_000) >= lease.window) retire(held, lease, input);
+    // Out of date, or used up: retired, so that what it still holds goes back once its requests finish.
+    const stale = !lease.current(now, signature) && Math.floor(now / 60_000) >= lease.window;
+    if (stale || lease.exhausted()) retire(held, lease, input);
   }
   const lease = held.leases.find(
     (candidate) => candidate.current(now, signature) && candidate.admits(input.checkCredit),
@@ -290,7 +289,7 @@ async function tryLocally(
     ticket.cancel();
     return { noSlot: true };
   }
-  if (lease.runningLow() || (now + NEXT_WINDOW_MS) / 60_000 >= lease.window + 1) renewInBackground(input, held);
+  if (runningLow(held, now) || (now + NEXT_WINDOW_MS) / 60_000 >= lease.window + 1) renewInBackground(input, held);
   return { ticket: ticket.finalize(cachedEntry, record) };
 }
 
@@ -343,6 +342,25 @@ async function grant(input: EdgeAdmissionInput, held: KeyLeases, at: number): Pr
   held.leases.push(lease);
   watchQuiet(held, lease, input);
   return { lease, cachedEntry: admission.cachedEntry };
+}
+
+/**
+ * Whether the key's current leases, together, are running low: less than half a lease of requests or of credit left,
+ * or no free slot. (Per key, not per lease: older leases are used first, and each would look low on its own.)
+ */
+function runningLow(held: KeyLeases, now: number): boolean {
+  const window = Math.floor(now / 60_000);
+  const live = held.leases.filter((lease) => !lease.retired && lease.window === window);
+  const admitting = live.filter((lease) => lease.requestsGranted > 0);
+  const newest = admitting.at(-1);
+  if (!newest) return true;
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  if (sum(admitting.map((lease) => lease.requestsGranted - lease.requestsUsed)) * 2 <= newest.requestsGranted)
+    return true;
+  const credit = admitting.filter((lease) => lease.checksCredit);
+  if (credit.length > 0 && sum(credit.map((lease) => Math.max(0, lease.hold - lease.spent))) * 2 <= newest.hold)
+    return true;
+  return sum(live.map((lease) => lease.freeSlots.length)) === 0;
 }
 
 /** Starts a background grant when none is on its way: for the next minute in the last seconds of this one. */
