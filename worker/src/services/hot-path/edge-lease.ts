@@ -316,8 +316,9 @@ async function grant(input: EdgeAdmissionInput, held: KeyLeases, at: number): Pr
   const reservation = input.checkCredit ? input.reservationMicroUsd : 0;
   const requests = Math.min(MAX_LEASE_REQUESTS, Math.max(MIN_LEASE_REQUESTS, held.lastUsed * 2, held.waiting));
   const wants = {
-    // Slots for the requests waiting now and one more: slots held idle could refuse other isolates' requests.
-    slots: Math.min(MAX_LEASE_SLOTS, held.waiting + SPARE_SLOTS),
+    // Slots for the requests in flight and waiting now, and two more: slots held idle could refuse other isolates'
+    // requests, so no more than that.
+    slots: Math.min(MAX_LEASE_SLOTS, inFlight(held) + held.waiting + SPARE_SLOTS),
     requests: input.slotsOnly ? 0 : requests,
     holdMicroUsd: Math.min(MAX_HOLD_MICRO_USD, reservation * HOLD_RESERVATIONS),
   };
@@ -361,6 +362,11 @@ function runningLow(held: KeyLeases, now: number): boolean {
   if (credit.length > 0 && sum(credit.map((lease) => Math.max(0, lease.hold - lease.spent))) * 2 <= newest.hold)
     return true;
   return sum(live.map((lease) => lease.freeSlots.length)) === 0;
+}
+
+/** Requests of the key in flight in this isolate, whichever lease admitted them. */
+function inFlight(held: KeyLeases): number {
+  return held.leases.reduce((total, lease) => total + lease.inFlight, 0);
 }
 
 /** Starts a background grant when none is on its way: for the next minute in the last seconds of this one. */
