@@ -1,7 +1,9 @@
 /**
  * The translated stream: upstream bytes -> SSE events -> adapter translator -> usage tap -> surface encoder.
- * Pull-based, so the client's pace is the upstream's pace (no buffering of the whole answer). It ends exactly once
- * (stream-progress.ts): when the stream ends, fails, or the client goes away.
+ * Its own read loop writes into a native body (push-body.ts), so workerd does not enter JavaScript again per chunk to
+ * pull it; the loop reads ahead of the client by at most HELD_BYTES, so the client's pace is still the upstream's (no
+ * buffering of the whole answer), and what arrives while a write is in flight goes out as one write. It ends exactly
+ * once (stream-progress.ts): when the stream ends, fails, or the client goes away.
  *
  * The bytes are cut at event boundaries (lib/sse/split-events.ts) and read in place, without a stream pipeline per
  * stage. When the translator and the encoder both speak the internal shape (an OpenAI-dialect upstream answering an
@@ -15,10 +17,13 @@ import { GatewayError } from "../../errors.ts";
 import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
 import { createSseEventSplitter } from "../../lib/sse/split-events.ts";
 import { toOpenAIUsage } from "../../providers/convert-to-openai-usage.ts";
+import { createPushBody } from "./push-body.ts";
 import { asGatewayError, createStreamProgress, type PartRenderer, type StreamBodyOptions } from "./stream-progress.ts";
 
 /** An event held longer than this without its end fails the stream (as the SSE parser's buffer limit did). */
 const MAX_EVENT_BYTES = 8 * 1024 * 1024;
+/** How much the stream reads ahead of a client that has not taken the last write yet. */
+const HELD_BYTES = 16 * 1024;
 
 /** The data of a piece that is exactly one `data:` line (the fast path's shape), or null. */
 function singleDataLine(text: string): string | null {
@@ -50,30 +55,52 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
   const parser = createParser({ onEvent: (event) => parsed.push(event) });
   const fastPath = translator.forwardData !== undefined && encoder.chunkJson !== undefined;
   const progress = createStreamProgress(options);
-  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   let inFlight: Promise<unknown> = Promise.resolve();
   let lastChunk: ChatCompletionChunk | null = null;
   /** The last forwarded chunk's text: parsed only if an estimate needs its id (rare). */
   let lastForwarded: string | null = null;
   let heldBytes = 0;
 
-  /** The forwarded chunks of one read, sent to the client as one chunk (one write), not one per event. */
+  /**
+   * What is still to go to the client. One write is in flight at a time; what the upstream brings meanwhile is sent
+   * as one write when it completes (each write's completion costs a turn of workerd's event loop in the isolate).
+   */
   let outgoing: Uint8Array[] = [];
+  let outgoingBytes = 0;
+  let writing = false;
+  /** Wakes the read loop waiting for the client to take what is held. */
+  let wake: (() => void) | null = null;
   /** Queues bytes for the client while it is there; after a cancel they are discarded. */
   const send = (parts: Uint8Array[]) => {
-    if (progress.cancelled || !controller) return false;
-    outgoing.push(...parts);
+    if (progress.cancelled) return false;
+    for (const part of parts) {
+      outgoing.push(part);
+      outgoingBytes += part.byteLength;
+    }
     return parts.length > 0;
   };
-  const flush = () => {
+  const take = () => {
     const parts = outgoing;
     outgoing = [];
-    if (parts.length === 0 || progress.cancelled || !controller) return;
-    controller.enqueue(parts.length === 1 ? (parts[0] as Uint8Array) : concatenate(parts));
+    outgoingBytes = 0;
+    return parts.length === 1 ? (parts[0] as Uint8Array) : concatenate(parts);
+  };
+  const flush = () => {
+    if (writing || outgoing.length === 0 || progress.cancelled) return;
+    writing = true;
+    void client.write(take()).then((taken) => {
+      writing = false;
+      if (taken) flush();
+      const waiting = wake;
+      wake = null;
+      waiting?.();
+    });
   };
   const close = () => {
-    flush();
-    if (!progress.cancelled) controller?.close();
+    if (progress.cancelled) return;
+    // Queued after the write in flight, if any: the client gets everything, in order, then the end.
+    if (outgoing.length > 0) void client.write(take());
+    client.close();
   };
   const render: PartRenderer = {
     chunk: (chunk) => {
@@ -104,8 +131,8 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
     sendEstimate();
     send(encoder.end());
     close();
-    await reader.cancel().catch(() => undefined);
     progress.end("ok");
+    await reader.cancel().catch(() => undefined);
   };
   const fail = (error: GatewayError) => {
     send(encoder.error(error));
@@ -173,33 +200,33 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
     }
   };
 
-  return new ReadableStream<Uint8Array>(
-    {
-      start(streamController) {
-        controller = streamController;
+  /** The client went away: the stream ends cancelled, or first waits for the usage report (usage-after-cancel.ts). */
+  const clientGone = () =>
+    progress.clientGone({
+      inFlight,
+      step: async () => (await guarded(step))?.bytes ?? 0,
+      stop: () => {
+        options.abortUpstream();
+        void reader.cancel().catch(() => undefined);
       },
-      async pull() {
-        const run = guarded(async () => {
-          while (!progress.ended && !progress.cancelled) {
-            const { wrote } = await step();
-            flush();
-            if (wrote) break;
-          }
-        });
-        inFlight = run;
-        await run;
-      },
-      cancel() {
-        progress.clientGone({
-          inFlight,
-          step: async () => (await guarded(step))?.bytes ?? 0,
-          stop: () => {
-            options.abortUpstream();
-            void reader.cancel().catch(() => undefined);
-          },
-        });
-      },
-    },
-    { highWaterMark: 0 },
-  );
+    });
+  const client = createPushBody(() => {
+    if (!progress.ended) clientGone();
+  }, options.clientSignal);
+
+  /**
+   * Reads and sends until the stream ends or the client leaves. At the client's pace: while a write is in flight, it
+   * reads on only until HELD_BYTES are waiting for the client.
+   */
+  const pump = async () => {
+    while (!progress.ended && !progress.cancelled) {
+      const reading = guarded(step);
+      inFlight = reading;
+      await reading;
+      flush();
+      if (writing && outgoingBytes >= HELD_BYTES) await new Promise<void>((resolve) => (wake = resolve));
+    }
+  };
+  void pump();
+  return client.readable;
 }

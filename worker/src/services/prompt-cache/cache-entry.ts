@@ -117,9 +117,16 @@ export function jsonEntry(body: ChatCompletion, usage: NormalizedUsage): CacheEn
   return { v: CACHE_ENTRY_VERSION, kind: "json", body, usage };
 }
 
+/**
+ * The JSON of entries made by a stream recorder, written from the chunks' recorded text when the entry was made, so
+ * that storing a streamed answer parses and stringifies none of its chunks (about 1 ms for a 50-chunk answer, on the
+ * bench's workerd: docs/benchmarks/2026-12-06-streams.md, "Second pass").
+ */
+const recordedJson = new WeakMap<CacheEntry, string>();
+
 /** The entry as UTF-8 JSON; `parseEntry` reads it back to an equal entry. */
 export function serializeEntry(entry: CacheEntry): Uint8Array {
-  return textEncoder.encode(JSON.stringify(entry));
+  return textEncoder.encode(recordedJson.get(entry) ?? JSON.stringify(entry));
 }
 
 /**
@@ -215,11 +222,26 @@ export function createStreamRecorder(maxBytes: number): StreamRecorder {
       if (overflowed || usage === null || usageChunk === null) return null;
       const separators = Math.max(chunks.length - 1, 0);
       if (ENVELOPE_BYTES + chunkBytes + separators + byteLength(usage) + byteLength(usageChunk) > maxBytes) return null;
-      return streamEntry(
-        chunks.map((chunk) => JSON.parse(chunk) as ChatCompletionChunk),
-        JSON.parse(usage) as NormalizedUsage,
-        JSON.parse(usageChunk) as ChatCompletionChunk,
+      const texts = chunks;
+      let parsed: ChatCompletionChunk[] | undefined;
+      // The chunks are parsed only if something reads them (`serializeEntry` does not): the entry's JSON is its
+      // fields, in `streamEntry`'s order, around the recorded texts. A forwarded chunk's text is the upstream's
+      // compact JSON as sent: it may spell a string or a number otherwise than JSON.stringify would (`\u00e9`),
+      // but it parses to the same chunk, so the stored entry reads back equal.
+      const entry: CacheEntry = {
+        v: CACHE_ENTRY_VERSION,
+        kind: "stream",
+        get chunks() {
+          return (parsed ??= texts.map((chunk) => JSON.parse(chunk) as ChatCompletionChunk));
+        },
+        usage: JSON.parse(usage) as NormalizedUsage,
+        usageChunk: JSON.parse(usageChunk) as ChatCompletionChunk,
+      };
+      recordedJson.set(
+        entry,
+        `{"v":${CACHE_ENTRY_VERSION},"kind":"stream","chunks":[${texts.join(",")}],"usage":${usage},"usageChunk":${usageChunk}}`,
       );
+      return entry;
     },
   };
 }
