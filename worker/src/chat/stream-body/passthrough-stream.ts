@@ -9,6 +9,7 @@
  */
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { GatewayError } from "../../errors.ts";
+import { guardedReaderOf } from "../upstream-idle-guard.ts";
 import { createSseEventSplitter, encodeEventMessage } from "../../lib/sse/split-events.ts";
 import type { NativeStreamReader } from "../../surfaces/native-forward.ts";
 import { asGatewayError, createStreamProgress, type StreamBodyOptions } from "./stream-progress.ts";
@@ -18,7 +19,7 @@ export interface PassthroughStreamOptions extends StreamBodyOptions {
 }
 
 export function createPassthroughStreamBody(options: PassthroughStreamOptions): ReadableStream<Uint8Array> {
-  const reader = options.upstreamBody.getReader();
+  const reader = guardedReaderOf(options.upstreamBody) ?? options.upstreamBody.getReader();
   const decoder = new TextDecoder();
   const splitter = createSseEventSplitter();
   const progress = createStreamProgress(options);
