@@ -23,8 +23,6 @@ import { asGatewayError, createStreamProgress, type PartRenderer, type StreamBod
 
 /** An event held longer than this without its end fails the stream (as the SSE parser's buffer limit did). */
 const MAX_EVENT_BYTES = 8 * 1024 * 1024;
-/** How much the stream reads ahead of a client that has not taken the last write yet. */
-const HELD_BYTES = 16 * 1024;
 
 /** The data of a piece that is exactly one `data:` line (the fast path's shape), or null. */
 function singleDataLine(text: string): string | null {
@@ -62,46 +60,25 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
   let lastForwarded: string | null = null;
   let heldBytes = 0;
 
-  /**
-   * What is still to go to the client. One write is in flight at a time; what the upstream brings meanwhile is sent
-   * as one write when it completes (each write's completion costs a turn of workerd's event loop in the isolate).
-   */
+  /** The forwarded chunks of one read, sent to the client as one chunk (one write), not one per event. */
   let outgoing: Uint8Array[] = [];
-  let outgoingBytes = 0;
-  let writing = false;
-  /** Wakes the read loop waiting for the client to take what is held. */
-  let wake: (() => void) | null = null;
+  /** The last write: the loop reads the upstream again once the client has taken it. */
+  let written: Promise<boolean> = Promise.resolve(true);
   /** Queues bytes for the client while it is there; after a cancel they are discarded. */
   const send = (parts: Uint8Array[]) => {
     if (progress.cancelled) return false;
-    for (const part of parts) {
-      outgoing.push(part);
-      outgoingBytes += part.byteLength;
-    }
+    outgoing.push(...parts);
     return parts.length > 0;
   };
-  const take = () => {
+  const flush = () => {
     const parts = outgoing;
     outgoing = [];
-    outgoingBytes = 0;
-    return parts.length === 1 ? (parts[0] as Uint8Array) : concatenate(parts);
-  };
-  const flush = () => {
-    if (writing || outgoing.length === 0 || progress.cancelled) return;
-    writing = true;
-    void client.write(take()).then((taken) => {
-      writing = false;
-      if (taken) flush();
-      const waiting = wake;
-      wake = null;
-      waiting?.();
-    });
+    if (parts.length === 0 || progress.cancelled) return;
+    written = client.write(parts.length === 1 ? (parts[0] as Uint8Array) : concatenate(parts));
   };
   const close = () => {
-    if (progress.cancelled) return;
-    // Queued after the write in flight, if any: the client gets everything, in order, then the end.
-    if (outgoing.length > 0) void client.write(take());
-    client.close();
+    flush();
+    if (!progress.cancelled) client.close();
   };
   const render: PartRenderer = {
     chunk: (chunk) => {
@@ -216,8 +193,9 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
   }, options.clientSignal);
 
   /**
-   * Reads and sends until the stream ends or the client leaves. At the client's pace: while a write is in flight, it
-   * reads on only until HELD_BYTES are waiting for the client.
+   * Reads and sends until the stream ends or the client leaves, at the client's pace: the upstream is read again once
+   * the client has taken the last write. (Reading ahead while a write is in flight cost more CPU per chunk on the
+   * bench, not less: docs/benchmarks/2026-12-06-streams.md, "Second pass".)
    */
   const pump = async () => {
     while (!progress.ended && !progress.cancelled) {
@@ -225,7 +203,7 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
       inFlight = reading;
       await reading;
       flush();
-      if (writing && outgoingBytes >= HELD_BYTES) await new Promise<void>((resolve) => (wake = resolve));
+      if (!(await written)) return;
     }
   };
   void pump();
