@@ -5,7 +5,8 @@
  * (lib/sse/split-events.ts), never decoded and encoded again, and every event goes out exactly as received except
  * the dialect's final usage event, which is sent with the cost added (`withCost`: Anthropic `message_delta`,
  * Responses `response.completed` / `response.incomplete`). An event is forwarded once it is complete. Pull-based
- * like the translated stream, and ends exactly once by the same rules (stream-progress.ts).
+ * (the translated stream now writes into a native body instead: translated-stream.ts), reading the upstream through
+ * the idle guard's own reader, and ends exactly once by the same rules (stream-progress.ts).
  */
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { GatewayError } from "../../errors.ts";
