@@ -45,6 +45,7 @@ export function answerStream(run: ChatRun, chosen: ChosenRoute, upstreamBody: Re
     costOf: run.costOf,
     estimateUsage: estimate,
     keepAlive: (work) => scope.waitUntil(work),
+    ...(scope.clientSignal ? { clientSignal: scope.clientSignal } : {}),
     ...(recorder
       ? {
           tap: {

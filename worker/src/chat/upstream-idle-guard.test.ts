@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { guardIdleBody } from "./upstream-idle-guard.ts";
+import { guardedReaderOf, guardIdleBody } from "./upstream-idle-guard.ts";
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 
@@ -57,5 +57,27 @@ describe("guardIdleBody", () => {
     await reader.cancel();
     expect((await waiting).done).toBe(true);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("gives a stream body its reader without the stream stage, once, under the same bound", async () => {
+    vi.useFakeTimers();
+    const { body, controller } = upstream();
+    const abort = new AbortController();
+    const guarded = guardIdleBody(body, 1000, abort, "deepseek");
+    const reader = guardedReaderOf(guarded);
+    expect(reader).not.toBeNull();
+    expect(guardedReaderOf(guarded)).toBeNull();
+    expect(guardedReaderOf(new ReadableStream())).toBeNull();
+    controller.enqueue(bytes("a"));
+    expect(await reader!.read()).toEqual({ done: false, value: bytes("a") });
+    await vi.advanceTimersByTimeAsync(900); // nobody waits
+    const waiting = reader!.read().then(
+      () => "read",
+      (error: unknown) => error,
+    );
+    await vi.advanceTimersByTimeAsync(1100);
+    expect(await waiting).toMatchObject({ code: "upstream_timeout" });
+    expect(abort.signal.aborted).toBe(true);
+    await expect(reader!.read()).rejects.toMatchObject({ code: "upstream_timeout" });
   });
 });

@@ -10,26 +10,47 @@
  */
 import { GatewayError } from "../errors.ts";
 
-export function guardIdleBody(
+/** A reader of a guarded body: `read` fails with `upstream_timeout` when one wait reaches the bound. */
+export interface GuardedReader {
+  read(): Promise<ReadableStreamReadResult<Uint8Array>>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
+/**
+ * The guarded bodies' own readers: a stream body that reads the upstream itself takes this one (`guardedReaderOf`)
+ * instead of reading the guarded stream, which would add a JavaScript stream stage, its pull and its promise, to every
+ * chunk of the answer.
+ */
+const directReaders = new WeakMap<ReadableStream<Uint8Array>, () => GuardedReader>();
+
+/** The reader that reads `body` (a stream `guardIdleBody` made) without its stream stage, once; null otherwise. */
+export function guardedReaderOf(body: ReadableStream<Uint8Array>): GuardedReader | null {
+  const open = directReaders.get(body);
+  directReaders.delete(body);
+  return open ? open() : null;
+}
+
+function guardReader(
   body: ReadableStream<Uint8Array>,
   timeoutMs: number,
   abort: AbortController,
   provider: string,
-): ReadableStream<Uint8Array> {
+): GuardedReader {
   const reader = body.getReader();
-  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   /** When the read in progress started waiting; null while nobody waits for bytes. */
   let waitingSince: number | null = null;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let settled = false;
+  /** Why the guard stopped the body: a read then fails with it. */
+  let failure: unknown;
 
   const stop = (error: unknown) => {
     if (settled) return;
     settled = true;
+    failure = error;
     clearTimeout(timer);
     abort.abort(error);
     reader.cancel(error).catch(() => undefined);
-    controller?.error(error);
   };
   const check = () => {
     timer = undefined;
@@ -42,33 +63,60 @@ export function guardIdleBody(
       );
   };
 
-  return new ReadableStream<Uint8Array>(
-    {
-      start(streamController) {
-        controller = streamController;
-      },
-      async pull(streamController) {
-        waitingSince = Date.now();
-        timer ??= setTimeout(check, timeoutMs);
-        try {
-          const { done, value } = await reader.read();
-          if (settled) return;
-          if (!done) return streamController.enqueue(value);
+  return {
+    async read() {
+      if (failure !== undefined) throw failure;
+      waitingSince = Date.now();
+      timer ??= setTimeout(check, timeoutMs);
+      try {
+        const result = await reader.read();
+        if (failure !== undefined) throw failure;
+        if (result.done) {
           settled = true;
           clearTimeout(timer);
-          streamController.close();
+        }
+        return result;
+      } catch (error) {
+        stop(error);
+        throw failure ?? error;
+      } finally {
+        waitingSince = null;
+      }
+    },
+    cancel(reason) {
+      settled = true;
+      clearTimeout(timer);
+      return reader.cancel(reason).catch(() => undefined);
+    },
+  };
+}
+
+/** `body` under the guard, as a stream; a stream body can read it without the stream stage (`guardedReaderOf`). */
+export function guardIdleBody(
+  body: ReadableStream<Uint8Array>,
+  timeoutMs: number,
+  abort: AbortController,
+  provider: string,
+): ReadableStream<Uint8Array> {
+  let reader: GuardedReader | undefined;
+  const open = () => (reader ??= guardReader(body, timeoutMs, abort, provider));
+  const guarded = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          const { done, value } = await open().read();
+          if (done) controller.close();
+          else controller.enqueue(value);
         } catch (error) {
-          stop(error);
-        } finally {
-          waitingSince = null;
+          controller.error(error);
         }
       },
       cancel(reason) {
-        settled = true;
-        clearTimeout(timer);
-        return reader.cancel(reason).catch(() => undefined);
+        return open().cancel(reason);
       },
     },
     { highWaterMark: 0 },
   );
+  directReaders.set(guarded, open);
+  return guarded;
 }

@@ -5,10 +5,12 @@
  * (lib/sse/split-events.ts), never decoded and encoded again, and every event goes out exactly as received except
  * the dialect's final usage event, which is sent with the cost added (`withCost`: Anthropic `message_delta`,
  * Responses `response.completed` / `response.incomplete`). An event is forwarded once it is complete. Pull-based
- * like the translated stream, and ends exactly once by the same rules (stream-progress.ts).
+ * (the translated stream now writes into a native body instead: translated-stream.ts), reading the upstream through
+ * the idle guard's own reader, and ends exactly once by the same rules (stream-progress.ts).
  */
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { GatewayError } from "../../errors.ts";
+import { guardedReaderOf } from "../upstream-idle-guard.ts";
 import { createSseEventSplitter, encodeEventMessage } from "../../lib/sse/split-events.ts";
 import type { NativeStreamReader } from "../../surfaces/native-forward.ts";
 import { asGatewayError, createStreamProgress, type StreamBodyOptions } from "./stream-progress.ts";
@@ -18,7 +20,7 @@ export interface PassthroughStreamOptions extends StreamBodyOptions {
 }
 
 export function createPassthroughStreamBody(options: PassthroughStreamOptions): ReadableStream<Uint8Array> {
-  const reader = options.upstreamBody.getReader();
+  const reader = guardedReaderOf(options.upstreamBody) ?? options.upstreamBody.getReader();
   const decoder = new TextDecoder();
   const splitter = createSseEventSplitter();
   const progress = createStreamProgress(options);

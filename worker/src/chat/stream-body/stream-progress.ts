@@ -55,6 +55,8 @@ export interface StreamBodyOptions {
   estimateUsage?: (outcome: StreamOutcome) => NormalizedUsage;
   /** Keeps the request alive for work after the client left (the wait for the usage report): `waitUntil`. */
   keepAlive?: (work: Promise<unknown>) => void;
+  /** The request's signal: aborted when the client disconnects (the translated body learns it from there). */
+  clientSignal?: AbortSignal;
 }
 
 /** Where a translated chunk and the usage go besides the outcome (the translated body renders them). */

@@ -1,7 +1,9 @@
 /**
  * The translated stream: upstream bytes -> SSE events -> adapter translator -> usage tap -> surface encoder.
- * Pull-based, so the client's pace is the upstream's pace (no buffering of the whole answer). It ends exactly once
- * (stream-progress.ts): when the stream ends, fails, or the client goes away.
+ * Its own read loop writes into a native body (push-body.ts), so workerd does not enter JavaScript again per chunk to
+ * pull it, and reads the upstream again once the client has taken the last write, so the client's pace is the
+ * upstream's (no buffering of the whole answer). It ends exactly once (stream-progress.ts): when the stream ends,
+ * fails, or the client goes away.
  *
  * The bytes are cut at event boundaries (lib/sse/split-events.ts) and read in place, without a stream pipeline per
  * stage. When the translator and the encoder both speak the internal shape (an OpenAI-dialect upstream answering an
@@ -12,9 +14,11 @@
  */
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { GatewayError } from "../../errors.ts";
+import { guardedReaderOf } from "../upstream-idle-guard.ts";
 import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
 import { createSseEventSplitter } from "../../lib/sse/split-events.ts";
 import { toOpenAIUsage } from "../../providers/convert-to-openai-usage.ts";
+import { createPushBody } from "./push-body.ts";
 import { asGatewayError, createStreamProgress, type PartRenderer, type StreamBodyOptions } from "./stream-progress.ts";
 
 /** An event held longer than this without its end fails the stream (as the SSE parser's buffer limit did). */
@@ -43,14 +47,13 @@ function concatenate(parts: Uint8Array[]): Uint8Array {
 
 export function createTranslatedStreamBody(options: StreamBodyOptions): ReadableStream<Uint8Array> {
   const { encoder, translator } = options;
-  const reader = options.upstreamBody.getReader();
+  const reader = guardedReaderOf(options.upstreamBody) ?? options.upstreamBody.getReader();
   const splitter = createSseEventSplitter();
   const decoder = new TextDecoder();
   const parsed: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => parsed.push(event) });
   const fastPath = translator.forwardData !== undefined && encoder.chunkJson !== undefined;
   const progress = createStreamProgress(options);
-  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
   let inFlight: Promise<unknown> = Promise.resolve();
   let lastChunk: ChatCompletionChunk | null = null;
   /** The last forwarded chunk's text: parsed only if an estimate needs its id (rare). */
@@ -59,21 +62,23 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
 
   /** The forwarded chunks of one read, sent to the client as one chunk (one write), not one per event. */
   let outgoing: Uint8Array[] = [];
+  /** The last write: the loop reads the upstream again once the client has taken it. */
+  let written: Promise<boolean> = Promise.resolve(true);
   /** Queues bytes for the client while it is there; after a cancel they are discarded. */
   const send = (parts: Uint8Array[]) => {
-    if (progress.cancelled || !controller) return false;
+    if (progress.cancelled) return false;
     outgoing.push(...parts);
     return parts.length > 0;
   };
   const flush = () => {
     const parts = outgoing;
     outgoing = [];
-    if (parts.length === 0 || progress.cancelled || !controller) return;
-    controller.enqueue(parts.length === 1 ? (parts[0] as Uint8Array) : concatenate(parts));
+    if (parts.length === 0 || progress.cancelled) return;
+    written = client.write(parts.length === 1 ? (parts[0] as Uint8Array) : concatenate(parts));
   };
   const close = () => {
     flush();
-    if (!progress.cancelled) controller?.close();
+    if (!progress.cancelled) client.close();
   };
   const render: PartRenderer = {
     chunk: (chunk) => {
@@ -104,8 +109,8 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
     sendEstimate();
     send(encoder.end());
     close();
-    await reader.cancel().catch(() => undefined);
     progress.end("ok");
+    await reader.cancel().catch(() => undefined);
   };
   const fail = (error: GatewayError) => {
     send(encoder.error(error));
@@ -173,33 +178,34 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
     }
   };
 
-  return new ReadableStream<Uint8Array>(
-    {
-      start(streamController) {
-        controller = streamController;
+  /** The client went away: the stream ends cancelled, or first waits for the usage report (usage-after-cancel.ts). */
+  const clientGone = () =>
+    progress.clientGone({
+      inFlight,
+      step: async () => (await guarded(step))?.bytes ?? 0,
+      stop: () => {
+        options.abortUpstream();
+        void reader.cancel().catch(() => undefined);
       },
-      async pull() {
-        const run = guarded(async () => {
-          while (!progress.ended && !progress.cancelled) {
-            const { wrote } = await step();
-            flush();
-            if (wrote) break;
-          }
-        });
-        inFlight = run;
-        await run;
-      },
-      cancel() {
-        progress.clientGone({
-          inFlight,
-          step: async () => (await guarded(step))?.bytes ?? 0,
-          stop: () => {
-            options.abortUpstream();
-            void reader.cancel().catch(() => undefined);
-          },
-        });
-      },
-    },
-    { highWaterMark: 0 },
-  );
+    });
+  const client = createPushBody(() => {
+    if (!progress.ended) clientGone();
+  }, options.clientSignal);
+
+  /**
+   * Reads and sends until the stream ends or the client leaves, at the client's pace: the upstream is read again once
+   * the client has taken the last write. (Reading ahead while a write is in flight cost more CPU per chunk on the
+   * bench, not less: docs/benchmarks/2026-12-06-streams.md, "Second pass".)
+   */
+  const pump = async () => {
+    while (!progress.ended && !progress.cancelled) {
+      const reading = guarded(step);
+      inFlight = reading;
+      await reading;
+      flush();
+      if (!(await written)) return;
+    }
+  };
+  void pump();
+  return client.readable;
 }

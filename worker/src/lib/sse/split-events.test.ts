@@ -40,6 +40,19 @@ describe("createSseEventSplitter", () => {
     ).toEqual(events);
   });
 
+  it("cuts the same way a stream without CRs (the indexOf path), at every read boundary", () => {
+    const plain = [
+      'data: {"a":"é🙂"}\n\n',
+      ": keep-alive\n\n",
+      "event: e\ndata: 1\ndata: 2\n\n",
+      "\n",
+      "data: [DONE]\n\n",
+    ];
+    const text = plain.join("");
+    const length = encoder.encode(text).length;
+    for (let cut = 0; cut <= length; cut += 1) expect(split(text, [cut, cut + 1, cut + 7])).toEqual(plain);
+  });
+
   it("holds an unterminated event until the end", () => {
     const splitter = createSseEventSplitter();
     expect(splitter.push(encoder.encode("data: 1\n\ndata: 2\n"))).toEqual([encoder.encode("data: 1\n\n")]);

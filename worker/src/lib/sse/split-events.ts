@@ -40,6 +40,19 @@ export function createSseEventSplitter(): SseEventSplitter {
         pieces.push(held.subarray(start, end));
         start = end;
       };
+      // Without CRs (what upstreams send), an event ends at an LF that ends an empty line: found by the native
+      // indexOf instead of a JavaScript loop over every byte.
+      if (!afterCr && !cutAfterCr && held.indexOf(CR, scanned) === -1) {
+        let lineStart = scanned - lineLength;
+        for (let at = held.indexOf(LF, scanned); at !== -1; at = held.indexOf(LF, at + 1)) {
+          if (at === lineStart) cut(at + 1);
+          lineStart = at + 1;
+        }
+        lineLength = held.byteLength - lineStart;
+        held = start === held.byteLength ? new Uint8Array(0) : held.slice(start);
+        scanned = held.byteLength;
+        return pieces;
+      }
       for (let index = scanned; index < held.byteLength; index += 1) {
         const byte = held[index];
         if (cutAfterCr) {

@@ -85,6 +85,28 @@ describe("serializeEntry / parseEntry", () => {
 });
 
 describe("createStreamRecorder", () => {
+  it("stores the bytes serializeEntry gives for the same entry built from parsed chunks", () => {
+    const entry = recordAll(1024 * 1024);
+    expect(entry).not.toBeNull();
+    const built = streamEntry(REALISTIC_CHUNKS, USAGE, USAGE_CHUNK);
+    expect(new TextDecoder().decode(serializeEntry(entry!))).toBe(JSON.stringify(built));
+    expect(entry).toEqual(built);
+  });
+
+  it("stores forwarded chunk text as sent, which reads back to the chunk it spells", () => {
+    const recorder = createStreamRecorder(1024 * 1024);
+    const text =
+      '{"id":"c","object":"chat.completion.chunk","created":1.0,"model":"m","choices":[{"index":0,' +
+      '"delta":{"content":"caf\\u00e9 \\"q\\""},"finish_reason":null}]}';
+    recorder.addJson(text);
+    recorder.add(REALISTIC_CHUNKS[0]!);
+    recorder.setUsage(USAGE, USAGE_CHUNK);
+    const entry = recorder.finish();
+    const expected = streamEntry([JSON.parse(text) as ChatCompletionChunk, REALISTIC_CHUNKS[0]!], USAGE, USAGE_CHUNK);
+    expect(parseEntry(serializeEntry(entry!))).toEqual(expected);
+    expect(entry).toEqual(expected);
+  });
+
   it("records the chunks in order with the usage and usage chunk", () => {
     expect(recordAll(1 << 20)).toEqual(streamEntry(REALISTIC_CHUNKS, USAGE, USAGE_CHUNK));
   });

@@ -117,9 +117,16 @@ export function jsonEntry(body: ChatCompletion, usage: NormalizedUsage): CacheEn
   return { v: CACHE_ENTRY_VERSION, kind: "json", body, usage };
 }
 
-/** The entry as UTF-8 JSON; `parseEntry` reads it back to an equal entry. */
+/**
+ * The JSON of entries made by a stream recorder, written from the chunks' recorded text when the entry was made, so
+ * that storing a streamed answer parses and stringifies none of its chunks (about 1 ms for a 50-chunk answer, on the
+ * bench's workerd: docs/benchmarks/2026-12-06-streams.md, "Second pass").
+ */
+const recordedJson = new WeakMap<CacheEntry, Uint8Array>();
+
+/** The entry as UTF-8 JSON; `parseEntry` reads it back to an equal entry. Not to be modified. */
 export function serializeEntry(entry: CacheEntry): Uint8Array {
-  return textEncoder.encode(JSON.stringify(entry));
+  return recordedJson.get(entry) ?? textEncoder.encode(JSON.stringify(entry));
 }
 
 /**
@@ -175,9 +182,11 @@ const ENVELOPE_BYTES =
  * `usage-final` part, and `finish` only when the stream completed normally (a failed or cancelled stream is never
  * finished, so never stored).
  *
- * The entry never exceeds `maxBytes` once serialized (`serializeEntry`, exact byte count). Once the chunks alone
- * exceed it, the recorder drops what it holds and ignores the rest of the stream, so its memory stays bounded by
- * `maxBytes` too. Chunks are copied (as JSON) when added: later changes to the objects are not recorded.
+ * The entry never exceeds `maxBytes` once serialized (`serializeEntry`, exact byte count, taken once in `finish`,
+ * whose bytes `serializeEntry` then returns). Once the chunks alone exceed it (counted in UTF-16 units as they come,
+ * never more than their bytes), the recorder drops what it holds and ignores the rest of the stream, so its memory
+ * stays bounded by `maxBytes` too. Chunks are copied (as JSON) when added: later changes to the objects are not
+ * recorded.
  *
  * Of repeated usage reports it keeps the last usage chunk and the last usage, which is what the live stream used:
  * the surfaces, like billing, send the last report in their final event. A replay therefore gives the bytes the live
@@ -186,7 +195,8 @@ const ENVELOPE_BYTES =
  */
 export function createStreamRecorder(maxBytes: number): StreamRecorder {
   let chunks: string[] = [];
-  let chunkBytes = 0;
+  /** The chunks' length in UTF-16 units: no more than their UTF-8 bytes, so a lower bound of the entry's size. */
+  let chunkUnits = 0;
   let overflowed = false;
   let usage: string | null = null;
   let usageChunk: string | null = null;
@@ -194,9 +204,9 @@ export function createStreamRecorder(maxBytes: number): StreamRecorder {
   const addJson = (serialized: string): void => {
     if (overflowed) return;
     chunks.push(serialized);
-    chunkBytes += byteLength(serialized);
-    // With the commas between chunks; the usage is still to come, so this is a lower bound of the entry's size.
-    if (ENVELOPE_BYTES + chunkBytes + chunks.length - 1 > maxBytes) {
+    chunkUnits += serialized.length;
+    // With the commas between chunks; the usage is still to come. The exact size is counted once, in `finish`.
+    if (ENVELOPE_BYTES + chunkUnits + chunks.length - 1 > maxBytes) {
       overflowed = true;
       chunks = [];
     }
@@ -213,13 +223,27 @@ export function createStreamRecorder(maxBytes: number): StreamRecorder {
     },
     finish() {
       if (overflowed || usage === null || usageChunk === null) return null;
-      const separators = Math.max(chunks.length - 1, 0);
-      if (ENVELOPE_BYTES + chunkBytes + separators + byteLength(usage) + byteLength(usageChunk) > maxBytes) return null;
-      return streamEntry(
-        chunks.map((chunk) => JSON.parse(chunk) as ChatCompletionChunk),
-        JSON.parse(usage) as NormalizedUsage,
-        JSON.parse(usageChunk) as ChatCompletionChunk,
+      const texts = chunks;
+      // The entry's JSON is its fields, in `streamEntry`'s order, around the recorded texts. A forwarded chunk's text
+      // is the upstream's compact JSON as sent: it may spell a string or a number otherwise than JSON.stringify would
+      // (`\u00e9`), but it parses to the same chunk, so the stored entry reads back equal.
+      const bytes = textEncoder.encode(
+        `{"v":${CACHE_ENTRY_VERSION},"kind":"stream","chunks":[${texts.join(",")}],"usage":${usage},"usageChunk":${usageChunk}}`,
       );
+      if (bytes.byteLength > maxBytes) return null;
+      let parsed: ChatCompletionChunk[] | undefined;
+      // The chunks are parsed only if something reads them (`serializeEntry` does not).
+      const entry: CacheEntry = {
+        v: CACHE_ENTRY_VERSION,
+        kind: "stream",
+        get chunks() {
+          return (parsed ??= texts.map((chunk) => JSON.parse(chunk) as ChatCompletionChunk));
+        },
+        usage: JSON.parse(usage) as NormalizedUsage,
+        usageChunk: JSON.parse(usageChunk) as ChatCompletionChunk,
+      };
+      recordedJson.set(entry, bytes);
+      return entry;
     },
   };
 }
