@@ -460,9 +460,12 @@ function takeTicket(held: KeyLeases, lease: Lease, input: EdgeAdmissionInput): L
       for (let round = 0; round < MAX_GRANT_ROUNDS; round += 1) {
         if (borrow()) return;
         // A grant of slots only: the request is already counted and reserved.
-        const granted = await (held.granting ??
-          startGrant({ ...input, slotsOnly: true, checkCredit: false, cacheKey: null }, held, Date.now()));
-        if (granted.lease.slots.size === 0) break;
+        // Another request's grant may be refused for what it asked (requests, credit): this one needs a slot only.
+        const granted = await (
+          held.granting ??
+          startGrant({ ...input, slotsOnly: true, checkCredit: false, cacheKey: null }, held, Date.now())
+        ).catch(() => null);
+        if (granted?.lease.slots.size === 0) break;
       }
       throw tooManyInFlight();
     },
