@@ -138,6 +138,21 @@ class Lease {
 
 /** The fields of a key record a lease depends on: a change makes the isolate ask for a new lease. */
 function recordSignature(record: EdgeKeyRecord): string {
+  let signature = signatures.get(record);
+  if (signature === undefined) {
+    signature = signatureOf(record);
+    signatures.set(record, signature);
+  }
+  return signature;
+}
+
+/**
+ * Once per record object: the isolate's cache hands out the same object until it reads the record again, so a warm
+ * request does not serialize it anew.
+ */
+const signatures = new WeakMap<EdgeKeyRecord, string>();
+
+function signatureOf(record: EdgeKeyRecord): string {
   return JSON.stringify([
     record.userId,
     record.keyId,
