@@ -32,7 +32,7 @@ const directive = (chunks: number) => `[[sim chunks=${chunks} words=${chunks * 3
  * ReadableStream one chunk per pull (`js`, as the gateway's bodies do), or written chunk by chunk from a JavaScript
  * loop into workerd's native IdentityTransformStream (`identity`). What workerd charges per chunk with no gateway code.
  */
-export type StreamPath = "gateway" | "direct" | "portkey" | "floor-pipe" | "floor-js" | "floor-identity";
+export type StreamPath = "gateway" | "direct" | "portkey" | "floor-pipe" | "floor-js" | "floor-identity" | "floor-tee" | "floor-coalesce";
 
 export interface StreamPathResult {
   path: StreamPath;
@@ -197,7 +197,7 @@ export async function measureStreams(options: {
       await measurePath("gateway", 1, gateway),
     ];
     if (options.targets.ioFloorUrl) {
-      for (const floor of ["floor-pipe", "floor-js", "floor-identity"] as const) {
+      for (const floor of ["floor-pipe", "floor-js", "floor-identity", "floor-tee", "floor-coalesce"] as const) {
         paths.push(await measurePath(floor, CHUNKS_PER_STREAM, gateway), await measurePath(floor, 1, gateway));
       }
     }
