@@ -8,7 +8,23 @@ import { apiKeys, users } from "../../db/schema.ts";
 import { hashApiKey } from "../src/lib/api-key.ts";
 import { cacheKey } from "../src/services/prompt-cache/cache-key.ts";
 import { canonicalRequest } from "../src/services/prompt-cache/canonical-request.ts";
-import { bearer, gatewayFetch, openaiClient, seedAccount, waitForUsageRow, withDatabase } from "./support/gateway.ts";
+import { edgeCacheSummaries } from "../src/services/hot-path/edge-cache-summaries.ts";
+import {
+  accountCacheSummaryKeys,
+  cacheSummaryKey,
+  slotBitOffset,
+  summaryHour,
+  summarySlot,
+} from "../src/services/prompt-cache/cache-summary.ts";
+import {
+  bearer,
+  forgetEdgeState,
+  gatewayFetch,
+  openaiClient,
+  seedAccount,
+  waitForUsageRow,
+  withDatabase,
+} from "./support/gateway.ts";
 import { nonce, simulatorEntries } from "./support/simulator.ts";
 import { binding, testRedis } from "./support/stand-ins.ts";
 
@@ -191,6 +207,82 @@ describe("prompt cache", () => {
     // Every retry went upstream again.
     for (const marker of [cutMarker, failedMarker, cancelledMarker])
       expect(await simulatorEntries(marker)).toHaveLength(2);
+  });
+});
+
+describe("the account's cache summary (a warm miss reads no entry)", () => {
+  const keyOf = async (apiKey: string, content: string) =>
+    cacheKey({
+      secret: binding("PROMPT_CACHE_SECRET"),
+      scope: await hashApiKey(apiKey),
+      canonical: canonicalRequest(
+        { model: "deepseek/deepseek-flash", messages: [{ role: "user", content }] },
+        "openai",
+      ),
+    });
+  const summaryRead = async (userId: string, after: number) => {
+    for (let attempt = 0; attempt < 50 && edgeCacheSummaries.readAt(userId) < after; attempt += 1)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(edgeCacheSummaries.readAt(userId)).toBeGreaterThanOrEqual(after);
+  };
+
+  it("marks each stored entry's bit in the hour's summary, kept until the entry has expired", async () => {
+    const { apiKey, userId } = await seedAccount();
+    const content = `n${nonce()} summarised`;
+    await (await ask(apiKey, body(content))).arrayBuffer();
+    await untilStored(userId);
+    const key = await keyOf(apiKey, content);
+    const summary = cacheSummaryKey(userId, summaryHour(Date.now()));
+    const redis = testRedis();
+    expect(await redis.getbit(summary, slotBitOffset(summarySlot(key) ?? -1))).toBe(1);
+    expect(await redis.bitcount(summary, 0, -1)).toBe(1);
+    const ttl = await redis.ttl(summary);
+    expect(ttl).toBeGreaterThan(3600);
+    expect(ttl).toBeLessThanOrEqual(7200);
+    // The summary holds no content, only bits (ASCII: the top bit of every byte is clear).
+    expect(String(await redis.get(summary))).toMatch(/^[\x00-\x7f]+$/);
+  });
+
+  it("serves a warm miss without reading the entry once the summary says none, and a hit it stored at once", async () => {
+    const { apiKey, userId } = await seedAccount();
+    const content = `n${nonce()} hidden from the summary`;
+    const payload = body(content);
+    // The entry exists in Redis, but under no summary bit (as one stored by another isolate a moment ago).
+    await (await ask(apiKey, payload)).arrayBuffer();
+    await untilStored(userId);
+    const key = await keyOf(apiKey, content);
+    const redis = testRedis();
+    const entry = String(await redis.get(key));
+    await redis.del(key, ...accountCacheSummaryKeys(userId, Date.now()));
+    forgetEdgeState();
+    const started = Date.now();
+    await (await ask(apiKey, body(`n${nonce()} warm-up`))).arrayBuffer();
+    await summaryRead(userId, started);
+    await redis.set(key, entry, { ex: 3600 });
+
+    const skipped = await ask(apiKey, payload);
+    expect(skipped.headers.get("x-omnizen-cache")).toBe("MISS");
+    await skipped.arrayBuffer();
+    // That miss stored the entry again, marked in this isolate: the next request reads it.
+    await untilStored(userId);
+    for (let attempt = 0; attempt < 50; attempt += 1) {
+      const again = await ask(apiKey, payload);
+      const status = again.headers.get("x-omnizen-cache");
+      await again.arrayBuffer();
+      if (status === "HIT") return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error("the entry this isolate stored was never found");
+  });
+
+  it("without a summary read lately, reads the entry as before", async () => {
+    const { apiKey, userId } = await seedAccount();
+    const payload = body(`n${nonce()} no summary`);
+    await (await ask(apiKey, payload)).arrayBuffer();
+    await untilStored(userId);
+    await testRedis().del(...accountCacheSummaryKeys(userId, Date.now()));
+    forgetEdgeState();
+    expect((await ask(apiKey, payload)).headers.get("x-omnizen-cache")).toBe("HIT");
   });
 });
 

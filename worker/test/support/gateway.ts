@@ -11,6 +11,7 @@ import { apiKeys, usageEvents, users, type UsageEvent } from "../../../db/schema
 import { drainUsage } from "../../src/cron/drain-usage.ts";
 import { displayPrefix, generateApiKey, hashApiKey } from "../../src/lib/api-key.ts";
 import { appendLedgerEntry, type LedgerDatabase } from "../../src/services/billing/ledger.ts";
+import { edgeCacheSummaries } from "../../src/services/hot-path/edge-cache-summaries.ts";
 import { edgeKeyRecords } from "../../src/services/hot-path/edge-key-records.ts";
 import { retireEdgeLeases } from "../../src/services/hot-path/edge-lease.ts";
 import { testRedis } from "./stand-ins.ts";
@@ -21,11 +22,12 @@ const bindings = env as unknown as Record<string, string>;
 
 /**
  * Stands for the time in which this isolate learns a change of a key made behind the gateway's back (its key records
- * are at most 10 s old: services/hot-path/edge-key-records.ts): forgets them and retires its edge leases. The worker
- * under test runs in this isolate, with these modules.
+ * are at most 10 s old: services/hot-path/edge-key-records.ts): forgets them and its prompt-cache summaries, and
+ * retires its edge leases. The worker under test runs in this isolate, with these modules.
  */
 export function forgetEdgeState(): void {
   edgeKeyRecords.clear();
+  edgeCacheSummaries.clear();
   retireEdgeLeases();
 }
 

@@ -21,6 +21,8 @@
 import { GatewayError } from "../../errors.ts";
 import { settleBatchDurably, type DurableSettlementPorts } from "./durable-settlement.ts";
 import { admit, SLOT_TTL_MS, type Admission, type AdmissionInput, type RateLimitState } from "./admission.ts";
+import { summaryHour } from "../prompt-cache/cache-summary.ts";
+import { edgeCacheSummaries } from "./edge-cache-summaries.ts";
 import { edgeKeyRecord, edgeKeyRecords, type EdgeKeyRecord, type KeyRecordRead } from "./edge-key-records.ts";
 import { LEASE_FLUSH_SCRIPT } from "./lua-scripts.ts";
 import { intArg, runScript } from "./run-script.ts";
@@ -232,10 +234,7 @@ export async function admitFromLease(input: EdgeAdmissionInput): Promise<Ticket>
   try {
     for (let round = 0; ; round += 1) {
       if (record) {
-        lookup ??=
-          input.cacheKey && record.promptCacheEnabled
-            ? input.redis.getString(input.cacheKey).catch(() => null)
-            : Promise.resolve(null);
+        lookup ??= lookUp(input, record, now);
         const result = await tryLocally(input, held, record, lookup);
         if (result.ticket) return result.ticket;
         // The newest grant left no slot for a miss: the concurrency limit is reached.
@@ -279,6 +278,18 @@ export async function admitFromLease(input: EdgeAdmissionInput): Promise<Ticket>
   } finally {
     held.waiting -= 1;
   }
+}
+
+/**
+ * The prompt-cache entry for a warm request: read from the nearest replica, unless the account's summary says there
+ * is none (edge-cache-summaries.ts: a miss then costs no Redis read).
+ */
+function lookUp(input: EdgeAdmissionInput, record: EdgeKeyRecord, now: number): Promise<string | null> {
+  const { cacheKey } = input;
+  if (!cacheKey || !record.promptCacheEnabled) return Promise.resolve(null);
+  const deps = { reader: input.redis, waitUntil: input.waitUntil };
+  if (!edgeCacheSummaries.mayHold(deps, record.userId, cacheKey, now)) return Promise.resolve(null);
+  return input.redis.getString(cacheKey).catch(() => null);
 }
 
 async function tryLocally(
@@ -571,6 +582,7 @@ async function flushBatch(
   const tokens = batch.reduce((sum, item) => sum + item.tokens, 0);
   const keyed = lease.record.keyLimits.requestsPerMinute > 0 || lease.record.keyLimits.concurrentRequests > 0;
   const flush = lease.flushes;
+  const hour = summaryHour(Date.now());
   const keys = leaseFlushKeys({
     leaseId: lease.id,
     flush,
@@ -579,6 +591,7 @@ async function flushBatch(
     window: lease.window,
     spendKey: lease.spendKey,
     cacheKeys: cache.map((item) => item.key),
+    summaryHour: hour,
   });
   const run = (withUsage: boolean) => {
     const queued = withUsage ? records : [];
@@ -601,6 +614,11 @@ async function flushBatch(
     return retryTransient(() => runScript<number>(input.redis, LEASE_FLUSH_SCRIPT, keys, args));
   };
   await settleBatchDurably(input.ports, { id: `${lease.id}:${flush}`, usage: records, apply: run });
+  edgeCacheSummaries.noteStored(
+    lease.record.userId,
+    cache.map((item) => item.key),
+    hour,
+  );
 }
 
 /** Gives an idle lease back after the quiet time (inside one request's waitUntil, at most QUIET_WATCH_LIMIT_MS). */

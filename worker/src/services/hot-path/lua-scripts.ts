@@ -50,6 +50,8 @@
  *            remainingTokens, cachedEntry, balance, promptCacheEnabled ("1"/"0"), drain generation, spend counter key
  *            ("" = no limit), spend limit, spend period code }.
  */
+import { MARK_SUMMARY_LUA } from "../prompt-cache/cache-summary.ts";
+
 export const ADMISSION_SCRIPT = `#!lua flags=allow-key-locking
 local now = tonumber(ARGV[1])
 local window = math.floor(now / 60000)
@@ -302,22 +304,24 @@ return 1
  * Writes nothing for a deleted account.
  * KEYS (leaseFlushKeys): 1 deletion tombstone, 2 the flush marker, 3-4 the account's and the key's concurrency
  * slots, 5 reservations, 6 credit, 7-8 the account's and the key's request windows of the grant, 9-10 their token
- * windows, 11 the cache-off marker, 12 the cache index, 13 the usage queue, 14 undrained usage, then the key's spend
- * counter (only when ARGV 7 is "1"), then one key per cache entry.
+ * windows, 11 the cache-off marker, 12 the cache index, 13 the usage queue, 14 undrained usage, 15 the account's
+ * cache summary of this hour (prompt-cache/cache-summary.ts), then the key's spend counter (only when ARGV 7 is "1"),
+ * then one key per cache entry.
  * ARGV: 1 lease id, 2 final ("1"/"0"), 3 the batch's cost (micro-USD), 4 its tokens, 5 unused requests (final),
  *       6 slot numbers to release (space-separated), 7 spend counter ("1"/"0"), 8 cache TTL (s), 9 the number of
  *       usage records, 10 their cost, 11 the hold's expiry (epoch ms) when it is kept, 12 the key has its own
  *       request and concurrency limits ("1"/"0"), then the usage records, then the cache entries (KEYS' order).
  */
 export const LEASE_FLUSH_SCRIPT = `#!lua flags=allow-key-locking
+${MARK_SUMMARY_LUA}
 if redis.call("EXISTS", KEYS[1]) == 1 then return 0 end
 if not redis.call("SET", KEYS[2], "1", "NX", "PX", 60000) then return 0 end
 local unpack_ = unpack or table.unpack
 local function int(n) return string.format("%.0f", n) end
 local final = ARGV[2] == "1"
 local keyed = ARGV[12] == "1"
-local spend_key = ARGV[7] == "1" and KEYS[15] or nil
-local first_cache = spend_key and 16 or 15
+local spend_key = ARGV[7] == "1" and KEYS[16] or nil
+local first_cache = spend_key and 17 or 16
 local cost = tonumber(ARGV[3])
 local held = redis.call("HGET", KEYS[5], ARGV[1])
 local left, over = 0, cost
@@ -365,6 +369,8 @@ if #KEYS >= first_cache and redis.call("EXISTS", KEYS[11]) == 0 then
   -- Index of the account's cache entries, so that deleting the account can delete them (their keys are HMACs).
   redis.call("SADD", KEYS[12], unpack_(stored))
   redis.call("EXPIRE", KEYS[12], ARGV[8])
+  -- The hour's summary, so that isolates tell a miss without reading the entry.
+  mark_summary(KEYS[15], first_cache)
 end
 return 1
 `;

@@ -4,6 +4,7 @@
  * and key ids, which the isolate's key record (edge-key-records.ts) or the cold fill supplies.
  */
 import { SPEND_PERIODS, spendBucket } from "../../lib/spend-period.ts";
+import { cacheSummaryKey } from "../prompt-cache/cache-summary.ts";
 
 const GENERATION_KEY = "omz:usage:gen";
 
@@ -156,6 +157,8 @@ export function leaseFlushKeys(input: {
   window: number;
   spendKey: string;
   cacheKeys: readonly string[];
+  /** The hour of the cache summary the flush marks (cache-summary.ts summaryHour). */
+  summaryHour: number;
 }): string[] {
   const { userId, keyId, window } = input;
   const keys = [
@@ -173,6 +176,7 @@ export function leaseFlushKeys(input: {
     `omz:pcidx:${userId}`,
     usageQueueKey(userId),
     `omz:undrained:${userId}`,
+    cacheSummaryKey(userId, input.summaryHour),
   ];
   if (input.spendKey) keys.push(input.spendKey);
   keys.push(...input.cacheKeys);

@@ -7,7 +7,8 @@
  * - the concurrency sets `omz:cc:<userId>` and `omz:cck:<keyId>`, the keys' spend counters `omz:spend:<keyId>:*`
  *   (this period's and the previous one's; older ones expired), the credit counter `omz:credit:<userId>`, its
  *   reservations `omz:resv:<userId>` and undrained usage `omz:undrained:<userId>`;
- * - the prompt-cache entries listed in `omz:pcidx:<userId>` (maintained by the settlement script), and that set;
+ * - the prompt-cache entries listed in `omz:pcidx:<userId>` (maintained by the settlement script), and that set, and
+ *   the account's cache summaries `omz:pcsum:<userId>:<hour>` (prompt-cache/cache-summary.ts: the ones that can exist);
  * - the account's usage records still queued for the usage drain, with their IP and user agent: in its shard's queue
  *   `omz:usage:queue:<shard>` and draining list `omz:usage:draining:<shard>` (a drain run in progress, which only ever
  *   deletes that list as a whole), and in the single queue of before the sharding (`omz:usage:queue`,
@@ -36,6 +37,7 @@ import {
   dropCacheEntries,
   type DropReply,
 } from "../prompt-cache/account-cache-index.ts";
+import { accountCacheSummaryKeys } from "../prompt-cache/cache-summary.ts";
 import { periodStart, SPEND_PERIODS, spendBucket } from "../../lib/spend-period.ts";
 
 /** How long the tombstone of a deleted account stops late settlements (slot TTL: 15 min). */
@@ -118,6 +120,7 @@ export function accountKeysToDelete(userId: string, keys: readonly AccountKeyRef
     `omz:resv:${userId}`,
     `omz:undrained:${userId}`,
     `omz:cc:${userId}`,
+    ...accountCacheSummaryKeys(userId, nowMs),
     ...windows(`omz:rl:${userId}`),
     ...keys.flatMap((key) => [
       `omz:key:${key.keyHash}`,

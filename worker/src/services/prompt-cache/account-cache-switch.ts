@@ -10,6 +10,7 @@
 import type { Redis } from "@upstash/redis/cloudflare";
 import { SLOT_TTL_MS } from "../hot-path/admission.ts";
 import { runScript } from "../hot-path/run-script.ts";
+import { accountCacheSummaryKeys } from "./cache-summary.ts";
 import { cacheIndexKey, DROP_CACHE_ENTRIES_LUA, dropCacheEntries, type DropReply } from "./account-cache-index.ts";
 
 export const cacheOffMarkerKey = (userId: string) => `omz:pcoff:${userId}`;
@@ -27,9 +28,12 @@ for _, entry in ipairs(missed) do reply[#reply + 1] = entry end
 return reply
 `;
 
-/** Deletes the account's cache entries and stops in-flight requests from storing new ones; returns entries deleted. */
+/**
+ * Deletes the account's cache entries and stops in-flight requests from storing new ones; returns entries deleted.
+ * Its cache summaries go too (cache-summary.ts; after the marker is set, so no flush marks them again).
+ */
 export async function turnAccountCacheOff(redis: Redis, userId: string): Promise<number> {
-  return dropCacheEntries(redis, userId, (entries) =>
+  const deleted = await dropCacheEntries(redis, userId, (entries) =>
     runScript<DropReply>(
       redis,
       CACHE_OFF_SCRIPT,
@@ -37,6 +41,8 @@ export async function turnAccountCacheOff(redis: Redis, userId: string): Promise
       [String(SLOT_TTL_MS)],
     ),
   );
+  await redis.del(...accountCacheSummaryKeys(userId, Date.now()));
+  return deleted;
 }
 
 export async function turnAccountCacheOn(redis: Redis, userId: string): Promise<void> {
