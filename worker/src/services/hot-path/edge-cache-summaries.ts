@@ -47,13 +47,19 @@ export class CacheSummaries {
   mayHold(deps: SummaryDeps, userId: string, entryKey: string, now: number): boolean {
     const slot = summarySlot(entryKey);
     const known = this.known.get(userId);
-    if (!known || now - known.readAt >= SUMMARY_FRESH_MS) this.read(deps, userId, now);
+    this.prime(deps, userId, now);
     if (slot === null || !known || now - known.readAt >= SUMMARY_MAX_AGE_MS) return true;
     const hour = summaryHour(now);
     for (const covered of [hour, hour - 1]) {
       if (summaryHolds(known.hours.get(covered) ?? "", slot) || known.own.get(covered)?.has(slot)) return true;
     }
     return false;
+  }
+
+  /** Starts a background read of the account's summary unless a fresh one is held or being read. */
+  prime(deps: SummaryDeps, userId: string, now: number): void {
+    const known = this.known.get(userId);
+    if (!known || now - known.readAt >= SUMMARY_FRESH_MS) this.read(deps, userId, now);
   }
 
   /** Notes entries this isolate stored in `hour` (the lease flush marked them in that hour's summary). */

@@ -274,6 +274,10 @@ export async function admitFromLease(input: EdgeAdmissionInput): Promise<Ticket>
       }
       const known = edgeKeyRecords.peek(input.keyHash);
       record = known?.kind === "key" ? known.record : null;
+      // The grant read the cache for this request; the account's summary is read now, for the next ones.
+      if (record && input.cacheKey && record.promptCacheEnabled) {
+        edgeCacheSummaries.prime({ reader: input.redis, waitUntil: input.waitUntil }, record.userId, Date.now());
+      }
     }
   } finally {
     held.waiting -= 1;
