@@ -20,15 +20,12 @@
  */
 import { GatewayError } from "../../errors.ts";
 import { settleBatchDurably, type DurableSettlementPorts } from "./durable-settlement.ts";
-import { admit, SLOT_TTL_MS, type Admission, type AdmissionInput, type RateLimitState } from "./admission.ts";
+import { admit, type Admission, type AdmissionInput, type RateLimitState } from "./admission.ts";
 import { summaryHour } from "../prompt-cache/cache-summary.ts";
 import { edgeCacheSummaries } from "./edge-cache-summaries.ts";
 import { edgeKeyRecord, edgeKeyRecords, type EdgeKeyRecord, type KeyRecordRead } from "./edge-key-records.ts";
-import { LEASE_FLUSH_SCRIPT } from "./lua-scripts.ts";
-import { intArg, runScript } from "./run-script.ts";
-import { leaseFlushKeys } from "./script-keys.ts";
+import { runLeaseFlush } from "./lease-flush.ts";
 import type { QueuedUsage } from "../request-recorder.ts";
-import { PROMPT_CACHE_TTL_SECONDS, retryTransient } from "./settlement.ts";
 
 /** In the last this-many ms of a minute, the next lease is granted for the next minute. */
 const NEXT_WINDOW_MS = 5_000;
@@ -584,39 +581,27 @@ async function flushBatch(
   const cache = batch.flatMap((item) => (item.cache ? [item.cache] : []));
   const cost = batch.reduce((sum, item) => sum + item.costMicroUsd, 0);
   const tokens = batch.reduce((sum, item) => sum + item.tokens, 0);
-  const keyed = lease.record.keyLimits.requestsPerMinute > 0 || lease.record.keyLimits.concurrentRequests > 0;
+  const keyLimited = lease.record.keyLimits.requestsPerMinute > 0 || lease.record.keyLimits.concurrentRequests > 0;
   const flush = lease.flushes;
   const hour = summaryHour(Date.now());
-  const keys = leaseFlushKeys({
-    leaseId: lease.id,
-    flush,
-    userId: lease.record.userId,
-    keyId: lease.record.keyId,
-    window: lease.window,
-    spendKey: lease.spendKey,
-    cacheKeys: cache.map((item) => item.key),
-    summaryHour: hour,
-  });
-  const run = (withUsage: boolean) => {
-    const queued = withUsage ? records : [];
-    const args = [
-      lease.id,
-      final ? "1" : "0",
-      intArg(cost),
-      intArg(tokens),
-      intArg(final ? Math.max(0, lease.requestsGranted - lease.requestsUsed) : 0),
-      release.join(" "),
-      lease.spendKey ? "1" : "0",
-      intArg(PROMPT_CACHE_TTL_SECONDS),
-      intArg(queued.length),
-      intArg(queued.reduce((sum, record) => sum + record.cost_micro_usd, 0)),
-      intArg(Date.now() + SLOT_TTL_MS),
-      keyed ? "1" : "0",
-      ...queued.map((record) => JSON.stringify(record)),
-      ...cache.map((item) => item.entry),
-    ];
-    return retryTransient(() => runScript<number>(input.redis, LEASE_FLUSH_SCRIPT, keys, args));
-  };
+  const run = (withUsage: boolean) =>
+    runLeaseFlush(input.redis, {
+      leaseId: lease.id,
+      flush,
+      userId: lease.record.userId,
+      keyId: lease.record.keyId,
+      window: lease.window,
+      spendKey: lease.spendKey,
+      keyLimited,
+      final,
+      costMicroUsd: cost,
+      tokens,
+      unusedRequests: Math.max(0, lease.requestsGranted - lease.requestsUsed),
+      releaseSlots: release,
+      usage: withUsage ? records : [],
+      cache,
+      summaryHour: hour,
+    });
   await settleBatchDurably(input.ports, { id: `${lease.id}:${flush}`, usage: records, apply: run });
   edgeCacheSummaries.noteStored(
     lease.record.userId,
