@@ -5,12 +5,14 @@
  * to 'format' (number has no integer representation)" and the fresh-machine path served nothing.
  */
 import { afterAll, describe, expect, it } from "vitest";
+import { leaseFlushCall } from "../../worker/src/services/hot-path/lease-flush.ts";
 import {
   ADMISSION_SCRIPT,
   KEY_RECORD_READ_SCRIPT,
-  SETTLEMENT_SCRIPT,
+  LEASE_FLUSH_SCRIPT,
 } from "../../worker/src/services/hot-path/lua-scripts.ts";
-import { admissionKeys, recordReadKeys, settlementKeys } from "../../worker/src/services/hot-path/script-keys.ts";
+import { admissionKeys, recordReadKeys } from "../../worker/src/services/hot-path/script-keys.ts";
+import type { QueuedUsage } from "../../worker/src/services/request-recorder.ts";
 import { createEmbeddedBackend } from "./embedded-backend.ts";
 import { acceptUpstashScriptFlags } from "./script-flags.ts";
 
@@ -33,7 +35,10 @@ const spendArguments = [
   "7776000000",
 ];
 
-/** EVAL of the admission script with its KEYS (script-keys.ts), as admission.ts sends it for `account`. */
+/**
+ * EVAL of the admission script with its KEYS (script-keys.ts), as admission.ts sends it for `account`: a lease for
+ * one request (id `options.id`) that wants to hold the request's reservation.
+ */
 const admission = (
   coldRecord: string,
   balance: string,
@@ -67,11 +72,14 @@ const admission = (
     "600000",
     ...spendArguments,
     account?.userId ?? "",
+    "1",
+    "1",
+    reservation,
   ];
 };
 
 describe("hot-path scripts on the embedded backend", () => {
-  it("admit a request: cold, then filled, with the minute's reset and the balance exact above 2^31", async () => {
+  it("grant a lease: cold, then filled, with the minute's reset and the balance exact above 2^31", async () => {
     // No record: cold in both layouts, without the drain generation (admission.ts reads it with the key record).
     const cold = (await backend.execute(admission("", "", "5", { account: null }))) as unknown[];
     expect([cold[0], cold[13]]).toEqual(["cold", ""]);
@@ -80,6 +88,8 @@ describe("hot-path scripts on the embedded backend", () => {
     expect(admitted[0]).toBe("ok");
     expect(admitted[7]).toBe(60_000 - 12_345);
     expect(admitted[11]).toBe("8995999999999");
+    // Granted: one request, one slot, and the reservation held.
+    expect(admitted.slice(-3)).toEqual(["1", "1", "4000000001"]);
     expect(await backend.execute(["HGET", "omz:resv:user-1", "req-4000000001"])).toBe(`4000000001:${now + 900_000}`);
   });
 
@@ -97,35 +107,34 @@ describe("hot-path scripts on the embedded backend", () => {
     expect(reply.slice(-2)).toEqual([0, "0"]);
   });
 
-  it("settle it: credit, tokens and undrained usage as integers", async () => {
-    const keys = settlementKeys({
-      requestId: "req-4000000001",
-      userId: "user-1",
-      keyId: "key-1",
-      window: Math.floor(now / 60_000),
-      spendKey: "",
-      cacheKey: null,
-    });
-    const settled = await backend.execute([
-      "EVAL",
-      SETTLEMENT_SCRIPT,
-      String(keys.length),
-      ...keys,
-      "req-4000000001",
-      "user-1",
-      "key-1",
-      "3000000000",
-      "5000000000",
-      String(Math.floor(now / 60_000)),
-      "",
-      "",
-      "3600",
-      "{}",
-      "1000000001",
-    ]);
-    expect(settled).toBe(1);
+  it("flush it: credit, tokens and undrained usage as integers", async () => {
+    const cost = 1_000_000_001;
+    const { keys, args } = leaseFlushCall(
+      {
+        leaseId: "req-4000000001",
+        flush: 1,
+        userId: "user-1",
+        keyId: "key-1",
+        window: Math.floor(now / 60_000),
+        spendKey: "",
+        keyLimited: false,
+        final: true,
+        costMicroUsd: cost,
+        tokens: 5_000_000_000,
+        unusedRequests: 0,
+        releaseSlots: [1],
+        usage: [{ cost_micro_usd: cost } as QueuedUsage],
+        cache: [],
+      },
+      now,
+    );
+    const flushed = await backend.execute(["EVAL", LEASE_FLUSH_SCRIPT, String(keys.length), ...keys, ...args]);
+    expect(flushed).toBe(1);
+    // The hold's unspent 3,000,000,000 comes back; the slot is released.
     expect(await backend.execute(["GET", "omz:credit:user-1"])).toBe("8998999999999");
     expect(await backend.execute(["GET", "omz:undrained:user-1"])).toBe("1000000001");
+    expect(await backend.execute(["GET", `omz:rl:user-1:t:${Math.floor(now / 60_000)}`])).toBe("5000000000");
+    expect(await backend.execute(["ZCARD", "omz:cc:user-1"])).toBe(0);
   });
 
   it("enforce a key's spend limit above 2^31 micro-USD and a key's expiry in epoch milliseconds", async () => {
@@ -145,7 +154,8 @@ describe("hot-path scripts on the embedded backend", () => {
     const admitted = await request(limited, "spend-1");
     expect(admitted[0]).toBe("ok");
     expect(admitted[14]).toBe("omz:spend:key-2:d2026-12-06");
-    expect(await backend.execute(["GET", "omz:spend:key-2:d2026-12-06"])).toBe("3000000004");
+    // The hold is what the limit leaves (1), not the reservation (5).
+    expect(await backend.execute(["GET", "omz:spend:key-2:d2026-12-06"])).toBe("3000000000");
     expect((await request("", "spend-2"))[0]).toBe("key_spend");
     expect((await request("", "spend-3", now + 1_000))[0]).toBe("expired");
   });

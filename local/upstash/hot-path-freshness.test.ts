@@ -11,10 +11,10 @@ import { Redis as UpstashRedis } from "@upstash/redis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { GatewayError } from "../../worker/src/errors.ts";
 import type { AccountRecord } from "../../worker/src/services/hot-path/account-record.ts";
-import { admit } from "../../worker/src/services/hot-path/admission.ts";
 import { edgeKeyRecords, KEY_RECORD_MAX_STALE_MS } from "../../worker/src/services/hot-path/edge-key-records.ts";
 import { readKeyAliases, type KeyAliasDeps } from "../../worker/src/services/hot-path/key-aliases.ts";
 import { scriptClient } from "../../worker/src/services/hot-path/script-client.ts";
+import { accountRecord, admitOnLease } from "../../worker/test/support/leased-request.ts";
 import { testInfrastructure } from "../test-environment.ts";
 import { startUpstashServer, type UpstashServer } from "./server.ts";
 
@@ -24,20 +24,7 @@ const LAG_MS = 400;
 
 /** The account's row in "Postgres": what a cold fill reads (null = revoked). */
 function account(): { postgres: { record: AccountRecord | null }; keyHash: string } {
-  const record: AccountRecord = {
-    userId: `user-${crypto.randomUUID()}`,
-    keyId: `key-${crypto.randomUUID()}`,
-    plan: "internal",
-    limits: { requestsPerMinute: 1_000_000, tokensPerMinute: 1_000_000_000, concurrentRequests: 10_000 },
-    keyLimits: { requestsPerMinute: 0, tokensPerMinute: 0, concurrentRequests: 0 },
-    allowedJurisdictions: null,
-    promptCacheEnabled: true,
-    balanceMicroUsd: 1_000_000_000,
-    spendLimit: null,
-    periodSpendMicroUsd: 0,
-    expiresAtMs: null,
-    modelAliases: { fast: "deepseek/deepseek-v4-flash" },
-  };
+  const record = accountRecord({ modelAliases: { fast: "deepseek/deepseek-v4-flash" } });
   return { postgres: { record }, keyHash: crypto.randomUUID().replaceAll("-", "") };
 }
 
@@ -57,10 +44,9 @@ describe("edge key records under replication lag", () => {
   afterEach(() => vi.useRealTimers());
 
   const admitFor = (who: ReturnType<typeof account>) =>
-    admit({
+    admitOnLease({
       redis: scriptClient(server.url, token),
       keyHash: who.keyHash,
-      requestId: `req-${crypto.randomUUID()}`,
       clientIp: "",
       cacheKey: null,
       reservationMicroUsd: 1,

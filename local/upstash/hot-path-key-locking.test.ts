@@ -1,5 +1,5 @@
 /**
- * The gateway's admission script under the stand-in's model of Upstash's script locks (script-locks.ts, a geo
+ * The gateway's admission script (a lease's grant) under the stand-in's model of Upstash's script locks (script-locks.ts, a geo
  * profile with a modelled lock hold time): a script without `allow-key-locking` takes the database-wide lock, so
  * every account's requests queue behind each other; the admission script declares its keys (script-keys.ts) and
  * locks only them, so two accounts' requests run side by side. A flagged script that builds a key it did not declare
@@ -8,9 +8,9 @@
 import { Redis as UpstashRedis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AccountRecord } from "../../worker/src/services/hot-path/account-record.ts";
-import { admit } from "../../worker/src/services/hot-path/admission.ts";
 import { runScript } from "../../worker/src/services/hot-path/run-script.ts";
 import { scriptClient } from "../../worker/src/services/hot-path/script-client.ts";
+import { accountRecord, admitOnLease } from "../../worker/test/support/leased-request.ts";
 import { testInfrastructure } from "../test-environment.ts";
 import { DYNAMIC_KEYS_ERROR } from "./key-locking.ts";
 import { startUpstashServer, type UpstashServer } from "./server.ts";
@@ -22,21 +22,7 @@ const HOLD_MS = 80;
 const PER_ACCOUNT = 4;
 
 function account(): { record: AccountRecord; keyHash: string } {
-  const record: AccountRecord = {
-    userId: `user-${crypto.randomUUID()}`,
-    keyId: `key-${crypto.randomUUID()}`,
-    plan: "internal",
-    limits: { requestsPerMinute: 1_000_000, tokensPerMinute: 1_000_000_000, concurrentRequests: 10_000 },
-    keyLimits: { requestsPerMinute: 0, tokensPerMinute: 0, concurrentRequests: 0 },
-    allowedJurisdictions: null,
-    promptCacheEnabled: true,
-    balanceMicroUsd: 1_000_000_000,
-    spendLimit: null,
-    periodSpendMicroUsd: 0,
-    expiresAtMs: null,
-    modelAliases: {},
-  };
-  return { record, keyHash: crypto.randomUUID().replaceAll("-", "") };
+  return { record: accountRecord(), keyHash: crypto.randomUUID().replaceAll("-", "") };
 }
 
 describe("hot-path scripts under Upstash's script locks (stand-in model)", () => {
@@ -52,17 +38,18 @@ describe("hot-path scripts under Upstash's script locks (stand-in model)", () =>
   afterAll(() => server.close());
 
   const client = () => scriptClient(server.url, token);
-  const admitFor = (who: ReturnType<typeof account>) =>
-    admit({
-      redis: client(),
-      keyHash: who.keyHash,
-      requestId: `req-${crypto.randomUUID()}`,
-      clientIp: "",
-      cacheKey: null,
-      reservationMicroUsd: 1,
-      checkCredit: true,
-      loadRecord: () => Promise.resolve(who.record),
-    });
+  const admitFor = async (who: ReturnType<typeof account>) =>
+    (
+      await admitOnLease({
+        redis: client(),
+        keyHash: who.keyHash,
+        clientIp: "",
+        cacheKey: null,
+        reservationMicroUsd: 1,
+        checkCredit: true,
+        loadRecord: () => Promise.resolve(who.record),
+      })
+    ).admission;
 
   it("without allow-key-locking, two accounts' scripts queue behind one database-wide lock", async () => {
     const [a, b] = [account(), account()];

@@ -1,45 +1,26 @@
 /**
- * The credit counter (docs/credit.md) through the real admission, settlement and drain-release scripts on the
+ * The credit counter (docs/credit.md) through the real admission (a lease's grant) and lease flush scripts on the
  * Upstash stand-in: it is never reset from a stale source, and it is created from Postgres only as
  * `Postgres balance - undrained usage - live reservations`, refusing a fill that a drain raced.
  */
 import { describe, expect, it } from "vitest";
 import { binding, testRedis } from "./support/stand-ins.ts";
-import type { AccountRecord } from "../src/services/hot-path/account-record.ts";
-import { admit, SLOT_TTL_MS } from "../src/services/hot-path/admission.ts";
+import { accountRecord, admitOnLease } from "./support/leased-request.ts";
 import { scriptClient } from "../src/services/hot-path/script-client.ts";
 import { usageQueueKey } from "../src/services/hot-path/script-keys.ts";
-import { settle } from "../src/services/hot-path/settlement.ts";
 
 const client = () => scriptClient(binding("UPSTASH_REDIS_REST_URL"), binding("UPSTASH_REDIS_REST_TOKEN"));
 
 function account(balanceMicroUsd: number) {
-  const userId = `user-${crypto.randomUUID()}`;
-  const record: AccountRecord = {
-    userId,
-    keyId: `key-${crypto.randomUUID()}`,
-    plan: "internal",
-    limits: { requestsPerMinute: 1_000_000, tokensPerMinute: 1_000_000_000, concurrentRequests: 10_000 },
-    keyLimits: { requestsPerMinute: 0, tokensPerMinute: 0, concurrentRequests: 0 },
-    allowedJurisdictions: null,
-    promptCacheEnabled: true,
-    balanceMicroUsd,
-    spendLimit: null,
-    periodSpendMicroUsd: 0,
-    expiresAtMs: null,
-    modelAliases: {},
-  };
+  const record = accountRecord({ balanceMicroUsd });
+  const { userId } = record;
   const keyHash = crypto.randomUUID().replaceAll("-", "");
   let loads = 0;
-  const request = (
-    reservationMicroUsd: number,
-    requestId = `req-${crypto.randomUUID()}`,
-    onLoad?: () => Promise<void>,
-  ) =>
-    admit({
+  const request = (reservationMicroUsd: number, leaseId?: string, onLoad?: () => Promise<void>) =>
+    admitOnLease({
       redis: client(),
       keyHash,
-      requestId,
+      ...(leaseId === undefined ? {} : { leaseId }),
       clientIp: "",
       cacheKey: null,
       reservationMicroUsd,
@@ -75,23 +56,21 @@ describe("credit counter", () => {
 
   it("is created as Postgres balance minus undrained usage minus live reservations (expired ones dropped)", async () => {
     const a = account(10_000);
-    const first = await a.request(3_000);
+    await a.request(3_000);
+    const settled = await a.request(3_000);
     const settledId = `req-${crypto.randomUUID()}`;
-    // Settled at a cost of 1_000: the usage record is queued (undrained), the reservation released.
-    await settle(client(), {
-      requestId: settledId,
-      userId: a.userId,
-      keyId: first.auth.keyId,
-      creditDeltaMicroUsd: 2_000,
+    // Settled at a cost of 1_000: the usage record is queued (undrained), the rest of the hold released.
+    await settled.finish({
+      costMicroUsd: 1_000,
       tokens: 0,
-      window: first.window,
       usage: { request_id: settledId, user_id: a.userId, cost_micro_usd: 1_000 } as never,
     });
     expect(await testRedis().get(`omz:undrained:${a.userId}`)).toBe("1000");
+    expect(await a.credit()).toBe(10_000 - 3_000 - 1_000);
     await a.request(2_500, `in-flight-${a.userId}`);
     await testRedis().hset(`omz:resv:${a.userId}`, { crashed: `9000:${Date.now() - 1}` });
     await testRedis().del(`omz:credit:${a.userId}`);
-    // The first request (3_000) and the in-flight one (2_500) are held; "crashed" has expired.
+    // The first lease (3_000) and the in-flight one (2_500) are held; "crashed" has expired.
     await a.request(500);
     expect(await a.credit()).toBe(10_000 - 1_000 - 3_000 - 2_500 - 500);
     expect(await testRedis().hexists(`omz:resv:${a.userId}`, "crashed")).toBe(0);
@@ -124,16 +103,5 @@ describe("credit counter", () => {
     const a = account(9_000_000_000_000_000);
     await a.request(200_000_000_000_003);
     expect(await testRedis().get(`omz:credit:${a.userId}`)).toBe("8799999999999997");
-  });
-
-  it("counts and reserves a request admitted twice (a cache entry that failed to decrypt) once, with a slot", async () => {
-    const a = account(10_000);
-    await a.request(1_000, `twice-${a.userId}`);
-    const again = await a.request(1_000, `twice-${a.userId}`);
-    expect(again.rateLimit.remainingRequests).toBe(1_000_000 - 1);
-    expect(await a.credit()).toBe(9_000);
-    expect(Number(await testRedis().zscore(`omz:cc:${a.userId}`, `twice-${a.userId}`))).toBeGreaterThan(
-      Date.now() + SLOT_TTL_MS - 60_000,
-    );
   });
 });

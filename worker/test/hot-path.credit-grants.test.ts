@@ -5,11 +5,9 @@
  * credit.reconciliation.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import type { AccountRecord } from "../src/services/hot-path/account-record.ts";
-import { admit } from "../src/services/hot-path/admission.ts";
 import { scriptClient } from "../src/services/hot-path/script-client.ts";
-import { settle } from "../src/services/hot-path/settlement.ts";
 import { applyGrantToCounter } from "../src/services/billing/ledger.ts";
+import { accountRecord, admitOnLease } from "./support/leased-request.ts";
 import { binding, testRedis } from "./support/stand-ins.ts";
 
 const client = () => scriptClient(binding("UPSTASH_REDIS_REST_URL"), binding("UPSTASH_REDIS_REST_TOKEN"));
@@ -17,27 +15,14 @@ const client = () => scriptClient(binding("UPSTASH_REDIS_REST_URL"), binding("UP
 function account(balanceMicroUsd: number) {
   const userId = `user-${crypto.randomUUID()}`;
   const postgres = { balance: balanceMicroUsd };
-  const record = (balance: number): AccountRecord => ({
-    userId,
-    keyId: `key-${userId}`,
-    plan: "internal",
-    limits: { requestsPerMinute: 1_000_000, tokensPerMinute: 1_000_000_000, concurrentRequests: 10_000 },
-    keyLimits: { requestsPerMinute: 0, tokensPerMinute: 0, concurrentRequests: 0 },
-    allowedJurisdictions: null,
-    promptCacheEnabled: true,
-    balanceMicroUsd: balance,
-    spendLimit: null,
-    periodSpendMicroUsd: 0,
-    expiresAtMs: null,
-    modelAliases: {},
-  });
+  const record = (balance: number) => accountRecord({ userId, keyId: `key-${userId}`, balanceMicroUsd: balance });
   const keyHash = crypto.randomUUID().replaceAll("-", "");
-  /** One request; `duringRead` runs after the Postgres read and before the fill (the race window). */
-  const request = (reservationMicroUsd: number, requestId: string, duringRead?: () => Promise<void>) =>
-    admit({
+  /** One request (on a lease of its own); `duringRead` runs after the Postgres read and before the fill (the race). */
+  const request = (reservationMicroUsd: number, leaseId: string, duringRead?: () => Promise<void>) =>
+    admitOnLease({
       redis: client(),
       keyHash,
-      requestId,
+      leaseId,
       clientIp: "",
       cacheKey: null,
       reservationMicroUsd,
@@ -119,25 +104,21 @@ describe("credit grants racing cold fills", () => {
     const worker = async () => {
       while (running) {
         next += 1;
-        const requestId = `req-${crypto.randomUUID()}`;
-        const admission = await a
-          .request(100, requestId, () => new Promise((resolve) => setTimeout(resolve, Math.random() * 5)))
+        const leased = await a
+          .request(
+            100,
+            `L${crypto.randomUUID()}`,
+            () => new Promise((resolve) => setTimeout(resolve, Math.random() * 5)),
+          )
           .catch((error: unknown) => {
             // Refills refused three times in a row (every read raced a grant) answer 503: nothing was reserved.
             if (error instanceof Error && error.message.includes("retry in a second")) return null;
             throw error;
           });
-        if (!admission) continue;
+        if (!leased) continue;
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 5));
-        // Nothing spent: the whole reservation comes back (the usage path is covered by credit.overspend).
-        await settle(client(), {
-          requestId,
-          userId: a.userId,
-          keyId: admission.auth.keyId,
-          creditDeltaMicroUsd: 100,
-          tokens: 0,
-          window: admission.window,
-        });
+        // Nothing spent: the whole hold comes back (the usage path is covered by credit.overspend).
+        await leased.finish({ costMicroUsd: 0, tokens: 0 });
       }
     };
     const workers = Promise.all(Array.from({ length: 12 }, worker));
@@ -149,7 +130,7 @@ describe("credit grants racing cold fills", () => {
     expect(checks).toBeGreaterThan(20);
     expect(wrong).toEqual([]);
     await a.request(100, "last");
-    // Every grant counted once, every settled reservation returned: only the last request's reservation is held.
+    // Every grant counted once, every finished lease's hold returned: only the last request's hold is held.
     expect(a.postgres.balance).toBe(1_000_000 + granted);
     expect(await a.counter()).toBe(1_000_000 + granted - 100);
   });

@@ -1,42 +1,27 @@
 /**
- * Per-key spend limits and expiry through the real admission and settlement scripts on the Upstash stand-in
- * (docs/credit.md, "Per-key spend limits"): the limit holds under concurrency within one reservation, calendar
- * periods roll over in UTC, a spend counter lost in Redis comes back from Postgres, and an expired key is refused.
+ * Per-key spend limits and expiry through the real admission (a lease's grant) and lease flush scripts on the
+ * Upstash stand-in (docs/credit.md, "Per-key spend limits"): the limit holds under concurrency within what the
+ * leases' holds left uncovered (docs/edge-leases.md, "The bounds"), calendar periods roll over in UTC, a spend
+ * counter lost in Redis comes back from Postgres, and an expired key is refused.
  */
 import { describe, expect, it } from "vitest";
 import { GatewayError } from "../src/errors.ts";
 import type { AccountRecord } from "../src/services/hot-path/account-record.ts";
-import { admit, type Admission } from "../src/services/hot-path/admission.ts";
 import { scriptClient } from "../src/services/hot-path/script-client.ts";
-import { settle } from "../src/services/hot-path/settlement.ts";
 import type { SpendPeriod } from "../src/lib/spend-period.ts";
+import { accountRecord, admitOnLease, type LeasedRequest } from "./support/leased-request.ts";
 import { binding, testRedis } from "./support/stand-ins.ts";
 
 const client = () => scriptClient(binding("UPSTASH_REDIS_REST_URL"), binding("UPSTASH_REDIS_REST_TOKEN"));
 
 function limitedKey(limit: { amountMicroUsd: number; period: SpendPeriod }, overrides: Partial<AccountRecord> = {}) {
-  const record: AccountRecord = {
-    userId: `user-${crypto.randomUUID()}`,
-    keyId: `key-${crypto.randomUUID()}`,
-    plan: "internal",
-    limits: { requestsPerMinute: 1_000_000, tokensPerMinute: 1_000_000_000, concurrentRequests: 10_000 },
-    keyLimits: { requestsPerMinute: 0, tokensPerMinute: 0, concurrentRequests: 0 },
-    allowedJurisdictions: null,
-    promptCacheEnabled: true,
-    // Plenty of account credit: only the key's limit can refuse.
-    balanceMicroUsd: 1_000_000_000,
-    spendLimit: limit,
-    periodSpendMicroUsd: 0,
-    expiresAtMs: null,
-    modelAliases: {},
-    ...overrides,
-  };
+  // Plenty of account credit (accountRecord's): only the key's limit can refuse.
+  const record = accountRecord({ spendLimit: limit, ...overrides });
   const keyHash = crypto.randomUUID().replaceAll("-", "");
-  const request = (reservationMicroUsd: number, now?: number, clientIp = "") =>
-    admit({
+  const lease = (reservationMicroUsd: number, now?: number, clientIp = "") =>
+    admitOnLease({
       redis: client(),
       keyHash,
-      requestId: `req-${crypto.randomUUID()}`,
       clientIp,
       cacheKey: null,
       reservationMicroUsd,
@@ -44,17 +29,9 @@ function limitedKey(limit: { amountMicroUsd: number; period: SpendPeriod }, over
       loadRecord: () => Promise.resolve(record),
       ...(now === undefined ? {} : { now }),
     });
-  const finish = (admission: Admission, requestId: string, costMicroUsd: number) =>
-    settle(client(), {
-      requestId,
-      userId: record.userId,
-      keyId: record.keyId,
-      creditDeltaMicroUsd: admission.reservationMicroUsd - costMicroUsd,
-      tokens: 0,
-      window: admission.window,
-      spendKey: admission.spendKey,
-    });
-  return { record, keyHash, request, finish };
+  const request = async (reservationMicroUsd: number, now?: number, clientIp = "") =>
+    (await lease(reservationMicroUsd, now, clientIp)).admission;
+  return { record, keyHash, lease, request };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<GatewayError> {
@@ -67,11 +44,13 @@ async function refusal(promise: Promise<unknown>): Promise<GatewayError> {
 }
 
 describe("per-key spend limit", () => {
-  it("holds under concurrency: admitted spend stays within the limit plus one reservation", async () => {
+  it("holds under concurrency: admitted spend stays within the limit plus what the holds left uncovered", async () => {
     const LIMIT = 100_000;
     const RESERVATION = 7_000;
     const key = limitedKey({ amountMicroUsd: LIMIT, period: "daily" });
     let admittedCost = 0;
+    // A lease granted when less than a reservation was left holds less than its request may cost.
+    let uncovered = 0;
     let refused = 0;
     let inFlightPeak = 0;
     let inFlight = 0;
@@ -80,30 +59,21 @@ describe("per-key spend limit", () => {
     const worker = async () => {
       while (next < 120) {
         next += 1;
-        const requestId = `req-${crypto.randomUUID()}`;
-        let admission: Admission;
+        let leased: LeasedRequest;
         try {
-          admission = await admit({
-            redis: client(),
-            keyHash: key.keyHash,
-            requestId,
-            clientIp: "",
-            cacheKey: null,
-            reservationMicroUsd: RESERVATION,
-            checkCredit: true,
-            loadRecord: () => Promise.resolve(key.record),
-          });
+          leased = await key.lease(RESERVATION);
         } catch (error) {
           expect(error).toBeInstanceOf(GatewayError);
           expect((error as GatewayError).code).toBe("insufficient_credit");
           refused += 1;
           continue;
         }
+        uncovered += RESERVATION - (leased.admission.grant?.holdMicroUsd ?? 0);
         inFlight += 1;
         inFlightPeak = Math.max(inFlightPeak, inFlight);
         const cost = Math.round(RESERVATION * (0.4 + 0.6 * Math.random()));
         await new Promise((resolve) => setTimeout(resolve, Math.random() * 15));
-        await key.finish(admission, requestId, cost);
+        await leased.finish({ costMicroUsd: cost, tokens: 0 });
         inFlight -= 1;
         admittedCost += cost;
       }
@@ -111,8 +81,9 @@ describe("per-key spend limit", () => {
     await Promise.all(Array.from({ length: 30 }, worker));
     expect(refused).toBeGreaterThan(0);
     expect(inFlightPeak).toBeGreaterThan(1);
-    // The stated bound (docs/credit.md): the limit plus one request's reservation.
-    expect(admittedCost).toBeLessThanOrEqual(LIMIT + RESERVATION);
+    // The stated bound (docs/edge-leases.md): the limit, plus what costs exceeded the leases' holds (at most each
+    // request's reservation less its lease's hold).
+    expect(admittedCost).toBeLessThanOrEqual(LIMIT + uncovered);
     expect(admittedCost).toBeGreaterThanOrEqual(LIMIT - RESERVATION);
     // Every request settled: the counter holds exactly the admitted cost.
     const [spendKey] = await testRedis().keys(`omz:spend:${key.record.keyId}:*`);
@@ -158,24 +129,14 @@ describe("per-key spend limit", () => {
     );
   });
 
-  it("returns unspent reservation at settlement, so a cheap request frees room for the next", async () => {
+  it("returns the unspent hold when the lease is flushed, so a cheap request frees room for the next", async () => {
     const key = limitedKey({ amountMicroUsd: 10_000, period: "daily" });
-    const requestId = `req-${crypto.randomUUID()}`;
-    const admission = await admit({
-      redis: client(),
-      keyHash: key.keyHash,
-      requestId,
-      clientIp: "",
-      cacheKey: null,
-      reservationMicroUsd: 10_000,
-      checkCredit: true,
-      loadRecord: () => Promise.resolve(key.record),
-    });
+    const leased = await key.lease(10_000);
     await refusal(key.request(1));
-    await key.finish(admission, requestId, 2_500);
-    // Applied once per request id, like every settlement.
-    await key.finish(admission, requestId, 2_500);
-    expect(await testRedis().get(admission.spendKey)).toBe("2500");
+    await leased.finish({ costMicroUsd: 2_500, tokens: 0 });
+    // Applied once per (lease, flush), like every flush.
+    await leased.finish({ costMicroUsd: 2_500, tokens: 0 });
+    expect(await testRedis().get(leased.admission.spendKey)).toBe("2500");
     await key.request(1);
   });
 

@@ -1,13 +1,13 @@
 /**
- * Deletion and the prompt-cache switch leave nothing behind, even from requests still in flight: a settlement that
+ * Deletion and the prompt-cache switch leave nothing behind, even from requests still in flight: a lease flush that
  * runs after the account was deleted writes nothing (tombstone, privacy/purge-account-redis.ts); records already
  * queued for the usage drain go with the account; turning the prompt cache off deletes the account's entries at
- * once, and a request settling after the switch stores none (prompt-cache/account-cache-switch.ts).
+ * once, and a lease flushed after the switch stores none (prompt-cache/account-cache-switch.ts).
  */
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "../src/env.ts";
-import { settle, type Settlement } from "../src/services/hot-path/settlement.ts";
+import { runLeaseFlush, type LeaseFlush } from "../src/services/hot-path/lease-flush.ts";
 import { createScriptClient } from "../src/services/hot-path/script-client.ts";
 import { ALL_USAGE_QUEUE_KEYS } from "../src/services/hot-path/script-keys.ts";
 import { deleteAccount } from "../src/services/privacy/delete-account.ts";
@@ -18,13 +18,13 @@ import { allRedisKeys, seedLinkedAccount, testPrivacyDeps, type LinkedAccount } 
 import { nonce } from "./support/simulator.ts";
 import { testRedis } from "./support/stand-ins.ts";
 
-const LATE_USER_AGENT = "late-settlement-agent/1.0";
+const LATE_USER_AGENT = "late-flush-agent/1.0";
 
-/** The settlement of a request admitted before `at`: a cache entry to store and a usage record with IP and UA. */
-function lateSettlement(account: {
-  userId: string;
-  keyId: string;
-}): Settlement & { cache: { key: string; entry: string } } {
+/**
+ * The final flush of a lease granted before the deletion or the switch: one finished request with a cache entry to
+ * store and a usage record with IP and UA.
+ */
+function lateFlush(account: { userId: string; keyId: string }, withCache = true): LeaseFlush {
   const requestId = `req_late_${crypto.randomUUID().replaceAll("-", "")}`;
   const usage = {
     request_id: requestId,
@@ -56,16 +56,25 @@ function lateSettlement(account: {
     path: "/v1/chat/completions",
   } satisfies QueuedUsage;
   return {
-    requestId,
+    leaseId: `L${crypto.randomUUID()}`,
+    flush: 1,
     userId: account.userId,
     keyId: account.keyId,
-    creditDeltaMicroUsd: 100,
-    tokens: 12,
     window: Math.floor(Date.now() / 60_000),
-    cache: { key: `omz:pc:late-${crypto.randomUUID()}`, entry: "encrypted-entry" },
-    usage,
+    spendKey: "",
+    keyLimited: false,
+    final: true,
+    costMicroUsd: usage.cost_micro_usd,
+    tokens: 12,
+    unusedRequests: 0,
+    releaseSlots: [1],
+    usage: [usage],
+    cache: withCache ? [{ key: `omz:pc:late-${crypto.randomUUID()}`, entry: "encrypted-entry" }] : [],
   };
 }
+
+/** The cache entry's key of a flush made by lateFlush. */
+const cacheKeyOf = (flush: LeaseFlush) => flush.cache[0]!.key;
 
 const scripts = () => createScriptClient(loadConfig(env as object));
 const queued = async () =>
@@ -76,13 +85,13 @@ const keysNaming = async (account: LinkedAccount) =>
   );
 
 describe("account deletion and requests in flight", () => {
-  it("a request settling after the deletion stores no cache entry, queues no usage record and recreates no counter", async () => {
+  it("a lease flushed after the deletion stores no cache entry, queues no usage record and recreates no counter", async () => {
     const account = await seedLinkedAccount();
-    const settlement = lateSettlement(account);
+    const flush = lateFlush(account);
     await withDatabase((db) => deleteAccount(testPrivacyDeps(db), account.userId));
 
-    await settle(scripts(), settlement);
-    expect(await testRedis().exists(settlement.cache.key)).toBe(0);
+    expect(await runLeaseFlush(scripts(), flush)).toBe(0);
+    expect(await testRedis().exists(cacheKeyOf(flush))).toBe(0);
     expect((await queued()).some((item) => item.includes(account.userId))).toBe(false);
     expect(await keysNaming(account)).toEqual([`omz:deleted:${account.userId}`]);
     expect(await testRedis().ttl(`omz:deleted:${account.userId}`)).toBeGreaterThan(15 * 60);
@@ -90,8 +99,7 @@ describe("account deletion and requests in flight", () => {
 
   it("removes the account's queued usage records (IP, user agent) at deletion, and keeps other accounts' records", async () => {
     const [leaving, staying] = [await seedLinkedAccount(), await seedLinkedAccount()];
-    for (const account of [leaving, staying])
-      await settle(scripts(), { ...lateSettlement(account), cache: { key: "", entry: "" } });
+    for (const account of [leaving, staying]) await runLeaseFlush(scripts(), lateFlush(account, false));
     expect((await queued()).filter((item) => item.includes(LATE_USER_AGENT)).length).toBeGreaterThanOrEqual(2);
 
     await withDatabase((db) => deleteAccount(testPrivacyDeps(db), leaving.userId));
@@ -102,7 +110,7 @@ describe("account deletion and requests in flight", () => {
 });
 
 describe("turning the prompt cache off", () => {
-  it("deletes the account's entries at once, and a request settling after the switch stores none", async () => {
+  it("deletes the account's entries at once, and a lease flushed after the switch stores none", async () => {
     const user = await seedDashboardUser();
     const created = (await (
       await dashboardFetch("/api/keys", user.token, { method: "POST", body: { name: "k" } })
@@ -128,16 +136,16 @@ describe("turning the prompt cache off", () => {
     expect(off.status).toBe(200);
     expect(await redis.exists(...entries, index)).toBe(0);
 
-    // Admitted with the cache on, settled after the switch: nothing is stored.
-    const late = lateSettlement({ userId: user.userId, keyId: created.id });
-    await settle(scripts(), late);
-    expect(await redis.exists(late.cache.key)).toBe(0);
+    // Admitted with the cache on, flushed after the switch: nothing is stored.
+    const late = lateFlush({ userId: user.userId, keyId: created.id });
+    expect(await runLeaseFlush(scripts(), late)).toBe(1);
+    expect(await redis.exists(cacheKeyOf(late))).toBe(0);
 
     // On again: answers are cached again.
     await dashboardFetch("/api/account", user.token, { method: "PATCH", body: { promptCacheEnabled: true } });
-    const next = lateSettlement({ userId: user.userId, keyId: created.id });
-    await settle(scripts(), next);
-    expect(await redis.exists(next.cache.key)).toBe(1);
-    await redis.del(next.cache.key);
+    const next = lateFlush({ userId: user.userId, keyId: created.id });
+    await runLeaseFlush(scripts(), next);
+    expect(await redis.exists(cacheKeyOf(next))).toBe(1);
+    await redis.del(cacheKeyOf(next));
   });
 });
