@@ -1,6 +1,6 @@
 /**
- * Admission of a request at the edge: one Upstash round trip (the admission script) authenticates the key, applies
- * the fair-use limits, guards the credit and looks up the prompt cache. The script gets every key it touches in KEYS
+ * A lease's grant at the edge (edge-lease.ts): one Upstash round trip (the admission script) authenticates the key,
+ * applies the fair-use limits, guards the credit, looks up the prompt cache and grants the lease. The script gets every key it touches in KEYS
  * (allow-key-locking), built from the account and key ids of the isolate's key record (edge-key-records.ts); an
  * isolate that does not know the key reads the record first (one read-only script, a replica read on Upstash
  * Global). Postgres is read only on a cold miss of the key record (or of the credit counter), after which the script
@@ -55,16 +55,16 @@ export interface Admission {
   cachedEntry: string | null;
   /** The account's prompt-cache setting. */
   promptCacheEnabled: boolean;
-  /** The minute window of admission (token usage is added to it at settlement). */
+  /** The minute window of admission (token usage is added to it when the lease is flushed). */
   window: number;
   reservationMicroUsd: number;
-  /** The key's spend counter the reservation went to ("" = the key has no spend limit); settlement squares it. */
+  /** The key's spend counter the hold went to ("" = the key has no spend limit); the lease's flushes square it. */
   spendKey: string;
-  /** What a lease grant (AdmissionInput.lease) obtained; null for a single request's admission. */
+  /** What the grant obtained; null for a request admitted from a lease (edge-lease.ts Ticket). */
   grant: LeaseGrant | null;
 }
 
-/** A lease's wants (edge-lease.ts): the script then admits several requests at once (lua-scripts.ts). */
+/** A lease's wants (edge-lease.ts): the script admits several requests at once (lua-scripts.ts). */
 export interface LeaseWants {
   slots: number;
   requests: number;
@@ -81,14 +81,15 @@ export interface LeaseGrant {
 export interface AdmissionInput {
   redis: ScriptClient & ReadOnlyScriptClient;
   keyHash: string;
+  /** The lease id. */
   requestId: string;
   /** Whom failed authentications are counted against: the client's IPv4 address or IPv6 /64 ("" = none). */
   clientIp: string;
   cacheKey: string | null;
+  /** The asking request's own reservation (the least hold a lease is granted while the credit allows it). */
   reservationMicroUsd: number;
   checkCredit: boolean;
-  /** Admit a lease (requestId is then the lease id) instead of one request. */
-  lease?: LeaseWants;
+  lease: LeaseWants;
   /** The key record read the caller just made (edge-key-records.ts), so that it is not read twice. */
   recordRead?: KeyRecordRead;
   loadRecord: () => Promise<AccountRecord | null>;
@@ -145,7 +146,7 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
         input.keyHash,
         input.clientIp,
         input.cacheKey ?? "",
-        intArg(input.lease ? input.lease.holdMicroUsd : input.reservationMicroUsd),
+        intArg(input.lease.holdMicroUsd),
         coldRecord,
         coldBalance,
         input.checkCredit ? "1" : "0",
@@ -158,9 +159,9 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
         ...SPEND_PERIODS.map((period) => spendBucket(period, now)),
         ...SPEND_PERIODS.map((period) => intArg(SPEND_COUNTER_TTL_MS[period])),
         account?.userId ?? "",
-        ...(input.lease
-          ? [intArg(input.lease.slots), intArg(input.lease.requests), intArg(input.reservationMicroUsd)]
-          : []),
+        intArg(input.lease.slots),
+        intArg(input.lease.requests),
+        intArg(input.reservationMicroUsd),
       ],
     ).catch(storeError);
   let read: KeyRecordRead | null = input.recordRead ?? null;
@@ -240,13 +241,11 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
         // A cache hit reserves too: its settlement squares the reservation with the hit's price.
         reservationMicroUsd: input.checkCredit ? input.reservationMicroUsd : 0,
         spendKey: spendKey ?? "",
-        grant: input.lease
-          ? {
-              requests: Number(grantedRequests ?? 0),
-              slots: Number(grantedSlots ?? 0),
-              holdMicroUsd: Number(grantedHold ?? 0),
-            }
-          : null,
+        grant: {
+          requests: Number(grantedRequests ?? 0),
+          slots: Number(grantedSlots ?? 0),
+          holdMicroUsd: Number(grantedHold ?? 0),
+        },
       };
     case "cold":
       // Still cold after every try: a drain landed during each Postgres read (rare); the client retries shortly.

@@ -1,20 +1,19 @@
 /**
- * Settlement that never loses a bill: every caller of the settlement goes through here.
+ * Settlement that never loses a bill: every lease flush (edge-lease.ts) goes through here.
  *
- * 1. The settlement script (./settlement.ts), tried three times within about 300 ms.
- * 2. If all three fail, the usage record is written straight to Postgres with the drain's own idempotent INSERT
- *    (../usage/insert-usage-records.ts, ON CONFLICT (request_id) DO NOTHING): the request is billed and logged
+ * 1. The flush script (./lease-flush.ts), tried three times within about 300 ms.
+ * 2. If all three fail, the usage records are written straight to Postgres with the drain's own idempotent INSERT
+ *    (../usage/insert-usage-records.ts, ON CONFLICT (request_id) DO NOTHING): the requests are billed and logged
  *    even while Upstash is unreachable.
- * 3. Still inside `waitUntil`, the settlement is tried again after LATER_SETTLEMENT_DELAYS_MS (and the Postgres
- *    write too, if it failed): once Upstash answers, the slots and the reservation are released at once instead of
- *    after their TTLs. A usage record already in Postgres is not queued again.
- * 4. What is still undone after the last try is reported (ids only): a lost usage record, or slots and a
- *    reservation left to expire (SLOT_TTL_MS; the credit counter is reloaded within CREDIT_COUNTER_TTL_MS).
+ * 3. Still inside `waitUntil`, the flush is tried again after LATER_SETTLEMENT_DELAYS_MS (and the Postgres write
+ *    too, if it failed): once Upstash answers, the slots and the hold are released at once instead of after their
+ *    TTLs. Usage records already in Postgres are not queued again.
+ * 4. What is still undone after the last try is reported (ids only): lost usage records, or slots and a hold left
+ *    to expire (SLOT_TTL_MS; the credit counter is reloaded within CREDIT_COUNTER_TTL_MS).
  */
 import type { QueuedUsage } from "../request-recorder.ts";
-import { settle, type Settlement } from "./settlement.ts";
 
-/** Further tries of the settlement after the first three failed (about 12 s in all, inside waitUntil's 30 s). */
+/** Further tries of the flush after the first three failed (about 12 s in all, inside waitUntil's 30 s). */
 export const LATER_SETTLEMENT_DELAYS_MS = [2_000, 10_000];
 
 /** How a settlement ended. */
@@ -38,8 +37,6 @@ export class SettlementIncompleteError extends Error {
 }
 
 export interface DurableSettlementPorts {
-  /** Runs the settlement script (./settlement.ts `settle` over the request's script client). */
-  settle: (settlement: Settlement) => Promise<void>;
   /** Writes usage records straight to Postgres, idempotently. */
   writeUsage: (records: readonly QueuedUsage[]) => Promise<void>;
   /** Reports to the error tracker (ids only). */
@@ -51,26 +48,15 @@ export interface DurableSettlementPorts {
 
 const defaultSleep = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
 
-/** Settles `settlement` through the steps above; never throws. */
-export function settleDurably(ports: DurableSettlementPorts, settlement: Settlement): Promise<SettlementOutcome> {
-  const { usage, ...rest } = settlement;
-  return settleBatchDurably(ports, {
-    id: settlement.requestId,
-    usage: usage ? [usage] : [],
-    // A usage record already written to Postgres is not queued a second time (it would be a no-op there anyway).
-    apply: (withUsage) => ports.settle(withUsage && usage ? { ...rest, usage } : rest),
-  });
-}
-
 /** A batch to settle: `apply` runs it in Upstash (idempotently), with or without its usage records. */
 export interface DurableBatch {
-  /** Ids only: a request id, or a lease flush (`<lease>:<n>`). */
+  /** Ids only: the lease flush (`<lease>:<n>`). */
   id: string;
   usage: readonly QueuedUsage[];
   apply: (withUsage: boolean) => Promise<unknown>;
 }
 
-/** The steps above for a batch (a lease flush, edge-lease.ts, or one request); never throws. */
+/** Settles `batch` through the steps above; never throws. */
 export async function settleBatchDurably(
   ports: DurableSettlementPorts,
   batch: DurableBatch,
@@ -120,7 +106,3 @@ export async function settleBatchDurably(
 function errorName(error: unknown): string {
   return error instanceof Error ? error.name : "unknown";
 }
-
-/** `settle` bound to a script client, for the ports. */
-export const settleWith = (redis: Parameters<typeof settle>[0]) => (settlement: Settlement) =>
-  settle(redis, settlement);

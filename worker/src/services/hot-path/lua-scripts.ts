@@ -1,6 +1,6 @@
 /**
- * The admission script: authentication record, fair-use limits, credit guard and prompt-cache lookup in ONE Redis
- * round trip (EVALSHA). Atomic, so limits are exact across isolates and regions. It checks everything before it
+ * The admission script, which grants a lease (edge-lease.ts): authentication record, fair-use limits, credit guard
+ * and prompt-cache lookup in ONE Redis round trip (EVALSHA). Atomic, so limits are exact across isolates and regions. It checks everything before it
  * changes anything: a refused request leaves no partial effect. Written for both Redis and the embedded fallback
  * (no cjson, plain commands only). Numbers handed back to Redis commands are formatted with `int()` (a plain decimal
  * integer, "%.0f": exact to 2^53 on Redis's doubles and on the embedded VM, whose integers are only 32-bit): Lua's own
@@ -30,22 +30,20 @@
  *       TTL (ms), 12 credit counter TTL (ms), 13 failed-auth limit per subject per two minutes, 14 the drain
  *       generation seen before the Postgres read ("" = none), 15 negative key record TTL (ms), 16-19 the key spend
  *       buckets of now (daily, weekly, monthly, none: lib/spend-period.ts), 20-23 their counters' TTLs (ms), 24 the
- *       account id of a keyed run ("" = identity run), 25-27 a lease's wants ("" = a single request, as below):
- *       concurrency slots k, requests n, and the first request's own reservation r.
- * A lease (edge-lease.ts; ARGV 2 is then the lease id) is admission for several requests at once: the same checks,
- * then up to n requests counted in the windows (at most what the limits leave), up to k slots held as members
- * `<lease>#1..k` (none when none is free: the isolate then refuses a miss), and a credit hold in `omz:resv:<user>`
- * of min(ARGV 6, max(balance / 4, r), balance, what the key's spend limit leaves), taken from the credit counter and
- * added to the key's spend counter. The reply then ends with the granted n, k and hold. A lease with n = 0 is for
- * slots only (requests admitted from another lease that holds none free): the windows do not refuse it.
+ *       account id of a keyed run ("" = identity run), 25-27 the lease's wants: concurrency slots k, requests n, and
+ *       the asking request's own reservation r. ARGV 2 is the lease id, ARGV 6 the credit hold it wants.
+ * A lease is admission for several requests at once: the checks above, then up to n requests counted in the windows
+ * (at least one, at most what the limits leave), up to k slots held as members `<lease>#1..k` (none when none is
+ * free: the isolate then refuses a miss), and a credit hold in `omz:resv:<user>` of min(ARGV 6, max(balance / 4, r),
+ * balance, what the key's spend limit leaves), taken from the credit counter and added to the key's spend counter.
+ * The reply ends with the granted n, k and hold. A lease with n = 0 is for slots only (requests admitted from
+ * another lease that holds none free): the windows do not refuse it.
  * A key past its expiry (record field "exp", epoch ms) is refused ("expired"). A key with a spend limit ("sl"
  * micro-USD per period "sp") keeps a spend counter `omz:spend:<key>:<bucket>` moved like the credit counter: the
- * reservation is added at admission (refused when the counter has reached the limit), settlement adds cost minus
- * reservation. A record fill raises the counter to the key's cost already in Postgres for the period ("ss"), so a
+ * hold is added at the grant (refused when the counter has reached the limit), the lease's flushes square it with
+ * the cost. A record fill raises the counter to the key's cost already in Postgres for the period ("ss"), so a
  * counter lost in Redis comes back at the next fill instead of starting from zero. The record also keeps the key's
  * model aliases ("al", JSON, "" = none) for services/hot-path/key-aliases.ts; this script never reads them.
- * The same request id admitted twice (a cache entry that failed to decrypt is admitted again without the lookup)
- * is counted and reserved once.
  * Returns: { status, userId, keyId, plan, jurisdictions, limitRequests, remainingRequests, resetMs, limitTokens,
  *            remainingTokens, cachedEntry, balance, promptCacheEnabled ("1"/"0"), drain generation, spend counter key
  *            ("" = no limit), spend limit, spend period code }.
@@ -65,8 +63,7 @@ local gen_key = keyed and filling and KEYS[15] or nil
 local cache_key = keyed and ARGV[5] ~= "" and KEYS[gen_key and 16 or 15] or nil
 local pc = ""
 local spend_key, spend_limit, spend_period = "", "0", ""
-local lease = (ARGV[25] or "") ~= ""
-local granted_n, granted_k, hold = 1, 0, tonumber(ARGV[6])
+local granted_n, granted_k, hold = 0, 0, 0
 local function int(n) return string.format("%.0f", n) end
 -- A record field that may be absent (a record stored before the field existed) as a number, 0 when absent.
 local function num(v) return tonumber(v or "") or 0 end
@@ -146,7 +143,6 @@ if ARGV[9] == "1" and not balance then
   balance = int(total)
   redis.call("SET", credit_key, balance, "PX", ARGV[12])
 end
-local readmit = not lease and ARGV[9] == "1" and redis.call("HEXISTS", resv_key, ARGV[2]) == 1
 local rpm, tpm, cc = tonumber(r[5]), tonumber(r[6]), tonumber(r[7])
 local krpm, ktpm, kcc = tonumber(r[8]), tonumber(r[9]), tonumber(r[10])
 local req_key, tok_key, kreq_key, ktok_key = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
@@ -161,62 +157,43 @@ if ktpm > 0 then
   local left = ktpm - tonumber(redis.call("GET", ktok_key) or "0")
   if left < tok_left then tok_left = left; tok_limit = ktpm end
 end
-if readmit then req_left = req_left + 1 end
 -- A lease for slots only (n = 0) serves requests another lease already counted: the windows do not refuse it.
-local slots_only = lease and ARGV[26] == "0"
+local slots_only = ARGV[26] == "0"
 if req_left <= 0 and not slots_only then return reply("rate_requests", user, key, plan, jur, req_limit, 0, tok_limit, math.max(tok_left, 0)) end
 if tok_left <= 0 and not slots_only then return reply("rate_tokens", user, key, plan, jur, req_limit, req_left, tok_limit, 0) end
-if ARGV[9] == "1" and not readmit and tonumber(balance) <= 0 then
+if ARGV[9] == "1" and tonumber(balance) <= 0 then
   return reply("credit", user, key, plan, jur, req_limit, req_left, tok_limit, tok_left, "", balance)
 end
 -- The key's spend limit, like the credit: admitted while the period's spend is below the limit.
-if ARGV[9] == "1" and not readmit and spend_key ~= "" and tonumber(redis.call("GET", spend_key) or "0") >= tonumber(spend_limit) then
+if ARGV[9] == "1" and spend_key ~= "" and tonumber(redis.call("GET", spend_key) or "0") >= tonumber(spend_limit) then
   return reply("key_spend", user, key, plan, jur, req_limit, req_left, tok_limit, tok_left, "", balance)
 end
 local cached = false
 if ARGV[5] ~= "" and r[12] == "1" then cached = redis.call("GET", cache_key) end
-if lease then
-  -- A lease takes what the concurrency limits leave, up to k slots (maybe none: edge-lease.ts then refuses a miss).
-  local cc_key, kcc_key = KEYS[9], KEYS[10]
-  redis.call("ZREMRANGEBYSCORE", cc_key, "-inf", now)
-  local free = cc - redis.call("ZCARD", cc_key)
-  if kcc > 0 then
-    redis.call("ZREMRANGEBYSCORE", kcc_key, "-inf", now)
-    free = math.min(free, kcc - redis.call("ZCARD", kcc_key))
-  end
-  granted_k = math.max(0, math.min(tonumber(ARGV[25]), free))
-  for i = 1, granted_k do
-    redis.call("ZADD", cc_key, now + tonumber(ARGV[10]), ARGV[2] .. "#" .. i)
-    if kcc > 0 then redis.call("ZADD", kcc_key, now + tonumber(ARGV[10]), ARGV[2] .. "#" .. i) end
-  end
-  if granted_k > 0 then
-    redis.call("PEXPIRE", cc_key, ARGV[10])
-    if kcc > 0 then redis.call("PEXPIRE", kcc_key, ARGV[10]) end
-  end
-  granted_n = slots_only and 0 or math.max(1, math.min(tonumber(ARGV[26]), req_left))
-  if ARGV[9] == "1" then
-    local bal = tonumber(balance)
-    hold = math.min(hold, math.max(math.floor(bal / 4), tonumber(ARGV[27])), bal)
-    if spend_key ~= "" then hold = math.min(hold, tonumber(spend_limit) - tonumber(redis.call("GET", spend_key) or "0")) end
-    hold = math.max(hold, 0)
-  else
-    hold = 0
-  end
-elseif not cached then
-  local cc_key, kcc_key = KEYS[9], KEYS[10]
-  redis.call("ZREMRANGEBYSCORE", cc_key, "-inf", now)
-  if redis.call("ZCARD", cc_key) >= cc then return reply("concurrency", user, key, plan, jur, req_limit, req_left, tok_limit, tok_left) end
-  if kcc > 0 then
-    redis.call("ZREMRANGEBYSCORE", kcc_key, "-inf", now)
-    if redis.call("ZCARD", kcc_key) >= kcc then return reply("concurrency", user, key, plan, jur, req_limit, req_left, tok_limit, tok_left) end
-    redis.call("ZADD", kcc_key, now + tonumber(ARGV[10]), ARGV[2])
-    redis.call("PEXPIRE", kcc_key, ARGV[10])
-  end
-  redis.call("ZADD", cc_key, now + tonumber(ARGV[10]), ARGV[2])
-  redis.call("PEXPIRE", cc_key, ARGV[10])
+-- The lease takes what the concurrency limits leave, up to k slots (maybe none: edge-lease.ts then refuses a miss).
+local cc_key, kcc_key = KEYS[9], KEYS[10]
+redis.call("ZREMRANGEBYSCORE", cc_key, "-inf", now)
+local free = cc - redis.call("ZCARD", cc_key)
+if kcc > 0 then
+  redis.call("ZREMRANGEBYSCORE", kcc_key, "-inf", now)
+  free = math.min(free, kcc - redis.call("ZCARD", kcc_key))
 end
--- Every credit-checked request, a cache hit too, reserves its credit (settlement squares it with the real cost).
-if ARGV[9] == "1" and not readmit then
+granted_k = math.max(0, math.min(tonumber(ARGV[25]), free))
+for i = 1, granted_k do
+  redis.call("ZADD", cc_key, now + tonumber(ARGV[10]), ARGV[2] .. "#" .. i)
+  if kcc > 0 then redis.call("ZADD", kcc_key, now + tonumber(ARGV[10]), ARGV[2] .. "#" .. i) end
+end
+if granted_k > 0 then
+  redis.call("PEXPIRE", cc_key, ARGV[10])
+  if kcc > 0 then redis.call("PEXPIRE", kcc_key, ARGV[10]) end
+end
+granted_n = slots_only and 0 or math.max(1, math.min(tonumber(ARGV[26]), req_left))
+-- A credit-checked lease, a cache hit's too, holds credit (its flushes square the hold with the real cost).
+if ARGV[9] == "1" then
+  local bal = tonumber(balance)
+  hold = math.min(tonumber(ARGV[6]), math.max(math.floor(bal / 4), tonumber(ARGV[27])), bal)
+  if spend_key ~= "" then hold = math.min(hold, tonumber(spend_limit) - tonumber(redis.call("GET", spend_key) or "0")) end
+  hold = math.max(hold, 0)
   if hold > 0 then balance = int(redis.call("DECRBY", credit_key, int(hold))) end
   if spend_key ~= "" then
     redis.call("INCRBY", spend_key, int(hold))
@@ -224,70 +201,15 @@ if ARGV[9] == "1" and not readmit then
   end
   redis.call("HSET", resv_key, ARGV[2], int(hold) .. ":" .. int(now + tonumber(ARGV[10])))
   redis.call("PEXPIRE", resv_key, ARGV[10])
+  redis.call("PEXPIRE", credit_key, ARGV[12])
 end
-if ARGV[9] == "1" then redis.call("PEXPIRE", credit_key, ARGV[12]) end
-if not readmit then
-  redis.call("INCRBY", req_key, granted_n)
-  redis.call("PEXPIRE", req_key, 61000)
-  if krpm > 0 then
-    redis.call("INCRBY", kreq_key, granted_n)
-    redis.call("PEXPIRE", kreq_key, 61000)
-  end
+redis.call("INCRBY", req_key, granted_n)
+redis.call("PEXPIRE", req_key, 61000)
+if krpm > 0 then
+  redis.call("INCRBY", kreq_key, granted_n)
+  redis.call("PEXPIRE", kreq_key, 61000)
 end
 return reply("ok", user, key, plan, jur, req_limit, req_left - granted_n, tok_limit, tok_left, cached, balance)
-`;
-
-/**
- * The settlement script, after the response (waitUntil): releases the concurrency slots and the reservation, returns
- * the unused credit reservation (only if the counter exists: a counter created later already excludes this
- * request's reservation), adds the tokens to the minute windows of the admission, stores the prompt-cache entry with
- * its exact TTL, and queues the usage record for the usage drain, adding its cost to the account's undrained usage.
- * Applied at most once per request id: a marker kept 60 s, well beyond the retries, which end within a second.
- * Writes nothing for a deleted account (`omz:deleted:<user>`), and no cache entry for an account that turned its
- * cache off meanwhile (`omz:pcoff:<user>`).
- * KEYS (admission-keys.ts, all of them, for allow-key-locking): 1 the deletion tombstone, 2 the settled marker, 3-4
- * the account's and the key's concurrency slots, 5 reservations, 6 credit, 7-8 the account's and the key's token
- * windows of the admission, 9 the cache-off marker, 10 the account's cache index, 11 the usage queue of the account's
- * shard (script-keys.ts usageQueueKey), 12 undrained usage, then 13 the key's spend counter (only when ARGV 12 names
- * one), then the cache entry (only with ARGV 7).
- * ARGV: 1 request id, 2 user id, 3 key id, 4 credit delta (reservation - cost), 5 tokens, 6 admission window,
- *       7 cache key ("" = none), 8 cache entry, 9 cache TTL (s), 10 queued usage record (JSON, "" = none),
- *       11 the record's cost (micro-USD) added to the undrained usage, 12 the key's spend counter ("" = none),
- *       13 what it moves by (cost - reservation), only while it exists (a counter rebuilt later holds the cost).
- */
-export const SETTLEMENT_SCRIPT = `#!lua flags=allow-key-locking
--- A deleted account (tombstone of privacy/purge-account-redis.ts): nothing of it is written again.
-if redis.call("EXISTS", KEYS[1]) == 1 then return 0 end
--- Idempotent per request: a retry whose first try was applied (its reply lost) changes nothing.
-if not redis.call("SET", KEYS[2], "1", "NX", "PX", 60000) then return 0 end
-local spend_key = (ARGV[12] or "") ~= "" and KEYS[13] or nil
-local cache_key = ARGV[7] ~= "" and KEYS[spend_key and 14 or 13] or nil
-redis.call("ZREM", KEYS[3], ARGV[1])
-redis.call("ZREM", KEYS[4], ARGV[1])
-redis.call("HDEL", KEYS[5], ARGV[1])
-local credit_key = KEYS[6]
-if ARGV[4] ~= "0" and redis.call("EXISTS", credit_key) == 1 then redis.call("INCRBY", credit_key, ARGV[4]) end
-if spend_key and ARGV[13] ~= "0" and redis.call("EXISTS", spend_key) == 1 then
-  redis.call("INCRBY", spend_key, ARGV[13])
-end
-if ARGV[5] ~= "0" then
-  redis.call("INCRBY", KEYS[7], ARGV[5])
-  redis.call("PEXPIRE", KEYS[7], 61000)
-  redis.call("INCRBY", KEYS[8], ARGV[5])
-  redis.call("PEXPIRE", KEYS[8], 61000)
-end
--- Not when the account turned its cache off meanwhile (prompt-cache/account-cache-switch.ts).
-if cache_key and redis.call("EXISTS", KEYS[9]) == 0 then
-  redis.call("SET", cache_key, ARGV[8], "EX", ARGV[9])
-  -- Index of the account's cache entries, so that deleting the account can delete them (their keys are HMACs).
-  redis.call("SADD", KEYS[10], cache_key)
-  redis.call("EXPIRE", KEYS[10], ARGV[9])
-end
-if ARGV[10] ~= "" then
-  redis.call("RPUSH", KEYS[11], ARGV[10])
-  if ARGV[11] ~= "0" then redis.call("INCRBY", KEYS[12], ARGV[11]) end
-end
-return 1
 `;
 
 /**

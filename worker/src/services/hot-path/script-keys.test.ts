@@ -4,7 +4,7 @@ import {
   ALL_USAGE_QUEUE_KEYS,
   LEGACY_USAGE_DRAINING_KEY,
   LEGACY_USAGE_QUEUE_KEY,
-  settlementKeys,
+  leaseFlushKeys,
   USAGE_QUEUE_SHARDS,
   USAGE_QUEUES,
   usageDrainingKey,
@@ -43,10 +43,11 @@ describe("the usage queue's shards", () => {
     for (const key of accountUsageQueueKeys(userId)) expect(ALL_USAGE_QUEUE_KEYS).toContain(key);
   });
 
-  it("the settlement appends to the account's shard (KEYS[11])", () => {
+  it("the lease flush appends to the account's shard (KEYS[13])", () => {
     const userId = crypto.randomUUID();
-    const keys = settlementKeys({ requestId: "r", userId, keyId: "k", window: 1, spendKey: "", cacheKey: null });
-    expect(keys[10]).toBe(usageQueueKey(userId));
+    const flush = { leaseId: "L", flush: 1, userId, keyId: "k", window: 1, spendKey: "", cacheKeys: [] };
+    const keys = leaseFlushKeys(flush);
+    expect(keys[12]).toBe(usageQueueKey(userId));
     expect(keys).not.toContain(LEGACY_USAGE_QUEUE_KEY);
   });
 });

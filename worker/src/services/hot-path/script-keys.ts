@@ -1,5 +1,5 @@
 /**
- * The Redis keys the admission and settlement scripts touch, built before the call and passed in KEYS (the order
+ * The Redis keys the admission and lease flush scripts touch, built before the call and passed in KEYS (the order
  * lua-scripts.ts documents), so Upstash locks only them (`allow-key-locking`). Building them here needs the account
  * and key ids, which the isolate's key record (edge-key-records.ts) or the cold fill supplies.
  */
@@ -9,7 +9,7 @@ import { cacheSummaryKey } from "../prompt-cache/cache-summary.ts";
 const GENERATION_KEY = "omz:usage:gen";
 
 /**
- * The usage queue is sharded: a settlement appends its record to the list of the account's shard, so Upstash's key
+ * The usage queue is sharded: a lease flush appends its records to the list of the account's shard, so Upstash's key
  * locking serialises only the accounts of one shard on it, not every request of the service. Each shard has its own
  * draining list (the drain's claim, cron/drain-usage.ts).
  */
@@ -29,13 +29,13 @@ export function usageQueueShard(userId: string): number {
   return hash % USAGE_QUEUE_SHARDS;
 }
 
-/** The queue list the account's settlements append to: `omz:usage:queue:<shard>`. */
+/** The queue list the account's lease flushes append to: `omz:usage:queue:<shard>`. */
 export const usageQueueKey = (userId: string) => `omz:usage:queue:${usageQueueShard(userId)}`;
 
 /** The draining list of the account's shard: `omz:usage:draining:<shard>`. */
 export const usageDrainingKey = (userId: string) => `omz:usage:draining:${usageQueueShard(userId)}`;
 
-/** One queue the drain empties: the list settlements append to and the list the drain claims a batch into. */
+/** One queue the drain empties: the list lease flushes append to and the list the drain claims a batch into. */
 export interface UsageQueue {
   queue: string;
   draining: string;
@@ -115,35 +115,6 @@ export function admissionKeys(input: {
     ...SPEND_PERIODS.map((period) => `omz:spend:${keyId}:${spendBucket(period, input.now)}`),
   ];
   if (input.filling) keys.push(GENERATION_KEY);
-  if (input.cacheKey) keys.push(input.cacheKey);
-  return keys;
-}
-
-/** KEYS of the settlement script. */
-export function settlementKeys(input: {
-  requestId: string;
-  userId: string;
-  keyId: string;
-  window: number;
-  spendKey: string;
-  cacheKey: string | null;
-}): string[] {
-  const { userId, keyId, window } = input;
-  const keys = [
-    `omz:deleted:${userId}`,
-    `omz:settled:${input.requestId}`,
-    `omz:cc:${userId}`,
-    `omz:cck:${keyId}`,
-    `omz:resv:${userId}`,
-    `omz:credit:${userId}`,
-    `omz:rl:${userId}:t:${window}`,
-    `omz:rl:k:${keyId}:t:${window}`,
-    `omz:pcoff:${userId}`,
-    `omz:pcidx:${userId}`,
-    usageQueueKey(userId),
-    `omz:undrained:${userId}`,
-  ];
-  if (input.spendKey) keys.push(input.spendKey);
   if (input.cacheKey) keys.push(input.cacheKey);
   return keys;
 }
