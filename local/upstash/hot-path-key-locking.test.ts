@@ -1,9 +1,9 @@
 /**
- * The gateway's admission script (a lease's grant) under the stand-in's model of Upstash's script locks (script-locks.ts, a geo
- * profile with a modelled lock hold time): a script without `allow-key-locking` takes the database-wide lock, so
- * every account's requests queue behind each other; the admission script declares its keys (script-keys.ts) and
- * locks only them, so two accounts' requests run side by side. A flagged script that builds a key it did not declare
- * (what the scripts did before) is refused.
+ * The gateway's admission script (a lease's grant) under the stand-in's model of Upstash's script locks
+ * (script-locks.ts, a geo profile with a modelled lock hold time): a script without `allow-key-locking` takes the
+ * database-wide lock, so every account's requests queue behind each other; the admission script declares its keys
+ * (script-keys.ts) and locks only them, so two accounts' requests run side by side. A flagged script that builds a key
+ * it did not declare (what the scripts did before) is refused.
  */
 import { Redis as UpstashRedis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,11 +1,11 @@
 /**
- * The usage queue's shards under Upstash's key locking, through the real gateway on workerd: the settlement script
+ * The usage queue's shards under Upstash's key locking, through the real gateway on workerd: the lease flush script
  * locks the account's own queue shard, so two accounts' settlements hold their locks at the same time; with the
  * single queue of before (every settlement appending to `omz:usage:queue`), they wait on each other. The stand-in's
  * lock model (script-locks.ts, a geo profile whose `scriptLockHoldMs` keeps each script's locks 20 ms) says which:
- * the settlement script's peak concurrency and the waits by the keys they were on (GET /_omnizen/stats `locks`).
+ * the lease flush script's peak concurrency and the waits by the keys they were on (GET /_omnizen/stats `locks`).
  * The single-queue run is the same gateway behind a proxy that renames each shard key in the scripts' KEYS to the
- * old single queue, as the settlement script of before passed it.
+ * old single queue, as the settlement of before passed it.
  */
 import { createHash } from "node:crypto";
 import { createServer, type Server } from "node:http";
@@ -173,7 +173,7 @@ const queueOnlyWaits = (stats: LockStats) =>
 
 describe("the usage queue's shards under key locking (gateway on workerd)", () => {
   it("two accounts' settlements run side by side; on the single queue of before they wait on each other", async () => {
-    // Cold fills first, so the rounds below are warm: one admission and one settlement script per request.
+    // Cold fills first, so the rounds below are warm (leases granted, then flushed).
     await round("warm-up");
 
     singleQueue = false;

@@ -1,5 +1,5 @@
 /**
- * The usage drain: moves queued usage records (Redis lists, appended by the settlement script) into Postgres in
+ * The usage drain: moves queued usage records (Redis lists, appended by the lease flush script) into Postgres in
  * batches, one INSERT statement per batch for usage_events and request_logs together, idempotent on the request id.
  * The queue is sharded by account (script-keys.ts USAGE_QUEUES: 16 shards, then the single queue of before the
  * sharding, so records queued before the deploy are drained too); each shard is drained on its own, with its own

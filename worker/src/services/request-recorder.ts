@@ -1,6 +1,6 @@
 /**
  * Builds the usage row and the operational-log row of a routed request as one queued record (JSON, no content:
- * ids, model, token counts, cost, timings, and for the 30-day log the IP and user agent). The settlement script
+ * ids, model, token counts, cost, timings, and for the 30-day log the IP and user agent). The lease flush script
  * queues it in Redis in the same round trip that settles the request; the usage drain writes queued records to
  * Postgres in batches (worker/src/cron/drain-usage.ts), so no request opens a Postgres connection.
  */

@@ -1,10 +1,10 @@
 /**
  * A lease's grant at the edge (edge-lease.ts): one Upstash round trip (the admission script) authenticates the key,
- * applies the fair-use limits, guards the credit, looks up the prompt cache and grants the lease. The script gets every key it touches in KEYS
- * (allow-key-locking), built from the account and key ids of the isolate's key record (edge-key-records.ts); an
- * isolate that does not know the key reads the record first (one read-only script, a replica read on Upstash
- * Global). Postgres is read only on a cold miss of the key record (or of the credit counter), after which the script
- * runs once more with the record to store.
+ * applies the fair-use limits, guards the credit, looks up the prompt cache and grants the lease. The script gets every
+ * key it touches in KEYS (allow-key-locking), built from the account and key ids of the isolate's key record
+ * (edge-key-records.ts); an isolate that does not know the key reads the record first (one read-only script, a replica
+ * read on Upstash Global). Postgres is read only on a cold miss of the key record (or of the credit counter), after
+ * which the script runs once more with the record to store.
  */
 import { GatewayError } from "../../errors.ts";
 import {

@@ -1,10 +1,10 @@
 /**
- * The admission script, which grants a lease (edge-lease.ts): authentication record, fair-use limits, credit guard
- * and prompt-cache lookup in ONE Redis round trip (EVALSHA). Atomic, so limits are exact across isolates and regions. It checks everything before it
- * changes anything: a refused request leaves no partial effect. Written for both Redis and the embedded fallback
- * (no cjson, plain commands only). Numbers handed back to Redis commands are formatted with `int()` (a plain decimal
- * integer, "%.0f": exact to 2^53 on Redis's doubles and on the embedded VM, whose integers are only 32-bit): Lua's own
- * tostring prints numbers above 1e14 in exponent form, which Redis refuses as an integer.
+ * The admission script, which grants a lease (edge-lease.ts): authentication record, fair-use limits, credit guard and
+ * prompt-cache lookup in ONE Redis round trip (EVALSHA). Atomic, so limits are exact across isolates and regions. It
+ * checks everything before it changes anything: a refused request leaves no partial effect. Written for both Redis and
+ * the embedded fallback (no cjson, plain commands only). Numbers handed back to Redis commands are formatted with
+ * `int()` (a plain decimal integer, "%.0f": exact to 2^53 on Redis's doubles and on the embedded VM, whose integers are
+ * only 32-bit): Lua's own tostring prints numbers above 1e14 in exponent form, which Redis refuses as an integer.
  *
  * The credit counter `omz:credit:<user>` (docs/credit.md) is the live balance at the edge. It is created from
  * Postgres only when it does not exist, and then as `Postgres balance - undrained usage - live reservations`, so it

@@ -1,5 +1,5 @@
 /**
- * The hot path's Upstash calls (the admission and settlement scripts, one per request each) as one plain `fetch`
+ * The hot path's Upstash calls (the admission script granting leases, and the lease flush) as one plain `fetch`
  * each, in Upstash's REST protocol: `POST /` with the command as a JSON array, `{"result": ...}` or
  * `{"error": "..."}` back (https://upstash.com/docs/redis/features/restapi).
  *

@@ -7,14 +7,14 @@
  * - the concurrency sets `omz:cc:<userId>` and `omz:cck:<keyId>`, the keys' spend counters `omz:spend:<keyId>:*`
  *   (this period's and the previous one's; older ones expired), the credit counter `omz:credit:<userId>`, its
  *   reservations `omz:resv:<userId>` and undrained usage `omz:undrained:<userId>`;
- * - the prompt-cache entries listed in `omz:pcidx:<userId>` (maintained by the settlement script), and that set, and
+ * - the prompt-cache entries listed in `omz:pcidx:<userId>` (maintained by the lease flush script), and that set, and
  *   the account's cache summaries `omz:pcsum:<userId>:<hour>` (prompt-cache/cache-summary.ts: the ones that can exist);
  * - the account's usage records still queued for the usage drain, with their IP and user agent: in its shard's queue
  *   `omz:usage:queue:<shard>` and draining list `omz:usage:draining:<shard>` (a drain run in progress, which only ever
  *   deletes that list as a whole), and in the single queue of before the sharding (`omz:usage:queue`,
  *   `omz:usage:draining`).
  * It also leaves a tombstone, `omz:deleted:<userId>` (the random account id, nothing else), for
- * `ACCOUNT_TOMBSTONE_SECONDS`: the settlement script of a request still in flight checks it and writes nothing (no
+ * `ACCOUNT_TOMBSTONE_SECONDS`: the lease flush of a request still in flight checks it and writes nothing (no
  * cache entry, no usage record, no counter) for a deleted account. It outlives the longest a request can stay
  * unsettled (a slot's 15 minutes) several times over.
  *

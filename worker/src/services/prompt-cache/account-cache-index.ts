@@ -1,5 +1,5 @@
 /**
- * The account's prompt-cache index, `omz:pcidx:<userId>` (the settlement script adds each entry it stores), and the
+ * The account's prompt-cache index, `omz:pcidx:<userId>` (the lease flush script adds each entry it stores), and the
  * two-step deletion of the entries it lists, for the scripts that delete them (the cache switch, the account purge).
  * Those scripts carry `allow-key-locking`, so every entry they delete must be in their KEYS: the index is read first
  * (SMEMBERS, which a replica may serve, so it can be behind), then the script deletes the entries it was given and

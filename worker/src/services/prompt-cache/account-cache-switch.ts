@@ -1,7 +1,7 @@
 /**
  * Turning the account's prompt cache off (`PATCH /api/account {"promptCacheEnabled": false}`) deletes its entries at
- * once: those listed in `omz:pcidx:<userId>` (kept by the settlement script) and that index. It also sets
- * `omz:pcoff:<userId>` for a slot's lifetime (15 min), which the settlement script checks before it stores an
+ * once: those listed in `omz:pcidx:<userId>` (kept by the lease flush script) and that index. It also sets
+ * `omz:pcoff:<userId>` for a slot's lifetime (15 min), which the lease flush script checks before it stores an
  * entry, so a request admitted just before the switch and finished after it stores nothing. Turning the cache on
  * again removes that marker. Idempotent.
  * The script passes every key it touches in KEYS (`allow-key-locking`: it locks only this account's keys), so the
