@@ -45,7 +45,16 @@ describe("the usage queue's shards", () => {
 
   it("the lease flush appends to the account's shard (KEYS[13])", () => {
     const userId = crypto.randomUUID();
-    const flush = { leaseId: "L", flush: 1, userId, keyId: "k", window: 1, spendKey: "", cacheKeys: [] };
+    const flush = {
+      leaseId: "L",
+      flush: 1,
+      userId,
+      keyId: "k",
+      window: 1,
+      spendKey: "",
+      cacheKeys: [],
+      summaryHour: 1,
+    };
     const keys = leaseFlushKeys(flush);
     expect(keys[12]).toBe(usageQueueKey(userId));
     expect(keys).not.toContain(LEGACY_USAGE_QUEUE_KEY);
