@@ -10,7 +10,7 @@ import { SLOT_TTL_MS } from "./admission.ts";
 import { LEASE_FLUSH_SCRIPT } from "./lua-scripts.ts";
 import { intArg, runScript } from "./run-script.ts";
 import { UpstashCallError, type ScriptClient } from "./script-client.ts";
-import { leaseFlushKeys } from "./script-keys.ts";
+import { leaseFlushKeys, type LeaseFlushKeyInput } from "./script-keys.ts";
 
 /** Policy 4.2 and 6: prompt-cache entries live exactly one hour. */
 export const PROMPT_CACHE_TTL_SECONDS = 3600;
@@ -19,16 +19,7 @@ export const PROMPT_CACHE_TTL_SECONDS = 3600;
 export const FLUSH_RETRY_DELAYS_MS = [50, 250];
 
 /** What one flush settles, and for which lease. */
-export interface LeaseFlush {
-  leaseId: string;
-  /** The flush's number within its lease (1, 2, ...): the script's once-only marker. */
-  flush: number;
-  userId: string;
-  keyId: string;
-  /** The minute window of the lease's grant. */
-  window: number;
-  /** The key's spend counter the grant's hold went to ("" = the key has no spend limit). */
-  spendKey: string;
+export interface LeaseFlush extends Omit<LeaseFlushKeyInput, "cacheKeys" | "summaryHour"> {
   /** Whether the key has its own request or concurrency limit (its windows and slots are given back too). */
   keyLimited: boolean;
   /** Gives back the rest of the hold and the unused requests. */

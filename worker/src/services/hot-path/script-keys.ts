@@ -119,18 +119,24 @@ export function admissionKeys(input: {
   return keys;
 }
 
-/** KEYS of the lease flush (lua-scripts.ts LEASE_FLUSH_SCRIPT). */
-export function leaseFlushKeys(input: {
+/** What names the keys of a lease flush. */
+export interface LeaseFlushKeyInput {
   leaseId: string;
+  /** The flush's number within its lease (1, 2, ...): the script's once-only marker. */
   flush: number;
   userId: string;
   keyId: string;
+  /** The minute window of the lease's grant. */
   window: number;
+  /** The key's spend counter the grant's hold went to ("" = the key has no spend limit). */
   spendKey: string;
   cacheKeys: readonly string[];
   /** The hour of the cache summary the flush marks (cache-summary.ts summaryHour). */
   summaryHour: number;
-}): string[] {
+}
+
+/** KEYS of the lease flush (lua-scripts.ts LEASE_FLUSH_SCRIPT). */
+export function leaseFlushKeys(input: LeaseFlushKeyInput): string[] {
   const { userId, keyId, window } = input;
   const keys = [
     `omz:deleted:${userId}`,
