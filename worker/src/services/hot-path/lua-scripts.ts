@@ -48,7 +48,7 @@
  *            remainingTokens, cachedEntry, balance, promptCacheEnabled ("1"/"0"), drain generation, spend counter key
  *            ("" = no limit), spend limit, spend period code }.
  */
-import { MARK_SUMMARY_LUA } from "../prompt-cache/cache-summary.ts";
+import { LOG_SUMMARY_LUA } from "../prompt-cache/cache-summary.ts";
 
 export const ADMISSION_SCRIPT = `#!lua flags=allow-key-locking
 local now = tonumber(ARGV[1])
@@ -235,7 +235,7 @@ return reply("ok", user, key, plan, jur, req_limit, req_left - granted_n, tok_li
  *       request and concurrency limits ("1"/"0"), then the usage records, then the cache entries (KEYS' order).
  */
 export const LEASE_FLUSH_SCRIPT = `#!lua flags=allow-key-locking
-${MARK_SUMMARY_LUA}
+${LOG_SUMMARY_LUA}
 if redis.call("EXISTS", KEYS[1]) == 1 then return 0 end
 if not redis.call("SET", KEYS[2], "1", "NX", "PX", 60000) then return 0 end
 local unpack_ = unpack or table.unpack
@@ -292,7 +292,7 @@ if #KEYS >= first_cache and redis.call("EXISTS", KEYS[11]) == 0 then
   redis.call("SADD", KEYS[12], unpack_(stored))
   redis.call("EXPIRE", KEYS[12], ARGV[8])
   -- The hour's summary, so that isolates tell a miss without reading the entry.
-  mark_summary(KEYS[15], first_cache)
+  log_summary(KEYS[15], first_cache)
 end
 return 1
 `;

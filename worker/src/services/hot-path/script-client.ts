@@ -27,8 +27,6 @@ export interface ReadOnlyScriptClient {
   evalRo(source: string, keys: string[], args: string[]): Promise<unknown>;
   /** A plain GET (one billed command; a replica read on Upstash Global): the string, or null when absent. */
   getString(key: string): Promise<string | null>;
-  /** A plain MGET (one billed command; a replica read): each key's string, or null when absent. */
-  getStrings(keys: string[]): Promise<(string | null)[]>;
 }
 
 /** A failed REST call: `code` is the Redis error code, or `HTTP <status>`, or `network`. */
@@ -78,11 +76,6 @@ export function scriptClient(url: string, token: string): ScriptClient & ReadOnl
     getString: async (key) => {
       const value = await call(["GET", key]);
       return typeof value === "string" ? value : null;
-    },
-    getStrings: async (keys) => {
-      const values = await call(["MGET", ...keys]);
-      if (!Array.isArray(values)) throw new UpstashCallError("reply");
-      return keys.map((_, index) => (typeof values[index] === "string" ? (values[index] as string) : null));
     },
   };
 }

@@ -2,53 +2,28 @@ import { describe, expect, it } from "vitest";
 import {
   accountCacheSummaryKeys,
   cacheSummaryKey,
-  slotBitOffset,
-  SUMMARY_BYTES,
-  SUMMARY_SLOTS,
+  logPrefixes,
   summaryExpiresAt,
-  summaryHolds,
   summaryHour,
-  summarySlot,
+  summaryPrefix,
 } from "./cache-summary.ts";
-
-/** What Redis's SETBIT does to a string: bit 0 is the top bit of the first byte; the string grows with zeros. */
-function setBits(offsets: number[]): string {
-  const bytes: number[] = [];
-  for (const offset of offsets) {
-    const byte = Math.floor(offset / 8);
-    while (bytes.length <= byte) bytes.push(0);
-    bytes[byte] = (bytes[byte] ?? 0) | (0x80 >> (offset % 8));
-  }
-  return String.fromCharCode(...bytes);
-}
 
 const entryKey = (hex: string) => `omz:pc:${hex.padEnd(64, "0")}`;
 
 describe("the prompt-cache summary", () => {
-  it("takes an entry's slot from the first 7 hex digits of its HMAC, and refuses keys of another shape", () => {
-    expect(summarySlot(entryKey("0000000"))).toBe(0);
-    expect(summarySlot(entryKey("0000001"))).toBe(1);
-    expect(summarySlot(entryKey("fffffff"))).toBe(0xfffffff % SUMMARY_SLOTS);
-    expect(summarySlot(entryKey("00070008"))).toBe(0x0007000 % SUMMARY_SLOTS);
-    expect(summarySlot("omz:pc:late-1234")).toBeNull();
-    expect(summarySlot("omz:key:0000000")).toBeNull();
-    expect(summarySlot("omz:pc:ABCDEF0")).toBeNull();
+  it("logs an entry as the first 6 hex digits of its HMAC, and nothing for a key of another shape", () => {
+    expect(summaryPrefix(entryKey("0a1b2c3d"))).toBe("0a1b2c");
+    expect(summaryPrefix("omz:pc:late-1234")).toBeNull();
+    expect(summaryPrefix("omz:key:0a1b2c3d")).toBeNull();
+    expect(summaryPrefix("omz:pc:ABCDEF01")).toBeNull();
+    expect(summaryPrefix("omz:pc:0a1b")).toBeNull();
   });
 
-  it("uses the low seven bits of each byte, so a full summary is ASCII of SUMMARY_BYTES bytes", () => {
-    const offsets = Array.from({ length: SUMMARY_SLOTS }, (_, slot) => slotBitOffset(slot));
-    expect(new Set(offsets).size).toBe(SUMMARY_SLOTS);
-    expect(offsets.every((offset) => offset % 8 !== 0)).toBe(true);
-    const full = setBits(offsets);
-    expect(full).toHaveLength(SUMMARY_BYTES);
-    expect([...full].every((char) => char.charCodeAt(0) === 0x7f)).toBe(true);
-  });
-
-  it("holds exactly the slots whose bits were set the Redis way", () => {
-    const set = [0, 6, 7, 13, 500, SUMMARY_SLOTS - 1];
-    const summary = setBits(set.map(slotBitOffset));
-    for (let slot = 0; slot < SUMMARY_SLOTS; slot += 1) expect(summaryHolds(summary, slot)).toBe(set.includes(slot));
-    expect(summaryHolds("", 0)).toBe(false);
+  it("reads a log piece as its whole prefixes", () => {
+    expect(logPrefixes("")).toEqual([]);
+    expect(logPrefixes("0a1b2cffffff")).toEqual(["0a1b2c", "ffffff"]);
+    // A piece cut inside a prefix (never read so: reads start at the log's length) keeps the whole ones only.
+    expect(logPrefixes("0a1b2cfff")).toEqual(["0a1b2c"]);
   });
 
   it("names a summary per account and hour, kept until its last entry has expired", () => {

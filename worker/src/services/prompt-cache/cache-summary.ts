@@ -1,21 +1,17 @@
 /**
- * The account's prompt-cache summary: one bit per entry stored, per hour, so an isolate can tell that a request is a
- * miss without reading Redis (docs/edge-leases.md, "The prompt-cache read"). `omz:pcsum:<userId>:<hour>` is a bitmap
- * the lease flush sets (one BITFIELD for the batch) for every entry it stores in that hour; an entry lives an hour,
- * so the entries alive now are all in this hour's summary or the last one's. A clear bit in both means "not cached"
- * for certain (as of the summary read); a set bit only "maybe" (another entry with the same slot), and the entry is
- * read. The bit holds no content: a slot from the first 28 bits of the entry key's HMAC (cache-key.ts).
- *
- * Only seven bits of a byte are used: the top bit stays 0, so the bitmap is ASCII and travels as a JSON string in
- * Upstash's REST replies. Bit numbering is Redis's: bit 0 is the most significant bit of the first byte.
+ * The account's prompt-cache summary: which entries it stored, per hour, so an isolate can tell that a request is a
+ * miss without reading Redis (docs/edge-leases.md, "The prompt-cache read"). `omz:pcsum:<userId>:<hour>` is a log
+ * the lease flush appends to (one APPEND for the batch): for every entry it stores in that hour, the first
+ * SUMMARY_PREFIX_CHARS hex digits of the entry key's HMAC (cache-key.ts). An entry lives an hour, so the entries alive
+ * now are all in this hour's log or the last one's. A prefix in neither means "not cached" for certain (as of the
+ * read); a prefix present only "maybe" (another entry may share it: about n / 16.7 million for n entries), and the
+ * entry is read. The log is append-only, so an isolate reads only what was added since its last read (GETRANGE).
+ * It holds no content: 24 bits of an HMAC keyed with a server secret, against which no prompt can be tested.
  */
 import { CACHE_KEY_PREFIX } from "./cache-key.ts";
 
-/** Bytes of one hour's summary. */
-export const SUMMARY_BYTES = 4096;
-const BITS_PER_BYTE = 7;
-/** Slots per summary: an account with n entries an hour sees about n / SUMMARY_SLOTS false "maybe" per hour read. */
-export const SUMMARY_SLOTS = SUMMARY_BYTES * BITS_PER_BYTE;
+/** Hex digits of the HMAC logged per entry: 24 bits. */
+export const SUMMARY_PREFIX_CHARS = 6;
 const HOUR_MS = 3_600_000;
 
 /** The hour a summary covers: entries stored in it. */
@@ -31,57 +27,56 @@ export const accountCacheSummaryKeys = (userId: string, nowMs: number): string[]
 /** When a summary may go (epoch seconds): the end of the next hour, when its last entry has expired. */
 export const summaryExpiresAt = (hour: number): number => ((hour + 2) * HOUR_MS) / 1000;
 
-/** Hex digits of the HMAC a slot is taken from: 28 bits, within the embedded Lua VM's 32-bit integers. */
-const SLOT_HEX_DIGITS = 7;
-
-/** An entry key's slot: its first 7 hex digits modulo SUMMARY_SLOTS; null for a key of another shape. */
-export function summarySlot(entryKey: string): number | null {
-  const hex = entryKey.slice(CACHE_KEY_PREFIX.length, CACHE_KEY_PREFIX.length + SLOT_HEX_DIGITS);
-  if (!entryKey.startsWith(CACHE_KEY_PREFIX) || !/^[0-9a-f]{7}$/.test(hex)) return null;
-  return Number.parseInt(hex, 16) % SUMMARY_SLOTS;
+/** What an entry key logs: its HMAC's first hex digits; null for a key of another shape. */
+export function summaryPrefix(entryKey: string): string | null {
+  const prefix = entryKey.slice(CACHE_KEY_PREFIX.length, CACHE_KEY_PREFIX.length + SUMMARY_PREFIX_CHARS);
+  return entryKey.startsWith(CACHE_KEY_PREFIX) && /^[0-9a-f]{6}$/.test(prefix) ? prefix : null;
 }
 
-/** The Redis bit offset of a slot: the low seven bits of byte slot / 7. */
-export function slotBitOffset(slot: number): number {
-  return 8 * Math.floor(slot / BITS_PER_BYTE) + 1 + (slot % BITS_PER_BYTE);
-}
-
-/** Whether the summary (the string GET answered; "" when absent) has the slot's bit set. */
-export function summaryHolds(summary: string, slot: number): boolean {
-  const byte = Math.floor(slot / BITS_PER_BYTE);
-  if (byte >= summary.length) return false;
-  return (summary.charCodeAt(byte) & (0x80 >> (1 + (slot % BITS_PER_BYTE)))) !== 0;
+/** The prefixes in a piece of a log read at a multiple of SUMMARY_PREFIX_CHARS (a partial last one is dropped). */
+export function logPrefixes(piece: string): string[] {
+  const prefixes: string[] = [];
+  for (let at = 0; at + SUMMARY_PREFIX_CHARS <= piece.length; at += SUMMARY_PREFIX_CHARS) {
+    prefixes.push(piece.slice(at, at + SUMMARY_PREFIX_CHARS));
+  }
+  return prefixes;
 }
 
 /**
- * Lua defining `mark_summary(key, first)`: sets the bit of every entry key in KEYS[first..] in the summary `key`
- * (one BITFIELD; SETBIT per entry where BITFIELD is missing, as in the embedded Redis of a machine without one) and
- * its expiry, from the hour at the end of its name. The slot arithmetic is summarySlot's and slotBitOffset's.
+ * Lua defining `log_summary(key, first)`: appends the prefix of every entry key in KEYS[first..] to the summary `key`
+ * (one APPEND) and sets its expiry from the hour at the end of its name (summaryPrefix, summaryExpiresAt).
  */
-export const MARK_SUMMARY_LUA = `
-local function mark_summary(key, first)
-  local offsets = {}
+export const LOG_SUMMARY_LUA = `
+local function log_summary(key, first)
+  local prefixes = {}
   for i = first, #KEYS do
-    local hex = string.sub(KEYS[i], ${CACHE_KEY_PREFIX.length + 1}, ${CACHE_KEY_PREFIX.length + SLOT_HEX_DIGITS})
-    local slot = string.match(hex, "^%x+$") and #hex == ${SLOT_HEX_DIGITS} and tonumber(hex, 16)
-    if slot then
-      slot = slot % ${SUMMARY_SLOTS}
-      offsets[#offsets + 1] = 8 * math.floor(slot / ${BITS_PER_BYTE}) + 1 + slot % ${BITS_PER_BYTE}
+    local prefix = string.sub(KEYS[i], ${CACHE_KEY_PREFIX.length + 1}, ${CACHE_KEY_PREFIX.length + SUMMARY_PREFIX_CHARS})
+    if #prefix == ${SUMMARY_PREFIX_CHARS} and string.match(prefix, "^[0-9a-f]+$") then
+      prefixes[#prefixes + 1] = prefix
     end
   end
-  if #offsets == 0 then return end
-  local ops = {}
-  for _, offset in ipairs(offsets) do
-    ops[#ops + 1] = "SET"
-    ops[#ops + 1] = "u1"
-    ops[#ops + 1] = offset
-    ops[#ops + 1] = 1
-  end
-  local reply = redis.pcall("BITFIELD", key, (unpack or table.unpack)(ops))
-  if type(reply) == "table" and reply.err then
-    for _, offset in ipairs(offsets) do redis.call("SETBIT", key, offset, 1) end
-  end
+  if #prefixes == 0 then return end
+  redis.call("APPEND", key, table.concat(prefixes))
   local hour = tonumber(string.match(key, ":(%d+)$"))
   redis.call("EXPIREAT", key, (hour + 2) * ${HOUR_MS / 1000})
 end
+`;
+
+/**
+ * Reads what two summaries gained since the given offsets (KEYS: the summaries; ARGV: the offsets). Answers, per
+ * summary, the offset read from and the text from there: from 0 when the summary is shorter than the offset (it was
+ * deleted and started again). Read-only: served by the nearest replica.
+ */
+export const SUMMARY_READ_SCRIPT = `#!lua flags=no-writes,allow-key-locking
+local reply = {}
+for i = 1, #KEYS do
+  local length = redis.call("STRLEN", KEYS[i])
+  local from = tonumber(ARGV[i]) or 0
+  if length < from then from = 0 end
+  local text = ""
+  if length > from then text = redis.call("GETRANGE", KEYS[i], from, length - 1) end
+  reply[#reply + 1] = tostring(from)
+  reply[#reply + 1] = text
+end
+return reply
 `;
