@@ -92,6 +92,11 @@ export interface AdmissionInput {
   lease: LeaseWants;
   /** The key record read the caller just made (edge-key-records.ts), so that it is not read twice. */
   recordRead?: KeyRecordRead;
+  /**
+   * Fill the key record from Postgres again although Redis still holds it (a background grant, before the record's
+   * TTL runs out: edge-lease.ts), so that no request of a key in use finds it gone and waits for the cold fill.
+   */
+  refill?: boolean;
   loadRecord: () => Promise<AccountRecord | null>;
   /** Keeps the background refresh of a stale key record alive (the request's waitUntil); default: not awaited. */
   waitUntil?: (work: Promise<unknown>) => void;
@@ -170,7 +175,12 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
     : await edgeKeyRecord(deps, input.keyHash, subject, (fresh) => (read = fresh)).catch(storeError);
   account = known?.kind === "key" ? known.record : null;
   // Redis holds no record: Postgres next, unless the subject is throttled (the script's own check, from the read).
-  let reply = known ? await run("", "", "") : withoutRecord(read, input.clientIp, now);
+  let reply =
+    input.refill && known?.kind === "key"
+      ? withoutRecord(null, "", now)
+      : known
+        ? await run("", "", "")
+        : withoutRecord(read, input.clientIp, now);
   // The primary knows better than this isolate (or its replica read): run again with what the script found.
   for (let round = 0; (reply[0] === "stale" || reply[0] === "recheck") && round < 2; round += 1) {
     edgeKeyRecords.forget(input.keyHash);
@@ -199,7 +209,10 @@ export async function admit(input: AdmissionInput): Promise<Admission> {
   // What the script saw in Redis is what this isolate now knows of the key.
   if (reply[0] === "invalid") edgeKeyRecords.put(input.keyHash, { kind: "unknown" });
   else if (filled && reply[0] !== "cold")
-    edgeKeyRecords.put(input.keyHash, { kind: "key", record: edgeRecordOf(filled) });
+    edgeKeyRecords.put(input.keyHash, {
+      kind: "key",
+      record: { ...edgeRecordOf(filled), storedUntilMs: now + KEY_RECORD_TTL_MS },
+    });
   const [
     status,
     userId,

@@ -36,6 +36,8 @@ export interface EdgeKeyRecord {
   expiresAtMs: number;
   /** The `al` field: alias map as JSON, "" = none. */
   aliases: string;
+  /** When Redis drops the record (epoch ms; its TTL from the read or the fill), 0 when not known. */
+  storedUntilMs?: number;
 }
 
 /** A known key, or a key Redis marks as unknown (revoked or never issued). */
@@ -118,8 +120,11 @@ export async function readKeyRecord(
     subject.clientIp,
   ]);
   const fields = reply.slice(0, KEY_RECORD_FIELDS.length).map((field) => (field === null ? null : String(field)));
+  const entry = decodeKeyRecord(fields);
+  const ttlMs = Number(reply[KEY_RECORD_FIELDS.length + 2] ?? -1);
+  if (entry?.kind === "key" && ttlMs > 0) entry.record.storedUntilMs = subject.now + ttlMs;
   return {
-    entry: decodeKeyRecord(fields),
+    entry,
     recentFailures: Number(reply[KEY_RECORD_FIELDS.length] ?? 0),
     generation: String(reply[KEY_RECORD_FIELDS.length + 1] ?? "0"),
   };

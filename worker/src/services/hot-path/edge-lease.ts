@@ -27,6 +27,8 @@ import { edgeKeyRecord, edgeKeyRecords, type EdgeKeyRecord, type KeyRecordRead }
 import { runLeaseFlush } from "./lease-flush.ts";
 import type { QueuedUsage } from "../request-recorder.ts";
 
+/** A key record Redis drops within this is filled again by the next background grant (60 s TTL: admission.ts). */
+const REFILL_AHEAD_MS = 20_000;
 /** In the last this-many ms of a minute, the next lease is granted for the next minute. */
 const NEXT_WINDOW_MS = 5_000;
 /** Finished requests wait this long for others to join their flush. */
@@ -316,7 +318,9 @@ async function tryLocally(
     ticket.cancel();
     return { noSlot: true };
   }
-  if (runningLow(held, now) || (now + NEXT_WINDOW_MS) / 60_000 >= lease.window + 1) renewInBackground(input, held);
+  const refill = storedBriefly(record, now);
+  if (refill || runningLow(held, now) || (now + NEXT_WINDOW_MS) / 60_000 >= lease.window + 1)
+    renewInBackground(input, held, refill);
   return { ticket: ticket.finalize(cachedEntry, record) };
 }
 
@@ -396,20 +400,31 @@ function inFlight(held: KeyLeases): number {
   return held.leases.reduce((total, lease) => total + lease.inFlight, 0);
 }
 
-/** Starts a background grant when none is on its way: for the next minute in the last seconds of this one. */
-function renewInBackground(input: EdgeAdmissionInput, held: KeyLeases): void {
+/**
+ * Whether Redis drops the key record within REFILL_AHEAD_MS: the next grant then fills it again from Postgres (in the
+ * background), rather than a request finding it gone and waiting for the cold fill.
+ */
+function storedBriefly(record: EdgeKeyRecord, now: number): boolean {
+  return record.storedUntilMs !== undefined && record.storedUntilMs > 0 && record.storedUntilMs - now < REFILL_AHEAD_MS;
+}
+
+/**
+ * Starts a background grant when none is on its way: for the next minute in the last seconds of this one. `refill`:
+ * it also fills the key record again from Postgres.
+ */
+function renewInBackground(input: EdgeAdmissionInput, held: KeyLeases, refill = false): void {
   if (held.granting) return;
   const now = Date.now();
   const minuteEnd = (Math.floor(now / 60_000) + 1) * 60_000;
   const nextWindow = minuteEnd - now <= NEXT_WINDOW_MS;
-  if (nextWindow && held.leases.some((lease) => lease.window * 60_000 >= minuteEnd)) return;
+  if (!refill && nextWindow && held.leases.some((lease) => lease.window * 60_000 >= minuteEnd)) return;
   // A credit-checked lease (a request without the credit check may have asked), sized on the newest one.
   const newest = held.leases.at(-1);
   const reservation = Math.max(
     input.checkCredit ? input.reservationMicroUsd : 0,
     (newest?.hold ?? 0) / HOLD_RESERVATIONS,
   );
-  const wants = { ...input, cacheKey: null, checkCredit: true, reservationMicroUsd: Math.ceil(reservation) };
+  const wants = { ...input, cacheKey: null, checkCredit: true, reservationMicroUsd: Math.ceil(reservation), refill };
   const work = startGrant(wants, held, nextWindow ? minuteEnd : now).catch(() => null);
   input.waitUntil(work);
 }

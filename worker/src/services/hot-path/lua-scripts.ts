@@ -332,6 +332,7 @@ if ARGV[1] ~= "" then
 end
 r[#r + 1] = failures
 r[#r + 1] = redis.call("GET", KEYS[4]) or "0"
+r[#r + 1] = redis.call("PTTL", KEYS[1])
 return r
 `;
 
