@@ -19,7 +19,7 @@ export const STEADY_CONCURRENCY = 8;
 
 /** Requests per path: c=1 phases and steady phases, for a full run and for `--quick`. */
 const GEO_COUNTS = {
-  full: { single: { requests: 80, warmup: 10 }, steady: { requests: 320, warmup: 40 } },
+  full: { single: { requests: 400, warmup: 20 }, steady: { requests: 320, warmup: 40 } },
   quick: { single: { requests: 30, warmup: 5 }, steady: { requests: 96, warmup: 16 } },
 } as const;
 
