@@ -71,6 +71,8 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
   let outgoing: Uint8Array[] = [];
   /** The last write: the loop reads the upstream again once the client has taken it (it rejects if the client left). */
   let written: Promise<void> = Promise.resolve();
+  /** Whether `written` is a write the loop has not awaited yet (one read can flush more than once). */
+  let unawaited = false;
   /** Queues bytes for the client while it is there; after a cancel they are discarded. */
   const send = (parts: Uint8Array[]) => {
     if (progress.cancelled) return;
@@ -80,7 +82,11 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
     const parts = outgoing;
     if (parts.length === 0 || progress.cancelled) return;
     outgoing = [];
+    // An earlier write of the same read that the loop will not await: its failure (the client left) is handled by
+    // the one the loop awaits.
+    if (unawaited) written.catch(() => undefined);
     written = client.write(joinBytes(parts));
+    unawaited = true;
   };
   const close = () => {
     flush();
@@ -220,6 +226,7 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
           fail(asGatewayError(error));
         }
         flush();
+        unawaited = false;
         await written;
       }
     } catch {
