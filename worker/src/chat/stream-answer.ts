@@ -50,8 +50,8 @@ export function answerStream(run: ChatRun, chosen: ChosenRoute, upstreamBody: Re
       ? {
           tap: {
             chunk: (chunk) => recorder.add(chunk),
-            // A forwarded chunk is recorded as its text: a cached stream costs no parse per chunk either.
-            chunkJson: (json) => recorder.addJson(json),
+            // A forwarded chunk is recorded as its bytes: a cached stream costs no decode or parse per chunk either.
+            chunkBytes: (json) => recorder.addBytes(json),
             usage: (usage, chunk) => recorder.setUsage(usage, chunk),
           },
         }

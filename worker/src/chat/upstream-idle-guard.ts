@@ -63,25 +63,28 @@ function guardReader(
       );
   };
 
+  // One handler pair for every read (no async wrapper, closure or try/finally per read of a stream's every chunk).
+  const onRead = (result: ReadableStreamReadResult<Uint8Array>) => {
+    waitingSince = null;
+    if (failure !== undefined) throw failure;
+    if (result.done) {
+      settled = true;
+      clearTimeout(timer);
+    }
+    return result;
+  };
+  const onFailure = (error: unknown): never => {
+    waitingSince = null;
+    stop(error);
+    throw failure ?? error;
+  };
+
   return {
-    async read() {
-      if (failure !== undefined) throw failure;
+    read() {
+      if (failure !== undefined) return Promise.reject(failure);
       waitingSince = Date.now();
       timer ??= setTimeout(check, timeoutMs);
-      try {
-        const result = await reader.read();
-        if (failure !== undefined) throw failure;
-        if (result.done) {
-          settled = true;
-          clearTimeout(timer);
-        }
-        return result;
-      } catch (error) {
-        stop(error);
-        throw failure ?? error;
-      } finally {
-        waitingSince = null;
-      }
+      return reader.read().then(onRead, onFailure);
     },
     cancel(reason) {
       settled = true;

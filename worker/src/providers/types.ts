@@ -39,10 +39,15 @@ export type StreamPart =
   | { type: "usage-partial"; usage: NormalizedUsage }
   | { type: "stream-end" };
 
-/** A content chunk already in the internal shape, as JSON text (the same-dialect fast path). */
+/** A content chunk already in the internal shape, as its JSON bytes (the same-dialect fast path). */
 export interface ForwardedChunk {
-  /** The `ChatCompletionChunk` as JSON text, `model` already the answer's. */
-  json: string;
+  /**
+   * The `ChatCompletionChunk` as compact UTF-8 JSON, in parts to be joined in order (views of the upstream's bytes
+   * around the new `model` field); `model` already the answer's. Not to be modified.
+   */
+  json: Uint8Array[];
+  /** The JSON ends with a top-level `,"usage":null}` (OpenAI sends it with `include_usage`); no other `usage` key. */
+  nullUsageTail: boolean;
   generatedCharacters: number;
   reasoningCharacters: number;
 }
@@ -50,10 +55,11 @@ export interface ForwardedChunk {
 export interface StreamTranslator {
   translate(event: EventSourceMessage): StreamPart[];
   /**
-   * Optional, for a dialect that is the internal shape (OpenAI chat): an event's data that is a plain content chunk,
-   * returned without a JSON round trip; null for any other event, which then goes through `translate`.
+   * Optional, for a dialect that is the internal shape (OpenAI chat): an event's data (`bytes[start, end)`, one line)
+   * that is a plain content chunk, returned without decoding it or a JSON round trip; null for any other event, which
+   * then goes through `translate`. The result may hold views of `bytes`.
    */
-  forwardData?(data: string): ForwardedChunk | null;
+  forwardData?(bytes: Uint8Array, start: number, end: number): ForwardedChunk | null;
 }
 
 export interface ProviderAdapter {

@@ -7,16 +7,18 @@ import type { GatewayError } from "../errors.ts";
 import type { RequestCost } from "../lib/cost.ts";
 import type { ChatCompletion, ChatCompletionChunk } from "../lib/openai-types.ts";
 import type { NormalizedUsage } from "../lib/usage.ts";
+import type { ForwardedChunk } from "../providers/types.ts";
 
 /** Turns the internal stream into the surface's SSE bytes. One encoder per response; stateful. */
 export interface StreamEncoder {
   /** A content chunk (text, reasoning, tool-call deltas, finish_reason). */
   chunk(chunk: ChatCompletionChunk): Uint8Array[];
   /**
-   * Optional: a content chunk given as JSON text (a translator's `forwardData`), encoded without parsing it; null when
-   * this encoder cannot, and the caller then parses it and calls `chunk`.
+   * Optional, for a surface whose chunks are the internal shape: a content chunk given as its JSON bytes (a
+   * translator's `forwardData`), encoded as `chunk` would encode it, without decoding or parsing it. The result's
+   * parts are sent joined, in order; they may be views of the chunk's bytes.
    */
-  chunkJson?(json: string): Uint8Array[] | null;
+  chunkForwarded?(chunk: ForwardedChunk): Uint8Array[];
   /**
    * The upstream's usage report, with the OpenAI usage chunk the upstream sent or the adapter synthesised, and what
    * the request is billed (the final event carries it: docs/api.md, "Cost").

@@ -7,8 +7,9 @@
  * 50-chunk stream's every chunk). Elsewhere (Node unit tests) a `TransformStream` stands in.
  *
  * `write` resolves once the client has taken the bytes (IdentityTransformStream keeps no buffer), so a loop that waits
- * for it before reading the upstream again goes at the client's pace, as the pull-based bodies did. When the client
- * goes away, `onGone` is called once, and later writes resolve to false. workerd tells a native body's writer only
+ * for it before reading the upstream again goes at the client's pace, as the pull-based bodies did. It is the writer's
+ * own promise, with no JavaScript step of ours per write. When the client goes away, `onGone` is called once, and
+ * writes reject. workerd tells a native body's writer only
  * when a write fails, so the request's signal (`enable_request_signal`: it aborts when the client disconnects) says
  * it at once, also while the loop waits for the upstream; a cancel of the readable side (tests, Node) says it too.
  */
@@ -16,8 +17,11 @@
 export interface PushBody {
   /** What the client reads: the response body. */
   readable: ReadableStream<Uint8Array>;
-  /** Sends `bytes` (not empty); resolves to true once the client has taken them, false when the client is gone. */
-  write(bytes: Uint8Array): Promise<boolean>;
+  /**
+   * Sends `bytes` (not empty); resolves once the client has taken them, rejects when the client is gone (`onGone`
+   * runs too, once, though not necessarily before the rejection is seen). The caller must handle the rejection.
+   */
+  write(bytes: Uint8Array): Promise<void>;
   /** Ends the body after what was written; nothing may be written after. */
   close(): void;
 }
@@ -35,8 +39,6 @@ function nativePair(): NativePair | null {
 
 /** `onGone` runs once, when the client goes away before `close` (never after it). */
 export function createPushBody(onGone: () => void, clientSignal?: AbortSignal): PushBody {
-  const { readable, writable } = nativePair() ?? new TransformStream<Uint8Array, Uint8Array>();
-  const writer = writable.getWriter();
   let closed = false;
   let gone = false;
   const leave = () => {
@@ -44,6 +46,9 @@ export function createPushBody(onGone: () => void, clientSignal?: AbortSignal): 
     gone = true;
     onGone();
   };
+  // Outside workerd, the transformer's cancel hook says at once that the readable side was cancelled.
+  const { readable, writable } = nativePair() ?? new TransformStream<Uint8Array, Uint8Array>({ cancel: leave });
+  const writer = writable.getWriter();
   // The writable side errors when the readable side is cancelled: the client went away.
   writer.closed.catch(leave);
   if (clientSignal?.aborted) queueMicrotask(leave);
@@ -51,14 +56,8 @@ export function createPushBody(onGone: () => void, clientSignal?: AbortSignal): 
   return {
     readable,
     write(bytes) {
-      if (gone || closed) return Promise.resolve(false);
-      return writer.write(bytes).then(
-        () => !gone,
-        () => {
-          leave();
-          return false;
-        },
-      );
+      if (gone || closed) return Promise.reject(new Error("The client is gone."));
+      return writer.write(bytes);
     },
     close() {
       if (gone || closed) return;

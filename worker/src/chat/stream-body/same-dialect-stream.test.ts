@@ -51,7 +51,7 @@ const costOf = (usage: NormalizedUsage): RequestCost => ({
   parts: { ...zeroCost.parts, output: usage.output * 3e-6 },
 });
 
-/** Runs the stream; `fast: false` hides the fast path (the encoder without `chunkJson`). */
+/** Runs the stream; `fast: false` hides the fast path (the encoder without `chunkForwarded`). */
 async function run(fast: boolean, includeUsage: boolean, cuts: number[], upstream = UPSTREAM) {
   let outcome: StreamOutcome | undefined;
   let translated = 0;
@@ -65,7 +65,7 @@ async function run(fast: boolean, includeUsage: boolean, cuts: number[], upstrea
     ...(inner.forwardData ? { forwardData: inner.forwardData } : {}),
   };
   const surfaceEncoder = openaiSurface.createStreamEncoder({ includeUsage, modelId: context.modelId, requestId: "r" });
-  const { chunkJson: _hidden, ...slowEncoder } = surfaceEncoder;
+  const { chunkForwarded: _hidden, ...slowEncoder } = surfaceEncoder;
   const encoder: StreamEncoder = fast ? surfaceEncoder : slowEncoder;
   const stream = createTranslatedStreamBody({
     upstreamBody: bodySplitAt(upstream, cuts),
@@ -75,7 +75,7 @@ async function run(fast: boolean, includeUsage: boolean, cuts: number[], upstrea
     costOf,
     tap: {
       chunk: (chunk) => recorder.add(chunk),
-      chunkJson: (json) => recorder.addJson(json),
+      chunkBytes: (json) => recorder.addBytes(json),
       usage: (usage, chunk) => recorder.setUsage(usage, chunk),
     },
     onEnd: (ended) => (outcome = ended),

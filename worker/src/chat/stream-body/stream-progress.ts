@@ -6,16 +6,22 @@ import { GatewayError } from "../../errors.ts";
 import { generatedCharacters, reasoningCharacters } from "../../lib/estimate-usage.ts";
 import { finishReasonOf, type FinishReason } from "../../lib/finish-reason.ts";
 import type { RequestCost } from "../../lib/cost.ts";
+import { joinBytes } from "../../lib/join-bytes.ts";
 import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import type { ForwardedChunk, StreamPart, StreamTranslator } from "../../providers/types.ts";
 import type { StreamEncoder } from "../../surfaces/types.ts";
 import { keepReadingForUsage, shouldWaitForUsage } from "./usage-after-cancel.ts";
 
+const utf8 = new TextDecoder();
+
 export interface StreamTap {
   chunk(chunk: ChatCompletionChunk): void;
-  /** A forwarded chunk as JSON text (the same-dialect fast path); without it the tap gets the parsed chunk. */
-  chunkJson?(json: string): void;
+  /**
+   * A forwarded chunk as its JSON bytes, in parts (the same-dialect fast path: `ForwardedChunk.json`, views of the
+   * upstream's bytes that nothing modifies); without it the tap gets the parsed chunk.
+   */
+  chunkBytes?(json: Uint8Array[]): void;
   usage(usage: NormalizedUsage, chunk: ChatCompletionChunk): void;
 }
 
@@ -97,6 +103,11 @@ export interface StreamProgress {
   }): void;
 }
 
+/** A forwarded chunk parsed (for what needs the object: a tap without `chunkBytes`, an estimate's ids). */
+export function parseForwarded(chunk: ForwardedChunk): ChatCompletionChunk {
+  return JSON.parse(utf8.decode(joinBytes(chunk.json))) as ChatCompletionChunk;
+}
+
 export function asGatewayError(error: unknown): GatewayError {
   return error instanceof GatewayError ? error : new GatewayError("upstream_error", "The upstream stream failed.");
 }
@@ -166,8 +177,8 @@ export function createStreamProgress(options: Pick<StreamBodyOptions, "onEnd" | 
       outcome.firstTokenAt ??= Date.now();
       const { tap } = options;
       if (!tap) return;
-      if (tap.chunkJson) tap.chunkJson(chunk.json);
-      else tap.chunk(JSON.parse(chunk.json) as ChatCompletionChunk);
+      if (tap.chunkBytes) tap.chunkBytes(chunk.json);
+      else tap.chunk(parseForwarded(chunk));
     },
     end,
     clientGone({ inFlight, step, stop }) {

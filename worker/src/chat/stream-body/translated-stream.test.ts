@@ -129,6 +129,42 @@ describe("streaming pipeline", () => {
   });
 });
 
+describe("writes the client never took", () => {
+  it("end the stream once and leave no write's failure unhandled, however many writes one read made", async () => {
+    const unhandled: unknown[] = [];
+    const note = (reason: unknown) => unhandled.push(reason);
+    process.on("unhandledRejection", note);
+    try {
+      let outcome: StreamOutcome | undefined;
+      let ends = 0;
+      // One read: a content event (forwarded), then events that each flush on their own (two writes in one read).
+      const stream = createTranslatedStreamBody({
+        upstreamBody: bodySplitAt(UPSTREAM, []),
+        translator: adapter.createStreamTranslator(context),
+        encoder: openaiSurface.createStreamEncoder({
+          includeUsage: true,
+          modelId: context.modelId,
+          requestId: "req_test",
+        }),
+        abortUpstream: () => undefined,
+        costOf: () => zeroCost,
+        onEnd: (settled) => {
+          outcome = settled;
+          ends += 1;
+        },
+      });
+      await expect.poll(() => ends).toBe(1);
+      await stream.cancel();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(outcome?.status).toBe("ok");
+      expect(ends).toBe(1);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", note);
+    }
+  });
+});
+
 describe("a client that leaves after the finish, before the usage", () => {
   const finishChunk = `data: ${JSON.stringify({ id: "c1", object: "chat.completion.chunk", created: 1, model: "deepseek-flash", choices: [{ index: 0, delta: {}, finish_reason: "stop" }], usage: null })}\n\n`;
 

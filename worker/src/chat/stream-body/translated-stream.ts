@@ -7,42 +7,48 @@
  *
  * The bytes are cut at event boundaries (lib/sse/split-events.ts) and read in place, without a stream pipeline per
  * stage. When the translator and the encoder both speak the internal shape (an OpenAI-dialect upstream answering an
- * OpenAI chat client), a plain content event goes through as text with only its `model` replaced
- * (`StreamTranslator.forwardData`, `StreamEncoder.chunkJson`): no JSON parse or stringify. Every other event (role
- * and finish chunks with a reason, usage reports, errors, `[DONE]`) is parsed and translated as before, so the final
- * usage chunk, its cost, the finish reason and the error event are the same either way.
+ * OpenAI chat client), a plain content event goes through as the upstream's bytes with only its `model` replaced
+ * (`StreamTranslator.forwardData`, `StreamEncoder.chunkForwarded`): no decode, JSON parse, stringify or encode. Every
+ * other event (finish chunks with a reason, usage reports, errors, tool calls, `[DONE]`) is decoded, parsed and
+ * translated as before, so the final usage chunk, its cost, the finish reason and the error event are the same either
+ * way.
  */
 import { createParser, type EventSourceMessage } from "eventsource-parser";
 import { GatewayError } from "../../errors.ts";
 import { guardedReaderOf } from "../upstream-idle-guard.ts";
+import { joinBytes } from "../../lib/join-bytes.ts";
 import type { ChatCompletionChunk } from "../../lib/openai-types.ts";
 import { createSseEventSplitter } from "../../lib/sse/split-events.ts";
 import { toOpenAIUsage } from "../../providers/convert-to-openai-usage.ts";
 import { createPushBody } from "./push-body.ts";
-import { asGatewayError, createStreamProgress, type PartRenderer, type StreamBodyOptions } from "./stream-progress.ts";
+import type { ForwardedChunk } from "../../providers/types.ts";
+import {
+  asGatewayError,
+  createStreamProgress,
+  parseForwarded,
+  type PartRenderer,
+  type StreamBodyOptions,
+} from "./stream-progress.ts";
 
 /** An event held longer than this without its end fails the stream (as the SSE parser's buffer limit did). */
 const MAX_EVENT_BYTES = 8 * 1024 * 1024;
 
-/** The data of a piece that is exactly one `data:` line (the fast path's shape), or null. */
-function singleDataLine(text: string): string | null {
-  if (!text.startsWith("data:")) return null;
-  let end = text.length;
-  while (end > 0 && (text.charCodeAt(end - 1) === 0x0a || text.charCodeAt(end - 1) === 0x0d)) end -= 1;
-  const data = text.slice(text.charCodeAt(5) === 0x20 ? 6 : 5, end);
-  return data.includes("\n") || data.includes("\r") ? null : data;
+const LF = 0x0a;
+const CR = 0x0d;
+/** `data:` */
+const DATA_FIELD = [0x64, 0x61, 0x74, 0x61, 0x3a];
+
+/** Where the data of a piece that starts with a `data:` line begins, or -1. */
+function dataStart(piece: Uint8Array): number {
+  for (let index = 0; index < DATA_FIELD.length; index += 1) if (piece[index] !== DATA_FIELD[index]) return -1;
+  return piece[5] === 0x20 ? 6 : 5;
 }
 
-function concatenate(parts: Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const part of parts) length += part.byteLength;
-  const joined = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    joined.set(part, offset);
-    offset += part.byteLength;
-  }
-  return joined;
+/** Where the piece's data ends: before the line ends that close the event. */
+function dataEnd(piece: Uint8Array, start: number): number {
+  let end = piece.byteLength;
+  while (end > start && (piece[end - 1] === LF || piece[end - 1] === CR)) end -= 1;
+  return end;
 }
 
 export function createTranslatedStreamBody(options: StreamBodyOptions): ReadableStream<Uint8Array> {
@@ -52,29 +58,35 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
   const decoder = new TextDecoder();
   const parsed: EventSourceMessage[] = [];
   const parser = createParser({ onEvent: (event) => parsed.push(event) });
-  const fastPath = translator.forwardData !== undefined && encoder.chunkJson !== undefined;
+  const forwardData = translator.forwardData?.bind(translator);
+  const chunkForwarded = encoder.chunkForwarded?.bind(encoder);
   const progress = createStreamProgress(options);
   let inFlight: Promise<unknown> = Promise.resolve();
   let lastChunk: ChatCompletionChunk | null = null;
-  /** The last forwarded chunk's text: parsed only if an estimate needs its id (rare). */
-  let lastForwarded: string | null = null;
+  /** The last forwarded chunk: parsed only if an estimate needs its id (rare). */
+  let lastForwarded: ForwardedChunk | null = null;
   let heldBytes = 0;
 
   /** The forwarded chunks of one read, sent to the client as one chunk (one write), not one per event. */
   let outgoing: Uint8Array[] = [];
-  /** The last write: the loop reads the upstream again once the client has taken it. */
-  let written: Promise<boolean> = Promise.resolve(true);
+  /** The last write: the loop reads the upstream again once the client has taken it (it rejects if the client left). */
+  let written: Promise<void> = Promise.resolve();
+  /** Whether `written` is a write the loop has not awaited yet (one read can flush more than once). */
+  let unawaited = false;
   /** Queues bytes for the client while it is there; after a cancel they are discarded. */
   const send = (parts: Uint8Array[]) => {
-    if (progress.cancelled) return false;
-    outgoing.push(...parts);
-    return parts.length > 0;
+    if (progress.cancelled) return;
+    for (const part of parts) outgoing.push(part);
   };
   const flush = () => {
     const parts = outgoing;
-    outgoing = [];
     if (parts.length === 0 || progress.cancelled) return;
-    written = client.write(parts.length === 1 ? (parts[0] as Uint8Array) : concatenate(parts));
+    outgoing = [];
+    // An earlier write of the same read that the loop will not await: its failure (the client left) is handled by
+    // the one the loop awaits.
+    if (unawaited) written.catch(() => undefined);
+    written = client.write(joinBytes(parts));
+    unawaited = true;
   };
   const close = () => {
     flush();
@@ -84,14 +96,18 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
     chunk: (chunk) => {
       lastChunk = chunk;
       lastForwarded = null;
-      return send(encoder.chunk(chunk));
+      send(encoder.chunk(chunk));
+      return true;
     },
-    usage: (usage, chunk) => send(encoder.usage(usage, chunk, options.costOf(usage))),
+    usage: (usage, chunk) => {
+      send(encoder.usage(usage, chunk, options.costOf(usage)));
+      return true;
+    },
   };
   /** An upstream that ended without a usage report: the final event carries the estimate billed instead. */
   const sendEstimate = () => {
     if (progress.outcome.usage || !options.estimateUsage) return;
-    if (lastForwarded !== null) lastChunk = JSON.parse(lastForwarded) as ChatCompletionChunk;
+    if (lastForwarded !== null) lastChunk = parseForwarded(lastForwarded);
     if (!lastChunk) return;
     const usage = options.estimateUsage(progress.outcome);
     const { id, created, model } = lastChunk;
@@ -105,12 +121,12 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
     };
     send(encoder.usage(usage, chunk, options.costOf(usage)));
   };
-  const finish = async () => {
+  const finish = () => {
     sendEstimate();
     send(encoder.end());
     close();
     progress.end("ok");
-    await reader.cancel().catch(() => undefined);
+    void reader.cancel().catch(() => undefined);
   };
   const fail = (error: GatewayError) => {
     send(encoder.error(error));
@@ -119,91 +135,103 @@ export function createTranslatedStreamBody(options: StreamBodyOptions): Readable
     progress.end("error", error);
   };
 
+  /** A complete event that is a plain content chunk of the same dialect, as its bytes; null for any other. */
+  const forwardedOf = (piece: Uint8Array): ForwardedChunk | null => {
+    const start = forwardData && chunkForwarded ? dataStart(piece) : -1;
+    return start !== -1 && forwardData ? forwardData(piece, start, dataEnd(piece, start)) : null;
+  };
+
   /**
-   * One event's bytes: forwarded as text on the fast path, else parsed and translated. An unterminated last event
-   * (`complete` false) only goes to the parser, which drops it, as before.
+   * One event's bytes: forwarded as they are (model replaced) on the fast path, else decoded, parsed and translated.
+   * An unterminated last event (`complete` false) only goes to the parser, which drops it, as before. True when the
+   * event was the upstream's end marker.
    */
-  const handlePiece = (piece: Uint8Array, complete: boolean): { endMarker: boolean; wrote: boolean } => {
-    const text = decoder.decode(piece);
-    const data = fastPath && complete ? singleDataLine(text) : null;
-    const forwarded = data === null ? null : (translator.forwardData?.(data) ?? null);
-    const bytes = forwarded ? (encoder.chunkJson?.(forwarded.json) ?? null) : null;
-    if (forwarded && bytes) {
+  const handlePiece = (piece: Uint8Array, complete: boolean): boolean => {
+    const forwarded = complete ? forwardedOf(piece) : null;
+    if (forwarded && chunkForwarded) {
       progress.applyForwarded(forwarded);
-      lastForwarded = forwarded.json;
-      return { endMarker: false, wrote: send(bytes) };
+      lastForwarded = forwarded;
+      send(chunkForwarded(forwarded));
+      return false;
     }
     // Forwarded chunks go out together; any other event goes out on its own, as before.
     flush();
-    parser.feed(text);
-    let wrote = false;
+    parser.feed(decoder.decode(piece));
     for (const event of parsed.splice(0)) {
-      const result = progress.apply(translator.translate(event), render);
-      wrote = result.wrote || wrote;
-      if (result.endMarker) return { endMarker: true, wrote };
+      if (progress.apply(translator.translate(event), render).endMarker) return true;
     }
-    return { endMarker: false, wrote };
+    return false;
   };
 
-  /** Reads once and handles the complete events: the bytes read, whether anything was sent (or the stream ended). */
-  const step = async (): Promise<{ bytes: number; wrote: boolean }> => {
-    const { done, value } = await reader.read();
+  /** Handles one read's complete events: the bytes read. Throws what the translator throws. */
+  const handleRead = ({ done, value }: ReadableStreamReadResult<Uint8Array>): number => {
     const pieces = done ? splitter.flush() : splitter.push(value);
-    let wrote = false;
     for (const piece of pieces) {
-      const result = handlePiece(piece, !done);
-      wrote = result.wrote || wrote;
-      if (result.endMarker) {
-        await finish();
-        return { bytes: value?.byteLength ?? 0, wrote: true };
+      if (handlePiece(piece, !done)) {
+        finish();
+        return value?.byteLength ?? 0;
       }
     }
     if (done) {
       // An upstream that closes without its end marker counts as complete only if it reported usage.
-      if (progress.outcome.usage) await finish();
+      if (progress.outcome.usage) finish();
       else fail(new GatewayError("upstream_error", "The upstream stream ended unexpectedly."));
-      return { bytes: 0, wrote: true };
+      return 0;
     }
     heldBytes = pieces.length > 0 ? 0 : heldBytes + value.byteLength;
     if (heldBytes > MAX_EVENT_BYTES) throw new GatewayError("upstream_error", "The upstream sent an oversized event.");
-    return { bytes: value.byteLength, wrote };
+    return value.byteLength;
   };
 
-  const guarded = async <T>(work: () => Promise<T>): Promise<T | undefined> => {
+  /** One read after the client left (the wait for the usage report): the bytes read; a failure ends the stream. */
+  const step = async (): Promise<number> => {
     try {
-      return await work();
+      return handleRead(await reader.read());
     } catch (error) {
       fail(asGatewayError(error));
-      return undefined;
+      return 0;
     }
   };
 
+  let left = false;
   /** The client went away: the stream ends cancelled, or first waits for the usage report (usage-after-cancel.ts). */
-  const clientGone = () =>
+  const clientGone = () => {
+    if (left || progress.ended) return;
+    left = true;
     progress.clientGone({
       inFlight,
-      step: async () => (await guarded(step))?.bytes ?? 0,
+      step,
       stop: () => {
         options.abortUpstream();
         void reader.cancel().catch(() => undefined);
       },
     });
-  const client = createPushBody(() => {
-    if (!progress.ended) clientGone();
-  }, options.clientSignal);
+  };
+  const client = createPushBody(clientGone, options.clientSignal);
 
   /**
    * Reads and sends until the stream ends or the client leaves, at the client's pace: the upstream is read again once
    * the client has taken the last write. (Reading ahead while a write is in flight cost more CPU per chunk on the
-   * bench, not less: docs/benchmarks/2026-12-06-streams.md, "Second pass".)
+   * bench, not less: docs/benchmarks/2026-12-06-streams.md, "Second pass".) One `await` per read and one per write,
+   * no promise layer around either.
    */
   const pump = async () => {
-    while (!progress.ended && !progress.cancelled) {
-      const reading = guarded(step);
-      inFlight = reading;
-      await reading;
-      flush();
-      if (!(await written)) return;
+    try {
+      while (!progress.ended && !progress.cancelled) {
+        const reading = reader.read();
+        inFlight = reading;
+        try {
+          handleRead(await reading);
+        } catch (error) {
+          fail(asGatewayError(error));
+        }
+        flush();
+        unawaited = false;
+        await written;
+      }
+    } catch {
+      // A write failed: the client went away (push-body.ts has said so, or the next line does).
+      clientGone();
     }
   };
   void pump();

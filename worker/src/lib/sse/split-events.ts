@@ -6,6 +6,8 @@
  */
 const LF = 0x0a;
 const CR = 0x0d;
+/** What is held between events, most of the time: shared, never written to (no allocation per read). */
+const NOTHING = new Uint8Array(0);
 
 export interface SseEventSplitter {
   /** The complete pieces so far, each ending at an event boundary (comment-only pieces included); keeps the rest. */
@@ -15,7 +17,7 @@ export interface SseEventSplitter {
 }
 
 export function createSseEventSplitter(): SseEventSplitter {
-  let held: Uint8Array = new Uint8Array(0);
+  let held: Uint8Array = NOTHING;
   /** Scan position in `held`, bytes of the current line so far, and whether the last byte was a CR. */
   let scanned = 0;
   let lineLength = 0;
@@ -49,7 +51,7 @@ export function createSseEventSplitter(): SseEventSplitter {
           lineStart = at + 1;
         }
         lineLength = held.byteLength - lineStart;
-        held = start === held.byteLength ? new Uint8Array(0) : held.slice(start);
+        held = start === held.byteLength ? NOTHING : held.slice(start);
         scanned = held.byteLength;
         return pieces;
       }
@@ -82,13 +84,13 @@ export function createSseEventSplitter(): SseEventSplitter {
         lineLength += 1;
       }
       // The rest is copied, so a held tail never pins the whole read.
-      held = start === held.byteLength ? new Uint8Array(0) : held.slice(start);
+      held = start === held.byteLength ? NOTHING : held.slice(start);
       scanned = held.byteLength;
       return pieces;
     },
     flush() {
       const rest = held;
-      held = new Uint8Array(0);
+      held = NOTHING;
       scanned = 0;
       return rest.byteLength > 0 ? [rest] : [];
     },

@@ -64,7 +64,7 @@ export function createOpenAICompatibleAdapter(
     createStreamTranslator({ modelId }): StreamTranslator {
       const modelField = modelFieldOf(modelId);
       return {
-        forwardData: (data) => forwardChunkData(data, modelField),
+        forwardData: (bytes, start, end) => forwardChunkData(bytes, start, end, modelField),
         translate(event): StreamPart[] {
           if (event.data.trim() === "[DONE]") return [{ type: "stream-end" }];
           let parsed: unknown;

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { decodeBase64, encodeBase64 } from "./base64.ts";
+import { decodeBase64, decodeWithTable, encodeBase64, encodeWithTable } from "./base64.ts";
 
 const reference = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
 
-describe("base64", () => {
+// The exported pair (native where the runtime has it, as in workerd) and the table-driven fallback.
+describe.each([
+  ["base64", encodeBase64, decodeBase64],
+  ["base64 by table", encodeWithTable, decodeWithTable],
+])("%s", (_name, encodeBase64, decodeBase64) => {
   it("matches btoa for every length and byte value, and decodes back", () => {
     const bytes = Uint8Array.from({ length: 300 }, (_, index) => (index * 97 + 13) % 256);
     for (let length = 0; length <= bytes.length; length += 1) {

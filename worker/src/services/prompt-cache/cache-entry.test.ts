@@ -98,7 +98,9 @@ describe("createStreamRecorder", () => {
     const text =
       '{"id":"c","object":"chat.completion.chunk","created":1.0,"model":"m","choices":[{"index":0,' +
       '"delta":{"content":"caf\\u00e9 \\"q\\""},"finish_reason":null}]}';
-    recorder.addJson(text);
+    const bytes = new TextEncoder().encode(text);
+    // In parts, as a forwarded chunk gives them (views around the new model field).
+    recorder.addBytes([bytes.subarray(0, 10), bytes.subarray(10, 40), bytes.subarray(40)]);
     recorder.add(REALISTIC_CHUNKS[0]!);
     recorder.setUsage(USAGE, USAGE_CHUNK);
     const entry = recorder.finish();

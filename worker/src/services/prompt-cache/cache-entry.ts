@@ -15,6 +15,7 @@ import type { NormalizedUsage } from "../../lib/usage.ts";
 import type { StreamEncoder, Surface } from "../../surfaces/types.ts";
 import { toChunks, toCompletion } from "./completion-chunks.ts";
 import { toOpenAIUsage } from "../../providers/convert-to-openai-usage.ts";
+import { joinBytes } from "../../lib/join-bytes.ts";
 
 export const CACHE_ENTRY_VERSION = 1;
 
@@ -30,6 +31,9 @@ export type CacheEntry =
 
 const textEncoder = new TextEncoder();
 const textDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
+/** For entries this isolate recorded (valid UTF-8 by construction). */
+const lenientDecoder = new TextDecoder();
+const COMMA = textEncoder.encode(",");
 
 type Json = Record<string, unknown>;
 
@@ -147,8 +151,12 @@ export function parseEntry(bytes: Uint8Array): CacheEntry | null {
 export interface StreamRecorder {
   /** One content chunk, in stream order. */
   add(chunk: ChatCompletionChunk): void;
-  /** One content chunk given as its JSON text (what `add` would serialize), recorded without parsing it. */
-  addJson(json: string): void;
+  /**
+   * One content chunk given as its compact UTF-8 JSON, in parts to be joined (a forwarded chunk's bytes: what `add`
+   * would serialize, up to the spelling of strings and numbers), recorded without decoding or parsing it. The parts
+   * are kept, not copied: they must not change afterwards.
+   */
+  addBytes(json: readonly Uint8Array[]): void;
   /** A usage report. Some upstreams report twice (Kimi); see `createStreamRecorder` for which one is kept. */
   setUsage(usage: NormalizedUsage, chunk: ChatCompletionChunk): void;
   /** The entry, or null when the stream had no usage report or its serialized entry exceeds `maxBytes`. */
@@ -194,17 +202,20 @@ const ENVELOPE_BYTES =
  * sends it.
  */
 export function createStreamRecorder(maxBytes: number): StreamRecorder {
-  let chunks: string[] = [];
-  /** The chunks' length in UTF-16 units: no more than their UTF-8 bytes, so a lower bound of the entry's size. */
+  /** Each chunk as JSON text (`add`) or as its UTF-8 parts (`addBytes`). */
+  let chunks: Array<string | readonly Uint8Array[]> = [];
+  /**
+   * The chunks' size: bytes, or UTF-16 units for a text (no more than its UTF-8 bytes), so a lower bound of the
+   * entry's size.
+   */
   let chunkUnits = 0;
   let overflowed = false;
   let usage: string | null = null;
   let usageChunk: string | null = null;
 
-  const addJson = (serialized: string): void => {
-    if (overflowed) return;
-    chunks.push(serialized);
-    chunkUnits += serialized.length;
+  const record = (chunk: string | readonly Uint8Array[], size: number): void => {
+    chunks.push(chunk);
+    chunkUnits += size;
     // With the commas between chunks; the usage is still to come. The exact size is counted once, in `finish`.
     if (ENVELOPE_BYTES + chunkUnits + chunks.length - 1 > maxBytes) {
       overflowed = true;
@@ -214,22 +225,33 @@ export function createStreamRecorder(maxBytes: number): StreamRecorder {
 
   return {
     add(chunk) {
-      if (!overflowed) addJson(JSON.stringify(chunk));
+      if (overflowed) return;
+      const text = JSON.stringify(chunk);
+      record(text, text.length);
     },
-    addJson,
+    addBytes(json) {
+      if (overflowed) return;
+      let size = 0;
+      for (const part of json) size += part.byteLength;
+      record(json, size);
+    },
     setUsage(reportedUsage, chunk) {
       usage = JSON.stringify(reportedUsage);
       usageChunk = JSON.stringify(chunk);
     },
     finish() {
       if (overflowed || usage === null || usageChunk === null) return null;
-      const texts = chunks;
-      // The entry's JSON is its fields, in `streamEntry`'s order, around the recorded texts. A forwarded chunk's text
-      // is the upstream's compact JSON as sent: it may spell a string or a number otherwise than JSON.stringify would
-      // (`\u00e9`), but it parses to the same chunk, so the stored entry reads back equal.
-      const bytes = textEncoder.encode(
-        `{"v":${CACHE_ENTRY_VERSION},"kind":"stream","chunks":[${texts.join(",")}],"usage":${usage},"usageChunk":${usageChunk}}`,
-      );
+      // The entry's JSON is its fields, in `streamEntry`'s order, around the recorded chunks, joined once. A forwarded
+      // chunk's bytes are the upstream's compact JSON as sent: it may spell a string or a number otherwise than
+      // JSON.stringify would (`\u00e9`), but it parses to the same chunk, so the stored entry reads back equal.
+      const parts: Uint8Array[] = [textEncoder.encode(`{"v":${CACHE_ENTRY_VERSION},"kind":"stream","chunks":[`)];
+      for (const [index, chunk] of chunks.entries()) {
+        if (index > 0) parts.push(COMMA);
+        if (typeof chunk === "string") parts.push(textEncoder.encode(chunk));
+        else parts.push(...chunk);
+      }
+      parts.push(textEncoder.encode(`],"usage":${usage},"usageChunk":${usageChunk}}`));
+      const bytes = joinBytes(parts);
       if (bytes.byteLength > maxBytes) return null;
       let parsed: ChatCompletionChunk[] | undefined;
       // The chunks are parsed only if something reads them (`serializeEntry` does not).
@@ -237,7 +259,7 @@ export function createStreamRecorder(maxBytes: number): StreamRecorder {
         v: CACHE_ENTRY_VERSION,
         kind: "stream",
         get chunks() {
-          return (parsed ??= texts.map((chunk) => JSON.parse(chunk) as ChatCompletionChunk));
+          return (parsed ??= (JSON.parse(lenientDecoder.decode(bytes)) as { chunks: ChatCompletionChunk[] }).chunks);
         },
         usage: JSON.parse(usage) as NormalizedUsage,
         usageChunk: JSON.parse(usageChunk) as ChatCompletionChunk,

@@ -12,7 +12,7 @@
 import type { RequestCost } from "../../lib/cost.ts";
 import { usageCostFields } from "../../lib/cost.ts";
 import type { ChatCompletionChunk, ChatCompletionUsage } from "../../lib/openai-types.ts";
-import { DONE_EVENT, encodeData, encodeDataText } from "../../lib/sse/encode.ts";
+import { DATA_PREFIX, DONE_EVENT, encodeData, EVENT_END } from "../../lib/sse/encode.ts";
 import type { NormalizedUsage } from "../../lib/usage.ts";
 import { toOpenAIUsage } from "../../providers/convert-to-openai-usage.ts";
 import type { Surface } from "../types.ts";
@@ -26,7 +26,9 @@ export function usageWithCost(
   return { ...(reported ?? toOpenAIUsage(usage)), ...usageCostFields(cost) };
 }
 
-const NULL_USAGE_TAIL = ',"usage":null}';
+/** `,"usage":null}` without its `}`: what a content chunk without `include_usage` leaves out. */
+const NULL_USAGE_BYTES = ',"usage":null'.length;
+const CLOSE_OBJECT = new TextEncoder().encode("}");
 
 export const openaiSurface: Surface = {
   name: "openai",
@@ -42,11 +44,12 @@ export const openaiSurface: Surface = {
         const { usage: _usage, ...withoutUsage } = chunk;
         return [encodeData(withoutUsage)];
       },
-      chunkJson(json) {
-        if (includeUsage) return [encodeDataText(json)];
-        // The chunk as `chunk` would send it: only a trailing top-level `"usage":null` is cut from the text.
-        if (json.endsWith(NULL_USAGE_TAIL)) return [encodeDataText(`${json.slice(0, -NULL_USAGE_TAIL.length)}}`)];
-        return json.includes('"usage"') ? null : [encodeDataText(json)];
+      chunkForwarded({ json, nullUsageTail }) {
+        if (includeUsage || !nullUsageTail) return [DATA_PREFIX, ...json, EVENT_END];
+        // The chunk as `chunk` would send it: its trailing top-level `"usage":null` (its only usage) cut.
+        const last = json.length - 1;
+        const kept = (json[last] as Uint8Array).subarray(0, -NULL_USAGE_BYTES - 1);
+        return [DATA_PREFIX, ...json.slice(0, last), kept, CLOSE_OBJECT, EVENT_END];
       },
       usage(usage, chunk, cost) {
         pending = { chunk, usage, cost };
