@@ -14,6 +14,7 @@ import {
   type ColdStartSample,
   wranglerMinifies,
 } from "./cold-start.ts";
+import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS } from "./gateway-runtime.ts";
 
 const bundle: BundleFacts = { bytes: 2_000_000, gzipBytes: 400_000, files: 1, eagerBytes: 900_000, eagerPackages: [] };
 const sample = (gatewayCpu: number, firstCpu: number, wallExtra = 0): ColdStartSample => ({
@@ -98,6 +99,12 @@ describe("wrangler.toml", () => {
     expect(wranglerMinifies(readFileSync(path, "utf8"))).toBe(config.minify === true);
     expect(config.minify).toBe(true);
     expect(config.keep_names).not.toBe(false); // the bench bundles with keepNames, wrangler's default
+  });
+
+  it("gives the bench's gateway the deployed compatibility date and flags", () => {
+    const config = unstable_readConfig({ config: fileURLToPath(new URL("../../wrangler.toml", import.meta.url)) });
+    expect(config.compatibility_date).toBe(COMPATIBILITY_DATE);
+    expect(config.compatibility_flags).toEqual(COMPATIBILITY_FLAGS);
   });
 });
 

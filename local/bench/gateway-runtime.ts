@@ -22,8 +22,9 @@ import { convertV4MiniflareOptions, Miniflare, NoOpLog } from "miniflare";
 import { findDescendantProcesses } from "./process-usage.ts";
 import { workerdConfig } from "./workerd-config.ts";
 
-/** The gateway's compatibility date (as in wrangler.toml). */
-const COMPATIBILITY_DATE = "2026-11-01";
+/** The gateway's compatibility date and flags (as in wrangler.toml; gateway-runtime.test.ts keeps them equal). */
+export const COMPATIBILITY_DATE = "2026-11-01";
+export const COMPATIBILITY_FLAGS = ["enable_request_signal"];
 
 /** Options of {@link startGatewayRuntime}. */
 export interface GatewayRuntimeOptions {
@@ -123,6 +124,7 @@ export async function startGatewayRuntime(options: GatewayRuntimeOptions): Promi
       // Module names are paths relative to this root; workerd refuses names with "..", so it is the bundle's folder.
       modulesRoot: options.outputDirectory,
       compatibilityDate: COMPATIBILITY_DATE,
+      compatibilityFlags: COMPATIBILITY_FLAGS,
       bindings: options.bindings,
       host: "127.0.0.1",
       port: 0,
@@ -188,7 +190,12 @@ async function startPlainWorkerd(options: GatewayRuntimeOptions, bundleBytes: nu
     workerdConfig({
       compatibilityDate: COMPATIBILITY_DATE,
       workers: [
-        { name: "gateway", moduleFile: "worker.js", bindingNames: Object.keys(options.bindings) },
+        {
+          name: "gateway",
+          moduleFile: "worker.js",
+          bindingNames: Object.keys(options.bindings),
+          compatibilityFlags: COMPATIBILITY_FLAGS,
+        },
         { name: "io-floor", moduleFile: "io-floor-worker.js", bindingNames: IO_FLOOR_BINDINGS },
         // Calling another worker's `scheduled` handler through a binding needs this flag, which is experimental.
         {
