@@ -1,3 +1,4 @@
+import type { Redis } from "@upstash/redis/cloudflare";
 import type { Config } from "./env.ts";
 import type { RequestMeta } from "./lib/request-meta.ts";
 import type { Services } from "./services/request-services.ts";
@@ -10,8 +11,10 @@ export interface AppEnv {
     /** Id, arrival time, IP, user agent, method and path: built once, first (middleware/request-meta.ts). */
     meta: RequestMeta;
     config: Config;
-    /** Redis, the hot path's scripts, Postgres (lazy) and the error reporter (middleware/services.ts). */
+    /** The hot path's scripts, Postgres (lazy) and the error reporter (middleware/services.ts). */
     services: Services;
+    /** Upstash Redis (@upstash/redis), on the cold app's paths only (/api/*, /webhooks/*: middleware/redis.ts). */
+    redis: Redis;
     /** The caller's API key (well-formed, not yet verified) and its SHA-256; only for this request. */
     apiKey: string;
     keyHash: string;

@@ -16,6 +16,7 @@ import { embeddingsRoute } from "./routes/embeddings.ts";
 import { messagesRoute } from "./routes/messages.ts";
 import { responsesRoute } from "./routes/responses.ts";
 import { modelsRoute } from "./routes/models.ts";
+import { databaseDriver } from "./services/database.ts";
 
 /** The cold app's paths: dispatched ahead of the gateway's middleware, since the cold app runs its own. */
 const COLD_PATHS = ["/api", "/api/*", "/webhooks", "/webhooks/*"];
@@ -24,8 +25,9 @@ const COLD_PATHS = ["/api", "/api/*", "/webhooks", "/webhooks/*"];
 export function createApp(): Hono<AppEnv> {
   let coldApp: Promise<Hono<AppEnv>> | undefined;
   const loadColdApp = (): Promise<Hono<AppEnv>> => {
-    coldApp ??= import("./cold-app.ts")
-      .then((module) => module.createColdApp())
+    // The cold app's handlers open Postgres synchronously (Services.database), so the driver comes with it.
+    coldApp ??= Promise.all([import("./cold-app.ts"), databaseDriver.load()])
+      .then(([module]) => module.createColdApp())
       .catch((error: unknown) => {
         coldApp = undefined; // not kept: the next request tries again
         throw error;

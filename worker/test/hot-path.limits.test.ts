@@ -186,6 +186,26 @@ describe("failed authentication", () => {
     expect((await post(fresh.apiKey, "x", {}, { "cf-connecting-ip": ip })).status).toBe(429);
   });
 
+  it("counts malformed keys too (through the plain-fetch client), with an expiry", async () => {
+    const ip = `198.19.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
+    const window = Math.floor(Date.now() / 60_000);
+    for (let attempt = 0; attempt < 30; attempt += 1) {
+      expect((await post("not-a-key", "x", {}, { "cf-connecting-ip": ip })).status).toBe(401);
+    }
+    // The counter is written in the background (waitUntil); both minutes are checked in case one just turned.
+    const counted = async () =>
+      Number((await testRedis().get(`omz:authfail:${ip}:${window}`)) ?? 0) +
+      Number((await testRedis().get(`omz:authfail:${ip}:${window + 1}`)) ?? 0);
+    await expect.poll(counted).toBe(30);
+    const ttls = [
+      await testRedis().pttl(`omz:authfail:${ip}:${window}`),
+      await testRedis().pttl(`omz:authfail:${ip}:${window + 1}`),
+    ];
+    expect(Math.max(...ttls)).toBeGreaterThan(60_000);
+    const blocked = await post(unknownKey(), "x", {}, { "cf-connecting-ip": ip });
+    expect(blocked.status).toBe(429);
+  });
+
   it("counts an IPv6 /64 as one address", async () => {
     const prefix = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:${Math.floor(Math.random() * 0xffff).toString(16)}`;
     for (let attempt = 0; attempt < 30; attempt += 1) {

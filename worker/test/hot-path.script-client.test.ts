@@ -15,6 +15,15 @@ describe("hot-path script client (Upstash REST)", () => {
     expect(await runScript(client(), source, [key], ["again", "third"])).toEqual(["third", "again"]);
   });
 
+  it("increments a counter and sets its expiry", async () => {
+    const key = `script-client-counter-${crypto.randomUUID()}`;
+    expect(await client().incr(key)).toBe(1);
+    expect(await client().incr(key)).toBe(2);
+    expect(await client().pexpire(key, 121_000)).toBe(1);
+    expect(await testRedis().pttl(key)).toBeGreaterThan(120_000);
+    expect(await client().pexpire(`${key}-absent`, 1_000)).toBe(0);
+  });
+
   it("reports a Redis error by its code only, never the command's arguments", async () => {
     const secretArgument = `argument-${crypto.randomUUID()}`;
     const error = await client()

@@ -3,9 +3,9 @@
  * lease on the key when it holds one (no Upstash round trip; a replica read for the prompt cache), else through a
  * grant on the primary (services/hot-path/edge-lease.ts, admission.ts).
  */
+import { lazyModule } from "../lib/lazy-module.ts";
 import { throttleSubject } from "../lib/throttle-subject.ts";
 import type { ChatCompletionRequest } from "../lib/openai-types.ts";
-import { loadAccountRecord } from "../services/hot-path/account-record.ts";
 import type { Admission } from "../services/hot-path/admission.ts";
 import { admitFromLease, type Ticket } from "../services/hot-path/edge-lease.ts";
 import { cacheKey } from "../services/prompt-cache/cache-key.ts";
@@ -14,6 +14,9 @@ import { cacheScope } from "../services/prompt-cache/end-user-scope.ts";
 import type { Surface } from "../surfaces/types.ts";
 import type { ChatScope } from "./chat-scope.ts";
 import { settlementPorts } from "./settlement-ports.ts";
+
+/** Postgres's part of a cold key record's fill, imported on first use (docs/cold-start.md). */
+const recordLoader = lazyModule(() => import("../services/hot-path/load-account-record.ts"));
 
 export interface CachePlan {
   /** The `x-omnizen-cache` response header. */
@@ -53,7 +56,10 @@ export async function admitRequest(
     ports: settlementPorts(scope),
     waitUntil: scope.waitUntil,
     // A cold key record or credit counter is filled from Postgres, over the request's pool.
-    loadRecord: () => loadAccountRecord(scope.services.database(), scope.keyHash),
+    loadRecord: async () => {
+      const { loadAccountRecord } = recordLoader.loaded ?? (await recordLoader.load());
+      return loadAccountRecord(await scope.services.openDatabase(), scope.keyHash);
+    },
   });
   return { ...ticket.admission, ticket };
 }

@@ -23,7 +23,7 @@ export const apiKeyAuth = () =>
     if (!isWellFormedApiKey(key)) {
       const ip = throttleSubject(context.get("meta").ip ?? undefined);
       if (ip) {
-        const { redis } = context.get("services");
+        const redis = context.get("services").scripts;
         const failures = `omz:authfail:${ip}:${Math.floor(Date.now() / 60_000)}`;
         context.executionCtx.waitUntil(
           Promise.all([redis.incr(failures), redis.pexpire(failures, 121_000)]).catch(() => undefined),

@@ -49,10 +49,10 @@ export const dashboardAuth = () =>
     context.set("session", claims);
     const path = context.get("meta").path.replace(/\/+$/, "");
     // Per-account limits (services/dashboard-limits.ts), before any Postgres work.
-    const services = context.get("services");
+    const redis = context.get("redis");
     const waitUntil = (promise: Promise<unknown>) => context.executionCtx.waitUntil(promise);
-    await enforceDashboardLimits(services.redis, claims.clerkUserId, { method: context.req.method, path }, waitUntil);
-    const user = await findOrCreateDashboardUser(services.database(), services.redis, claims.clerkUserId);
+    await enforceDashboardLimits(redis, claims.clerkUserId, { method: context.req.method, path }, waitUntil);
+    const user = await findOrCreateDashboardUser(context.get("services").database(), redis, claims.clerkUserId);
     context.set("account", { userId: user.userId, clerkUserId: user.clerkUserId });
     const route = `${context.req.method} ${path}`;
     if (!user.ageConfirmedAt && !OPEN_BEFORE_AGE_CONFIRMATION.has(route)) {

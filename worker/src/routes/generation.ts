@@ -11,7 +11,10 @@ import type { AppEnv } from "../app-env.ts";
 import { admitWithoutCompletion } from "../chat/admission.ts";
 import { chatScope } from "../chat/chat-scope.ts";
 import { GatewayError } from "../errors.ts";
-import { findGeneration } from "../services/usage/generation-record.ts";
+import { lazyModule } from "../lib/lazy-module.ts";
+
+/** The Postgres read (drizzle-orm, the schema), imported on the first lookup (docs/cold-start.md). */
+const generationRecord = lazyModule(() => import("../services/usage/generation-record.ts"));
 
 /** Request ids are ours (middleware/request-meta.ts) or a client's `x-request-id`; nothing longer is looked up. */
 const MAX_ID_LENGTH = 200;
@@ -25,7 +28,8 @@ export const generationRoute = new Hono<AppEnv>().get("/", async (context) => {
       param: "id",
     });
   }
-  const generation = await findGeneration(scope.services.database(), admission.auth.userId, id);
+  const { findGeneration } = generationRecord.loaded ?? (await generationRecord.load());
+  const generation = await findGeneration(await scope.services.openDatabase(), admission.auth.userId, id);
   if (!generation) {
     throw new GatewayError(
       "generation_not_found",

@@ -3,13 +3,10 @@
  * model) and read by handlers as `context.get("services")`. Services take these as plain values; nothing here
  * knows about Hono.
  */
-import type { Redis } from "@upstash/redis/cloudflare";
 import type { Database } from "../../../db/client.ts";
 import type { Config } from "../env.ts";
 import { lazyDatabase, withDatabase } from "./database.ts";
-import type { ReadOnlyScriptClient, ScriptClient } from "./hot-path/script-client.ts";
-import { createScriptClient } from "./hot-path/script-client.ts";
-import { createRedis } from "./redis.ts";
+import { createScriptClient, type HotPathRedis } from "./hot-path/script-client.ts";
 
 /** Reports failures of this request (Sentry through toucan-js when a DSN is set; ids and status only). */
 export interface RequestErrorReporter {
@@ -20,12 +17,15 @@ export interface RequestErrorReporter {
 }
 
 export interface Services {
-  /** Upstash Redis (@upstash/redis, REST). */
-  redis: Redis;
-  /** The hot path's Upstash script calls (one plain `fetch` each). */
-  scripts: ScriptClient & ReadOnlyScriptClient;
-  /** The request's Postgres, opened on first call and ended after the response. */
+  /** The hot path's Upstash calls (one plain `fetch` each): scripts, GET, and the failed-authentication counter. */
+  scripts: HotPathRedis;
+  /**
+   * The request's Postgres, opened on first call and ended after the response. Synchronous, for the cold app and the
+   * cron, which load the driver before they run (services/database.ts); it throws where the driver is not loaded.
+   */
   database(): Database;
+  /** The same Postgres, for the hot path: imports the driver on first use (off a fresh isolate's start). */
+  openDatabase(): Promise<Database>;
   /** Runs `work` over a Postgres pool of its own: for work that outlives the response (a streamed export, a
    * background usage write). */
   withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T>;
@@ -40,9 +40,9 @@ export function createServices(
   const database = lazyDatabase(config);
   return {
     services: {
-      redis: createRedis(config),
       scripts: createScriptClient(config),
       database: () => database.get(),
+      openDatabase: () => database.open(),
       withDatabase: (work) => withDatabase(config, work),
       errorReporter,
     },

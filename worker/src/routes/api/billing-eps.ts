@@ -41,7 +41,7 @@ export function epsVerificationDeps(context: Context<AppEnv>, settings: EpsSetti
   const services = context.get("services");
   return {
     db: services.database(),
-    redis: services.redis,
+    redis: context.get("redis"),
     scripts: services.scripts,
     background: context.executionCtx,
     client: createEpsClient(settings),

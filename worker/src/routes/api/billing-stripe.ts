@@ -86,7 +86,7 @@ billingStripeRoutes.post("/subscription/change", async (context) => {
   const stripe = requireStripe(context.get("config"));
   const services = context.get("services");
   const response = await changeStripePlan(
-    { db: services.database(), stripe, redis: services.redis, background: context.executionCtx },
+    { db: services.database(), stripe, redis: context.get("redis"), background: context.executionCtx },
     context.get("account").userId,
     request.plan,
   );

@@ -63,13 +63,13 @@ keyRoutes.patch("/:id", async (context) => {
   const row = await updateApiKey(context.get("services").database(), context.get("account").userId, id, body);
   const { name: _name, ...edgeFields } = body;
   if (hasAnyField(edgeFields)) {
-    await invalidateKeyRecords(context.get("services").redis, [row.keyHash], context.executionCtx);
+    await invalidateKeyRecords(context.get("redis"), [row.keyHash], context.executionCtx);
   }
   return context.json(toApiKeyView(row) satisfies ApiKey);
 });
 
 keyRoutes.delete("/:id", async (context) => {
   const row = await revokeApiKey(context.get("services").database(), context.get("account").userId, keyId(context));
-  await invalidateKeyRecords(context.get("services").redis, [row.keyHash], context.executionCtx);
+  await invalidateKeyRecords(context.get("redis"), [row.keyHash], context.executionCtx);
   return context.json(toApiKeyView(row) satisfies ApiKey);
 });

@@ -71,7 +71,7 @@ privacyRoutes.delete("/", async (context) => {
   }
   // "no-account": a repeated request after the account is gone; there is nothing left to delete.
   if (check === "confirmed") {
-    const deps = createPrivacyDeps(context.get("config"), db, context.get("services").redis);
+    const deps = createPrivacyDeps(context.get("config"), db, context.get("redis"));
     await deleteAccount(deps, userId);
   }
   return context.json({ deleted: true } satisfies DeletedAccount);

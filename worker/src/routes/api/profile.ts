@@ -56,10 +56,10 @@ profileRoutes.patch("/", async (context) => {
     await updateLocalProfile(db, userId, { ...body, name, email, phone });
   }
   if (body.promptCacheEnabled !== undefined || body.allowedJurisdictions !== undefined) {
-    await invalidateAccountKeyRecords(db, context.get("services").redis, userId, context.executionCtx);
+    await invalidateAccountKeyRecords(db, context.get("redis"), userId, context.executionCtx);
   }
   // Off means gone: the account's cached answers are deleted now, not left to expire within the hour.
-  if (body.promptCacheEnabled === false) await turnAccountCacheOff(context.get("services").redis, userId);
-  if (body.promptCacheEnabled === true) await turnAccountCacheOn(context.get("services").redis, userId);
+  if (body.promptCacheEnabled === false) await turnAccountCacheOff(context.get("redis"), userId);
+  if (body.promptCacheEnabled === true) await turnAccountCacheOn(context.get("redis"), userId);
   return context.json({ ...(await readProfile(db, userId)), pendingVerification } satisfies UpdatedProfile);
 });

@@ -63,7 +63,7 @@ clerkWebhookRoutes.post("/", async (context) => {
 
   // verifyWebhook refuses a delivery without svix-id, so it is present here.
   const deliveryId = context.req.header("svix-id") ?? "";
-  const redis = context.get("services").redis;
+  const redis = context.get("redis");
   const claim = await claimWebhookDelivery(redis, "clerk", deliveryId);
   if (claim === "done") return context.json({ received: true, outcome: "duplicate" satisfies Outcome });
   if (claim === "in-progress") {
@@ -73,7 +73,7 @@ clerkWebhookRoutes.post("/", async (context) => {
     if (type === "user.deleted") {
       const user = deletedUserSchema.safeParse(data);
       if (!user.success) throw new GatewayError("invalid_request", "The user.deleted event has no user id.");
-      await onUserDeleted(config, context.get("services"), user.data.id);
+      await onUserDeleted(config, { database: context.get("services").database, redis }, user.data.id);
     } else {
       const user = clerkUserJsonSchema.safeParse(data);
       if (!user.success) throw new GatewayError("invalid_request", `The ${type} event's user is malformed.`);

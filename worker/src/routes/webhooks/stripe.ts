@@ -47,7 +47,7 @@ stripeWebhookRoutes.post("/", async (context) => {
       db: services.database(),
       scripts: services.scripts,
       stripe,
-      plans: { redis: services.redis, background: context.executionCtx },
+      plans: { redis: context.get("redis"), background: context.executionCtx },
       now: new Date(),
     },
     event,

@@ -1,14 +1,9 @@
 /**
  * The account record the edge keeps per API key (Redis hash `omz:key:<sha256>`), loaded from Postgres only on a cold
- * miss. It carries everything the admission script needs, so a warm request never touches Postgres.
+ * miss (load-account-record.ts, imported on first use). It carries everything the admission script needs, so a warm
+ * request never touches Postgres.
  */
-import { eq, sql } from "drizzle-orm";
-import type { Database } from "../../../../db/client.ts";
-import { apiKeys, users } from "../../../../db/schema.ts";
-import { planLimits } from "../../catalog/plans.ts";
-import { isSpendPeriod, SPEND_PERIOD_CODE, type SpendPeriod } from "../../lib/spend-period.ts";
-import { readAliasMap } from "../identity/model-aliases.ts";
-import { accountBalanceSql } from "../usage/post-usage.ts";
+import { SPEND_PERIOD_CODE, type SpendPeriod } from "../../lib/spend-period.ts";
 
 /** Who the admission script let in. */
 export interface AuthenticatedKey {
@@ -44,68 +39,6 @@ export interface AccountRecord {
   expiresAtMs: number | null;
   /** The key's model aliases (alias -> catalog id), read by key-aliases.ts only for a model id not in the catalog. */
   modelAliases: Record<string, string>;
-}
-
-/**
- * The key's usage cost in Postgres since the start of its current spend period (UTC, as lib/spend-period.ts); 0
- * without a limit, and then not even read (CASE evaluates the subquery only when needed).
- */
-const periodSpendSql = sql<number>`(CASE WHEN api_keys.spend_limit_micro_usd IS NULL THEN 0 ELSE coalesce((
-  SELECT sum(cost_micro_usd) FROM usage_events WHERE usage_events.api_key_id = api_keys.id
-  AND usage_events.created_at >= CASE api_keys.spend_limit_period
-    WHEN 'daily' THEN date_trunc('day', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-    WHEN 'weekly' THEN date_trunc('week', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-    WHEN 'monthly' THEN date_trunc('month', now() AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'
-    ELSE '-infinity'::timestamptz END), 0) END)::bigint`;
-
-/** Null when no active key has this hash (unknown or revoked). An expired key has a record: admission refuses it. */
-export async function loadAccountRecord(db: Database, keyHash: string): Promise<AccountRecord | null> {
-  const rows = await db
-    .select({
-      keyId: apiKeys.id,
-      userId: users.id,
-      plan: users.plan,
-      revokedAt: apiKeys.revokedAt,
-      accountJurisdictions: users.allowedJurisdictions,
-      keyJurisdictions: apiKeys.allowedJurisdictions,
-      promptCacheEnabled: users.promptCacheEnabled,
-      balance: accountBalanceSql,
-      keyRequestsPerMinute: apiKeys.requestsPerMinuteLimit,
-      keyTokensPerMinute: apiKeys.tokensPerMinuteLimit,
-      keyConcurrentRequests: apiKeys.concurrentRequestsLimit,
-      spendLimit: apiKeys.spendLimitMicroUsd,
-      spendPeriod: apiKeys.spendLimitPeriod,
-      periodSpend: periodSpendSql,
-      expiresAt: apiKeys.expiresAt,
-      modelAliases: apiKeys.modelAliases,
-    })
-    .from(apiKeys)
-    .innerJoin(users, eq(users.id, apiKeys.userId))
-    .where(eq(apiKeys.keyHash, keyHash))
-    .limit(1);
-  const row = rows[0];
-  if (!row || row.revokedAt) return null;
-  return {
-    userId: row.userId,
-    keyId: row.keyId,
-    plan: row.plan,
-    limits: planLimits(row.plan),
-    keyLimits: {
-      requestsPerMinute: row.keyRequestsPerMinute ?? 0,
-      tokensPerMinute: row.keyTokensPerMinute ?? 0,
-      concurrentRequests: row.keyConcurrentRequests ?? 0,
-    },
-    allowedJurisdictions: narrowJurisdictions(row.accountJurisdictions, row.keyJurisdictions),
-    promptCacheEnabled: row.promptCacheEnabled,
-    balanceMicroUsd: Number(row.balance),
-    spendLimit:
-      row.spendLimit !== null && row.spendLimit > 0
-        ? { amountMicroUsd: row.spendLimit, period: isSpendPeriod(row.spendPeriod) ? row.spendPeriod : "none" }
-        : null,
-    periodSpendMicroUsd: Number(row.periodSpend),
-    expiresAtMs: row.expiresAt?.getTime() ?? null,
-    modelAliases: readAliasMap(row.modelAliases),
-  };
 }
 
 /** The record as the admission script's cold-fill argument: fields joined by "|". */

@@ -21,7 +21,7 @@ function deps(record: Record<string, string> | null, rows: Array<{ aliases: unkn
   const fake = {
     now: NOW,
     scripts: { evalshaRo: read, evalRo: read },
-    database: () => {
+    openDatabase: async () => {
       const query = {
         select: () => query,
         from: () => query,

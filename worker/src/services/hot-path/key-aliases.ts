@@ -12,16 +12,19 @@
  * deletes the record (identity/key-record-invalidation.ts), so the next request here reads the new map, and every
  * other isolate within KEY_RECORD_MAX_STALE_MS (10 s).
  */
-import { and, eq, isNull } from "drizzle-orm";
 import type { Database } from "../../../../db/client.ts";
-import { apiKeys } from "../../../../db/schema.ts";
+import { lazyModule } from "../../lib/lazy-module.ts";
 import { readAliasMap } from "../identity/model-aliases.ts";
 import { edgeKeyRecord } from "./edge-key-records.ts";
 import type { ReadOnlyScriptClient } from "./script-client.ts";
 
+/** The cold record's Postgres read (drizzle-orm, the schema), imported on first use (docs/cold-start.md). */
+const storedAliases = lazyModule(() => import("./stored-key-aliases.ts"));
+
 export interface KeyAliasDeps {
   scripts: ReadOnlyScriptClient;
-  database(): Pick<Database, "select">;
+  /** The request's Postgres (Services.openDatabase), opened only for a cold key record. */
+  openDatabase(): Promise<Pick<Database, "select">>;
   /** Keeps the background refresh of a stale key record alive (the request's waitUntil); default: not awaited. */
   waitUntil?: (work: Promise<unknown>) => void;
   now?: number;
@@ -40,13 +43,8 @@ export async function readKeyAliases(deps: KeyAliasDeps, keyHash: string): Promi
   );
   if (entry?.kind === "unknown") return {};
   if (entry) return expired(entry.record.expiresAtMs, now) ? {} : readAliasMap(entry.record.aliases);
-  const rows = await deps
-    .database()
-    .select({ aliases: apiKeys.modelAliases, expiresAt: apiKeys.expiresAt })
-    .from(apiKeys)
-    .where(and(eq(apiKeys.keyHash, keyHash), isNull(apiKeys.revokedAt)))
-    .limit(1);
-  const row = rows[0];
+  const { readStoredKeyAliases } = storedAliases.loaded ?? (await storedAliases.load());
+  const row = await readStoredKeyAliases(await deps.openDatabase(), keyHash);
   if (!row || expired(row.expiresAt?.getTime() ?? 0, now)) return {};
   return readAliasMap(row.aliases);
 }

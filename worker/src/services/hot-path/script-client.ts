@@ -5,7 +5,9 @@
  *
  * Why not @upstash/redis here: in workerd its generic request path (header merging, a retry loop, reading the reply
  * as text and parsing it, deserialisation) cost about as much CPU per call as the `fetch` itself; on a request that
- * must add at most a millisecond, that mattered (see local/bench). Every other Redis use keeps @upstash/redis.
+ * must add at most a millisecond, that mattered (see local/bench). And the hot path reaches Upstash only through
+ * this client, so @upstash/redis stays off a fresh isolate's start (docs/cold-start.md). The dashboard, webhooks and
+ * cron, imported on first use, keep @upstash/redis.
  *
  * Errors carry the status and the Redis error code (its first word, e.g. `NOSCRIPT`) only: never the command's
  * arguments or the reply, which hold cache keys, usage records and encrypted cache entries.
@@ -29,6 +31,17 @@ export interface ReadOnlyScriptClient {
   getString(key: string): Promise<string | null>;
 }
 
+/** The failed-authentication counter's two writes; @upstash/redis's `Redis` has both too. */
+export interface CounterClient {
+  /** INCR: the counter's new value. */
+  incr(key: string): Promise<number>;
+  /** PEXPIRE: 1 when the key exists and got the expiry, else 0. */
+  pexpire(key: string, milliseconds: number): Promise<number>;
+}
+
+/** The whole client: what the hot path sends to Upstash. */
+export type HotPathRedis = ScriptClient & ReadOnlyScriptClient & CounterClient;
+
 /** A failed REST call: `code` is the Redis error code, or `HTTP <status>`, or `network`. */
 export class UpstashCallError extends Error {
   override readonly name = "UpstashCallError";
@@ -40,10 +53,10 @@ export class UpstashCallError extends Error {
   }
 }
 
-const clients = new WeakMap<Config, ScriptClient & ReadOnlyScriptClient>();
+const clients = new WeakMap<Config, HotPathRedis>();
 
 /** One client per isolate and configuration (it holds only the URL and the authorization header). */
-export function createScriptClient(config: Config): ScriptClient & ReadOnlyScriptClient {
+export function createScriptClient(config: Config): HotPathRedis {
   let client = clients.get(config);
   if (!client) {
     client = scriptClient(config.UPSTASH_REDIS_REST_URL, config.UPSTASH_REDIS_REST_TOKEN);
@@ -53,7 +66,7 @@ export function createScriptClient(config: Config): ScriptClient & ReadOnlyScrip
 }
 
 /** A client for the Upstash REST endpoint `url` (tests use it directly; the worker goes through createScriptClient). */
-export function scriptClient(url: string, token: string): ScriptClient & ReadOnlyScriptClient {
+export function scriptClient(url: string, token: string): HotPathRedis {
   const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
   const call = async (command: string[]): Promise<unknown> => {
     let response: Response;
@@ -77,5 +90,7 @@ export function scriptClient(url: string, token: string): ScriptClient & ReadOnl
       const value = await call(["GET", key]);
       return typeof value === "string" ? value : null;
     },
+    incr: async (key) => Number(await call(["INCR", key])),
+    pexpire: async (key, milliseconds) => Number(await call(["PEXPIRE", key, String(milliseconds)])),
   };
 }

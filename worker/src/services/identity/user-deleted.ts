@@ -3,6 +3,7 @@
  * "Delete", services/privacy/delete-account.ts), and a tombstone keeps a still-valid session token or a late webhook
  * from recreating it.
  */
+import type { Redis } from "@upstash/redis/cloudflare";
 import { eq } from "drizzle-orm";
 import { users } from "../../../../db/schema.ts";
 import type { Config } from "../../env.ts";
@@ -17,7 +18,7 @@ import { markClerkUserDeleted } from "./deleted-users.ts";
  */
 export async function onUserDeleted(
   config: Config,
-  services: Pick<Services, "redis" | "database">,
+  services: Pick<Services, "database"> & { redis: Redis },
   clerkUserId: string,
 ): Promise<void> {
   // First, so that nothing recreates the row while the deletion runs.
