@@ -19,6 +19,7 @@ import type { Readable } from "node:stream";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { REPOSITORY_ROOT, type BenchEnvironment } from "./bench-environment.ts";
+import { COMPATIBILITY_DATE, COMPATIBILITY_FLAGS } from "./gateway-runtime.ts";
 import { BenchClient, isFailure } from "./http-client.ts";
 import { chatRequest } from "./request-bodies.ts";
 import type { TargetOutcome } from "./report.ts";
@@ -37,7 +38,6 @@ export const BUNDLE_GZIP_BUDGET_BYTES = 400 * 1024;
 const WARM_REQUESTS = 3;
 /** Pause after each request, so the work it left to waitUntil is done before the CPU time is read. */
 const SETTLE_MS = 40;
-const COMPATIBILITY_DATE = "2026-11-01";
 const WORKERD_START_TIMEOUT_MS = 30_000;
 const ONE_LINE_WORKER = 'export default { fetch: () => new Response("ok") };\n';
 
@@ -275,7 +275,9 @@ export async function startOneWorker(
     configPath,
     workerdConfig({
       compatibilityDate: COMPATIBILITY_DATE,
-      workers: [{ name: "worker", moduleFile, bindingNames: Object.keys(bindings) }],
+      workers: [
+        { name: "worker", moduleFile, bindingNames: Object.keys(bindings), compatibilityFlags: COMPATIBILITY_FLAGS },
+      ],
     }),
   );
   const binary = createRequire(import.meta.url)("workerd").default as string;
