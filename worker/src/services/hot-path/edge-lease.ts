@@ -44,6 +44,15 @@ const MAX_LEASE_SLOTS = 16;
 /** Credit a lease asks to hold: this many reservations of the request that asked, at most MAX_HOLD_MICRO_USD. */
 const HOLD_RESERVATIONS = 16;
 const MAX_HOLD_MICRO_USD = 2_000_000;
+/**
+ * Renewal ahead of need: the key's leases are renewed once they hold less than RENEW_MARGIN times what the key uses
+ * during one grant (its pace times the last grant's round trip), and a lease asks for LEASE_GRANT_TIMES that.
+ */
+const RENEW_MARGIN = 1.5;
+const LEASE_GRANT_TIMES = 3;
+/** The key's pace: a moving average of the time between admissions (weight of the newest), gaps capped. */
+const PACE_WEIGHT = 0.1;
+const PACE_MAX_INTERVAL_MS = 1_000;
 /** A request waits for at most this many grants (each one a round trip) before it is refused as unavailable. */
 const MAX_GRANT_ROUNDS = 8;
 /** A quiet watcher never outlives this (waitUntil keeps a request's work for 30 s). */
@@ -178,6 +187,11 @@ interface KeyLeases {
   lastUsed: number;
   /** Requests now looking for room, to size a grant. */
   waiting: number;
+  /** How long the last grant took (ms): its round trip to the primary. */
+  grantMs: number;
+  /** Time between two requests admitted (ms, a moving average; 0 before the second). */
+  intervalMs: number;
+  lastAdmittedAt: number;
 }
 
 const leases = new Map<string, KeyLeases>();
@@ -195,7 +209,16 @@ export function retireEdgeLeases(): void {
 function leasesOf(keyHash: string): KeyLeases {
   let held = leases.get(keyHash);
   if (!held) {
-    held = { leases: [], granting: null, grantingShared: false, lastUsed: 0, waiting: 0 };
+    held = {
+      leases: [],
+      granting: null,
+      grantingShared: false,
+      lastUsed: 0,
+      waiting: 0,
+      grantMs: 0,
+      intervalMs: 0,
+      lastAdmittedAt: 0,
+    };
     leases.set(keyHash, held);
   }
   return held;
@@ -345,7 +368,9 @@ interface Granted {
 
 async function grant(input: EdgeAdmissionInput, held: KeyLeases, at: number): Promise<Granted> {
   const reservation = input.checkCredit ? input.reservationMicroUsd : 0;
-  const requests = Math.min(MAX_LEASE_REQUESTS, Math.max(MIN_LEASE_REQUESTS, held.lastUsed * 2, held.waiting));
+  // Enough for several grants' time at the key's pace, so that the next grant arrives before this lease runs out.
+  const paced = Math.ceil(LEASE_GRANT_TIMES * requestsDuringGrant(held));
+  const requests = Math.min(MAX_LEASE_REQUESTS, Math.max(MIN_LEASE_REQUESTS, held.lastUsed * 2, held.waiting, paced));
   const wants = {
     // Slots for the requests in flight and waiting now, and two more: slots held idle could refuse other isolates'
     // requests, so no more than that.
@@ -354,7 +379,9 @@ async function grant(input: EdgeAdmissionInput, held: KeyLeases, at: number): Pr
     holdMicroUsd: Math.min(MAX_HOLD_MICRO_USD, reservation * HOLD_RESERVATIONS),
   };
   const leaseId = `L${crypto.randomUUID()}`;
+  const started = Date.now();
   const admission = await admit({ ...input, requestId: leaseId, lease: wants, now: at });
+  held.grantMs = Date.now() - started;
   const entry = edgeKeyRecords.peek(input.keyHash);
   if (entry?.kind !== "key") throw new GatewayError("internal_error", "Admission failed.");
   const granted = admission.grant ?? { requests: 0, slots: 0, holdMicroUsd: 0 };
@@ -387,12 +414,29 @@ function runningLow(held: KeyLeases, now: number): boolean {
   const newest = admitting.at(-1);
   if (!newest) return true;
   const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
-  if (sum(admitting.map((lease) => lease.requestsGranted - lease.requestsUsed)) * 2 <= newest.requestsGranted)
-    return true;
+  // What the key uses while a grant is on its way, with a margin: renewing later would leave requests waiting.
+  const ahead = RENEW_MARGIN * requestsDuringGrant(held);
+  const requestsLeft = sum(admitting.map((lease) => lease.requestsGranted - lease.requestsUsed));
+  if (requestsLeft <= Math.max(newest.requestsGranted / 2, ahead)) return true;
   const credit = admitting.filter((lease) => lease.checksCredit);
-  if (credit.length > 0 && sum(credit.map((lease) => Math.max(0, lease.hold - lease.spent))) * 2 <= newest.hold)
-    return true;
+  const perRequest = newest.requestsUsed > 0 ? newest.spent / newest.requestsUsed : 0;
+  const creditLeft = sum(credit.map((lease) => Math.max(0, lease.hold - lease.spent)));
+  if (credit.length > 0 && creditLeft <= Math.max(newest.hold / 2, ahead * perRequest)) return true;
   return sum(live.map((lease) => lease.freeSlots.length)) === 0;
+}
+
+/** Requests the key is expected to use in this isolate while one grant is on its way (0 before it is known). */
+function requestsDuringGrant(held: KeyLeases): number {
+  return held.intervalMs > 0 ? held.grantMs / held.intervalMs : 0;
+}
+
+/** Notes an admitted request, for the key's pace. */
+function notePace(held: KeyLeases, now: number): void {
+  if (held.lastAdmittedAt > 0) {
+    const interval = Math.min(now - held.lastAdmittedAt, PACE_MAX_INTERVAL_MS);
+    held.intervalMs = held.intervalMs === 0 ? interval : held.intervalMs * (1 - PACE_WEIGHT) + interval * PACE_WEIGHT;
+  }
+  held.lastAdmittedAt = now;
 }
 
 /** Requests of the key in flight in this isolate, whichever lease admitted them. */
@@ -441,6 +485,7 @@ function takeTicket(held: KeyLeases, lease: Lease, input: EdgeAdmissionInput): L
   lease.spent += reservation;
   lease.inFlight += 1;
   lease.lastActivity = Date.now();
+  notePace(held, lease.lastActivity);
   let slot: { lease: Lease; number: number } | null = null;
   let done = false;
   let admission: Admission | null = null;
