@@ -19,6 +19,7 @@
  * credit goes below zero by less than one reservation per lease holder, plus actual costs above reservations.
  */
 import { GatewayError } from "../../errors.ts";
+import { LEASES_PER_ISOLATE } from "./edge-bounds.ts";
 import { settleBatchDurably, type DurableSettlementPorts } from "./durable-settlement.ts";
 import { admit, type Admission, type AdmissionInput, type RateLimitState } from "./admission.ts";
 import { summaryHour } from "../prompt-cache/cache-summary.ts";
@@ -413,6 +414,9 @@ function runningLow(held: KeyLeases, now: number): boolean {
   const admitting = live.filter((lease) => lease.requestsGranted > 0);
   const newest = admitting.at(-1);
   if (!newest) return true;
+  // Never more leases to admit from at once than the credit bound counts (edge-bounds.ts): a slot a request lacks
+  // then comes from a grant of slots only.
+  if (admitting.filter((lease) => !lease.exhausted()).length >= LEASES_PER_ISOLATE) return false;
   const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
   // What the key uses while a grant is on its way, with a margin: renewing later would leave requests waiting.
   const ahead = RENEW_MARGIN * requestsDuringGrant(held);
