@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { GatewayError } from "../errors.ts";
 import { checkJsonLimits, describeJsonLimitViolation } from "../lib/json-limits.ts";
+import { joinBytes } from "../lib/join-bytes.ts";
 
 /**
  * Reads a JSON request body of at most `maxBytes`, counting bytes as they stream in (Content-Length is checked first
@@ -62,13 +63,7 @@ async function readBounded(body: ReadableStream<Uint8Array>, maxBytes: number): 
     }
     parts.push(value);
   }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    bytes.set(part, offset);
-    offset += part.byteLength;
-  }
-  return bytes;
+  return joinBytes(parts);
 }
 
 function tooLarge(maxBytes: number): GatewayError {
