@@ -95,7 +95,7 @@ describe("edge key records under replication lag", () => {
     let postgresReads = 0;
     const deps = {
       scripts: scriptClient(server.url, token),
-      database: () => {
+      openDatabase: async () => {
         const query = {
           select: () => query,
           from: () => query,
