@@ -32,7 +32,8 @@ const directive = (chunks: number) => `[[sim chunks=${chunks} words=${chunks * 3
  * ReadableStream one chunk per pull (`js`, as the gateway's bodies do), or written chunk by chunk from a JavaScript
  * loop into workerd's native IdentityTransformStream (`identity`). What workerd charges per chunk with no gateway code.
  */
-export type StreamPath = "gateway" | "direct" | "portkey" | "floor-pipe" | "floor-js" | "floor-identity" | "floor-tee" | "floor-coalesce";
+export type StreamPath =
+  "gateway" | "direct" | "portkey" | "floor-pipe" | "floor-js" | "floor-identity" | "floor-tee" | "floor-coalesce";
 
 export interface StreamPathResult {
   path: StreamPath;
