@@ -66,51 +66,6 @@ function teed(body, context) {
   return client;
 }
 
-/** Reads ahead while a write is in flight; what arrives meanwhile goes out in the next write, as one chunk. */
-function coalesced(body) {
-  // eslint-disable-next-line no-undef -- a workerd global
-  const { readable, writable } = new IdentityTransformStream();
-  const writer = writable.getWriter();
-  const reader = body.getReader();
-  let held = [];
-  let heldBytes = 0;
-  let writing = null;
-  const join = (parts) => {
-    if (parts.length === 1) return parts[0];
-    const out = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0));
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.byteLength;
-    }
-    return out;
-  };
-  const drain = () => {
-    if (held.length === 0) {
-      writing = null;
-      return undefined;
-    }
-    const bytes = join(held);
-    held = [];
-    heldBytes = 0;
-    writing = writer.write(bytes).then(drain);
-    return writing;
-  };
-  (async () => {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      held.push(value);
-      heldBytes += value.byteLength;
-      if (writing === null) drain();
-      else if (heldBytes > 65536) await writing;
-    }
-    while (writing !== null) await writing;
-    await writer.close();
-  })().catch((error) => writer.abort(error));
-  return readable;
-}
-
 export default {
   async fetch(request, env, context) {
     const body = await request.arrayBuffer();
@@ -126,8 +81,6 @@ export default {
     if (upstream.body && mode === "pipe") return new Response(upstream.body, { status: upstream.status });
     if (upstream.body && mode === "js") return new Response(pumped(upstream.body), { status: upstream.status });
     if (upstream.body && mode === "identity") return new Response(written(upstream.body), { status: upstream.status });
-    if (upstream.body && mode === "coalesce")
-      return new Response(coalesced(upstream.body), { status: upstream.status });
     if (upstream.body && mode === "tee") return new Response(teed(upstream.body, context), { status: upstream.status });
     const text = await upstream.text();
     context.waitUntil(new Promise((resolve) => setTimeout(resolve, 0)).then(() => upstash(env)));

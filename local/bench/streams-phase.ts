@@ -29,11 +29,11 @@ const directive = (chunks: number) => `[[sim chunks=${chunks} words=${chunks * 3
 
 /**
  * `floor-*`: the same-I/O floor worker streaming the answer: piped natively (`pipe`), pumped through a JavaScript
- * ReadableStream one chunk per pull (`js`, as the gateway's bodies do), or written chunk by chunk from a JavaScript
- * loop into workerd's native IdentityTransformStream (`identity`). What workerd charges per chunk with no gateway code.
+ * ReadableStream one chunk per pull (`js`, as the gateway's bodies do), written chunk by chunk from a JavaScript
+ * loop into workerd's native IdentityTransformStream (`identity`), or teed: one branch piped natively to the client,
+ * the other read by JavaScript as a usage tap would (`tee`). What workerd charges per chunk with no gateway code.
  */
-export type StreamPath =
-  "gateway" | "direct" | "portkey" | "floor-pipe" | "floor-js" | "floor-identity" | "floor-tee" | "floor-coalesce";
+export type StreamPath = "gateway" | "direct" | "portkey" | "floor-pipe" | "floor-js" | "floor-identity" | "floor-tee";
 
 export interface StreamPathResult {
   path: StreamPath;
@@ -198,7 +198,7 @@ export async function measureStreams(options: {
       await measurePath("gateway", 1, gateway),
     ];
     if (options.targets.ioFloorUrl) {
-      for (const floor of ["floor-pipe", "floor-js", "floor-identity", "floor-tee", "floor-coalesce"] as const) {
+      for (const floor of ["floor-pipe", "floor-js", "floor-identity", "floor-tee"] as const) {
         paths.push(await measurePath(floor, CHUNKS_PER_STREAM, gateway), await measurePath(floor, 1, gateway));
       }
     }
@@ -254,6 +254,6 @@ export function streamsTable(result: StreamsResult): string {
     `streams: ${CONCURRENT_STREAMS} concurrent x ${CHUNKS_PER_STREAM} chunks, ${result.rounds} rounds; pinned to one core: ${result.pinned ? "yes" : "no"}; Portkey: ${result.portkey}`,
     "path               streams failed  p50 ms   p99 ms  added p50  CPU/stream ms  CPU/chunk µs",
     ...rows,
-    `CPU per extra chunk (50-chunk minus 1-chunk streams, / 49), µs: ${(["gateway", "portkey", "floor-pipe", "floor-js", "floor-identity"] as const).map((path) => `${path} ${fixed(marginalChunkCpuMs(result, path) * 1000, 0)}`).join(", ")}`,
+    `CPU per extra chunk (50-chunk minus 1-chunk streams, / 49), µs: ${(["gateway", "portkey", "floor-pipe", "floor-js", "floor-identity", "floor-tee"] as const).map((path) => `${path} ${fixed(marginalChunkCpuMs(result, path) * 1000, 0)}`).join(", ")}`,
   ].join("\n");
 }

@@ -453,7 +453,8 @@ function inFlight(held: KeyLeases): number {
  * background), rather than a request finding it gone and waiting for the cold fill.
  */
 function storedBriefly(record: EdgeKeyRecord, now: number): boolean {
-  return record.storedUntilMs !== undefined && record.storedUntilMs > 0 && record.storedUntilMs - now < REFILL_AHEAD_MS;
+  const until = record.storedUntilMs ?? 0;
+  return until > 0 && until - now < REFILL_AHEAD_MS;
 }
 
 /**
