@@ -12,6 +12,11 @@ import {
   LEASE_FLUSH_SCRIPT,
 } from "../../worker/src/services/hot-path/lua-scripts.ts";
 import { admissionKeys, recordReadKeys } from "../../worker/src/services/hot-path/script-keys.ts";
+import {
+  cacheSummaryKey,
+  SUMMARY_READ_SCRIPT,
+  summaryHour,
+} from "../../worker/src/services/prompt-cache/cache-summary.ts";
 import type { QueuedUsage } from "../../worker/src/services/request-recorder.ts";
 import { createEmbeddedBackend } from "./embedded-backend.ts";
 import { acceptUpstashScriptFlags } from "./script-flags.ts";
@@ -161,5 +166,57 @@ describe("hot-path scripts on the embedded backend", () => {
     expect(await backend.execute(["GET", "omz:spend:key-2:d2026-12-06"])).toBe("3000000000");
     expect((await request("", "spend-2"))[0]).toBe("key_spend");
     expect((await request("", "spend-3", now + 1_000))[0]).toBe("expired");
+  });
+});
+
+describe("the prompt-cache summary's scripts on the embedded backend", () => {
+  // This hour: a summary expires at the end of the next hour by the real clock.
+  const hour = summaryHour(Date.now());
+  const log = cacheSummaryKey("user-3", hour);
+  const entry = (hex: string) => `omz:pc:${hex.repeat(64 / hex.length)}`;
+  const flush = (id: number, entries: string[]) => {
+    const { keys, args } = leaseFlushCall(
+      {
+        leaseId: "sum-lease",
+        flush: id,
+        userId: "user-3",
+        keyId: "key-3",
+        window: Math.floor(Date.now() / 60_000),
+        spendKey: "",
+        keyLimited: false,
+        final: false,
+        costMicroUsd: 0,
+        tokens: 0,
+        unusedRequests: 0,
+        releaseSlots: [],
+        usage: [],
+        cache: entries.map((key) => ({ key, entry: "sealed" })),
+        summaryHour: hour,
+      },
+      Date.now(),
+    );
+    return backend.execute(["EVAL", LEASE_FLUSH_SCRIPT, String(keys.length), ...keys, ...args]);
+  };
+  const read = (offsets: [number, number]) =>
+    backend.execute([
+      "EVAL",
+      SUMMARY_READ_SCRIPT,
+      "2",
+      log,
+      cacheSummaryKey("user-3", hour - 1),
+      ...offsets.map(String),
+    ]) as Promise<string[]>;
+
+  it("a flush logs its entries' prefixes; a read answers what each log gained, from the start after a deletion", async () => {
+    expect(await flush(1, [entry("ab"), entry("cd")])).toBe(1);
+    expect(await read([0, 0])).toEqual(["0", "abababcdcdcd", "0", ""]);
+    expect(await flush(2, [entry("ef")])).toBe(1);
+    expect(await read([12, 0])).toEqual(["12", "efefef", "0", ""]);
+    // Until the end of the next hour, when the hour's last entry has expired.
+    expect(await backend.execute(["TTL", log])).toBeGreaterThan(3600);
+    // The cache switched off and on: the log is deleted and begins again, shorter than the offset read so far.
+    await backend.execute(["DEL", log]);
+    expect(await flush(3, [entry("12")])).toBe(1);
+    expect(await read([18, 0])).toEqual(["0", "121212", "0", ""]);
   });
 });

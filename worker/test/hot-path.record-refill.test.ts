@@ -19,19 +19,27 @@ const send = async (apiKey: string) => {
   return response.status;
 };
 
+/**
+ * A key in use whose record Redis keeps only `ttlMs` more: this isolate reads the record again (learning its TTL) and
+ * is granted a lease, then admits one more request from that lease.
+ */
+async function inUseWithRecordTtl(ttlMs: number): Promise<string> {
+  const { apiKey } = await seedAccount();
+  expect(await send(apiKey)).toBe(200);
+  const recordKey = `omz:key:${await hashApiKey(apiKey)}`;
+  await testRedis().pexpire(recordKey, ttlMs);
+  forgetEdgeState();
+  expect(await send(apiKey)).toBe(200);
+  expect(await testRedis().pttl(recordKey)).toBeLessThanOrEqual(ttlMs);
+  expect(await send(apiKey)).toBe(200);
+  return recordKey;
+}
+
 describe("key record refill", () => {
   it("fills a record Redis is about to drop again, in the background, while the key is in use", async () => {
-    const { apiKey } = await seedAccount();
-    expect(await send(apiKey)).toBe(200);
-    const recordKey = `omz:key:${await hashApiKey(apiKey)}`;
+    const recordKey = await inUseWithRecordTtl(15_000);
+    // The request admitted from the lease started the refill: the record lives another 60 s.
     const redis = testRedis();
-    await redis.pexpire(recordKey, 15_000);
-    // This isolate reads the record again (and learns its TTL) on the next request.
-    forgetEdgeState();
-    expect(await send(apiKey)).toBe(200);
-    expect(await redis.pttl(recordKey)).toBeLessThanOrEqual(15_000);
-    // A request admitted from the lease starts the refill; the record lives another 60 s.
-    expect(await send(apiKey)).toBe(200);
     let ttl = 0;
     for (let attempt = 0; attempt < 50 && ttl <= 30_000; attempt += 1) {
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -42,15 +50,8 @@ describe("key record refill", () => {
   });
 
   it("leaves a record with time to live alone", async () => {
-    const { apiKey } = await seedAccount();
-    expect(await send(apiKey)).toBe(200);
-    const recordKey = `omz:key:${await hashApiKey(apiKey)}`;
-    const redis = testRedis();
-    await redis.pexpire(recordKey, 50_000);
-    forgetEdgeState();
-    expect(await send(apiKey)).toBe(200);
-    expect(await send(apiKey)).toBe(200);
+    const recordKey = await inUseWithRecordTtl(50_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await redis.pttl(recordKey)).toBeLessThanOrEqual(50_000);
+    expect(await testRedis().pttl(recordKey)).toBeLessThanOrEqual(50_000);
   });
 });
