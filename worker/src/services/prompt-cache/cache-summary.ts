@@ -24,9 +24,6 @@ export const cacheSummaryKey = (userId: string, hour: number): string => `omz:pc
 export const accountCacheSummaryKeys = (userId: string, nowMs: number): string[] =>
   [-1, 0, 1].map((offset) => cacheSummaryKey(userId, summaryHour(nowMs) + offset));
 
-/** When a summary may go (epoch seconds): the end of the next hour, when its last entry has expired. */
-export const summaryExpiresAt = (hour: number): number => ((hour + 2) * HOUR_MS) / 1000;
-
 /** What an entry key logs: its HMAC's first hex digits; null for a key of another shape. */
 export function summaryPrefix(entryKey: string): string | null {
   const prefix = entryKey.slice(CACHE_KEY_PREFIX.length, CACHE_KEY_PREFIX.length + SUMMARY_PREFIX_CHARS);
@@ -44,7 +41,8 @@ export function logPrefixes(piece: string): string[] {
 
 /**
  * Lua defining `log_summary(key, first)`: appends the prefix of every entry key in KEYS[first..] to the summary `key`
- * (one APPEND) and sets its expiry from the hour at the end of its name (summaryPrefix, summaryExpiresAt).
+ * (one APPEND) and sets it to expire at the end of the next hour (the hour is at the end of its name), when the
+ * hour's last entry has expired.
  */
 export const LOG_SUMMARY_LUA = `
 local function log_summary(key, first)
